@@ -1,0 +1,71 @@
+# smartcrm — every target sets itself up: a fresh clone needs only Python 3.11, npm and the
+# package registries. `make demo` and `make test` are the two commands a newcomer runs.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HTMX := src/smartcrm/web/static/vendor/htmx.min.js
+HTMX_VERSION := 2.0.11
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint \
+	bench eval clean
+
+install: $(STAMP) $(HTMX)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Front-end assets come from the npm registry at setup time; nothing is vendored or loaded
+# from a CDN.
+$(HTMX):
+	mkdir -p build/npm $(dir $(HTMX))
+	cd build/npm && npm install --silent --no-audit --no-fund --prefix . htmx.org@$(HTMX_VERSION)
+	cp build/npm/node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+
+assets: $(HTMX)
+
+# Debian's Chromium for the browser tests (Playwright's own download cannot work offline).
+chromium:
+	@test -x /usr/bin/chromium || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		>/dev/null || { echo "could not install chromium (need root)"; exit 1; }; }
+
+services:
+	@bash .ci/services
+
+demo: install
+	$(BIN)/smartcrm demo
+
+serve: install
+	$(BIN)/smartcrm serve
+
+worker: install
+	$(BIN)/smartcrm worker
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test-postgres: install chromium services
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider
+
+test-sqlite: install
+	DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider -m "not browser and not celery"
+
+test: lint test-postgres test-sqlite
+
+bench: install services
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) build var .mypy_cache .ruff_cache

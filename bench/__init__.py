@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` runs them against PostgreSQL and writes bench/results/."""

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from smartcrm.accounts.models import ApiToken, User
+
+
+@admin.register(User)
+class SmartcrmUserAdmin(UserAdmin):
+    list_display = ("username", "email", "role", "is_active", "last_login")
+    list_filter = ("role", "is_active")
+    fieldsets = (*UserAdmin.fieldsets, ("Role", {"fields": ("role",)}))  # type: ignore[misc]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("key_hash", "prefix", "created_at", "last_used_at")

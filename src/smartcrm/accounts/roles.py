@@ -1,0 +1,61 @@
+"""Roles and what each may do: least privilege, one registry, one comment per capability."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    SALES = "sales"
+    SUPPORT = "support"
+    MARKETING = "marketing"
+    ANALYST = "analyst"
+
+
+class Capability(StrEnum):
+    VIEW_CUSTOMERS = "view_customers"  # see customer profiles (PII masked unless VIEW_PII)
+    EDIT_CUSTOMERS = "edit_customers"  # create and change customers, notes and tags
+    VIEW_PII = "view_pii"  # see email, phone and address unmasked (audited)
+    VIEW_ORDERS = "view_orders"  # see orders and revenue
+    EDIT_ORDERS = "edit_orders"  # create orders, record refunds and returns
+    EDIT_CATALOG = "edit_catalog"  # create and change products and categories
+    VIEW_TICKETS = "view_tickets"  # read the support inbox
+    REPLY_TICKETS = "reply_tickets"  # answer and change tickets
+    VIEW_PIPELINE = "view_pipeline"  # see B2B leads and deals
+    EDIT_PIPELINE = "edit_pipeline"  # create deals and move them between stages
+    EDIT_REVIEWS = "edit_reviews"  # record and moderate reviews and survey answers
+    IMPORT_DATA = "import_data"  # bulk import files
+    MANAGE_USERS = "manage_users"  # staff accounts, roles and settings
+
+
+C = Capability
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.ADMIN: frozenset(Capability),
+    Role.MANAGER: frozenset(Capability) - {C.MANAGE_USERS},
+    Role.SALES: frozenset(
+        {C.VIEW_CUSTOMERS, C.EDIT_CUSTOMERS, C.VIEW_PII, C.VIEW_ORDERS, C.VIEW_PIPELINE, C.EDIT_PIPELINE}
+    ),
+    Role.SUPPORT: frozenset(
+        {
+            C.VIEW_CUSTOMERS,
+            C.EDIT_CUSTOMERS,
+            C.VIEW_PII,
+            C.VIEW_ORDERS,
+            C.EDIT_ORDERS,
+            C.VIEW_TICKETS,
+            C.REPLY_TICKETS,
+            C.EDIT_REVIEWS,
+        }
+    ),
+    Role.MARKETING: frozenset({C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.EDIT_REVIEWS}),
+    Role.ANALYST: frozenset({C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.VIEW_PIPELINE}),
+}
+
+
+def role_can(role: str, capability: Capability) -> bool:
+    try:
+        return capability in CAPABILITIES[Role(role)]
+    except ValueError:
+        return False

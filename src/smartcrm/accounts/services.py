@@ -1,0 +1,32 @@
+"""Writes for staff accounts and API tokens."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from smartcrm.accounts.models import ApiToken, User, hash_token
+from smartcrm.accounts.roles import Role
+from smartcrm.core import audit
+
+
+@transaction.atomic
+def create_api_token(*, user: User, name: str, actor: User | None = None) -> tuple[ApiToken, str]:
+    """Create a token and return it with its raw value, which is never stored."""
+    raw = ApiToken.new_raw_token()
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:12])
+    audit.record(actor or user, "create_api_token", token, changes={"user": user.get_username()})
+    return token, raw
+
+
+@transaction.atomic
+def ensure_user(*, username: str, password: str, role: Role, email: str = "") -> User:
+    """Create or update a staff user with this role and password (used by the demo)."""
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+    user.role = role
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    user.set_password(password)
+    user.save()
+    if created:
+        audit.record("demo", "create_user", user, changes={"role": role.value})
+    return user

@@ -1,0 +1,1 @@
+"""The customer timeline and staff tasks."""

@@ -1,0 +1,72 @@
+"""The customer timeline (activities) and staff tasks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from smartcrm.customers.models import Customer
+
+
+class ActivityKind(models.TextChoices):
+    ORDER_PLACED = "order_placed", "Order placed"
+    REFUND = "refund", "Refund or return"
+    TICKET_OPENED = "ticket_opened", "Ticket opened"
+    TICKET_REPLY = "ticket_reply", "Ticket reply"
+    REVIEW = "review", "Review"
+    SURVEY = "survey", "Survey answer"
+    NOTE = "note", "Note"
+    EMAIL = "email", "Email"
+    CALL = "call", "Call"
+    DEAL = "deal", "Deal"
+    PROFILE = "profile", "Profile change"
+
+
+class Activity(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=20, choices=ActivityKind.choices)
+    summary = models.CharField(max_length=300)
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["customer", "-occurred_at"], name="activity_timeline_idx")]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class Task(models.Model):
+    title = models.CharField(max_length=200)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
+    deal = models.ForeignKey(
+        "pipeline.Deal", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["assignee", "status", "due_at"], name="task_assignee_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,1 @@
+"""Shared foundations: PII encryption, audit trail, security headers, log redaction."""

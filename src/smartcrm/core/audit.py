@@ -1,0 +1,58 @@
+"""Recording audit events from services (every write goes through one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from smartcrm.core.models import AuditEvent
+
+SYSTEM = "system"
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_label": str(actor) if isinstance(actor, str) else SYSTEM}
+    return {"actor": actor, "actor_label": actor.get_username()}
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit event. ``actor`` is a user, a label such as ``"import"``, or None."""
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = str(obj.pk)
+    return AuditEvent.objects.create(
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes or {},
+        **_actor_fields(actor),
+    )
+
+
+def diff(obj: models.Model, values: dict[str, Any], sensitive: frozenset[str]) -> dict[str, Any]:
+    """Apply ``values`` to ``obj`` and return what changed, hiding sensitive values."""
+    changed: dict[str, Any] = {}
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if old != new:
+            setattr(obj, name, new)
+            changed[name] = "changed" if name in sensitive else {"from": _plain(old), "to": _plain(new)}
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)

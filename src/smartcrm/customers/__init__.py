@@ -1,0 +1,1 @@
+"""Customers: people and companies, consents, tags, external ids and notes."""

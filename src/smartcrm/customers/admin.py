@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from smartcrm.core.admin import AuditedModelAdmin
+from smartcrm.customers.models import Consent, Customer, ExternalId, Note, Tag
+
+
+class ExternalIdInline(admin.TabularInline):
+    model = ExternalId
+    extra = 0
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(AuditedModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "city",
+        "country",
+        "source",
+        "orders_count",
+        "total_spent",
+        "last_order_at",
+    )
+    list_filter = ("kind", "source", "country")
+    search_fields = ("search_text",)
+    show_full_result_count = False
+    exclude = ("email_hash", "phone_hash")
+    readonly_fields = ("orders_count", "total_spent", "first_order_at", "last_order_at")
+    inlines = [ExternalIdInline, ConsentInline]
+    sensitive_fields = frozenset({"email", "phone", "street_address"})
+
+
+admin.site.register(Tag)
+admin.site.register(Note, AuditedModelAdmin)

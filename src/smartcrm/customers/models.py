@@ -1,0 +1,154 @@
+"""Customers of the shop: people and companies, with encrypted PII and denormalised totals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from smartcrm.core.fields import EncryptedTextField
+
+PII_FIELDS = frozenset({"email", "phone", "street_address"})
+
+
+class CustomerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    COMPANY = "company", "Company"
+
+
+class Source(models.TextChoices):
+    WEB = "web", "Web shop"
+    MOBILE = "mobile", "Mobile app"
+    MARKETPLACE = "marketplace", "Marketplace"
+    POS = "pos", "Point of sale"
+    REFERRAL = "referral", "Referral"
+    IMPORT = "import", "Import"
+    API = "api", "API"
+    B2B = "b2b", "B2B sales"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    kind = models.CharField(max_length=10, choices=CustomerKind.choices, default=CustomerKind.PERSON)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    company_name = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=250, help_text="Display name, derived from the parts above")
+
+    email = EncryptedTextField(blank=True)
+    email_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone = EncryptedTextField(blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    street_address = EncryptedTextField(blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+
+    language = models.CharField(max_length=10, default="en")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.WEB)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
+
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Denormalised from orders (kept by the order services) so lists sort and filter fast.
+    orders_count = models.PositiveIntegerField(default=0)
+    total_spent = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    first_order_at = models.DateTimeField(null=True, blank=True)
+    last_order_at = models.DateTimeField(null=True, blank=True)
+
+    # Lowercased name, company, city and external ids: what the list search matches.
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name", "id"], name="customer_name_idx"),
+            models.Index(fields=["-last_order_at", "id"], name="customer_last_order_idx"),
+            models.Index(fields=["-total_spent", "id"], name="customer_spent_idx"),
+            models.Index(fields=["-orders_count", "id"], name="customer_orders_idx"),
+            models.Index(fields=["source", "-created_at"], name="customer_source_idx"),
+            models.Index(fields=["country", "city"], name="customer_place_idx"),
+            models.Index(fields=["kind", "-created_at"], name="customer_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def compose_name(self) -> str:
+        person = " ".join(p for p in (self.first_name, self.last_name) if p)
+        if self.kind == CustomerKind.COMPANY:
+            return self.company_name or person
+        return person or self.company_name
+
+    def compose_search_text(self, external_ids: list[str] | None = None) -> str:
+        parts = [self.name, self.company_name, self.city, *(external_ids or [])]
+        return " ".join(p.lower() for p in parts if p)
+
+
+class ExternalId(models.Model):
+    """The customer's id in another system (the shop platform, an import file, a marketplace)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="external_ids")
+    system = models.CharField(max_length=40)
+    value = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["system", "value"], name="unique_external_id_per_system")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}:{self.value}"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+    PHONE = "phone", "Phone"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    POST = "post", "Post"
+
+
+class ConsentStatus(models.TextChoices):
+    GRANTED = "granted", "Granted"
+    DENIED = "denied", "Denied"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Consent(models.Model):
+    """The current consent of a customer for marketing on one channel, and where it came from."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=ConsentStatus.choices)
+    source = models.CharField(max_length=100, blank=True, help_text="Form, import or API that set it")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "channel"], name="one_consent_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.status}"
+
+
+class Note(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.body[:50]

@@ -1,0 +1,235 @@
+"""Writes for customers: every one validates, saves, records its actor and lands on the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from smartcrm.accounts.roles import Capability
+from smartcrm.activities.models import ActivityKind
+from smartcrm.activities.services import log_activity
+from smartcrm.core import audit
+from smartcrm.core.errors import ServiceValidationError
+from smartcrm.core.pii import (
+    hash_for_lookup,
+    mask_address,
+    mask_email,
+    mask_phone,
+    normalise_email,
+    normalise_phone,
+)
+from smartcrm.customers.models import (
+    PII_FIELDS,
+    Channel,
+    Consent,
+    ConsentStatus,
+    Customer,
+    CustomerKind,
+    ExternalId,
+    Note,
+    Source,
+    Tag,
+)
+
+EDITABLE_FIELDS = (
+    "kind",
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "street_address",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "language",
+    "source",
+)
+
+
+@dataclass
+class CleanContact:
+    email: str = ""
+    email_hash: str = ""
+    phone: str = ""
+    phone_hash: str = ""
+
+
+def clean_contact(email: str, phone: str, errors: dict[str, str]) -> CleanContact:
+    """Validate and normalise an email and a phone number, collecting errors per field."""
+    contact = CleanContact()
+    if email:
+        email = normalise_email(email)
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = "Enter a valid email address."
+        else:
+            contact.email, contact.email_hash = email, hash_for_lookup(email)
+    if phone:
+        try:
+            contact.phone = normalise_phone(phone)
+        except ValueError:
+            errors["phone"] = (
+                "Enter a valid phone number (international format, or local to the shop's region)."
+            )
+        else:
+            contact.phone_hash = hash_for_lookup(contact.phone)
+    return contact
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ServiceValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+    errors: dict[str, str] = {}
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    if "kind" in cleaned and cleaned["kind"] not in CustomerKind.values:
+        errors["kind"] = f"Must be one of: {', '.join(CustomerKind.values)}."
+    if "source" in cleaned and cleaned["source"] not in Source.values:
+        errors["source"] = f"Must be one of: {', '.join(Source.values)}."
+    if cleaned.get("country") and (len(cleaned["country"]) != 2 or not cleaned["country"].isalpha()):
+        errors["country"] = "Use a two-letter ISO country code."
+    if "country" in cleaned:
+        cleaned["country"] = (cleaned["country"] or "").upper()
+    for name, limit in (
+        ("first_name", 100),
+        ("last_name", 100),
+        ("company_name", 200),
+        ("city", 100),
+        ("region", 100),
+        ("postal_code", 20),
+    ):
+        if len(cleaned.get(name) or "") > limit:
+            errors[name] = f"At most {limit} characters."
+    contact = clean_contact(cleaned.get("email") or "", cleaned.get("phone") or "", errors)
+    if "email" in cleaned:
+        cleaned["email"], cleaned["email_hash"] = contact.email, contact.email_hash
+    if "phone" in cleaned:
+        cleaned["phone"], cleaned["phone_hash"] = contact.phone, contact.phone_hash
+    if errors:
+        raise ServiceValidationError(errors)
+    return cleaned
+
+
+def _refresh_derived(customer: Customer) -> None:
+    customer.name = customer.compose_name()
+    ids = [e.value for e in customer.external_ids.all()] if customer.pk else []
+    customer.search_text = customer.compose_search_text(ids)
+
+
+@transaction.atomic
+def create_customer(
+    *, actor: Any, values: dict[str, Any], external_id: tuple[str, str] | None = None, created_at: Any = None
+) -> Customer:
+    """Create a customer from validated values; raises ServiceValidationError per field."""
+    cleaned = _clean(values)
+    customer = Customer(created_at=created_at or timezone.now(), **cleaned)
+    customer.name = customer.compose_name()
+    if not customer.name:
+        raise ServiceValidationError({"__all__": "A customer needs a name or a company name."})
+    customer.search_text = customer.compose_search_text([external_id[1]] if external_id else [])
+    customer.save()
+    if external_id:
+        ExternalId.objects.create(customer=customer, system=external_id[0], value=external_id[1])
+    audit.record(
+        actor,
+        "create",
+        customer,
+        changes={k: "set" for k in cleaned if k in PII_FIELDS}
+        | {k: v for k, v in cleaned.items() if k not in PII_FIELDS and not k.endswith("_hash")},
+    )
+    return customer
+
+
+@transaction.atomic
+def update_customer(*, actor: Any, customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
+    """Change the given fields; returns what changed (PII values never leave this function)."""
+    cleaned = _clean(values)
+    changes = audit.diff(customer, cleaned, PII_FIELDS | {"email_hash", "phone_hash"})
+    if not changes:
+        return {}
+    _refresh_derived(customer)
+    if not customer.name:
+        raise ServiceValidationError({"__all__": "A customer needs a name or a company name."})
+    customer.save(update_fields=[*changes, "name", "search_text", "updated_at"])
+    audit.record(actor, "update", customer, changes=changes)
+    log_activity(
+        customer=customer,
+        kind=ActivityKind.PROFILE,
+        actor=actor,
+        summary="Profile updated: " + ", ".join(k for k in changes if not k.endswith("_hash")),
+    )
+    return changes
+
+
+@transaction.atomic
+def add_note(*, actor: Any, customer: Customer, body: str) -> Note:
+    body = body.strip()
+    if not body:
+        raise ServiceValidationError({"body": "A note cannot be empty."})
+    if len(body) > 10_000:
+        raise ServiceValidationError({"body": "At most 10,000 characters."})
+    note = Note.objects.create(
+        customer=customer, author=actor if getattr(actor, "pk", None) else None, body=body
+    )
+    audit.record(actor, "add_note", customer, changes={"note": note.pk})
+    log_activity(customer=customer, kind=ActivityKind.NOTE, actor=actor, summary=body[:300], obj=note)
+    return note
+
+
+@transaction.atomic
+def set_consent(*, actor: Any, customer: Customer, channel: str, status: str, source: str = "") -> Consent:
+    errors = {}
+    if channel not in Channel.values:
+        errors["channel"] = f"Must be one of: {', '.join(Channel.values)}."
+    if status not in ConsentStatus.values:
+        errors["status"] = f"Must be one of: {', '.join(ConsentStatus.values)}."
+    if errors:
+        raise ServiceValidationError(errors)
+    consent, _ = Consent.objects.update_or_create(
+        customer=customer,
+        channel=channel,
+        defaults={"status": status, "source": source[:100], "updated_at": timezone.now()},
+    )
+    audit.record(actor, "set_consent", customer, changes={channel: status, "source": source[:100]})
+    return consent
+
+
+@transaction.atomic
+def set_tags(*, actor: Any, customer: Customer, names: list[str]) -> list[str]:
+    clean = sorted({n.strip().lower()[:50] for n in names if n.strip()})
+    tags = [Tag.objects.get_or_create(name=n)[0] for n in clean]
+    customer.tags.set(tags)
+    audit.record(actor, "set_tags", customer, changes={"tags": clean})
+    return clean
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """What a user may see of a customer's contact details."""
+
+    email: str
+    phone: str
+    street_address: str
+    masked: bool
+
+
+def contact_for_viewer(*, user: Any, customer: Customer) -> ContactView:
+    """Contact details masked for roles without VIEW_PII; an unmasked read is audited."""
+    if user.can(Capability.VIEW_PII):
+        if customer.email or customer.phone or customer.street_address:
+            audit.record(user, "view_pii", customer)
+        return ContactView(customer.email, customer.phone, customer.street_address, masked=False)
+    return ContactView(
+        mask_email(customer.email) if customer.email else "",
+        mask_phone(customer.phone) if customer.phone else "",
+        mask_address(customer.street_address),
+        masked=True,
+    )

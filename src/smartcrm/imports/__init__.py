@@ -1,0 +1,1 @@
+"""Bringing a shop's own data in from files."""

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from smartcrm.imports.models import ImportRun
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "kind",
+        "file_name",
+        "started_at",
+        "rows_total",
+        "rows_created",
+        "rows_updated",
+        "rows_failed",
+    )

@@ -1,0 +1,1 @@
+"""Orders, order lines, refunds and returns."""

@@ -1,0 +1,114 @@
+"""Orders with their lines, refunds and returns."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from smartcrm.catalog.models import Product
+from smartcrm.customers.models import Customer
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PAID = "paid", "Paid"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    REFUNDED = "refunded", "Refunded"
+
+
+# Orders whose money the shop keeps (fully or partly): what revenue and customer totals count.
+REVENUE_STATUSES = (
+    OrderStatus.PAID,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.PARTIALLY_REFUNDED,
+)
+
+
+class SalesChannel(models.TextChoices):
+    WEB = "web", "Web shop"
+    MOBILE = "mobile", "Mobile app"
+    MARKETPLACE = "marketplace", "Marketplace"
+    POS = "pos", "Point of sale"
+    B2B = "b2b", "B2B"
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=40, unique=True)
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PAID)
+    channel = models.CharField(max_length=20, choices=SalesChannel.choices, default=SalesChannel.WEB)
+    currency = models.CharField(max_length=3, default="USD")
+    placed_at = models.DateTimeField()
+    subtotal = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    discount_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    shipping_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    refunded_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    promotion_code = models.CharField(max_length=40, blank=True)
+    promised_delivery_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    ship_city = models.CharField(max_length=100, blank=True)
+    ship_country = models.CharField(max_length=2, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer", "-placed_at"], name="order_customer_idx"),
+            models.Index(fields=["-placed_at"], name="order_placed_idx"),
+            models.Index(fields=["status", "-placed_at"], name="order_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def was_late(self) -> bool:
+        return bool(
+            self.promised_delivery_at and self.delivered_at and self.delivered_at > self.promised_delivery_at
+        )
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    line_total = models.DecimalField(max_digits=14, decimal_places=2)
+    returned_quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["product", "order"], name="orderline_product_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
+
+
+class RefundKind(models.TextChoices):
+    REFUND = "refund", "Refund"
+    RETURN = "return", "Return"
+
+
+class Refund(models.Model):
+    """Money given back, with or without goods returned."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
+    line = models.ForeignKey(
+        OrderLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="refunds"
+    )
+    kind = models.CharField(max_length=10, choices=RefundKind.choices, default=RefundKind.REFUND)
+    quantity = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} on {self.order_id}"

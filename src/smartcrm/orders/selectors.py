@@ -1,0 +1,142 @@
+"""Reads of orders, and the sales figures the dashboard shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from smartcrm.core.errors import NotFoundError
+from smartcrm.core.pagination import Page, paginate
+from smartcrm.orders.models import REVENUE_STATUSES, Order
+
+ORDER_SORTS = {"newest": ("-placed_at", "-id"), "oldest": ("placed_at", "id"), "largest": ("-total", "-id")}
+
+
+def filter_orders(
+    *,
+    customer_id: int | None = None,
+    status: str = "",
+    channel: str = "",
+    placed_after: datetime | None = None,
+    placed_before: datetime | None = None,
+    search: str = "",
+    sort: str = "newest",
+) -> QuerySet[Order]:
+    queryset = Order.objects.select_related("customer").only(
+        "id",
+        "number",
+        "external_id",
+        "status",
+        "channel",
+        "currency",
+        "placed_at",
+        "total",
+        "refunded_total",
+        "customer_id",
+        "customer__name",
+    )
+    if customer_id is not None:
+        queryset = queryset.filter(customer_id=customer_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    if channel:
+        queryset = queryset.filter(channel=channel)
+    if placed_after is not None:
+        queryset = queryset.filter(placed_at__gte=placed_after)
+    if placed_before is not None:
+        queryset = queryset.filter(placed_at__lt=placed_before)
+    if search:
+        queryset = queryset.filter(Q(number=search) | Q(external_id=search))
+    return queryset.order_by(*ORDER_SORTS.get(sort, ORDER_SORTS["newest"]))
+
+
+def order_page(*, page: int = 1, size: int = 50, **filters: object) -> Page[Order]:
+    return paginate(filter_orders(**filters), number=page, size=size)  # type: ignore[arg-type]
+
+
+def get_order(order_id: int) -> Order:
+    order = (
+        Order.objects.select_related("customer")
+        .prefetch_related("lines__product", "refunds")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFoundError(f"order {order_id}")
+    return order
+
+
+@dataclass(frozen=True)
+class SalesSummary:
+    """Figures for one period, compared on the dashboard with the period before."""
+
+    start: datetime
+    end: datetime
+    revenue: Decimal
+    orders: int
+    active_customers: int
+    new_customers: int
+    returning_customers: int
+
+    @property
+    def average_order_value(self) -> Decimal:
+        return (self.revenue / self.orders).quantize(Decimal("0.01")) if self.orders else Decimal(0)
+
+
+def sales_summary(start: datetime, end: datetime) -> SalesSummary:
+    """Revenue (net of refunds), orders and buyers in [start, end); a buyer is new if their
+    first order falls in the period."""
+    in_period = Order.objects.filter(status__in=REVENUE_STATUSES, placed_at__gte=start, placed_at__lt=end)
+    totals = in_period.aggregate(
+        revenue=Sum(F("total") - F("refunded_total")),
+        orders=Count("id"),
+        buyers=Count("customer_id", distinct=True),
+    )
+    new = in_period.filter(customer__first_order_at__gte=start).aggregate(
+        n=Count("customer_id", distinct=True)
+    )["n"]
+    buyers = totals["buyers"] or 0
+    return SalesSummary(
+        start=start,
+        end=end,
+        revenue=totals["revenue"] or Decimal(0),
+        orders=totals["orders"] or 0,
+        active_customers=buyers,
+        new_customers=new,
+        returning_customers=buyers - new,
+    )
+
+
+@dataclass(frozen=True)
+class MonthlyRevenue:
+    month: date
+    revenue: Decimal
+    orders: int
+
+
+def monthly_revenue(*, months: int = 24, now: datetime | None = None) -> list[MonthlyRevenue]:
+    """Net revenue and orders per calendar month, oldest first, months without sales included."""
+    now = now or timezone.now()
+    first = (
+        now.replace(day=1, hour=0, minute=0, second=0, microsecond=0) - timedelta(days=31 * (months - 1))
+    ).replace(day=1)
+    rows = (
+        Order.objects.filter(status__in=REVENUE_STATUSES, placed_at__gte=first)
+        .annotate(month=TruncMonth("placed_at"))
+        .values("month")
+        .annotate(revenue=Sum(F("total") - F("refunded_total")), orders=Count("id"))
+    )
+    by_month = {r["month"].date() if isinstance(r["month"], datetime) else r["month"]: r for r in rows}
+    result, cursor = [], first.date()
+    while cursor <= now.date():
+        row = by_month.get(cursor)
+        result.append(
+            MonthlyRevenue(cursor, row["revenue"] if row else Decimal(0), row["orders"] if row else 0)
+        )
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return result

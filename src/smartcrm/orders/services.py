@@ -1,0 +1,225 @@
+"""Writes for orders: placing them, refunds and returns, and the customer totals they drive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from smartcrm.activities.models import ActivityKind
+from smartcrm.activities.services import log_activity
+from smartcrm.catalog.models import Product
+from smartcrm.core import audit
+from smartcrm.core.errors import ServiceValidationError
+from smartcrm.customers.models import Customer
+from smartcrm.orders.models import (
+    REVENUE_STATUSES,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Refund,
+    RefundKind,
+    SalesChannel,
+)
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class LineInput:
+    product_id: int
+    quantity: int
+    unit_price: Decimal | None = None  # the product's price when omitted
+    discount: Decimal = Decimal("0")
+
+
+def _validate_lines(lines: list[LineInput]) -> dict[int, Product]:
+    errors: dict[str, str] = {}
+    if not lines:
+        errors["lines"] = "An order needs at least one line."
+    products = Product.objects.in_bulk([line.product_id for line in lines])
+    for i, line in enumerate(lines):
+        if line.product_id not in products:
+            errors[f"lines[{i}].product_id"] = f"No product with id {line.product_id}."
+        if line.quantity < 1:
+            errors[f"lines[{i}].quantity"] = "Quantity must be at least 1."
+        if line.unit_price is not None and line.unit_price < 0:
+            errors[f"lines[{i}].unit_price"] = "Price cannot be negative."
+        if line.discount < 0:
+            errors[f"lines[{i}].discount"] = "Discount cannot be negative."
+    if errors:
+        raise ServiceValidationError(errors)
+    return products
+
+
+@transaction.atomic
+def create_order(
+    *,
+    actor: Any,
+    customer: Customer,
+    lines: list[LineInput],
+    number: str | None = None,
+    external_id: str | None = None,
+    status: str = OrderStatus.PAID,
+    channel: str = SalesChannel.WEB,
+    currency: str = "USD",
+    placed_at: datetime | None = None,
+    shipping_total: Decimal = Decimal("0"),
+    promotion_code: str = "",
+) -> Order:
+    """Place an order with its lines, and update the customer's totals and timeline."""
+    errors: dict[str, str] = {}
+    if status not in OrderStatus.values:
+        errors["status"] = f"Must be one of: {', '.join(OrderStatus.values)}."
+    if channel not in SalesChannel.values:
+        errors["channel"] = f"Must be one of: {', '.join(SalesChannel.values)}."
+    if shipping_total < 0:
+        errors["shipping_total"] = "Cannot be negative."
+    if number and Order.objects.filter(number=number).exists():
+        errors["number"] = "An order with this number exists."
+    if external_id and Order.objects.filter(external_id=external_id).exists():
+        errors["external_id"] = "An order with this external id exists."
+    if errors:
+        raise ServiceValidationError(errors)
+    products = _validate_lines(lines)
+    order = Order.objects.create(
+        number=number or f"TMP-{timezone.now().timestamp()}",
+        external_id=external_id or None,
+        customer=customer,
+        status=status,
+        channel=channel,
+        currency=currency.upper()[:3],
+        placed_at=placed_at or timezone.now(),
+        shipping_total=shipping_total,
+        promotion_code=promotion_code[:40],
+        ship_city=customer.city,
+        ship_country=customer.country,
+    )
+    if not number:
+        order.number = f"SO-{order.pk:08d}"
+    built = []
+    for line in lines:
+        price = products[line.product_id].price if line.unit_price is None else line.unit_price
+        total = (price * line.quantity - line.discount).quantize(CENT)
+        built.append(
+            OrderLine(
+                order=order,
+                product_id=line.product_id,
+                quantity=line.quantity,
+                unit_price=price,
+                discount=line.discount,
+                line_total=max(total, Decimal(0)),
+            )
+        )
+    OrderLine.objects.bulk_create(built)
+    order.subtotal = sum((line.unit_price * line.quantity for line in built), Decimal(0))
+    order.discount_total = sum((line.discount for line in built), Decimal(0))
+    order.total = sum((line.line_total for line in built), Decimal(0)) + shipping_total
+    order.save(update_fields=["number", "subtotal", "discount_total", "total"])
+    refresh_customer_totals([customer.pk])
+    audit.record(actor, "create", order, changes={"total": str(order.total), "lines": len(built)})
+    log_activity(
+        customer=customer,
+        kind=ActivityKind.ORDER_PLACED,
+        actor=actor,
+        obj=order,
+        occurred_at=order.placed_at,
+        summary=f"Order {order.number}: {order.total} {order.currency}, {len(built)} line(s)",
+    )
+    return order
+
+
+@transaction.atomic
+def record_refund(
+    *,
+    actor: Any,
+    order: Order,
+    amount: Decimal,
+    kind: str = RefundKind.REFUND,
+    reason: str = "",
+    line: OrderLine | None = None,
+    quantity: int = 0,
+) -> Refund:
+    """Give money back (and take goods back for a return); never more than was paid."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    errors: dict[str, str] = {}
+    if kind not in RefundKind.values:
+        errors["kind"] = f"Must be one of: {', '.join(RefundKind.values)}."
+    if amount <= 0:
+        errors["amount"] = "Must be positive."
+    elif order.refunded_total + amount > order.total:
+        errors["amount"] = f"At most {order.total - order.refunded_total} is left to refund."
+    if line is not None and line.order_id != order.pk:
+        errors["line"] = "That line belongs to another order."
+    if line is not None and quantity > line.quantity - line.returned_quantity:
+        errors["quantity"] = "More than was bought and not yet returned."
+    if errors:
+        raise ServiceValidationError(errors)
+    refund = Refund.objects.create(
+        order=order,
+        line=line,
+        kind=kind,
+        quantity=quantity,
+        amount=amount,
+        reason=reason[:200],
+        created_at=timezone.now(),
+    )
+    if line is not None and quantity:
+        line.returned_quantity += quantity
+        line.save(update_fields=["returned_quantity"])
+    order.refunded_total += amount
+    order.status = (
+        OrderStatus.REFUNDED if order.refunded_total >= order.total else OrderStatus.PARTIALLY_REFUNDED
+    )
+    order.save(update_fields=["refunded_total", "status", "updated_at"])
+    refresh_customer_totals([order.customer_id])
+    audit.record(actor, kind, order, changes={"amount": str(amount), "reason": reason[:200]})
+    log_activity(
+        customer=order.customer,
+        kind=ActivityKind.REFUND,
+        actor=actor,
+        obj=refund,
+        summary=f"{kind.title()} of {amount} {order.currency} on {order.number}: {reason}",
+    )
+    return refund
+
+
+def refresh_customer_totals(customer_ids: Iterable[int] | None = None) -> None:
+    """Recompute orders count, net spend and first/last order dates in one set-based statement.
+
+    ``None`` refreshes every customer (after a bulk load); otherwise only the given ones.
+    """
+    statuses = list(REVENUE_STATUSES)
+    params: list[Any] = [*statuses]
+    inner = outer = ""
+    if customer_ids is not None:
+        ids = list(customer_ids)
+        if not ids:
+            return
+        marks = ", ".join(["%s"] * len(ids))
+        inner, outer = f"AND customer_id IN ({marks})", f"AND c.id IN ({marks})"
+        params += ids + ids
+    table_c, table_o = Customer._meta.db_table, Order._meta.db_table
+    sql = f"""
+        UPDATE {table_c} AS c SET
+            orders_count = COALESCE(t.n, 0),
+            total_spent = COALESCE(t.spent, 0),
+            first_order_at = t.first_at,
+            last_order_at = t.last_at
+        FROM {table_c} AS c2
+        LEFT JOIN (
+            SELECT customer_id, COUNT(*) AS n, SUM(total - refunded_total) AS spent,
+                   MIN(placed_at) AS first_at, MAX(placed_at) AS last_at
+            FROM {table_o}
+            WHERE status IN ({", ".join(["%s"] * len(statuses))}) {inner}
+            GROUP BY customer_id
+        ) AS t ON t.customer_id = c2.id
+        WHERE c.id = c2.id {outer}
+    """  # noqa: S608 - table names are ours, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

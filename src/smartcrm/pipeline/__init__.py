@@ -1,0 +1,1 @@
+"""The B2B sales pipeline: leads, deals and stages."""

@@ -1,0 +1,46 @@
+"""Reads of the B2B pipeline: the kanban board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from smartcrm.core.errors import NotFoundError
+from smartcrm.pipeline.models import Deal, Stage
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: Stage
+    deals: list[Deal]
+    total_value: Decimal
+    weighted_value: Decimal
+
+
+def pipeline_board(*, owner_id: int | None = None, per_stage: int = 100) -> list[BoardColumn]:
+    deals = Deal.objects.select_related("customer", "owner").order_by("-value", "id")
+    if owner_id is not None:
+        deals = deals.filter(owner_id=owner_id)
+    stages = Stage.objects.prefetch_related(Prefetch("deals", queryset=deals)).order_by("position")
+    columns = []
+    for stage in stages:
+        stage_deals = list(stage.deals.all())
+        total = sum((d.value for d in stage_deals), Decimal(0))
+        columns.append(
+            BoardColumn(
+                stage,
+                stage_deals[:per_stage],
+                total,
+                (total * stage.probability / 100).quantize(Decimal("0.01")),
+            )
+        )
+    return columns
+
+
+def get_deal(deal_id: int) -> Deal:
+    deal = Deal.objects.select_related("stage", "customer", "owner").filter(pk=deal_id).first()
+    if deal is None:
+        raise NotFoundError(f"deal {deal_id}")
+    return deal

@@ -1,0 +1,101 @@
+"""Writes for the B2B pipeline."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from smartcrm.activities.models import ActivityKind
+from smartcrm.activities.services import log_activity
+from smartcrm.core import audit
+from smartcrm.core.errors import ServiceValidationError
+from smartcrm.customers.models import Customer
+from smartcrm.pipeline.models import Deal, Stage
+
+DEFAULT_STAGES = [
+    # name, probability %, won, lost
+    ("Qualified", 10, False, False),
+    ("Proposal", 30, False, False),
+    ("Negotiation", 60, False, False),
+    ("Won", 100, True, False),
+    ("Lost", 0, False, True),
+]
+
+
+def ensure_default_stages() -> list[Stage]:
+    """Create the standard stages if the pipeline has none (idempotent)."""
+    if not Stage.objects.exists():
+        Stage.objects.bulk_create(
+            Stage(name=name, position=i, probability=p, is_won=won, is_lost=lost)
+            for i, (name, p, won, lost) in enumerate(DEFAULT_STAGES)
+        )
+    return list(Stage.objects.all())
+
+
+@transaction.atomic
+def create_deal(
+    *,
+    actor: Any,
+    title: str,
+    stage: Stage,
+    value: Decimal = Decimal("0"),
+    customer: Customer | None = None,
+    owner: Any = None,
+    expected_close: date | None = None,
+    currency: str = "USD",
+) -> Deal:
+    errors: dict[str, str] = {}
+    title = title.strip()
+    if not title:
+        errors["title"] = "A deal needs a title."
+    elif len(title) > 200:
+        errors["title"] = "At most 200 characters."
+    if value < 0:
+        errors["value"] = "Cannot be negative."
+    if errors:
+        raise ServiceValidationError(errors)
+    deal = Deal.objects.create(
+        title=title,
+        stage=stage,
+        value=value,
+        customer=customer,
+        owner=owner,
+        expected_close=expected_close,
+        currency=currency.upper()[:3],
+        created_at=timezone.now(),
+    )
+    audit.record(actor, "create", deal, changes={"stage": stage.name, "value": str(value)})
+    if customer is not None:
+        log_activity(
+            customer=customer,
+            kind=ActivityKind.DEAL,
+            actor=actor,
+            obj=deal,
+            summary=f"Deal “{title}” created in {stage.name}",
+        )
+    return deal
+
+
+@transaction.atomic
+def move_deal(*, actor: Any, deal: Deal, stage: Stage) -> Deal:
+    """Move a deal to another stage; reaching a won or lost stage closes it."""
+    if deal.stage_id == stage.pk:
+        return deal
+    old = deal.stage.name
+    deal.stage = stage
+    deal.closed_at = timezone.now() if (stage.is_won or stage.is_lost) else None
+    deal.save(update_fields=["stage", "closed_at", "updated_at"])
+    audit.record(actor, "move", deal, changes={"stage": {"from": old, "to": stage.name}})
+    if deal.customer_id:
+        log_activity(
+            customer=deal.customer,
+            kind=ActivityKind.DEAL,
+            actor=actor,
+            obj=deal,
+            summary=f"Deal “{deal.title}” moved from {old} to {stage.name}",
+        )
+    return deal

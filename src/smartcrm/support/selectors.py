@@ -1,0 +1,64 @@
+"""Reads of the support inbox and ticket threads."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from smartcrm.core.errors import NotFoundError
+from smartcrm.core.pagination import Page, paginate
+from smartcrm.support.models import Ticket, TicketMessage, TicketStatus
+
+OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.PENDING)
+
+
+def inbox(
+    *,
+    status: str = "",
+    priority: str = "",
+    assignee_id: int | None = None,
+    customer_id: int | None = None,
+    search: str = "",
+) -> QuerySet[Ticket]:
+    """Tickets most urgent first, then the longest-waiting; open and pending by default."""
+    queryset = Ticket.objects.select_related("customer", "assignee").only(
+        "id",
+        "subject",
+        "status",
+        "priority",
+        "priority_rank",
+        "channel",
+        "language",
+        "created_at",
+        "last_message_at",
+        "customer_id",
+        "customer__name",
+        "assignee_id",
+        "assignee__username",
+        "order_id",
+    )
+    queryset = queryset.filter(status=status) if status else queryset.filter(status__in=OPEN_STATUSES)
+    if priority:
+        queryset = queryset.filter(priority=priority)
+    if assignee_id is not None:
+        queryset = queryset.filter(assignee_id=assignee_id)
+    if customer_id is not None:
+        queryset = queryset.filter(customer_id=customer_id)
+    if search:
+        queryset = queryset.filter(subject__icontains=search)
+    return queryset.order_by("priority_rank", "last_message_at", "id")
+
+
+def inbox_page(*, page: int = 1, size: int = 50, **filters: object) -> Page[Ticket]:
+    return paginate(inbox(**filters), number=page, size=size)  # type: ignore[arg-type]
+
+
+def get_ticket_thread(ticket_id: int) -> Ticket:
+    ticket = (
+        Ticket.objects.select_related("customer", "order", "assignee")
+        .prefetch_related(Prefetch("messages", queryset=TicketMessage.objects.select_related("author")))
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        raise NotFoundError(f"ticket {ticket_id}")
+    return ticket

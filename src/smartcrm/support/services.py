@@ -1,0 +1,164 @@
+"""Writes for tickets: opening them, replying, and changing status, priority or assignee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from smartcrm.activities.models import ActivityKind
+from smartcrm.activities.services import log_activity
+from smartcrm.core import audit
+from smartcrm.core.errors import ServiceValidationError
+from smartcrm.customers.models import Customer
+from smartcrm.orders.models import Order
+from smartcrm.support.models import (
+    AuthorKind,
+    Priority,
+    Ticket,
+    TicketChannel,
+    TicketMessage,
+    TicketStatus,
+)
+
+MAX_BODY = 50_000
+
+
+def _clean_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ServiceValidationError({"body": "A message cannot be empty."})
+    if len(body) > MAX_BODY:
+        raise ServiceValidationError({"body": f"At most {MAX_BODY:,} characters."})
+    return body
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    actor: Any,
+    customer: Customer,
+    subject: str,
+    body: str,
+    channel: str = TicketChannel.EMAIL,
+    priority: str = Priority.NORMAL,
+    language: str = "en",
+    order: Order | None = None,
+) -> Ticket:
+    """Open a ticket with the customer's first message."""
+    errors: dict[str, str] = {}
+    subject = subject.strip()
+    if not subject:
+        errors["subject"] = "A ticket needs a subject."
+    elif len(subject) > 200:
+        errors["subject"] = "At most 200 characters."
+    if channel not in TicketChannel.values:
+        errors["channel"] = f"Must be one of: {', '.join(TicketChannel.values)}."
+    if priority not in Priority.values:
+        errors["priority"] = f"Must be one of: {', '.join(Priority.values)}."
+    if order is not None and order.customer_id != customer.pk:
+        errors["order_id"] = "That order belongs to another customer."
+    if errors:
+        raise ServiceValidationError(errors)
+    body = _clean_body(body)
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        customer=customer,
+        order=order,
+        subject=subject,
+        channel=channel,
+        priority=priority,
+        language=language[:10],
+        created_at=now,
+        last_message_at=now,
+    )
+    TicketMessage.objects.create(ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, created_at=now)
+    audit.record(actor, "open", ticket)
+    log_activity(
+        customer=customer,
+        kind=ActivityKind.TICKET_OPENED,
+        actor=actor,
+        obj=ticket,
+        summary=f"Ticket opened: {subject}",
+    )
+    return ticket
+
+
+@transaction.atomic
+def reply_to_ticket(
+    *, actor: Any, ticket: Ticket, body: str, internal: bool = False, status: str | None = None
+) -> TicketMessage:
+    """An agent's reply (or internal note); by default a reply waits on the customer."""
+    body = _clean_body(body)
+    if status is not None and status not in TicketStatus.values:
+        raise ServiceValidationError({"status": f"Must be one of: {', '.join(TicketStatus.values)}."})
+    now = timezone.now()
+    message = TicketMessage.objects.create(
+        ticket=ticket,
+        author_kind=AuthorKind.AGENT,
+        author=actor if getattr(actor, "pk", None) else None,
+        body=body,
+        is_internal=internal,
+        created_at=now,
+    )
+    fields = ["last_message_at", "updated_at"]
+    ticket.last_message_at = now
+    if not internal and ticket.first_response_at is None:
+        ticket.first_response_at = now
+        fields.append("first_response_at")
+    new_status = status or (ticket.status if internal else TicketStatus.PENDING)
+    if new_status != ticket.status:
+        ticket.status = new_status
+        fields.append("status")
+    ticket.save(update_fields=fields)
+    audit.record(actor, "note" if internal else "reply", ticket, changes={"status": ticket.status})
+    if not internal:
+        log_activity(
+            customer=ticket.customer,
+            kind=ActivityKind.TICKET_REPLY,
+            actor=actor,
+            obj=ticket,
+            summary=f"Reply on “{ticket.subject}”",
+        )
+    return message
+
+
+@transaction.atomic
+def add_customer_message(*, actor: Any, ticket: Ticket, body: str) -> TicketMessage:
+    """A new message from the customer re-opens the ticket."""
+    body = _clean_body(body)
+    now = timezone.now()
+    message = TicketMessage.objects.create(
+        ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, created_at=now
+    )
+    ticket.last_message_at = now
+    ticket.status = TicketStatus.OPEN
+    ticket.save(update_fields=["last_message_at", "status", "updated_at"])
+    audit.record(actor, "customer_message", ticket)
+    return message
+
+
+@transaction.atomic
+def update_ticket(
+    *, actor: Any, ticket: Ticket, status: str | None = None, priority: str | None = None, assignee: Any = ...
+) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    if status is not None:
+        if status not in TicketStatus.values:
+            errors["status"] = f"Must be one of: {', '.join(TicketStatus.values)}."
+        values["status"] = status
+    if priority is not None:
+        if priority not in Priority.values:
+            errors["priority"] = f"Must be one of: {', '.join(Priority.values)}."
+        values["priority"] = priority
+    if assignee is not ...:
+        values["assignee"] = assignee
+    if errors:
+        raise ServiceValidationError(errors)
+    changes = audit.diff(ticket, values, frozenset())
+    if changes:
+        ticket.save()  # save() keeps priority_rank in step with priority
+        audit.record(actor, "update", ticket, changes=changes)
+    return changes

@@ -1,0 +1,1 @@
+"""The synthetic shop: a deterministic, realistic history generated as DataFrames (no Django)."""

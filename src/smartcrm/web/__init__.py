@@ -1,0 +1,1 @@
+"""The HTML interface: templates and thin views over services and selectors."""

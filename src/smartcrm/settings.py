@@ -81,6 +81,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("SMARTCRM_DB_CONN_MAX_AGE", "60")),
     )
 }
+if os.environ.get("SMARTCRM_TEST_DB_NAME"):
+    # Lets several test runs share one PostgreSQL server without touching each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SMARTCRM_TEST_DB_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while a generator or import writes.
     DATABASES["default"]["OPTIONS"] = {

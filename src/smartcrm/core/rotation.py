@@ -31,7 +31,7 @@ def rotate_model(
     ring = keyring()
     prefix = ring.active_id + "$"
     table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = connection.ops.quote_name(model._meta.pk.column)
     columns = [connection.ops.quote_name(f.column) for f in fields]
     stale = " OR ".join(f"({c} <> '' AND {c} NOT LIKE %s)" for c in columns)
     changed, last_pk = 0, 0

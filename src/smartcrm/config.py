@@ -45,11 +45,21 @@ def secret(name: str) -> str:
         raise RuntimeError(f"{name} must be set when SMARTCRM_ENV=production")
     path = data_dir() / "secrets.json"
     if not path.exists():
-        path.write_text(json.dumps(_new_local_secrets(), indent=2))
-        path.chmod(0o600)
-        print(
-            f"smartcrm: generated local secrets in {path} (set {', '.join(SECRET_NAMES)} in production)",
-            file=sys.stderr,
-        )
+        _create_local_secrets(path)
     stored: dict[str, str] = json.loads(path.read_text())
     return stored[name]
+
+
+def _create_local_secrets(path: Path) -> None:
+    """Write the secrets file atomically: concurrent processes (test workers) agree on one."""
+    tmp = path.with_name(f".secrets-{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(_new_local_secrets(), indent=2))
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)  # fails if another process got there first; theirs wins
+    except FileExistsError:
+        return
+    finally:
+        tmp.unlink()
+    names = ", ".join(SECRET_NAMES)
+    print(f"smartcrm: generated local secrets in {path} (set {names} in production)", file=sys.stderr)

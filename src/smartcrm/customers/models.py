@@ -71,7 +71,12 @@ class Customer(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["name", "id"], name="customer_name_idx"),
-            models.Index(fields=["-last_order_at", "id"], name="customer_last_order_idx"),
+            # Customers who never ordered sort after everyone who did.
+            models.Index(
+                models.F("last_order_at").desc(nulls_last=True),
+                models.F("id").asc(),
+                name="customer_last_order_idx",
+            ),
             models.Index(fields=["-total_spent", "id"], name="customer_spent_idx"),
             models.Index(fields=["-orders_count", "id"], name="customer_orders_idx"),
             models.Index(fields=["source", "-created_at"], name="customer_source_idx"),

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, OrderBy, Prefetch, QuerySet
 from django.utils import timezone
 
 from smartcrm.activities.models import Activity, Task, TaskStatus
@@ -19,10 +19,10 @@ from smartcrm.feedback.models import Review
 from smartcrm.orders.models import Order
 from smartcrm.support.models import Ticket
 
-SORTS = {
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "name": ("name", "id"),
     "newest": ("-created_at", "-id"),
-    "recent_order": ("-last_order_at", "id"),
+    "recent_order": (F("last_order_at").desc(nulls_last=True), "id"),
     "top_spend": ("-total_spent", "id"),
     "most_orders": ("-orders_count", "id"),
 }
@@ -155,3 +155,15 @@ def customer_360(customer_id: int, *, recent: int = 20) -> Customer360:
         open_tasks=list(customer.tasks.filter(status=TaskStatus.OPEN).order_by("due_at")[:recent]),
         consents={c.channel: c.status for c in customer.consents.all()},
     )
+
+
+def get_customer_profile(customer_id: int) -> Customer:
+    """One customer with its tags and consents loaded (three queries), for the API's detail."""
+    customer = (
+        Customer.objects.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")), "consents")
+        .filter(pk=customer_id)
+        .first()
+    )
+    if customer is None:
+        raise NotFoundError(f"customer {customer_id}")
+    return customer

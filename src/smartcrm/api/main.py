@@ -1,7 +1,31 @@
-"""The API object; each domain adds its router here."""
+"""The API object: authentication for every operation, one error format, one router per domain."""
 
 from ninja import NinjaAPI
 
 import smartcrm
+from smartcrm.api import customers, deals, orders, products, reviews, tickets
+from smartcrm.api.auth import BearerAuth, session_auth
+from smartcrm.api.errors import install_handlers
 
-api = NinjaAPI(title="smartcrm API", version=smartcrm.__version__, urls_namespace="api")
+api = NinjaAPI(
+    title="smartcrm API",
+    version=smartcrm.__version__,
+    description=(
+        "The smartcrm REST API. Authenticate with `Authorization: Bearer <token>` (or the web "
+        "UI's session with its CSRF token). Lists are paginated with `page` and `page_size` and "
+        'answer `has_next` instead of a total. Errors are `{"detail": ...}`: a message, or for '
+        "422 a list of `{loc, msg, type}` naming each refused field. See docs/api.md."
+    ),
+    urls_namespace="api",
+    auth=[BearerAuth(), session_auth],
+)
+install_handlers(api)
+
+api.add_router("/customers", customers.router)
+api.add_router("/products", products.router)
+api.add_router("/categories", products.categories_router)
+api.add_router("/orders", orders.router)
+api.add_router("/tickets", tickets.router)
+api.add_router("/reviews", reviews.router)
+api.add_router("/deals", deals.router)
+api.add_router("/stages", deals.stages_router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
 from smartcrm.catalog.models import Category, Product
@@ -43,3 +45,15 @@ def get_product(product_id: int) -> Product:
 
 def all_categories() -> list[Category]:
     return list(Category.objects.order_by("name"))
+
+
+def get_category(category_id: int) -> Category:
+    category = Category.objects.filter(pk=category_id).first()
+    if category is None:
+        raise NotFoundError(f"category {category_id}")
+    return category
+
+
+def prices(product_ids: list[int]) -> dict[int, Decimal]:
+    """Current price per product id (unknown ids are left out)."""
+    return dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "price"))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
+from smartcrm.core.errors import NotFoundError
+from smartcrm.core.pagination import Page, paginate
 from smartcrm.feedback.models import Review
 
 
@@ -37,3 +41,14 @@ def filter_reviews(
     if language:
         queryset = queryset.filter(language=language)
     return queryset.order_by("-created_at", "-id")
+
+
+def get_review(review_id: int) -> Review:
+    review = Review.objects.select_related("product", "customer").filter(pk=review_id).first()
+    if review is None:
+        raise NotFoundError(f"review {review_id}")
+    return review
+
+
+def review_page(*, page: int = 1, size: int = 50, **filters: Any) -> Page[Review]:
+    return paginate(filter_reviews(**filters), number=page, size=size)

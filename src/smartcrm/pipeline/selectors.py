@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from smartcrm.core.errors import NotFoundError
+from smartcrm.core.pagination import Page, paginate
 from smartcrm.pipeline.models import Deal, Stage
 
 
@@ -44,3 +46,28 @@ def get_deal(deal_id: int) -> Deal:
     if deal is None:
         raise NotFoundError(f"deal {deal_id}")
     return deal
+
+
+def all_stages() -> list[Stage]:
+    return list(Stage.objects.order_by("position"))
+
+
+def get_stage(stage_id: int) -> Stage:
+    stage = Stage.objects.filter(pk=stage_id).first()
+    if stage is None:
+        raise NotFoundError(f"stage {stage_id}")
+    return stage
+
+
+def filter_deals(*, stage_id: int | None = None, owner_id: int | None = None) -> QuerySet[Deal]:
+    """Deals, largest first: the same order as a board column."""
+    deals = Deal.objects.select_related("stage", "customer", "owner")
+    if stage_id is not None:
+        deals = deals.filter(stage_id=stage_id)
+    if owner_id is not None:
+        deals = deals.filter(owner_id=owner_id)
+    return deals.order_by("-value", "id")
+
+
+def deal_page(*, page: int = 1, size: int = 50, **filters: Any) -> Page[Deal]:
+    return paginate(filter_deals(**filters), number=page, size=size)

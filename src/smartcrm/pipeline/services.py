@@ -99,3 +99,41 @@ def move_deal(*, actor: Any, deal: Deal, stage: Stage) -> Deal:
             summary=f"Deal “{deal.title}” moved from {old} to {stage.name}",
         )
     return deal
+
+
+DEAL_FIELDS = ("title", "value", "currency", "customer", "owner", "expected_close")
+
+
+@transaction.atomic
+def update_deal(*, actor: Any, deal: Deal, values: dict[str, Any]) -> dict[str, Any]:
+    """Change a deal's details (not its stage: ``move_deal`` does that); returns what changed."""
+    unknown = set(values) - set(DEAL_FIELDS)
+    if unknown:
+        raise ServiceValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+    errors: dict[str, str] = {}
+    cleaned = dict(values)
+    if "title" in cleaned:
+        cleaned["title"] = (cleaned["title"] or "").strip()
+        if not cleaned["title"]:
+            errors["title"] = "A deal needs a title."
+        elif len(cleaned["title"]) > 200:
+            errors["title"] = "At most 200 characters."
+    if "value" in cleaned and (cleaned["value"] is None or cleaned["value"] < 0):
+        errors["value"] = "Cannot be negative."
+    if "currency" in cleaned:
+        cleaned["currency"] = (cleaned["currency"] or "").upper()
+        if len(cleaned["currency"]) != 3 or not cleaned["currency"].isalpha():
+            errors["currency"] = "Use a three-letter ISO currency code."
+    if errors:
+        raise ServiceValidationError(errors)
+    changes = audit.diff(deal, cleaned, frozenset())
+    if changes:
+        deal.save(update_fields=[*changes, "updated_at"])
+        audit.record(actor, "update", deal, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def delete_deal(*, actor: Any, deal: Deal) -> None:
+    audit.record(actor, "delete", deal, changes={"title": deal.title, "stage": deal.stage_id})
+    deal.delete()

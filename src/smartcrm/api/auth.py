@@ -1,0 +1,66 @@
+"""Who is calling: a bearer token, or the web UI's session; and what their role lets them do."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.security import HttpBearer, SessionAuth
+
+from smartcrm.accounts.models import ApiToken, User, hash_token
+from smartcrm.accounts.roles import Capability
+from smartcrm.core.errors import NotFoundError
+
+# last_used_at is for "is this token still in use?", not an access log: one write a minute
+# per token at most, instead of one per request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class BearerAuth(HttpBearer):
+    """``Authorization: Bearer scrm_…``: the token's SHA-256 is looked up, never the raw value."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        api_token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token.strip()), revoked_at__isnull=True)
+            .first()
+        )
+        if api_token is None or not api_token.user.is_active:
+            # A wrong token is refused outright rather than falling through to the session,
+            # whose CSRF check would turn it into a confusing 403.
+            raise AuthenticationError()
+        now = timezone.now()
+        if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        return api_token.user
+
+
+# The web UI's session (htmx); ninja checks the CSRF token for cookie authentication.
+session_auth = SessionAuth()
+
+
+def require_user(request: HttpRequest) -> User:
+    """The authenticated user, for data every staff role may read (the catalog, the stages)."""
+    user: Any = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User):
+        raise AuthenticationError()
+    return user
+
+
+def require(request: HttpRequest, capability: Capability) -> User:
+    """The authenticated user if their role has ``capability``; otherwise a 403."""
+    user: Any = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User) or not user.can(capability):
+        raise AuthorizationError(message=f"Your role does not allow this ({capability.value}).")
+    return user
+
+
+def staff_user(user_id: int) -> User:
+    """An active staff account by id (to assign tickets and deals)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise NotFoundError(f"user {user_id}")
+    return user

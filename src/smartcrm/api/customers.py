@@ -1,0 +1,239 @@
+"""Customers: the searchable list, profiles (PII masked by role), notes, consents and tags.
+
+There is no DELETE: removing a customer is a GDPR erasure, which has its own workflow.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from pydantic import AfterValidator
+
+from smartcrm.accounts.models import User
+from smartcrm.accounts.roles import Capability
+from smartcrm.api.auth import require
+from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
+from smartcrm.api.schemas import (
+    Id,
+    Money,
+    PageMeta,
+    PageQuery,
+    Search,
+    Text2,
+    Text10,
+    Text20,
+    Text40,
+    Text50,
+    Text100,
+    Text200,
+    Text254,
+    Text500,
+    omittable,
+    storable,
+)
+from smartcrm.customers import selectors, services
+from smartcrm.customers.models import Channel, ConsentStatus, Customer, CustomerKind, Source
+
+router = Router(tags=["customers"])
+
+Days = Annotated[int, Field(ge=0, le=36_500)]
+
+
+class CustomerQuery(PageQuery):
+    search: Search = Field("", description="Name, company, city or external id; or an exact email or phone")
+    source: Source | None = None
+    country: Annotated[str, Field(max_length=2, pattern=r"^[A-Za-z]{0,2}$")] = ""
+    kind: CustomerKind | None = None
+    tag: Text100 = ""
+    min_spent: Money | None = None
+    active_within_days: Days | None = Field(None, description="Ordered within this many days")
+    lapsed_for_days: Days | None = Field(None, description="No order for at least this many days")
+    sort: Literal["recent_order", "name", "newest", "top_spend", "most_orders"] = "recent_order"
+
+
+class CustomerSummaryOut(Schema):
+    """A row of the list: no contact details (the list never decrypts them)."""
+
+    id: int
+    kind: str
+    name: str
+    company_name: str
+    city: str
+    country: str
+    source: str
+    language: str
+    created_at: datetime
+    orders_count: int
+    total_spent: Decimal
+    last_order_at: datetime | None
+
+
+class CustomerPage(PageMeta):
+    items: list[CustomerSummaryOut]
+
+
+class CustomerOut(CustomerSummaryOut):
+    first_name: str
+    last_name: str
+    email: str = Field(description="Masked (a•••@example.com) unless the role may view PII")
+    phone: str
+    street_address: str
+    pii_masked: bool
+    region: str
+    postal_code: str
+    first_order_at: datetime | None
+    updated_at: datetime
+    tags: list[str]
+    consents: dict[str, str] = Field(description="Marketing consent per channel")
+
+
+class CustomerIn(Schema):
+    kind: CustomerKind = CustomerKind.PERSON
+    first_name: Text100 = ""
+    last_name: Text100 = ""
+    company_name: Text200 = ""
+    email: Text254 = ""
+    phone: Text40 = ""
+    street_address: Text500 = ""
+    city: Text100 = ""
+    region: Text100 = ""
+    postal_code: Text20 = ""
+    country: Text2 = Field("", description="ISO 3166-1 alpha-2")
+    language: Text10 = "en"
+    source: Source = Source.API
+
+
+class CustomerPatch(Schema):
+    """Only the fields sent are changed; ``null`` is not a value (send ``""`` to clear)."""
+
+    kind: CustomerKind = omittable()
+    first_name: Text100 = omittable()
+    last_name: Text100 = omittable()
+    company_name: Text200 = omittable()
+    email: Text254 = omittable()
+    phone: Text40 = omittable()
+    street_address: Text500 = omittable()
+    city: Text100 = omittable()
+    region: Text100 = omittable()
+    postal_code: Text20 = omittable()
+    country: Text2 = omittable()
+    language: Text10 = omittable()
+    source: Source = omittable()
+
+
+class NoteIn(Schema):
+    body: Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(storable)]
+
+
+class NoteOut(Schema):
+    id: int
+    body: str
+    author: str | None
+    created_at: datetime
+
+
+class ConsentIn(Schema):
+    status: ConsentStatus
+    source: Text100 = Field("", description="Form, import or API that set it")
+
+
+class ConsentOut(Schema):
+    channel: str
+    status: str
+    source: str
+    updated_at: datetime
+
+
+class TagsIn(Schema):
+    tags: list[Text50] = Field(max_length=100)
+
+
+class TagsOut(Schema):
+    tags: list[str]
+
+
+def _profile(user: User, customer: Customer) -> dict[str, Any]:
+    contact = services.contact_for_viewer(user=user, customer=customer)
+    return {
+        **{name: getattr(customer, name) for name in CustomerOut.model_fields if hasattr(customer, name)},
+        "email": contact.email,
+        "phone": contact.phone,
+        "street_address": contact.street_address,
+        "pii_masked": contact.masked,
+        "tags": sorted(t.name for t in customer.tags.all()),
+        "consents": {c.channel: c.status for c in customer.consents.all()},
+    }
+
+
+@router.get("", response={200: CustomerPage, **READ_ERRORS}, summary="List customers")
+def list_customers(request: HttpRequest, query: Query[CustomerQuery]) -> dict[str, Any]:
+    """Filter, search and sort customers; the list carries no contact details."""
+    require(request, Capability.VIEW_CUSTOMERS)
+    filters = selectors.CustomerFilters(
+        **query.model_dump(exclude={"page", "page_size"}, exclude_none=True),
+    )
+    page = selectors.customer_page(filters, page=query.page, size=query.page_size)
+    return {"items": page.items, "page": page.number, "page_size": page.size, "has_next": page.has_next}
+
+
+@router.post("", response={201: CustomerOut, **CREATE_ERRORS}, summary="Create a customer")
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
+    user = require(request, Capability.EDIT_CUSTOMERS)
+    customer = services.create_customer(actor=user, values=payload.model_dump())
+    return Status(201, _profile(user, selectors.get_customer_profile(customer.pk)))
+
+
+@router.get("/{customer_id}", response={200: CustomerOut, **ONE_ERRORS}, summary="Get a customer")
+def get_customer(request: HttpRequest, customer_id: Id) -> dict[str, Any]:
+    """The profile; email, phone and address are masked unless the role may view PII (audited)."""
+    user = require(request, Capability.VIEW_CUSTOMERS)
+    return _profile(user, selectors.get_customer_profile(customer_id))
+
+
+@router.patch("/{customer_id}", response={200: CustomerOut, **WRITE_ERRORS}, summary="Update a customer")
+def update_customer(request: HttpRequest, customer_id: Id, payload: CustomerPatch) -> dict[str, Any]:
+    user = require(request, Capability.EDIT_CUSTOMERS)
+    customer = selectors.get_customer_profile(customer_id)
+    services.update_customer(actor=user, customer=customer, values=payload.model_dump(exclude_unset=True))
+    return _profile(user, customer)
+
+
+@router.post(
+    "/{customer_id}/notes", response={201: NoteOut, **WRITE_ERRORS}, summary="Add a note to a customer"
+)
+def add_note(request: HttpRequest, customer_id: Id, payload: NoteIn) -> Status:
+    user = require(request, Capability.EDIT_CUSTOMERS)
+    note = services.add_note(actor=user, customer=selectors.get_customer(customer_id), body=payload.body)
+    return Status(
+        201, {"id": note.pk, "body": note.body, "author": user.get_username(), "created_at": note.created_at}
+    )
+
+
+@router.put(
+    "/{customer_id}/consents/{channel}",
+    response={200: ConsentOut, **WRITE_ERRORS},
+    summary="Set a customer's marketing consent on one channel",
+)
+def set_consent(request: HttpRequest, customer_id: Id, channel: Channel, payload: ConsentIn) -> Any:
+    user = require(request, Capability.EDIT_CUSTOMERS)
+    return services.set_consent(
+        actor=user,
+        customer=selectors.get_customer(customer_id),
+        channel=channel.value,
+        status=payload.status.value,
+        source=payload.source,
+    )
+
+
+@router.put(
+    "/{customer_id}/tags", response={200: TagsOut, **WRITE_ERRORS}, summary="Replace a customer's tags"
+)
+def set_tags(request: HttpRequest, customer_id: Id, payload: TagsIn) -> dict[str, list[str]]:
+    user = require(request, Capability.EDIT_CUSTOMERS)
+    names = services.set_tags(actor=user, customer=selectors.get_customer(customer_id), names=payload.tags)
+    return {"tags": names}

@@ -1,0 +1,87 @@
+"""Writes for reviews: recording what a customer said, and moderating it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from smartcrm.activities.models import ActivityKind
+from smartcrm.activities.services import log_activity
+from smartcrm.catalog.models import Product
+from smartcrm.core import audit
+from smartcrm.core.errors import ServiceValidationError
+from smartcrm.customers.models import Customer
+from smartcrm.feedback.models import Review, ReviewStatus
+from smartcrm.orders.models import Order
+
+
+@transaction.atomic
+def record_review(
+    *,
+    actor: Any,
+    customer: Customer,
+    product: Product,
+    rating: int,
+    title: str = "",
+    body: str = "",
+    language: str = "en",
+    order: Order | None = None,
+    created_at: datetime | None = None,
+) -> Review:
+    """Record a customer's review of a product (1 to 5 stars)."""
+    errors: dict[str, str] = {}
+    title, body = title.strip(), body.strip()
+    if not 1 <= rating <= 5:
+        errors["rating"] = "A rating is 1 to 5 stars."
+    if len(title) > 200:
+        errors["title"] = "At most 200 characters."
+    if len(body) > 20_000:
+        errors["body"] = "At most 20,000 characters."
+    if not language or len(language) > 10:
+        errors["language"] = "Give a language code of at most 10 characters."
+    if order is not None and order.customer_id != customer.pk:
+        errors["order_id"] = "That order belongs to another customer."
+    if errors:
+        raise ServiceValidationError(errors)
+    review = Review.objects.create(
+        customer=customer,
+        product=product,
+        order=order,
+        rating=rating,
+        title=title,
+        body=body,
+        language=language,
+        created_at=created_at or timezone.now(),
+    )
+    audit.record(actor, "create", review, changes={"rating": rating, "product": product.pk})
+    log_activity(
+        customer=customer,
+        kind=ActivityKind.REVIEW,
+        actor=actor,
+        obj=review,
+        occurred_at=review.created_at,
+        summary=f"{rating}★ review of {product.name}" + (f": {title}" if title else ""),
+    )
+    return review
+
+
+@transaction.atomic
+def set_review_status(*, actor: Any, review: Review, status: str) -> Review:
+    """Publish or hide a review (moderation keeps the customer's words; it does not edit them)."""
+    if status not in ReviewStatus.values:
+        raise ServiceValidationError({"status": f"Must be one of: {', '.join(ReviewStatus.values)}."})
+    if review.status != status:
+        old, review.status = review.status, status
+        review.save(update_fields=["status"])
+        audit.record(actor, "moderate", review, changes={"status": {"from": old, "to": status}})
+    return review
+
+
+@transaction.atomic
+def delete_review(*, actor: Any, review: Review) -> None:
+    """Delete a review (for spam, or at the customer's request)."""
+    audit.record(actor, "delete", review, changes={"rating": review.rating, "product": review.product_id})
+    review.delete()

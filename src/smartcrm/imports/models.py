@@ -6,9 +6,31 @@ from django.conf import settings
 from django.db import models
 
 
+class ImportKind(models.TextChoices):
+    CUSTOMERS = "customers", "Customers"
+    PRODUCTS = "products", "Products"
+    ORDERS = "orders", "Orders"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
 class ImportRun(models.Model):
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
     file_name = models.CharField(max_length=255)
+    file_path = models.CharField(
+        max_length=1000, blank=True, help_text="Where the file is stored, for a background run"
+    )
+    system = models.CharField(
+        max_length=40, default="import", help_text="The external-id system the file's ids belong to"
+    )
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of rows processed")
+    message = models.TextField(blank=True, help_text="Why a run failed as a whole (the file, not a row)")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     actor = models.ForeignKey(
@@ -17,6 +39,7 @@ class ImportRun(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
     rows_failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="[{row, column, message}]")
 

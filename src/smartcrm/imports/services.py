@@ -1,0 +1,274 @@
+"""Running an import: the file checked whole, then rows written in batches, every run recorded.
+
+``import_file`` is what the CLI calls; ``queue_import`` + ``execute_run`` are the background
+path (the Celery task in ``tasks.py`` calls ``execute_run`` with the run's id).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from smartcrm.core import audit
+from smartcrm.imports.errors import ImportFileError, RowError
+from smartcrm.imports.importers import IMPORTERS, Outcome
+from smartcrm.imports.models import ImportRun, ImportStatus
+from smartcrm.imports.reader import Row, open_table
+
+logger = logging.getLogger(__name__)
+
+# Rows per transaction: large enough to amortise commits, small enough that a crash or a lock
+# costs little and progress moves often. Each row (or order) has its own savepoint inside.
+BATCH_ROWS = 500
+# Errors kept on the ImportRun; the CLI's --errors-out file gets all of them.
+MAX_STORED_ERRORS = 1000
+DEFAULT_SYSTEM = "import"
+TASK_ACTOR = "task:import"
+
+ProgressCallback = Callable[[int, int], None]
+ErrorSink = Callable[[RowError], None]
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file_name: str
+    dry_run: bool = False
+    rows_total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    run_id: int | None = None
+
+    @property
+    def processed(self) -> int:
+        return self.created + self.updated + self.unchanged + self.failed
+
+
+def _batches(units: Iterable[list[Row]], size: int) -> Iterator[list[list[Row]]]:
+    batch: list[list[Row]] = []
+    rows = 0
+    for unit in units:
+        batch.append(unit)
+        rows += len(unit)
+        if rows >= size:
+            yield batch
+            batch, rows = [], 0
+    if batch:
+        yield batch
+
+
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+
+
+def percent(done: int, total: int) -> int:
+    return 100 if total == 0 else min(100, done * 100 // total)
+
+
+def import_file(
+    kind: str,
+    path: Path | str,
+    *,
+    actor: Any,
+    system: str = DEFAULT_SYSTEM,
+    dry_run: bool = False,
+    run: ImportRun | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_error: ErrorSink | None = None,
+) -> ImportResult:
+    """Import one CSV file of ``kind``; raises ImportFileError (and writes nothing) if unreadable.
+
+    Bad rows are reported (to ``on_error`` and in the result) and skipped; good rows are kept.
+    Re-running a file changes nothing. ``dry_run`` validates and writes inside a transaction
+    that is rolled back, so counts and errors are exact and nothing is kept, not even a run.
+    """
+    importer_class = IMPORTERS.get(kind)
+    if importer_class is None:
+        raise ImportFileError(f"Unknown kind of import '{kind}'; use one of: {', '.join(IMPORTERS)}.")
+    system = system.strip()
+    if not system or len(system) > 40:
+        raise ImportFileError("The external-id system must be 1 to 40 characters.")
+    path = Path(path)
+    table = open_table(path, importer_class.columns, group_by=importer_class.group_by)
+    importer = importer_class(actor=actor, system=system)
+    result = ImportResult(
+        kind=kind,
+        file_name=path.name,
+        dry_run=dry_run,
+        rows_total=table.rows_total,
+        ignored_columns=table.ignored_columns,
+    )
+    if not dry_run:
+        run = _start_run(
+            run, kind=kind, file_name=path.name, system=system, actor=actor, total=table.rows_total
+        )
+        result.run_id = run.pk
+    if on_progress:
+        on_progress(0, table.rows_total)
+
+    def process() -> None:
+        for batch in _batches(importer.units(table), BATCH_ROWS):
+            with transaction.atomic():
+                outcomes = importer.import_batch(batch)
+            for outcome in outcomes:
+                count = len(outcome.rows)
+                if outcome.outcome is Outcome.CREATED:
+                    result.created += count
+                elif outcome.outcome is Outcome.UPDATED:
+                    result.updated += count
+                elif outcome.outcome is Outcome.UNCHANGED:
+                    result.unchanged += count
+                else:
+                    result.failed += count
+                for error in outcome.errors:
+                    result.error_count += 1
+                    if len(result.errors) < MAX_STORED_ERRORS:
+                        result.errors.append(error)
+                    if on_error:
+                        on_error(error)
+            if run is not None:
+                _save_progress(run, result)
+            if on_progress:
+                on_progress(result.processed, table.rows_total)
+
+    try:
+        if dry_run:
+            with transaction.atomic():
+                process()
+                transaction.set_rollback(True)
+        else:
+            process()
+    except Exception:
+        logger.exception("import of %s stopped after %d rows", kind, result.processed)
+        if run is not None:
+            try:
+                _finish_run(run, result, actor, status=ImportStatus.FAILED, message=_stopped_message(result))
+            except Exception:  # the database may be what failed; the original error matters more
+                logger.exception("could not record the failed import run %s", run.pk)
+        raise
+    if run is not None:
+        _finish_run(run, result, actor, status=ImportStatus.DONE)
+    logger.info(
+        "import of %s: %d rows, %d created, %d updated, %d unchanged, %d failed",
+        kind,
+        result.rows_total,
+        result.created,
+        result.updated,
+        result.unchanged,
+        result.failed,
+    )
+    return result
+
+
+def _stopped_message(result: ImportResult) -> str:
+    return (
+        f"Stopped by an unexpected error after {result.processed} of {result.rows_total} rows; "
+        "the rows before were kept. Re-running the import is safe."
+    )
+
+
+def _start_run(
+    run: ImportRun | None, *, kind: str, file_name: str, system: str, actor: Any, total: int
+) -> ImportRun:
+    if run is None:
+        return ImportRun.objects.create(
+            kind=kind,
+            file_name=file_name[:255],
+            system=system,
+            actor=_user_or_none(actor),
+            status=ImportStatus.RUNNING,
+            rows_total=total,
+        )
+    # A run started again (a retried task, a redelivered message) counts from zero.
+    run.status = ImportStatus.RUNNING
+    run.rows_total, run.progress, run.message, run.errors = total, 0, "", []
+    run.rows_created = run.rows_updated = run.rows_unchanged = run.rows_failed = 0
+    run.save()
+    return run
+
+
+def _save_progress(run: ImportRun, result: ImportResult) -> None:
+    run.progress = percent(result.processed, result.rows_total)
+    run.rows_created, run.rows_updated = result.created, result.updated
+    run.rows_unchanged, run.rows_failed = result.unchanged, result.failed
+    run.save(update_fields=["progress", "rows_created", "rows_updated", "rows_unchanged", "rows_failed"])
+
+
+@transaction.atomic
+def _finish_run(run: ImportRun, result: ImportResult, actor: Any, *, status: str, message: str = "") -> None:
+    _save_progress(run, result)
+    run.status, run.message, run.finished_at = status, message, timezone.now()
+    run.errors = [error.as_dict() for error in result.errors]
+    if status == ImportStatus.DONE:
+        run.progress = 100
+    run.save(update_fields=["status", "message", "finished_at", "errors", "progress"])
+    audit.record(
+        actor,
+        "import",
+        object_type="imports.importrun",
+        object_id=str(run.pk),
+        changes={
+            "kind": run.kind,
+            "status": status,
+            "rows_total": result.rows_total,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "failed": result.failed,
+        },
+    )
+
+
+def queue_import(kind: str, path: Path | str, *, actor: Any, system: str = DEFAULT_SYSTEM) -> ImportRun:
+    """Record a queued run for a stored file and hand its id to a worker once this commits."""
+    from smartcrm.imports.tasks import run_import
+
+    if kind not in IMPORTERS:
+        raise ImportFileError(f"Unknown kind of import '{kind}'; use one of: {', '.join(IMPORTERS)}.")
+    path = Path(path)
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=path.name[:255],
+        file_path=str(path),
+        system=system,
+        actor=_user_or_none(actor),
+        status=ImportStatus.QUEUED,
+    )
+    transaction.on_commit(lambda: run_import.delay(run.pk))
+    return run
+
+
+def execute_run(import_run_id: int, *, on_progress: ProgressCallback | None = None) -> ImportRun:
+    """Run a recorded import by id. A finished run is left alone; anything else runs (again)."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().select_related("actor").get(pk=import_run_id)
+        if run.status == ImportStatus.DONE:
+            return run
+        run.status = ImportStatus.RUNNING
+        run.save(update_fields=["status"])
+    actor = run.actor or TASK_ACTOR
+    try:
+        import_file(run.kind, run.file_path, actor=actor, system=run.system, run=run, on_progress=on_progress)
+    except ImportFileError as exc:
+        run.status, run.message, run.finished_at = ImportStatus.FAILED, str(exc), timezone.now()
+        run.save(update_fields=["status", "message", "finished_at"])
+        audit.record(
+            actor,
+            "import",
+            object_type="imports.importrun",
+            object_id=str(run.pk),
+            changes={"kind": run.kind, "status": ImportStatus.FAILED},
+        )
+    run.refresh_from_db()
+    return run

@@ -167,3 +167,11 @@ def get_customer_profile(customer_id: int) -> Customer:
     if customer is None:
         raise NotFoundError(f"customer {customer_id}")
     return customer
+
+
+def get_customer_task(customer_id: int, task_id: int) -> Task:
+    """A task on this customer's record (a task id alone could belong to someone else)."""
+    task = Task.objects.filter(pk=task_id, customer_id=customer_id).first()
+    if task is None:
+        raise NotFoundError(f"task {task_id} of customer {customer_id}")
+    return task

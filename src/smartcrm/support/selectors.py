@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from smartcrm.accounts.models import User
+from smartcrm.accounts.roles import CAPABILITIES, Capability
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pagination import Page, paginate
 from smartcrm.support.models import Ticket, TicketMessage, TicketStatus
@@ -62,3 +64,10 @@ def get_ticket_thread(ticket_id: int) -> Ticket:
     if ticket is None:
         raise NotFoundError(f"ticket {ticket_id}")
     return ticket
+
+
+def ticket_agents() -> list[User]:
+    """Active staff whose role may answer tickets: who a ticket can be assigned to."""
+    roles = [role.value for role, caps in CAPABILITIES.items() if Capability.REPLY_TICKETS in caps]
+    users = User.objects.filter(Q(role__in=roles) | Q(is_superuser=True), is_active=True).order_by("username")
+    return list(users.only("id", "username"))

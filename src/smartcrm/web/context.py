@@ -1,4 +1,5 @@
-"""Template context shared by every page: the navigation the user's role allows."""
+"""Template context shared by every page: the navigation the user's role allows, and what
+the role may do (templates cannot call ``user.can(...)`` with an argument)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,39 @@ from django.http import HttpRequest
 
 from smartcrm.accounts.roles import Capability
 
-NAVIGATION = [
+# label, URL name, capability the role needs to see the entry
+NAVIGATION: list[tuple[str, str, Capability]] = [
     ("Dashboard", "web:dashboard", Capability.VIEW_ORDERS),
+    ("Customers", "web:customer_list", Capability.VIEW_CUSTOMERS),
+    ("Products", "web:product_list", Capability.VIEW_ORDERS),
+    ("Orders", "web:order_list", Capability.VIEW_ORDERS),
+    ("Inbox", "web:ticket_inbox", Capability.VIEW_TICKETS),
+    ("Pipeline", "web:pipeline", Capability.VIEW_PIPELINE),
 ]
+# Which navigation entry is highlighted for each page.
+SECTIONS = {
+    "dashboard": "web:dashboard",
+    "customer_list": "web:customer_list",
+    "customer_detail": "web:customer_list",
+    "product_list": "web:product_list",
+    "product_detail": "web:product_list",
+    "order_list": "web:order_list",
+    "order_detail": "web:order_list",
+    "ticket_inbox": "web:ticket_inbox",
+    "ticket_detail": "web:ticket_inbox",
+    "pipeline": "web:pipeline",
+}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    return {"nav_items": [(label, name) for label, name, cap in NAVIGATION if user.can(cap)]}
+        return {"nav_items": [], "can": {}, "show_admin": False, "nav_current": ""}
+    match = getattr(request, "resolver_match", None)
+    current = SECTIONS.get(match.url_name or "", "") if match and match.namespace == "web" else ""
+    return {
+        "nav_items": [(label, name) for label, name, cap in NAVIGATION if user.can(cap)],
+        "nav_current": current,
+        "can": {cap.value: user.can(cap) for cap in Capability},
+        "show_admin": user.can(Capability.MANAGE_USERS),
+    }

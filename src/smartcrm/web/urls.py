@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from smartcrm.web import views
+from smartcrm.web.views import catalog, customers, dashboard, orders, pipeline, support
 
 app_name = "web"
 
@@ -12,5 +12,24 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("customers/", customers.customer_list, name="customer_list"),
+    path("customers/<int:customer_id>/", customers.customer_detail, name="customer_detail"),
+    path("customers/<int:customer_id>/notes/", customers.customer_add_note, name="customer_add_note"),
+    path("customers/<int:customer_id>/tasks/", customers.customer_add_task, name="customer_add_task"),
+    path(
+        "customers/<int:customer_id>/tasks/<int:task_id>/complete/",
+        customers.customer_complete_task,
+        name="customer_complete_task",
+    ),
+    path("products/", catalog.product_list, name="product_list"),
+    path("products/<int:product_id>/", catalog.product_detail, name="product_detail"),
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
+    path("inbox/", support.ticket_inbox, name="ticket_inbox"),
+    path("inbox/<int:ticket_id>/", support.ticket_detail, name="ticket_detail"),
+    path("inbox/<int:ticket_id>/reply/", support.ticket_reply, name="ticket_reply"),
+    path("inbox/<int:ticket_id>/update/", support.ticket_update, name="ticket_update"),
+    path("pipeline/", pipeline.pipeline, name="pipeline"),
+    path("pipeline/deals/<int:deal_id>/move/", pipeline.pipeline_move, name="pipeline_move"),
 ]

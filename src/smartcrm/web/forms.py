@@ -1,0 +1,197 @@
+"""Forms that parse what the pages send: GET filters for the lists, POST bodies for writes.
+
+The forms only parse and bound the input; the services decide what is valid for the domain
+and raise ServiceValidationError, which ``add_service_errors`` puts back on the form."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+
+from smartcrm.core.errors import ServiceValidationError
+from smartcrm.customers.models import CustomerKind, Source
+from smartcrm.customers.selectors import CustomerFilters
+from smartcrm.orders.models import OrderStatus, SalesChannel
+from smartcrm.support.models import Priority, TicketStatus
+
+ANY = ""
+
+CUSTOMER_SORTS = [
+    ("recent_order", "Most recent order"),
+    ("top_spend", "Highest spend"),
+    ("most_orders", "Most orders"),
+    ("newest", "Newest customers"),
+    ("name", "Name A–Z"),
+]
+# (value, label, days active within, days lapsed for)
+ACTIVITY = {
+    "active_30": ("Bought in the last 30 days", 30, None),
+    "active_90": ("Bought in the last 90 days", 90, None),
+    "active_365": ("Bought in the last year", 365, None),
+    "lapsed_90": ("No order for 90+ days", None, 90),
+    "lapsed_180": ("No order for 180+ days", None, 180),
+    "lapsed_365": ("No order for a year+", None, 365),
+}
+PRODUCT_SORTS = [
+    ("name", "Name A–Z"),
+    ("price", "Price, low to high"),
+    ("-price", "Price, high to low"),
+    ("stock", "Stock, lowest first"),
+    ("newest", "Newest"),
+]
+ORDER_SORTS = [("newest", "Newest"), ("oldest", "Oldest"), ("largest", "Largest")]
+
+
+def add_service_errors(form: forms.Form, error: ServiceValidationError) -> None:
+    """Attach a service's field errors to the form (unknown fields become form-wide errors)."""
+    for field, message in error.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+def cleaned(form: forms.Form) -> dict[str, Any]:
+    """The fields that parsed; an invalid filter is ignored rather than failing the page."""
+    form.is_valid()
+    return {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+
+
+class PageField(forms.IntegerField):
+    def __init__(self) -> None:
+        super().__init__(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    source = forms.ChoiceField(required=False, choices=[(ANY, "Any source"), *Source.choices])
+    kind = forms.ChoiceField(required=False, choices=[(ANY, "People and companies"), *CustomerKind.choices])
+    country = forms.RegexField(
+        required=False, regex=r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": "Two letters."}
+    )
+    min_spent = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
+    activity = forms.ChoiceField(
+        required=False, choices=[(ANY, "Any activity"), *((k, v[0]) for k, v in ACTIVITY.items())]
+    )
+    sort = forms.ChoiceField(required=False, choices=CUSTOMER_SORTS)
+    page = PageField()
+
+    def filters(self) -> CustomerFilters:
+        data = cleaned(self)
+        _, active, lapsed = ACTIVITY.get(data.get("activity", ""), ("", None, None))
+        return CustomerFilters(
+            search=data.get("q", ""),
+            source=data.get("source", ""),
+            kind=data.get("kind", ""),
+            country=data.get("country", ""),
+            min_spent=data.get("min_spent"),
+            active_within_days=active,
+            lapsed_for_days=lapsed,
+            sort=data.get("sort", "recent_order"),
+        )
+
+
+class ProductFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    sort = forms.ChoiceField(required=False, choices=PRODUCT_SORTS)
+    page = PageField()
+
+    def __init__(self, *args: Any, categories: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [(ANY, "All categories"), *categories]
+
+    def selector_args(self) -> dict[str, Any]:
+        data = cleaned(self)
+        return {
+            "search": data.get("q", ""),
+            "category_id": data.get("category"),
+            "sort": data.get("sort", "name"),
+            "page": data.get("page", 1),
+        }
+
+
+class OrderFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=120, label="Order number")
+    status = forms.ChoiceField(required=False, choices=[(ANY, "Any status"), *OrderStatus.choices])
+    channel = forms.ChoiceField(required=False, choices=[(ANY, "Any channel"), *SalesChannel.choices])
+    sort = forms.ChoiceField(required=False, choices=ORDER_SORTS)
+    page = PageField()
+
+    def selector_args(self) -> dict[str, Any]:
+        data = cleaned(self)
+        return {
+            "search": data.get("q", "").strip(),
+            "status": data.get("status", ""),
+            "channel": data.get("channel", ""),
+            "sort": data.get("sort", "newest"),
+            "page": data.get("page", 1),
+        }
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Subject")
+    status = forms.ChoiceField(required=False, choices=[(ANY, "Open and waiting"), *TicketStatus.choices])
+    priority = forms.ChoiceField(required=False, choices=[(ANY, "Any priority"), *Priority.choices])
+    mine = forms.BooleanField(required=False, label="Assigned to me")
+    page = PageField()
+
+    def selector_args(self, user_id: int) -> dict[str, Any]:
+        data = cleaned(self)
+        return {
+            "search": data.get("q", "").strip(),
+            "status": data.get("status", ""),
+            "priority": data.get("priority", ""),
+            "assignee_id": user_id if data.get("mine") else None,
+            "page": data.get("page", 1),
+        }
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        required=False,  # the service says what an empty note means
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Add a note for the team…"}),
+    )
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(
+        required=False, label="Task", widget=forms.TextInput(attrs={"placeholder": "Call back about…"})
+    )
+    due = forms.DateField(required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def due_at(self) -> datetime | None:
+        due = self.cleaned_data.get("due")
+        if due is None:
+            return None
+        return timezone.make_aware(datetime.combine(due, time(hour=9)))
+
+
+class ReplyForm(forms.Form):
+    KEEP = ""
+    body = forms.CharField(
+        required=False,
+        label="Reply",
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "Write a reply to the customer…"}),
+    )
+    internal = forms.BooleanField(required=False, label="Internal note (not sent to the customer)")
+    status = forms.ChoiceField(
+        required=False,
+        label="Then set status to",
+        choices=[(KEEP, "Waiting on customer (default)"), *TicketStatus.choices],
+    )
+
+
+class TicketUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=TicketStatus.choices)
+    priority = forms.ChoiceField(choices=Priority.choices)
+    assignee = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, agents: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [(ANY, "Unassigned"), *agents]
+
+
+class MoveDealForm(forms.Form):
+    stage = forms.IntegerField(min_value=1)

@@ -1,0 +1,88 @@
+// smartcrm's only script besides htmx. The CSP allows no inline script, so behaviour lives here.
+(function () {
+  "use strict";
+
+  // Something that looks like an email address or a phone number.
+  var CONTACT = /@|^[\d\s()+.\-]{6,}$/;
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.htmx) return;
+    // A history miss must fetch the whole page, never a fragment meant for a swap.
+    htmx.config.historyRestoreAsHxRequest = false;
+  });
+
+  // Field errors come back with status 400: swap them in like a normal answer.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // Searching customers by email or phone: send it in a POST body so the contact detail
+  // never lands in a URL, the browser history or a server log.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.closest || !elt.closest("[data-private-search]")) return;
+    var query = String(event.detail.parameters.get("q") || "").trim();
+    if (CONTACT.test(query)) {
+      event.detail.verb = "post";
+      event.detail.useUrlParams = false;
+    }
+  });
+
+  function toast(text) {
+    var box = document.getElementById("toast");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+    window.clearTimeout(toast.timer);
+    toast.timer = window.setTimeout(function () { box.hidden = true; }, 4000);
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    toast(status === 403 ? "Your role does not allow this." : "Something went wrong (" + status + "). Please try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast("The server could not be reached. Check your connection.");
+  });
+
+  // Pipeline: drag a deal card onto another column to move it (the select + button does the
+  // same without a mouse).
+  var dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest(".deal[data-move-url]");
+    if (!card) return;
+    dragged = card;
+    card.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.id);
+  });
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    document.querySelectorAll(".board-col.drop-over").forEach(function (c) { c.classList.remove("drop-over"); });
+  });
+  document.addEventListener("dragover", function (event) {
+    var col = dragged && event.target.closest && event.target.closest(".board-col[data-stage-id]");
+    if (!col) return;
+    event.preventDefault();
+    col.classList.add("drop-over");
+  });
+  document.addEventListener("dragleave", function (event) {
+    var col = event.target.closest && event.target.closest(".board-col");
+    if (col && !col.contains(event.relatedTarget)) col.classList.remove("drop-over");
+  });
+  document.addEventListener("drop", function (event) {
+    var col = dragged && event.target.closest && event.target.closest(".board-col[data-stage-id]");
+    if (!col) return;
+    event.preventDefault();
+    if (dragged.closest(".board-col") === col) return;
+    htmx.ajax("POST", dragged.dataset.moveUrl, {
+      target: "#board",
+      swap: "outerHTML",
+      values: { stage: col.dataset.stageId },
+    });
+  });
+})();

@@ -1,0 +1,67 @@
+"""Formatting filters for the HTML pages. They return plain strings, so auto-escaping applies."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+@register.filter
+def money(value: Any, currency: str = "") -> str:
+    """``1234.5`` → ``$1,234.50`` (the shop's currency unless the row says otherwise)."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    code = (currency or settings.SMARTCRM_CURRENCY).upper()
+    sign = "-" if amount < 0 else ""
+    text = f"{abs(amount):,.2f}"
+    symbol = SYMBOLS.get(code)
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {code}"
+
+
+@register.filter
+def money_short(value: Any) -> str:
+    """A compact amount for chart labels: ``$12.3k``, ``$1.2M``."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    symbol = SYMBOLS.get(settings.SMARTCRM_CURRENCY.upper(), "")
+    for limit, suffix in ((Decimal(1_000_000), "M"), (Decimal(1_000), "k")):
+        if abs(amount) >= limit:
+            return f"{symbol}{amount / limit:.1f}{suffix}"
+    return f"{symbol}{amount:.0f}"
+
+
+@register.filter
+def change(current: Any, previous: Any) -> str:
+    """Percentage change from the previous period, ``+12.5%``; empty when there is no base."""
+    now, before = _decimal(current), _decimal(previous)
+    if now is None or before is None or before == 0:
+        return ""
+    pct = (now - before) / before * 100
+    return f"{pct:+.1f}%"
+
+
+@register.filter
+def trend(current: Any, previous: Any) -> str:
+    """``up``, ``down`` or ``flat``: the CSS class for a change badge."""
+    now, before = _decimal(current), _decimal(previous)
+    if now is None or before is None or now == before:
+        return "flat"
+    return "up" if now > before else "down"

@@ -1,0 +1,22 @@
+"""Helpers shared by the views: list pages that answer htmx with just their results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from smartcrm.web.access import is_htmx
+
+
+def render_list(
+    request: HttpRequest, page_template: str, results_template: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The whole page, or only the results when htmx swaps them in after a filter changes."""
+    template = results_template if is_htmx(request) else page_template
+    response = render(request, template, context)
+    # The same URL answers with two bodies: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response

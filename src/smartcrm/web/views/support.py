@@ -1,0 +1,107 @@
+"""The support inbox, a ticket's thread, replying and changing a ticket."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from smartcrm.accounts.roles import Capability
+from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.support.models import Ticket
+from smartcrm.support.selectors import get_ticket_thread, inbox_page, ticket_agents
+from smartcrm.support.services import reply_to_ticket, update_ticket
+from smartcrm.web.access import capability_required, current_user
+from smartcrm.web.forms import InboxFilterForm, ReplyForm, TicketUpdateForm, add_service_errors
+from smartcrm.web.views.common import render_list
+
+
+@capability_required(Capability.VIEW_TICKETS)
+def ticket_inbox(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET)
+    page = inbox_page(**form.selector_args(current_user(request).pk))
+    return render_list(
+        request, "web/inbox/list.html", "web/inbox/_results.html", {"form": form, "page": page}
+    )
+
+
+def _thread_or_404(ticket_id: int) -> Ticket:
+    try:
+        return get_ticket_thread(ticket_id)
+    except NotFoundError as exc:
+        raise Http404("No such ticket") from exc
+
+
+def _render_thread(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    reply_form: ReplyForm | None = None,
+    update_form: TicketUpdateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_reply = current_user(request).can(Capability.REPLY_TICKETS)
+    agents = [(u.pk, u.username) for u in ticket_agents()] if can_reply else []
+    initial = {"status": ticket.status, "priority": ticket.priority, "assignee": ticket.assignee_id}
+    context = {
+        "ticket": ticket,
+        "messages_list": list(ticket.messages.all()),
+        "reply_form": reply_form or ReplyForm(),
+        "update_form": update_form or TicketUpdateForm(initial=initial, agents=agents),
+    }
+    return render(request, "web/inbox/detail.html", context, status=status)
+
+
+@capability_required(Capability.VIEW_TICKETS)
+def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    return _render_thread(request, _thread_or_404(ticket_id))
+
+
+@require_POST
+@capability_required(Capability.REPLY_TICKETS)
+def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = _thread_or_404(ticket_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            message = reply_to_ticket(
+                actor=current_user(request),
+                ticket=ticket,
+                body=form.cleaned_data["body"],
+                internal=form.cleaned_data["internal"],
+                status=form.cleaned_data["status"] or None,
+            )
+        except ServiceValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Internal note added." if message.is_internal else "Reply sent.")
+            url = reverse("web:ticket_detail", kwargs={"ticket_id": ticket.pk})
+            return redirect(f"{url}#message-{message.pk}")
+    return _render_thread(request, ticket, reply_form=form, status=400)
+
+
+@require_POST
+@capability_required(Capability.REPLY_TICKETS)
+def ticket_update(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = _thread_or_404(ticket_id)
+    agents = ticket_agents()
+    form = TicketUpdateForm(request.POST, agents=[(u.pk, u.username) for u in agents])
+    if form.is_valid():
+        data = form.cleaned_data
+        assignee = next((u for u in agents if u.pk == data["assignee"]), None)
+        try:
+            changes = update_ticket(
+                actor=current_user(request),
+                ticket=ticket,
+                status=data["status"],
+                priority=data["priority"],
+                assignee=assignee,
+            )
+        except ServiceValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Ticket updated." if changes else "Nothing changed.")
+            return redirect("web:ticket_detail", ticket_id=ticket.pk)
+    return _render_thread(request, ticket, update_form=form, status=400)

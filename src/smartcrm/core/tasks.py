@@ -20,8 +20,10 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from celery import Task, shared_task
+from celery import Task
 from django.db import InterfaceError, OperationalError
+
+from smartcrm.celery import app
 
 logger = logging.getLogger("smartcrm.tasks")
 
@@ -60,7 +62,9 @@ def smartcrm_task(
                     self.request.retries + 1,
                 )
 
-        return shared_task(
+        # Registered on smartcrm's app itself, so importing a task module is enough to configure
+        # Celery from the Django settings (eager without REDIS_URL, Redis with it).
+        return app.task(
             bind=True,
             name=name,
             acks_late=True,

@@ -153,12 +153,12 @@ def open_table(path: Path | str, columns: tuple[Column, ...], *, group_by: str =
     """Check the whole file and return a Table to stream its rows; raises ImportFileError."""
     path = Path(path)
     _check_not_binary(path)
+    number = 0
+    table: Table | None = None
     try:
         delimiter = _sniff_delimiter(_first_line(path))
         with _open(path) as handle:
             records = csv.reader(handle, delimiter=delimiter)
-            table: Table | None = None
-            number = 0
             for number, record in enumerate(records, start=1):  # noqa: B007 - used after the loop
                 if not any(cell.strip() for cell in record):
                     continue

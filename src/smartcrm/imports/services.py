@@ -252,7 +252,7 @@ def queue_import(kind: str, path: Path | str, *, actor: Any, system: str = DEFAU
 def execute_run(import_run_id: int, *, on_progress: ProgressCallback | None = None) -> ImportRun:
     """Run a recorded import by id. A finished run is left alone; anything else runs (again)."""
     with transaction.atomic():
-        run = ImportRun.objects.select_for_update().select_related("actor").get(pk=import_run_id)
+        run = ImportRun.objects.select_for_update().get(pk=import_run_id)
         if run.status == ImportStatus.DONE:
             return run
         run.status = ImportStatus.RUNNING

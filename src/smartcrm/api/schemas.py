@@ -8,7 +8,7 @@ would otherwise reach the database and fail there as a 500.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -35,8 +35,17 @@ def storable(value: str) -> str:
 
 
 def aware(value: datetime) -> datetime:
-    """A datetime without an offset is read in the shop's time zone (settings.TIME_ZONE)."""
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+    """A datetime without an offset is read in the shop's time zone (settings.TIME_ZONE).
+
+    It must stay within years 1 to 9999 once converted to UTC, as it is stored in UTC.
+    """
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("Date out of range.") from exc
+    return value
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -123,7 +123,9 @@ def test_a_row_reports_all_its_problems_at_once_and_no_value_is_echoed(write_csv
 
 
 def test_an_extra_cell_is_an_error_for_its_row(write_csv) -> None:
-    result = import_file("customers", write_csv("external_id,first_name\nC1,Ada,oops\nC2,Bob\n"), actor="test")
+    result = import_file(
+        "customers", write_csv("external_id,first_name\nC1,Ada,oops\nC2,Bob\n"), actor="test"
+    )
     assert [(e.row, e.column) for e in result.errors] == [(2, "")]
     assert result.created == 1
 
@@ -139,7 +141,9 @@ def test_formula_looking_text_is_stored_verbatim_and_never_evaluated(write_csv) 
 
 def test_naive_dates_are_in_the_shop_time_zone(write_csv, settings) -> None:
     settings.TIME_ZONE = "Europe/Berlin"
-    import_file("customers", write_csv("external_id,first_name,created_at\nC1,Ada,2024-07-01 12:00\n"), actor="t")
+    import_file(
+        "customers", write_csv("external_id,first_name,created_at\nC1,Ada,2024-07-01 12:00\n"), actor="t"
+    )
     created = Customer.objects.get().created_at
     assert created == datetime(2024, 7, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 

@@ -15,7 +15,9 @@ from tests.factories import CustomerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "order_external_id,customer_external_id,sku,quantity,unit_price,placed_at,status,channel,shipping_total\n"
+HEADER = (
+    "order_external_id,customer_external_id,sku,quantity,unit_price,placed_at,status,channel,shipping_total\n"
+)
 
 
 @pytest.fixture
@@ -58,11 +60,7 @@ def test_rerunning_skips_existing_orders(write_csv, shop) -> None:
 
 
 def test_unknown_customers_and_skus_are_rejected_per_line(write_csv, shop) -> None:
-    text = HEADER + (
-        "O1,C9,MUG,1,,2024-05-01,,,\n"
-        "O2,C1,NOPE,1,,2024-05-01,,,\n"
-        "O3,C1,MUG,1,,2024-05-01,,,\n"
-    )
+    text = HEADER + ("O1,C9,MUG,1,,2024-05-01,,,\nO2,C1,NOPE,1,,2024-05-01,,,\nO3,C1,MUG,1,,2024-05-01,,,\n")
     result = import_file("orders", write_csv(text), actor="test")
     assert (result.created, result.failed) == (1, 2)
     assert [(e.row, e.column) for e in result.errors] == [(2, "customer_external_id"), (3, "sku")]
@@ -79,7 +77,12 @@ def test_an_order_with_one_bad_line_is_not_half_written(write_csv, shop) -> None
     )
     result = import_file("orders", write_csv(text), actor="test")
     assert (result.created, result.failed) == (0, 4)
-    assert [(e.row, e.column) for e in result.errors] == [(2, ""), (3, "quantity"), (4, "unit_price"), (5, "")]
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, ""),
+        (3, "quantity"),
+        (4, "unit_price"),
+        (5, ""),
+    ]
     assert result.errors[0].message == "Not imported: row 3 of the same order has errors."
     assert Order.objects.count() == 0
     assert OrderLine.objects.count() == 0

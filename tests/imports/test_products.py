@@ -75,7 +75,9 @@ def test_existing_products_only_need_their_sku(write_csv) -> None:
         ("P,Pen,!!!,1,,,", "category", "at least one letter or digit"),
     ],
 )
-def test_bad_cells_are_reported_and_the_row_is_skipped(write_csv, cells: str, column: str, message: str) -> None:
+def test_bad_cells_are_reported_and_the_row_is_skipped(
+    write_csv, cells: str, column: str, message: str
+) -> None:
     text = f"sku,name,category,price,cost,currency,stock\nGOOD,Good,,1,,,\n{cells}\n"
     result = import_file("products", write_csv(text), actor="test")
     assert (result.created, result.failed) == (1, 1)

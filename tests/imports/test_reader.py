@@ -20,9 +20,17 @@ COLUMNS = CustomerImporter.columns
 
 
 def test_header_names_are_matched_case_insensitively_and_by_alias(write_csv) -> None:
-    path = write_csv("Customer ID,E-Mail,  First Name ,SURNAME,Zip Code,Favourite Colour\nC1,a@example.com,A,B,1,red\n")
+    path = write_csv(
+        "Customer ID,E-Mail,  First Name ,SURNAME,Zip Code,Favourite Colour\nC1,a@example.com,A,B,1,red\n"
+    )
     table = open_table(path, COLUMNS)
-    assert table.positions == {"external_id": 0, "email": 1, "first_name": 2, "last_name": 3, "postal_code": 4}
+    assert table.positions == {
+        "external_id": 0,
+        "email": 1,
+        "first_name": 2,
+        "last_name": 3,
+        "postal_code": 4,
+    }
     assert table.ignored_columns == ["favourite_colour"]
     assert table.rows_total == 1
 
@@ -43,7 +51,11 @@ def test_the_delimiter_is_sniffed_from_the_header(write_csv, text: str, delimite
 def test_a_bom_is_ignored_and_quoted_newlines_and_commas_stay_in_their_cell(write_csv) -> None:
     path = write_csv('\ufeffexternal_id,street_address,city\nC1,"1 Main St,\nFlat 2","Paris, TX"\nC2,x,y\n')
     rows = list(open_table(path, COLUMNS).rows())
-    assert rows[0].values == {"external_id": "C1", "street_address": "1 Main St,\nFlat 2", "city": "Paris, TX"}
+    assert rows[0].values == {
+        "external_id": "C1",
+        "street_address": "1 Main St,\nFlat 2",
+        "city": "Paris, TX",
+    }
     # Rows are numbered as a spreadsheet shows records: header is 1, a multi-line cell is one row.
     assert [r.number for r in rows] == [2, 3]
 
@@ -69,7 +81,10 @@ def test_orders_are_counted_per_order_in_the_first_pass(write_csv) -> None:
         (b"\xef\xbb\xbf", "The file is empty."),
         (b"first_name,email\nAda,a@example.com\n", "Missing required column(s): external_id."),
         (b"C1,Ada,a@example.com\n", "none of its cells is a column smartcrm knows"),
-        (b"external_id,email,E-Mail\nC1,a@x.org,b@x.org\n", "Columns 2 and 3 of the header both mean 'email'"),
+        (
+            b"external_id,email,E-Mail\nC1,a@x.org,b@x.org\n",
+            "Columns 2 and 3 of the header both mean 'email'",
+        ),
         (b"external_id,first_name\nC1,Ren\xe9\n", "not UTF-8 text"),
         (b"\xff\xfe\x00e\x00x\x00t\x00", "binary file"),
         (b"PK\x03\x04\x14\x00\x06\x00", "spreadsheet workbook"),

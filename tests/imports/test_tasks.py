@@ -43,14 +43,20 @@ def test_the_task_returns_counts_and_a_done_run_is_not_run_again(write_csv) -> N
 def test_a_run_that_stopped_half_way_runs_again_from_the_start(write_csv) -> None:
     path = write_csv("external_id,first_name\nC1,Ada\nC2,Bob\n")
     run = ImportRun.objects.create(
-        kind="customers", file_name=path.name, file_path=str(path), status=ImportStatus.RUNNING, rows_created=1
+        kind="customers",
+        file_name=path.name,
+        file_path=str(path),
+        status=ImportStatus.RUNNING,
+        rows_created=1,
     )
     run = execute_run(run.pk)
     assert (run.status, run.rows_created, run.rows_total) == ("done", 2, 2)
 
 
 def test_an_unreadable_file_fails_the_run_with_its_reason(tmp_path) -> None:
-    run = ImportRun.objects.create(kind="customers", file_name="gone.csv", file_path=str(tmp_path / "gone.csv"))
+    run = ImportRun.objects.create(
+        kind="customers", file_name="gone.csv", file_path=str(tmp_path / "gone.csv")
+    )
     run = execute_run(run.pk)
     assert run.status == ImportStatus.FAILED
     assert "No such file" in run.message

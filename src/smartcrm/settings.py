@@ -81,7 +81,7 @@ DATABASES = {
         conn_max_age=int(os.environ.get("SMARTCRM_DB_CONN_MAX_AGE", "60")),
     )
 }
-if os.environ.get("SMARTCRM_TEST_DB_NAME"):
+if os.environ.get("SMARTCRM_TEST_DB_NAME") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Lets several test runs share one PostgreSQL server without touching each other's database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SMARTCRM_TEST_DB_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -69,14 +69,10 @@ class Customer(models.Model):
     search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
+        # customer_last_order_idx (last_order_at DESC NULLS LAST, id) is created per database
+        # vendor in migration 0003.
         indexes = [
             models.Index(fields=["name", "id"], name="customer_name_idx"),
-            # Customers who never ordered sort after everyone who did.
-            models.Index(
-                models.F("last_order_at").desc(nulls_last=True),
-                models.F("id").asc(),
-                name="customer_last_order_idx",
-            ),
             models.Index(fields=["-total_spent", "id"], name="customer_spent_idx"),
             models.Index(fields=["-orders_count", "id"], name="customer_orders_idx"),
             models.Index(fields=["source", "-created_at"], name="customer_source_idx"),

@@ -20,7 +20,7 @@ from smartcrm.pipeline.models import Deal, Stage
 from smartcrm.support.models import Ticket
 from tests import factories
 
-XSS = '<img src=x onerror=alert(1)><script>alert(1)</script>'
+XSS = "<img src=x onerror=alert(1)><script>alert(1)</script>"
 
 
 @dataclass
@@ -51,7 +51,10 @@ def shop(db: Any) -> Shop:
     )
     product = factories.ProductFactory(name="Brass Gear")
     order = factories.OrderFactory(
-        customer=customer, placed_at=now - timedelta(days=3), total=Decimal("42.00"), subtotal=Decimal("42.00")
+        customer=customer,
+        placed_at=now - timedelta(days=3),
+        total=Decimal("42.00"),
+        subtotal=Decimal("42.00"),
     )
     factories.OrderLineFactory(order=order, product=product, quantity=2, line_total=Decimal("42.00"))
     ticket = factories.TicketFactory(customer=customer, subject="Gear arrived bent", order=order)

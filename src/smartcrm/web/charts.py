@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from smartcrm.orders.selectors import MonthlyRevenue
 
@@ -46,12 +46,12 @@ class BarChart:
     empty: bool
 
 
-def _nice_ceiling(value: Decimal) -> Decimal:
+def _nice_step(value: Decimal) -> Decimal:
     """The smallest 1, 2 or 5 × 10ⁿ at or above ``value``, so the axis reads in round steps."""
     if value <= 0:
         return Decimal(1)
-    magnitude = Decimal(10) ** (len(str(int(value))) - 1)
-    for step in (1, 2, 5, 10):
+    magnitude = Decimal(10) ** value.adjusted()
+    for step in (1, 2, 5):
         if value <= magnitude * step:
             return magnitude * step
     return magnitude * 10
@@ -61,7 +61,10 @@ def revenue_chart(months: Sequence[MonthlyRevenue]) -> BarChart:
     plot_width = WIDTH - LEFT
     plot_height = HEIGHT - TOP - BOTTOM
     baseline = float(TOP + plot_height)
-    top_value = _nice_ceiling(max((m.revenue for m in months), default=Decimal(0)))
+    highest = max((m.revenue for m in months), default=Decimal(0))
+    step = _nice_step(highest / 5)
+    divisions = max(1, int((highest / step).to_integral_value(rounding=ROUND_CEILING)))  # at most 5
+    top_value = step * divisions
     slot = plot_width / max(len(months), 1)
     bars = []
     for i, month in enumerate(months):
@@ -80,7 +83,9 @@ def revenue_chart(months: Sequence[MonthlyRevenue]) -> BarChart:
                 orders=month.orders,
             )
         )
-    ticks = [Tick(y=round(baseline - plot_height * f / 4, 2), value=top_value * f / 4) for f in range(5)]
+    ticks = [
+        Tick(y=round(baseline - plot_height * i / divisions, 2), value=step * i) for i in range(divisions + 1)
+    ]
     return BarChart(
         width=WIDTH,
         height=HEIGHT,

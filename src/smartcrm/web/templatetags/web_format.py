@@ -44,8 +44,12 @@ def money_short(value: Any) -> str:
     symbol = SYMBOLS.get(settings.SMARTCRM_CURRENCY.upper(), "")
     for limit, suffix in ((Decimal(1_000_000), "M"), (Decimal(1_000), "k")):
         if abs(amount) >= limit:
-            return f"{symbol}{amount / limit:.1f}{suffix}"
+            return f"{symbol}{_trim(f'{amount / limit:.1f}')}{suffix}"
     return f"{symbol}{amount:.0f}"
+
+
+def _trim(number: str) -> str:
+    return number.rstrip("0").rstrip(".") if "." in number else number
 
 
 @register.filter

@@ -8,9 +8,13 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_display = (
         "kind",
         "file_name",
+        "status",
+        "progress",
         "started_at",
         "rows_total",
         "rows_created",
         "rows_updated",
+        "rows_unchanged",
         "rows_failed",
     )
+    list_filter = ("kind", "status")

@@ -266,11 +266,12 @@ class CustomerImporter(Importer):
         assert customer is not None
 
         changed_more = False
-        current_tags = {t.name for t in customer.tags.all()}
+        created = outcome is Outcome.CREATED  # a new customer has no tags or consents to read
+        current_tags = set() if created else {t.name for t in customer.tags.all()}
         if not tags <= current_tags:
             set_tags(actor=self.actor, customer=customer, names=sorted(current_tags | tags))
             changed_more = True
-        current_consents = {c.channel: c.status for c in customer.consents.all()}
+        current_consents = {} if created else {c.channel: c.status for c in customer.consents.all()}
         for channel, status in consents.items():
             if current_consents.get(channel) != status:
                 set_consent(

@@ -1,0 +1,69 @@
+"""The embedded demo: a migrated SQLite database, a generated shop and one login per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from smartcrm.accounts.roles import Role
+from smartcrm.accounts.services import ensure_user
+from smartcrm.customers.models import Customer
+from smartcrm.demo.loader import LoadStats, ShopLoader
+from smartcrm.synth.spec import ShopSpec
+
+DEMO_CUSTOMERS = 5_000
+DEMO_SEED = 42
+DEMO_URL = "http://127.0.0.1:8000"
+
+
+def demo_password(role: Role) -> str:
+    """A local demo's documented password: ``demo-<role>-pass`` (never use these elsewhere)."""
+    return f"demo-{role.value}-pass"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class DemoState:
+    logins: list[DemoLogin]
+    generated: LoadStats | None  # None when the database already had a shop
+
+
+def prepare_demo(
+    *,
+    customers: int = DEMO_CUSTOMERS,
+    seed: int = DEMO_SEED,
+    progress: bool = True,
+    out: Any = None,
+) -> DemoState:
+    """Migrate, generate a shop (``out``: where to say so, anything with ``write``) if the database has no customers, and (re)set the demo users.
+
+    Idempotent: a second run finds the customers and only refreshes the users, in seconds.
+    """
+    call_command("migrate", interactive=False, verbosity=0)
+    stats = None
+    if not Customer.objects.exists():
+        if out is not None:
+            out.write(f"Generating a demo shop with {customers:,} customers (seed {seed}) …\n")
+        spec = ShopSpec(n_customers=customers, seed=seed, end=timezone.localdate())
+        stats = ShopLoader(spec, progress=progress).run()
+    logins = []
+    for role in Role:
+        password = demo_password(role)
+        ensure_user(username=role.value, password=password, role=role, email=f"{role.value}@demo.example.com")
+        logins.append(DemoLogin(username=role.value, password=password, role=role))
+    return DemoState(logins=logins, generated=stats)
+
+
+def login_table(logins: list[DemoLogin]) -> str:
+    rows = [("username", "password", "role"), *((x.username, x.password, x.role.value) for x in logins)]
+    width = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join("  " + "  ".join(v.ljust(w) for v, w in zip(r, width, strict=True)) for r in rows)

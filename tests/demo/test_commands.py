@@ -1,0 +1,93 @@
+"""``smartcrm generate``, ``demo`` (set-up only), ``worker`` and ``serve``."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client, override_settings
+
+from smartcrm.accounts.models import User
+from smartcrm.accounts.roles import Role
+from smartcrm.customers.models import Customer
+from smartcrm.demo.setup import demo_password, login_table, prepare_demo
+
+
+def test_generate_end_to_end_then_refuses_without_append(db: Any) -> None:
+    out = StringIO()
+    args = ["--customers", "60", "--seed", "5", "--end-date", "2025-06-30", "--no-progress"]
+    call_command("generate", *args, stdout=out, stderr=StringIO())
+    assert Customer.objects.count() == 60
+    assert "order lines/s" in out.getvalue()
+    with pytest.raises(CommandError, match="--append"):
+        call_command("generate", *args, stdout=StringIO(), stderr=StringIO())
+    call_command("generate", *args, "--append", stdout=StringIO(), stderr=StringIO())
+    assert Customer.objects.count() == 120
+
+
+def test_generate_rejects_a_bad_date(db: Any) -> None:
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("generate", "--end-date", "30/06/2025", stdout=StringIO(), stderr=StringIO())
+
+
+def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(db: Any) -> None:
+    state = prepare_demo(customers=80, progress=False)
+    assert state.generated is not None and Customer.objects.count() == 80
+    assert {x.role for x in state.logins} == set(Role)
+    for login in state.logins:
+        client = Client()
+        assert client.login(username=login.username, password=login.password)
+        assert User.objects.get(username=login.username).role == login.role
+        assert login.password == demo_password(login.role)
+        assert login.password in login_table(state.logins)
+    again = prepare_demo(customers=80, progress=False)
+    assert again.generated is None and Customer.objects.count() == 80
+
+
+@override_settings(REDIS_URL="")
+def test_worker_refuses_without_redis() -> None:
+    with pytest.raises(CommandError, match="REDIS_URL is not set"):
+        call_command("worker")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_starts_gunicorn_and_serves_the_login_page(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "SMARTCRM_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    cli = Path(sys.executable).with_name("smartcrm")
+    proc = subprocess.Popen(
+        [str(cli), "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2) as response:
+                    assert response.status == 200
+                    assert b"password" in response.read().lower()
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)

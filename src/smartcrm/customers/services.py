@@ -205,8 +205,8 @@ def set_consent(*, actor: Any, customer: Customer, channel: str, status: str, so
 @transaction.atomic
 def set_tags(*, actor: Any, customer: Customer, names: list[str]) -> list[str]:
     clean = sorted({n.strip().lower()[:50] for n in names if n.strip()})
-    tags = [Tag.objects.get_or_create(name=n)[0] for n in clean]
-    customer.tags.set(tags)
+    Tag.objects.bulk_create([Tag(name=n) for n in clean], ignore_conflicts=True)
+    customer.tags.set(Tag.objects.filter(name__in=clean))
     audit.record(actor, "set_tags", customer, changes={"tags": clean})
     return clean
 

@@ -44,7 +44,9 @@ def prepare_demo(
     progress: bool = True,
     out: Any = None,
 ) -> DemoState:
-    """Migrate, generate a shop (``out``: where to say so, anything with ``write``) if the database has no customers, and (re)set the demo users.
+    """Migrate, generate a shop if the database has no customers, and (re)set the demo users.
+
+    ``out`` (anything with ``write``) hears about the generation.
 
     Idempotent: a second run finds the customers and only refreshes the users, in seconds.
     """

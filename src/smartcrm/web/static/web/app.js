@@ -28,6 +28,8 @@
     if (CONTACT.test(query)) {
       event.detail.verb = "post";
       event.detail.useUrlParams = false;
+      // htmx chose the headers for a GET; a body needs its type for Django to read it.
+      event.detail.headers["Content-Type"] = "application/x-www-form-urlencoded";
     }
   });
 

@@ -65,7 +65,7 @@ test-sqlite: install
 test: lint test-postgres test-sqlite
 
 bench: install services
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.run
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build var .mypy_cache .ruff_cache

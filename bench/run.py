@@ -20,6 +20,7 @@ import os
 import platform
 import random
 import resource
+import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -76,7 +77,7 @@ def measure_pages(n: int, seed: int) -> dict[str, dict[str, float]]:
     from smartcrm.customers.models import Customer
 
     rng = random.Random(seed)
-    admin = ensure_user(username="bench-admin", password="bench-admin-pass-1", role=Role.ADMIN)
+    admin = ensure_user(username="bench-admin", password=secrets.token_urlsafe(16), role=Role.ADMIN)
     client = Client()
     client.force_login(admin)
     top = Customer.objects.order_by("-id").values_list("id", flat=True).first() or 1
@@ -159,7 +160,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"  generated {stats.total_rows:,} rows ({stats.rows.get('order_lines', 0):,} order lines) in "
         f"{stats.seconds:.0f} s: {generation['rows_per_second']:,} rows/s, "
-        f"{generation['order_lines_per_second']:,} order lines/s, peak memory {generation['peak_memory_mb']} MB",
+        f"{generation['order_lines_per_second']:,} order lines/s, "
+        f"peak memory {generation['peak_memory_mb']} MB",
         flush=True,
     )
     print(f"bench: page latency, {args.requests} requests each", flush=True)

@@ -3,6 +3,7 @@ proof that hostile customer text never runs."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -21,7 +22,12 @@ from tests import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 XSS = "<img src=x onerror=alert(1)><script>alert(1)</script>"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's screenshot is refreshed only on request (SMARTCRM_UPDATE_SCREENSHOTS=1), so test
+# runs leave the tracked file alone; otherwise it goes to test-artifacts/ for a look.
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / (
+    "docs/screenshots" if os.environ.get("SMARTCRM_UPDATE_SCREENSHOTS") else "test-artifacts"
+)
 
 
 def test_agent_finds_a_customer_and_answers_their_ticket(page: Page, login: Any, live_server: Any) -> None:

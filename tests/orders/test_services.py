@@ -74,3 +74,18 @@ def test_bulk_refresh_counts_only_revenue_orders() -> None:
     assert customer.orders_count == 2 and customer.total_spent == Decimal("50")
     assert customer.first_order_at == now - timedelta(days=9)
     assert other.orders_count == 0 and other.last_order_at is None
+
+
+@pytest.mark.parametrize("day", [1, 15, 28, 31])
+def test_monthly_revenue_has_exactly_the_months_asked_for(day: int) -> None:
+    from datetime import UTC, datetime
+
+    from smartcrm.orders.selectors import monthly_revenue
+
+    now = datetime(2026, 12 if day != 31 else 3, day, 12, tzinfo=UTC)
+    OrderFactory(total=Decimal("40"), placed_at=now - timedelta(hours=1))
+    months = monthly_revenue(months=24, now=now)
+    assert len(months) == 24
+    assert months[-1].month == now.date().replace(day=1)
+    assert months[-1].revenue == Decimal("40")
+    assert len({m.month for m in months}) == 24

@@ -121,10 +121,11 @@ class MonthlyRevenue:
 
 def monthly_revenue(*, months: int = 24, now: datetime | None = None) -> list[MonthlyRevenue]:
     """Net revenue and orders per calendar month, oldest first, months without sales included."""
-    now = now or timezone.now()
-    first = (
-        now.replace(day=1, hour=0, minute=0, second=0, microsecond=0) - timedelta(days=31 * (months - 1))
-    ).replace(day=1)
+    now = timezone.localtime(now or timezone.now())
+    month_index = now.year * 12 + now.month - 1 - (months - 1)
+    first = now.replace(
+        year=month_index // 12, month=month_index % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
     rows = (
         Order.objects.filter(status__in=REVENUE_STATUSES, placed_at__gte=first)
         .annotate(month=TruncMonth("placed_at"))

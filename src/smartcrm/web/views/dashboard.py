@@ -46,9 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             hint="Bought before",
         ),
     ]
-    # monthly_revenue can reach back one month further than asked (it steps back 31 days a
-    # month), so keep exactly the last CHART_MONTHS.
-    chart = revenue_chart(monthly_revenue(months=CHART_MONTHS, now=now)[-CHART_MONTHS:])
+    chart = revenue_chart(monthly_revenue(months=CHART_MONTHS, now=now))
     return render(
         request,
         "web/dashboard.html",

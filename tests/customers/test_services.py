@@ -126,3 +126,34 @@ def test_list_search_filters_and_sorts() -> None:
     assert customer_page(CustomerFilters(min_spent=Decimal("100"))).items == [big]
     by_email = customer_page(CustomerFilters(search=big.email.upper()))
     assert by_email.items == [big]
+
+
+def test_timeline_merges_records_newest_first_without_copying_them(admin_user) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from smartcrm.activities.models import Activity
+    from smartcrm.orders.services import LineInput, create_order, record_refund
+    from smartcrm.support.services import open_ticket
+    from tests.factories import ProductFactory
+
+    customer = CustomerFactory()
+    order = create_order(
+        actor=admin_user,
+        customer=customer,
+        lines=[LineInput(ProductFactory(price=Decimal("10")).pk, 1)],
+        placed_at=timezone.now() - timedelta(days=3),
+    )
+    open_ticket(actor="x", customer=customer, subject="Late parcel", body="Where is it?")
+    record_refund(actor=admin_user, order=order, amount=Decimal("10"), reason="late")
+    update_customer(actor=admin_user, customer=customer, values={"city": "Lyon"})
+    add_note(actor=admin_user, customer=customer, body="Called back")
+    kinds = [entry.kind for entry in customer_360(customer.pk).timeline]
+    assert kinds[-1] == "order_placed"
+    assert set(kinds) == {"order_placed", "ticket_opened", "refund", "profile", "note"}
+    assert [e.occurred_at for e in customer_360(customer.pk).timeline] == sorted(
+        (e.occurred_at for e in customer_360(customer.pk).timeline), reverse=True
+    )
+    # Only the profile change has no record of its own.
+    assert list(Activity.objects.filter(customer=customer).values_list("kind", flat=True)) == ["profile"]

@@ -5,18 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import F, OrderBy, Prefetch, QuerySet
 from django.utils import timezone
 
-from smartcrm.activities.models import Activity, Task, TaskStatus
+from smartcrm.activities.models import Task, TaskStatus
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pagination import Page, paginate
 from smartcrm.core.pii import hash_for_lookup, normalise_email, normalise_phone
-from smartcrm.customers.models import Customer, ExternalId, Tag
+from smartcrm.customers.models import Customer, ExternalId, Note, Tag
+from smartcrm.customers.timeline import TimelineEntry, merge_timeline
 from smartcrm.feedback.models import Review
-from smartcrm.orders.models import Order
+from smartcrm.orders.models import Order, Refund
 from smartcrm.support.models import Ticket
 
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -124,8 +124,8 @@ class Customer360:
     orders: list[Order]
     tickets: list[Ticket]
     reviews: list[Review]
-    timeline: list[Activity]
-    notes: list[Any]
+    timeline: list[TimelineEntry]
+    notes: list[Note]
     open_tasks: list[Task]
     consents: dict[str, str]
 
@@ -143,15 +143,31 @@ def customer_360(customer_id: int, *, recent: int = 20) -> Customer360:
     )
     if customer is None:
         raise NotFoundError(f"customer {customer_id}")
+    orders = list(customer.orders.order_by("-placed_at")[:recent])
+    tickets = list(customer.tickets.order_by("-created_at")[:recent])
+    reviews = list(customer.reviews.select_related("product").order_by("-created_at")[:recent])
+    notes = list(customer.notes.select_related("author")[:recent])
+    timeline = merge_timeline(
+        orders=orders,
+        tickets=tickets,
+        reviews=reviews,
+        notes=notes,
+        refunds=Refund.objects.filter(order__customer=customer)
+        .select_related("order")
+        .order_by("-created_at")[:recent],
+        surveys=customer.survey_responses.order_by("-created_at")[:recent],
+        activities=customer.activities.order_by("-occurred_at", "-id")[:recent],
+        limit=recent * 2,
+    )
     return Customer360(
         customer=customer,
         tags=[t.name for t in customer.tags.all()],
         external_ids=list(customer.external_ids.all()),
-        orders=list(customer.orders.order_by("-placed_at")[:recent]),
-        tickets=list(customer.tickets.order_by("-created_at")[:recent]),
-        reviews=list(customer.reviews.select_related("product").order_by("-created_at")[:recent]),
-        timeline=list(customer.activities.order_by("-occurred_at", "-id")[: recent * 2]),
-        notes=list(customer.notes.select_related("author")[:recent]),
+        orders=orders,
+        tickets=tickets,
+        reviews=reviews,
+        timeline=timeline,
+        notes=notes,
         open_tasks=list(customer.tasks.filter(status=TaskStatus.OPEN).order_by("due_at")[:recent]),
         consents={c.channel: c.status for c in customer.consents.all()},
     )

@@ -180,7 +180,6 @@ def add_note(*, actor: Any, customer: Customer, body: str) -> Note:
         customer=customer, author=actor if getattr(actor, "pk", None) else None, body=body
     )
     audit.record(actor, "add_note", customer, changes={"note": note.pk})
-    log_activity(customer=customer, kind=ActivityKind.NOTE, actor=actor, summary=body[:300], obj=note)
     return note
 
 

@@ -293,8 +293,7 @@ class ShopLoader:
         deals["updated_at"] = deals["closed_at"].fillna(deals["created_at"])
         self._count("deals", write_frame(Deal, deals))
 
-        line_counts = np.bincount(chunk.order_lines["_order"].to_numpy(), minlength=len(orders))
-        activities = self._activities(orders, line_counts, tickets, reviews, surveys, deals)
+        activities = self._activities(deals)
         self._count("activities", write_frame(Activity, activities))
         self.offsets[Activity] += len(activities)
 
@@ -339,84 +338,26 @@ class ShopLoader:
         people["total_spent"] = people["total_spent"].fillna(0.0).round(2)
         return people
 
-    def _activities(
-        self,
-        orders: pd.DataFrame,
-        line_counts: np.ndarray[Any, np.dtype[np.int64]],
-        tickets: pd.DataFrame,
-        reviews: pd.DataFrame,
-        surveys: pd.DataFrame,
-        deals: pd.DataFrame,
-    ) -> pd.DataFrame:
-        """Timeline entries in the same words as the services write them, built column-wise."""
-        frames = [
-            pd.DataFrame(
-                {
-                    "customer_id": orders["customer_id"],
-                    "kind": ActivityKind.ORDER_PLACED.value,
-                    "summary": "Order "
-                    + orders["number"].astype(str)
-                    + ": "
-                    + orders["total"].map("{:.2f}".format)
-                    + " "
-                    + orders["currency"].astype(str)
-                    + ", "
-                    + pd.Series(line_counts, index=orders.index).astype(str)
-                    + " line(s)",
-                    "occurred_at": orders["placed_at"],
-                    "object_type": Order._meta.label_lower,
-                    "object_id": orders["id"].astype(str),
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "customer_id": tickets["customer_id"],
-                    "kind": ActivityKind.TICKET_OPENED.value,
-                    "summary": "Ticket opened: " + tickets["subject"].astype(str),
-                    "occurred_at": tickets["created_at"],
-                    "object_type": Ticket._meta.label_lower,
-                    "object_id": tickets["id"].astype(str),
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "customer_id": reviews["customer_id"],
-                    "kind": ActivityKind.REVIEW.value,
-                    "summary": reviews["rating"].astype(str) + "★ review: " + reviews["title"].astype(str),
-                    "occurred_at": reviews["created_at"],
-                    "object_type": Review._meta.label_lower,
-                    "object_id": reviews["id"].astype(str),
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "customer_id": surveys["customer_id"],
-                    "kind": ActivityKind.SURVEY.value,
-                    "summary": "NPS answer: " + surveys["score"].astype(str),
-                    "occurred_at": surveys["created_at"],
-                    "object_type": SurveyResponse._meta.label_lower,
-                    "object_id": surveys["id"].astype(str),
-                }
-            ),
-        ]
+    def _activities(self, deals: pd.DataFrame) -> pd.DataFrame:
+        """Timeline entries for deals, in the services' words.
+
+        Orders, refunds, tickets, reviews and survey answers need none: the timeline is merged
+        from those records themselves (smartcrm.customers.timeline).
+        """
         with_customer = deals[deals["customer_id"].notna()]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "customer_id": with_customer["customer_id"].astype(np.int64),
-                    "kind": ActivityKind.DEAL.value,
-                    "summary": "Deal “" + with_customer["title"].astype(str) + "” created",
-                    "occurred_at": with_customer["created_at"],
-                    "object_type": Deal._meta.label_lower,
-                    "object_id": with_customer["id"].astype(str),
-                }
-            )
-        )
-        if not any(len(f) for f in frames):
+        if with_customer.empty:
             return pd.DataFrame()
-        out = pd.concat([f for f in frames if len(f)], ignore_index=True)
-        out["summary"] = out["summary"].str.slice(0, 300)
-        out["actor_id"] = None
+        out = pd.DataFrame(
+            {
+                "customer_id": with_customer["customer_id"].astype(np.int64),
+                "kind": ActivityKind.DEAL.value,
+                "summary": ("Deal “" + with_customer["title"].astype(str) + "” created").str.slice(0, 300),
+                "occurred_at": with_customer["created_at"],
+                "object_type": Deal._meta.label_lower,
+                "object_id": with_customer["id"].astype(str),
+                "actor_id": None,
+            }
+        ).reset_index(drop=True)
         out["id"] = self.offsets[Activity] + np.arange(1, len(out) + 1)
         return out
 

@@ -8,8 +8,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from smartcrm.activities.models import ActivityKind
-from smartcrm.activities.services import log_activity
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
 from smartcrm.core.errors import ServiceValidationError
@@ -57,14 +55,6 @@ def record_review(
         created_at=created_at or timezone.now(),
     )
     audit.record(actor, "create", review, changes={"rating": rating, "product": product.pk})
-    log_activity(
-        customer=customer,
-        kind=ActivityKind.REVIEW,
-        actor=actor,
-        obj=review,
-        occurred_at=review.created_at,
-        summary=f"{rating}★ review of {product.name}" + (f": {title}" if title else ""),
-    )
     return review
 
 

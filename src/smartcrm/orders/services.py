@@ -11,8 +11,6 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from smartcrm.activities.models import ActivityKind
-from smartcrm.activities.services import log_activity
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
 from smartcrm.core.errors import ServiceValidationError
@@ -123,14 +121,6 @@ def create_order(
     order.save(update_fields=["number", "subtotal", "discount_total", "total"])
     refresh_customer_totals([customer.pk])
     audit.record(actor, "create", order, changes={"total": str(order.total), "lines": len(built)})
-    log_activity(
-        customer=customer,
-        kind=ActivityKind.ORDER_PLACED,
-        actor=actor,
-        obj=order,
-        occurred_at=order.placed_at,
-        summary=f"Order {order.number}: {order.total} {order.currency}, {len(built)} line(s)",
-    )
     return order
 
 
@@ -179,13 +169,6 @@ def record_refund(
     order.save(update_fields=["refunded_total", "status", "updated_at"])
     refresh_customer_totals([order.customer_id])
     audit.record(actor, kind, order, changes={"amount": str(amount), "reason": reason[:200]})
-    log_activity(
-        customer=order.customer,
-        kind=ActivityKind.REFUND,
-        actor=actor,
-        obj=refund,
-        summary=f"{kind.title()} of {amount} {order.currency} on {order.number}: {reason}",
-    )
     return refund
 
 

@@ -75,13 +75,6 @@ def open_ticket(
     )
     TicketMessage.objects.create(ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, created_at=now)
     audit.record(actor, "open", ticket)
-    log_activity(
-        customer=customer,
-        kind=ActivityKind.TICKET_OPENED,
-        actor=actor,
-        obj=ticket,
-        summary=f"Ticket opened: {subject}",
-    )
     return ticket
 
 

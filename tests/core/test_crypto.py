@@ -55,3 +55,11 @@ def test_lookup_hash_is_keyed() -> None:
     k1, k2 = (base64.b64encode(os.urandom(32)).decode() for _ in range(2))
     assert lookup_hash("a@b.c", k1) == lookup_hash("a@b.c", k1)
     assert lookup_hash("a@b.c", k1) != lookup_hash("a@b.c", k2)
+
+
+def test_encrypt_many_matches_single_encryption_and_keeps_empty_values() -> None:
+    ring = KeyRing.parse(key_spec("k1"))
+    tokens = ring.encrypt_many(["a@x.io", "", "b@x.io"], "ctx")
+    assert tokens[1] == ""
+    assert [ring.decrypt(t, "ctx") for t in (tokens[0], tokens[2])] == ["a@x.io", "b@x.io"]
+    assert len({t[:20] for t in tokens if t}) == 2  # distinct nonces

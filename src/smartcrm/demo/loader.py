@@ -86,8 +86,7 @@ def _label(model: type[models.Model], name: str) -> str:
 
 
 def _encrypt(values: list[str], context: str) -> list[str]:
-    ring = keyring()
-    return [ring.encrypt(v, context) if v else "" for v in values]
+    return keyring().encrypt_many(values, context)
 
 
 def _hashes(values: list[str]) -> list[str]:

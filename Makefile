@@ -12,7 +12,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint \
-	bench eval clean
+	bench clean
 
 install: $(STAMP) $(HTMX)
 
@@ -42,7 +42,8 @@ services:
 	@bash .ci/services
 
 demo: install
-	$(BIN)/smartcrm demo
+	@# The demo is the embedded default: SQLite under ./var, no broker, whatever the shell has set.
+	DATABASE_URL= REDIS_URL= $(BIN)/smartcrm demo
 
 serve: install
 	$(BIN)/smartcrm serve

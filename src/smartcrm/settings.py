@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "smartcrm.activities",
     "smartcrm.pipeline",
     "smartcrm.imports",
+    "smartcrm.intelligence",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",

@@ -1,0 +1,28 @@
+"""Evaluations behind ``smartcrm eval NAME``: each module offers ``add_arguments`` and ``run``.
+
+``run`` takes the parsed options as a dict and returns a JSON-serialisable dict of figures.
+Modules are imported only when their evaluation is asked for, so heavy libraries load lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from types import ModuleType
+from typing import Any, Protocol, cast
+
+EVALUATIONS = {
+    "clv": "smartcrm.engine.evaluation.clv",
+    "churn": "smartcrm.engine.evaluation.churn",
+}
+
+
+class Evaluation(Protocol):
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, options: dict[str, Any]) -> dict[str, Any]: ...
+
+
+def load(name: str) -> Evaluation:
+    module: ModuleType = importlib.import_module(EVALUATIONS[name])
+    return cast(Evaluation, module)

@@ -1,0 +1,1 @@
+"""The Django side of the intelligence engine: extraction, scores, tasks and commands."""

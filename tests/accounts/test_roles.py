@@ -55,3 +55,18 @@ def test_ensure_user_is_idempotent_and_sets_role_and_password() -> None:
     assert first.pk == again.pk
     assert again.check_password("demo-pass-2")
     assert not again.is_staff
+
+
+@pytest.mark.django_db
+def test_create_api_token_command_prints_a_working_token_once(admin_user) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("create_api_token", admin_user.username, "shop sync", stdout=out, stderr=err)
+    raw = out.getvalue().strip()
+    assert ApiToken.objects.get(key_hash=hash_token(raw)).user == admin_user
+    assert raw not in err.getvalue()
+    with pytest.raises(CommandError, match="no active user"):
+        call_command("create_api_token", "nobody", "x", stdout=out, stderr=err)

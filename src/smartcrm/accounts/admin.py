@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
 from smartcrm.accounts.models import ApiToken, User
 
@@ -14,4 +15,7 @@ class SmartcrmUserAdmin(UserAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("key_hash", "prefix", "created_at", "last_used_at")
+    readonly_fields = ("user", "name", "key_hash", "prefix", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the raw value must be shown once: `smartcrm create_api_token USER NAME`

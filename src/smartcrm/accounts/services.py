@@ -10,7 +10,7 @@ from smartcrm.core import audit
 
 
 @transaction.atomic
-def create_api_token(*, user: User, name: str, actor: User | None = None) -> tuple[ApiToken, str]:
+def create_api_token(*, user: User, name: str, actor: User | str | None = None) -> tuple[ApiToken, str]:
     """Create a token and return it with its raw value, which is never stored."""
     raw = ApiToken.new_raw_token()
     token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:12])

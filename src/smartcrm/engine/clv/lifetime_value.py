@@ -1,0 +1,113 @@
+"""The product's CLV model: a purchase model (BG/NBD or Pareto/NBD) plus Gamma-Gamma for spend."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from smartcrm.engine.clv.base import NotFittedError
+from smartcrm.engine.clv.forecast import MODEL_CLASSES, POINTS, Candidate, PurchaseModel
+from smartcrm.engine.clv.gammagamma import GammaGammaModel
+
+
+class LifetimeValueModel:
+    """Expected purchases, P(alive), expected spend and discounted CLV per customer.
+
+    ``purchases`` picks the purchase model family; ``point`` says how ``predicted_purchases``
+    turns its distribution into one number ("median" minimises absolute error per customer).
+    Value (``customer_lifetime_value``) always uses the *expected* purchases: money adds up.
+    """
+
+    MODEL_TYPE: ClassVar[str] = "lifetime_value"
+    VERSION: ClassVar[int] = 1
+
+    purchase_model_: PurchaseModel
+    spend_model_: GammaGammaModel
+
+    def __init__(self, purchases: str = "bgnbd", point: str = "median") -> None:
+        self.purchases = purchases
+        self.point = point
+
+    def fit(self, frame: pd.DataFrame) -> LifetimeValueModel:
+        if self.purchases not in MODEL_CLASSES:
+            raise ValueError(f"purchases must be one of {sorted(MODEL_CLASSES)}, got {self.purchases!r}")
+        if self.point not in POINTS:
+            raise ValueError(f"point must be one of {POINTS}, got {self.point!r}")
+        self.purchase_model_ = MODEL_CLASSES[self.purchases]().fit(frame)
+        self.spend_model_ = GammaGammaModel().fit(frame)
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "purchase_model_"):
+            raise NotFittedError("LifetimeValueModel is not fitted yet: call fit(frame) first")
+
+    def expected_purchases(self, frame: pd.DataFrame, horizon: float) -> np.ndarray:
+        self._check_fitted()
+        return self.purchase_model_.expected_purchases(frame, horizon)
+
+    def predicted_purchases(self, frame: pd.DataFrame, horizon: float) -> np.ndarray:
+        """One-number forecast of each customer's purchase count (mean or median, per ``point``)."""
+        self._check_fitted()
+        return Candidate(self.purchases, self.point).predict(self.purchase_model_, frame, horizon)
+
+    def probability_alive(self, frame: pd.DataFrame) -> np.ndarray:
+        self._check_fitted()
+        return self.purchase_model_.probability_alive(frame)
+
+    def expected_spend(self, frame: pd.DataFrame) -> np.ndarray:
+        self._check_fitted()
+        return self.spend_model_.expected_spend(frame)
+
+    def customer_lifetime_value(
+        self,
+        frame: pd.DataFrame,
+        horizon: float,
+        discount_rate: float = 0.0,
+        margin: float = 1.0,
+        step: float = 1.0,
+    ) -> np.ndarray:
+        """Discounted margin over ``horizon`` time units.
+
+        The horizon is cut into steps of ``step`` units; the purchases expected in step k are
+        valued at the expected spend times ``margin`` and discounted by (1 + discount_rate)^k,
+        so ``discount_rate`` is per step (e.g. a monthly rate with monthly steps).
+        """
+        self._check_fitted()
+        if horizon < 0 or step <= 0 or discount_rate <= -1 or not 0 <= margin <= 1:
+            raise ValueError("need horizon >= 0, step > 0, discount_rate > -1 and 0 <= margin <= 1")
+        spend = self.expected_spend(frame)
+        ends = np.append(np.arange(step, horizon, step), horizon) if horizon > 0 else np.array([])
+        value = np.zeros(len(frame))
+        previous = np.zeros(len(frame))
+        for k, end in enumerate(ends, start=1):
+            cumulative = self.purchase_model_.expected_purchases(frame, float(end))
+            value += (cumulative - previous) * spend * margin / (1.0 + discount_rate) ** k
+            previous = cumulative
+        return value
+
+    def to_dict(self) -> dict[str, Any]:
+        self._check_fitted()
+        return {
+            "model_type": self.MODEL_TYPE,
+            "version": self.VERSION,
+            "hyperparameters": {"purchases": self.purchases, "point": self.point},
+            "purchase_model": self.purchase_model_.to_dict(),
+            "spend_model": self.spend_model_.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LifetimeValueModel:
+        if data.get("model_type") != cls.MODEL_TYPE:
+            raise ValueError(
+                f"saved model is of type {data.get('model_type')!r}, expected {cls.MODEL_TYPE!r}"
+            )
+        if data.get("version") != cls.VERSION:
+            raise ValueError(
+                f"saved {cls.MODEL_TYPE} has version {data.get('version')!r}, expected {cls.VERSION}"
+            )
+        model = cls(**data["hyperparameters"])
+        model.purchase_model_ = MODEL_CLASSES[model.purchases].from_dict(data["purchase_model"])
+        model.spend_model_ = GammaGammaModel.from_dict(data["spend_model"])
+        return model

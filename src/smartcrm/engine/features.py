@@ -54,7 +54,7 @@ BASE_COLUMNS = (
 )
 
 
-def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str = "features") -> None:
     """Raise a ValueError naming every missing column (checked before any work is done)."""
     missing = [c for c in columns if c not in df.columns]
     if missing:

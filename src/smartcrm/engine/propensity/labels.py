@@ -28,14 +28,14 @@ RECENT_DAYS = 90
 # Phrasing of each feature in explanations; pass as ``PropensityModel(templates=RFM_TEMPLATES)``.
 RFM_TEMPLATES = {
     "recency_days": "no purchase for {value} days",
-    "frequency": "{value} orders so far",
+    "frequency": "orders so far: {value}",
     "monetary_sum": "{value} spent in total",
     "monetary_mean": "{value} spent per order on average",
     "tenure_days": "first purchase {value} days ago",
     "mean_gap_days": "{value} days between orders on average",
-    "gap_trend_days": "last gap {value} days longer than usual",
-    "orders_last_90d": "{value} orders in the last 90 days",
-    "top_category_share": "share of the favourite category is {value}",
+    "gap_trend_days": "last gap minus the usual gap: {value} days",
+    "orders_last_90d": "orders in the last 90 days: {value}",
+    "top_category_share": "share of orders in the favourite category: {value}",
 }
 
 

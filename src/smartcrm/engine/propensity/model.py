@@ -169,6 +169,7 @@ class PropensityModel(BaseEstimator):
 
     def predict_probability(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probability of the positive outcome, one per row of ``X``."""
+        self._check_fitted()
         return self.calibrator_.probability(self.raw_scores(X)["blend"].to_numpy())
 
     def contributions(self, X: pd.DataFrame, part: Part = "blend") -> pd.DataFrame:

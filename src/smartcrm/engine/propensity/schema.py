@@ -113,7 +113,8 @@ class FeatureSchema:
             if self.kinds[name] == "numeric":
                 out[:, j] = pd.to_numeric(column, errors="raise").astype(float).to_numpy(na_value=np.nan)
             else:
-                codes = pd.Categorical(as_labels(column), categories=list(self.categories[name])).codes
+                # -1 for missing values and for categories never seen at fit time.
+                codes = pd.Index(self.categories[name], dtype=object).get_indexer(as_labels(column))
                 out[:, j] = np.where(codes < 0, np.nan, codes)
         return out
 

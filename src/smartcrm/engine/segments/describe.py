@@ -4,8 +4,10 @@ Numeric behaviour is compared in standard deviations (z) from the overall mean, 
 (log where skewed) scale the clustering uses. A word is used when the cluster mean is at
 least ``MIN_Z`` away; the strongest come first and at most ``MAX_WORDS`` are used. A category
 is named when the cluster spends at least ``CATEGORY_MIN_SHARE`` of its money on it and that
-is ``MIN_LIFT`` times the overall share; a channel when at least ``CHANNEL_MIN_SHARE`` of the
-cluster mostly buys there and that is ``MIN_LIFT`` times the overall share.
+is ``MIN_LIFT`` times the overall share, and a second one beside it ("baby and toys") when it
+passes the same lift with at least ``SECOND_CATEGORY_MIN_SHARE``; a channel when at least
+``CHANNEL_MIN_SHARE`` of the cluster mostly buys there and that is ``MIN_LIFT`` times the
+overall share.
 
 "frequent, small-basket baby shoppers, mostly on mobile"
 """
@@ -19,6 +21,7 @@ import pandas as pd
 MIN_Z = 0.5
 MAX_WORDS = 3
 CATEGORY_MIN_SHARE = 0.3
+SECOND_CATEGORY_MIN_SHARE = 0.15
 CHANNEL_MIN_SHARE = 0.5
 MIN_LIFT = 1.3
 
@@ -54,6 +57,16 @@ def standout(shares: pd.Series, overall: pd.Series, min_share: float) -> str | N
     return None if ok.empty else str(ok.sort_values(ascending=False, kind="stable").index[0])
 
 
+def category_phrase(shares: pd.Series, overall: pd.Series, names: Mapping[str, str]) -> str | None:
+    """ "baby", "baby and toys" or None: the cluster's standout categories by spend share."""
+    first = standout(shares, overall, CATEGORY_MIN_SHARE)
+    if first is None:
+        return None
+    second = standout(shares.drop(first), overall.drop(first), SECOND_CATEGORY_MIN_SHARE)
+    named = [names.get(c, c) for c in (first, second) if c is not None]
+    return " and ".join(named)
+
+
 def phrase(words: list[str], category: str | None, channel: str | None) -> str:
     noun = f"{category} shoppers" if category else "shoppers across categories"
     text = f"{', '.join(words)} {noun}" if words else noun
@@ -74,8 +87,8 @@ def cluster_labels(
 ) -> list[str]:
     """One unique label per row (cluster). Clusters whose labels collide get more words,
     then, if still equal, a number."""
-    categories = [
-        standout(category_shares.loc[i], overall_category, CATEGORY_MIN_SHARE)
+    cats = [
+        category_phrase(category_shares.loc[i], overall_category, category_names)
         if len(category_shares.columns)
         else None
         for i in z.index
@@ -86,7 +99,6 @@ def cluster_labels(
         else None
         for i in z.index
     ]
-    cats = [category_names.get(c, c) if c else None for c in categories]
     labels = [phrase(behaviour_words(z.loc[i]), cats[n], channels[n]) for n, i in enumerate(z.index)]
     for min_z, max_words in ((0.25, 4), (0.0, 6)):
         dupes = {lab for lab in labels if labels.count(lab) > 1}

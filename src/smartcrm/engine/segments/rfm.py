@@ -31,7 +31,7 @@ class RFMSegmenter(BaseEstimator):
 
     ``segment_on="f"`` names segments from R and F (the common map); ``"fm"`` uses the rounded
     mean of F and M instead of F, so one-off big spenders rank above one-off small ones.
-    With ``n_bins`` other than 5 the scores are rescaled to 1–5 for naming only.
+    With ``n_bins`` other than 5 the scores are rescaled linearly to 1–5 for naming only.
     """
 
     def __init__(
@@ -137,7 +137,8 @@ class RFMSegmenter(BaseEstimator):
         return table
 
     def _on_five(self, scores: IntArray) -> IntArray:
-        """Scores on the 1–5 scale the rule table is written for."""
+        """Scores on the 1–5 scale the rule table is written for (linear, ends kept: 1 → 1,
+        ``n_bins`` → 5)."""
         if self.n_bins == 5:
             return scores
-        return np.ceil(scores * 5 / self.n_bins).astype("int64").clip(1, 5)
+        return np.floor(1 + (scores - 1) * 4 / (self.n_bins - 1) + 0.5).astype("int64").clip(1, 5)

@@ -157,3 +157,9 @@ def test_timeline_merges_records_newest_first_without_copying_them(admin_user) -
     )
     # Only the profile change has no record of its own.
     assert list(Activity.objects.filter(customer=customer).values_list("kind", flat=True)) == ["profile"]
+
+
+def test_chinese_names_put_the_family_name_first() -> None:
+    customer = create_customer(actor="t", values={"first_name": "伟", "last_name": "王", "language": "zh"})
+    assert customer.name == "王伟"
+    assert create_customer(actor="t", values={"first_name": "Wei", "last_name": "Wang"}).name == "Wei Wang"

@@ -86,7 +86,10 @@ class Customer(models.Model):
         return self.name
 
     def compose_name(self) -> str:
-        person = " ".join(p for p in (self.first_name, self.last_name) if p)
+        if self.language.startswith("zh"):  # family name first, no space: 王伟
+            person = f"{self.last_name}{self.first_name}"
+        else:
+            person = " ".join(p for p in (self.first_name, self.last_name) if p)
         if self.kind == CustomerKind.COMPANY:
             return self.company_name or person
         return person or self.company_name

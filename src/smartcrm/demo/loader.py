@@ -300,7 +300,9 @@ class ShopLoader:
         people = chunk.customers.copy()
         people["id"] += self.offsets[Customer]
         first, last, company = people["first_name"], people["last_name"], people["company_name"]
-        person = (first + " " + last).str.strip()
+        person = (
+            (first + " " + last).str.strip().where(~people["language"].str.startswith("zh"), last + first)
+        )
         is_company = people["kind"] == CustomerKind.COMPANY
         # Customer.compose_name and compose_search_text, vectorised.
         people["name"] = np.where(

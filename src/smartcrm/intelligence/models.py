@@ -1,0 +1,80 @@
+"""The model registry and the scores it produces per customer."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from smartcrm.customers.models import Customer
+
+
+class ModelKind(models.TextChoices):
+    SEGMENTS = "segments", "Segments (RFM and clusters)"
+    CLV = "clv", "Customer lifetime value"
+    CHURN = "churn", "Churn risk"
+    PROPENSITY = "propensity_30d", "Purchase propensity (30 days)"
+
+
+class ModelVersion(models.Model):
+    """One trained artifact with what it was trained on and how well it did.
+
+    At most one version per kind is active; activation and rollback swap it atomically.
+    """
+
+    kind = models.CharField(max_length=30, choices=ModelKind.choices)
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    trained_as_of = models.DateField(help_text="No data after this date was used")
+    training_window_start = models.DateField(null=True, blank=True)
+    data_hash = models.CharField(max_length=64, help_text="SHA-256 of the training data extract")
+    code_version = models.CharField(max_length=40)
+    engine = models.CharField(max_length=100, help_text="Engine class and format version")
+    feature_schema = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    artifact = models.FileField(upload_to="models/")
+    artifact_sha256 = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=False)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="unique_model_version"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(is_active=True), name="one_active_model_per_kind"
+            ),
+        ]
+        ordering = ["kind", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version}{' (active)' if self.is_active else ''}"
+
+
+class CustomerScore(models.Model):
+    """The latest scores of one customer, with the reasons and the model versions behind them."""
+
+    customer = models.OneToOneField(
+        Customer, primary_key=True, on_delete=models.CASCADE, related_name="score"
+    )
+    as_of = models.DateField()
+    scored_at = models.DateTimeField()
+    rfm_code = models.CharField(max_length=3, blank=True)
+    segment = models.CharField(max_length=40, blank=True)
+    cluster = models.SmallIntegerField(null=True, blank=True)
+    cluster_label = models.CharField(max_length=200, blank=True)
+    expected_purchases_90d = models.FloatField(null=True, blank=True)
+    probability_alive = models.FloatField(null=True, blank=True)
+    clv_12m = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    churn_risk = models.FloatField(null=True, blank=True)
+    churn_reasons = models.TextField(blank=True)
+    propensity_30d = models.FloatField(null=True, blank=True)
+    propensity_reasons = models.TextField(blank=True)
+    model_versions = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["segment"], name="score_segment_idx"),
+            models.Index(fields=["-churn_risk"], name="score_churn_idx"),
+            models.Index(fields=["-clv_12m"], name="score_clv_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"scores of customer {self.customer_id}"

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+
+from smartcrm.core.errors import NotFoundError
+from smartcrm.core.models import AuditEvent
+from smartcrm.intelligence import registry
+from smartcrm.intelligence.models import ModelKind, ModelVersion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+def record(payload: bytes = b'{"model": 1}') -> registry.TrainingRecord:
+    return registry.TrainingRecord(
+        kind=ModelKind.CHURN,
+        artifact=payload,
+        engine="PropensityModel/1",
+        trained_as_of=date(2026, 11, 1),
+        data_hash="0" * 64,
+        metrics={"roc_auc": 0.85},
+        feature_schema={"columns": ["recency"]},
+    )
+
+
+def test_versions_number_up_and_activation_swaps_atomically() -> None:
+    first = registry.register(record(b"one"), actor="t")
+    second = registry.register(record(b"two"), actor="t")
+    assert (first.version, second.version) == (1, 2)
+    assert registry.active_version(ModelKind.CHURN) == second
+    assert registry.load_artifact(second) == b"two"
+    assert ModelVersion.objects.filter(kind=ModelKind.CHURN, is_active=True).count() == 1
+    assert AuditEvent.objects.filter(action="activate_model").count() == 2
+
+
+def test_rollback_reactivates_the_previous_version_and_refuses_past_the_first() -> None:
+    first = registry.register(record(b"one"), actor="t")
+    registry.register(record(b"two"), actor="t")
+    assert registry.rollback(kind=ModelKind.CHURN, actor="t") == first
+    with pytest.raises(NotFoundError, match="first version"):
+        registry.rollback(kind=ModelKind.CHURN, actor="t")
+
+
+def test_the_database_allows_one_active_version_per_kind() -> None:
+    registry.register(record(), actor="t")
+    extra = registry.register(record(), actor="t", activate=False)
+    extra.is_active = True
+    with pytest.raises(IntegrityError), transaction.atomic():
+        extra.save(update_fields=["is_active"])
+
+
+def test_a_tampered_artifact_is_refused() -> None:
+    version = registry.register(record(b"original"), actor="t")
+    with open(version.artifact.path, "wb") as handle:
+        handle.write(b"tampered")
+    with pytest.raises(registry.ArtifactIntegrityError):
+        registry.load_artifact(version)
+
+
+def test_models_command_lists_activates_and_rolls_back() -> None:
+    first = registry.register(record(b"one"), actor="t")
+    registry.register(record(b"two"), actor="t")
+    out = io.StringIO()
+    call_command("models", "list", stdout=out)
+    assert "churn" in out.getvalue() and "roc_auc=0.85" in out.getvalue()
+    call_command("models", "rollback", "churn", stdout=out)
+    assert registry.active_version(ModelKind.CHURN) == first
+    with pytest.raises(CommandError):
+        call_command("models", "activate", "999999", stdout=out)

@@ -25,7 +25,7 @@ import pandas as pd
 
 DAY = pd.Timedelta(days=1)
 CANCELLED_STATUSES = frozenset({"cancelled", "canceled", "failed", "voided"})
-TICKET_WINDOW_DAYS = 90
+RECENT_DAYS = 90  # window of orders_90d, spent_90d and tickets_90d
 
 ORDER_COLUMNS = ("customer_id", "placed_at", "total")
 LINE_COLUMNS = ("order_id", "category", "quantity", "line_total")
@@ -174,13 +174,13 @@ def _order_features(
     orders: pd.DataFrame, placed: pd.Series, cut: pd.Timestamp, refunds: pd.DataFrame | None
 ) -> pd.DataFrame:
     cust = orders["customer_id"].to_numpy()
-    t = placed.to_numpy()
-    frame = pd.DataFrame({"customer_id": cust, "t": t, "total": orders["total"].to_numpy(dtype="float64")})
+    frame = pd.DataFrame(
+        {"customer_id": cust, "t": placed.array, "total": orders["total"].to_numpy(dtype="float64")}
+    )
     frame = frame.sort_values(["customer_id", "t"], kind="stable")
     sorted_cust = frame["customer_id"].to_numpy()
     same = np.r_[False, sorted_cust[1:] == sorted_cust[:-1]]
-    gaps_all = np.diff(frame["t"].to_numpy()).astype("timedelta64[s]").astype("float64") / 86400.0
-    frame["gap"] = np.where(same, np.r_[np.nan, gaps_all], np.nan)
+    frame["gap"] = (frame["t"].diff() / DAY).where(same)
 
     g = frame.groupby("customer_id", sort=True)
     first = g["t"].min()
@@ -199,7 +199,7 @@ def _order_features(
     out["gap_trend"] = _safe_ratio(out["last_gap_days"], out["mean_gap_days"])
     out["overdue_ratio"] = _safe_ratio(out["days_since_last_order"], out["mean_gap_days"])
 
-    recent = frame["t"].to_numpy() >= (cut - pd.Timedelta(days=TICKET_WINDOW_DAYS)).to_datetime64()
+    recent = frame["t"].ge(cut - pd.Timedelta(days=RECENT_DAYS))
     rg = frame.loc[recent].groupby("customer_id")
     out["orders_90d"] = rg.size().reindex(out.index, fill_value=0).astype("int64")
     out["spent_90d"] = rg["total"].sum().reindex(out.index, fill_value=0.0)
@@ -307,7 +307,7 @@ def _line_features(orders: pd.DataFrame, lines: pd.DataFrame, n_categories: int)
 def _ticket_features(tickets: pd.DataFrame, cut: pd.Timestamp) -> pd.DataFrame:
     seen = _visible(tickets, "created_at", _match_tz(cut, tickets["created_at"]))
     created = pd.to_datetime(seen["created_at"])
-    window = _match_tz(cut - pd.Timedelta(days=TICKET_WINDOW_DAYS), tickets["created_at"])
+    window = _match_tz(cut - pd.Timedelta(days=RECENT_DAYS), tickets["created_at"])
     frame = pd.DataFrame(
         {"customer_id": seen["customer_id"].to_numpy(), "recent": created.ge(window).to_numpy()}
     )

@@ -215,3 +215,9 @@ def test_on_the_synthetic_shop_counts_match_the_visible_orders() -> None:
     )
     assert np.allclose(shares.sum(axis=1), 1.0)
     assert set(f["top_category"]) <= set(shop["categories"]["slug"])
+
+
+def test_nothing_before_the_date_gives_an_empty_frame(tables: dict[str, pd.DataFrame]) -> None:
+    f = features_of(tables, as_of=date(2024, 1, 1))
+    assert f.empty
+    assert "days_since_last_order" in f.columns

@@ -179,7 +179,8 @@ def _order_features(
     )
     frame = frame.sort_values(["customer_id", "t"], kind="stable")
     sorted_cust = frame["customer_id"].to_numpy()
-    same = np.r_[False, sorted_cust[1:] == sorted_cust[:-1]]
+    same = np.zeros(len(sorted_cust), dtype=bool)  # the previous row is the same customer's
+    same[1:] = sorted_cust[1:] == sorted_cust[:-1]
     frame["gap"] = (frame["t"].diff() / DAY).where(same)
 
     g = frame.groupby("customer_id", sort=True)

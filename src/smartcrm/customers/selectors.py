@@ -16,6 +16,8 @@ from smartcrm.core.pii import hash_for_lookup, normalise_email, normalise_phone
 from smartcrm.customers.models import Customer, ExternalId, Note, Tag
 from smartcrm.customers.timeline import TimelineEntry, merge_timeline
 from smartcrm.feedback.models import Review
+from smartcrm.intelligence.models import CustomerScore
+from smartcrm.intelligence.selectors import high_value_threshold
 from smartcrm.orders.models import Order, Refund
 from smartcrm.support.models import Ticket
 
@@ -25,7 +27,12 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "recent_order": (F("last_order_at").desc(nulls_last=True), "id"),
     "top_spend": ("-total_spent", "id"),
     "most_orders": ("-orders_count", "id"),
+    # Score sorts list scored customers only (see filter_customers): without NULLs the order
+    # matches the descending indexes on CustomerScore, so a page is an index walk.
+    "top_clv": ("-score__clv_12m", "id"),
+    "churn_risk": ("-score__churn_risk", "id"),
 }
+SCORE_SORTS = {"top_clv": "score__clv_12m", "churn_risk": "score__churn_risk"}
 # The list never loads encrypted columns: it does not need them and decrypting costs time.
 LIST_COLUMNS = (
     "id",
@@ -41,6 +48,8 @@ LIST_COLUMNS = (
     "last_order_at",
     "language",
 )
+# The scores shown beside each row, joined (LEFT JOIN: customers without scores still list).
+LIST_SCORE_COLUMNS = ("score__segment", "score__clv_12m", "score__churn_risk")
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,10 @@ class CustomerFilters:
     lapsed_for_days: int | None = None
     created_after: datetime | None = None
     sort: str = "recent_order"
+    # Scores (CustomerScore); each filter keeps scored customers only.
+    segment: str = ""
+    churn_risk_min: float | None = None
+    high_value: bool = False
 
 
 def _search(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
@@ -74,7 +87,8 @@ def _search(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
 
 
 def filter_customers(filters: CustomerFilters) -> QuerySet[Customer]:
-    queryset = Customer.objects.only(*LIST_COLUMNS)
+    """One query for one page, scores joined; score filters use CustomerScore's indexes."""
+    queryset = Customer.objects.select_related("score").only(*LIST_COLUMNS, *LIST_SCORE_COLUMNS)
     queryset = _search(queryset, filters.search)
     if filters.source:
         queryset = queryset.filter(source=filters.source)
@@ -93,6 +107,18 @@ def filter_customers(filters: CustomerFilters) -> QuerySet[Customer]:
         queryset = queryset.filter(last_order_at__lt=now - timedelta(days=filters.lapsed_for_days))
     if filters.created_after is not None:
         queryset = queryset.filter(created_at__gte=filters.created_after)
+    if filters.segment:
+        queryset = queryset.filter(score__segment=filters.segment)
+    if filters.churn_risk_min is not None:
+        queryset = queryset.filter(score__churn_risk__gte=filters.churn_risk_min)
+    if filters.high_value:
+        threshold = high_value_threshold()
+        # No scores yet: nobody is high value.
+        queryset = (
+            queryset.filter(score__clv_12m__gte=threshold) if threshold is not None else queryset.none()
+        )
+    if filters.sort in SCORE_SORTS:
+        queryset = queryset.filter(**{f"{SCORE_SORTS[filters.sort]}__isnull": False})
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["recent_order"]))
 
 
@@ -128,12 +154,22 @@ class Customer360:
     notes: list[Note]
     open_tasks: list[Task]
     consents: dict[str, str]
+    score: CustomerScore | None = None
+
+
+def score_of(customer: Customer) -> CustomerScore | None:
+    """The customer's scores if loaded with ``select_related("score")`` and present."""
+    try:
+        return customer.score
+    except CustomerScore.DoesNotExist:
+        return None
 
 
 def customer_360(customer_id: int, *, recent: int = 20) -> Customer360:
     """Everything a person needs beside a customer, in a fixed, small number of queries."""
     customer = (
-        Customer.objects.prefetch_related(
+        Customer.objects.select_related("score")
+        .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.only("name")),
             "external_ids",
             "consents",
@@ -170,6 +206,7 @@ def customer_360(customer_id: int, *, recent: int = 20) -> Customer360:
         notes=notes,
         open_tasks=list(customer.tasks.filter(status=TaskStatus.OPEN).order_by("due_at")[:recent]),
         consents={c.channel: c.status for c in customer.consents.all()},
+        score=score_of(customer),
     )
 
 

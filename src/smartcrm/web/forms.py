@@ -14,6 +14,7 @@ from django.utils import timezone
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import CustomerKind, Source
 from smartcrm.customers.selectors import CustomerFilters
+from smartcrm.intelligence.selectors import segment_choices
 from smartcrm.orders.models import OrderStatus, SalesChannel
 from smartcrm.support.models import Priority, TicketStatus
 
@@ -25,6 +26,14 @@ CUSTOMER_SORTS = [
     ("most_orders", "Most orders"),
     ("newest", "Newest customers"),
     ("name", "Name A–Z"),
+    ("top_clv", "Highest CLV (scored only)"),
+    ("churn_risk", "Highest churn risk (scored only)"),
+]
+CHURN_RISK_MIN = [
+    (ANY, "Any churn risk"),
+    ("0.3", "30 % or more"),
+    ("0.5", "50 % or more"),
+    ("0.7", "70 % or more"),
 ]
 # (value, label, days active within, days lapsed for)
 ACTIVITY = {
@@ -73,8 +82,17 @@ class CustomerFilterForm(forms.Form):
     activity = forms.ChoiceField(
         required=False, choices=[(ANY, "Any activity"), *((k, v[0]) for k, v in ACTIVITY.items())]
     )
+    segment = forms.ChoiceField(required=False)
+    churn_min = forms.TypedChoiceField(
+        required=False, label="Churn risk", choices=CHURN_RISK_MIN, coerce=float, empty_value=None
+    )
+    high_value = forms.BooleanField(required=False, label="High value (top 20 % CLV)")
     sort = forms.ChoiceField(required=False, choices=CUSTOMER_SORTS)
     page = PageField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["segment"]).choices = [(ANY, "Any segment"), *segment_choices()]
 
     def filters(self) -> CustomerFilters:
         data = cleaned(self)
@@ -88,6 +106,9 @@ class CustomerFilterForm(forms.Form):
             active_within_days=active,
             lapsed_for_days=lapsed,
             sort=data.get("sort", "recent_order"),
+            segment=data.get("segment", ""),
+            churn_risk_min=data.get("churn_min"),
+            high_value=bool(data.get("high_value")),
         )
 
 

@@ -69,3 +69,30 @@ def trend(current: Any, previous: Any) -> str:
     if now is None or before is None or now == before:
         return "flat"
     return "up" if now > before else "down"
+
+
+@register.filter
+def percent(value: Any, digits: int = 0) -> str:
+    """A probability as a percentage: ``0.4213`` → ``42%``; ``—`` when unknown."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return f"{number * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def churn_band(value: Any) -> str:
+    """``low``, ``medium`` or ``high`` (below 30 %, 30–60 %, above 60 %): a badge class."""
+    from smartcrm.intelligence.selectors import churn_band as band
+
+    number = _decimal(value)
+    return band(None if number is None else float(number))
+
+
+@register.filter
+def segment_title(key: Any) -> str:
+    """The display name of an RFM segment key (``at_risk`` → ``At risk``)."""
+    from smartcrm.intelligence.selectors import segment_info
+
+    info = segment_info(str(key or ""))
+    return info.title if info else ""

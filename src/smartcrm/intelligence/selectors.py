@@ -1,0 +1,226 @@
+"""Reads of the scores and the model registry, for the customer pages, the segment explorer,
+the model cards and the API. Every function here is one or two aggregate queries, whatever
+the number of customers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.core.cache import cache as django_cache
+from django.db.models import Avg, Count, Max, Sum
+
+from smartcrm.intelligence.models import CustomerScore, ModelKind, ModelVersion
+
+# "High value" is the top fifth of customers by predicted 12-month value.
+HIGH_VALUE_SHARE = 0.2
+# The threshold is cached: scoring runs nightly, and counting a million scores per list request
+# is not worth it. After a scoring run the threshold can lag by at most this many seconds.
+HIGH_VALUE_CACHE_SECONDS = 600
+HIGH_VALUE_CACHE_KEY = "intelligence:high_value_threshold"
+
+# Churn-risk bands shown as badges: below 30 % low, up to 60 % medium, above high.
+CHURN_MEDIUM = 0.3
+CHURN_HIGH = 0.6
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    key: str
+    title: str
+    description: str
+
+
+@cache
+def segment_catalogue() -> dict[str, SegmentInfo]:
+    """The named RFM segments in their canonical order, with their plain descriptions.
+
+    Imported lazily: the engine package pulls in scikit-learn, which pages that never show a
+    segment should not pay for.
+    """
+    from smartcrm.engine.segments.rfm_rules import SEGMENTS
+
+    return {s.key: SegmentInfo(s.key, s.title, s.description) for s in SEGMENTS}
+
+
+def segment_info(key: str) -> SegmentInfo | None:
+    """The title and description of a segment; ``None`` for an empty key."""
+    if not key:
+        return None
+    return segment_catalogue().get(key) or SegmentInfo(key, key.replace("_", " ").capitalize(), "")
+
+
+def segment_choices() -> list[tuple[str, str]]:
+    return [(s.key, s.title) for s in segment_catalogue().values()]
+
+
+def churn_band(risk: float | None) -> str:
+    """``low`` below 30 %, ``medium`` from 30 % to 60 %, ``high`` above; "" when unknown."""
+    if risk is None:
+        return ""
+    if risk > CHURN_HIGH:
+        return "high"
+    if risk >= CHURN_MEDIUM:
+        return "medium"
+    return "low"
+
+
+def customer_scores(customer_id: int) -> CustomerScore | None:
+    """The latest scores of one customer, or ``None`` before the first scoring run."""
+    return CustomerScore.objects.filter(customer_id=customer_id).first()
+
+
+def _compute_high_value_threshold() -> Decimal | None:
+    scored = CustomerScore.objects.filter(clv_12m__isnull=False)
+    total = scored.count()
+    if total == 0:
+        return None
+    position = max(0, math.ceil(total * HIGH_VALUE_SHARE) - 1)
+    values = scored.order_by("-clv_12m").values_list("clv_12m", flat=True)[position : position + 1]
+    return next(iter(values), None)
+
+
+def high_value_threshold(*, refresh: bool = False) -> Decimal | None:
+    """The 12-month CLV at or above which a customer is in the top 20 %; ``None`` without scores.
+
+    Two index-backed queries (a count and one offset row on the CLV index), cached for
+    ``HIGH_VALUE_CACHE_SECONDS``.
+    """
+    if not refresh:
+        cached = django_cache.get(HIGH_VALUE_CACHE_KEY)
+        if cached is not None:
+            return None if cached == "" else Decimal(cached)
+    threshold = _compute_high_value_threshold()
+    django_cache.set(
+        HIGH_VALUE_CACHE_KEY, "" if threshold is None else str(threshold), HIGH_VALUE_CACHE_SECONDS
+    )
+    return threshold
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    segment: str
+    title: str
+    description: str
+    customers: int
+    share: float
+    total_clv: Decimal | None
+    average_clv: Decimal | None
+    average_churn_risk: float | None
+    average_spent: Decimal | None
+
+
+def _money(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def segment_summary() -> list[SegmentRow]:
+    """Sizes and averages of each segment (one GROUP BY), in the catalogue's order, largest
+    unknown segments after; customers scored without a segment are left out."""
+    rows = list(
+        CustomerScore.objects.exclude(segment="")
+        .values("segment")
+        .annotate(
+            customers=Count("pk"),
+            total_clv=Sum("clv_12m"),
+            average_clv=Avg("clv_12m"),
+            average_churn_risk=Avg("churn_risk"),
+            average_spent=Avg("customer__total_spent"),
+        )
+    )
+    total = sum(r["customers"] for r in rows)
+    order = {key: i for i, key in enumerate(segment_catalogue())}
+    rows.sort(key=lambda r: (order.get(r["segment"], len(order)), -r["customers"], r["segment"]))
+    result = []
+    for r in rows:
+        info = segment_info(r["segment"])
+        assert info is not None
+        result.append(
+            SegmentRow(
+                segment=r["segment"],
+                title=info.title,
+                description=info.description,
+                customers=r["customers"],
+                share=r["customers"] / total if total else 0.0,
+                total_clv=_money(r["total_clv"]),
+                average_clv=_money(r["average_clv"]),
+                average_churn_risk=r["average_churn_risk"],
+                average_spent=_money(r["average_spent"]),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    cluster: int
+    label: str
+    customers: int
+    share: float
+    average_clv: Decimal | None
+    average_churn_risk: float | None
+    average_probability_alive: float | None
+    average_spent: Decimal | None
+
+
+def cluster_summary() -> list[ClusterRow]:
+    """Sizes and averages of each behavioural cluster (one GROUP BY), largest first."""
+    rows = list(
+        CustomerScore.objects.filter(cluster__isnull=False)
+        .values("cluster", "cluster_label")
+        .annotate(
+            customers=Count("pk"),
+            average_clv=Avg("clv_12m"),
+            average_churn_risk=Avg("churn_risk"),
+            average_probability_alive=Avg("probability_alive"),
+            average_spent=Avg("customer__total_spent"),
+        )
+        .order_by("-customers", "cluster")
+    )
+    total = sum(r["customers"] for r in rows)
+    return [
+        ClusterRow(
+            cluster=r["cluster"],
+            label=r["cluster_label"],
+            customers=r["customers"],
+            share=r["customers"] / total if total else 0.0,
+            average_clv=_money(r["average_clv"]),
+            average_churn_risk=r["average_churn_risk"],
+            average_probability_alive=r["average_probability_alive"],
+            average_spent=_money(r["average_spent"]),
+        )
+        for r in rows
+    ]
+
+
+def scoring_status() -> dict[str, Any]:
+    """How many customers are scored and as of when (one query)."""
+    return CustomerScore.objects.aggregate(
+        customers=Count("pk"), as_of=Max("as_of"), scored_at=Max("scored_at")
+    )
+
+
+@dataclass
+class KindVersions:
+    kind: str
+    title: str
+    versions: list[ModelVersion] = field(default_factory=list)
+
+    @property
+    def active(self) -> ModelVersion | None:
+        return next((v for v in self.versions if v.is_active), None)
+
+
+def model_versions(*, kind: str | None = None) -> list[KindVersions]:
+    """Every registered version, grouped by kind (in the order of ModelKind), the active one
+    first, then newest first. One query; the artifact itself is never read."""
+    queryset = ModelVersion.objects.defer("artifact").order_by("kind", "-is_active", "-version")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    groups = {k.value: KindVersions(k.value, str(k.label)) for k in ModelKind if not kind or k.value == kind}
+    for version in queryset:
+        groups.setdefault(version.kind, KindVersions(version.kind, version.kind)).versions.append(version)
+    return [g for g in groups.values() if g.versions]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import dj_database_url
+from celery.schedules import crontab
 
 from smartcrm.config import data_dir, is_production, secret
 
@@ -144,6 +145,14 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+# `celery -A smartcrm.celery beat` runs these; nightly after the day's orders are in.
+CELERY_BEAT_SCHEDULE = {
+    "nightly-train-and-score": {
+        "task": "smartcrm.intelligence.refresh_scores",
+        "schedule": crontab(hour=int(os.environ.get("SMARTCRM_NIGHTLY_HOUR", "2")), minute=30),
+    },
+}
 
 LOGGING = {
     "version": 1,

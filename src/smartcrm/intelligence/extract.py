@@ -1,0 +1,91 @@
+"""Set-based extraction of the shop's history into DataFrames for the engine, as of a date.
+
+Plain SQL through the ORM's connection, one query per table, with nothing after ``as_of``
+(the engine filters again; this keeps the extract small). Money is net of refunds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+from django.db import connection
+from django.utils import timezone
+
+from smartcrm.orders.models import REVENUE_STATUSES
+
+
+@dataclass(frozen=True)
+class ShopExtract:
+    orders: pd.DataFrame  # id, customer_id, placed_at, total, refunded_total, discount_total, channel, status
+    lines: pd.DataFrame  # order_id, category, quantity, line_total
+    tickets: pd.DataFrame  # customer_id, created_at
+    reviews: pd.DataFrame  # customer_id, rating, created_at
+
+    @property
+    def transactions(self) -> pd.DataFrame:
+        """customer_id, date, amount (net of refunds): the CLV and label builders' input."""
+        orders = self.orders
+        return pd.DataFrame(
+            {
+                "customer_id": orders["customer_id"],
+                "date": orders["placed_at"].dt.tz_localize(None).dt.normalize(),
+                "amount": (orders["total"] - orders["refunded_total"]).clip(lower=0),
+            }
+        )
+
+
+def end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _frame(sql: str, params: list[Any], columns: list[str]) -> pd.DataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+
+
+def extract_shop(as_of: date) -> ShopExtract:
+    cut = end_of(as_of)
+    statuses = [str(s) for s in REVENUE_STATUSES]
+    in_revenue = "status IN (" + ", ".join(["%s"] * len(statuses)) + ")"  # placeholders only
+    orders_sql = (
+        "SELECT id, customer_id, placed_at, total, refunded_total, discount_total, channel, status "
+        "FROM orders_order WHERE placed_at < %s AND " + in_revenue
+    )
+    lines_sql = (
+        "SELECT l.order_id, COALESCE(c.slug, 'unknown'), l.quantity, l.line_total "
+        "FROM orders_orderline l JOIN orders_order o ON o.id = l.order_id "
+        "JOIN catalog_product p ON p.id = l.product_id "
+        "LEFT JOIN catalog_category c ON c.id = p.category_id "
+        "WHERE o.placed_at < %s AND o." + in_revenue
+    )
+    orders = _frame(
+        orders_sql,
+        [cut, *statuses],
+        ["id", "customer_id", "placed_at", "total", "refunded_total", "discount_total", "channel", "status"],
+    )
+    for money in ("total", "refunded_total", "discount_total"):
+        orders[money] = orders[money].astype("float64")
+    orders["placed_at"] = pd.to_datetime(orders["placed_at"], utc=True)
+    lines = _frame(
+        lines_sql,
+        [cut, *statuses],
+        ["order_id", "category", "quantity", "line_total"],
+    )
+    lines["line_total"] = lines["line_total"].astype("float64")
+    tickets = _frame(
+        "SELECT customer_id, created_at FROM support_ticket WHERE created_at < %s",
+        [cut],
+        ["customer_id", "created_at"],
+    )
+    tickets["created_at"] = pd.to_datetime(tickets["created_at"], utc=True)
+    reviews = _frame(
+        "SELECT customer_id, rating, created_at FROM feedback_review WHERE created_at < %s",
+        [cut],
+        ["customer_id", "rating", "created_at"],
+    )
+    reviews["created_at"] = pd.to_datetime(reviews["created_at"], utc=True)
+    return ShopExtract(orders=orders, lines=lines, tickets=tickets, reviews=reviews)

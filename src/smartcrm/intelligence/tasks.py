@@ -1,0 +1,38 @@
+"""Nightly training and scoring as a background task (Celery beat schedules it; see settings)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from celery import Task
+
+from smartcrm.core.tasks import smartcrm_task
+from smartcrm.intelligence.pipeline import STAGES, refresh
+
+
+@smartcrm_task(name="smartcrm.intelligence.refresh_scores")
+def refresh_scores(self: Task, as_of: str | None = None, train: bool = True) -> dict[str, Any]:
+    """Train (or reuse the active models) and rewrite every customer's scores as of a date.
+
+    Idempotent: the same ``as_of`` gives the same scores (new model versions are registered on
+    each training run; the previous ones stay for rollback). Progress is the Celery state
+    ``PROGRESS`` with the current stage.
+    """
+
+    def progress(stage: str) -> None:
+        done = STAGES.index(stage) if stage in STAGES else 0
+        self.update_state(state="PROGRESS", meta={"stage": stage, "percent": round(100 * done / len(STAGES))})
+
+    result = refresh(
+        as_of=date.fromisoformat(as_of) if as_of else None,
+        actor="task:refresh_scores",
+        train=train,
+        progress=progress,
+    )
+    return {
+        "as_of": result.as_of.isoformat(),
+        "customers_scored": result.customers_scored,
+        "versions": {str(k): v for k, v in result.versions.items()},
+        "seconds": result.seconds,
+    }

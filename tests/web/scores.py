@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
-
-from django.utils import timezone
 
 from smartcrm.customers.models import Customer
 from smartcrm.intelligence.models import CustomerScore, ModelKind, ModelVersion
@@ -18,7 +16,7 @@ AS_OF = date(2026, 11, 1)
 def make_score(customer: Customer, **values: Any) -> CustomerScore:
     defaults: dict[str, Any] = {
         "as_of": AS_OF,
-        "scored_at": timezone.make_aware(datetime(2026, 11, 2, 3, 0)),
+        "scored_at": datetime(2026, 11, 2, 3, 0, tzinfo=UTC),
         "rfm_code": "545",
         "segment": "champions",
         "cluster": 1,

@@ -53,7 +53,14 @@ class CustomerQuery(PageQuery):
     min_spent: Money | None = None
     active_within_days: Days | None = Field(None, description="Ordered within this many days")
     lapsed_for_days: Days | None = Field(None, description="No order for at least this many days")
-    sort: Literal["recent_order", "name", "newest", "top_spend", "most_orders"] = "recent_order"
+    segment: Text40 = Field("", description="RFM segment key, e.g. `at_risk` (scored customers only)")
+    churn_risk_min: float | None = Field(None, ge=0, le=1, description="Churn risk at least this (0–1)")
+    high_value: bool = Field(False, description="Only the top 20 % of scored customers by 12-month CLV")
+    sort: Literal["recent_order", "name", "newest", "top_spend", "most_orders", "top_clv", "churn_risk"] = (
+        Field(
+            "recent_order", description="`top_clv` and `churn_risk` list scored customers only, highest first"
+        )
+    )
 
 
 class CustomerSummaryOut(Schema):
@@ -73,8 +80,31 @@ class CustomerSummaryOut(Schema):
     last_order_at: datetime | None
 
 
+class CustomerRowOut(CustomerSummaryOut):
+    """A row of the list with the latest scores beside it (``null`` before the first scoring)."""
+
+    segment: str | None = None
+    clv_12m: Decimal | None = None
+    churn_risk: float | None = None
+
+    @staticmethod
+    def resolve_segment(obj: Customer) -> str | None:
+        score = selectors.score_of(obj)
+        return (score.segment or None) if score else None
+
+    @staticmethod
+    def resolve_clv_12m(obj: Customer) -> Decimal | None:
+        score = selectors.score_of(obj)
+        return score.clv_12m if score else None
+
+    @staticmethod
+    def resolve_churn_risk(obj: Customer) -> float | None:
+        score = selectors.score_of(obj)
+        return score.churn_risk if score else None
+
+
 class CustomerPage(PageMeta):
-    items: list[CustomerSummaryOut]
+    items: list[CustomerRowOut]
 
 
 class CustomerOut(CustomerSummaryOut):

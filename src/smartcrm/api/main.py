@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 import smartcrm
-from smartcrm.api import customers, deals, orders, products, reviews, tickets
+from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets
 from smartcrm.api.auth import BearerAuth, session_auth
 from smartcrm.api.errors import install_handlers
 
@@ -22,6 +22,7 @@ api = NinjaAPI(
 install_handlers(api)
 
 api.add_router("/customers", customers.router)
+api.add_router("/customers", intelligence.scores_router)
 api.add_router("/products", products.router)
 api.add_router("/categories", products.categories_router)
 api.add_router("/orders", orders.router)
@@ -29,3 +30,4 @@ api.add_router("/tickets", tickets.router)
 api.add_router("/reviews", reviews.router)
 api.add_router("/deals", deals.router)
 api.add_router("/stages", deals.stages_router)
+api.add_router("", intelligence.router)

@@ -40,9 +40,13 @@ def test_generate_rejects_a_bad_date(db: Any) -> None:
         call_command("generate", "--end-date", "30/06/2025", stdout=StringIO(), stderr=StringIO())
 
 
-def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(db: Any) -> None:
-    state = prepare_demo(customers=80, progress=False)
-    assert state.generated is not None and Customer.objects.count() == 80
+def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
+    db: Any, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    state = prepare_demo(customers=400, progress=False)
+    assert state.generated is not None and Customer.objects.count() == 400
+    assert state.trained is not None and state.trained.customers_scored > 0
     assert {x.role for x in state.logins} == set(Role)
     for login in state.logins:
         client = Client()
@@ -50,8 +54,9 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(db: Any) -> Non
         assert User.objects.get(username=login.username).role == login.role
         assert login.password == demo_password(login.role)
         assert login.password in login_table(state.logins)
-    again = prepare_demo(customers=80, progress=False)
-    assert again.generated is None and Customer.objects.count() == 80
+    again = prepare_demo(customers=400, progress=False)
+    assert again.generated is None and Customer.objects.count() == 400
+    assert again.trained is None  # trained once; a second demo start reuses the models
 
 
 @override_settings(REDIS_URL="")

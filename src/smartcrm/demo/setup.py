@@ -13,6 +13,9 @@ from smartcrm.accounts.services import ensure_user
 from smartcrm.config import is_production
 from smartcrm.customers.models import Customer
 from smartcrm.demo.loader import LoadStats, ShopLoader
+from smartcrm.intelligence import registry
+from smartcrm.intelligence.models import ModelKind
+from smartcrm.intelligence.pipeline import NotEnoughHistoryError, RefreshResult, refresh
 from smartcrm.synth.spec import ShopSpec
 
 DEMO_CUSTOMERS = 5_000
@@ -40,6 +43,7 @@ class DemoLogin:
 class DemoState:
     logins: list[DemoLogin]
     generated: LoadStats | None  # None when the database already had a shop
+    trained: RefreshResult | None = None  # None when models were already trained
 
 
 def prepare_demo(
@@ -49,7 +53,8 @@ def prepare_demo(
     progress: bool = True,
     out: Any = None,
 ) -> DemoState:
-    """Migrate, generate a shop if the database has no customers, and (re)set the demo users.
+    """Migrate, generate a shop if the database has no customers, train the models once, and
+    (re)set the demo users.
 
     ``out`` (anything with ``write``) hears about the generation.
 
@@ -65,12 +70,21 @@ def prepare_demo(
             out.write(f"Generating a demo shop with {customers:,} customers (seed {seed}) …\n")
         spec = ShopSpec(n_customers=customers, seed=seed, end=timezone.localdate())
         stats = ShopLoader(spec, progress=progress).run()
+    trained = None
+    if registry.active_version(ModelKind.CHURN) is None:
+        if out is not None:
+            out.write("Training the models on the demo shop (segments, CLV, churn, propensity) …\n")
+        try:
+            trained = refresh(actor="demo")
+        except NotEnoughHistoryError as exc:  # a tiny demo shop; the app runs without scores
+            if out is not None:
+                out.write(f"Models not trained: {exc}\n")
     logins = []
     for role in Role:
         password = demo_password(role)
         ensure_user(username=role.value, password=password, role=role, email=f"{role.value}@demo.example.com")
         logins.append(DemoLogin(username=role.value, password=password, role=role))
-    return DemoState(logins=logins, generated=stats)
+    return DemoState(logins=logins, generated=stats, trained=trained)
 
 
 def login_table(logins: list[DemoLogin]) -> str:

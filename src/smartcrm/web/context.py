@@ -13,10 +13,12 @@ from smartcrm.accounts.roles import Capability
 NAVIGATION: list[tuple[str, str, Capability]] = [
     ("Dashboard", "web:dashboard", Capability.VIEW_ORDERS),
     ("Customers", "web:customer_list", Capability.VIEW_CUSTOMERS),
+    ("Segments", "web:segments", Capability.VIEW_CUSTOMERS),
     ("Products", "web:product_list", Capability.VIEW_ORDERS),
     ("Orders", "web:order_list", Capability.VIEW_ORDERS),
     ("Inbox", "web:ticket_inbox", Capability.VIEW_TICKETS),
     ("Pipeline", "web:pipeline", Capability.VIEW_PIPELINE),
+    ("Models", "web:model_cards", Capability.VIEW_ORDERS),
 ]
 # Which navigation entry is highlighted for each page.
 SECTIONS = {
@@ -30,6 +32,8 @@ SECTIONS = {
     "ticket_inbox": "web:ticket_inbox",
     "ticket_detail": "web:ticket_inbox",
     "pipeline": "web:pipeline",
+    "segments": "web:segments",
+    "model_cards": "web:model_cards",
 }
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from smartcrm.web.views import catalog, customers, dashboard, orders, pipeline, support
+from smartcrm.web.views import catalog, customers, dashboard, intelligence, orders, pipeline, support
 
 app_name = "web"
 
@@ -22,6 +22,10 @@ urlpatterns = [
         customers.customer_complete_task,
         name="customer_complete_task",
     ),
+    path("segments/", intelligence.segment_explorer, name="segments"),
+    path("models/", intelligence.model_cards, name="model_cards"),
+    path("models/<int:version_id>/activate/", intelligence.model_activate, name="model_activate"),
+    path("models/<str:kind>/rollback/", intelligence.model_rollback, name="model_rollback"),
     path("products/", catalog.product_list, name="product_list"),
     path("products/<int:product_id>/", catalog.product_detail, name="product_detail"),
     path("orders/", orders.order_list, name="order_list"),

@@ -139,6 +139,14 @@ SMARTCRM_CURRENCY = os.environ.get("SMARTCRM_CURRENCY", "USD")
 
 # Jobs: Celery on Redis in production; with no REDIS_URL the same task functions run inline.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Shared by every web process and worker with Redis; per process without (the embedded default).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -43,6 +43,7 @@ from smartcrm.engine.segments.rfm import RFMSegmenter
 from smartcrm.intelligence import registry
 from smartcrm.intelligence.extract import ShopExtract, extract_shop
 from smartcrm.intelligence.models import CustomerScore, ModelKind
+from smartcrm.intelligence.selectors import high_value_threshold
 
 CHURN_HORIZON_DAYS = 90
 PURCHASE_HORIZON_DAYS = 30
@@ -269,6 +270,7 @@ def refresh(
 
     with _stage(result, "write", progress):
         result.customers_scored = _write_scores(as_of, segments, clv_scores, scored, result.versions)
+        high_value_threshold(refresh=True)  # the list's "high value" filter follows the new scores
     return result
 
 

@@ -189,23 +189,23 @@ class PropensityModel(BaseEstimator):
 
     def explain(self, X: pd.DataFrame, top: int = 3) -> list[list[Factor]]:
         """The ``top`` columns that moved each customer's score most, strongest first."""
-        table = self.contributions(X).drop(columns="bias")
+        values = self.contributions(X).drop(columns="bias").to_numpy()
         by_name = {str(c): c for c in X.columns}
-        values = table.to_numpy()
-        explanations = []
-        for i in range(len(table)):
-            order = np.argsort(-np.abs(values[i]), kind="stable")
-            factors = [
+        # Plain arrays: per-cell pandas indexing costs ~50 µs, i.e. minutes at a million rows.
+        columns = [X[by_name[name]].to_numpy(dtype=object) for name in self.feature_names_]
+        strongest = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :top]
+        return [
+            [
                 Factor(
                     column=self.feature_names_[j],
-                    value=_scalar(X[by_name[self.feature_names_[j]]].iloc[i]),
+                    value=_scalar(columns[j][i]),
                     contribution=float(values[i, j]),
                 )
-                for j in order[:top]
+                for j in row
                 if abs(values[i, j]) >= MIN_CONTRIBUTION
             ]
-            explanations.append(factors)
-        return explanations
+            for i, row in enumerate(strongest)
+        ]
 
     def reasons(self, X: pd.DataFrame, top: int = 3) -> list[str]:
         """One plain sentence per customer, e.g. "Churn risk is higher because: …"."""

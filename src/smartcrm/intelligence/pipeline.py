@@ -27,7 +27,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from smartcrm.engine.clv.lifetime_value import LifetimeValueModel
-from smartcrm.engine.clv.selection import select_default
 from smartcrm.engine.clv.summary import summarise_transactions
 from smartcrm.engine.evaluation.churn import reliability
 from smartcrm.engine.features import customer_features
@@ -51,7 +50,7 @@ TRAINING_WINDOWS = 4  # as-of dates, a month apart, that training labels are bui
 WEEKS_90D, WEEKS_12M = 90 / 7, 52.0
 MONTHLY_DISCOUNT = 0.01  # CLV discount rate per month (about 12.7 % a year)
 WRITE_BATCH = 5_000
-CLV_FIT_CUSTOMERS = 5_000
+CLV_FIT_CUSTOMERS = 20_000
 RFM_ONLY = ["recency_days", "frequency", "monetary_sum"]
 STAGES = ("extract", "segments", "clv", ModelKind.CHURN.value, ModelKind.PROPENSITY.value, "write")
 
@@ -106,26 +105,17 @@ def _sample_customers(tx: pd.DataFrame, limit: int) -> pd.DataFrame:
 
 
 def _train_clv(tx: pd.DataFrame, as_of: date) -> tuple[LifetimeValueModel, dict[str, Any]]:
-    """Choose the family by an inner time split and fit it, both on a customer sample.
+    """BG/NBD with Gamma-Gamma, fitted on a random sample of customers.
 
-    The parameters describe the population, so a random sample of CLV_FIT_CUSTOMERS estimates
-    them well, and Pareto/NBD's likelihood costs too much per customer to fit a million.
+    The parameters describe the population, so a sample of CLV_FIT_CUSTOMERS estimates them
+    well. Pareto/NBD stays in ``smartcrm eval clv`` but not here: its likelihood needs 2F1
+    terms that cost up to milliseconds per heavy buyer in scipy (minutes per 100,000
+    customers to score), and on CDNOW it predicts no better (holdout MAE with the median
+    rule: BG/NBD 0.666, Pareto/NBD 0.661; docs/models/clv.md).
     """
-    sample = _sample_customers(tx, CLV_FIT_CUSTOMERS)
-    try:
-        selection = select_default(sample, pd.Timestamp(as_of), holdout_days=CHURN_HORIZON_DAYS)
-        model = LifetimeValueModel(purchases=selection.chosen.family, point=selection.chosen.point)
-        inner_mae = selection.inner_mae
-    except ValueError:  # too little history for the inner split: the 2005 default
-        model, inner_mae = LifetimeValueModel(), {}
-    summary = summarise_transactions(sample, pd.Timestamp(as_of), freq="W")
-    model.fit(summary)
-    metrics = {
-        "model": f"{model.purchases}-{model.point}",
-        "fitted_on_customers": len(summary),
-        "inner_split_mae": inner_mae,
-    }
-    return model, metrics
+    summary = summarise_transactions(_sample_customers(tx, CLV_FIT_CUSTOMERS), pd.Timestamp(as_of), freq="W")
+    model = LifetimeValueModel(purchases="bgnbd", point="median").fit(summary)
+    return model, {"model": "bgnbd+gamma-gamma", "fitted_on_customers": len(summary)}
 
 
 def _score_clv(model: LifetimeValueModel, tx: pd.DataFrame, as_of: date) -> pd.DataFrame:

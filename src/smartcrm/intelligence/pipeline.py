@@ -51,6 +51,7 @@ WEEKS_90D, WEEKS_12M = 90 / 7, 52.0
 MONTHLY_DISCOUNT = 0.01  # CLV discount rate per month (about 12.7 % a year)
 WRITE_BATCH = 5_000
 CLV_FIT_CUSTOMERS = 20_000
+TRAIN_CUSTOMERS = 50_000  # customers whose history the churn and propensity models learn from
 RFM_ONLY = ["recency_days", "frequency", "monetary_sum"]
 STAGES = ("extract", "segments", "clv", ModelKind.CHURN.value, ModelKind.PROPENSITY.value, "write")
 
@@ -245,7 +246,8 @@ def refresh(
     ):
         with _stage(result, kind.value, progress):
             if train:
-                frame = build(tx, _training_dates(as_of, horizon), horizon, data_end=pd.Timestamp(as_of))
+                history = _sample_customers(tx, TRAIN_CUSTOMERS)  # training cost stops growing with the shop
+                frame = build(history, _training_dates(as_of, horizon), horizon, data_end=pd.Timestamp(as_of))
                 model, metrics = _train_propensity(frame, label, outcome)
                 record(
                     kind,

@@ -7,7 +7,10 @@ Creates (drops first) a dedicated database ``smartcrm_bench`` on the server of
    order lines), reporting rows/s, order lines/s and the process's peak memory;
 2. times the customer list (no filter, name search, email search, filters + sorts) and the
    customer 360 page through Django's test client as a logged-in admin: ``--requests``
-   requests each (default 200) after a warm-up, reporting p50 and p95.
+   requests each (default 200) after a warm-up, reporting p50 and p95;
+3. (unless ``--no-refresh``) times the intelligence refresh — extract, segments, CLV, churn,
+   propensity and writing every customer's scores (``smartcrm train``) — per stage, with the
+   process's peak memory.
 
 Results are printed and written to ``bench/results/latest.json``.
 """
@@ -24,7 +27,7 @@ import secrets
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -118,6 +121,31 @@ def measure_pages(n: int, seed: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def measure_refresh(shop_end: date) -> dict[str, Any]:
+    """``smartcrm train`` on the whole bench shop: seconds per stage and peak memory."""
+    from smartcrm.intelligence.pipeline import refresh
+
+    print("bench: intelligence refresh (train and score everyone)", flush=True)
+    started = time.perf_counter()
+    result = refresh(as_of=shop_end - timedelta(days=1), actor="bench")
+    figures = {
+        "customers_scored": result.customers_scored,
+        "seconds": round(time.perf_counter() - started, 1),
+        "seconds_per_stage": result.seconds,
+        "peak_memory_mb": round(peak_memory_mb()),
+        "churn_roc_auc": result.metrics.get("churn", {}).get("roc_auc"),
+        "churn_rfm_only_roc_auc": result.metrics.get("churn", {}).get("rfm_only_roc_auc"),
+        "propensity_roc_auc": result.metrics.get("propensity_30d", {}).get("roc_auc"),
+        "propensity_rfm_only_roc_auc": result.metrics.get("propensity_30d", {}).get("rfm_only_roc_auc"),
+    }
+    print(
+        f"  scored {result.customers_scored:,} customers in {figures['seconds']} s "
+        f"(peak memory {figures['peak_memory_mb']} MB): {result.seconds}",
+        flush=True,
+    )
+    return figures
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -126,6 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--database", default="smartcrm_bench")
+    parser.add_argument("--no-refresh", action="store_true", help="skip the intelligence refresh")
     args = parser.parse_args(argv)
 
     url = recreate_database(os.environ.get("DATABASE_URL", ""), args.database)
@@ -167,6 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"bench: page latency, {args.requests} requests each", flush=True)
     pages = measure_pages(args.requests, args.seed)
     list_p95 = max(v["p95_ms"] for k, v in pages.items() if k != "customer 360")
+    refresh_figures = None if args.no_refresh else measure_refresh(spec.end)
     result = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {
@@ -176,6 +206,7 @@ def main(argv: list[str] | None = None) -> None:
         },
         "generation": generation,
         "pages": pages,
+        "refresh": refresh_figures,
         "targets": TARGETS,
         "meets_targets": {
             "order_lines_per_second": generation["order_lines_per_second"]

@@ -15,8 +15,6 @@ import pandas as pd
 from django.db import connection, models
 from psycopg.copy import QueuedLibpqWriter
 
-from smartcrm.demo.binary_copy import binary_payload
-
 COPY_SLICE_ROWS = 20_000
 
 
@@ -59,12 +57,6 @@ def _copy_postgres(
     columns = ", ".join(qn(f.column) for f in fields)
     sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN WITH ({options})"
     raw = connection.connection
-    payload = binary_payload(fields, data)
-    if payload is not None:
-        binary_sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT binary)"
-        with raw.cursor() as cursor, cursor.copy(binary_sql) as copy:
-            copy.write(payload)
-        return
     with raw.cursor() as cursor, cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
         # Slices keep both cores busy: the server ingests one slice while Python formats the
         # next, and a writer thread does the sending.

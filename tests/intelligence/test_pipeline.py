@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db.models import F
 
 from smartcrm.customers.models import Customer
 from smartcrm.demo.loader import ShopLoader
@@ -72,3 +73,29 @@ def test_the_task_runs_the_same_refresh_by_date(shop: None) -> None:
     outcome = refresh_scores.delay(as_of=AS_OF.isoformat()).get()
     assert outcome["customers_scored"] == CustomerScore.objects.count() > 0
     assert outcome["versions"] == {"clv": 1, "churn": 1, "propensity_30d": 1}
+
+
+def test_a_later_run_records_movement_between_segments(shop: None, admin_user) -> None:
+    from datetime import timedelta
+
+    from django.test import Client
+
+    from smartcrm.intelligence.models import SegmentMovement
+    from smartcrm.intelligence.selectors import latest_segment_movement
+
+    earlier = AS_OF - timedelta(days=60)
+    refresh(as_of=earlier, actor="test")
+    assert latest_segment_movement() is None  # one run: nothing to compare yet
+    before = CustomerScore.objects.count()
+    refresh(as_of=AS_OF, actor="test", train=False)
+    moves = SegmentMovement.objects.filter(from_as_of=earlier, to_as_of=AS_OF)
+    # Everyone scored before either stays, moves or is gone; newcomers arrive as "(new)".
+    assert sum(m.customers for m in moves.exclude(from_segment="(new)")) == before
+    assert sum(m.customers for m in moves.exclude(to_segment="(gone)")) == CustomerScore.objects.count()
+    assert moves.exclude(from_segment="(new)").exclude(from_segment=F("to_segment")).exists()
+    table = latest_segment_movement()
+    assert table is not None and table.to_as_of == AS_OF
+    client = Client()
+    client.force_login(admin_user)
+    page = client.get("/segments/").content.decode()
+    assert "Movement between segments" in page and table.rows[0][0] in page

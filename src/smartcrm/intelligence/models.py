@@ -78,3 +78,28 @@ class CustomerScore(models.Model):
 
     def __str__(self) -> str:
         return f"scores of customer {self.customer_id}"
+
+
+class SegmentMovement(models.Model):
+    """How many customers moved from one segment to another between two scoring runs.
+
+    ``(new)`` as the origin counts customers first scored in the later run; ``(gone)`` as the
+    destination, customers no longer scored (e.g. erased). Written by each refresh that
+    replaces earlier scores, so the explorer can show movement over time.
+    """
+
+    from_as_of = models.DateField()
+    to_as_of = models.DateField(db_index=True)
+    from_segment = models.CharField(max_length=40)
+    to_segment = models.CharField(max_length=40)
+    customers = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_as_of", "to_as_of", "from_segment", "to_segment"], name="one_count_per_move"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_segment} → {self.to_segment}: {self.customers}"

@@ -39,9 +39,10 @@ from smartcrm.engine.propensity.labels import (
 from smartcrm.engine.propensity.model import PropensityModel
 from smartcrm.engine.segments.clustering import BehaviourClusters
 from smartcrm.engine.segments.rfm import RFMSegmenter
+from smartcrm.engine.segments.transitions import segment_transitions
 from smartcrm.intelligence import registry
 from smartcrm.intelligence.extract import ShopExtract, extract_shop
-from smartcrm.intelligence.models import CustomerScore, ModelKind
+from smartcrm.intelligence.models import CustomerScore, ModelKind, SegmentMovement
 from smartcrm.intelligence.selectors import high_value_threshold
 
 CHURN_HORIZON_DAYS = 90
@@ -274,6 +275,27 @@ def _active_artifact(kind: ModelKind, result: RefreshResult) -> bytes:
     return registry.load_artifact(version)
 
 
+def _record_movement(as_of: date, segments: pd.Series) -> None:
+    """Count moves from the scores about to be replaced to the new ones (same date: nothing)."""
+    previous = pd.DataFrame.from_records(
+        CustomerScore.objects.exclude(as_of=as_of).values_list("customer_id", "segment", "as_of"),
+        columns=["customer_id", "segment", "as_of"],
+    )
+    if previous.empty:
+        return
+    from_as_of = previous["as_of"].max()
+    before = previous.set_index("customer_id")["segment"].replace("", np.nan)
+    moves = segment_transitions(before, segments.replace("", np.nan).dropna()).stack()
+    SegmentMovement.objects.filter(to_as_of=as_of).delete()  # a re-run of the same day replaces
+    SegmentMovement.objects.bulk_create(
+        SegmentMovement(
+            from_as_of=from_as_of, to_as_of=as_of, from_segment=str(frm), to_segment=str(to), customers=int(n)
+        )
+        for (frm, to), n in moves.items()
+        if n > 0
+    )
+
+
 def _write_scores(
     as_of: date,
     segments: pd.DataFrame,
@@ -335,6 +357,7 @@ def _write_scores(
         for customer_id, row in zip(table.index, table.itertuples(index=False), strict=True)
     ]
     with transaction.atomic():
+        _record_movement(as_of, table["segment"])
         for start in range(0, len(rows), WRITE_BATCH):
             CustomerScore.objects.bulk_create(
                 rows[start : start + WRITE_BATCH],

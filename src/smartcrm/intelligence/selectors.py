@@ -13,7 +13,7 @@ from typing import Any
 from django.core.cache import cache as django_cache
 from django.db.models import Avg, Count, Max, Sum
 
-from smartcrm.intelligence.models import CustomerScore, ModelKind, ModelVersion
+from smartcrm.intelligence.models import CustomerScore, ModelKind, ModelVersion, SegmentMovement
 
 # "High value" is the top fifth of customers by predicted 12-month value.
 HIGH_VALUE_SHARE = 0.2
@@ -224,3 +224,38 @@ def model_versions(*, kind: str | None = None) -> list[KindVersions]:
     for version in queryset:
         groups.setdefault(version.kind, KindVersions(version.kind, version.kind)).versions.append(version)
     return [g for g in groups.values() if g.versions]
+
+
+@dataclass(frozen=True)
+class SegmentMovementTable:
+    """Customers by (segment before, segment after) between the two latest scoring runs."""
+
+    from_as_of: Any
+    to_as_of: Any
+    columns: list[str]  # destination segment titles, canonical order, "(gone)" last
+    rows: list[tuple[str, list[int], int]]  # origin title, counts per column, total
+
+
+def _segment_title(key: str) -> str:
+    info = None if key.startswith("(") else segment_info(key)
+    return info.title if info else key
+
+
+def latest_segment_movement() -> SegmentMovementTable | None:
+    """The most recent movement table, or ``None`` before a second scoring run."""
+    latest = SegmentMovement.objects.aggregate(m=Max("to_as_of"))["m"]
+    if latest is None:
+        return None
+    moves = list(SegmentMovement.objects.filter(to_as_of=latest))
+    order = list(segment_catalogue())
+
+    def position(key: str) -> tuple[int, str]:
+        return (order.index(key) if key in order else len(order) + (key == "(gone)"), key)
+
+    destinations = sorted({m.to_segment for m in moves}, key=position)
+    counts = {(m.from_segment, m.to_segment): m.customers for m in moves}
+    rows = []
+    for origin in sorted({m.from_segment for m in moves}, key=position):
+        values = [counts.get((origin, to), 0) for to in destinations]
+        rows.append((_segment_title(origin), values, sum(values)))
+    return SegmentMovementTable(moves[0].from_as_of, latest, [_segment_title(k) for k in destinations], rows)

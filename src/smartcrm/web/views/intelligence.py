@@ -32,6 +32,7 @@ def segment_explorer(request: HttpRequest) -> HttpResponse:
             "status": selectors.scoring_status(),
             "segments": selectors.segment_summary(),
             "clusters": selectors.cluster_summary(),
+            "movement": selectors.latest_segment_movement(),
         },
     )
 

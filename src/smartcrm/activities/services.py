@@ -13,10 +13,6 @@ from smartcrm.core import audit
 from smartcrm.core.errors import ServiceValidationError
 
 
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
-
-
 def log_activity(
     *,
     customer: Any,
@@ -31,7 +27,7 @@ def log_activity(
         customer=customer,
         kind=kind,
         summary=summary[:300],
-        actor=_user_or_none(actor),
+        actor=audit.user_of(actor),
         occurred_at=occurred_at or timezone.now(),
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
@@ -59,7 +55,7 @@ def create_task(
         deal=deal,
         assignee=assignee,
         due_at=due_at,
-        created_by=_user_or_none(actor),
+        created_by=audit.user_of(actor),
     )
     audit.record(actor, "create", task)
     return task

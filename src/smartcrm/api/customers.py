@@ -34,6 +34,7 @@ from smartcrm.api.schemas import (
     Text254,
     Text500,
     omittable,
+    page_response,
     storable,
 )
 from smartcrm.customers import selectors, services
@@ -208,7 +209,7 @@ def list_customers(request: HttpRequest, query: Query[CustomerQuery]) -> dict[st
         **query.model_dump(exclude={"page", "page_size"}, exclude_none=True),
     )
     page = selectors.customer_page(filters, page=query.page, size=query.page_size)
-    return {"items": page.items, "page": page.number, "page_size": page.size, "has_next": page.has_next}
+    return page_response(page)
 
 
 @router.post("", response={201: CustomerOut, **CREATE_ERRORS}, summary="Create a customer")

@@ -14,7 +14,17 @@ from ninja.responses import Status
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import require, staff_user
 from smartcrm.api.errors import AUTH_ERRORS, CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
-from smartcrm.api.schemas import Currency, Id, Money, PageMeta, PageQuery, Text200, omittable, referenced
+from smartcrm.api.schemas import (
+    Currency,
+    Id,
+    Money,
+    PageMeta,
+    PageQuery,
+    Text200,
+    omittable,
+    page_response,
+    referenced,
+)
 from smartcrm.customers.selectors import get_customer
 from smartcrm.pipeline import selectors, services
 from smartcrm.pipeline.models import Deal
@@ -111,7 +121,7 @@ def list_deals(request: HttpRequest, query: Query[DealQuery]) -> dict[str, Any]:
     page = selectors.deal_page(
         page=query.page, size=query.page_size, stage_id=query.stage_id, owner_id=query.owner_id
     )
-    return {"items": page.items, "page": page.number, "page_size": page.size, "has_next": page.has_next}
+    return page_response(page)
 
 
 @router.post("", response={201: DealOut, **CREATE_ERRORS}, summary="Create a deal")

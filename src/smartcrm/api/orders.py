@@ -23,6 +23,7 @@ from smartcrm.api.schemas import (
     Text120,
     Text200,
     When,
+    page_response,
     referenced,
 )
 from smartcrm.catalog.selectors import prices
@@ -174,7 +175,7 @@ def list_orders(request: HttpRequest, query: Query[OrderQuery]) -> dict[str, Any
         size=query.page_size,
         **query.model_dump(exclude={"page", "page_size"}, exclude_none=True),
     )
-    return {"items": page.items, "page": page.number, "page_size": page.size, "has_next": page.has_next}
+    return page_response(page)
 
 
 @router.post("", response={201: OrderOut, **CREATE_ERRORS}, summary="Create an order with its lines")

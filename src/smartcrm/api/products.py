@@ -26,6 +26,7 @@ from smartcrm.api.schemas import (
     Text120,
     Text200,
     omittable,
+    page_response,
     referenced,
 )
 from smartcrm.catalog import selectors, services
@@ -123,7 +124,7 @@ def list_products(request: HttpRequest, query: Query[ProductQuery]) -> dict[str,
         active=query.active,
         sort=query.sort,
     )
-    return {"items": page.items, "page": page.number, "page_size": page.size, "has_next": page.has_next}
+    return page_response(page)
 
 
 @router.post("", response={201: ProductOut, **CREATE_ERRORS}, summary="Create a product")

@@ -13,7 +13,17 @@ from pydantic import AfterValidator
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import require
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
-from smartcrm.api.schemas import Id, PageMeta, PageQuery, Text10, Text200, When, referenced, storable
+from smartcrm.api.schemas import (
+    Id,
+    PageMeta,
+    PageQuery,
+    Text10,
+    Text200,
+    When,
+    page_response,
+    referenced,
+    storable,
+)
 from smartcrm.catalog.selectors import get_product
 from smartcrm.customers.selectors import get_customer
 from smartcrm.feedback import selectors, services
@@ -87,7 +97,7 @@ def list_reviews(request: HttpRequest, query: Query[ReviewQuery]) -> dict[str, A
         rating=query.rating,
         language=query.language,
     )
-    return {"items": page.items, "page": page.number, "page_size": page.size, "has_next": page.has_next}
+    return page_response(page)
 
 
 @router.post("", response={201: ReviewOut, **CREATE_ERRORS}, summary="Record a review")

@@ -17,7 +17,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
-from smartcrm.core.pagination import MAX_PAGE_SIZE
+from smartcrm.core.pagination import MAX_PAGE_SIZE, Page
 
 T = TypeVar("T")
 MAX_ID = 2**63 - 1
@@ -83,6 +83,11 @@ class PageMeta(Schema):
     page: int
     page_size: int
     has_next: bool = Field(description="Whether another page follows (lists are never counted)")
+
+
+def page_response(page: Page[Any]) -> dict[str, Any]:
+    """The list envelope every list endpoint returns."""
+    return {"items": page.items, "page": page.number, "page_size": page.size, "has_next": page.has_next}
 
 
 def referenced(getter: Callable[[int], T], object_id: int, field: str) -> T:

@@ -21,6 +21,7 @@ from smartcrm.api.schemas import (
     Text10,
     Text200,
     omittable,
+    page_response,
     referenced,
 )
 from smartcrm.customers.selectors import get_customer
@@ -132,7 +133,7 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]) -> dict[str, A
         assignee_id=query.assignee_id,
         search=query.search,
     )
-    return {"items": page.items, "page": page.number, "page_size": page.size, "has_next": page.has_next}
+    return page_response(page)
 
 
 @router.post("", response={201: TicketOut, **CREATE_ERRORS}, summary="Open a ticket with its first message")

@@ -11,10 +11,16 @@ from smartcrm.core.models import AuditEvent
 SYSTEM = "system"
 
 
+def user_of(actor: Any) -> Any:
+    """The staff user behind an actor, or None for labels such as ``"cli:import"``."""
+    return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+
+
 def _actor_fields(actor: Any) -> dict[str, Any]:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    user = user_of(actor)
+    if user is None:
         return {"actor": None, "actor_label": str(actor) if isinstance(actor, str) else SYSTEM}
-    return {"actor": actor, "actor_label": actor.get_username()}
+    return {"actor": user, "actor_label": user.get_username()}
 
 
 def record(

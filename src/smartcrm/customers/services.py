@@ -176,9 +176,7 @@ def add_note(*, actor: Any, customer: Customer, body: str) -> Note:
         raise ServiceValidationError({"body": "A note cannot be empty."})
     if len(body) > 10_000:
         raise ServiceValidationError({"body": "At most 10,000 characters."})
-    note = Note.objects.create(
-        customer=customer, author=actor if getattr(actor, "pk", None) else None, body=body
-    )
+    note = Note.objects.create(customer=customer, author=audit.user_of(actor), body=body)
     audit.record(actor, "add_note", customer, changes={"note": note.pk})
     return note
 

@@ -68,10 +68,6 @@ def _batches(units: Iterable[list[Row]], size: int) -> Iterator[list[list[Row]]]
         yield batch
 
 
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
-
-
 def percent(done: int, total: int) -> int:
     return 100 if total == 0 else min(100, done * 100 // total)
 
@@ -186,7 +182,7 @@ def _start_run(
             kind=kind,
             file_name=file_name[:255],
             system=system,
-            actor=_user_or_none(actor),
+            actor=audit.user_of(actor),
             status=ImportStatus.RUNNING,
             rows_total=total,
         )
@@ -242,7 +238,7 @@ def queue_import(kind: str, path: Path | str, *, actor: Any, system: str = DEFAU
         file_name=path.name[:255],
         file_path=str(path),
         system=system,
-        actor=_user_or_none(actor),
+        actor=audit.user_of(actor),
         status=ImportStatus.QUEUED,
     )
     transaction.on_commit(lambda: run_import.delay(run.pk))

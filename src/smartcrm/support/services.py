@@ -90,7 +90,7 @@ def reply_to_ticket(
     message = TicketMessage.objects.create(
         ticket=ticket,
         author_kind=AuthorKind.AGENT,
-        author=actor if getattr(actor, "pk", None) else None,
+        author=audit.user_of(actor),
         body=body,
         is_internal=internal,
         created_at=now,

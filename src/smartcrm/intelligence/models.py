@@ -12,6 +12,14 @@ class ModelKind(models.TextChoices):
     CLV = "clv", "Customer lifetime value"
     CHURN = "churn", "Churn risk"
     PROPENSITY = "propensity_30d", "Purchase propensity (30 days)"
+    CATEGORY_PROPENSITY = "category_propensity", "Category propensity (30 days)"
+    RECOMMENDATIONS = "recommendations", "Product recommendations"
+    BASKET_RULES = "basket_rules", "Market-basket rules"
+    FORECAST = "forecast", "Sales forecast"
+    ANOMALIES = "anomalies", "Order anomaly detector"
+    SENTIMENT = "sentiment", "Text sentiment"
+    TEXT_TRIAGE = "text_triage", "Ticket intent and urgency"
+    TOPICS = "topics", "Feedback topics"
 
 
 class ModelVersion(models.Model):

@@ -84,7 +84,7 @@ def test_bad_rows_are_reported_by_row_and_column_while_good_rows_land(write_csv)
         "C2,Bob,not-an-email,,,,,\n"
         "C3,Cy,,12,,,,\n"
         "C4,Di,,,USA,,,\n"
-        "C5,Ed,,,,31/12/2024,,\n"
+        "C5,Ed,,,,31/13/2024,,\n"
         "C6,Flo,,,,,perhaps,\n"
         "C7,Gus,,,,,,robot\n"
         ",Hal,,,,,,\n"

@@ -95,7 +95,7 @@ def test_an_order_with_one_bad_line_is_not_half_written(write_csv, shop) -> None
     [
         ("O1,C1,MUG,x,,2024-05-01,,,", "quantity", "whole number"),
         ("O1,C1,MUG,1.5,,2024-05-01,,,", "quantity", "whole number"),
-        ("O1,C1,MUG,1,,05/01/2024,,,", "placed_at", "Use a date like"),
+        ("O1,C1,MUG,1,,last week,,,", "placed_at", "Use a date like"),
         ("O1,C1,MUG,1,,2024-13-01,,,", "placed_at", "Not a real date"),
         ("O1,C1,MUG,1,,,,,", "placed_at", "Required."),
         ("O1,C1,MUG,1,,2024-05-01,lost,,", "status", "Must be one of"),

@@ -41,7 +41,6 @@ from smartcrm.orders.models import Order, OrderStatus, SalesChannel
 from smartcrm.orders.services import LineInput, create_order
 
 REQUIRED = "Required."
-EXTRA_CELLS = "The row has more cells than the header has columns (check quoting and delimiters)."
 DATABASE_REFUSED = (
     "The database refused this row (it may clash with another change); nothing of it was saved."
 )
@@ -131,7 +130,8 @@ class Importer:
 
     @staticmethod
     def base_errors(row: Row) -> dict[str, str]:
-        return {"": EXTRA_CELLS} if row.extra_cells else {}
+        """What the reader already found wrong with the row (extra cells, bad bytes, NULs)."""
+        return dict(row.problems)
 
 
 # --- customers ---------------------------------------------------------------------------------
@@ -177,26 +177,67 @@ class CustomerImporter(Importer):
     kind = "customers"
     columns = (
         Column(
-            "external_id", ("id", "customer_id", "customer_external_id", "customer_number"), required=True
+            "external_id",
+            (
+                "id",
+                "customer_id",
+                "customer_external_id",
+                "customer_number",
+                "客户编号",
+                "客户id",
+                "会员编号",
+            ),
+            required=True,
         ),
-        Column("first_name", ("firstname", "first", "given_name")),
-        Column("last_name", ("lastname", "last", "surname", "family_name")),
-        Column("company_name", ("company", "organisation", "organization", "business_name")),
-        Column("kind", ("type", "customer_type")),
-        Column("email", ("e_mail", "email_address", "mail")),
-        Column("phone", ("phone_number", "telephone", "tel", "mobile", "mobile_phone")),
+        Column("first_name", ("firstname", "first", "given_name", "名")),
+        Column("last_name", ("lastname", "last", "surname", "family_name", "姓")),
+        Column(
+            "company_name", ("company", "organisation", "organization", "business_name", "公司", "公司名称")
+        ),
+        Column("kind", ("type", "customer_type", "客户类型")),
+        Column("email", ("e_mail", "email_address", "mail", "邮箱", "电子邮件", "电子邮箱", "邮件")),
+        Column(
+            "phone",
+            (
+                "phone_number",
+                "telephone",
+                "tel",
+                "mobile",
+                "mobile_phone",
+                "电话",
+                "手机",
+                "手机号",
+                "联系电话",
+            ),
+        ),
         Column(
             "street_address",
-            ("address", "street", "address1", "address_1", "address_line1", "address_line_1"),
+            (
+                "address",
+                "street",
+                "address1",
+                "address_1",
+                "address_line1",
+                "address_line_1",
+                "地址",
+                "详细地址",
+            ),
         ),
-        Column("city", ("town",)),
-        Column("region", ("state", "province", "county", "state_province")),
-        Column("postal_code", ("zip", "zip_code", "zipcode", "postcode", "post_code", "postal")),
-        Column("country", ("country_code",)),
-        Column("language", ("lang", "locale", "preferred_language")),
-        Column("source", ("acquisition_source",)),
-        Column("created_at", ("created", "signup_date", "signed_up_at", "customer_since")),
-        Column("tags", ("labels",)),
+        Column("city", ("town", "城市")),
+        Column("region", ("state", "province", "county", "state_province", "省份", "省")),
+        Column(
+            "postal_code",
+            ("zip", "zip_code", "zipcode", "postcode", "post_code", "postal", "邮编", "邮政编码"),
+        ),
+        Column("country", ("country_code", "国家")),
+        Column("language", ("lang", "locale", "preferred_language", "语言")),
+        Column("source", ("acquisition_source", "来源")),
+        Column(
+            "created_at",
+            ("created", "signup_date", "signed_up_at", "customer_since", "注册时间", "注册日期"),
+            type="date",
+        ),
+        Column("tags", ("labels", "标签")),
         Column("consent_email", ("email_consent", "accepts_marketing", "accepts_email_marketing")),
         *(Column(f"consent_{c}", (f"{c}_consent",)) for c in Channel.values if c != Channel.EMAIL),
     )
@@ -297,15 +338,28 @@ class ProductImporter(Importer):
 
     kind = "products"
     columns = (
-        Column("sku", ("product_sku", "item_sku", "variant_sku", "article_number"), required=True),
-        Column("name", ("product_name", "title", "product_title")),
-        Column("category", ("category_name", "product_category", "type", "product_type")),
-        Column("price", ("unit_price", "list_price", "variant_price"), required=True),
-        Column("cost", ("unit_cost", "cost_price", "cost_per_item")),
-        Column("currency", ("currency_code",)),
-        Column("stock", ("inventory", "quantity", "qty", "stock_quantity", "inventory_quantity")),
-        Column("active", ("is_active", "enabled", "published")),
-        Column("description", ("body", "body_html", "details")),
+        Column(
+            "sku",
+            ("product_sku", "item_sku", "variant_sku", "article_number", "商品编码", "货号"),
+            required=True,
+        ),
+        Column("name", ("product_name", "title", "product_title", "商品名称", "名称", "品名")),
+        Column("category", ("category_name", "product_category", "type", "product_type", "类别", "分类")),
+        Column(
+            "price",
+            ("unit_price", "list_price", "variant_price", "价格", "单价", "售价"),
+            required=True,
+            type="money",
+        ),
+        Column("cost", ("unit_cost", "cost_price", "cost_per_item", "成本"), type="money"),
+        Column("currency", ("currency_code", "币种", "货币")),
+        Column(
+            "stock",
+            ("inventory", "quantity", "qty", "stock_quantity", "inventory_quantity", "库存"),
+            type="number",
+        ),
+        Column("active", ("is_active", "enabled", "published", "上架")),
+        Column("description", ("body", "body_html", "details", "描述", "商品描述")),
     )
 
     def __init__(self, *, actor: Any, system: str) -> None:
@@ -425,20 +479,33 @@ class OrderImporter(Importer):
     columns = (
         Column(
             "order_external_id",
-            ("order_id", "order_number", "order_no", "order", "order_name"),
+            ("order_id", "order_number", "order_no", "order", "order_name", "订单号", "订单编号"),
             required=True,
         ),
-        Column("customer_external_id", ("customer_id", "customer", "customer_number"), required=True),
-        Column("sku", ("product_sku", "item_sku", "lineitem_sku", "variant_sku"), required=True),
-        Column("quantity", ("qty", "lineitem_quantity", "quantity_ordered")),
-        Column("unit_price", ("price", "item_price", "lineitem_price")),
-        Column("discount", ("line_discount", "lineitem_discount")),
-        Column("placed_at", ("order_date", "date", "ordered_at", "created_at", "placed"), required=True),
-        Column("status", ("order_status",)),
-        Column("channel", ("sales_channel",)),
-        Column("currency", ("currency_code",)),
-        Column("shipping_total", ("shipping", "shipping_cost", "shipping_amount")),
-        Column("promotion_code", ("discount_code", "promo_code", "coupon", "coupon_code")),
+        Column(
+            "customer_external_id",
+            ("customer_id", "customer", "customer_number", "客户编号", "客户id"),
+            required=True,
+        ),
+        Column(
+            "sku",
+            ("product_sku", "item_sku", "lineitem_sku", "variant_sku", "商品编码", "货号"),
+            required=True,
+        ),
+        Column("quantity", ("qty", "lineitem_quantity", "quantity_ordered", "数量"), type="number"),
+        Column("unit_price", ("price", "item_price", "lineitem_price", "单价", "价格"), type="money"),
+        Column("discount", ("line_discount", "lineitem_discount", "折扣", "优惠"), type="money"),
+        Column(
+            "placed_at",
+            ("order_date", "date", "ordered_at", "created_at", "placed", "下单时间", "订单日期", "日期"),
+            required=True,
+            type="date",
+        ),
+        Column("status", ("order_status", "订单状态")),
+        Column("channel", ("sales_channel", "渠道")),
+        Column("currency", ("currency_code", "币种", "货币")),
+        Column("shipping_total", ("shipping", "shipping_cost", "shipping_amount", "运费"), type="money"),
+        Column("promotion_code", ("discount_code", "promo_code", "coupon", "coupon_code", "优惠码")),
     )
 
     def __init__(self, *, actor: Any, system: str) -> None:

@@ -29,9 +29,9 @@ class CellError(ValueError):
 def parse_decimal(
     text: str, *, places: int = 2, max_digits: int = 12, minimum: Decimal = Decimal(0)
 ) -> Decimal:
-    """A plain dot-decimal number such as ``1234.50``; no thousands separators, no currency signs."""
+    """A dot-decimal number such as ``1234.50`` (the reader has already rewritten local spellings)."""
     if not _DECIMAL.fullmatch(text):
-        raise CellError("Enter a number with a dot for decimals and no thousands separators, e.g. 1234.50.")
+        raise CellError("Enter a number, e.g. 1234.50 (also accepted: 1,234.50, 1.234,50, €12.50).")
     try:
         value = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
@@ -77,7 +77,9 @@ def parse_moment(text: str) -> datetime:
     except ValueError as exc:
         raise CellError("Not a real date (check the day and month).") from exc
     if moment is None:
-        raise CellError("Use a date like 2024-03-31 or a date-time like 2024-03-31T14:05:00+02:00.")
+        raise CellError(
+            "Use a date like 2024-03-31 or 31/03/2024, or a date-time like 2024-03-31T14:05:00+02:00."
+        )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
     return moment

@@ -1,41 +1,51 @@
-"""Reading an import file: UTF-8 CSV (with or without a BOM), delimiter sniffed, columns by name.
+"""Reading an import file: CSV (any common encoding, delimiter sniffed) or XLSX, columns by name.
 
-The file is read twice, streaming both times. The first pass checks that every byte decodes and
+The file is read twice, streaming both times. The first pass finds the header row, checks that
 every record parses, counts the rows (for the progress bar) and, for orders, how many lines each
-order has; only then does the second pass hand rows to the importer. So a file that cannot be
-read is refused before anything is written.
+order has, and profiles the date and number columns (day-first or month-first, decimal comma or
+dot); only then does the second pass hand normalised rows to the importer. So a file that cannot
+be read is refused before anything is written.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
 from smartcrm.imports.errors import ImportFileError
+from smartcrm.imports.normalise import ColumnProfile, normalise_date, normalise_number
+from smartcrm.imports.sources import REPLACEMENT, FileFormat, detect_format, records
 
-DELIMITERS = (",", ";", "\t")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_NOT_WORD = re.compile(r"[\W_]+")
+# The header is the first record naming a known column among the first few (title rows skipped).
+HEADER_SEARCH_RECORDS = 20
+# Longest cell kept; longer cells reject their row (no column of smartcrm holds more).
+MAX_CELL_CHARS = 10_000
+_INVISIBLE = str.maketrans("", "", "\ufeff\u200b")
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column an importer understands, with the other names files commonly give it."""
+    """A column an importer understands, with the other names files commonly give it.
+
+    ``type`` says how cells are normalised before parsing: ``date``, ``money`` (currency signs
+    allowed), ``number`` or ``text``.
+    """
 
     name: str
     aliases: tuple[str, ...] = ()
     required: bool = False
+    type: str = "text"
 
 
 @dataclass(frozen=True)
 class Row:
     number: int
     values: dict[str, str]
-    extra_cells: bool = False
+    problems: dict[str, str] = field(default_factory=dict)
 
     def get(self, column: str) -> str:
         return self.values.get(column, "")
@@ -44,83 +54,93 @@ class Row:
 @dataclass
 class Table:
     path: Path
-    delimiter: str
+    format: FileFormat
     positions: dict[str, int]
     ignored_columns: list[str]
     width: int
+    header_row: int
+    columns: tuple[Column, ...] = ()
     rows_total: int = 0
     group_counts: Counter[str] = field(default_factory=Counter)
+    profiles: dict[str, ColumnProfile] = field(default_factory=dict)
 
-    def rows(self) -> Iterator[Row]:
-        """The data rows, blank ones skipped, values stripped, keyed by column name."""
-        with _open(self.path) as handle:
-            records = csv.reader(handle, delimiter=self.delimiter)
-            header_seen = False
-            for number, record in enumerate(records, start=1):
-                if not any(cell.strip() for cell in record):
-                    continue
-                if not header_seen:
-                    header_seen = True
-                    continue
-                values = {
-                    name: record[index].strip() if index < len(record) else ""
-                    for name, index in self.positions.items()
-                }
-                extra = any(cell.strip() for cell in record[self.width :])
-                yield Row(number=number, values=values, extra_cells=extra)
+    @property
+    def delimiter(self) -> str:
+        return self.format.delimiter
+
+    def rows(self, *, start_after: int = 0) -> Iterator[Row]:
+        """The data rows (after record ``start_after``), blank ones skipped, values normalised."""
+        types = {c.name: c.type for c in self.columns}
+        for number, record in enumerate(records(self.path, self.format), start=1):
+            if number <= max(self.header_row, start_after) or not _filled(record):
+                continue
+            yield self._row(number, record, types)
+
+    def _row(self, number: int, record: list[str], types: dict[str, str]) -> Row:
+        problems: dict[str, str] = {}
+        values = {
+            name: record[index].translate(_INVISIBLE).strip() if index < len(record) else ""
+            for name, index in self.positions.items()
+        }
+        for name, text in values.items():
+            if not text:
+                continue
+            if "\x00" in text:
+                problems[name] = "Contains a NUL character (a damaged or binary file?)."
+            elif len(text) > MAX_CELL_CHARS:
+                problems[name] = f"Longer than {MAX_CELL_CHARS:,} characters."
+            kind = types.get(name, "text")
+            if kind == "date":
+                values[name] = normalise_date(text, self.profiles[name])
+            elif kind in ("money", "number"):
+                values[name], currency = normalise_number(text, self.profiles[name])
+                if currency and kind == "money" and "currency" in values:
+                    stated = values["currency"]
+                    if not stated:
+                        values["currency"] = currency
+                    elif stated.upper() != currency:
+                        problems[name] = "Its currency sign differs from the row's currency column."
+        if any(REPLACEMENT in cell for cell in record):
+            problems[""] = (
+                f"Holds bytes that are not valid {self.format.encoding.upper()} text "
+                "(part of the file is in another encoding); re-save the file as 'CSV UTF-8'."
+            )
+        if _filled(record[self.width :]):
+            problems.setdefault(
+                "", "The row has more cells than the header has columns (check quoting and delimiters)."
+            )
+        return Row(number=number, values=values, problems=problems)
+
+
+def _cell(record: list[str], index: int) -> str:
+    return record[index].strip() if index < len(record) else ""
+
+
+def _filled(record: list[str]) -> bool:
+    return any(cell.strip() for cell in record)
 
 
 def header_key(text: str) -> str:
-    """``" E-Mail Address "`` → ``"e_mail_address"``: how header cells are matched to columns."""
-    return _NOT_WORD.sub("_", text.strip().lower()).strip("_")
+    """``" E-Mail Address "`` → ``"e_mail_address"``, ``"邮箱"`` → ``"邮箱"``: how headers are matched."""
+    return _NOT_WORD.sub("_", text.translate(_INVISIBLE).strip().lower()).strip("_")
 
 
-def _open(path: Path) -> TextIO:
-    return path.open(encoding="utf-8-sig", newline="", errors="strict")
-
-
-def _check_not_binary(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8192)
-    except FileNotFoundError as exc:
-        raise ImportFileError(f"No such file: {path}") from exc
-    except IsADirectoryError as exc:
-        raise ImportFileError(f"{path} is a directory, not a CSV file.") from exc
-    except OSError as exc:
-        raise ImportFileError(f"Cannot read {path}: {exc.strerror}.") from exc
-    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ImportFileError(
-            "This looks like a spreadsheet workbook (.xlsx/.xls), not CSV. "
-            "Save it as 'CSV UTF-8' and import that file."
-        )
-    if b"\x00" in head:
-        raise ImportFileError("This looks like a binary file, not CSV text.")
-    if not head.strip().removeprefix(b"\xef\xbb\xbf").strip():
-        raise ImportFileError("The file is empty.")
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    """The delimiter that occurs most often (outside quotes) in the header line; comma on a tie."""
-    unquoted = re.sub(r'"[^"]*"', "", first_line)
-    counts = {d: unquoted.count(d) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
-
-
-def _first_line(path: Path) -> str:
-    with _open(path) as handle:
-        for line in handle:
-            if line.strip():
-                return line
-    raise ImportFileError("The file is empty.")
-
-
-def _map_header(header: list[str], columns: tuple[Column, ...]) -> tuple[dict[str, int], list[str]]:
+def column_lookup(columns: tuple[Column, ...]) -> dict[str, str]:
+    """Header key → column name, for every name and alias of every column."""
     lookup: dict[str, str] = {}
     for column in columns:
         for name in (column.name, *column.aliases):
             lookup[header_key(name)] = column.name
+    return lookup
+
+
+def _map_header(
+    header: list[str], columns: tuple[Column, ...], mapping: Mapping[str, str] | None
+) -> tuple[dict[str, int], list[str]]:
+    lookup = column_lookup(columns)
+    known = {c.name for c in columns}
+    if mapping is not None:
+        lookup = {header_key(h): name for h, name in mapping.items() if name in known}
     positions: dict[str, int] = {}
     ignored: list[str] = []
     for index, cell in enumerate(header):
@@ -137,48 +157,74 @@ def _map_header(header: list[str], columns: tuple[Column, ...]) -> tuple[dict[st
                 "keep only one of them."
             )
         positions[name] = index
-    if not positions:
+    return positions, ignored
+
+
+def _find_header(
+    fmt: FileFormat, path: Path, columns: tuple[Column, ...], mapping: Mapping[str, str] | None
+) -> tuple[int, list[str], dict[str, int], list[str]]:
+    """The first of the first records that maps every required column (else the best-mapped one)."""
+    best: tuple[int, list[str], dict[str, int], list[str]] | None = None
+    required = {c.name for c in columns if c.required}
+    seen = 0
+    for number, record in enumerate(records(path, fmt), start=1):
+        if not _filled(record):
+            continue
+        seen += 1
+        positions, ignored = _map_header(record, columns, mapping)
+        if positions and required <= positions.keys():
+            return number, record, positions, ignored
+        if positions and (best is None or len(positions) > len(best[2])):
+            best = (number, record, positions, ignored)
+        if seen >= HEADER_SEARCH_RECORDS:
+            break
+    if seen == 0:
+        raise ImportFileError("The file is empty.")
+    if best is None:
         expected = ", ".join(c.name for c in columns[:6])
         raise ImportFileError(
             "The first row must name the columns (for example: "
             f"{expected}), but none of its cells is a column smartcrm knows."
         )
-    missing = [c.name for c in columns if c.required and c.name not in positions]
-    if missing:
-        raise ImportFileError(f"Missing required column(s): {', '.join(missing)}.")
-    return positions, ignored
+    missing = [c.name for c in columns if c.required and c.name not in best[2]]
+    raise ImportFileError(f"Missing required column(s): {', '.join(missing)}.")
 
 
-def open_table(path: Path | str, columns: tuple[Column, ...], *, group_by: str = "") -> Table:
-    """Check the whole file and return a Table to stream its rows; raises ImportFileError."""
+def open_table(
+    path: Path | str,
+    columns: tuple[Column, ...],
+    *,
+    group_by: str = "",
+    mapping: Mapping[str, str] | None = None,
+) -> Table:
+    """Check the whole file and return a Table to stream its rows; raises ImportFileError.
+
+    ``mapping`` (header text → column name), when given, replaces the built-in names and aliases:
+    it is the column mapping a user confirmed in the import wizard.
+    """
     path = Path(path)
-    _check_not_binary(path)
-    number = 0
-    table: Table | None = None
-    try:
-        delimiter = _sniff_delimiter(_first_line(path))
-        with _open(path) as handle:
-            records = csv.reader(handle, delimiter=delimiter)
-            for number, record in enumerate(records, start=1):  # noqa: B007 - used after the loop
-                if not any(cell.strip() for cell in record):
-                    continue
-                if table is None:
-                    positions, ignored = _map_header(record, columns)
-                    table = Table(path, delimiter, positions, ignored, width=len(record))
-                    continue
-                table.rows_total += 1
-                if group_by and group_by in table.positions:
-                    index = table.positions[group_by]
-                    key = record[index].strip() if index < len(record) else ""
-                    if key:
-                        table.group_counts[key] += 1
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"The file is not UTF-8 text (undecodable bytes near row {number + 1}). "
-            "Save it as 'CSV UTF-8' and try again."
-        ) from exc
-    except csv.Error as exc:
-        raise ImportFileError(f"The file is not valid CSV (row {number + 1}: {exc}).") from exc
-    if table is None:
-        raise ImportFileError("The file is empty.")
+    fmt = detect_format(path)
+    header_row, header, positions, ignored = _find_header(fmt, path, columns, mapping)
+    table = Table(path, fmt, positions, ignored, width=len(header), header_row=header_row, columns=columns)
+    profiled = [
+        (c.name, positions[c.name], c.type) for c in columns if c.type != "text" and c.name in positions
+    ]
+    table.profiles = {name: ColumnProfile() for name, _, _ in profiled}
+    group_index = positions.get(group_by) if group_by else None
+    for number, record in enumerate(records(path, fmt), start=1):
+        if number <= header_row or not _filled(record):
+            continue
+        table.rows_total += 1
+        for name, index, kind in profiled:
+            text = _cell(record, index)
+            if text:
+                profile = table.profiles[name]
+                if kind == "date":
+                    profile.observe_date(text)
+                else:
+                    profile.observe_number(text)
+        if group_index is not None:
+            key = _cell(record, group_index)
+            if key:
+                table.group_counts[key] += 1
     return table

@@ -63,6 +63,8 @@ class Table:
     rows_total: int = 0
     group_counts: Counter[str] = field(default_factory=Counter)
     profiles: dict[str, ColumnProfile] = field(default_factory=dict)
+    header_keys: list[str] = field(default_factory=list)
+    unclosed_quote_row: int = 0
 
     @property
     def delimiter(self) -> str:
@@ -82,7 +84,7 @@ class Table:
             name: record[index].translate(_INVISIBLE).strip() if index < len(record) else ""
             for name, index in self.positions.items()
         }
-        for name, text in values.items():
+        for name, text in list(values.items()):
             if not text:
                 continue
             if "\x00" in text:
@@ -94,8 +96,8 @@ class Table:
                 values[name] = normalise_date(text, self.profiles[name])
             elif kind in ("money", "number"):
                 values[name], currency = normalise_number(text, self.profiles[name])
-                if currency and kind == "money" and "currency" in values:
-                    stated = values["currency"]
+                if currency and kind == "money" and "currency" in types:
+                    stated = values.get("currency", "")
                     if not stated:
                         values["currency"] = currency
                     elif stated.upper() != currency:
@@ -105,11 +107,21 @@ class Table:
                 f"Holds bytes that are not valid {self.format.encoding.upper()} text "
                 "(part of the file is in another encoding); re-save the file as 'CSV UTF-8'."
             )
+        if record and header_key(record[0]) == self.header_keys[0] and self._repeats_header(record):
+            problems[""] = "Repeats the header row (were two files joined together?); skipped."
+        if number == self.unclosed_quote_row:
+            problems[""] = (
+                "A quote opened in this row is never closed, so the rest of the file ran into it "
+                "(rows after it were not read); close the quote and import again."
+            )
         if _filled(record[self.width :]):
             problems.setdefault(
                 "", "The row has more cells than the header has columns (check quoting and delimiters)."
             )
         return Row(number=number, values=values, problems=problems)
+
+    def _repeats_header(self, record: list[str]) -> bool:
+        return [header_key(cell) for cell in record[: self.width]] == self.header_keys
 
 
 def _cell(record: list[str], index: int) -> str:
@@ -206,14 +218,20 @@ def open_table(
     fmt = detect_format(path)
     header_row, header, positions, ignored = _find_header(fmt, path, columns, mapping)
     table = Table(path, fmt, positions, ignored, width=len(header), header_row=header_row, columns=columns)
+    table.header_keys = [header_key(cell) for cell in header]
     profiled = [
         (c.name, positions[c.name], c.type) for c in columns if c.type != "text" and c.name in positions
     ]
-    table.profiles = {name: ColumnProfile() for name, _, _ in profiled}
+    # Dates are profiled per column; numbers share one profile, since a file has one decimal mark.
+    numbers = ColumnProfile()
+    table.profiles = {name: numbers if kind != "date" else ColumnProfile() for name, _, kind in profiled}
     group_index = positions.get(group_by) if group_by else None
-    for number, record in enumerate(records(path, fmt), start=1):
+    reader = records(path, fmt)
+    last = 0
+    for number, record in enumerate(reader, start=1):
         if number <= header_row or not _filled(record):
             continue
+        last = number
         table.rows_total += 1
         for name, index, kind in profiled:
             text = _cell(record, index)
@@ -227,4 +245,6 @@ def open_table(
             key = _cell(record, group_index)
             if key:
                 table.group_counts[key] += 1
+    if reader.unclosed_quote:
+        table.unclosed_quote_row = last
     return table

@@ -141,7 +141,7 @@ def detect_format(path: Path) -> FileFormat:
 
 def _check_text(head: bytes) -> None:
     controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
-    if head and controls / len(head) > BINARY_CONTROL_SHARE:
+    if controls > max(8, len(head) * BINARY_CONTROL_SHARE):
         raise ImportFileError(
             "This looks like a binary file, not CSV text or an .xlsx workbook "
             "(or a UTF-16 file without a byte-order mark: save it as 'CSV UTF-8')."
@@ -149,23 +149,36 @@ def _check_text(head: bytes) -> None:
 
 
 def _scan_encoding(path: Path) -> tuple[str, bool]:
-    """UTF-8 if the whole file decodes; mixed if some non-ASCII decodes and some not; else legacy."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    bad = good = 0
+    """UTF-8 if the whole file decodes; mixed if most non-ASCII lines do; else a legacy encoding.
+
+    Lines, not characters, are counted: GBK's byte pairs are often valid UTF-8 by accident, but a
+    whole GBK line almost never is.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(SCAN_BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", False
+    good = bad = 0
     sample = bytearray()
     with path.open("rb") as handle:
-        while block := handle.read(SCAN_BLOCK):
-            text = decoder.decode(block)
-            broken = text.count(REPLACEMENT)
-            bad += broken
-            if broken and len(sample) < SAMPLE_BYTES * 4:
-                sample += block[: SAMPLE_BYTES * 4 - len(sample)]
-            if not text.isascii():
-                good += sum(1 for char in text if ord(char) > 127) - broken
-        bad += decoder.decode(b"", final=True).count(REPLACEMENT)
-    if not bad:
-        return "utf-8", False
-    if good:
+        for line in handle:
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                bad += 1
+                if len(sample) < SAMPLE_BYTES * 4:
+                    sample += line
+            else:
+                good += 1
+    if good > bad:
         return "utf-8", True
     best = charset_normalizer.from_bytes(bytes(sample), cp_isolation=LEGACY_ENCODINGS).best()
     encoding = best.encoding if best is not None else "cp1252"
@@ -269,19 +282,43 @@ def open_text(path: Path, fmt: FileFormat) -> io.TextIOWrapper:
     return io.TextIOWrapper(path.open("rb"), encoding=fmt.encoding, errors=fmt.errors, newline="")
 
 
-def records(path: Path, fmt: FileFormat) -> Iterator[list[str]]:
-    """Every record of the file, blank ones included (so numbering matches the spreadsheet)."""
-    if fmt.kind == "xlsx":
-        yield from _xlsx_records(path)
-        return
-    number = 0
-    with open_text(path, fmt) as handle:
-        reader = csv.reader(handle, delimiter=fmt.delimiter)
-        try:
-            for number, record in enumerate(reader, start=1):  # noqa: B007 - used in the message
-                yield record
-        except csv.Error as exc:
-            raise ImportFileError(
-                f"The file is not valid CSV near row {number + 1}: {exc} "
-                f"(a cell may be longer than {CSV_FIELD_LIMIT:,} characters, or a quote never closed)."
-            ) from exc
+class Records:
+    """Every record of the file, blank ones included (so numbering matches the spreadsheet).
+
+    After iterating a CSV file, ``unclosed_quote`` says whether a quote was left open: the csv
+    module then reads the rest of the file into the last cell instead of failing, so the reader
+    rejects that last record rather than import a cell swallowed from many rows.
+    """
+
+    def __init__(self, path: Path, fmt: FileFormat) -> None:
+        self.path, self.format = path, fmt
+        self.unclosed_quote = False
+
+    def __iter__(self) -> Iterator[list[str]]:
+        if self.format.kind == "xlsx":
+            yield from _xlsx_records(self.path)
+            return
+        number = 0
+        quotes = 0
+
+        def lines(handle: io.TextIOWrapper) -> Iterator[str]:
+            nonlocal quotes
+            for line in handle:
+                quotes += line.count('"')
+                yield line
+
+        with open_text(self.path, self.format) as handle:
+            reader = csv.reader(lines(handle), delimiter=self.format.delimiter)
+            try:
+                for number, record in enumerate(reader, start=1):  # noqa: B007 - used in the message
+                    yield record
+            except csv.Error as exc:
+                raise ImportFileError(
+                    f"The file is not valid CSV near row {number + 1}: {exc} "
+                    f"(a cell may be longer than {CSV_FIELD_LIMIT:,} characters)."
+                ) from exc
+        self.unclosed_quote = quotes % 2 == 1
+
+
+def records(path: Path, fmt: FileFormat) -> Records:
+    return Records(path, fmt)

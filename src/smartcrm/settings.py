@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "smartcrm.pipeline",
     "smartcrm.imports",
     "smartcrm.intelligence",
+    "smartcrm.integrations",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",

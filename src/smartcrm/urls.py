@@ -6,5 +6,6 @@ from smartcrm.api.main import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("hooks/", include("smartcrm.integrations.urls")),
     path("", include("smartcrm.web.urls")),
 ]

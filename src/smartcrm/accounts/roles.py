@@ -28,6 +28,7 @@ class Capability(StrEnum):
     EDIT_REVIEWS = "edit_reviews"  # record and moderate reviews and survey answers
     IMPORT_DATA = "import_data"  # bulk import files
     MANAGE_USERS = "manage_users"  # staff accounts, roles and settings
+    MANAGE_INTEGRATIONS = "manage_integrations"  # shop connections, outbound webhooks and their logs
 
 
 C = Capability

@@ -132,7 +132,29 @@ def test_customer_list_carries_scores_and_filters_by_them(admin_api: ApiClient) 
     assert "Unscored" not in names("sort=top_clv")
 
 
-@pytest.mark.parametrize("query", ["churn_risk_min=2", "churn_risk_min=x", "sort=clv_up", "high_value=maybe"])
+def test_customers_likely_to_buy_a_category_next(admin_api: ApiClient) -> None:
+    for i in range(4):
+        scored_customer(
+            f"K{i}",
+            next_category="baby" if i % 2 else "garden",
+            next_category_propensity=i / 10,
+            category_propensities=[{"category": "baby" if i % 2 else "garden", "probability": i / 10}],
+        )
+
+    def names(query: str) -> list[str]:
+        return [r["name"] for r in admin_api.get(f"/customers?page_size=100&{query}").json()["items"]]
+
+    assert names("next_category=baby&sort=category_propensity") == ["K3", "K1"]
+    assert names("sort=category_propensity") == ["K3", "K2", "K1", "K0"]
+    customer = scored_customer("K9", next_category="baby", next_category_propensity=0.4)
+    body = admin_api.get(f"/customers/{customer.pk}/scores").json()
+    assert (body["next_category"], body["next_category_propensity"]) == ("baby", 0.4)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["churn_risk_min=2", "churn_risk_min=x", "sort=clv_up", "high_value=maybe", f"next_category={'x' * 101}"],
+)
 def test_bad_score_filters_are_422(admin_api: ApiClient, query: str) -> None:
     assert admin_api.get(f"/customers?{query}").status_code == 422
 

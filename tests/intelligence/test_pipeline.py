@@ -18,6 +18,8 @@ from smartcrm.synth.spec import ShopSpec
 END = date(2025, 6, 30)
 AS_OF = date(2025, 6, 29)
 
+VERSIONS = {"clv": 1, "churn": 1, "propensity_30d": 1, "category_propensity": 1}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,7 +36,7 @@ def shop() -> None:
 def test_train_scores_every_buyer_with_reasons_and_registers_versions(shop: None) -> None:
     stages: list[str] = []
     result = refresh(as_of=AS_OF, actor="test", progress=stages.append)
-    assert stages == ["extract", "segments", "clv", "churn", "propensity_30d", "write"]
+    assert stages == ["extract", "segments", "clv", "churn", "propensity_30d", "category_propensity", "write"]
     buyers = Customer.objects.filter(first_order_at__date__lte=AS_OF).count()
     assert result.customers_scored == CustomerScore.objects.count() == buyers
     score = CustomerScore.objects.exclude(churn_risk=None).order_by("-churn_risk").first()
@@ -42,20 +44,37 @@ def test_train_scores_every_buyer_with_reasons_and_registers_versions(shop: None
     assert score.segment and score.cluster_label and score.rfm_code
     assert 0 <= score.churn_risk <= 1 and 0 <= score.probability_alive <= 1
     assert score.churn_reasons.startswith("Churn risk is")
-    assert score.model_versions == {"clv": 1, "churn": 1, "propensity_30d": 1}
+    assert score.model_versions == VERSIONS
     churn = result.metrics["churn"]
     # A later, held-out window: the model must rank churners better than chance.
     assert churn["roc_auc"] > 0.7
     assert {"rfm_only_roc_auc", "brier", "calibration"} <= set(churn)
-    for kind in ModelKind.CLV, ModelKind.CHURN, ModelKind.PROPENSITY:
+    for kind in ModelKind.CLV, ModelKind.CHURN, ModelKind.PROPENSITY, ModelKind.CATEGORY_PROPENSITY:
         assert registry.active_version(kind) is not None
+
+
+def test_category_propensity_ranks_each_customers_next_categories_with_a_reason(shop: None) -> None:
+    result = refresh(as_of=AS_OF, actor="test")
+    metrics = result.metrics["category_propensity"]
+    # Held-out window: better than ranking by the customer's past share of the category.
+    assert metrics["roc_auc"] > metrics["category_share_roc_auc"]
+    scored = CustomerScore.objects.exclude(next_category="")
+    assert scored.count() == CustomerScore.objects.count()
+    score = scored.order_by("-next_category_propensity").first()
+    assert score is not None
+    top = score.category_propensities
+    assert len(top) == 3 and top[0]["category"] == score.next_category
+    assert [t["probability"] for t in top] == sorted((t["probability"] for t in top), reverse=True)
+    assert score.next_category_propensity == pytest.approx(top[0]["probability"], abs=1e-4)
+    assert score.next_category_reasons.startswith("Chance to buy in this category")
+    assert set(metrics["categories"]) >= {t["category"] for t in top}
 
 
 def test_score_reuses_the_active_versions_and_is_idempotent(shop: None) -> None:
     refresh(as_of=AS_OF, actor="test")
     before = dict(CustomerScore.objects.values_list("customer_id", "churn_risk"))
     result = refresh(as_of=AS_OF, actor="test", train=False)
-    assert result.versions == {"clv": 1, "churn": 1, "propensity_30d": 1}
+    assert result.versions == VERSIONS
     assert dict(CustomerScore.objects.values_list("customer_id", "churn_risk")) == pytest.approx(before)
 
 
@@ -72,7 +91,7 @@ def test_an_empty_shop_is_a_clear_error() -> None:
 def test_the_task_runs_the_same_refresh_by_date(shop: None) -> None:
     outcome = refresh_scores.delay(as_of=AS_OF.isoformat()).get()
     assert outcome["customers_scored"] == CustomerScore.objects.count() > 0
-    assert outcome["versions"] == {"clv": 1, "churn": 1, "propensity_30d": 1}
+    assert outcome["versions"] == VERSIONS
 
 
 def test_a_later_run_records_movement_between_segments(shop: None, admin_user) -> None:

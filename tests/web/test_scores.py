@@ -45,6 +45,26 @@ def test_360_shows_the_scores_and_their_reasons(shop: Shop, client_for: Any) -> 
     assert "smartcrm train" not in page
 
 
+def test_360_lists_the_likely_next_categories_by_name_with_the_reason(shop: Shop, client_for: Any) -> None:
+    factories.CategoryFactory(name="Baby & toddler", slug="baby")
+    make_score(
+        shop.customer,
+        next_category="baby",
+        next_category_propensity=0.31,
+        next_category_reasons="Buys nappies every three weeks",
+        category_propensities=[
+            {"category": "baby", "probability": 0.31},
+            {"category": "gone-category", "probability": 0.12},
+        ],
+    )
+    page = (
+        client_for(Role.SALES).get(reverse("web:customer_detail", args=[shop.customer.pk])).content.decode()
+    )
+    assert "Next categories, 30 days" in page
+    assert "Baby &amp; toddler" in page and "31%" in page and "Buys nappies every three weeks" in page
+    assert "gone-category" in page  # a category deleted since scoring still shows, by its slug
+
+
 @pytest.mark.parametrize(("risk", "band"), [(0.1, "low"), (0.3, "medium"), (0.6, "medium"), (0.61, "high")])
 def test_churn_badge_bands(shop: Shop, client_for: Any, risk: float, band: str) -> None:
     make_score(shop.customer, churn_risk=risk)

@@ -57,10 +57,23 @@ class CustomerQuery(PageQuery):
     segment: Text40 = Field("", description="RFM segment key, e.g. `at_risk` (scored customers only)")
     churn_risk_min: float | None = Field(None, ge=0, le=1, description="Churn risk at least this (0–1)")
     high_value: bool = Field(False, description="Only the top 20 % of scored customers by 12-month CLV")
-    sort: Literal["recent_order", "name", "newest", "top_spend", "most_orders", "top_clv", "churn_risk"] = (
-        Field(
-            "recent_order", description="`top_clv` and `churn_risk` list scored customers only, highest first"
-        )
+    next_category: Annotated[str, Field(max_length=100)] = Field(
+        "", description="Category slug: customers whose most likely next category (30 days) it is"
+    )
+    sort: Literal[
+        "recent_order",
+        "name",
+        "newest",
+        "top_spend",
+        "most_orders",
+        "top_clv",
+        "churn_risk",
+        "category_propensity",
+    ] = Field(
+        "recent_order",
+        description=(
+            "`top_clv`, `churn_risk` and `category_propensity` list scored customers only, highest first"
+        ),
     )
 
 

@@ -25,6 +25,11 @@ scores_router = Router(tags=["intelligence"])
 router = Router(tags=["intelligence"])
 
 
+class CategoryPropensityOut(Schema):
+    category: str = Field(description="Category slug")
+    probability: float = Field(description="Chance of buying in it within 30 days, 0–1")
+
+
 class ScoresOut(Schema):
     customer_id: int
     as_of: date = Field(description="The scores use data up to this day")
@@ -42,6 +47,10 @@ class ScoresOut(Schema):
     churn_reasons: str
     propensity_30d: float | None = Field(description="Probability of an order in the next 30 days, 0–1")
     propensity_reasons: str
+    next_category: str = Field(description="Slug of the category most likely bought in the next 30 days")
+    next_category_propensity: float | None = Field(description="Its probability, 0–1")
+    next_category_reasons: str
+    category_propensities: list[CategoryPropensityOut] = Field(description="Top categories, best first")
     model_versions: dict[str, Any] = Field(description="Model kind → registry version used")
 
 

@@ -31,8 +31,13 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     # matches the descending indexes on CustomerScore, so a page is an index walk.
     "top_clv": ("-score__clv_12m", "id"),
     "churn_risk": ("-score__churn_risk", "id"),
+    "category_propensity": ("-score__next_category_propensity", "id"),
 }
-SCORE_SORTS = {"top_clv": "score__clv_12m", "churn_risk": "score__churn_risk"}
+SCORE_SORTS = {
+    "top_clv": "score__clv_12m",
+    "churn_risk": "score__churn_risk",
+    "category_propensity": "score__next_category_propensity",
+}
 # The list never loads encrypted columns: it does not need them and decrypting costs time.
 LIST_COLUMNS = (
     "id",
@@ -68,6 +73,7 @@ class CustomerFilters:
     segment: str = ""
     churn_risk_min: float | None = None
     high_value: bool = False
+    next_category: str = ""  # category slug: customers whose most likely next category it is
 
 
 def _search(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
@@ -111,6 +117,8 @@ def filter_customers(filters: CustomerFilters) -> QuerySet[Customer]:
         queryset = queryset.filter(score__segment=filters.segment)
     if filters.churn_risk_min is not None:
         queryset = queryset.filter(score__churn_risk__gte=filters.churn_risk_min)
+    if filters.next_category:
+        queryset = queryset.filter(score__next_category=filters.next_category)
     if filters.high_value:
         threshold = high_value_threshold()
         # No scores yet: nobody is high value.

@@ -75,6 +75,16 @@ class CustomerScore(models.Model):
     churn_reasons = models.TextField(blank=True)
     propensity_30d = models.FloatField(null=True, blank=True)
     propensity_reasons = models.TextField(blank=True)
+    next_category = models.CharField(
+        max_length=100, blank=True, help_text="Slug of the category the customer most likely buys next"
+    )
+    next_category_propensity = models.FloatField(null=True, blank=True)
+    next_category_reasons = models.TextField(blank=True)
+    category_propensities = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Top categories, best first: [{"category": slug, "probability": p}, …]',
+    )
     model_versions = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -82,6 +92,9 @@ class CustomerScore(models.Model):
             models.Index(fields=["segment"], name="score_segment_idx"),
             models.Index(fields=["-churn_risk"], name="score_churn_idx"),
             models.Index(fields=["-clv_12m"], name="score_clv_idx"),
+            models.Index(
+                fields=["next_category", "-next_category_propensity"], name="score_next_category_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -40,7 +40,7 @@ from smartcrm.engine.propensity.model import PropensityModel
 from smartcrm.engine.segments.clustering import BehaviourClusters
 from smartcrm.engine.segments.rfm import RFMSegmenter
 from smartcrm.engine.segments.transitions import segment_transitions
-from smartcrm.intelligence import registry
+from smartcrm.intelligence import category_scores, registry
 from smartcrm.intelligence.extract import ShopExtract, extract_shop
 from smartcrm.intelligence.models import CustomerScore, ModelKind, SegmentMovement
 from smartcrm.intelligence.selectors import high_value_threshold
@@ -54,7 +54,15 @@ WRITE_BATCH = 5_000
 CLV_FIT_CUSTOMERS = 20_000
 TRAIN_CUSTOMERS = 50_000  # customers whose history the churn and propensity models learn from
 RFM_ONLY = ["recency_days", "frequency", "monetary_sum"]
-STAGES = ("extract", "segments", "clv", ModelKind.CHURN.value, ModelKind.PROPENSITY.value, "write")
+STAGES = (
+    "extract",
+    "segments",
+    "clv",
+    ModelKind.CHURN.value,
+    ModelKind.PROPENSITY.value,
+    ModelKind.CATEGORY_PROPENSITY.value,
+    "write",
+)
 
 
 class NotEnoughHistoryError(ValueError):
@@ -261,10 +269,50 @@ def refresh(
                 model = PropensityModel.from_bytes(_active_artifact(kind, result))
             scored[kind] = _score_propensity(model, tx, as_of)
 
+    with _stage(result, ModelKind.CATEGORY_PROPENSITY.value, progress):
+        by_category = _category_propensity(extract, as_of, train, record, result)
+
     with _stage(result, "write", progress):
-        result.customers_scored = _write_scores(as_of, segments, clv_scores, scored, result.versions)
+        result.customers_scored = _write_scores(
+            as_of, segments, clv_scores, scored, by_category, result.versions
+        )
         high_value_threshold(refresh=True)  # the list's "high value" filter follows the new scores
     return result
+
+
+def _category_propensity(
+    extract: ShopExtract,
+    as_of: date,
+    train: bool,
+    record: Callable[[ModelKind, bytes, str, dict[str, Any], dict[str, Any]], None],
+    result: RefreshResult,
+) -> pd.DataFrame:
+    """Each customer's most likely next categories; empty when the shop has too little history."""
+    tx = extract.category_transactions
+    if train:
+        horizon = PURCHASE_HORIZON_DAYS
+        try:
+            model, metrics, categories = category_scores.train(
+                tx, _training_dates(as_of, horizon), horizon, data_end=pd.Timestamp(as_of)
+            )
+        except (category_scores.NotEnoughCategoryHistoryError, ValueError) as exc:
+            result.metrics[ModelKind.CATEGORY_PROPENSITY.value] = {"skipped": str(exc)}
+            return pd.DataFrame()
+        record(
+            ModelKind.CATEGORY_PROPENSITY,
+            model.to_bytes(),
+            "PropensityModel",
+            metrics,
+            {"columns": model.feature_names_, "categories": categories},
+        )
+    else:
+        version = registry.active_version(ModelKind.CATEGORY_PROPENSITY)
+        if version is None:  # optional: a shop without categories never trained one
+            return pd.DataFrame()
+        result.versions[ModelKind.CATEGORY_PROPENSITY.value] = version.version
+        model = PropensityModel.from_bytes(registry.load_artifact(version))
+        categories = list(version.feature_schema.get("categories", []))
+    return category_scores.score(model, tx, as_of, categories)
 
 
 def _active_artifact(kind: ModelKind, result: RefreshResult) -> bytes:
@@ -301,6 +349,7 @@ def _write_scores(
     segments: pd.DataFrame,
     clv: pd.DataFrame,
     scored: dict[str, pd.DataFrame],
+    by_category: pd.DataFrame,
     versions: dict[str, int],
 ) -> int:
     churn, buy = scored[ModelKind.CHURN], scored[ModelKind.PROPENSITY]
@@ -312,23 +361,11 @@ def _write_scores(
             how="outer",
         )
     )
+    table = table.join(by_category.reindex(table.index)) if not by_category.empty else table
+    for column in category_scores.SCORE_COLUMNS:
+        if column not in table.columns:
+            table[column] = None
     now = timezone.now()
-    fields = [
-        "as_of",
-        "scored_at",
-        "rfm_code",
-        "segment",
-        "cluster",
-        "cluster_label",
-        "expected_purchases_90d",
-        "probability_alive",
-        "clv_12m",
-        "churn_risk",
-        "churn_reasons",
-        "propensity_30d",
-        "propensity_reasons",
-        "model_versions",
-    ]
 
     def text(value: Any) -> str:
         return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
@@ -336,33 +373,61 @@ def _write_scores(
     def number(value: Any) -> float | None:
         return None if value is None or pd.isna(value) else float(value)
 
-    rows = [
-        CustomerScore(
-            customer_id=int(customer_id),
-            as_of=as_of,
-            scored_at=now,
-            rfm_code=text(row.rfm_code),
-            segment=text(row.segment),
-            cluster=None if pd.isna(row.cluster) else int(row.cluster),
-            cluster_label=text(row.cluster_label)[:200],
-            expected_purchases_90d=number(row.expected_purchases_90d),
-            probability_alive=number(row.probability_alive),
-            clv_12m=None if pd.isna(row.clv_12m) else Decimal(f"{row.clv_12m:.2f}"),
-            churn_risk=number(row.churn_risk),
-            churn_reasons=text(row.churn_reasons),
-            propensity_30d=number(row.propensity_30d),
-            propensity_reasons=text(row.propensity_reasons),
-            model_versions=versions,
-        )
-        for customer_id, row in zip(table.index, table.itertuples(index=False), strict=True)
-    ]
+    def batch(part: pd.DataFrame) -> list[CustomerScore]:
+        return [
+            CustomerScore(
+                customer_id=int(customer_id),
+                as_of=as_of,
+                scored_at=now,
+                rfm_code=text(row.rfm_code),
+                segment=text(row.segment),
+                cluster=None if pd.isna(row.cluster) else int(row.cluster),
+                cluster_label=text(row.cluster_label)[:200],
+                expected_purchases_90d=number(row.expected_purchases_90d),
+                probability_alive=number(row.probability_alive),
+                clv_12m=None if pd.isna(row.clv_12m) else Decimal(f"{row.clv_12m:.2f}"),
+                churn_risk=number(row.churn_risk),
+                churn_reasons=text(row.churn_reasons),
+                propensity_30d=number(row.propensity_30d),
+                propensity_reasons=text(row.propensity_reasons),
+                next_category=text(row.next_category)[:100],
+                next_category_propensity=number(row.next_category_propensity),
+                next_category_reasons=text(row.next_category_reasons),
+                category_propensities=row.category_propensities
+                if isinstance(row.category_propensities, list)
+                else [],
+                model_versions=versions,
+            )
+            for customer_id, row in zip(part.index, part.itertuples(index=False), strict=True)
+        ]
+
     with transaction.atomic():
         _record_movement(as_of, table["segment"])
-        for start in range(0, len(rows), WRITE_BATCH):
+        # Model instances are built one batch at a time: a million of them at once cost gigabytes.
+        for start in range(0, len(table), WRITE_BATCH):
             CustomerScore.objects.bulk_create(
-                rows[start : start + WRITE_BATCH],
+                batch(table.iloc[start : start + WRITE_BATCH]),
                 update_conflicts=True,
                 unique_fields=["customer"],
-                update_fields=fields,
+                update_fields=SCORE_FIELDS,
             )
-    return len(rows)
+    return len(table)
+
+
+SCORE_FIELDS = [
+    "as_of",
+    "scored_at",
+    "rfm_code",
+    "segment",
+    "cluster",
+    "cluster_label",
+    "expected_purchases_90d",
+    "probability_alive",
+    "clv_12m",
+    "churn_risk",
+    "churn_reasons",
+    "propensity_30d",
+    "propensity_reasons",
+    *category_scores.SCORE_COLUMNS,
+    "model_versions",
+]

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.cache import cache as django_cache
 from django.db.models import Avg, Count, Max, Sum
 
+from smartcrm.catalog.models import Category
 from smartcrm.intelligence.models import CustomerScore, ModelKind, ModelVersion, SegmentMovement
 
 # "High value" is the top fifth of customers by predicted 12-month value.
@@ -71,6 +72,18 @@ def churn_band(risk: float | None) -> str:
 def customer_scores(customer_id: int) -> CustomerScore | None:
     """The latest scores of one customer, or ``None`` before the first scoring run."""
     return CustomerScore.objects.filter(customer_id=customer_id).first()
+
+
+def likely_categories(score: CustomerScore | None) -> list[tuple[str, float]]:
+    """The customer's most likely next categories as (display name, probability), best first."""
+    if score is None or not score.category_propensities:
+        return []
+    slugs = [str(item["category"]) for item in score.category_propensities]
+    names = dict(Category.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    return [
+        (names.get(slug, slug), float(item["probability"]))
+        for slug, item in zip(slugs, score.category_propensities, strict=True)
+    ]
 
 
 def _compute_high_value_threshold() -> Decimal | None:

@@ -11,6 +11,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from smartcrm.catalog.selectors import all_categories
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import CustomerKind, Source
 from smartcrm.customers.selectors import CustomerFilters
@@ -28,6 +29,7 @@ CUSTOMER_SORTS = [
     ("name", "Name A–Z"),
     ("top_clv", "Highest CLV (scored only)"),
     ("churn_risk", "Highest churn risk (scored only)"),
+    ("category_propensity", "Most likely to buy their next category (scored only)"),
 ]
 CHURN_RISK_MIN = [
     (ANY, "Any churn risk"),
@@ -87,12 +89,17 @@ class CustomerFilterForm(forms.Form):
         required=False, label="Churn risk", choices=CHURN_RISK_MIN, coerce=float, empty_value=None
     )
     high_value = forms.BooleanField(required=False, label="High value (top 20 % CLV)")
+    next_category = forms.ChoiceField(required=False, label="Likely next category")
     sort = forms.ChoiceField(required=False, choices=CUSTOMER_SORTS)
     page = PageField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["segment"]).choices = [(ANY, "Any segment"), *segment_choices()]
+        cast(forms.ChoiceField, self.fields["next_category"]).choices = [
+            (ANY, "Any next category"),
+            *((c.slug, c.name) for c in all_categories()),
+        ]
 
     def filters(self) -> CustomerFilters:
         data = cleaned(self)
@@ -109,6 +116,7 @@ class CustomerFilterForm(forms.Form):
             segment=data.get("segment", ""),
             churn_risk_min=data.get("churn_min"),
             high_value=bool(data.get("high_value")),
+            next_category=data.get("next_category", ""),
         )
 
 

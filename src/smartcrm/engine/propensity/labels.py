@@ -85,7 +85,10 @@ def rfm_features(history: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return out
 
 
-def _as_of_list(as_of_dates: Iterable[Any], horizon_days: int, data_end: pd.Timestamp) -> list[pd.Timestamp]:
+def checked_as_of_dates(
+    as_of_dates: Iterable[Any], horizon_days: int, data_end: pd.Timestamp
+) -> list[pd.Timestamp]:
+    """The as-of dates as timestamps, refusing any whose label window runs past the data."""
     if horizon_days <= 0:
         raise ValueError(f"horizon_days must be positive, got {horizon_days}")
     dates = [pd.Timestamp(d) for d in as_of_dates]
@@ -114,7 +117,7 @@ def _build(
     end = pd.Timestamp(data_end) if data_end is not None else tx["date"].max()
     compute = features or rfm_features
     frames = []
-    for as_of in _as_of_list(as_of_dates, horizon_days, end):
+    for as_of in checked_as_of_dates(as_of_dates, horizon_days, end):
         seen = (tx["date"] <= as_of).to_numpy()
         if not seen.any():
             continue

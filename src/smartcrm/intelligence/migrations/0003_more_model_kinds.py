@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intelligence', '0002_segment_movement'),
+        ("intelligence", "0002_segment_movement"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='modelversion',
-            name='kind',
-            field=models.CharField(choices=[('segments', 'Segments (RFM and clusters)'), ('clv', 'Customer lifetime value'), ('churn', 'Churn risk'), ('propensity_30d', 'Purchase propensity (30 days)'), ('category_propensity', 'Category propensity (30 days)'), ('recommendations', 'Product recommendations'), ('basket_rules', 'Market-basket rules'), ('forecast', 'Sales forecast'), ('anomalies', 'Order anomaly detector'), ('sentiment', 'Text sentiment'), ('text_triage', 'Ticket intent and urgency'), ('topics', 'Feedback topics')], max_length=30),
+            model_name="modelversion",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("segments", "Segments (RFM and clusters)"),
+                    ("clv", "Customer lifetime value"),
+                    ("churn", "Churn risk"),
+                    ("propensity_30d", "Purchase propensity (30 days)"),
+                    ("category_propensity", "Category propensity (30 days)"),
+                    ("recommendations", "Product recommendations"),
+                    ("basket_rules", "Market-basket rules"),
+                    ("forecast", "Sales forecast"),
+                    ("anomalies", "Order anomaly detector"),
+                    ("sentiment", "Text sentiment"),
+                    ("text_triage", "Ticket intent and urgency"),
+                    ("topics", "Feedback topics"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

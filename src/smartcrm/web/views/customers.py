@@ -14,7 +14,7 @@ from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Channel, Customer
 from smartcrm.customers.selectors import customer_360, customer_page, get_customer, get_customer_task
 from smartcrm.customers.services import add_note, contact_for_viewer
-from smartcrm.intelligence.selectors import segment_info
+from smartcrm.intelligence.selectors import likely_categories, segment_info
 from smartcrm.web.access import capability_required, current_user, is_htmx
 from smartcrm.web.forms import CustomerFilterForm, NoteForm, TaskForm, add_service_errors
 from smartcrm.web.views.common import render_list
@@ -61,6 +61,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "note_form": NoteForm(),
             "task_form": TaskForm(),
             "segment": segment_info(view.score.segment) if view.score else None,
+            "likely_categories": likely_categories(view.score),
         },
     )
 

@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 import smartcrm
-from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets
+from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets, webhooks
 from smartcrm.api.auth import BearerAuth, session_auth
 from smartcrm.api.errors import install_handlers
 
@@ -31,3 +31,4 @@ api.add_router("/reviews", reviews.router)
 api.add_router("/deals", deals.router)
 api.add_router("/stages", deals.stages_router)
 api.add_router("", intelligence.router)
+api.add_router("/webhooks", webhooks.router)

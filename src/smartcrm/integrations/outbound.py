@@ -97,7 +97,13 @@ def _clean_endpoint(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _forget_wanted() -> None:
+def forget_wanted(**kwargs: object) -> None:
+    """Drop the cached set of wanted event types (connected to endpoint saves and deletes).
+
+    Now for this transaction's own saves, and after the commit for everyone else's (another
+    process may have cached the old set in between).
+    """
+    cache.delete(WANTED_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(WANTED_CACHE_KEY))
 
 
@@ -120,7 +126,6 @@ def create_endpoint(
         created_by=audit.user_of(actor),
     )
     audit.record(actor, "create", endpoint, changes={**cleaned, "include_pii": include_pii})
-    _forget_wanted()
     return endpoint
 
 
@@ -135,7 +140,6 @@ def update_endpoint(*, actor: Any, endpoint: WebhookEndpoint, values: dict[str, 
     if changes:
         endpoint.save(update_fields=list(changes))
         audit.record(actor, "update", endpoint, changes=changes)
-        _forget_wanted()
     return changes
 
 
@@ -151,7 +155,6 @@ def rotate_secret(*, actor: Any, endpoint: WebhookEndpoint) -> str:
 def delete_endpoint(*, actor: Any, endpoint: WebhookEndpoint) -> None:
     audit.record(actor, "delete", endpoint)
     endpoint.delete()
-    _forget_wanted()
 
 
 # --- publishing -------------------------------------------------------------------------------

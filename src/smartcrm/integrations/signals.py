@@ -12,10 +12,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from smartcrm.customers.models import Customer
 from smartcrm.integrations import events, outbound
+from smartcrm.integrations.models import WebhookEndpoint
 from smartcrm.orders.models import Order, Refund
 from smartcrm.support.models import Ticket
 
@@ -66,4 +67,6 @@ def connect() -> None:
         weak=False,
         dispatch_uid=f"{UID}.ticket",
     )
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(outbound.forget_wanted, sender=WebhookEndpoint, dispatch_uid=f"{UID}.endpoint.{name}")
     events.connect_alerts()

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from smartcrm.web.views import catalog, customers, dashboard, intelligence, orders, pipeline, support
+from smartcrm.web.views import (
+    catalog,
+    customers,
+    dashboard,
+    integrations,
+    intelligence,
+    orders,
+    pipeline,
+    support,
+)
 
 app_name = "web"
 
@@ -36,4 +45,11 @@ urlpatterns = [
     path("inbox/<int:ticket_id>/update/", support.ticket_update, name="ticket_update"),
     path("pipeline/", pipeline.pipeline, name="pipeline"),
     path("pipeline/deals/<int:deal_id>/move/", pipeline.pipeline_move, name="pipeline_move"),
+    path("integrations/", integrations.integrations, name="integrations"),
+    path(
+        "integrations/deliveries/<int:delivery_id>/redeliver/",
+        integrations.redeliver,
+        name="integrations_redeliver",
+    ),
+    path("integrations/inbound/<int:delivery_id>/replay/", integrations.replay, name="integrations_replay"),
 ]

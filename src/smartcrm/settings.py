@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "smartcrm.imports",
     "smartcrm.intelligence",
     "smartcrm.integrations",
+    "smartcrm.dedup",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",

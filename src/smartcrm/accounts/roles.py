@@ -27,6 +27,7 @@ class Capability(StrEnum):
     EDIT_PIPELINE = "edit_pipeline"  # create deals and move them between stages
     EDIT_REVIEWS = "edit_reviews"  # record and moderate reviews and survey answers
     IMPORT_DATA = "import_data"  # bulk import files
+    MERGE_CUSTOMERS = "merge_customers"  # review duplicates, merge customers, undo merges, bulk data fixes
     MANAGE_USERS = "manage_users"  # staff accounts, roles and settings
     MANAGE_INTEGRATIONS = "manage_integrations"  # shop connections, outbound webhooks and their logs
 

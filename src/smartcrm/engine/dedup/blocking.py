@@ -42,7 +42,7 @@ def blocking_keys(keys: pd.DataFrame) -> dict[str, pd.Series]:
     """The key of each rule per record ("" = the record takes no part in that rule)."""
     name = keys["name_key"]
     tokens = name.str.split(" ")
-    prefix2 = tokens.map(lambda t: " ".join(sorted(w[:2] for w in t if w)))
+    prefix2 = pd.Series([" ".join(sorted(w[:2] for w in t)) for t in tokens], index=name.index)
     has_name = name != ""
     local = keys["email_local"].where(keys["email_local"].str.len() >= 5, "")
     address = (keys["address"] + "|" + keys["postcode"]).where(keys["address"] != "", "")
@@ -59,12 +59,16 @@ def blocking_keys(keys: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
-def _windowed_pairs(key: pd.Series, tiebreak: IntArray, window: int, same_key: bool) -> IntArray:
-    codes = pd.factorize(key, sort=True)[0].astype(np.int64)  # sorted codes keep the key order
+def _windowed_pairs(
+    key: pd.Series, tiebreak: tuple[IntArray, IntArray], window: int, same_key: bool
+) -> IntArray:
+    # Same-key rules need equal keys adjacent, not sorted: hashing is much cheaper than sorting
+    # strings. The sorted-neighbourhood passes need the true string order.
+    codes = pd.factorize(key, sort=not same_key)[0].astype(np.int64)
     active = np.flatnonzero((key != "").to_numpy())
     if len(active) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    order = active[np.lexsort((tiebreak[active], codes[active]))]
+    order = active[np.lexsort((tiebreak[1][active], tiebreak[0][active], codes[active]))]
     sorted_key = codes[order]
     out = []
     for offset in range(1, window + 1):
@@ -82,9 +86,12 @@ def candidate_pairs(keys: pd.DataFrame, rules: tuple[BlockingRule, ...] = RULES)
     """Distinct candidate pairs as positions into ``keys`` (``left`` < ``right``), with the
     first rule that proposed each pair (``rule``, an index into ``rules``)."""
     per_rule = blocking_keys(keys)
-    # The tie-breaker orders records inside a block: by postcode then email, so that in a big
+    # The tie-breakers order records inside a block: by postcode then email, so that in a big
     # block of namesakes the ones sharing a place or a mailbox sit next to each other.
-    tiebreak = pd.factorize(keys["postcode"] + "|" + keys["email_key"], sort=True)[0].astype(np.int64)
+    tiebreak = (
+        pd.factorize(keys["postcode"])[0].astype(np.int64),
+        pd.factorize(keys["email_key"])[0].astype(np.int64),
+    )
     found: list[IntArray] = []
     rule_ids: list[IntArray] = []
     n = len(keys)

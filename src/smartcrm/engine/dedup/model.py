@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +31,7 @@ from smartcrm.engine.dedup.compare import FIELDS, compare_pairs
 from smartcrm.engine.dedup.normalise import normalise_frame
 from smartcrm.engine.dedup.scorer import SCORERS, FellegiSunterScorer, LogisticScorer
 
+FORMAT = "smartcrm.dedup/1"
 CHUNK = 1_000_000  # pairs compared at a time: bounds the memory of the aligned string arrays
 Progress = Callable[[str, float], None]
 
@@ -136,6 +138,42 @@ class Deduplicator:
             "recall": round(float(recall[best]), 4),
             "f1": round(float(f1[best]), 4),
         }
+
+    # -- persistence ----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The fitted state as plain JSON: method, weights per field and level, thresholds."""
+        if not hasattr(self, "scorer_"):
+            raise RuntimeError("Deduplicator is not fitted yet")
+        return {
+            "format": FORMAT,
+            "method": self.method,
+            "intercept": self.scorer_.intercept_,
+            "weights": {f: {str(k): v for k, v in w.items()} for f, w in self.scorer_.weights_.items()},
+            "thresholds": {
+                "match": self.match_threshold_,
+                "auto_merge": self.auto_merge_threshold_,
+                "review": self.review_threshold_,
+            },
+            "training": self.training_figures_,
+            "max_cluster_size": self.max_cluster_size,
+        }
+
+    @classmethod
+    def from_dict(cls, state: dict[str, Any], default_region: str = "US") -> Deduplicator:
+        if state.get("format") != FORMAT or set(state.get("weights", {})) != set(FIELDS):
+            raise ValueError("not a de-duplicator state of this version: refit it")
+        model = cls(
+            state["method"], default_region=default_region, max_cluster_size=state["max_cluster_size"]
+        )
+        scorer = SCORERS[state["method"]]()
+        scorer.intercept_ = float(state["intercept"])
+        scorer.weights_ = {f: {int(k): float(v) for k, v in w.items()} for f, w in state["weights"].items()}
+        model.scorer_ = scorer
+        model.match_threshold_ = float(state["thresholds"]["match"])
+        model.auto_merge_threshold_ = float(state["thresholds"]["auto_merge"])
+        model.review_threshold_ = float(state["thresholds"]["review"])
+        model.training_figures_ = dict(state["training"])
+        return model
 
     # -- prediction -----------------------------------------------------------------------------
     def score_pairs(

@@ -60,26 +60,36 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
-@lru_cache(maxsize=1)
-def _pinyin() -> Callable[[str], list[str]]:
+@lru_cache(maxsize=50_000)
+def _char_pinyin(char: str) -> str:
+    """Toneless pinyin of one character (pypinyin's phrase segmentation costs ~0.5 ms a call;
+    names are short and read character by character, so a per-character cache is enough)."""
     from pypinyin import lazy_pinyin
 
-    return lazy_pinyin
+    return "".join(lazy_pinyin(char))
 
 
 def fold_name(text: str) -> str:
     """Lower-case ASCII form of a name part: accents dropped, Hanzi spelled in toneless pinyin
     (one field's syllables joined, as Chinese given names are romanised: 秀英 -> xiuying)."""
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = text.strip()
     if not text:
         return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     if has_cjk(text):
-        return " ".join("".join(_pinyin()(word)) for word in text.split()).lower()
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+        return " ".join("".join(_char_pinyin(ch) for ch in word) for word in text.split()).lower()
+    text = _strip_accents(text).lower()
     text = text.replace("'", "").replace("’", "").replace("-", "")
     text = _NOT_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def split_display_name(name: str) -> tuple[str, str]:
@@ -134,12 +144,13 @@ def normalise_phone(value: str, region: str) -> str:
 
 
 def normalise_address(value: str) -> str:
-    text = unicodedata.normalize("NFKC", value).strip().lower()
+    text = value.strip().lower()
     if not text:
         return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     if not has_cjk(text):
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _strip_accents(text)
     text = _NOT_WORD.sub(" ", text.replace("#", " "))
     words = [ADDRESS_ABBREVIATIONS.get(w, w) for w in text.split()]
     return " ".join(w for w in words if w)
@@ -185,10 +196,10 @@ def normalise_frame(customers: pd.DataFrame, default_region: str = "US") -> pd.D
     out["name_key"] = [
         " ".join(sorted(f"{f} {la}".split())) for f, la in zip(out["first"], out["last"], strict=True)
     ]
-    email = _map_unique(frame["email"], normalise_email)
-    out["email_key"] = email.str[0]
-    out["email_local"] = email.str[1]
-    out["email_domain"] = email.str[2]
+    email = _map_unique(frame["email"], normalise_email).tolist()
+    out["email_key"] = [e[0] for e in email]
+    out["email_local"] = [e[1] for e in email]
+    out["email_domain"] = [e[2] for e in email]
     country = frame["country"].astype(str).str.upper().str.strip()
     regions = country.where(country.str.len() == 2, default_region)
     phone_in = frame["phone"].astype(str).str.replace("|", "", regex=False) + "|" + regions

@@ -1,0 +1,135 @@
+"""Reads for de-duplication: customers as a matching frame, the review queue, merge history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import Q
+
+from smartcrm.core.errors import NotFoundError
+from smartcrm.core.pagination import Page, paginate
+from smartcrm.customers.models import Customer
+from smartcrm.dedup.models import DedupRun, DuplicatePair, Merge, PairState
+
+FRAME_COLUMNS = (
+    "id",
+    "first_name",
+    "last_name",
+    "name",
+    "email",
+    "phone",
+    "street_address",
+    "city",
+    "postal_code",
+    "country",
+)
+BATCH = 20_000
+CANDIDATE_LIMIT = 200
+
+
+def customer_frame(
+    customers: Iterable[int] | None = None, progress: Callable[[int], None] | None = None
+) -> pd.DataFrame:
+    """The matching columns of customers (all, or the given ids), PII decrypted in memory only.
+
+    Read in batches by id so memory holds one batch of model rows at a time; the frame itself
+    keeps plain strings.
+    """
+    queryset = Customer.objects.order_by("pk")
+    if customers is not None:
+        queryset = queryset.filter(pk__in=list(customers))
+    columns: dict[str, list[object]] = {c: [] for c in FRAME_COLUMNS}
+    last = 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last).values_list(*FRAME_COLUMNS)[:BATCH])
+        if not rows:
+            break
+        for name, values in zip(FRAME_COLUMNS, zip(*rows, strict=True), strict=True):
+            columns[name].extend(values)
+        last = int(rows[-1][0])
+        if progress:
+            progress(len(rows))
+    return pd.DataFrame(columns)
+
+
+def match_candidates(customer: Customer) -> list[int]:
+    """Ids of customers worth comparing with one customer: same email or phone (by lookup hash),
+    same surname with the same initial, or the same name in the same postcode."""
+    q = Q(pk__in=[])
+    if customer.email_hash:
+        q |= Q(email_hash=customer.email_hash)
+    if customer.phone_hash:
+        q |= Q(phone_hash=customer.phone_hash)
+    for first, last in ((customer.first_name, customer.last_name), (customer.last_name, customer.first_name)):
+        if last and first:
+            q |= Q(last_name__iexact=last, first_name__istartswith=first[:1])
+    if customer.postal_code and customer.last_name:
+        q |= Q(postal_code=customer.postal_code, last_name__istartswith=customer.last_name[:2])
+    if customer.name:
+        q |= Q(name__iexact=customer.name)
+    ids = Customer.objects.filter(q).exclude(pk=customer.pk).order_by("-pk").values_list("pk", flat=True)
+    return list(ids[:CANDIDATE_LIMIT])
+
+
+@dataclass(frozen=True)
+class PairView:
+    pair: DuplicatePair
+    left: Customer | None
+    right: Customer | None
+
+
+def review_queue(*, page: int = 1, size: int = 20, state: str = PairState.PENDING) -> Page[PairView]:
+    """Pairs in one state, most likely duplicates first, with both customers (two queries)."""
+    found = paginate(
+        DuplicatePair.objects.filter(state=state).order_by("-probability", "pk"), number=page, size=size
+    )
+    return Page(
+        items=_with_customers(found.items), number=found.number, size=found.size, has_next=found.has_next
+    )
+
+
+def _with_customers(pairs: list[DuplicatePair]) -> list[PairView]:
+    ids = {p.left_id for p in pairs} | {p.right_id for p in pairs}
+    customers = Customer.objects.in_bulk(list(ids))
+    return [PairView(p, customers.get(p.left_id), customers.get(p.right_id)) for p in pairs]
+
+
+def get_pair(pair_id: int) -> DuplicatePair:
+    try:
+        return DuplicatePair.objects.get(pk=pair_id)
+    except DuplicatePair.DoesNotExist as exc:
+        raise NotFoundError(f"duplicate pair {pair_id}") from exc
+
+
+def pair_view(pair_id: int) -> PairView:
+    return _with_customers([get_pair(pair_id)])[0]
+
+
+def merge_history(*, page: int = 1, size: int = 20) -> Page[Merge]:
+    return paginate(
+        Merge.objects.select_related("actor").order_by("-created_at", "-pk"), number=page, size=size
+    )
+
+
+def get_merge(merge_id: int) -> Merge:
+    try:
+        return Merge.objects.get(pk=merge_id)
+    except Merge.DoesNotExist as exc:
+        raise NotFoundError(f"merge {merge_id}") from exc
+
+
+def get_run(run_id: int) -> DedupRun:
+    try:
+        return DedupRun.objects.get(pk=run_id)
+    except DedupRun.DoesNotExist as exc:
+        raise NotFoundError(f"de-duplication run {run_id}") from exc
+
+
+def latest_run() -> DedupRun | None:
+    return DedupRun.objects.order_by("-started_at", "-pk").first()
+
+
+def pending_count() -> int:
+    return DuplicatePair.objects.filter(state=PairState.PENDING).count()

@@ -1,0 +1,252 @@
+"""Writes for de-duplication: bulk runs, the import-time check, review decisions, merges.
+
+The matching itself is ``smartcrm.engine.dedup`` with the shipped weights (fitted on the
+training corpus, see ``engine/dedup/weights.py``). Customers are read with their contact
+details decrypted in memory only; pairs store probabilities and comparison levels, never the
+values compared.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from smartcrm.core import audit
+from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.customers.models import Customer
+from smartcrm.dedup import merging, rules, selectors
+from smartcrm.dedup.models import DedupRun, DuplicatePair, Merge, PairState, RunState
+from smartcrm.engine.dedup.compare import FIELDS, LEVEL_NAMES
+from smartcrm.engine.dedup.model import Deduplicator
+from smartcrm.engine.dedup.weights import shipped
+
+WRITE_BATCH = 2_000
+Progress = Callable[[str, float], None]
+
+
+def deduplicator() -> Deduplicator:
+    return shipped(getattr(settings, "SMARTCRM_DEFAULT_REGION", "US") or "US")
+
+
+def evidence_of(model: Deduplicator, row: Any) -> dict[str, Any]:
+    """Per field: the comparison level's name and its weight in the score (JSON for the pair)."""
+    weights = model.scorer_.field_weights(row)
+    return {
+        field: {"level": LEVEL_NAMES[field][int(row[field])], "weight": weights[field]} for field in FIELDS
+    }
+
+
+def decision_for(model: Deduplicator, probability: float) -> str:
+    if probability >= model.auto_merge_threshold_:
+        return "auto_merge"
+    return "review" if probability >= model.review_threshold_ else "distinct"
+
+
+# -- import time ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Match:
+    customer_id: int
+    probability: float
+    decision: str  # "auto_merge" or "review"
+    evidence: dict[str, Any]
+
+
+def find_matches_for(customer_id: int, *, record: bool = False) -> list[Match]:
+    """Customers that may be the same person as ``customer_id``, most likely first.
+
+    For the import: call it after saving a row. Candidates come from the lookup hashes and name
+    indexes (at most 200), so the check costs a few queries whatever the table size. With
+    ``record`` the matches are also stored as pending pairs for the review queue.
+    """
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFoundError(f"customer {customer_id}")
+    candidates = selectors.match_candidates(customer)
+    if not candidates:
+        return []
+    model = deduplicator()
+    scored = model.score_pairs(selectors.customer_frame([customer_id, *candidates]))
+    mine = scored[(scored["left_id"] == customer_id) | (scored["right_id"] == customer_id)]
+    mine = mine[mine["probability"] >= model.review_threshold_].sort_values("probability", ascending=False)
+    matches = []
+    for _, row in mine.iterrows():
+        other = int(row["right_id"] if row["left_id"] == customer_id else row["left_id"])
+        probability = float(row["probability"])
+        matches.append(Match(other, probability, decision_for(model, probability), evidence_of(model, row)))
+    if record and not mine.empty:
+        _store_pairs(mine, model)
+    return matches
+
+
+# -- bulk ----------------------------------------------------------------------------------------
+def start_run(*, actor: Any, auto_merge: bool = False) -> DedupRun:
+    run = DedupRun.objects.create(
+        started_at=timezone.now(), auto_merge=auto_merge, actor_label=merging._label(actor), stage="queued"
+    )
+    audit.record(actor, "start_dedup_run", run, changes={"auto_merge": auto_merge})
+    return run
+
+
+def find_duplicates(*, run_id: int, progress: Progress | None = None) -> DedupRun:
+    """Score every candidate pair of the customer table; store the pairs at or above the review
+    threshold as pending (pairs already decided keep their decision); with ``auto_merge`` merge
+    the pairs at or above the auto-merge threshold. Idempotent: a rerun refreshes the scores."""
+    run = selectors.get_run(run_id)
+    started = time.perf_counter()
+
+    def report(stage: str, fraction: float) -> None:
+        run.stage, run.percent = stage, int(100 * fraction)
+        DedupRun.objects.filter(pk=run.pk).update(stage=stage, percent=run.percent)
+        if progress:
+            progress(stage, fraction)
+
+    try:
+        total = max(Customer.objects.count(), 1)
+        seen = [0]
+
+        def read(n: int) -> None:
+            seen[0] += n
+            report("read", min(seen[0] / total, 1.0) * 0.3)
+
+        frame = selectors.customer_frame(progress=read)
+        model = deduplicator()
+        stages = {"normalise": 0.4, "block": 0.5, "compare": 0.8, "score": 0.85, "cluster": 0.9}
+        result = model.find_duplicates(frame, progress=lambda s, f: report(s, stages.get(s, 0.9)))
+        del frame
+        report("store", 0.9)
+        stored = _store_pairs(result.pairs, model)
+        merged = 0
+        if run.auto_merge:
+            report("merge", 0.95)
+            merged = auto_merge(actor=f"dedup-run:{run.pk}", min_probability=model.auto_merge_threshold_)
+        run.state, run.stage, run.percent = RunState.DONE, "done", 100
+        run.customers, run.candidates, run.pairs_found, run.auto_merged = (
+            total,
+            result.candidates,
+            stored,
+            merged,
+        )
+    except Exception as exc:
+        run.state, run.error = RunState.FAILED, type(exc).__name__
+        raise
+    finally:
+        run.seconds = round(time.perf_counter() - started, 2)
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+def _store_pairs(pairs: pd.DataFrame, model: Deduplicator) -> int:
+    """Upsert pending pairs; a pair already merged, rejected or obsolete keeps its state."""
+    now = timezone.now()
+    stored = 0
+    for lo in range(0, len(pairs), WRITE_BATCH):
+        batch = pairs.iloc[lo : lo + WRITE_BATCH]
+        keys = list(zip(batch["left_id"].astype(int), batch["right_id"].astype(int), strict=True))
+        existing = {
+            (p.left_id, p.right_id): p
+            for p in DuplicatePair.objects.filter(
+                left_id__in={k[0] for k in keys}, right_id__in={k[1] for k in keys}
+            )
+        }
+        create, update = [], []
+        for (left, right), (_, row) in zip(keys, batch.iterrows(), strict=True):
+            probability, evidence = float(row["probability"]), evidence_of(model, row)
+            pair = existing.get((left, right))
+            if pair is None:
+                create.append(DuplicatePair(left_id=left, right_id=right, probability=probability,
+                                            evidence=evidence, found_at=now))  # fmt: skip
+            elif pair.state == PairState.PENDING:
+                pair.probability, pair.evidence, pair.found_at = probability, evidence, now
+                update.append(pair)
+        with transaction.atomic():
+            DuplicatePair.objects.bulk_create(create, ignore_conflicts=True)
+            DuplicatePair.objects.bulk_update(update, ["probability", "evidence", "found_at"])
+        stored += len(create) + len(update)
+    return stored
+
+
+def auto_merge(*, actor: Any, min_probability: float) -> int:
+    """Merge every pending pair at or above ``min_probability``, strongest first; a pair whose
+    customer was already merged away in this pass is skipped (it became obsolete)."""
+    merged = 0
+    ids = list(
+        DuplicatePair.objects.filter(state=PairState.PENDING, probability__gte=min_probability)
+        .order_by("-probability", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pair_id in ids:
+        pair = DuplicatePair.objects.filter(pk=pair_id, state=PairState.PENDING).first()
+        if pair is None:
+            continue
+        merge_pair(actor=actor, pair_id=pair.pk, automatic=True)
+        merged += 1
+    return merged
+
+
+# -- review decisions ------------------------------------------------------------------------------
+@transaction.atomic
+def merge_pair(
+    *,
+    actor: Any,
+    pair_id: int,
+    survivor_id: int | None = None,
+    choices: dict[str, str] | None = None,
+    automatic: bool = False,
+) -> Merge:
+    """Merge the two customers of a pending pair. The survivor is ``survivor_id`` if given (one
+    of the two), else the customer with more orders, then the older one."""
+    pair = DuplicatePair.objects.select_for_update().filter(pk=pair_id).first()
+    if pair is None:
+        raise NotFoundError(f"duplicate pair {pair_id}")
+    if pair.state != PairState.PENDING:
+        raise ServiceValidationError(
+            {"__all__": f"This pair is {pair.get_state_display().lower()}, not pending."}
+        )
+    customers = Customer.objects.in_bulk([pair.left_id, pair.right_id])
+    if len(customers) != 2:
+        raise ServiceValidationError({"__all__": "One of the two customers no longer exists."})
+    if survivor_id is not None and survivor_id not in customers:
+        raise ServiceValidationError({"survivor_id": "Choose one of the pair's two customers."})
+    if survivor_id is None:
+        survivor, merged = rules.pick_survivor(customers[pair.left_id], customers[pair.right_id])
+    else:
+        survivor = customers[survivor_id]
+        merged = customers[pair.right_id if survivor_id == pair.left_id else pair.left_id]
+    return merging.merge_customers(
+        actor=actor,
+        survivor_id=survivor.pk,
+        merged_id=merged.pk,
+        choices=choices,
+        pair=pair,
+        automatic=automatic,
+    )
+
+
+@transaction.atomic
+def reject_pair(*, actor: Any, pair_id: int) -> DuplicatePair:
+    """Mark a pair as two different people; later runs leave it alone."""
+    pair = DuplicatePair.objects.select_for_update().filter(pk=pair_id).first()
+    if pair is None:
+        raise NotFoundError(f"duplicate pair {pair_id}")
+    if pair.state != PairState.PENDING:
+        raise ServiceValidationError(
+            {"__all__": f"This pair is {pair.get_state_display().lower()}, not pending."}
+        )
+    pair.state, pair.decided_at, pair.decided_by = PairState.REJECTED, timezone.now(), audit.user_of(actor)
+    pair.save(update_fields=["state", "decided_at", "decided_by"])
+    audit.record(
+        actor, "reject_duplicate", pair, changes={"left_id": pair.left_id, "right_id": pair.right_id}
+    )
+    return pair
+
+
+def undo_merge(*, actor: Any, merge_id: int) -> Merge:
+    return merging.undo_merge(actor=actor, merge_id=merge_id)

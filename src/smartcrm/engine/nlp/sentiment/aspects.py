@@ -1,0 +1,172 @@
+"""Aspect sentiment: what a review says about delivery, price, quality, service, packaging, returns.
+
+A review is split into clauses at punctuation and at contrast words ("but", "但是"), because one
+review often praises one thing and blames another ("love the product, delivery was a week
+late"). In each clause:
+
+* the aspects it mentions are found with the bilingual term lists of :mod:`.lexicon`;
+* its polarity comes from the lexicon's shop-specific cues, with negation ("not fast", "不快")
+  flipping the cue that follows within a few words; when no cue fires, the sentiment model scores
+  the clause alone (confident scores only, beyond the model's neutral band).
+
+An aspect's sentiment sums the polarities of the clauses that mention it. Aspects a review does
+not mention are absent from its dict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .lexicon import ASPECT_TERMS, ASPECTS, CONTRAST, NEGATIVE, NEGATORS, POSITIVE
+from .text import clean, en_words
+
+if TYPE_CHECKING:
+    from .model import SentimentModel
+
+NEGATION_WINDOW = 3
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_SPLIT = re.compile(r"[.!?;,:，。！？；：、\n…~～]+")
+_EN_CONTRAST = re.compile(r"\b(?:" + "|".join(CONTRAST["en"]) + r")\b", re.IGNORECASE)
+_ZH_CONTRAST = re.compile("|".join(sorted(CONTRAST["zh"], key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    aspects: tuple[str, ...]
+    polarity: int
+
+
+def clauses(text: str) -> list[str]:
+    """A text cut at punctuation and before contrast words; empty pieces dropped."""
+    pieces: list[str] = []
+    for part in _SPLIT.split(clean(text)):
+        part = _ZH_CONTRAST.sub(
+            lambda m: "\n" + m.group(0), _EN_CONTRAST.sub(lambda m: "\n" + m.group(0), part)
+        )
+        pieces.extend(piece.strip() for piece in part.split("\n"))
+    return [piece for piece in pieces if piece]
+
+
+@lru_cache(maxsize=1)
+def _zh_table() -> tuple[dict[str, int], int]:
+    """Chinese cue → 1 (positive), -1 (negative), 0 (negator), 2 (aspect term, no polarity)."""
+    table: dict[str, int] = {}
+    for terms in ASPECT_TERMS.values():
+        table.update(dict.fromkeys(terms["zh"], 2))
+    table.update(dict.fromkeys(NEGATORS["zh"], 0))
+    table.update(dict.fromkeys(NEGATIVE["zh"], -1))
+    table.update(dict.fromkeys(POSITIVE["zh"], 1))
+    return table, max(len(term) for term in table)
+
+
+@lru_cache(maxsize=1)
+def _en_table() -> tuple[dict[tuple[str, ...], int], int]:
+    table: dict[tuple[str, ...], int] = {}
+    for terms in ASPECT_TERMS.values():
+        table.update({tuple(en_words(term)): 2 for term in terms["en"]})
+    table.update({tuple(en_words(term)): 0 for term in NEGATORS["en"]})
+    table.update({tuple(en_words(term)): -1 for term in NEGATIVE["en"]})
+    table.update({tuple(en_words(term)): 1 for term in POSITIVE["en"]})
+    return table, max(len(term) for term in table)
+
+
+def _cues(text: str) -> list[int]:
+    """The clause's cues in order (longest match first), as values of the cue tables."""
+    found: list[int] = []
+    if _HAN.search(text):
+        zh_table, longest = _zh_table()
+        i = 0
+        lowered = text.lower()
+        while i < len(lowered):
+            for size in range(min(longest, len(lowered) - i), 0, -1):
+                value = zh_table.get(lowered[i : i + size])
+                if value is not None:
+                    found.append(value)
+                    i += size
+                    break
+            else:
+                found.append(3)  # a character that is no cue: distance for the negation window
+                i += 1
+    tokens = en_words(text)
+    en_table, longest_en = _en_table()
+    j = 0
+    while j < len(tokens):
+        for size in range(min(longest_en, len(tokens) - j), 0, -1):
+            value = en_table.get(tuple(tokens[j : j + size]))
+            if value is not None:
+                found.append(value)
+                j += size
+                break
+        else:
+            found.append(3)
+            j += 1
+    return found
+
+
+def lexicon_polarity(text: str) -> int:
+    """Sum of the clause's polarity cues, each flipped by a negator up to NEGATION_WINDOW cues before."""
+    total = 0
+    since_negator = NEGATION_WINDOW + 1
+    for value in _cues(text):
+        if value == 0:
+            since_negator = 0
+            continue
+        since_negator += 1
+        if value in (1, -1):
+            total += -value if since_negator <= NEGATION_WINDOW else value
+            since_negator = NEGATION_WINDOW + 1
+    return total
+
+
+def mentioned_aspects(text: str) -> tuple[str, ...]:
+    lowered = text.lower()
+    tokens = en_words(lowered)
+    joined = " " + " ".join(tokens) + " "
+    found = []
+    for aspect in ASPECTS:
+        terms = ASPECT_TERMS[aspect]
+        if any(term in lowered for term in terms["zh"]) or any(
+            " " + " ".join(en_words(term)) + " " in joined for term in terms["en"]
+        ):
+            found.append(aspect)
+    return tuple(found)
+
+
+def aspect_sentiments(texts: list[object], model: SentimentModel | None = None) -> list[dict[str, str]]:
+    """For each text, ``{aspect: "positive" | "negative" | "neutral"}`` for the aspects it mentions."""
+    per_text: list[list[Clause]] = []
+    undecided: list[tuple[int, int]] = []
+    for t, text in enumerate(texts):
+        found: list[Clause] = []
+        for piece in clauses(str(text) if text is not None else ""):
+            aspects = mentioned_aspects(piece)
+            if not aspects:
+                continue
+            polarity = lexicon_polarity(piece)
+            if polarity == 0:
+                undecided.append((t, len(found)))
+            found.append(Clause(piece, aspects, polarity))
+        per_text.append(found)
+    if model is not None and undecided:
+        scored = model.predict_sentiment([per_text[t][c].text for t, c in undecided])
+        for (t, c), label in zip(undecided, scored["label"], strict=True):
+            if label != "neutral":
+                old = per_text[t][c]
+                per_text[t][c] = Clause(old.text, old.aspects, 1 if label == "positive" else -1)
+    out: list[dict[str, str]] = []
+    for found in per_text:
+        totals: dict[str, int] = {}
+        for clause in found:
+            for aspect in clause.aspects:
+                totals[aspect] = totals.get(aspect, 0) + clause.polarity
+        out.append(
+            {
+                aspect: "positive" if value > 0 else "negative" if value < 0 else "neutral"
+                for aspect, value in totals.items()
+            }
+        )
+    return out

@@ -1,0 +1,79 @@
+"""Base learners of the sentiment stack: each turns one feature view into class scores.
+
+* ``LogisticPart``: L2 logistic regression on a TF-IDF view;
+* ``NBLogisticPart``: logistic regression on binary n-gram presence scaled by the naive-Bayes
+  log-count ratio of each class against the rest (Wang & Manning's NB-SVM, with a logistic
+  loss so the scores are probabilities), one-vs-rest for more than two classes.
+
+Every part exposes ``fit(X, y)`` and ``scores(X)``: an (n, k) array of class log-odds, the
+inputs of the meta-learner (for two classes a single column).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+
+EPS = 1e-6
+
+
+def log_odds(proba: np.ndarray) -> np.ndarray:
+    """Per-class log-odds of a probability matrix; for two classes only the positive column."""
+    clipped = np.clip(proba, EPS, 1 - EPS)
+    odds = np.log(clipped) - np.log1p(-clipped)
+    return odds[:, 1:] if proba.shape[1] == 2 else odds
+
+
+class LogisticPart:
+    def __init__(self, view: str | tuple[str, ...], C: float = 4.0, seed: int = 0) -> None:
+        self.view = view
+        self.C = C
+        self.seed = seed
+
+    def _matrix(self, views: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
+        names = (self.view,) if isinstance(self.view, str) else self.view
+        return sp.hstack([views[name] for name in names]).tocsr()
+
+    def fit(self, views: dict[str, sp.csr_matrix], y: np.ndarray) -> LogisticPart:
+        self.model_ = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
+        self.model_.fit(self._matrix(views), y)
+        return self
+
+    def scores(self, views: dict[str, sp.csr_matrix]) -> np.ndarray:
+        return log_odds(self.model_.predict_proba(self._matrix(views)))
+
+
+class NBLogisticPart(LogisticPart):
+    def __init__(
+        self, view: str | tuple[str, ...], C: float = 4.0, alpha: float = 1.0, seed: int = 0
+    ) -> None:
+        super().__init__(view, C, seed)
+        self.alpha = alpha
+
+    def fit(self, views: dict[str, sp.csr_matrix], y: np.ndarray) -> NBLogisticPart:
+        X = self._matrix(views)
+        X.data = np.ones_like(X.data)
+        self.classes_ = np.unique(y)
+        targets = self.classes_[1:] if len(self.classes_) == 2 else self.classes_
+        self.ratios_: list[np.ndarray] = []
+        self.models_: list[Any] = []
+        for cls in targets:
+            hit = y == cls
+            p = np.asarray(X[hit].sum(axis=0)).ravel() + self.alpha
+            q = np.asarray(X[~hit].sum(axis=0)).ravel() + self.alpha
+            ratio = np.log(p / p.sum()) - np.log(q / q.sum())
+            model = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
+            model.fit(X @ sp.diags(ratio), hit.astype(int))
+            self.ratios_.append(ratio)
+            self.models_.append(model)
+        return self
+
+    def scores(self, views: dict[str, sp.csr_matrix]) -> np.ndarray:
+        X = self._matrix(views)
+        X.data = np.ones_like(X.data)
+        pairs = zip(self.ratios_, self.models_, strict=True)
+        columns = [model.decision_function(X @ sp.diags(ratio)) for ratio, model in pairs]
+        return np.column_stack(columns)

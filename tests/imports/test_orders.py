@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from smartcrm.customers.models import ExternalId
 from smartcrm.imports.services import import_file
@@ -18,6 +19,16 @@ pytestmark = pytest.mark.django_db
 HEADER = (
     "order_external_id,customer_external_id,sku,quantity,unit_price,placed_at,status,channel,shipping_total\n"
 )
+
+
+@pytest.fixture(autouse=True, params=["rows", "bulk"])
+def path(request: pytest.FixtureRequest, settings) -> str:
+    """Every test runs through both the row path and (on PostgreSQL) the bulk path."""
+    if request.param == "bulk":
+        if connection.vendor != "postgresql":
+            pytest.skip("the bulk path is for PostgreSQL")
+        settings.SMARTCRM_IMPORT_BULK_MIN_BYTES = 0
+    return str(request.param)
 
 
 @pytest.fixture

@@ -283,7 +283,7 @@ class CustomerImporter(Importer):
             status = _cell(errors, f"consent_{channel}", _parse_consent, row.get(f"consent_{channel}"))
             if status:
                 consents[channel] = status
-        if "external_id" in errors:
+        if "external_id" in errors or row.problems:
             raise Rejected(_row_errors(row, errors))
 
         customer = self._lookup(external_id)

@@ -63,8 +63,10 @@ class Table:
     rows_total: int = 0
     group_counts: Counter[str] = field(default_factory=Counter)
     profiles: dict[str, ColumnProfile] = field(default_factory=dict)
+    header: list[str] = field(default_factory=list)
     header_keys: list[str] = field(default_factory=list)
     unclosed_quote_row: int = 0
+    group_by: str = ""
 
     @property
     def delimiter(self) -> str:
@@ -119,6 +121,38 @@ class Table:
                 "", "The row has more cells than the header has columns (check quoting and delimiters)."
             )
         return Row(number=number, values=values, problems=problems)
+
+    def scan(self) -> None:
+        """The first pass: count rows (and each order's lines), profile dates and numbers."""
+        positions, columns, group_by = self.positions, self.columns, self.group_by
+        profiled = [
+            (c.name, positions[c.name], c.type) for c in columns if c.type != "text" and c.name in positions
+        ]
+        # Dates are profiled per column; numbers share one profile, since a file has one decimal mark.
+        numbers = ColumnProfile()
+        self.profiles = {name: numbers if kind != "date" else ColumnProfile() for name, _, kind in profiled}
+        group_index = positions.get(group_by) if group_by else None
+        reader = records(self.path, self.format)
+        last = 0
+        for number, record in enumerate(reader, start=1):
+            if number <= self.header_row or not _filled(record):
+                continue
+            last = number
+            self.rows_total += 1
+            for name, index, kind in profiled:
+                text = _cell(record, index)
+                if text:
+                    profile = self.profiles[name]
+                    if kind == "date":
+                        profile.observe_date(text)
+                    else:
+                        profile.observe_number(text)
+            if group_index is not None:
+                key = _cell(record, group_index)
+                if key:
+                    self.group_counts[key] += 1
+        if reader.unclosed_quote:
+            self.unclosed_quote_row = last
 
     def _repeats_header(self, record: list[str]) -> bool:
         return [header_key(cell) for cell in record[: self.width]] == self.header_keys
@@ -208,43 +242,21 @@ def open_table(
     *,
     group_by: str = "",
     mapping: Mapping[str, str] | None = None,
+    scan: bool = True,
 ) -> Table:
     """Check the whole file and return a Table to stream its rows; raises ImportFileError.
 
     ``mapping`` (header text → column name), when given, replaces the built-in names and aliases:
-    it is the column mapping a user confirmed in the import wizard.
+    it is the column mapping a user confirmed in the import wizard. ``scan=False`` stops after
+    the header (the bulk path reads the file its own way).
     """
     path = Path(path)
     fmt = detect_format(path)
     header_row, header, positions, ignored = _find_header(fmt, path, columns, mapping)
     table = Table(path, fmt, positions, ignored, width=len(header), header_row=header_row, columns=columns)
+    table.group_by = group_by
+    table.header = header
     table.header_keys = [header_key(cell) for cell in header]
-    profiled = [
-        (c.name, positions[c.name], c.type) for c in columns if c.type != "text" and c.name in positions
-    ]
-    # Dates are profiled per column; numbers share one profile, since a file has one decimal mark.
-    numbers = ColumnProfile()
-    table.profiles = {name: numbers if kind != "date" else ColumnProfile() for name, _, kind in profiled}
-    group_index = positions.get(group_by) if group_by else None
-    reader = records(path, fmt)
-    last = 0
-    for number, record in enumerate(reader, start=1):
-        if number <= header_row or not _filled(record):
-            continue
-        last = number
-        table.rows_total += 1
-        for name, index, kind in profiled:
-            text = _cell(record, index)
-            if text:
-                profile = table.profiles[name]
-                if kind == "date":
-                    profile.observe_date(text)
-                else:
-                    profile.observe_number(text)
-        if group_index is not None:
-            key = _cell(record, group_index)
-            if key:
-                table.group_counts[key] += 1
-    if reader.unclosed_quote:
-        table.unclosed_quote_row = last
+    if scan:
+        table.scan()
     return table

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.imports import bulk
 from smartcrm.imports.errors import ImportFileError, RowError
 from smartcrm.imports.importers import IMPORTERS, Outcome
 from smartcrm.imports.models import ImportRun, ImportStatus
@@ -96,7 +97,10 @@ def import_file(
     if not system or len(system) > 40:
         raise ImportFileError("The external-id system must be 1 to 40 characters.")
     path = Path(path)
-    table = open_table(path, importer_class.columns, group_by=importer_class.group_by)
+    table = open_table(path, importer_class.columns, group_by=importer_class.group_by, scan=False)
+    use_bulk = kind == "orders" and not dry_run and bulk.eligible(table)
+    if not use_bulk:
+        table.scan()
     importer = importer_class(actor=actor, system=system)
     result = ImportResult(
         kind=kind,
@@ -113,7 +117,24 @@ def import_file(
     if on_progress:
         on_progress(0, table.rows_total)
 
+    def process_bulk() -> None:
+        job = bulk.BulkOrderImport(table, system=system, on_error=on_error, on_progress=on_progress)
+        counts = job.run()
+        result.rows_total, result.created = counts.rows_total, counts.created
+        result.unchanged, result.failed = counts.unchanged, counts.failed
+        result.error_count, result.errors = counts.error_count, counts.errors[:MAX_STORED_ERRORS]
+        if run is not None:
+            run.rows_total = counts.rows_total
+            run.save(update_fields=["rows_total"])
+
     def process() -> None:
+        if use_bulk:
+            try:
+                return process_bulk()
+            except bulk.BulkUnsupported:
+                logger.info("bulk path cannot parse %s; importing row by row", path.name)
+                table.scan()
+                result.rows_total = table.rows_total
         for batch in _batches(importer.units(table), BATCH_ROWS):
             with transaction.atomic():
                 outcomes = importer.import_batch(batch)

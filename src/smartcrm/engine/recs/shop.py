@@ -1,0 +1,244 @@
+"""Everything a shop shows as recommendations, from its order lines, in one pass.
+
+Per customer, in order of priority:
+
+1. **repurchases that are due** — items the customer bought in two or more orders, of a kind
+   customers rebuy (at least ``repurchase_min_rate`` of an item's buyers bought it again), when
+   the time since the last purchase reaches ¾ of the customer's own interval: "you buy this every
+   ~N days"; ranked by recency-decayed frequency (:mod:`smartcrm.engine.basket.repurchase`);
+2. **collaborative filtering** (:class:`CollaborativeRecommender`): "bought with X" when one of
+   the customer's past items carries the score, "customers like you" otherwise;
+3. **popularity** in the customer's favourite category, then overall, for short histories.
+
+Then the business rules (:mod:`.rules`). Per product: similar items (co-purchase cosine) and
+frequently bought together (same basket). A customer with no orders at all gets ``popular``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from smartcrm.engine.basket import RepurchaseRecommender, bought_together
+
+from .data import InteractionMatrix
+from .model import CollaborativeRecommender
+from .rules import apply_business_rules
+from .similar import similar_items
+
+LINE_COLUMNS = ("customer_id", "order_id", "product_id", "placed_at")
+RESULT_COLUMNS = ["customer_id", "product_id", "rank", "score", "reason", "source"]
+MIN_CUSTOMERS_TO_TUNE = 200
+
+
+@dataclass
+class ShopRecommendations:
+    customers: pd.DataFrame
+    popular: pd.DataFrame
+    similar: pd.DataFrame
+    together: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def recommend_for_shop(
+    lines: pd.DataFrame,
+    products: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    k: int = 10,
+    candidates: int = 30,
+    recent_days: int = 30,
+    per_category_limit: int | None = 3,
+    repurchase_min_rate: float = 0.2,
+    max_items: int = 5_000,
+    random_state: int = 0,
+) -> ShopRecommendations:
+    """``lines``: customer_id, order_id, product_id, placed_at; ``products``: product_id, name,
+    category, available (False = out of stock, inactive or excluded)."""
+    missing = [c for c in LINE_COLUMNS if c not in lines.columns]
+    if missing:
+        raise ValueError(f"order lines need columns {list(LINE_COLUMNS)}; missing {missing}")
+    lines = lines.dropna(subset=list(LINE_COLUMNS))
+    lines = lines[lines["placed_at"] <= as_of]
+    names = products.set_index("product_id")["name"] if "name" in products else pd.Series(dtype=object)
+    categories = products.set_index("product_id")["category"]
+    unavailable = set(products.loc[~products["available"].astype(bool), "product_id"])
+    popular = _popular(lines, unavailable, categories, k)
+    if lines.empty:
+        empty = pd.DataFrame(columns=RESULT_COLUMNS)
+        return ShopRecommendations(empty, popular, _empty_pairs(), _empty_pairs(), {"customers": 0})
+
+    repurchase, repurchasable = _due_repurchases(lines, as_of, k, repurchase_min_rate)
+    collaborative, model_summary = _collaborative(lines, names, candidates, max_items, random_state)
+    fallback = _category_fallback(lines, popular, categories, candidates)
+    ranked = pd.concat([repurchase, collaborative, fallback], ignore_index=True)
+    ranked["rank"] = ranked.groupby("customer_id").cumcount() + 1
+    recent = lines[lines["placed_at"] > as_of - pd.Timedelta(days=recent_days)]
+    chosen = apply_business_rules(
+        ranked.rename(columns={"customer_id": "user_id", "product_id": "item_id"}),
+        k=k,
+        unavailable=unavailable,
+        recent=recent.rename(columns={"customer_id": "user_id", "product_id": "item_id"}),
+        repurchasable=repurchasable,
+        categories=categories,
+        per_category_limit=per_category_limit,
+    ).rename(columns={"user_id": "customer_id", "item_id": "product_id"})
+
+    interactions = InteractionMatrix.from_frame(
+        lines.rename(columns={"customer_id": "user_id", "product_id": "item_id"})
+    )
+    similar = similar_items(interactions.matrix, interactions.items, k=k)
+    similar = similar[~similar["other_item_id"].isin(list(unavailable))]
+    together = bought_together(lines.rename(columns={"order_id": "basket_id", "product_id": "item_id"}), k=k)
+    together = together[~together["other_item_id"].isin(list(unavailable))]
+    summary = {
+        "customers": int(chosen["customer_id"].nunique()),
+        "recommendations": len(chosen),
+        "by_source": {str(k_): int(v) for k_, v in chosen["source"].value_counts().items()},
+        "repurchasable_items": len(repurchasable),
+        "collaborative": model_summary,
+    }
+    return ShopRecommendations(chosen[RESULT_COLUMNS], popular, similar, together, summary)
+
+
+def _empty_pairs() -> pd.DataFrame:
+    return pd.DataFrame(columns=["item_id", "other_item_id", "score", "rank"])
+
+
+def _popular(lines: pd.DataFrame, unavailable: set[Any], categories: pd.Series, k: int) -> pd.DataFrame:
+    """The most-bought available items overall (the new-customer fallback), with their category."""
+    counts = lines.drop_duplicates(["customer_id", "product_id"])["product_id"].value_counts()
+    counts = counts[~counts.index.isin(list(unavailable))]
+    top = counts.head(max(k * 5, 50))
+    return pd.DataFrame(
+        {
+            "product_id": top.index.to_numpy(),
+            "customers": top.to_numpy(),
+            "category": top.index.map(categories).to_numpy(),
+            "rank": np.arange(1, len(top) + 1),
+        }
+    )
+
+
+def _due_repurchases(
+    lines: pd.DataFrame, as_of: pd.Timestamp, k: int, min_rate: float
+) -> tuple[pd.DataFrame, set[Any]]:
+    orders = lines.drop_duplicates(["customer_id", "order_id", "product_id"])
+    per_buyer = orders.groupby(["product_id", "customer_id"]).size()
+    rebuy_rate = (per_buyer >= 2).groupby(level="product_id").mean()
+    buyers = per_buyer.groupby(level="product_id").size()
+    repurchasable = set(rebuy_rate[(rebuy_rate >= min_rate) & (buyers >= 3)].index)
+    dates = orders.assign(day=orders["placed_at"].dt.normalize()).drop_duplicates(
+        ["customer_id", "product_id", "day"]
+    )
+    dates = dates[dates["product_id"].isin(list(repurchasable))].sort_values("day")
+    gaps = dates.groupby(["customer_id", "product_id"])["day"].diff().dt.days
+    cycle = gaps.groupby([dates["customer_id"], dates["product_id"]]).median().dropna().rename("cycle")
+    last = dates.groupby(["customer_id", "product_id"])["day"].max().rename("last")
+    due = pd.concat([cycle, last], axis=1, join="inner").reset_index()
+    due = due[(due["cycle"] > 0) & ((as_of.normalize() - due["last"]).dt.days >= 0.75 * due["cycle"])]
+    if due.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS), repurchasable
+    baskets = orders.rename(
+        columns={"order_id": "basket_id", "product_id": "item_id", "customer_id": "user_id"}
+    )
+    baskets = baskets.assign(order=baskets.groupby("user_id")["placed_at"].rank(method="dense"))
+    model = RepurchaseRecommender(fill_with_popular=False).fit(baskets)
+    scored = model.recommend(k=max(k * 3, 30), user_ids=due["customer_id"].unique())
+    scored = scored.rename(columns={"user_id": "customer_id", "item_id": "product_id"})
+    scored = scored.merge(due, on=["customer_id", "product_id"], how="inner")
+    scored = scored.sort_values(["customer_id", "score"], ascending=[True, False], kind="stable")
+    scored = scored.groupby("customer_id").head(max(1, k // 2))
+    return (
+        pd.DataFrame(
+            {
+                "customer_id": scored["customer_id"].to_numpy(),
+                "product_id": scored["product_id"].to_numpy(),
+                "score": scored["score"].to_numpy(dtype=float),
+                "reason": [f"you buy this every ~{max(1, round(c))} days" for c in scored["cycle"]],
+                "source": "repurchase",
+            }
+        ),
+        repurchasable,
+    )
+
+
+def _collaborative(
+    lines: pd.DataFrame, names: pd.Series, candidates: int, max_items: int, random_state: int
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    interactions = lines.rename(columns={"customer_id": "user_id", "product_id": "item_id"})
+    pairs = interactions[["user_id", "item_id"]].drop_duplicates()
+    if pairs["item_id"].nunique() < 3:
+        return pd.DataFrame(columns=RESULT_COLUMNS), {"skipped": "fewer than three products bought"}
+    enough = int((pairs.groupby("user_id").size() >= 3).sum()) >= MIN_CUSTOMERS_TO_TUNE
+    model = CollaborativeRecommender(tune=enough, max_items=max_items, random_state=random_state).fit(pairs)
+    top = model.recommend(model.data_.users, k=candidates)
+    anchors = _anchors(model, top)
+    reasons = [
+        f"bought with {names.get(anchor, anchor)}" if anchor is not None else "customers like you"
+        for anchor in anchors
+    ]
+    frame = pd.DataFrame(
+        {
+            "customer_id": top["user_id"].to_numpy(),
+            "product_id": top["item_id"].to_numpy(),
+            "score": top["score"].to_numpy(dtype=float),
+            "reason": reasons,
+            "source": "collaborative",
+        }
+    )
+    summary = {k: v for k, v in model.summary().items() if k != "validation"}
+    summary["tuned"] = enough
+    summary["validation"] = model.validation_[-3:] if enough else []
+    return frame, summary
+
+
+def _anchors(model: CollaborativeRecommender, top: pd.DataFrame) -> list[Any | None]:
+    """For each (user, item) row, the user's past item with the largest EASE weight to it (vectorised)."""
+    data = model.data_
+    rows = data.rows_for(top["user_id"].to_numpy())
+    columns = pd.Index(data.items).get_indexer(pd.Index(top["item_id"]))
+    anchors: list[Any | None] = [None] * len(top)
+    matrix = data.matrix
+    weights = model.item_weights_
+    for position, (row, column) in enumerate(zip(rows, columns, strict=True)):
+        history = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
+        if len(history) == 0:
+            continue
+        contributions = weights[history, column]
+        best = int(np.argmax(contributions))
+        if contributions[best] > 0:
+            anchors[position] = data.items[history[best]]
+    return anchors
+
+
+def _category_fallback(
+    lines: pd.DataFrame, popular: pd.DataFrame, categories: pd.Series, candidates: int
+) -> pd.DataFrame:
+    """Popular items of each customer's most-bought category, then overall popular items."""
+    bought = lines[["customer_id", "product_id"]].drop_duplicates()
+    favourite = (
+        bought.assign(category=bought["product_id"].map(categories))
+        .dropna(subset=["category"])
+        .groupby("customer_id")["category"]
+        .agg(lambda s: s.value_counts().index[0])
+    )
+    in_category = popular.dropna(subset=["category"])
+    by_category = favourite.rename("category").reset_index().merge(in_category, on="category", how="inner")
+    by_category = by_category.assign(reason="popular in " + by_category["category"].astype(str))
+    customers = bought["customer_id"].unique()
+    overall = popular.head(candidates)
+    everyone = pd.DataFrame(
+        {
+            "customer_id": np.repeat(customers, len(overall)),
+            "product_id": np.tile(overall["product_id"].to_numpy(), len(customers)),
+            "rank": np.tile(overall["rank"].to_numpy(), len(customers)),
+            "reason": "popular with customers",
+        }
+    )
+    both = pd.concat([by_category.sort_values(["customer_id", "rank"]), everyone], ignore_index=True)
+    both = both.assign(score=0.0, source="popular")
+    return both[["customer_id", "product_id", "score", "reason", "source"]]

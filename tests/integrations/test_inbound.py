@@ -467,3 +467,28 @@ def test_no_pii_reaches_the_logs(
         "chipped",
     ):
         assert secret not in caplog.text  # … without the shop's customer data
+
+
+def test_a_retry_of_a_delivery_whose_task_never_ran_applies_it(
+    client: Any, shopify: ShopConnection, send: Any
+) -> None:
+    from smartcrm.integrations.signing import shop_signature
+
+    body = json.dumps(payload("shopify", "orders_paid")).encode()
+    headers = {
+        "HTTP_X_SHOPIFY_TOPIC": "orders/paid",
+        "HTTP_X_SHOPIFY_HMAC_SHA256": shop_signature(shopify.secret, body),
+        "HTTP_X_SHOPIFY_WEBHOOK_ID": "lost-task",
+    }
+    # Stored, but the on-commit task is dropped (a broker outage, a crash before the commit hook).
+    assert (
+        client.post(
+            f"/hooks/shopify/{shopify.pk}", data=body, content_type="application/json", **headers
+        ).json()["status"]
+        == "received"
+    )
+    assert Order.objects.count() == 0
+    again = send(shopify, "orders/paid", body, delivery_id="lost-task")
+    assert again.json()["status"] == "duplicate"
+    assert InboundDelivery.objects.get().status == InboundStatus.PROCESSED
+    assert Order.objects.count() == 1

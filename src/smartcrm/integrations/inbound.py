@@ -32,6 +32,7 @@ logger = logging.getLogger("smartcrm.integrations")
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 WOO_PING = re.compile(rb"webhook_id=\d{1,20}")
+RACE_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,10 @@ def _store(
             .first()
         )
         if existing is not None and existing.status != InboundStatus.FAILED:
+            if existing.status == InboundStatus.RECEIVED:
+                # Stored but not applied (its task was lost, or failed): the retry queues it
+                # again; applying is idempotent, so a task still in the queue finds it done.
+                schedule(existing.pk)
             return Answer(200, {"status": "duplicate", "delivery": existing.pk}, existing.pk)
         delivery = existing or InboundDelivery(connection=connection, delivery_id=delivery_id, topic=topic)
         delivery.payload = body.decode("utf-8", errors="replace")
@@ -166,7 +171,7 @@ def process(delivery_pk: int) -> str:
         outcome: sync.Outcome | None = None
         try:
             parsed = payloads.parse(connection.platform, delivery.topic, json.loads(delivery.payload))
-            outcome = sync.apply(connection, parsed)
+            outcome = _apply_retrying_races(connection, parsed)
         except ServiceValidationError as exc:
             delivery.status, delivery.errors = InboundStatus.FAILED, exc.errors
         else:
@@ -182,6 +187,19 @@ def process(delivery_pk: int) -> str:
         for pk in list(waiting):
             process(pk)
     return delivery.status
+
+
+def _apply_retrying_races(connection: ShopConnection, parsed: payloads.Parsed) -> sync.Outcome:
+    """Two deliveries about different orders may create the same new customer or product at
+    once; the loser's insert fails on a unique key and is rolled back to its savepoint. Applying
+    again then finds the row the winner committed."""
+    for attempt in range(RACE_RETRIES):
+        try:
+            return sync.apply(connection, parsed)
+        except IntegrityError:
+            if attempt == RACE_RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 @transaction.atomic

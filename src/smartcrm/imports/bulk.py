@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from smartcrm.demo.bulk import deferred_indexes
-from smartcrm.imports.errors import RowError
+from smartcrm.imports.errors import ImportCancelled, RowError
 from smartcrm.imports.normalise import ColumnProfile, normalise_date, normalise_number
 from smartcrm.imports.parsing import CellError, parse_decimal, parse_int, parse_moment
 from smartcrm.imports.reader import MAX_CELL_CHARS, Table
@@ -161,8 +161,10 @@ class BulkOrderImport:
         system: str,
         on_error: ErrorSink | None = None,
         on_progress: ProgressCallback | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.table = table
+        self.should_stop = should_stop
         self.system = system
         self.on_error = on_error
         self.on_progress = on_progress
@@ -245,6 +247,8 @@ class BulkOrderImport:
                 invalid = sorted(n for n, _ in self.invalid)
                 numbers, next_record = _numbers(next_record, batch.num_rows, invalid)
                 self._stage_batch(batch, numbers)
+                if self.should_stop and self.should_stop():
+                    raise ImportCancelled  # nothing but the staging tables was written; they go
                 done_bytes += batch.nbytes
                 if self.on_progress:
                     self.on_progress(

@@ -10,6 +10,10 @@ class ImportFileError(Exception):
     """The file cannot be imported at all (missing, not CSV, no usable header); nothing was written."""
 
 
+class ImportCancelled(Exception):
+    """Someone asked the run to stop; raised between batches, so every committed batch is whole."""
+
+
 @dataclass(frozen=True)
 class RowError:
     """One reason a row was rejected.

@@ -94,8 +94,8 @@ class Importer:
         self.actor = actor
         self.system = system
 
-    def units(self, table: Table) -> Iterator[list[Row]]:
-        for row in table.rows():
+    def units(self, table: Table, *, start_after: int = 0) -> Iterator[list[Row]]:
+        for row in table.rows(start_after=start_after):
             yield [row]
 
     def import_batch(self, units: list[list[Row]]) -> list[UnitResult]:
@@ -514,8 +514,12 @@ class OrderImporter(Importer):
         self._customers: dict[str, Customer] = {}
         self._products: dict[str, Product] = {}
 
-    def units(self, table: Table) -> Iterator[list[Row]]:
-        """Yield each order once all its lines are read (the first pass counted them)."""
+    def units(self, table: Table, *, start_after: int = 0) -> Iterator[list[Row]]:
+        """Yield each order once all its lines are read (the first pass counted them).
+
+        ``start_after`` is ignored: an order's lines may be anywhere, so a resumed orders run
+        reads the whole file again and skips the orders it already wrote.
+        """
         pending: dict[str, list[Row]] = {}
         for row in table.rows():
             key = row.get("order_external_id")

@@ -17,6 +17,8 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    DRAFT = "draft", "Uploaded, not started"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class ImportRun(models.Model):
@@ -42,6 +44,35 @@ class ImportRun(models.Model):
     rows_unchanged = models.PositiveIntegerField(default=0)
     rows_failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="[{row, column, message}]")
+    mapping = models.JSONField(
+        default=dict, blank=True, help_text="Header text → column name, as confirmed in the wizard"
+    )
+    last_row = models.PositiveIntegerField(
+        default=0, help_text="File row of the last committed batch: where a resumed run continues"
+    )
+    cancel_requested = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.kind} import of {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class MappingTemplate(models.Model):
+    """A column mapping saved from the wizard, offered again for the next file of the same kind."""
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    mapping = models.JSONField(default=dict, help_text="Header text → column name")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="unique_mapping_template_name")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.name}"

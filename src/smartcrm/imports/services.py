@@ -6,9 +6,11 @@ path (the Celery task in ``tasks.py`` calls ``execute_run`` with the run's id).
 
 from __future__ import annotations
 
+import csv
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from smartcrm.core import audit
 from smartcrm.imports import bulk
-from smartcrm.imports.errors import ImportFileError, RowError
+from smartcrm.imports.errors import ImportCancelled, ImportFileError, RowError
 from smartcrm.imports.importers import IMPORTERS, Outcome
 from smartcrm.imports.models import ImportRun, ImportStatus
 from smartcrm.imports.reader import Row, open_table
@@ -31,6 +33,7 @@ BATCH_ROWS = 500
 MAX_STORED_ERRORS = 1000
 DEFAULT_SYSTEM = "import"
 TASK_ACTOR = "task:import"
+CANCELLED_MESSAGE = "Cancelled; the batches before were kept. Resume to continue after them."
 
 ProgressCallback = Callable[[int, int], None]
 ErrorSink = Callable[[RowError], None]
@@ -83,12 +86,19 @@ def import_file(
     run: ImportRun | None = None,
     on_progress: ProgressCallback | None = None,
     on_error: ErrorSink | None = None,
+    mapping: dict[str, str] | None = None,
+    limit: int | None = None,
 ) -> ImportResult:
-    """Import one CSV file of ``kind``; raises ImportFileError (and writes nothing) if unreadable.
+    """Import one CSV or XLSX file of ``kind``; raises ImportFileError (writing nothing) if unreadable.
 
     Bad rows are reported (to ``on_error`` and in the result) and skipped; good rows are kept.
     Re-running a file changes nothing. ``dry_run`` validates and writes inside a transaction
     that is rolled back, so counts and errors are exact and nothing is kept, not even a run.
+    ``mapping`` (header text → column) replaces the built-in header names; ``limit`` stops after
+    that many rows or orders (the wizard's preview). A ``run`` that was cancelled or interrupted
+    after some batches resumes after its ``last_row`` with its counts (customers and products;
+    an orders run starts again, skipping the orders it already wrote). Between batches a run
+    whose ``cancel_requested`` is set stops as ``cancelled``.
     """
     importer_class = IMPORTERS.get(kind)
     if importer_class is None:
@@ -97,8 +107,11 @@ def import_file(
     if not system or len(system) > 40:
         raise ImportFileError("The external-id system must be 1 to 40 characters.")
     path = Path(path)
-    table = open_table(path, importer_class.columns, group_by=importer_class.group_by, scan=False)
-    use_bulk = kind == "orders" and not dry_run and bulk.eligible(table)
+    table = open_table(
+        path, importer_class.columns, group_by=importer_class.group_by, mapping=mapping or None, scan=False
+    )
+    use_bulk = kind == "orders" and not dry_run and limit is None and bulk.eligible(table)
+    start_after = run.last_row if run is not None and kind != "orders" else 0
     if not use_bulk:
         table.scan()
     importer = importer_class(actor=actor, system=system)
@@ -114,11 +127,22 @@ def import_file(
             run, kind=kind, file_name=path.name, system=system, actor=actor, total=table.rows_total
         )
         result.run_id = run.pk
+        if start_after:
+            result.created, result.updated = run.rows_created, run.rows_updated
+            result.unchanged, result.failed = run.rows_unchanged, run.rows_failed
+            result.errors = [RowError(**error) for error in run.errors]
+            result.error_count = len(result.errors)  # of the batches before (at most the stored ones)
     if on_progress:
         on_progress(0, table.rows_total)
 
     def process_bulk() -> None:
-        job = bulk.BulkOrderImport(table, system=system, on_error=on_error, on_progress=on_progress)
+        job = bulk.BulkOrderImport(
+            table,
+            system=system,
+            on_error=on_error,
+            on_progress=on_progress,
+            should_stop=lambda: _cancel_requested(run),
+        )
         counts = job.run()
         result.rows_total, result.created = counts.rows_total, counts.created
         result.unchanged, result.failed = counts.unchanged, counts.failed
@@ -135,7 +159,8 @@ def import_file(
                 logger.info("bulk path cannot parse %s; importing row by row", path.name)
                 table.scan()
                 result.rows_total = table.rows_total
-        for batch in _batches(importer.units(table), BATCH_ROWS):
+        units = importer.units(table, start_after=start_after)
+        for batch in _batches(islice(units, limit) if limit is not None else units, BATCH_ROWS):
             with transaction.atomic():
                 outcomes = importer.import_batch(batch)
             for outcome in outcomes:
@@ -155,9 +180,12 @@ def import_file(
                     if on_error:
                         on_error(error)
             if run is not None:
+                run.last_row = max(row.number for unit in batch for row in unit)
                 _save_progress(run, result)
             if on_progress:
                 on_progress(result.processed, table.rows_total)
+            if _cancel_requested(run):
+                raise ImportCancelled
 
     try:
         if dry_run:
@@ -166,6 +194,10 @@ def import_file(
                 transaction.set_rollback(True)
         else:
             process()
+    except ImportCancelled:
+        assert run is not None
+        _finish_run(run, result, actor, status=ImportStatus.CANCELLED, message=CANCELLED_MESSAGE)
+        return result
     except Exception:
         logger.exception("import of %s stopped after %d rows", kind, result.processed)
         if run is not None:
@@ -188,6 +220,10 @@ def import_file(
     return result
 
 
+def _cancel_requested(run: ImportRun | None) -> bool:
+    return run is not None and ImportRun.objects.filter(pk=run.pk, cancel_requested=True).exists()
+
+
 def _stopped_message(result: ImportResult) -> str:
     return (
         f"Stopped by an unexpected error after {result.processed} of {result.rows_total} rows; "
@@ -207,10 +243,11 @@ def _start_run(
             status=ImportStatus.RUNNING,
             rows_total=total,
         )
-    # A run started again (a retried task, a redelivered message) counts from zero.
-    run.status = ImportStatus.RUNNING
-    run.rows_total, run.progress, run.message, run.errors = total, 0, "", []
-    run.rows_created = run.rows_updated = run.rows_unchanged = run.rows_failed = 0
+    run.status, run.rows_total, run.message, run.cancel_requested = ImportStatus.RUNNING, total, "", False
+    if not run.last_row or kind == "orders":
+        # Started again from the top (a retried task, an orders run resumed) counts from zero.
+        run.progress, run.errors, run.last_row = 0, [], 0
+        run.rows_created = run.rows_updated = run.rows_unchanged = run.rows_failed = 0
     run.save()
     return run
 
@@ -219,7 +256,16 @@ def _save_progress(run: ImportRun, result: ImportResult) -> None:
     run.progress = percent(result.processed, result.rows_total)
     run.rows_created, run.rows_updated = result.created, result.updated
     run.rows_unchanged, run.rows_failed = result.unchanged, result.failed
-    run.save(update_fields=["progress", "rows_created", "rows_updated", "rows_unchanged", "rows_failed"])
+    run.save(
+        update_fields=[
+            "progress",
+            "rows_created",
+            "rows_updated",
+            "rows_unchanged",
+            "rows_failed",
+            "last_row",
+        ]
+    )
 
 
 @transaction.atomic
@@ -266,17 +312,36 @@ def queue_import(kind: str, path: Path | str, *, actor: Any, system: str = DEFAU
     return run
 
 
+def errors_path(run: ImportRun) -> Path:
+    """Where a background run writes all its row errors (the run itself keeps the first 1,000)."""
+    return Path(f"{run.file_path}.errors.csv")
+
+
 def execute_run(import_run_id: int, *, on_progress: ProgressCallback | None = None) -> ImportRun:
     """Run a recorded import by id. A finished run is left alone; anything else runs (again)."""
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=import_run_id)
-        if run.status == ImportStatus.DONE:
+        if run.status in (ImportStatus.DONE, ImportStatus.CANCELLED, ImportStatus.DRAFT):
             return run
         run.status = ImportStatus.RUNNING
         run.save(update_fields=["status"])
     actor = run.actor or TASK_ACTOR
+    resuming = bool(run.last_row) and run.kind != "orders"
     try:
-        import_file(run.kind, run.file_path, actor=actor, system=run.system, run=run, on_progress=on_progress)
+        with errors_path(run).open("a" if resuming else "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            if not resuming:
+                writer.writerow(["row", "column", "message"])
+            import_file(
+                run.kind,
+                run.file_path,
+                actor=actor,
+                system=run.system,
+                run=run,
+                on_progress=on_progress,
+                on_error=lambda error: writer.writerow([error.row, error.column, error.message]),
+                mapping=run.mapping or None,
+            )
     except ImportFileError as exc:
         run.status, run.message, run.finished_at = ImportStatus.FAILED, str(exc), timezone.now()
         run.save(update_fields=["status", "message", "finished_at"])

@@ -1,0 +1,207 @@
+"""The import wizard's steps, for the web UI and the API: upload, inspect, map, preview, run, cancel, resume.
+
+An upload is stored under ``MEDIA_ROOT/imports/<random>/`` and recorded as an ``ImportRun`` in
+status ``draft``; nothing is imported until ``start``. The run then goes through the same
+``services.import_file`` as the CLI, on a worker.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import get_valid_filename
+
+from smartcrm.core import audit
+from smartcrm.core.errors import ServiceValidationError
+from smartcrm.imports.errors import ImportFileError
+from smartcrm.imports.importers import IMPORTERS
+from smartcrm.imports.mapping import suggest_mapping
+from smartcrm.imports.models import ImportRun, ImportStatus, MappingTemplate
+from smartcrm.imports.reader import Column, Row, open_table
+from smartcrm.imports.services import ImportResult, import_file
+from smartcrm.imports.sources import detect_format, records
+
+PREVIEW_ROWS = 20
+HEADER_SEARCH = 20
+
+
+@dataclass
+class Inspection:
+    """What the wizard shows after an upload: how the file reads and a suggested mapping."""
+
+    format: str
+    header_row: int
+    header: list[str]
+    suggestion: dict[str, str]
+    columns: tuple[Column, ...]
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "SMARTCRM_IMPORT_MAX_UPLOAD_MB", 2048)) * 1024 * 1024
+
+
+def store_upload(*, actor: Any, kind: str, upload: UploadedFile, system: str = "import") -> ImportRun:
+    """Keep an uploaded file for a later run; refuses unknown kinds and files over the size limit."""
+    errors: dict[str, str] = {}
+    if kind not in IMPORTERS:
+        errors["kind"] = f"Choose one of: {', '.join(IMPORTERS)}."
+    system = system.strip() or "import"
+    if len(system) > 40:
+        errors["system"] = "At most 40 characters."
+    if upload.size is not None and upload.size > max_upload_bytes():
+        errors["file"] = f"The file is larger than {max_upload_bytes() // 2**20:,} MB."
+    if errors:
+        raise ServiceValidationError(errors)
+    directory = Path(settings.MEDIA_ROOT) / "imports" / secrets.token_hex(8)
+    directory.mkdir(parents=True, exist_ok=True)
+    name = get_valid_filename(Path(upload.name or "upload").name)[:200] or "upload"
+    path = directory / name
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=name,
+        file_path=str(path),
+        system=system,
+        actor=audit.user_of(actor),
+        status=ImportStatus.DRAFT,
+    )
+    audit.record(actor, "upload", run, changes={"kind": kind, "bytes": path.stat().st_size})
+    return run
+
+
+def inspect_run(run: ImportRun) -> Inspection:
+    """Detect the encoding, delimiter and header row, and suggest a mapping for the header's cells."""
+    columns = IMPORTERS[run.kind].columns
+    path = Path(run.file_path)
+    fmt = detect_format(path)
+    try:
+        table = open_table(path, columns, scan=False)
+        header_row, header = table.header_row, table.header
+    except ImportFileError:
+        # No header the built-in names recognise: offer the first filled row for mapping by hand.
+        header_row, header = _first_filled(path, fmt)
+    suggestion = suggest_mapping(header, columns)
+    if run.mapping:
+        suggestion = {cell: run.mapping.get(cell, "") for cell in header}
+    return Inspection(fmt.description, header_row, header, suggestion, columns)
+
+
+def _first_filled(path: Path, fmt: Any) -> tuple[int, list[str]]:
+    for number, record in enumerate(records(path, fmt), start=1):
+        if any(cell.strip() for cell in record):
+            return number, record
+        if number >= HEADER_SEARCH:
+            break
+    raise ImportFileError("The file is empty.")
+
+
+def save_mapping(
+    run: ImportRun, mapping: dict[str, str], *, actor: Any, template_name: str = ""
+) -> ImportRun:
+    """Keep the confirmed mapping on the run (and as a named template); checks it is usable."""
+    columns = IMPORTERS[run.kind].columns
+    known = {c.name for c in columns}
+    chosen = {cell: name for cell, name in mapping.items() if name}
+    errors: dict[str, str] = {}
+    problems = []
+    unknown = sorted(set(chosen.values()) - known)
+    if unknown:
+        problems.append(f"Unknown column(s): {', '.join(unknown)}.")
+    targets = list(chosen.values())
+    twice = sorted({name for name in targets if targets.count(name) > 1})
+    if twice:
+        problems.append(f"Each column may be chosen once; chosen twice: {', '.join(twice)}.")
+    missing = [c.name for c in columns if c.required and c.name not in targets]
+    if missing:
+        problems.append(f"Map the required column(s): {', '.join(missing)}.")
+    if problems:
+        errors["__all__"] = " ".join(problems)
+    template_name = template_name.strip()
+    if len(template_name) > 100:
+        errors["template_name"] = "At most 100 characters."
+    if errors:
+        raise ServiceValidationError(errors)
+    run.mapping = chosen
+    run.save(update_fields=["mapping"])
+    if template_name:
+        MappingTemplate.objects.update_or_create(
+            kind=run.kind,
+            name=template_name,
+            defaults={"mapping": chosen, "created_by": audit.user_of(actor)},
+        )
+    return run
+
+
+@dataclass
+class Preview:
+    result: ImportResult
+    rows: list[Row]
+
+
+def preview_run(run: ImportRun, *, actor: Any, rows: int = PREVIEW_ROWS) -> Preview:
+    """Validate the first ``rows`` rows exactly as the run will (a dry run: nothing is kept)."""
+    result = import_file(
+        run.kind,
+        run.file_path,
+        actor=actor,
+        system=run.system,
+        dry_run=True,
+        mapping=run.mapping or None,
+        limit=rows,
+    )
+    table = open_table(run.file_path, IMPORTERS[run.kind].columns, mapping=run.mapping or None, scan=False)
+    table.scan()
+    sample: list[Row] = []
+    for row in table.rows():
+        sample.append(row)
+        if len(sample) >= rows:
+            break
+    return Preview(result, sample)
+
+
+def start_run(run: ImportRun, *, actor: Any) -> ImportRun:
+    """Queue a draft run for a worker (once this transaction commits)."""
+    from smartcrm.imports.tasks import run_import
+
+    if run.status != ImportStatus.DRAFT:
+        raise ServiceValidationError({"__all__": "This import has already been started."})
+    run.status = ImportStatus.QUEUED
+    run.save(update_fields=["status"])
+    audit.record(actor, "start", run, changes={"kind": run.kind})
+    transaction.on_commit(lambda: run_import.delay(run.pk))
+    return run
+
+
+def cancel_run(run: ImportRun, *, actor: Any) -> ImportRun:
+    """Ask a running import to stop after its current batch (a queued one stops at once)."""
+    if run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        raise ServiceValidationError({"__all__": "Only a queued or running import can be cancelled."})
+    updated = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.CANCELLED, cancel_requested=True
+    )
+    if not updated:
+        ImportRun.objects.filter(pk=run.pk).update(cancel_requested=True)
+    audit.record(actor, "cancel", run)
+    run.refresh_from_db()
+    return run
+
+
+def resume_run(run: ImportRun, *, actor: Any) -> ImportRun:
+    """Queue a cancelled (or failed) run again; it continues after its last committed batch."""
+    from smartcrm.imports.tasks import run_import
+
+    if run.status not in (ImportStatus.CANCELLED, ImportStatus.FAILED):
+        raise ServiceValidationError({"__all__": "Only a cancelled or failed import can be resumed."})
+    run.status, run.cancel_requested = ImportStatus.QUEUED, False
+    run.save(update_fields=["status", "cancel_requested"])
+    audit.record(actor, "resume", run, changes={"after_row": run.last_row})
+    transaction.on_commit(lambda: run_import.delay(run.pk))
+    return run

@@ -94,6 +94,15 @@ def start_run(*, actor: Any, auto_merge: bool = False) -> DedupRun:
     return run
 
 
+def request_run(*, actor: Any, auto_merge: bool = False) -> DedupRun:
+    """Record a run and hand it to the worker once the transaction commits (inline without Redis)."""
+    from smartcrm.dedup.tasks import find_duplicates_task
+
+    run = start_run(actor=actor, auto_merge=auto_merge)
+    transaction.on_commit(lambda: find_duplicates_task.delay(run.pk))
+    return run
+
+
 def find_duplicates(*, run_id: int, progress: Progress | None = None) -> DedupRun:
     """Score every candidate pair of the customer table; store the pairs at or above the review
     threshold as pending (pairs already decided keep their decision); with ``auto_merge`` merge

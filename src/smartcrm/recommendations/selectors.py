@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from smartcrm.catalog.models import Product
+from smartcrm.core.errors import NotFoundError
+from smartcrm.customers.models import Customer
 from smartcrm.orders.models import REVENUE_STATUSES
 from smartcrm.recommendations.models import (
     BasketRule,
@@ -30,8 +32,17 @@ class Recommendation:
     model_version: int | None
 
 
+@dataclass(frozen=True)
+class ProductRecommendations:
+    product: Product
+    similar: list[ProductPair]
+    together: list[ProductPair]
+
+
 def customer_recommendations(customer_id: int, limit: int = 10) -> list[Recommendation]:
     """The stored top-N; a customer without any (new, or not trained yet) gets the popular items."""
+    if not Customer.objects.filter(pk=customer_id).exists():
+        raise NotFoundError(f"customer {customer_id}")
     stored = list(
         CustomerRecommendation.objects.filter(customer_id=customer_id)
         .select_related("product__category", "model_version")
@@ -68,6 +79,18 @@ def popular_products(limit: int = 10, exclude_customer: int | None = None) -> li
         .filter(buyers__gt=0)
         .select_related("category")
         .order_by("-buyers", "pk")[:limit]
+    )
+
+
+def product_recommendations(product_id: int, limit: int = 10) -> ProductRecommendations:
+    """Similar and frequently-bought-together products of one product (404 if no such product)."""
+    product = Product.objects.select_related("category").filter(pk=product_id).first()
+    if product is None:
+        raise NotFoundError(f"product {product_id}")
+    return ProductRecommendations(
+        product=product,
+        similar=product_pairs(product_id, PairKind.SIMILAR, limit),
+        together=product_pairs(product_id, PairKind.TOGETHER, limit),
     )
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "smartcrm.pipeline",
     "smartcrm.imports",
     "smartcrm.intelligence",
+    "smartcrm.recommendations",
     "smartcrm.integrations",
     "smartcrm.dedup",
     "smartcrm.api",

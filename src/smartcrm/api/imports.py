@@ -1,0 +1,107 @@
+"""Imports over the API: upload a file and start its run, poll the run, fetch its error report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from smartcrm.accounts.roles import Capability
+from smartcrm.api.auth import require
+from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS
+from smartcrm.api.schemas import Id
+from smartcrm.core.errors import ServiceValidationError
+from smartcrm.exports.cells import csv_cell
+from smartcrm.imports import selectors, wizard
+from smartcrm.imports.errors import ImportFileError
+
+router = Router(tags=["imports"])
+
+
+class ImportRunOut(Schema):
+    id: int
+    kind: str
+    file_name: str
+    system: str
+    status: str
+    progress: int
+    message: str
+    rows_total: int
+    rows_created: int
+    rows_updated: int
+    rows_unchanged: int
+    rows_failed: int
+    last_row: int
+    started_at: datetime
+    finished_at: datetime | None
+    mapping: dict[str, str]
+
+
+class ImportStartIn(Schema):
+    kind: Literal["customers", "products", "orders"]
+    system: str = "import"
+    start: bool = True
+
+
+@router.post(
+    "", response={201: ImportRunOut, **CREATE_ERRORS}, summary="Upload a CSV or XLSX file and import it"
+)
+def upload(request: HttpRequest, payload: Form[ImportStartIn], file: File[UploadedFile]) -> Status:
+    """Multipart: ``kind``, ``system`` and ``file``. The run starts on a worker unless ``start`` is false
+    (then it waits as a draft). A file that cannot be read at all is refused here with the reason."""
+    user = require(request, Capability.IMPORT_DATA)
+    run = wizard.store_upload(actor=user, kind=payload.kind, upload=file, system=payload.system)
+    try:
+        wizard.inspect_run(run)
+    except ImportFileError as exc:
+        raise ServiceValidationError({"file": str(exc)}) from exc
+    if payload.start:
+        wizard.start_run(run, actor=user)
+    return Status(201, run)
+
+
+@router.get(
+    "/{run_id}", response={200: ImportRunOut, **ONE_ERRORS}, summary="An import run's status and counts"
+)
+def get_run(request: HttpRequest, run_id: Id) -> Any:
+    require(request, Capability.IMPORT_DATA)
+    return selectors.get_run(run_id)
+
+
+@router.post("/{run_id}/cancel", response={200: ImportRunOut, **ONE_ERRORS}, summary="Cancel a run")
+def cancel(request: HttpRequest, run_id: Id) -> Any:
+    """Stops after the batch in progress; every committed batch is whole."""
+    user = require(request, Capability.IMPORT_DATA)
+    return wizard.cancel_run(selectors.get_run(run_id), actor=user)
+
+
+@router.post("/{run_id}/resume", response={200: ImportRunOut, **ONE_ERRORS}, summary="Resume a run")
+def resume(request: HttpRequest, run_id: Id) -> Any:
+    """Continues after the last committed batch (an orders run starts again, skipping written orders)."""
+    user = require(request, Capability.IMPORT_DATA)
+    return wizard.resume_run(selectors.get_run(run_id), actor=user)
+
+
+@router.get(
+    "/{run_id}/errors",
+    response={200: str, **ONE_ERRORS},
+    summary="The run's rejected rows as CSV (row, column, message)",
+    openapi_extra={"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def errors(request: HttpRequest, run_id: Id) -> HttpResponse:
+    require(request, Capability.IMPORT_DATA)
+    run = selectors.get_run(run_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "column", "message"])
+    for row in selectors.error_rows(run):
+        writer.writerow([csv_cell(cell) for cell in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
+    return response

@@ -1,0 +1,51 @@
+"""Download a list as CSV or XLSX (the "Export" buttons on the list pages)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import BinaryIO
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from smartcrm.core.errors import NotFoundError
+from smartcrm.exports import services
+from smartcrm.web.access import current_user
+
+
+@login_required
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """Checks the list's own capability (customers, products, orders, tickets differ)."""
+    try:
+        export_list = services.export_list(kind)
+    except NotFoundError as exc:
+        raise Http404("No such list") from exc
+    user = current_user(request)
+    if not user.can(export_list.capability):
+        return render(request, "web/forbidden.html", {"capability": export_list.capability}, status=403)
+    try:
+        if fmt == "csv":
+            response: HttpResponse = StreamingHttpResponse(
+                services.csv_lines(user, kind), content_type="text/csv"
+            )
+        elif fmt == "xlsx":
+            path = services.xlsx_file(user, kind)
+            response = FileResponse(
+                _deleting(path),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            raise Http404("No such format")
+    except NotFoundError as exc:
+        raise Http404(str(exc)) from exc
+    response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
+    return response
+
+
+def _deleting(path: Path) -> BinaryIO:
+    """An open file whose directory goes once the response has read it."""
+    handle: BinaryIO = path.open("rb")
+    shutil.rmtree(path.parent, ignore_errors=True)  # the open handle keeps the data readable
+    return handle

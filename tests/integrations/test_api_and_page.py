@@ -6,14 +6,38 @@ from typing import Any
 
 import pytest
 
+from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
+from smartcrm.accounts.services import create_api_token
 from smartcrm.integrations import outbound
 from smartcrm.integrations.models import InboundDelivery, InboundStatus, OutboundDelivery, WebhookEndpoint
-from tests.api.conftest import admin_api, api_as, token_for  # noqa: F401 - fixtures
+from tests.api.conftest import ApiClient
 from tests.integrations.conftest import payload
 from tests.integrations.receiver import Receiver, running
 
 pytestmark = pytest.mark.django_db
+
+
+def _user(role: Role) -> User:
+    """A staff user without a password (hashing one costs a second on this machine)."""
+    user = User(username=f"{role.value}-integrations", role=role)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@pytest.fixture
+def api_as(db: Any) -> Any:
+    def make(role: Role) -> ApiClient:
+        user = _user(role)
+        return ApiClient(create_api_token(user=user, name="test")[1], user=user)
+
+    return make
+
+
+@pytest.fixture
+def admin_api(api_as: Any) -> ApiClient:
+    return api_as(Role.ADMIN)
 
 
 @pytest.fixture
@@ -23,7 +47,7 @@ def local(settings: Any) -> Any:
 
 
 def test_an_endpoint_is_created_with_its_secret_shown_once_and_managed(
-    admin_api: Any,  # noqa: F811
+    admin_api: Any,
     local: Any,
 ) -> None:
     created = admin_api.post(
@@ -51,7 +75,7 @@ def test_an_endpoint_is_created_with_its_secret_shown_once_and_managed(
     assert admin_api.get(f"/webhooks/endpoints/{endpoint_id}").status_code == 404
 
 
-def test_bad_endpoints_are_422_by_field(admin_api: Any) -> None:  # noqa: F811
+def test_bad_endpoints_are_422_by_field(admin_api: Any) -> None:
     response = admin_api.post(
         "/webhooks/endpoints", {"name": "", "url": "http://169.254.169.254/", "event_types": ["nope"]}
     )
@@ -61,7 +85,7 @@ def test_bad_endpoints_are_422_by_field(admin_api: Any) -> None:  # noqa: F811
 
 
 @pytest.mark.parametrize("role", [Role.SALES, Role.SUPPORT, Role.MARKETING, Role.ANALYST])
-def test_only_admins_and_managers_manage_integrations(api_as: Any, role: Role) -> None:  # noqa: F811
+def test_only_admins_and_managers_manage_integrations(api_as: Any, role: Role) -> None:
     client = api_as(role)
     assert client.get("/webhooks/endpoints").status_code == 403
     assert client.get("/webhooks/deliveries").status_code == 403
@@ -70,7 +94,7 @@ def test_only_admins_and_managers_manage_integrations(api_as: Any, role: Role) -
 
 
 def test_the_delivery_log_and_redeliver(
-    admin_api: Any,  # noqa: F811
+    admin_api: Any,
     local: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -102,7 +126,7 @@ def test_the_delivery_log_and_redeliver(
 
 
 def test_the_inbound_log_shows_field_errors_never_payloads_and_replays(
-    admin_api: Any,  # noqa: F811
+    admin_api: Any,
     send: Any,
     shopify: Any,
 ) -> None:
@@ -120,14 +144,14 @@ def test_the_inbound_log_shows_field_errors_never_payloads_and_replays(
 
 
 def test_the_page_lists_connections_endpoints_and_deliveries(
-    client: Any, make_user: Any, local: Any, shopify: Any, send: Any, django_capture_on_commit_callbacks: Any
+    client: Any, local: Any, shopify: Any, send: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     send(shopify, "customers/create", payload("shopify", "customers_create"), delivery_id="c")
     with running(Receiver(script=[500])) as receiver:
         outbound.create_endpoint(actor="test", name="Warehouse <b>", url=receiver.url, event_types=["*"])
         with django_capture_on_commit_callbacks(execute=True):
             outbound.publish("thing.happened", {"id": 1})
-    client.force_login(make_user(Role.MANAGER))
+    client.force_login(_user(Role.MANAGER))
     page = client.get("/integrations/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -145,6 +169,6 @@ def test_the_page_lists_connections_endpoints_and_deliveries(
             response = client.post(f"/integrations/deliveries/{delivery.pk}/redeliver/")
     assert response.status_code == 302
     assert OutboundDelivery.objects.filter(redelivery_of=delivery, status="succeeded").exists()
-    client.force_login(make_user(Role.SUPPORT))
+    client.force_login(_user(Role.SUPPORT))
     assert client.get("/integrations/").status_code == 403
     assert client.post(f"/integrations/deliveries/{delivery.pk}/redeliver/").status_code == 403

@@ -130,7 +130,10 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     for split in splits:
         h = len(split.test)
         model = EnsembleForecaster(
-            horizon=h, season_length=split.season_length, freq=split.freq, n_windows=int(options.get("windows") or 3)
+            horizon=h,
+            season_length=split.season_length,
+            freq=split.freq,
+            n_windows=int(options.get("windows") or 3),
         ).fit(_long(split))
         fc = model.predict_sales()
         score = mase(split.test, fc["mean"], split.train, split.season_length)

@@ -21,7 +21,9 @@ METHODS = ("bottom_up", "ols", "wls_struct")
 VALUE_COLUMNS = ("mean", "lo_80", "hi_80", "lo_95", "hi_95")
 
 
-def summing_matrix(structure: Mapping[str, Sequence[str]], bottom: Sequence[str]) -> tuple[list[str], np.ndarray]:
+def summing_matrix(
+    structure: Mapping[str, Sequence[str]], bottom: Sequence[str]
+) -> tuple[list[str], np.ndarray]:
     """Row order (aggregates first, then bottom series) and the 0/1 summing matrix."""
     index = {b: i for i, b in enumerate(bottom)}
     rows: list[str] = []
@@ -81,4 +83,6 @@ def reconcile(
         if column in out.columns:
             out[column] = out[column] + out["_shift"]
     out = out.drop(columns="_shift")
-    return pd.concat([out, outside], ignore_index=True).sort_values(["unique_id", "ds"]).reset_index(drop=True)
+    return (
+        pd.concat([out, outside], ignore_index=True).sort_values(["unique_id", "ds"]).reset_index(drop=True)
+    )

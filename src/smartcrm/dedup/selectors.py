@@ -55,20 +55,21 @@ def customer_frame(
 
 
 def match_candidates(customer: Customer) -> list[int]:
-    """Ids of customers worth comparing with one customer: same email or phone (by lookup hash),
-    same surname with the same initial, or the same name in the same postcode."""
+    """Ids of customers worth comparing with one customer, through indexed lookups only: the same
+    email or phone (lookup hashes), the same display name, or a surname found in the search text
+    (the pg_trgm index on PostgreSQL) with the same initial, or in the same postcode."""
     q = Q(pk__in=[])
     if customer.email_hash:
         q |= Q(email_hash=customer.email_hash)
     if customer.phone_hash:
         q |= Q(phone_hash=customer.phone_hash)
-    for first, last in ((customer.first_name, customer.last_name), (customer.last_name, customer.first_name)):
-        if last and first:
-            q |= Q(last_name__iexact=last, first_name__istartswith=first[:1])
-    if customer.postal_code and customer.last_name:
-        q |= Q(postal_code=customer.postal_code, last_name__istartswith=customer.last_name[:2])
     if customer.name:
-        q |= Q(name__iexact=customer.name)
+        q |= Q(name=customer.name)
+    for first, last in ((customer.first_name, customer.last_name), (customer.last_name, customer.first_name)):
+        if len(last) >= 2 and first:
+            q |= Q(search_text__contains=last.lower(), first_name__istartswith=first[:1])
+            if customer.postal_code:
+                q |= Q(search_text__contains=last.lower(), postal_code=customer.postal_code)
     ids = Customer.objects.filter(q).exclude(pk=customer.pk).order_by("-pk").values_list("pk", flat=True)
     return list(ids[:CANDIDATE_LIMIT])
 

@@ -74,9 +74,22 @@ def mine_rules(
     itemsets = fpgrowth(onehot, min_support=min_support, use_colnames=True, max_len=max_len)
     if itemsets.empty or itemsets["itemsets"].map(len).max() < 2:
         return pd.DataFrame(columns=RULE_COLUMNS)
-    rules = association_rules(
-        itemsets, num_itemsets=len(onehot), metric="confidence", min_threshold=min_confidence
-    )
+    # Only the measures we keep; conviction divides by zero when confidence is 1 (reported as None).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rules = association_rules(
+            itemsets,
+            num_itemsets=len(onehot),
+            metric="confidence",
+            min_threshold=min_confidence,
+            return_metrics=[
+                "antecedent support",
+                "consequent support",
+                "support",
+                "confidence",
+                "lift",
+                "conviction",
+            ],
+        )
     rules = rules[rules["lift"] >= min_lift]
     n_baskets = len(onehot)
     out = pd.DataFrame(

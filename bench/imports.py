@@ -195,7 +195,10 @@ def child(lines: int, database: str, seed: int, workdir: Path) -> dict[str, Any]
     setup_shop(customers)
     path = workdir / f"bench-order-lines-{lines}.csv"
     started = time.perf_counter()
-    lines = write_file(path, lines, customers, seed)
+    # Written by another process, so this one's peak memory is the import's (and COPY's) alone.
+    command = [sys.executable, "-m", "bench.imports", "--write-only", "--lines", str(lines)]
+    command += ["--seed", str(seed), "--workdir", str(workdir), "--customers", str(customers)]
+    lines = int(subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout.split()[-1])
     generated = time.perf_counter() - started
     memory_before = peak_memory_mb()
     copy_seconds = raw_copy_seconds(path)
@@ -243,7 +246,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", default="smartcrm_bench_imports")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--write-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--customers", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.write_only:
+        path = args.workdir / f"bench-order-lines-{args.lines}.csv"
+        print(write_file(path, args.lines, args.customers, args.seed))
+        return
     if args.child:
         print(json.dumps(child(args.lines, args.database, args.seed, args.workdir)))
         return

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from typing import Literal
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from ninja import Query, Router, Schema
 from ninja.errors import AuthorizationError
 
@@ -40,7 +41,7 @@ def export(
     request: HttpRequest,
     kind: Literal["customers", "products", "orders", "tickets"],
     query: Query[ExportQuery],
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Streams every row. Cells a spreadsheet would run as formulas get a leading apostrophe;
     email, phone and address are masked unless the caller's role may see PII. Each export is audited."""
     user = require_user(request)
@@ -48,7 +49,7 @@ def export(
     if not user.can(export_list.capability):
         raise AuthorizationError(message=f"Your role does not allow this ({export_list.capability.value}).")
     if query.format == "csv":
-        response: HttpResponse = StreamingHttpResponse(
+        response: HttpResponseBase = StreamingHttpResponse(
             services.csv_lines(user, kind), content_type="text/csv"
         )
     else:

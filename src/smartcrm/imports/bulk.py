@@ -475,6 +475,7 @@ class BulkOrderImport:
         stage, errors = self.stage, self.errors
         with connection.cursor() as cursor:
             run = cursor.execute
+            run(f"ANALYZE {stage}")
             order_fields = ", ".join(
                 f"min({c}) AS {c}, max({c}) AS {c}_max, min(row) FILTER (WHERE {c} IS NOT NULL) AS {c}_row"
                 for c in ORDER_LEVEL
@@ -483,6 +484,7 @@ class BulkOrderImport:
                 f"CREATE TEMP TABLE imports_agg ON COMMIT DROP AS SELECT order_key, count(*) AS n_lines, "
                 f"min(row) AS first_row, {order_fields} FROM {stage} GROUP BY order_key"
             )
+            run("ANALYZE imports_agg")  # temp tables have no statistics until told; plans depend on them
             run(
                 "CREATE TEMP TABLE imports_existing ON COMMIT DROP AS SELECT a.order_key, a.n_lines "
                 "FROM imports_agg a JOIN orders_order o ON o.external_id = a.order_key"
@@ -559,6 +561,7 @@ class BulkOrderImport:
             f"FROM {stage} s JOIN imports_agg a ON a.order_key = s.order_key "
             "JOIN catalog_product p ON p.sku = s.sku GROUP BY s.order_key"
         )
+        cursor.execute("ANALYZE imports_totals")
         cursor.execute("CREATE TEMP TABLE imports_new (id bigint, order_key text) ON COMMIT DROP")
         cursor.execute(
             "WITH ins AS (INSERT INTO orders_order (id, number, external_id, customer_id, status, channel, "
@@ -580,6 +583,7 @@ class BulkOrderImport:
             "INSERT INTO imports_new SELECT id, external_id FROM ins",
             [OrderStatus.PAID.value, SalesChannel.WEB.value, settings.SMARTCRM_CURRENCY, self.system],
         )
+        cursor.execute("ANALYZE imports_new")
         cursor.execute(
             "INSERT INTO orders_orderline (order_id, product_id, quantity, unit_price, discount, line_total, "
             "returned_quantity) SELECT n.id, p.id, s.quantity, coalesce(s.unit_price, p.price), "

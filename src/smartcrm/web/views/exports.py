@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from smartcrm.core.errors import NotFoundError
@@ -16,7 +17,7 @@ from smartcrm.web.access import current_user
 
 
 @login_required
-def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     """Checks the list's own capability (customers, products, orders, tickets differ)."""
     try:
         export_list = services.export_list(kind)
@@ -27,7 +28,7 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         return render(request, "web/forbidden.html", {"capability": export_list.capability}, status=403)
     try:
         if fmt == "csv":
-            response: HttpResponse = StreamingHttpResponse(
+            response: HttpResponseBase = StreamingHttpResponse(
                 services.csv_lines(user, kind), content_type="text/csv"
             )
         elif fmt == "xlsx":

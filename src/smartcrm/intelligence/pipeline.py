@@ -43,6 +43,7 @@ from smartcrm.engine.segments.transitions import segment_transitions
 from smartcrm.intelligence import category_scores, registry
 from smartcrm.intelligence.extract import ShopExtract, extract_shop
 from smartcrm.intelligence.models import CustomerScore, ModelKind, SegmentMovement
+from smartcrm.intelligence.score_writer import upsert_scores
 from smartcrm.intelligence.selectors import high_value_threshold
 
 CHURN_HORIZON_DAYS = 90
@@ -50,7 +51,6 @@ PURCHASE_HORIZON_DAYS = 30
 TRAINING_WINDOWS = 4  # as-of dates, a month apart, that training labels are built from
 WEEKS_90D, WEEKS_12M = 90 / 7, 52.0
 MONTHLY_DISCOUNT = 0.01  # CLV discount rate per month (about 12.7 % a year)
-WRITE_BATCH = 5_000
 CLV_FIT_CUSTOMERS = 20_000
 TRAIN_CUSTOMERS = 50_000  # customers whose history the churn and propensity models learn from
 RFM_ONLY = ["recency_days", "frequency", "monetary_sum"]
@@ -373,44 +373,35 @@ def _write_scores(
     def number(value: Any) -> float | None:
         return None if value is None or pd.isna(value) else float(value)
 
-    def batch(part: pd.DataFrame) -> list[CustomerScore]:
-        return [
-            CustomerScore(
-                customer_id=int(customer_id),
-                as_of=as_of,
-                scored_at=now,
-                rfm_code=text(row.rfm_code),
-                segment=text(row.segment),
-                cluster=None if pd.isna(row.cluster) else int(row.cluster),
-                cluster_label=text(row.cluster_label)[:200],
-                expected_purchases_90d=number(row.expected_purchases_90d),
-                probability_alive=number(row.probability_alive),
-                clv_12m=None if pd.isna(row.clv_12m) else Decimal(f"{row.clv_12m:.2f}"),
-                churn_risk=number(row.churn_risk),
-                churn_reasons=text(row.churn_reasons),
-                propensity_30d=number(row.propensity_30d),
-                propensity_reasons=text(row.propensity_reasons),
-                next_category=text(row.next_category)[:100],
-                next_category_propensity=number(row.next_category_propensity),
-                next_category_reasons=text(row.next_category_reasons),
-                category_propensities=row.category_propensities
+    def rows() -> Iterator[dict[str, Any]]:
+        for customer_id, row in zip(table.index, table.itertuples(index=False), strict=True):
+            yield {
+                "customer_id": int(customer_id),
+                "as_of": as_of,
+                "scored_at": now,
+                "rfm_code": text(row.rfm_code),
+                "segment": text(row.segment),
+                "cluster": None if pd.isna(row.cluster) else int(row.cluster),
+                "cluster_label": text(row.cluster_label)[:200],
+                "expected_purchases_90d": number(row.expected_purchases_90d),
+                "probability_alive": number(row.probability_alive),
+                "clv_12m": None if pd.isna(row.clv_12m) else Decimal(f"{row.clv_12m:.2f}"),
+                "churn_risk": number(row.churn_risk),
+                "churn_reasons": text(row.churn_reasons),
+                "propensity_30d": number(row.propensity_30d),
+                "propensity_reasons": text(row.propensity_reasons),
+                "next_category": text(row.next_category)[:100],
+                "next_category_propensity": number(row.next_category_propensity),
+                "next_category_reasons": text(row.next_category_reasons),
+                "category_propensities": row.category_propensities
                 if isinstance(row.category_propensities, list)
                 else [],
-                model_versions=versions,
-            )
-            for customer_id, row in zip(part.index, part.itertuples(index=False), strict=True)
-        ]
+                "model_versions": versions,
+            }
 
     with transaction.atomic():
         _record_movement(as_of, table["segment"])
-        # Model instances are built one batch at a time: a million of them at once cost gigabytes.
-        for start in range(0, len(table), WRITE_BATCH):
-            CustomerScore.objects.bulk_create(
-                batch(table.iloc[start : start + WRITE_BATCH]),
-                update_conflicts=True,
-                unique_fields=["customer"],
-                update_fields=SCORE_FIELDS,
-            )
+        upsert_scores(rows(), SCORE_FIELDS)
     return len(table)
 
 

@@ -1,0 +1,201 @@
+"""Reads of text analyses: per text, per ticket, per customer, per day, and the feedback overview."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from smartcrm.support.models import Ticket
+from smartcrm.support.selectors import inbox
+from smartcrm.textanalysis.models import SourceKind, TextAnalysis
+
+
+def analyses_for(kind: str, ids: Iterable[int]) -> dict[int, TextAnalysis]:
+    """The analysis of each text of ``kind`` (missing ids: not analysed yet)."""
+    return {a.source_id: a for a in TextAnalysis.objects.filter(source_kind=kind, source_id__in=list(ids))}
+
+
+def inbox_by_urgency(**filters: Any) -> QuerySet[Ticket]:
+    """The support inbox (same filters), most urgent by text analysis first; unanalysed tickets last."""
+    analysis = TextAnalysis.objects.filter(source_kind=SourceKind.TICKET, source_id=OuterRef("pk"))
+    return (
+        inbox(**filters)
+        .annotate(
+            urgency=Subquery(analysis.values("urgency")[:1]),
+            intent=Subquery(analysis.values("intent")[:1]),
+            sentiment=Subquery(analysis.values("sentiment")[:1]),
+        )
+        .order_by(F("urgency").desc(nulls_last=True), "priority_rank", "last_message_at", "id")
+    )
+
+
+def customer_analyses(customer_id: int, limit: int = 20) -> list[TextAnalysis]:
+    return list(TextAnalysis.objects.filter(customer_id=customer_id).order_by("-text_created_at")[:limit])
+
+
+def customer_sentiment_features(as_of: datetime, window_days: int = 90) -> pd.DataFrame:
+    """Per-customer sentiment features from texts written before ``as_of`` (index: customer id).
+
+    Columns: ``texts_90d``, ``mean_sentiment_90d``, ``negative_share_90d``,
+    ``negative_tickets_90d``, ``last_sentiment`` (score of the latest text, any age),
+    ``days_since_negative`` (NaN if never). Only the past is read, so it can feed a model
+    trained as of that date.
+    """
+    rows = TextAnalysis.objects.filter(text_created_at__lt=as_of, customer_id__isnull=False).values_list(
+        "customer_id", "source_kind", "sentiment", "sentiment_score", "text_created_at"
+    )
+    columns = [
+        "texts_90d",
+        "mean_sentiment_90d",
+        "negative_share_90d",
+        "negative_tickets_90d",
+        "last_sentiment",
+    ]
+    frame = pd.DataFrame(list(rows), columns=["customer_id", "kind", "sentiment", "score", "at"])
+    if frame.empty:
+        return pd.DataFrame(columns=[*columns, "days_since_negative"]).rename_axis("customer_id")
+    frame["at"] = pd.to_datetime(frame["at"], utc=True)
+    cutoff = pd.Timestamp(as_of).tz_convert("UTC") - pd.Timedelta(days=window_days)
+    frame["negative"] = frame["sentiment"] == "negative"
+    recent = frame[frame["at"] >= cutoff]
+    grouped = recent.groupby("customer_id")
+    out = pd.DataFrame(
+        {
+            "texts_90d": grouped.size(),
+            "mean_sentiment_90d": grouped["score"].mean(),
+            "negative_share_90d": grouped["negative"].mean(),
+            "negative_tickets_90d": recent[recent["negative"] & (recent["kind"] == SourceKind.TICKET)]
+            .groupby("customer_id")
+            .size(),
+        }
+    )
+    latest = frame.sort_values("at").groupby("customer_id").tail(1).set_index("customer_id")
+    negative_at = frame[frame["negative"]].groupby("customer_id")["at"].max()
+    out = out.reindex(latest.index)
+    out["texts_90d"] = out["texts_90d"].fillna(0).astype(int)
+    out["negative_tickets_90d"] = out["negative_tickets_90d"].fillna(0).astype(int)
+    out["last_sentiment"] = latest["score"]
+    out["days_since_negative"] = (pd.Timestamp(as_of).tz_convert("UTC") - negative_at).dt.days
+    return out.rename_axis("customer_id").sort_index()
+
+
+def daily_negative_share(start: date, end: date) -> pd.DataFrame:
+    """Per day in [start, end]: texts analysed, negative ones and their share (for anomaly alerts)."""
+    rows = TextAnalysis.objects.filter(
+        text_created_at__date__gte=start, text_created_at__date__lte=end
+    ).values_list("text_created_at", "sentiment")
+    frame = pd.DataFrame(list(rows), columns=["at", "sentiment"])
+    days = pd.date_range(start, end, freq="D")
+    if frame.empty:
+        return pd.DataFrame({"day": days.date, "texts": 0, "negative": 0, "negative_share": 0.0})
+    frame["day"] = (
+        pd.to_datetime(frame["at"], utc=True).dt.tz_convert(timezone.get_current_timezone()).dt.normalize()
+    )
+    frame["day"] = frame["day"].dt.tz_localize(None)
+    frame["negative"] = frame["sentiment"] == "negative"
+    daily = (
+        frame.groupby("day")
+        .agg(texts=("negative", "size"), negative=("negative", "sum"))
+        .reindex(days, fill_value=0)
+    )
+    daily["negative_share"] = (
+        (daily["negative"] / daily["texts"].where(daily["texts"] > 0)).fillna(0.0).round(4)
+    )
+    return daily.rename_axis("day").reset_index().assign(day=lambda d: d["day"].dt.date)
+
+
+def feedback_overview(*, days: int = 180, now: datetime | None = None, n_topics: int = 6) -> dict[str, Any]:
+    """Topics (with labels, example quotes, weekly trend and emerging flags) and weekly aspect
+    sentiment for reviews and survey answers of the last ``days`` (redacted text only)."""
+    from smartcrm.engine.nlp.summaries import summarize_topic
+    from smartcrm.engine.nlp.topics import TopicModel, emerging_topics, topic_trends
+
+    now = now or timezone.now()
+    since = now - timedelta(days=days)
+    rows = list(
+        TextAnalysis.objects.filter(
+            source_kind__in=[SourceKind.REVIEW, SourceKind.SURVEY, SourceKind.TICKET],
+            text_created_at__gte=since,
+        ).values_list("redacted", "lang", "aspects", "text_created_at")
+    )
+    frame = pd.DataFrame(rows, columns=["text", "lang", "aspects", "at"])
+    result: dict[str, Any] = {"n": len(frame), "topics": [], "aspects": [], "days": days}
+    if frame.empty:
+        return result
+    aspects = [
+        {
+            "week": pd.Timestamp(at).tz_convert(None).to_period("W").start_time.date(),
+            "aspect": a,
+            "label": label,
+        }
+        for at, found in zip(frame["at"], frame["aspects"], strict=True)
+        for a, label in (found or {}).items()
+    ]
+    if aspects:
+        table = pd.DataFrame(aspects).pivot_table(
+            index=["aspect", "week"], columns="label", aggfunc="size", fill_value=0
+        )
+        result["aspects"] = [
+            {"aspect": aspect, "week": week, **{str(k): int(v) for k, v in values.items()}}
+            for (aspect, week), values in table.iterrows()
+        ]
+    if len(frame) >= 30:
+        model = TopicModel(n_topics=n_topics, min_texts=30).fit(
+            frame["text"].tolist(), frame["lang"].tolist()
+        )
+        frame["topic"] = model.predict_topic(frame["text"].tolist(), frame["lang"].tolist())["topic"]
+        trends = topic_trends(frame["topic"].tolist(), frame["at"].tolist(), freq="W")
+        flags = emerging_topics(frame["topic"].tolist(), frame["at"].tolist(), as_of=now).set_index("topic")
+        for topic in model.topics_.itertuples():
+            texts = frame.loc[frame["topic"] == topic.topic, "text"].tolist()
+            series = trends[topic.topic].tolist() if topic.topic in trends else []
+            result["topics"].append(
+                {
+                    "topic": topic.topic,
+                    "label": topic.label,
+                    "keywords": topic.keywords,
+                    "size": len(texts),
+                    "quotes": summarize_topic(texts, max_sentences=3),
+                    "trend": series,
+                    "emerging": bool(flags["emerging"].get(topic.topic, False)) if not flags.empty else False,
+                }
+            )
+        result["topics"].sort(key=lambda t: -t["size"])
+    return result
+
+
+def analysis_list(
+    *,
+    kind: str = "",
+    sentiment: str = "",
+    intent: str = "",
+    urgency_level: str = "",
+    customer_id: int | None = None,
+    sort: str = "newest",
+) -> QuerySet[TextAnalysis]:
+    """Analyses filtered by kind, sentiment, intent, urgency level or customer; newest or most urgent."""
+    queryset = TextAnalysis.objects.all()
+    for field, value in (("source_kind", kind), ("sentiment", sentiment), ("intent", intent)):
+        if value:
+            queryset = queryset.filter(**{field: value})
+    if urgency_level:
+        queryset = queryset.filter(urgency_level=urgency_level)
+    if customer_id is not None:
+        queryset = queryset.filter(customer_id=customer_id)
+    if sort == "urgency":
+        return queryset.order_by(F("urgency").desc(nulls_last=True), "-text_created_at", "id")
+    return queryset.order_by("-text_created_at", "-id")
+
+
+def get_analysis(kind: str, source_id: int) -> TextAnalysis:
+    from smartcrm.core.errors import NotFoundError
+
+    found = TextAnalysis.objects.filter(source_kind=kind, source_id=source_id).first()
+    if found is None:
+        raise NotFoundError(f"No analysis of {kind} {source_id}")
+    return found

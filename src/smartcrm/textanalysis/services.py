@@ -1,0 +1,226 @@
+"""Analyse customer texts and store the results (the only writer of :class:`TextAnalysis`).
+
+The analyzer (``engine.nlp.pipeline.TextAnalyzer``) is built once per process. Its sentiment
+model is the default cached under ``DATA_DIR``; training it takes minutes, so a process that
+runs tasks inline (no Celery worker: ``CELERY_TASK_ALWAYS_EAGER``) never trains inside a
+request — new texts wait for ``smartcrm analyse_texts``, which trains once with a progress bar.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from smartcrm.engine.nlp.pipeline import TextAnalyzer
+from smartcrm.feedback.models import Review, SurveyResponse
+from smartcrm.support.models import AuthorKind, Ticket, TicketMessage
+from smartcrm.textanalysis.models import SourceKind, TextAnalysis
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 500  # texts per analyser call and per bulk write
+_ANALYZER: TextAnalyzer | None = None
+
+
+class ModelNotReady(Exception):
+    """The default sentiment model is not trained yet and this process must not train it."""
+
+
+def use_analyzer(analyzer: TextAnalyzer | None) -> None:
+    """Install the analyzer this process uses (a registry version after a model update; tests)."""
+    global _ANALYZER
+    _ANALYZER = analyzer
+
+
+def get_analyzer(*, train_if_missing: bool) -> TextAnalyzer:
+    global _ANALYZER
+    if _ANALYZER is None:
+        from smartcrm.engine.nlp.sentiment.default import cache_key
+
+        cache_dir = Path(settings.DATA_DIR)
+        if not train_if_missing and not (cache_dir / f"sentiment-default-{cache_key()}.bin").exists():
+            raise ModelNotReady(
+                "the default sentiment model is not trained yet: run `smartcrm analyse_texts`"
+            )
+        analyzer = TextAnalyzer(sentiment_cache_dir=str(cache_dir))
+        analyzer._sentiment()  # load (or train) now, not halfway through a batch
+        _ANALYZER = analyzer
+    return _ANALYZER
+
+
+@dataclass(frozen=True)
+class _Text:
+    source_id: int
+    customer_id: int | None
+    text: str
+    created_at: Any
+    prior_contacts: int = 0
+    order_value: float | None = None
+
+
+def _ticket_texts(ids: Sequence[int]) -> list[_Text]:
+    tickets = Ticket.objects.filter(pk__in=ids).select_related("order")
+    bodies: dict[int, list[str]] = {}
+    for ticket_id, body in (
+        TicketMessage.objects.filter(ticket_id__in=ids, author_kind=AuthorKind.CUSTOMER, is_internal=False)
+        .order_by("created_at", "id")
+        .values_list("ticket_id", "body")
+    ):
+        bodies.setdefault(ticket_id, []).append(body)
+    out = []
+    for t in tickets:
+        earlier = Ticket.objects.filter(
+            customer_id=t.customer_id,
+            created_at__lt=t.created_at,
+            created_at__gte=t.created_at - timedelta(days=30),
+        ).count()
+        messages = bodies.get(t.pk, [])
+        out.append(
+            _Text(
+                t.pk,
+                t.customer_id,
+                "\n".join([t.subject, *messages]),
+                t.created_at,
+                prior_contacts=max(0, len(messages) - 1) + earlier,
+                order_value=float(t.order.total) if t.order is not None else None,
+            )
+        )
+    return out
+
+
+def _message_texts(ids: Sequence[int]) -> list[_Text]:
+    rows = TicketMessage.objects.filter(
+        pk__in=ids, author_kind=AuthorKind.CUSTOMER, is_internal=False
+    ).values_list("pk", "ticket__customer_id", "body", "created_at")
+    return [_Text(pk, customer, body, created) for pk, customer, body, created in rows]
+
+
+def _review_texts(ids: Sequence[int]) -> list[_Text]:
+    rows = Review.objects.filter(pk__in=ids).values_list("pk", "customer_id", "title", "body", "created_at")
+    return [
+        _Text(pk, customer, ". ".join(p for p in (title, body) if p), created)
+        for pk, customer, title, body, created in rows
+    ]
+
+
+def _survey_texts(ids: Sequence[int]) -> list[_Text]:
+    rows = (
+        SurveyResponse.objects.filter(pk__in=ids)
+        .exclude(comment="")
+        .values_list("pk", "customer_id", "comment", "created_at")
+    )
+    return [_Text(pk, customer, comment, created) for pk, customer, comment, created in rows]
+
+
+LOADERS: dict[str, Callable[[Sequence[int]], list[_Text]]] = {
+    SourceKind.TICKET: _ticket_texts,
+    SourceKind.TICKET_MESSAGE: _message_texts,
+    SourceKind.REVIEW: _review_texts,
+    SourceKind.SURVEY: _survey_texts,
+}
+_SUPPORT = {SourceKind.TICKET, SourceKind.TICKET_MESSAGE}
+_FIELDS = (
+    "customer_id",
+    "text_created_at",
+    "lang",
+    "sentiment",
+    "sentiment_score",
+    "aspects",
+    "intent",
+    "intent_confidence",
+    "urgency",
+    "urgency_level",
+    "priority",
+    "team",
+    "sla_hours",
+    "redacted",
+    "entities",
+    "model_version",
+    "analysed_at",
+)
+
+
+def analyse_texts(kind: str, ids: Iterable[int], *, train_if_missing: bool = True) -> int:
+    """Analyse the texts of ``kind`` with these ids and upsert their analyses; returns how many.
+
+    Idempotent: running it again overwrites the same rows (one per source text). Ids whose text
+    no longer exists (or is empty) are skipped.
+    """
+    if kind not in LOADERS:
+        raise ValueError(f"unknown text kind {kind!r}; expected one of {sorted(LOADERS)}")
+    analyzer = get_analyzer(train_if_missing=train_if_missing)
+    done = 0
+    id_list = sorted(set(ids))
+    for start in range(0, len(id_list), BATCH_SIZE):
+        texts = [t for t in LOADERS[kind](id_list[start : start + BATCH_SIZE]) if t.text.strip()]
+        if texts:
+            _store(kind, texts, analyzer)
+            done += len(texts)
+    return done
+
+
+def _store(kind: str, texts: list[_Text], analyzer: TextAnalyzer) -> None:
+    support = kind in _SUPPORT
+    frame = analyzer.analyse(
+        [t.text for t in texts],
+        kinds=[kind] * len(texts),
+        prior_contacts=[t.prior_contacts for t in texts],
+        order_value=[t.order_value for t in texts],
+    )
+    now, version = timezone.now(), analyzer.version
+    rows = []
+    for t, r in zip(texts, frame.to_dict(orient="records"), strict=True):
+        rows.append(
+            TextAnalysis(
+                source_kind=kind,
+                source_id=t.source_id,
+                customer_id=t.customer_id,
+                text_created_at=t.created_at,
+                lang=r["lang"],
+                sentiment=r["sentiment"],
+                sentiment_score=float(r["sentiment_score"]),
+                aspects=r["aspects"] or {},
+                intent=(r["intent"] or "") if support else "",
+                intent_confidence=r["intent_confidence"] if support else None,
+                urgency=r["urgency"] if support else None,
+                urgency_level=(r["urgency_level"] or "") if support else "",
+                priority=(r["priority"] or "") if support else "",
+                team=(r["team"] or "") if support else "",
+                sla_hours=r["sla_hours"] if support else None,
+                redacted=r["redacted"],
+                entities=r["entities"],
+                model_version=version,
+                analysed_at=now,
+            )
+        )
+    with transaction.atomic():
+        TextAnalysis.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["source_kind", "source_id"],
+            update_fields=list(_FIELDS),
+        )
+
+
+def pending_ids(kind: str, *, only_missing: bool = True) -> list[int]:
+    """Ids of texts of ``kind`` to (re-)analyse: those without an analysis, or all."""
+    querysets: dict[str, Any] = {
+        SourceKind.TICKET: Ticket.objects.all(),
+        SourceKind.TICKET_MESSAGE: TicketMessage.objects.filter(
+            author_kind=AuthorKind.CUSTOMER, is_internal=False
+        ),
+        SourceKind.REVIEW: Review.objects.all(),
+        SourceKind.SURVEY: SurveyResponse.objects.exclude(comment=""),
+    }
+    ids = querysets[kind].values_list("pk", flat=True)
+    if only_missing:
+        done = TextAnalysis.objects.filter(source_kind=kind).values_list("source_id", flat=True)
+        ids = ids.exclude(pk__in=done)
+    return sorted(ids)

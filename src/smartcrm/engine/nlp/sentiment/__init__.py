@@ -6,6 +6,7 @@ inside installed packages and cached), :func:`adapt_to_reviews` (retrain on a sh
 reviews and report the gain over the default) and :func:`aspect_sentiments`.
 """
 
+from .adapt import Adaptation, adapt_to_reviews
 from .aspects import aspect_sentiments
 from .default import load_default_model
 from .labels import LABELS, as_labels, labels_from_stars
@@ -13,7 +14,9 @@ from .model import SentimentModel
 
 __all__ = [
     "LABELS",
+    "Adaptation",
     "SentimentModel",
+    "adapt_to_reviews",
     "as_labels",
     "aspect_sentiments",
     "labels_from_stars",

@@ -7,7 +7,8 @@ late"). In each clause:
 * the aspects it mentions are found with the bilingual term lists of :mod:`.lexicon`;
 * its polarity comes from the lexicon's shop-specific cues, with negation ("not fast", "不快")
   flipping the cue that follows within a few words; when no cue fires, the sentiment model scores
-  the clause alone (confident scores only, beyond the model's neutral band).
+  the clause alone (confident scores only, beyond the model's neutral band), at half the weight
+  of a lexicon cue: on a short clause the model's guess is the weaker evidence.
 
 An aspect's sentiment sums the polarities of the clauses that mention it. Aspects a review does
 not mention are absent from its dict.
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from .model import SentimentModel
 
 NEGATION_WINDOW = 3
+MODEL_WEIGHT = 0.5
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPLIT = re.compile(r"[.!?;,:，。！？；：、\n…~～]+")
 _EN_CONTRAST = re.compile(r"\b(?:" + "|".join(CONTRAST["en"]) + r")\b", re.IGNORECASE)
@@ -37,7 +39,7 @@ _ZH_CONTRAST = re.compile("|".join(sorted(CONTRAST["zh"], key=len, reverse=True)
 class Clause:
     text: str
     aspects: tuple[str, ...]
-    polarity: int
+    polarity: float
 
 
 def clauses(text: str) -> list[str]:
@@ -53,8 +55,12 @@ def clauses(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _zh_table() -> tuple[dict[str, int], int]:
-    """Chinese cue → 1 (positive), -1 (negative), 0 (negator), 2 (aspect term, no polarity)."""
-    table: dict[str, int] = {}
+    """Chinese cue → 1 (positive), -1 (negative), 0 (negator), 2 (aspect or contrast word, no polarity).
+
+    Aspect and contrast words are in the table so that longest match consumes them whole: the
+    "快" in "快递" (courier) is no praise and the "不" in "不过" (but) negates nothing.
+    """
+    table: dict[str, int] = dict.fromkeys(CONTRAST["zh"], 2)
     for terms in ASPECT_TERMS.values():
         table.update(dict.fromkeys(terms["zh"], 2))
     table.update(dict.fromkeys(NEGATORS["zh"], 0))
@@ -156,10 +162,11 @@ def aspect_sentiments(texts: list[object], model: SentimentModel | None = None) 
         for (t, c), label in zip(undecided, scored["label"], strict=True):
             if label != "neutral":
                 old = per_text[t][c]
-                per_text[t][c] = Clause(old.text, old.aspects, 1 if label == "positive" else -1)
+                weight = MODEL_WEIGHT if label == "positive" else -MODEL_WEIGHT
+                per_text[t][c] = Clause(old.text, old.aspects, weight)
     out: list[dict[str, str]] = []
     for found in per_text:
-        totals: dict[str, int] = {}
+        totals: dict[str, float] = {}
         for clause in found:
             for aspect in clause.aspects:
                 totals[aspect] = totals.get(aspect, 0) + clause.polarity

@@ -3,7 +3,10 @@
 * ``LogisticPart``: L2 logistic regression on a TF-IDF view;
 * ``NBLogisticPart``: logistic regression on binary n-gram presence scaled by the naive-Bayes
   log-count ratio of each class against the rest (Wang & Manning's NB-SVM, with a logistic
-  loss so the scores are probabilities), one-vs-rest for more than two classes.
+  loss so the scores are probabilities), one-vs-rest for more than two classes;
+* ``NaiveBayesPart``: multinomial naive Bayes on the TF-IDF views;
+* ``DensePart``: logistic regression on sentence embeddings (English: MiniLM);
+* ``FixedPart``: a score passed through unfitted (English: VADER's lexicon scores).
 
 Every part exposes ``fit(X, y)`` and ``scores(X)``: an (n, k) array of class log-odds, the
 inputs of the meta-learner (for two classes a single column).
@@ -16,6 +19,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 EPS = 1e-6
 
@@ -77,3 +83,51 @@ class NBLogisticPart(LogisticPart):
         pairs = zip(self.ratios_, self.models_, strict=True)
         columns = [model.decision_function(X @ sp.diags(ratio)) for ratio, model in pairs]
         return np.column_stack(columns)
+
+
+class NaiveBayesPart(LogisticPart):
+    """Multinomial naive Bayes on the TF-IDF views: nearly free, and wrong in other places than the rest."""
+
+    def __init__(self, view: str | tuple[str, ...], alpha: float = 0.1) -> None:
+        super().__init__(view)
+        self.alpha = alpha
+
+    def fit(self, views: dict[str, sp.csr_matrix], y: np.ndarray) -> NaiveBayesPart:
+        self.model_ = MultinomialNB(alpha=self.alpha).fit(self._matrix(views), y)
+        return self
+
+    def scores(self, views: dict[str, sp.csr_matrix]) -> np.ndarray:
+        log_proba = self.model_.predict_log_proba(self._matrix(views))
+        centred = log_proba - log_proba.mean(axis=1, keepdims=True)
+        return centred[:, 1:] if log_proba.shape[1] == 2 else centred
+
+
+class DensePart:
+    """Logistic regression on a dense view (sentence embeddings), standardised first."""
+
+    def __init__(self, view: str, C: float = 0.1, seed: int = 0) -> None:
+        self.view = view
+        self.C = C
+        self.seed = seed
+
+    def fit(self, views: dict[str, Any], y: np.ndarray) -> DensePart:
+        self.model_ = make_pipeline(
+            StandardScaler(), LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
+        ).fit(views[self.view], y)
+        return self
+
+    def scores(self, views: dict[str, Any]) -> np.ndarray:
+        return log_odds(self.model_.predict_proba(views[self.view]))
+
+
+class FixedPart:
+    """A view passed to the meta-learner as is (e.g. VADER's lexicon scores): nothing to fit."""
+
+    def __init__(self, view: str) -> None:
+        self.view = view
+
+    def fit(self, views: dict[str, Any], y: np.ndarray) -> FixedPart:
+        return self
+
+    def scores(self, views: dict[str, Any]) -> np.ndarray:
+        return np.asarray(views[self.view], dtype=float)

@@ -13,50 +13,61 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from .base import LogisticPart, NBLogisticPart
+from . import encoders
+from .base import DensePart, FixedPart, LogisticPart, NaiveBayesPart, NBLogisticPart
 from .text import words
 from .views import Views
 
 METHODS = ("linear", "stack")
 
 
-def _parts(lang: str, method: str, seed: int) -> list[Any]:
+def _parts(lang: str, method: str, embeddings: bool, seed: int) -> list[Any]:
     if method == "linear":
         return [LogisticPart(("char", "word"), C=4.0, seed=seed)]
-    return [
-        LogisticPart("char", C=4.0, seed=seed),
-        LogisticPart("word", C=4.0, seed=seed),
-        NBLogisticPart(("char", "word"), C=1.0, seed=seed),
+    parts: list[Any] = [
+        LogisticPart(("char", "word"), C=16.0, seed=seed),
+        NBLogisticPart(("char", "word"), C=0.1, seed=seed),
+        NaiveBayesPart(("char", "word"), alpha=0.1),
     ]
+    if lang == "en" and embeddings:
+        parts += [DensePart("minilm", C=0.1, seed=seed), FixedPart("vader")]
+    return parts
 
 
 class LanguageClassifier:
     """Class probabilities for texts of one language (``"zh"`` or ``"en"``)."""
 
-    def __init__(self, lang: str, method: str = "stack", inner_folds: int = 5, seed: int = 0) -> None:
+    def __init__(
+        self, lang: str, method: str = "stack", inner_folds: int = 3, embeddings: bool = True, seed: int = 0
+    ) -> None:
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
         self.lang = lang
         self.method = method
         self.inner_folds = inner_folds
+        self.embeddings = embeddings and lang == "en" and method == "stack" and encoders.minilm_available()
         self.seed = seed
 
-    def _views(self, texts: list[str], fit: bool = False) -> dict[str, sp.csr_matrix]:
+    def _views(self, texts: list[str], fit: bool = False) -> dict[str, Any]:
         tokens = [words(text, self.lang) for text in texts]
         if fit:
             self.views_ = Views(self.lang)
-            return self.views_.fit_transform(texts, tokens)
-        return self.views_.transform(texts, tokens)
+            views: dict[str, Any] = self.views_.fit_transform(texts, tokens)
+        else:
+            views = self.views_.transform(texts, tokens)
+        if self.embeddings:
+            views["minilm"] = encoders.embed(texts)
+            views["vader"] = encoders.vader(texts)
+        return views
 
     def fit(self, texts: list[str], y: np.ndarray) -> LanguageClassifier:
         y = np.asarray(y)
         self.classes_ = np.unique(y)
         views = self._views(texts, fit=True)
-        self.parts_ = _parts(self.lang, self.method, self.seed)
+        self.parts_ = _parts(self.lang, self.method, self.embeddings, self.seed)
         if self.method == "linear":
             self.parts_[0].fit(views, y)
             self.meta_ = None

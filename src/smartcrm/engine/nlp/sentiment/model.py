@@ -42,13 +42,15 @@ class SentimentModel(BaseEstimator):
         method: str = "stack",
         neutral_band: float = 0.2,
         min_texts: int = 20,
-        inner_folds: int = 5,
+        inner_folds: int = 3,
+        embeddings: bool = True,
         seed: int = 0,
     ) -> None:
         self.method = method
         self.neutral_band = neutral_band
         self.min_texts = min_texts
         self.inner_folds = inner_folds
+        self.embeddings = embeddings
         self.seed = seed
 
     # ------------------------------------------------------------------ training
@@ -75,7 +77,7 @@ class SentimentModel(BaseEstimator):
             rows = np.flatnonzero((langs_ == lang) | (langs_ == "mixed"))
             if len(rows) < self.min_texts or len(set(y[rows])) < 2:
                 continue
-            classifier = LanguageClassifier(lang, self.method, self.inner_folds, self.seed)
+            classifier = LanguageClassifier(lang, self.method, self.inner_folds, self.embeddings, self.seed)
             self.classifiers_[lang] = classifier.fit([cleaned[i] for i in rows], y[rows])
         if not self.classifiers_:
             raise ValueError(

@@ -43,7 +43,7 @@ class Views:
     min_df: int = 2
     vectorizers: dict[str, TfidfVectorizer] = field(default_factory=dict)
 
-    def fit_transform(self, texts: list[str], tokens: list[list[str]]) -> dict[str, sp.csr_matrix]:
+    def fit_transform(self, texts: list[str], tokens: list[tuple[str, ...]]) -> dict[str, sp.csr_matrix]:
         self.vectorizers = {
             "char": _char_vectorizer(self.lang, self.min_df),
             "word": _word_vectorizer(self.min_df),
@@ -56,7 +56,7 @@ class Views:
             vectorizer.stop_words_ = set()  # the pruned rare n-grams: only for inspection, and huge
         return out
 
-    def transform(self, texts: list[str], tokens: list[list[str]]) -> dict[str, sp.csr_matrix]:
+    def transform(self, texts: list[str], tokens: list[tuple[str, ...]]) -> dict[str, sp.csr_matrix]:
         return {
             "char": self.vectorizers["char"].transform([t.lower() for t in texts]).tocsr(),
             "word": self.vectorizers["word"].transform(tokens).tocsr(),

@@ -1,0 +1,21 @@
+"""A small synthetic shop in the database, forecast and checked once per module."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from smartcrm.demo.loader import ShopLoader
+from smartcrm.synth.spec import ShopSpec
+
+END = date(2025, 6, 30)
+
+
+@pytest.fixture
+def small_shop(db: Any) -> None:
+    ShopLoader(ShopSpec(n_customers=600, seed=9, end=END, n_products=60), progress=False).run()
+
+
+from tests.api.conftest import admin_api, anonymous_api, api_as, token_for  # noqa: E402, F401  (the API fixtures)

@@ -44,7 +44,7 @@ class ImportRunOut(Schema):
 
 
 class ImportStartIn(Schema):
-    kind: Literal["customers", "products", "orders"]
+    kind: Literal["customers", "products", "orders", "tickets", "reviews"]
     system: str = "import"
     start: bool = True
 

@@ -674,6 +674,11 @@ class OrderImporter(Importer):
         return reported
 
 
-IMPORTERS: dict[str, type[Importer]] = {
-    importer.kind: importer for importer in (CustomerImporter, ProductImporter, OrderImporter)
-}
+def _all_importers() -> dict[str, type[Importer]]:
+    from smartcrm.imports.feedback_importers import ReviewImporter, TicketImporter
+
+    found = (CustomerImporter, ProductImporter, OrderImporter, TicketImporter, ReviewImporter)
+    return {importer.kind: importer for importer in found}
+
+
+IMPORTERS: dict[str, type[Importer]] = _all_importers()

@@ -10,6 +10,8 @@ class ImportKind(models.TextChoices):
     CUSTOMERS = "customers", "Customers"
     PRODUCTS = "products", "Products"
     ORDERS = "orders", "Orders"
+    TICKETS = "tickets", "Support tickets"
+    REVIEWS = "reviews", "Product reviews"
 
 
 class ImportStatus(models.TextChoices):

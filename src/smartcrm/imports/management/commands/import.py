@@ -1,4 +1,4 @@
-"""``smartcrm import customers|products|orders FILE.csv``: bring a shop's own data in.
+"""``smartcrm import customers|products|orders|tickets|reviews FILE``: bring a shop's own data in.
 
 Exit status 0 when the file was processed, even if some rows were rejected (they are listed);
 non-zero, with the reason, when the file cannot be read at all.
@@ -24,11 +24,15 @@ SHOWN_ERRORS = 20
 
 
 class Command(BaseCommand):
-    help = "Import customers, products or orders from a CSV file (see docs/import.md)."
+    help = "Import customers, products, orders, tickets or reviews from a CSV or XLSX file (docs/import.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=list(IMPORTERS), help="What the file holds.")
-        parser.add_argument("file", type=Path, help="A CSV file (UTF-8; comma, semicolon or tab).")
+        parser.add_argument(
+            "file",
+            type=Path,
+            help="A CSV file (UTF-8, UTF-16, GBK, Latin-1; , ; tab |) or an .xlsx workbook.",
+        )
         parser.add_argument(
             "--system",
             default=DEFAULT_SYSTEM,

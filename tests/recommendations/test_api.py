@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import pytest
 
 from smartcrm.accounts.roles import Role
+from smartcrm.customers.models import Customer
 from smartcrm.recommendations.models import BasketRule, CustomerRecommendation, PairKind, ProductPair
 from smartcrm.recommendations.services import TrainingResult
 from tests.api.conftest import ApiClient
@@ -31,7 +33,7 @@ def test_a_customers_recommendations_with_reasons(
 def test_a_new_customer_gets_popular_products_and_unknown_is_404(
     trained: TrainingResult, admin_api: ApiClient
 ) -> None:
-    newcomer = CustomerFactory()
+    newcomer = cast(Customer, CustomerFactory())
     body = admin_api.get(f"/customers/{newcomer.pk}/recommendations").json()
     assert body["items"] and {i["source"] for i in body["items"]} == {"popular"}
     assert admin_api.get("/customers/99999999/recommendations").status_code == 404

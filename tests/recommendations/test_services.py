@@ -45,6 +45,7 @@ def test_nothing_unavailable_and_nothing_just_bought_unless_a_repurchase(trained
 
 def test_at_most_three_per_category_and_ranks_are_dense(trained: TrainingResult) -> None:
     customer = CustomerRecommendation.objects.values_list("customer_id", flat=True).first()
+    assert customer is not None
     recs = list(CustomerRecommendation.objects.filter(customer_id=customer).select_related("product"))
     assert [r.rank for r in recs] == list(range(1, len(recs) + 1))
     categories = [r.product.category_id for r in recs]

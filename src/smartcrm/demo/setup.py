@@ -16,6 +16,7 @@ from smartcrm.demo.loader import LoadStats, ShopLoader
 from smartcrm.intelligence import registry
 from smartcrm.intelligence.models import ModelKind
 from smartcrm.intelligence.pipeline import NotEnoughHistoryError, RefreshResult, refresh
+from smartcrm.recommendations.services import NoOrdersError, train_recommendations
 from smartcrm.synth.spec import ShopSpec
 
 DEMO_CUSTOMERS = 5_000
@@ -79,6 +80,14 @@ def prepare_demo(
         except NotEnoughHistoryError as exc:  # a tiny demo shop; the app runs without scores
             if out is not None:
                 out.write(f"Models not trained: {exc}\n")
+    if registry.active_version(ModelKind.RECOMMENDATIONS) is None:
+        if out is not None:
+            out.write("Training recommendations and basket rules on the demo shop …\n")
+        try:
+            train_recommendations(actor="demo")
+        except NoOrdersError as exc:
+            if out is not None:
+                out.write(f"Recommendations not trained: {exc}\n")
     logins = []
     for role in Role:
         password = demo_password(role)

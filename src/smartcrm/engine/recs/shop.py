@@ -197,22 +197,29 @@ def _collaborative(
 
 
 def _anchors(model: CollaborativeRecommender, top: pd.DataFrame) -> list[Any | None]:
-    """For each (user, item) row, the user's past item with the largest EASE weight to it (vectorised)."""
+    """For each (user, item) row, the user's past item with the largest EASE weight to it.
+
+    One small matrix slice per user (history × that user's candidates), so the loop runs once
+    per customer, not once per recommendation.
+    """
     data = model.data_
     rows = data.rows_for(top["user_id"].to_numpy())
     columns = pd.Index(data.items).get_indexer(pd.Index(top["item_id"]))
-    anchors: list[Any | None] = [None] * len(top)
-    matrix = data.matrix
-    weights = model.item_weights_
-    for position, (row, column) in enumerate(zip(rows, columns, strict=True)):
+    anchors = np.full(len(top), -1)
+    matrix, weights = data.matrix, model.item_weights_
+    boundaries = np.flatnonzero(np.diff(rows)) + 1
+    for block in np.split(np.arange(len(rows)), boundaries):
+        if len(block) == 0:
+            continue
+        row = rows[block[0]]
         history = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
         if len(history) == 0:
             continue
-        contributions = weights[history, column]
-        best = int(np.argmax(contributions))
-        if contributions[best] > 0:
-            anchors[position] = data.items[history[best]]
-    return anchors
+        contributions = weights[np.ix_(history, columns[block])]
+        best = contributions.argmax(axis=0)
+        positive = contributions[best, np.arange(len(block))] > 0
+        anchors[block[positive]] = history[best[positive]]
+    return [data.items[a] if a >= 0 else None for a in anchors]
 
 
 def _category_fallback(

@@ -347,3 +347,38 @@ def test_no_pii_in_the_logs_of_delivery(
     assert "webhook delivery" in caplog.text
     for secret in ("hedy", "Hedy", "2025550199", SECRET):
         assert secret not in caplog.text
+
+
+def test_an_insights_alert_is_published_when_that_app_is_installed(
+    local_targets: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.apps import apps
+
+    if not apps.is_installed("smartcrm.insights"):
+        pytest.skip("smartcrm.insights is not installed")
+    from smartcrm.insights.services import on_alert_created
+
+    alert_model = apps.get_model("insights", "Alert")
+    alert = alert_model.objects.create(
+        key="test:metric:revenue:2026-03-01",
+        kind="metric",
+        metric="revenue",
+        first_day="2026-03-01",
+        last_day="2026-03-01",
+        severity="high",
+        score=4.2,
+        explanation="Revenue far below the forecast",
+    )
+    with running(Receiver(secret=SECRET)) as receiver:
+        _endpoint(receiver.url, events=["alert.created"])
+        with django_capture_on_commit_callbacks(execute=True):
+            on_alert_created(alert.pk)
+    (request,) = receiver.requests
+    body = json.loads(request.body)
+    assert body["type"] == "alert.created"
+    assert {k: body["data"][k] for k in ("id", "metric", "severity")} == {
+        "id": alert.pk,
+        "metric": "revenue",
+        "severity": "high",
+    }
+    assert "explanation" not in body["data"]  # free text: only for endpoints allowed PII

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import Any
+
+from django.apps import apps
 
 from smartcrm.customers.models import Customer
 from smartcrm.orders.models import Order, Refund
 from smartcrm.support.models import Ticket
-
-logger = logging.getLogger("smartcrm.integrations")
 
 Payload = tuple[dict[str, Any], dict[str, Any]]
 
@@ -92,43 +91,42 @@ def ticket(obj: Ticket) -> Payload:
 
 
 def alert(obj: Any) -> Payload:
-    """An insights alert: its id, kind and numbers; any text may quote customers, so it is PII."""
-    data: dict[str, Any] = {"id": getattr(obj, "pk", None)}
-    for name in (
-        "kind",
-        "severity",
-        "metric",
-        "value",
-        "expected",
-        "created_at",
-        "customer_id",
-        "product_id",
-    ):
-        if hasattr(obj, name):
-            data[name] = getattr(obj, name)
-    pii = {name: getattr(obj, name) for name in ("title", "message", "summary") if hasattr(obj, name)}
-    return data, pii
+    """An insights alert: what, when, how bad. Its explanation and details are free-form (they
+    may name a customer or an order's contents), so they count as PII."""
+    data = {
+        "id": obj.pk,
+        "kind": obj.kind,
+        "metric": obj.metric,
+        "first_day": obj.first_day,
+        "last_day": obj.last_day,
+        "order_id": obj.order_id,
+        "severity": obj.severity,
+        "score": obj.score,
+        "state": obj.state,
+        "created_at": obj.created_at,
+    }
+    return data, {"explanation": obj.explanation, "details": obj.details}
+
+
+def _alert_created(sender: Any, alert_id: int, **kwargs: Any) -> None:
+    from smartcrm.integrations.outbound import is_wanted, publish
+
+    if not is_wanted("alert.created"):
+        return
+    found = apps.get_model("insights", "Alert")._default_manager.filter(pk=alert_id).first()
+    if found is not None:
+        data, pii = alert(found)
+        publish("alert.created", data, pii=pii)
 
 
 def connect_alerts() -> None:
-    """Publish ``alert.created`` through ``smartcrm.insights.services.on_alert_created(callback)``
-    when that app is installed (it is built alongside; until then there is nothing to hook)."""
+    """Publish ``alert.created`` when ``smartcrm.insights`` is installed: its
+    ``services.on_alert_created(alert_id)`` sends ``insights.signals.alert_created`` after the
+    alert's transaction commits."""
+    if not apps.is_installed("smartcrm.insights"):
+        return
     try:
-        insights = importlib.import_module("smartcrm.insights.services")
+        signals = importlib.import_module("smartcrm.insights.signals")
     except ImportError:
         return
-    register = getattr(insights, "on_alert_created", None)
-    if not callable(register):
-        return
-
-    def published(obj: Any, *args: Any, **kwargs: Any) -> None:
-        from smartcrm.integrations.outbound import is_wanted, publish
-
-        if is_wanted("alert.created"):
-            data, pii = alert(obj)
-            publish("alert.created", data, pii=pii)
-
-    try:
-        register(published)
-    except TypeError:
-        logger.warning("smartcrm.insights.services.on_alert_created takes no callback; alerts not published")
+    signals.alert_created.connect(_alert_created, dispatch_uid="smartcrm.integrations.webhooks.alert")

@@ -57,6 +57,8 @@ PII_KEYS = frozenset(
         "body",
         "reason",
         "note",
+        "explanation",
+        "details",
     }
 )
 WANTED_CACHE_KEY = "integrations:wanted-event-types"

@@ -23,7 +23,8 @@ def stored(db: Any) -> Alert:
         for d in range(1, 4):
             StoredForecast.objects.create(
                 series_key=key, metric="revenue", level="total" if i == 0 else "category", grain="day",
-                day=date(2025, 7, d), mean=100.0 + d, lo_80=90.0, hi_80=110.0 + d, lo_95=80.0, hi_95=120.0 + d,
+                day=date(2025, 7, d), mean=100.0 + d,
+                lo_80=90.0, hi_80=110.0 + d, lo_95=80.0, hi_95=120.0 + d,
             )  # fmt: skip
     return Alert.objects.create(
         key="metric:revenue:2025-06-03", kind="metric", metric="revenue", first_day=date(2025, 6, 3),
@@ -36,7 +37,10 @@ def test_forecast_list_filters_by_series(admin_api: ApiClient, stored: Alert) ->
     body = admin_api.get("/forecasts?series_key=revenue/total/all").json()
     assert [row["day"] for row in body["items"]] == ["2025-07-01", "2025-07-02", "2025-07-03"]
     assert body["items"][0]["lo_80"] == 90.0
-    assert admin_api.get("/forecasts?level=category").json()["items"][0]["series_key"] == "revenue/category/Books"
+    assert (
+        admin_api.get("/forecasts?level=category").json()["items"][0]["series_key"]
+        == "revenue/category/Books"
+    )
 
 
 def test_alerts_list_acknowledge_resolve(admin_api: ApiClient, stored: Alert) -> None:
@@ -49,7 +53,9 @@ def test_alerts_list_acknowledge_resolve(admin_api: ApiClient, stored: Alert) ->
     assert admin_api.post("/alerts/999999/resolve").status_code == 404
 
 
-def test_roles_are_checked(api_as: Callable[[Role], ApiClient], anonymous_api: ApiClient, stored: Alert) -> None:
+def test_roles_are_checked(
+    api_as: Callable[[Role], ApiClient], anonymous_api: ApiClient, stored: Alert
+) -> None:
     analyst = api_as(Role.ANALYST)
     assert analyst.get("/alerts").status_code == 200
     assert analyst.post(f"/alerts/{stored.pk}/acknowledge").status_code == 403

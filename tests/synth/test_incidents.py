@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import numpy as np
@@ -60,5 +61,5 @@ def test_plant_incidents_is_deterministic_and_spaced(tables: dict[str, pd.DataFr
     assert truth_a == truth_b
     pd.testing.assert_frame_equal(a["orders"], b["orders"])
     assert sorted(i.kind for i in truth_a) == sorted(["revenue_drop", "refund_spike", "fraud_burst"] * 2)
-    for first, second in zip(truth_a, truth_a[1:], strict=False):
+    for first, second in itertools.pairwise(truth_a):
         assert second.first_day > first.last_day

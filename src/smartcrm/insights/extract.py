@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -13,7 +15,7 @@ from smartcrm.orders.models import Order, OrderLine, Refund
 from smartcrm.support.models import Ticket
 
 
-def _frame(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
+def _frame(rows: Iterable[Any], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import asdict
@@ -172,7 +173,7 @@ def detect_alerts(
             )
         ids = [a.pk for a in Alert.objects.filter(key__in=[a.key for a in new]).only("pk")]
         for alert_id in ids:
-            transaction.on_commit(lambda alert_id=alert_id: on_alert_created(alert_id))
+            transaction.on_commit(functools.partial(on_alert_created, alert_id))
     return len(created)
 
 

@@ -62,7 +62,9 @@ def planted() -> tuple[dict[str, pd.DataFrame], list]:
     return plant_incidents(tables, seed=11, per_kind=1, warmup_days=120)
 
 
-def test_planted_incidents_are_found_with_few_false_alerts(planted: tuple[dict[str, pd.DataFrame], list]) -> None:
+def test_planted_incidents_are_found_with_few_false_alerts(
+    planted: tuple[dict[str, pd.DataFrame], list],
+) -> None:
     tables, incidents = planted
     frames = ShopFrames(
         orders=tables["orders"],

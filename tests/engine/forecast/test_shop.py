@@ -63,10 +63,16 @@ def test_reconciled_forecasts_add_up(method: str) -> None:
 def test_reconciling_coherent_forecasts_changes_nothing() -> None:
     ds = pd.date_range("2025-01-01", periods=3, freq="D")
     base = pd.DataFrame(
-        {"unique_id": ["t"] * 3 + ["a"] * 3 + ["b"] * 3, "ds": list(ds) * 3, "mean": [5.0] * 3 + [2.0] * 3 + [3.0] * 3}
+        {
+            "unique_id": ["t"] * 3 + ["a"] * 3 + ["b"] * 3,
+            "ds": list(ds) * 3,
+            "mean": [5.0] * 3 + [2.0] * 3 + [3.0] * 3,
+        }
     )
     out = reconcile(base, {"t": ["a", "b"]}, method="wls_struct")
-    np.testing.assert_allclose(out.sort_values(["unique_id", "ds"])["mean"], base.sort_values(["unique_id", "ds"])["mean"])
+    np.testing.assert_allclose(
+        out.sort_values(["unique_id", "ds"])["mean"], base.sort_values(["unique_id", "ds"])["mean"]
+    )
 
 
 def test_forecast_never_sees_data_after_the_cutoff(shop: dict[str, pd.DataFrame]) -> None:
@@ -78,8 +84,12 @@ def test_forecast_never_sees_data_after_the_cutoff(shop: dict[str, pd.DataFrame]
     poisoned = lines.copy()
     poisoned.loc[poisoned["order_id"].isin(orders.loc[after, "id"]), "line_total"] = 1e7
     settings = ShopForecastSettings(grain="month", horizon=2, n_windows=1)
-    clean_series = sales_series(orders, lines, shop["products_with_category"], grain="month", top_products=1, end=cutoff)
-    dirty_series = sales_series(orders, poisoned, shop["products_with_category"], grain="month", top_products=1, end=cutoff)
+    clean_series = sales_series(
+        orders, lines, shop["products_with_category"], grain="month", top_products=1, end=cutoff
+    )
+    dirty_series = sales_series(
+        orders, poisoned, shop["products_with_category"], grain="month", top_products=1, end=cutoff
+    )
     assert clean_series["ds"].max() < cutoff
     clean = forecast_shop(clean_series, settings)
     dirty = forecast_shop(dirty_series, settings)

@@ -159,7 +159,7 @@ class OrderAnomalyDetector:
                     severity=severity_for(margin, 3.0, 8.0),
                     score=round(float(score), 4),
                     explanation=self._explain(order_id, row, relative.loc[order_id]),
-                    order_id=int(order_id),  # type: ignore[call-overload]
+                    order_id=int(order_id),
                     details={"threshold": round(self.threshold_, 4)},
                 )
             )

@@ -49,7 +49,7 @@ def _fpp2_splits(options: dict[str, Any]) -> list[Split]:
     from smartcrm.engine.datasets import fpp2
 
     wanted = options.get("series")
-    chosen = fpp2.SERIES
+    chosen: tuple[fpp2.Fpp2Series, ...] = fpp2.SERIES
     if wanted:
         names = [n.strip() for n in str(wanted).split(",") if n.strip()]
         unknown = [n for n in names if n not in fpp2.BY_NAME]

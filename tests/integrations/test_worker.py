@@ -8,27 +8,56 @@ a worker with the same keys; skipped on SQLite and without Redis.
 from __future__ import annotations
 
 import json
+import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.db import connection
 
+from smartcrm.celery import app as celery_app
 from smartcrm.integrations import outbound
 from smartcrm.integrations.models import OutboundDelivery, OutboundStatus
 from tests.integrations.receiver import Receiver, running
-from tests.jobs.test_celery_redis import _start_worker, _stop, redis_broker  # noqa: F401 - a fixture
+from tests.jobs import test_celery_redis as jobs
+from tests.jobs.test_celery_redis import _drop_cached_connections, _start_worker, _stop
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
 BASE = 0.3
 TIMEOUT = 60.0
 SECRET = "whsec_worker_test_secret"
+# A Redis database apart from tests/jobs' (15): with pytest -n 2 both may run at once, and each
+# flushes its own.
+REDIS_URL = os.environ.get("SMARTCRM_TEST_WEBHOOKS_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def webhook_broker(monkeypatch: Any) -> Iterator[str]:
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"Redis is not answering at {REDIS_URL} (make services starts it)")
+    client.flushdb()
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    celery_app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    _drop_cached_connections(celery_app)
+    monkeypatch.setattr(jobs, "REDIS_URL", REDIS_URL)  # what _start_worker hands the worker
+    try:
+        yield REDIS_URL
+    finally:
+        celery_app.conf.update(saved)
+        _drop_cached_connections(celery_app)
+        client.flushdb()
+        client.close()
 
 
 def test_a_worker_retries_a_failing_endpoint_with_backoff_until_it_succeeds(
-    redis_broker: str,  # noqa: F811 - the imported fixture
+    webhook_broker: str,
     tmp_path: Path,
     settings: Any,
     monkeypatch: Any,

@@ -23,6 +23,7 @@ class ShopExtract:
     lines: pd.DataFrame  # order_id, category, quantity, line_total
     tickets: pd.DataFrame  # customer_id, created_at
     reviews: pd.DataFrame  # customer_id, rating, created_at
+    texts: pd.DataFrame  # customer_id, at, score, negative, is_ticket (analysed texts; may be empty)
 
     @property
     def transactions(self) -> pd.DataFrame:
@@ -113,4 +114,13 @@ def extract_shop(as_of: date) -> ShopExtract:
         ["customer_id", "rating", "created_at"],
     )
     reviews["created_at"] = pd.to_datetime(reviews["created_at"], utc=True)
-    return ShopExtract(orders=orders, lines=lines, tickets=tickets, reviews=reviews)
+    texts = _frame(
+        "SELECT customer_id, text_created_at, sentiment_score, sentiment = 'negative', "
+        "source_kind IN ('ticket', 'ticket_message') FROM textanalysis_textanalysis "
+        "WHERE customer_id IS NOT NULL AND text_created_at < %s",
+        [cut],
+        ["customer_id", "at", "score", "negative", "is_ticket"],
+    )
+    texts["at"] = pd.to_datetime(texts["at"], utc=True).dt.tz_localize(None)
+    texts = texts.astype({"score": "float64", "negative": "bool", "is_ticket": "bool"})
+    return ShopExtract(orders=orders, lines=lines, tickets=tickets, reviews=reviews, texts=texts)

@@ -37,6 +37,7 @@ from smartcrm.engine.propensity.labels import (
     rfm_features,
 )
 from smartcrm.engine.propensity.model import PropensityModel
+from smartcrm.engine.propensity.text_features import TEXT_TEMPLATES, text_sentiment_features
 from smartcrm.engine.segments.clustering import BehaviourClusters
 from smartcrm.engine.segments.rfm import RFMSegmenter
 from smartcrm.engine.segments.transitions import segment_transitions
@@ -54,6 +55,7 @@ MONTHLY_DISCOUNT = 0.01  # CLV discount rate per month (about 12.7 % a year)
 CLV_FIT_CUSTOMERS = 20_000
 TRAIN_CUSTOMERS = 50_000  # customers whose history the churn and propensity models learn from
 RFM_ONLY = ["recency_days", "frequency", "monetary_sum"]
+TEMPLATES = {**RFM_TEMPLATES, **TEXT_TEMPLATES}
 STAGES = (
     "extract",
     "segments",
@@ -164,7 +166,7 @@ def _train_propensity(
     train, test = frame[~last], frame[last]
     metrics: dict[str, Any] = {"rows": len(frame), "positives": int(frame[label].sum())}
     if train[label].nunique() == 2 and test[label].nunique() == 2:
-        held = PropensityModel(outcome=outcome, templates=RFM_TEMPLATES).fit(train[features], train[label])
+        held = PropensityModel(outcome=outcome, templates=TEMPLATES).fit(train[features], train[label])
         p = held.predict_probability(test[features])
         baseline = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
         baseline.fit(train[RFM_ONLY].fillna(0), train[label])
@@ -176,12 +178,24 @@ def _train_propensity(
             "brier": float(brier_score_loss(y, p)),
             "calibration": reliability(y, p, 10),
         }
-    model = PropensityModel(outcome=outcome, templates=RFM_TEMPLATES).fit(frame[features], frame[label])
+    model = PropensityModel(outcome=outcome, templates=TEMPLATES).fit(frame[features], frame[label])
     return model, metrics
 
 
-def _score_propensity(model: PropensityModel, tx: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    features = rfm_features(tx, pd.Timestamp(as_of))
+def _features_with_texts(texts: pd.DataFrame) -> Callable[[pd.DataFrame, pd.Timestamp], pd.DataFrame]:
+    """Purchase features joined with how the customer sounded in texts, both as of the date."""
+
+    def features(history: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+        base = rfm_features(history, as_of)
+        return base.join(text_sentiment_features(texts, as_of, base.index))
+
+    return features
+
+
+def _score_propensity(
+    model: PropensityModel, tx: pd.DataFrame, texts: pd.DataFrame, as_of: date
+) -> pd.DataFrame:
+    features = _features_with_texts(texts)(tx, pd.Timestamp(as_of))
     return pd.DataFrame(
         {"probability": model.predict_probability(features), "reasons": model.reasons(features)},
         index=features.index,
@@ -256,7 +270,13 @@ def refresh(
         with _stage(result, kind.value, progress):
             if train:
                 history = _sample_customers(tx, TRAIN_CUSTOMERS)  # training cost stops growing with the shop
-                frame = build(history, _training_dates(as_of, horizon), horizon, data_end=pd.Timestamp(as_of))
+                frame = build(
+                    history,
+                    _training_dates(as_of, horizon),
+                    horizon,
+                    features=_features_with_texts(extract.texts),
+                    data_end=pd.Timestamp(as_of),
+                )
                 model, metrics = _train_propensity(frame, label, outcome)
                 record(
                     kind,
@@ -267,7 +287,7 @@ def refresh(
                 )
             else:
                 model = PropensityModel.from_bytes(_active_artifact(kind, result))
-            scored[kind] = _score_propensity(model, tx, as_of)
+            scored[kind] = _score_propensity(model, tx, extract.texts, as_of)
 
     with _stage(result, ModelKind.CATEGORY_PROPENSITY.value, progress):
         by_category = _category_propensity(extract, as_of, train, record, result)

@@ -41,9 +41,11 @@ INSTALLED_APPS = [
     "smartcrm.pipeline",
     "smartcrm.imports",
     "smartcrm.intelligence",
+    "smartcrm.insights",
     "smartcrm.recommendations",
     "smartcrm.integrations",
     "smartcrm.dedup",
+    "smartcrm.textanalysis",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",
@@ -158,10 +160,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # `celery -A smartcrm.celery beat` runs these; nightly after the day's orders are in.
+NIGHTLY_HOUR = int(os.environ.get("SMARTCRM_NIGHTLY_HOUR", "2"))
 CELERY_BEAT_SCHEDULE = {
     "nightly-train-and-score": {
         "task": "smartcrm.intelligence.refresh_scores",
-        "schedule": crontab(hour=int(os.environ.get("SMARTCRM_NIGHTLY_HOUR", "2")), minute=30),
+        "schedule": crontab(hour=NIGHTLY_HOUR, minute=30),
+    },
+    "nightly-recommendations": {
+        "task": "smartcrm.recommendations.refresh",
+        "schedule": crontab(hour=(NIGHTLY_HOUR + 1) % 24, minute=15),  # after the scores
     },
 }
 

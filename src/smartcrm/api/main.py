@@ -4,6 +4,12 @@ from ninja import NinjaAPI
 
 import smartcrm
 from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets, webhooks
+from smartcrm.api import dedup as dedup_api
+from smartcrm.api import exports as exports_api
+from smartcrm.api import imports as imports_api
+from smartcrm.api import insights as insights_api
+from smartcrm.api import recommendations as recommendations_api
+from smartcrm.api import textanalysis as textanalysis_api
 from smartcrm.api.auth import BearerAuth, session_auth
 from smartcrm.api.errors import install_handlers
 
@@ -23,12 +29,22 @@ install_handlers(api)
 
 api.add_router("/customers", customers.router)
 api.add_router("/customers", intelligence.scores_router)
+api.add_router("/customers", recommendations_api.customers_router)
+api.add_router("/products", recommendations_api.products_router)
+api.add_router("/basket-rules", recommendations_api.rules_router)
 api.add_router("/products", products.router)
 api.add_router("/categories", products.categories_router)
 api.add_router("/orders", orders.router)
+api.add_router("/imports", imports_api.router)
+api.add_router("/exports", exports_api.router)
 api.add_router("/tickets", tickets.router)
 api.add_router("/reviews", reviews.router)
 api.add_router("/deals", deals.router)
 api.add_router("/stages", deals.stages_router)
 api.add_router("", intelligence.router)
 api.add_router("/webhooks", webhooks.router)
+api.add_router("/forecasts", insights_api.forecasts_router)
+api.add_router("/alerts", insights_api.alerts_router)
+api.add_router("/duplicates", dedup_api.router)
+api.add_router("/texts", textanalysis_api.router)
+api.add_router("/data-quality", dedup_api.quality_router)

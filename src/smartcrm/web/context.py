@@ -18,7 +18,13 @@ NAVIGATION: list[tuple[str, str, Capability]] = [
     ("Orders", "web:order_list", Capability.VIEW_ORDERS),
     ("Inbox", "web:ticket_inbox", Capability.VIEW_TICKETS),
     ("Pipeline", "web:pipeline", Capability.VIEW_PIPELINE),
+    ("Insights", "web:insights", Capability.VIEW_ORDERS),
+    ("Feedback", "web:feedback", Capability.VIEW_TICKETS),
+    ("Basket rules", "web:basket_rules", Capability.VIEW_ORDERS),
     ("Models", "web:model_cards", Capability.VIEW_ORDERS),
+    ("Import", "web:import_home", Capability.IMPORT_DATA),
+    ("Duplicates", "web:duplicates", Capability.MERGE_CUSTOMERS),
+    ("Integrations", "web:integrations", Capability.MANAGE_INTEGRATIONS),
 ]
 # Which navigation entry is highlighted for each page.
 SECTIONS = {
@@ -34,6 +40,18 @@ SECTIONS = {
     "pipeline": "web:pipeline",
     "segments": "web:segments",
     "model_cards": "web:model_cards",
+    "import_home": "web:import_home",
+    "import_map": "web:import_home",
+    "import_preview": "web:import_home",
+    "import_run": "web:import_home",
+    "duplicates": "web:duplicates",
+    "merge_history": "web:duplicates",
+    "data_quality": "web:duplicates",
+    "insights": "web:insights",
+    "feedback": "web:feedback",
+    "inbox_urgency": "web:ticket_inbox",
+    "basket_rules": "web:basket_rules",
+    "integrations": "web:integrations",
 }
 
 

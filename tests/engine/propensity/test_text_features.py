@@ -12,7 +12,9 @@ from smartcrm.engine.propensity.text_features import COLUMNS, text_sentiment_fea
 TEXTS = pd.DataFrame(
     {
         "customer_id": [1, 1, 1, 2],
-        "at": pd.to_datetime(["2025-01-05 10:00", "2025-03-01 09:00", "2025-03-31 23:00", "2024-06-01 00:00"]),
+        "at": pd.to_datetime(
+            ["2025-01-05 10:00", "2025-03-01 09:00", "2025-03-31 23:00", "2024-06-01 00:00"]
+        ),
         "score": [0.8, -0.6, -0.9, -0.5],
         "negative": [False, True, True, True],
         "is_ticket": [False, True, False, True],

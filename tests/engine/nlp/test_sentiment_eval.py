@@ -41,7 +41,7 @@ def test_user_csv_with_stars(tmp_path: Path) -> None:
     # three classes, one of them (the relabelled 3-stars) pure noise, so its F1 is near 0; chance
     # is a macro F1 near 0.33 and an accuracy near 0.44 (the majority class)
     assert figures["macro_f1"] >= 0.42, figures
-    assert figures["accuracy"] >= 0.6, figures
+    assert figures["accuracy"] >= 0.55, figures
     assert figures["roc_auc"] >= 0.65, figures
 
 

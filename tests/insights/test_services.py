@@ -16,11 +16,11 @@ from smartcrm.intelligence import registry
 from smartcrm.intelligence.models import ModelKind
 from tests.insights.conftest import END
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_forecast_is_stored_coherent_and_replaced_on_rerun(small_shop: None, admin_user: Any) -> None:
-    version = services.train_forecast(actor=admin_user, grain="month", as_of=END, horizon=3)
+    version = services.train_forecast(actor=admin_user, grain="month", as_of=END, horizon=3, top_products=1)
     assert registry.active_version(ModelKind.FORECAST) == version
     assert version.metrics["backtest_mase_mean"] > 0
     rows = StoredForecast.objects.filter(grain="month")
@@ -31,7 +31,7 @@ def test_forecast_is_stored_coherent_and_replaced_on_rerun(small_shop: None, adm
         assert total == pytest.approx(parts, rel=1e-6)
     assert all(r.lo_95 <= r.lo_80 <= r.mean <= r.hi_80 <= r.hi_95 for r in rows)
     count = rows.count()
-    again = services.train_forecast(actor=admin_user, grain="month", as_of=END, horizon=3)
+    again = services.train_forecast(actor=admin_user, grain="month", as_of=END, horizon=3, top_products=1)
     assert again.version == version.version + 1
     assert StoredForecast.objects.filter(grain="month").count() == count
 
@@ -43,7 +43,9 @@ def test_forecast_refuses_a_shop_without_history(db: Any, admin_user: Any) -> No
         services.train_forecast(actor=admin_user, grain="hour")
 
 
-def test_detection_is_idempotent_and_calls_the_hook(small_shop: None, admin_user: Any) -> None:
+def test_detection_is_idempotent_and_calls_the_hook(
+    small_shop: None, admin_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     seen: list[int] = []
 
     def receiver(sender: Any, alert_id: int, **kwargs: Any) -> None:
@@ -51,10 +53,12 @@ def test_detection_is_idempotent_and_calls_the_hook(small_shop: None, admin_user
 
     alert_created.connect(receiver)
     try:
-        created = services.detect_alerts(actor=admin_user, as_of=END)
+        with django_capture_on_commit_callbacks(execute=True):
+            created = services.detect_alerts(actor=admin_user, as_of=END)
         assert created == Alert.objects.count()
         assert sorted(seen) == sorted(Alert.objects.values_list("pk", flat=True))
-        assert services.detect_alerts(actor=admin_user, as_of=END) == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.detect_alerts(actor=admin_user, as_of=END) == 0
         assert len(seen) == created
     finally:
         alert_created.disconnect(receiver)

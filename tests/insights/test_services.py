@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_forecast_is_stored_coherent_and_replaced_on_rerun(small_shop: None, admin_user: Any) -> None:
-    version = services.train_forecast(actor=admin_user, grain="month", as_of=END, horizon=3, top_products=1)
+    version = services.train_forecast(
+        actor=admin_user, grain="month", as_of=END, horizon=3, top_products=1, n_windows=1
+    )
     assert registry.active_version(ModelKind.FORECAST) == version
     assert version.metrics["backtest_mase_mean"] > 0
     rows = StoredForecast.objects.filter(grain="month")
@@ -31,7 +33,9 @@ def test_forecast_is_stored_coherent_and_replaced_on_rerun(small_shop: None, adm
         assert total == pytest.approx(parts, rel=1e-6)
     assert all(r.lo_95 <= r.lo_80 <= r.mean <= r.hi_80 <= r.hi_95 for r in rows)
     count = rows.count()
-    again = services.train_forecast(actor=admin_user, grain="month", as_of=END, horizon=3, top_products=1)
+    again = services.train_forecast(
+        actor=admin_user, grain="month", as_of=END, horizon=3, top_products=1, n_windows=1
+    )
     assert again.version == version.version + 1
     assert StoredForecast.objects.filter(grain="month").count() == count
 

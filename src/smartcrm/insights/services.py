@@ -53,6 +53,7 @@ def train_forecast(
     as_of: date | None = None,
     horizon: int | None = None,
     top_products: int = 5,
+    n_windows: int = 3,
     progress: Progress = _noop,
 ) -> ModelVersion:
     """Backtest, fit and store the forecast of every sales series at ``grain``; register the version.
@@ -72,7 +73,7 @@ def train_forecast(
         top_products=top_products,
         end=pd.Timestamp(as_of) + pd.Timedelta(days=1),
     )
-    settings = ShopForecastSettings(grain=grain, horizon=horizon)
+    settings = ShopForecastSettings(grain=grain, horizon=horizon, n_windows=n_windows)
     if series.empty or series.groupby("unique_id").size().min() < 2 * settings.steps + 4:
         raise ServiceValidationError(
             {"grain": f"Not enough {grain}ly sales history to forecast {settings.steps} ahead."}

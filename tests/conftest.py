@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
+from smartcrm.accounts.services import create_api_token
 from tests import factories
+from tests.api.client import ApiClient
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
 # there unless told that this is deliberate (the live server runs in its own thread).
@@ -34,3 +37,39 @@ def is_postgres() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+# -- API clients (tests/api/client.py), for every test package ---------------------------
+
+
+@pytest.fixture
+def token_for(make_user: Any) -> Callable[[Role], tuple[User, str]]:
+    """A user with this role and a fresh raw API token of theirs."""
+
+    def make(role: Role) -> tuple[User, str]:
+        user = make_user(role)
+        _, raw = create_api_token(user=user, name=f"{role.value} token")
+        return user, raw
+
+    return make
+
+
+@pytest.fixture
+def api_as(token_for: Callable[[Role], tuple[User, str]]) -> Callable[[Role], ApiClient]:
+    """``api_as(Role.SUPPORT)``: a client authenticated with a bearer token of that role."""
+
+    def make(role: Role) -> ApiClient:
+        user, raw = token_for(role)
+        return ApiClient(raw, user=user)
+
+    return make
+
+
+@pytest.fixture
+def admin_api(api_as: Callable[[Role], ApiClient]) -> ApiClient:
+    return api_as(Role.ADMIN)
+
+
+@pytest.fixture
+def anonymous_api(db: Any) -> ApiClient:
+    return ApiClient()

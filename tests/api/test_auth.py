@@ -13,7 +13,7 @@ from django.utils import timezone
 from smartcrm.accounts.models import ApiToken, User
 from smartcrm.accounts.roles import Role
 from smartcrm.core.models import AuditEvent
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 from tests.api.openapi import validate_response
 from tests.factories import CustomerFactory
 

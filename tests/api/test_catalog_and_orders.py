@@ -10,7 +10,7 @@ import pytest
 from smartcrm.accounts.roles import Role
 from smartcrm.catalog.models import Product
 from smartcrm.orders.models import Order
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 from tests.factories import CategoryFactory, CustomerFactory, OrderFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 from smartcrm.accounts.roles import Role
 from smartcrm.core.models import AuditEvent
 from smartcrm.customers.models import Consent, Customer
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from smartcrm.accounts.roles import Role
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 from tests.factories import CustomerFactory
 from tests.web.scores import make_score, make_version, scored_customer
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from smartcrm.customers.models import Customer
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 from tests.factories import CustomerFactory, DealFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

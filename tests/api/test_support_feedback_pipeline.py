@@ -9,7 +9,7 @@ import pytest
 from smartcrm.accounts.roles import Role
 from smartcrm.feedback.models import Review
 from smartcrm.pipeline.models import Deal
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 from tests.factories import (
     CustomerFactory,
     DealFactory,

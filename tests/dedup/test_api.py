@@ -10,10 +10,9 @@ import pytest
 from smartcrm.accounts.roles import Role
 from smartcrm.customers.models import Customer
 from smartcrm.dedup.models import DuplicatePair, PairState
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 from tests.dedup.conftest import Twins
 
-pytest_plugins = ["tests.api.conftest"]
 
 
 @pytest.fixture

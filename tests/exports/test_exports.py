@@ -15,7 +15,7 @@ from smartcrm.accounts.services import create_api_token
 from smartcrm.core.models import AuditEvent
 from smartcrm.exports.cells import csv_cell, neutralise
 from tests import factories
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 
 pytestmark = pytest.mark.django_db
 

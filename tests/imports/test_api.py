@@ -11,7 +11,7 @@ import pytest
 from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import create_api_token
 from smartcrm.customers.models import Customer
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 from tests.api.openapi import openapi_document, validate_response
 
 pytestmark = pytest.mark.django_db

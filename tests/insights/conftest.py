@@ -16,6 +16,3 @@ END = date(2025, 6, 30)
 @pytest.fixture
 def small_shop(db: Any) -> None:
     ShopLoader(ShopSpec(n_customers=400, seed=9, end=END, n_products=60), progress=False).run()
-
-
-from tests.api.conftest import admin_api, anonymous_api, api_as, token_for  # noqa: E402, F401  (the API fixtures)

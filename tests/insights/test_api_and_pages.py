@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from smartcrm.accounts.roles import Role
 from smartcrm.insights.models import Alert, StoredForecast
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import create_api_token
 from smartcrm.integrations import outbound
 from smartcrm.integrations.models import InboundDelivery, InboundStatus, OutboundDelivery, WebhookEndpoint
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 from tests.integrations.conftest import payload
 from tests.integrations.receiver import Receiver, running
 

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import pytest
 import redis
 from celery import Celery
+from celery.result import allow_join_result
 from django.conf import settings
 from django.db import connection
 
@@ -137,7 +138,10 @@ def test_a_worker_on_redis_imports_a_file_by_run_id(redis_broker: str, tmp_path:
             assert worker.poll() is None, f"the worker exited:\n{log.read_text()}"
             assert time.monotonic() < deadline, f"no result within {TIMEOUT}s:\n{log.read_text()}"
             time.sleep(0.2)
-        outcome = result.get(timeout=5)
+        # celery's "may I block on a result?" flag is process-wide: an eager task running in
+        # another thread of this test process (a live server's request) denies it meanwhile.
+        with allow_join_result():
+            outcome = result.get(timeout=5)
     finally:
         _stop(worker)
 

@@ -33,6 +33,3 @@ def trained(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any)
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
-
-
-from tests.api.conftest import admin_api, anonymous_api, api_as, token_for  # noqa: E402, F401 - shared API fixtures

@@ -11,7 +11,7 @@ from smartcrm.accounts.roles import Role
 from smartcrm.customers.models import Customer
 from smartcrm.recommendations.models import BasketRule, CustomerRecommendation, PairKind, ProductPair
 from smartcrm.recommendations.services import TrainingResult
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

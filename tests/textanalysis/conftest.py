@@ -16,7 +16,6 @@ from smartcrm.engine.nlp.sentiment import SentimentModel
 from smartcrm.synth.generator import ShopGenerator
 from smartcrm.synth.spec import ShopSpec
 from smartcrm.textanalysis import services
-from tests.api.conftest import api_as, token_for  # noqa: F401 - the API client fixtures
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from smartcrm.support.services import open_ticket
 from smartcrm.textanalysis import services
 from smartcrm.textanalysis.models import SourceKind
 from tests import factories
-from tests.api.conftest import ApiClient
+from tests.api.client import ApiClient
 
 pytestmark = pytest.mark.django_db
 XSS = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'

@@ -29,10 +29,11 @@ class ExportQuery(Schema):
     openapi_extra={
         "responses": {
             "200": {
+                "description": "The list as CSV or XLSX (formula cells neutralised, PII masked by role)",
                 "content": {
                     "text/csv": {"schema": {"type": "string"}},
                     XLSX: {"schema": {"type": "string", "format": "binary"}},
-                }
+                },
             }
         }
     },

@@ -92,7 +92,14 @@ def resume(request: HttpRequest, run_id: Id) -> Any:
     "/{run_id}/errors",
     response={200: str, **ONE_ERRORS},
     summary="The run's rejected rows as CSV (row, column, message)",
-    openapi_extra={"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "CSV with the columns row, column, message",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
 def errors(request: HttpRequest, run_id: Id) -> HttpResponse:
     require(request, Capability.IMPORT_DATA)

@@ -86,3 +86,35 @@ def test_acknowledge_then_resolve_is_audited(small_shop: None, admin_user: Any) 
     assert {"acknowledge_alert", "resolve_alert"} <= actions
     with pytest.raises(NotFoundError):
         services.resolve_alert(alert_id=10**9, actor=admin_user)
+
+
+def test_a_spike_of_negative_texts_raises_a_negative_share_alert(small_shop: None, admin_user: Any) -> None:
+    from datetime import UTC, datetime, time, timedelta
+
+    from smartcrm.textanalysis.models import SourceKind, TextAnalysis
+
+    now = datetime.now(UTC)
+
+    def texts(back: int) -> list[TextAnalysis]:
+        day = END - timedelta(days=back)
+        negatives = 9 if back < 3 else (1 if back % 3 else 2)  # the last three days: a spike
+        return [
+            TextAnalysis(
+                source_kind=SourceKind.REVIEW,
+                source_id=back * 10 + i + 1,
+                text_created_at=datetime.combine(day, time(12, i), tzinfo=UTC),
+                lang="en",
+                sentiment="negative" if i < negatives else "positive",
+                sentiment_score=-0.8 if i < negatives else 0.7,
+                model_version="test",
+                analysed_at=now,
+            )
+            for i in range(10)
+        ]
+
+    rows = [row for back in range(240) for row in texts(back)]
+    TextAnalysis.objects.bulk_create(rows)
+    services.detect_alerts(actor=admin_user, as_of=END)
+    alert = Alert.objects.filter(metric="negative_share").order_by("-last_day").first()
+    assert alert is not None, list(Alert.objects.values_list("metric", "first_day"))
+    assert alert.last_day >= END - timedelta(days=2)

@@ -1,4 +1,4 @@
-"""Read the shop's orders, refunds and tickets into the frames the engines take."""
+"""Read the shop's orders, refunds, tickets and analysed texts into the frames the engines take."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from smartcrm.customers.models import Customer
 from smartcrm.intelligence.extract import end_of
 from smartcrm.orders.models import Order, OrderLine, Refund
 from smartcrm.support.models import Ticket
+from smartcrm.textanalysis.models import TextAnalysis
 
 
 def _frame(rows: Iterable[Any], columns: list[str]) -> pd.DataFrame:
@@ -68,4 +69,21 @@ def anomaly_frames(as_of: date) -> dict[str, pd.DataFrame]:
     customers = _frame(list(Customer.objects.values("id", "country")), ["id", "country"])
     refunds = _frame(list(Refund.objects.filter(created_at__lte=cut).values("created_at")), ["created_at"])
     tickets = _frame(list(Ticket.objects.filter(created_at__lte=cut).values("created_at")), ["created_at"])
-    return {"orders": orders, "lines": lines, "customers": customers, "refunds": refunds, "tickets": tickets}
+    # Analysed texts (issue 5) feed the negative-sentiment share; empty until texts are analysed.
+    feedback = _frame(
+        [
+            {"created_at": at, "negative": sentiment == "negative"}
+            for at, sentiment in TextAnalysis.objects.filter(text_created_at__lte=cut).values_list(
+                "text_created_at", "sentiment"
+            )
+        ],
+        ["created_at", "negative"],
+    )
+    return {
+        "orders": orders,
+        "lines": lines,
+        "customers": customers,
+        "refunds": refunds,
+        "tickets": tickets,
+        "feedback": feedback,
+    }

@@ -154,6 +154,7 @@ def detect_alerts(
             customers=frames["customers"],
             refunds=frames["refunds"],
             tickets=frames["tickets"],
+            feedback=frames["feedback"] if not frames["feedback"].empty else None,
         ),
         since=since,
     )

@@ -97,16 +97,10 @@ def test_command_analyses_what_is_missing(analyzer: TextAnalyzer, admin_user: An
     assert TextAnalysis.objects.get(source_kind=SourceKind.TICKET).intent == "billing"
 
 
-def test_customer_sentiment_features_and_daily_negative_share(
-    analyzer: TextAnalyzer, admin_user: Any
-) -> None:
+def test_daily_negative_share(analyzer: TextAnalyzer, admin_user: Any) -> None:
     angry = _ticket(admin_user, "Terrible, broken again and nobody answers. Worst shop ever.")
     services.analyse_texts(SourceKind.TICKET, [angry.pk])
     now = timezone.now()
-    features = selectors.customer_sentiment_features(now + timedelta(seconds=1))
-    row = features.loc[angry.customer_id]
-    assert row["texts_90d"] == 1 and -1 <= row["mean_sentiment_90d"] <= 1
-    assert selectors.customer_sentiment_features(now - timedelta(days=1)).empty  # only the past is read
     daily = selectors.daily_negative_share((now - timedelta(days=2)).date(), now.date())
     assert len(daily) == 3 and daily["texts"].sum() == 1
     assert list(daily.columns) == ["day", "texts", "negative", "negative_share"]

@@ -38,52 +38,6 @@ def customer_analyses(customer_id: int, limit: int = 20) -> list[TextAnalysis]:
     return list(TextAnalysis.objects.filter(customer_id=customer_id).order_by("-text_created_at")[:limit])
 
 
-def customer_sentiment_features(as_of: datetime, window_days: int = 90) -> pd.DataFrame:
-    """Per-customer sentiment features from texts written before ``as_of`` (index: customer id).
-
-    Columns: ``texts_90d``, ``mean_sentiment_90d``, ``negative_share_90d``,
-    ``negative_tickets_90d``, ``last_sentiment`` (score of the latest text, any age),
-    ``days_since_negative`` (NaN if never). Only the past is read, so it can feed a model
-    trained as of that date.
-    """
-    rows = TextAnalysis.objects.filter(text_created_at__lt=as_of, customer_id__isnull=False).values_list(
-        "customer_id", "source_kind", "sentiment", "sentiment_score", "text_created_at"
-    )
-    columns = [
-        "texts_90d",
-        "mean_sentiment_90d",
-        "negative_share_90d",
-        "negative_tickets_90d",
-        "last_sentiment",
-    ]
-    frame = pd.DataFrame(list(rows), columns=["customer_id", "kind", "sentiment", "score", "at"])
-    if frame.empty:
-        return pd.DataFrame(columns=[*columns, "days_since_negative"]).rename_axis("customer_id")
-    frame["at"] = pd.to_datetime(frame["at"], utc=True)
-    cutoff = pd.Timestamp(as_of).tz_convert("UTC") - pd.Timedelta(days=window_days)
-    frame["negative"] = frame["sentiment"] == "negative"
-    recent = frame[frame["at"] >= cutoff]
-    grouped = recent.groupby("customer_id")
-    out = pd.DataFrame(
-        {
-            "texts_90d": grouped.size(),
-            "mean_sentiment_90d": grouped["score"].mean(),
-            "negative_share_90d": grouped["negative"].mean(),
-            "negative_tickets_90d": recent[recent["negative"] & (recent["kind"] == SourceKind.TICKET)]
-            .groupby("customer_id")
-            .size(),
-        }
-    )
-    latest = frame.sort_values("at").groupby("customer_id").tail(1).set_index("customer_id")
-    negative_at = frame[frame["negative"]].groupby("customer_id")["at"].max()
-    out = out.reindex(latest.index)
-    out["texts_90d"] = out["texts_90d"].fillna(0).astype(int)
-    out["negative_tickets_90d"] = out["negative_tickets_90d"].fillna(0).astype(int)
-    out["last_sentiment"] = latest["score"]
-    out["days_since_negative"] = (pd.Timestamp(as_of).tz_convert("UTC") - negative_at).dt.days
-    return out.rename_axis("customer_id").sort_index()
-
-
 def daily_negative_share(start: date, end: date) -> pd.DataFrame:
     """Per day in [start, end]: texts analysed, negative ones and their share (for anomaly alerts)."""
     rows = TextAnalysis.objects.filter(

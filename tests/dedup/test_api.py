@@ -14,7 +14,6 @@ from tests.api.client import ApiClient
 from tests.dedup.conftest import Twins
 
 
-
 @pytest.fixture
 def pair(twins: Twins) -> DuplicatePair:
     s, m = twins.survivor, twins.merged

@@ -21,12 +21,14 @@ run instead of one per order.
 from __future__ import annotations
 
 import io
+import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -34,6 +36,16 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from smartcrm.demo.bulk import deferred_indexes
+from smartcrm.imports.bulk_common import (
+    DIFFERS,
+    NOT_IMPORTED,
+    ORDER_LEVEL,
+    REQUIRED,
+    copy_errors,
+    no_errors,
+    refresh_customer_totals,
+)
+from smartcrm.imports.bulk_direct import DirectOrderWriter, NotGrouped, pa_to_frame
 from smartcrm.imports.errors import ImportCancelled, RowError
 from smartcrm.imports.normalise import ColumnProfile, normalise_date, normalise_number
 from smartcrm.imports.parsing import CellError, parse_decimal, parse_int, parse_moment
@@ -41,13 +53,12 @@ from smartcrm.imports.reader import MAX_CELL_CHARS, Table
 from smartcrm.imports.sources import REPLACEMENT
 from smartcrm.orders.models import Order, OrderLine, OrderStatus, SalesChannel
 
+logger = logging.getLogger(__name__)
+
 BLOCK_BYTES = 16 << 20
 KEPT_ERRORS = 1000
 # orders.services.create_order's rule: price × quantity − discount, to the cent, never below zero.
 LINE_TOTAL = "greatest(round(coalesce(s.unit_price, p.price) * s.quantity - coalesce(s.discount, 0), 2), 0)"
-REQUIRED = "Required."
-DIFFERS = "Differs from row {row} of the same order; an order has one value here."
-NOT_IMPORTED = "Not imported: row {row} of the same order has errors."
 STAGE_COLUMNS = (
     ("row", "bigint"),
     ("order_key", "text"),
@@ -64,16 +75,6 @@ STAGE_COLUMNS = (
     ("shipping", "numeric(14,2)"),
     ("promo", "text"),
 )
-# Order-level staging columns and the file column each is reported under.
-ORDER_LEVEL = {
-    "customer_key": "customer_external_id",
-    "placed_at": "placed_at",
-    "status": "status",
-    "channel": "channel",
-    "currency": "currency",
-    "shipping": "shipping_total",
-    "promo": "promotion_code",
-}
 _QUANTITY = r"^([1-9]\d{0,5}|1000000)$"
 _MONEY = r"^\d{1,10}(\.\d{1,2})?$"
 _SHIPPING = r"^\d{1,12}(\.\d{1,2})?$"
@@ -98,6 +99,12 @@ def eligible(table: Table) -> bool:
     )
 
 
+@dataclass
+class ValidatedBlock:
+    rows: pa.Table  # STAGE_COLUMNS, the rows with a usable order key, in file order
+    errors: pd.DataFrame  # ERROR_COLUMNS, every rejected cell of the block
+
+
 class BulkUnsupported(Exception):
     """The file needs the row path (pyarrow cannot parse it, e.g. a quote left open)."""
 
@@ -115,7 +122,7 @@ class BulkCounts:
 class _Errors:
     """A block's rejected cells: row numbers, order keys, columns, messages (first error per cell)."""
 
-    def __init__(self, numbers: np.ndarray[Any, Any], keys: list[str]) -> None:
+    def __init__(self, numbers: np.ndarray[Any, Any], keys: pa.Array) -> None:
         self.numbers, self.keys = numbers, keys
         self.bad = np.zeros(len(numbers), dtype=bool)
         self.parts: list[tuple[np.ndarray[Any, Any], str, list[str] | str]] = []
@@ -132,23 +139,33 @@ class _Errors:
             self.bad[array] = True
             self.parts.append((array, column, messages))
 
-    def csv(self, keyless: np.ndarray[Any, Any]) -> str:
-        """The errors as CSV for COPY (row, order_key, column, message).
+    def frame(self, keyless: np.ndarray[Any, Any]) -> pd.DataFrame:
+        """The errors as rows of ``ERROR_COLUMNS``.
 
-        A row without a usable order key reports only that: it belongs to no order.
+        A row without a usable order key reports only that, under a blank key: it belongs to no order.
         """
-        out = io.StringIO()
+        frames = []
         for index, column, message in self.parts:
-            for position, i in enumerate(index.tolist()):
-                if keyless[i] and column != "order_external_id":
-                    continue
-                text = message if isinstance(message, str) else message[position]
-                out.write(f"{self.numbers[i]},{_quote(self.keys[i])},{column},{_quote(text)}\n")
-        return out.getvalue()
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+            messages = np.asarray(message, dtype=object) if not isinstance(message, str) else None
+            if column != "order_external_id":
+                keep = ~keyless[index]
+                index = index[keep]
+                messages = messages[keep] if messages is not None else None
+            if not len(index):
+                continue
+            keys = np.asarray(self.keys.take(pa.array(index)).to_numpy(zero_copy_only=False), dtype=object)
+            keys[keyless[index]] = ""
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "row": self.numbers[index],
+                        "order_key": keys,
+                        "col": column,
+                        "message": message if messages is None else messages,
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True) if frames else no_errors()
 
 
 class BulkOrderImport:
@@ -216,39 +233,80 @@ class BulkOrderImport:
 
     def run(self) -> BulkCounts:
         with connection.cursor() as cursor:
-            columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
-            cursor.execute(f"CREATE UNLOGGED TABLE {self.stage} ({columns})")
             cursor.execute(
                 f"CREATE UNLOGGED TABLE {self.errors} "
                 "(seq bigserial, row bigint, order_key text, col text, message text)"
             )
         try:
-            self._stage_file()
-            # Into an empty orders table (a shop's first import), secondary indexes and foreign keys
-            # are dropped and rebuilt after, inside the same transaction, as the demo loader does.
-            fresh = not Order.objects.exists()
-            with transaction.atomic(), deferred_indexes([Order, OrderLine] if fresh else []):
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                self._write_orders()
+            try:
+                self._run_direct()
+            except NotGrouped:
+                logger.info("bulk import: an order's lines are spread over the file; staging it whole")
+                self._reset()
+                self._run_staged()
             self._emit_errors()
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {self.stage}, {self.errors}")
         return self.counts
 
-    def _stage_file(self) -> None:
+    def _reset(self) -> None:
+        self.dates, self.numbers = ColumnProfile(), ColumnProfile()
+        self.counts = BulkCounts()
+        self.invalid = []
+
+    def _run_direct(self) -> None:
+        """Blocks straight into the orders tables; ``NotGrouped`` (all rolled back) if they cannot be."""
+        # Into an empty orders table (a shop's first import), secondary indexes and foreign keys
+        # are dropped and rebuilt after, inside the same transaction, as the demo loader does.
+        fresh = not Order.objects.exists()
+        with transaction.atomic(), deferred_indexes([Order, OrderLine] if fresh else []):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            writer = DirectOrderWriter(system=self.system, errors_table=self.errors)
+            for block in self._blocks():
+                writer.add(pa_to_frame(block.rows), block.errors)
+            writer.finish()
+            copy_errors(self.errors, self._skipped_rows())
+            self.counts.created, self.counts.unchanged = writer.created, writer.unchanged
+
+    def _run_staged(self) -> None:
+        """Every block into a staging table, then set-based statements: any order of lines."""
+        with connection.cursor() as cursor:
+            columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
+            cursor.execute(f"CREATE UNLOGGED TABLE {self.stage} ({columns})")
+        for block in self._blocks():
+            buffer = io.BytesIO()
+            pacsv.write_csv(
+                block.rows, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed")
+            )
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL TIME ZONE %s", [settings.TIME_ZONE])
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")  # staging is rebuilt if lost
+                with cursor.copy(f"COPY {self.stage} FROM STDIN (FORMAT csv)") as copy:
+                    copy.write(buffer.getbuffer())
+            copy_errors(self.errors, block.errors)
+        copy_errors(self.errors, self._skipped_rows())
+        fresh = not Order.objects.exists()
+        with transaction.atomic(), deferred_indexes([Order, OrderLine] if fresh else []):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            self._write_orders()
+
+    def _blocks(self) -> Iterator[ValidatedBlock]:
+        """The file's validated blocks, reporting progress and honouring a cancel between them."""
         size = max(1, self.table.path.stat().st_size)
         next_record = self.table.header_row + 1
         done_bytes = 0
         try:
-            reader = self._reader()
-            for batch in reader:
+            for batch in self._reader():
                 invalid = sorted(n for n, _ in self.invalid)
                 numbers, next_record = _numbers(next_record, batch.num_rows, invalid)
-                self._stage_batch(batch, numbers)
+                block = self._validate(batch, numbers)
+                if block is not None:
+                    yield block
                 if self.should_stop and self.should_stop():
-                    raise ImportCancelled  # nothing but the staging tables was written; they go
+                    raise ImportCancelled  # rolls back whatever this run wrote
                 done_bytes += batch.nbytes
                 if self.on_progress:
                     self.on_progress(
@@ -256,14 +314,23 @@ class BulkOrderImport:
                     )
         except pa.ArrowInvalid as exc:
             raise BulkUnsupported(str(exc)) from exc
-        if self.invalid:
-            rows = "".join(f"{n},,,{_quote(message)}\n" for n, message in self.invalid)
-            self._copy(f"COPY {self.errors} (row, order_key, col, message) FROM STDIN (FORMAT csv)", rows)
-            self.counts.rows_total += len(self.invalid)
+
+    def _skipped_rows(self) -> pd.DataFrame:
+        """Rows the CSV reader skipped (too many or too few cells), as errors; they count as failed."""
+        self.counts.rows_total += len(self.invalid)
+        return pd.DataFrame(
+            {
+                "row": [n for n, _ in self.invalid],
+                "order_key": "",
+                "col": "",
+                "message": [message for _, message in self.invalid],
+            }
+        )
 
     # -- one block ----------------------------------------------------------------------------
 
-    def _stage_batch(self, batch: pa.RecordBatch, numbers: np.ndarray[Any, Any]) -> None:
+    def _validate(self, batch: pa.RecordBatch, numbers: np.ndarray[Any, Any]) -> ValidatedBlock | None:
+        """Check one block column-wise; its rows in canonical text (``STAGE_COLUMNS``) and its errors."""
         positions = self.table.positions
         cells = {
             name: pc.utf8_trim_whitespace(batch.column(index)) if index < batch.num_columns else None
@@ -280,13 +347,12 @@ class BulkOrderImport:
             all_cells = [pc.filter(column, keep) for column in all_cells]
         n = len(numbers)
         if n == 0:
-            return
+            return None
         self.counts.rows_total += n
         empty = pa.array([""] * n, pa.string())
         text = {name: cells.get(name) if cells.get(name) is not None else empty for name in _NAMES}
-        keys: list[str] = text["order_external_id"].to_pylist()  # type: ignore[union-attr]
-        errors = _Errors(numbers, keys)
         key = text["order_external_id"]
+        errors = _Errors(numbers, key)
         key_blank = _np(pc.equal(key, ""))
         key_long = _np(pc.greater(pc.utf8_length(key), 120))
         self._check_problems(all_cells, errors)
@@ -309,12 +375,8 @@ class BulkOrderImport:
         keyless = key_blank | key_long
         errors.add(key_blank, "order_external_id", REQUIRED)
         errors.add(key_long, "order_external_id", "At most 120 characters.")
-        self._copy(
-            f"COPY {self.errors} (row, order_key, col, message) FROM STDIN (FORMAT csv)", errors.csv(keyless)
-        )
         self.counts.failed += int(keyless.sum())
-
-        stage = pa.table(
+        rows = pa.table(
             {
                 "row": pa.array(numbers, pa.int64()),
                 "order_key": key,
@@ -332,13 +394,7 @@ class BulkOrderImport:
                 "promo": _nullable(promo),
             }
         ).filter(pa.array(~keyless))
-        buffer = io.BytesIO()
-        pacsv.write_csv(stage, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL TIME ZONE %s", [settings.TIME_ZONE])
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")  # staging is rebuilt if lost
-            with cursor.copy(f"COPY {self.stage} FROM STDIN (FORMAT csv)") as copy:
-                copy.write(buffer.getbuffer())
+        return ValidatedBlock(rows=rows, errors=errors.frame(keyless))
 
     def _check_problems(self, columns: list[pa.Array], errors: _Errors) -> None:
         names = {index: name for name, index in self.table.positions.items()}
@@ -462,12 +518,6 @@ class BulkOrderImport:
         good = _np(pc.match_substring_regex(column, _CURRENCY))
         errors.add(~good & ~blank, "currency", "Use a three-letter ISO currency code, e.g. EUR.")
         return pc.if_else(pa.array(good), pc.utf8_upper(column), pa.scalar(None, pa.string()))
-
-    def _copy(self, sql: str, text: str) -> None:
-        if not text:
-            return
-        with connection.cursor() as cursor, cursor.copy(sql) as copy:
-            copy.write(text)
 
     # -- the set-based write ------------------------------------------------------------------
 
@@ -596,7 +646,9 @@ class BulkOrderImport:
             "ORDER BY s.row"
         )
         self.counts.created = cursor.rowcount
-        _refresh_totals(cursor)
+        refresh_customer_totals(
+            cursor, "SELECT DISTINCT o.customer_id FROM orders_order o JOIN imports_new n ON n.id = o.id"
+        )
         # ON COMMIT DROP does not fire when this runs inside an outer transaction (a savepoint).
         cursor.execute("DROP TABLE imports_agg, imports_existing, imports_bad, imports_totals, imports_new")
 
@@ -643,27 +695,3 @@ def _numbers(start: int, count: int, skipped: list[int]) -> tuple[np.ndarray[Any
     span = np.arange(start, start + count + len(skipped) + 1, dtype=np.int64)
     kept = span[~np.isin(span, skipped)][:count]
     return kept, int(kept[-1]) + 1 if count else start
-
-
-def _refresh_totals(cursor: Any) -> None:
-    """``orders.services.refresh_customer_totals`` for the customers of the new orders, as one join."""
-    statuses = [
-        s.value
-        for s in (
-            OrderStatus.PAID,
-            OrderStatus.SHIPPED,
-            OrderStatus.DELIVERED,
-            OrderStatus.PARTIALLY_REFUNDED,
-        )
-    ]
-    cursor.execute(
-        "UPDATE customers_customer c SET orders_count = t.n, total_spent = t.spent, "
-        "first_order_at = t.first_at, last_order_at = t.last_at FROM ("
-        "SELECT o.customer_id, count(*) FILTER (WHERE o.status = ANY(%s)) AS n, "
-        "coalesce(sum(o.total - o.refunded_total) FILTER (WHERE o.status = ANY(%s)), 0) AS spent, "
-        "min(o.placed_at) FILTER (WHERE o.status = ANY(%s)) AS first_at, "
-        "max(o.placed_at) FILTER (WHERE o.status = ANY(%s)) AS last_at "
-        "FROM orders_order o WHERE o.customer_id IN (SELECT DISTINCT o2.customer_id FROM orders_order o2 "
-        "JOIN imports_new n ON n.id = o2.id) GROUP BY o.customer_id) t WHERE c.id = t.customer_id",
-        [statuses, statuses, statuses, statuses],
-    )

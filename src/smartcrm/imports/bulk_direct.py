@@ -1,0 +1,359 @@
+"""The fast bulk path: validated blocks straight into ``orders_order`` and ``orders_orderline`` by COPY.
+
+Most exports list an order's lines together. Then every order of a block is complete once the
+block is read — except the block's last order, whose lines may go on in the next block, so it
+waits for it. Each block's orders are checked as the staging path's set-based statements check
+them (the same rules and messages), totalled in integer cents, given ids from the orders
+sequence and COPY'd with their lines: no staging table and no second pass over the rows.
+
+A file that brings an order back after it was written (its lines spread far apart) is caught —
+the order then exists with an id this run allocated — and ``NotGrouped`` sends the caller,
+rolled back, to the staging path, which takes lines in any order.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from smartcrm.imports.bulk_common import (
+    DIFFERS,
+    NOT_IMPORTED,
+    ORDER_LEVEL,
+    REQUIRED,
+    copy_errors,
+    refresh_customer_totals,
+)
+from smartcrm.orders.models import OrderStatus, SalesChannel
+
+MONEY = ("unit_price", "discount", "shipping")
+TEXT = ("customer_key", "sku", "status", "channel", "currency", "promo")
+# An offset after the date part: Z, +02, +0200 or +02:00.
+_OFFSET = r"(?:Z|[+-]\d\d(?::?\d\d)?)$"
+
+
+class NotGrouped(Exception):
+    """An order's lines come back after the order was written: the file needs the staging path."""
+
+
+def pa_to_frame(rows: pa.Table) -> pd.DataFrame:
+    """Canonical text to typed columns: whole quantities, money in integer cents, UTC instants.
+
+    Blank money is NaN; a cell that failed its check is null here and its row is not ``ok``.
+    """
+    frame = pd.DataFrame(
+        {
+            "row": rows["row"].to_numpy(),
+            "order_key": _objects(rows["order_key"]),
+            "ok": rows["ok"].to_numpy(),
+            "quantity": pc.fill_null(pc.cast(rows["quantity"], pa.int64()), 0).to_numpy(),
+            "placed_at": _instants(_objects(rows["placed_at"])),
+        }
+    )
+    for name in MONEY:
+        frame[name] = np.round(pc.cast(rows[name], pa.float64()).to_numpy(zero_copy_only=False) * 100)
+    for name in TEXT:
+        frame[name] = _objects(rows[name])
+    return frame
+
+
+def _objects(column: pa.ChunkedArray) -> np.ndarray[Any, Any]:
+    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _instants(text: np.ndarray[Any, Any]) -> pd.Series:
+    """ISO 8601 text to UTC; text without an offset is in the shop's time zone (as ``parse_moment``)."""
+    values = pd.Series(text, dtype=object)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    present = values.notna().to_numpy()
+    if not present.any():
+        return out
+    aware = np.zeros(len(values), dtype=bool)
+    aware[present] = values[present].str.slice(10).str.contains(_OFFSET, regex=True).to_numpy()
+    if aware.any():
+        out[aware] = pd.to_datetime(values[aware], format="ISO8601", utc=True)
+    naive = present & ~aware
+    if naive.any():
+        local = pd.to_datetime(values[naive], format="ISO8601")
+        # zoneinfo's fold=0, as Django's make_aware: the first of two ambiguous times (summer
+        # time), and a time skipped by the clock change read with the offset before it.
+        out[naive] = local.dt.tz_localize(
+            settings.TIME_ZONE, ambiguous=np.ones(len(local), dtype=bool), nonexistent=pd.Timedelta("1h")
+        ).dt.tz_convert("UTC")
+    return out
+
+
+class DirectOrderWriter:
+    """Takes a run's validated blocks in file order; writes whole orders as soon as they are complete."""
+
+    def __init__(self, *, system: str, errors_table: str) -> None:
+        self.system = system
+        self.errors_table = errors_table
+        self.created = 0
+        self.unchanged = 0
+        self.held: tuple[pd.DataFrame, pd.DataFrame] | None = None
+        self.product_ids: dict[str, int] = {}
+        self.product_cents: dict[str, int] = {}
+        self.looked_up: set[str] = set()
+        self.customers: list[np.ndarray[Any, Any]] = []
+        self.now = timezone.now().isoformat()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('orders_order', 'id'))")
+            # Every order this run writes gets a larger id; one found later with such an id is ours.
+            self.first_id = int(cursor.fetchone()[0])
+
+    def add(self, rows: pd.DataFrame, errors: pd.DataFrame) -> None:
+        """One block; its last order waits for the next block (its lines may go on there)."""
+        if self.held is not None:
+            rows = pd.concat([self.held[0], rows], ignore_index=True)
+            errors = pd.concat([self.held[1], errors], ignore_index=True)
+            self.held = None
+        if len(rows):
+            last = rows["order_key"].iat[-1]
+            waiting = (rows["order_key"] == last).to_numpy()
+            waiting_errors = (errors["order_key"] == last).to_numpy()
+            self.held = (rows[waiting], errors[waiting_errors])
+            rows, errors = rows[~waiting], errors[~waiting_errors]
+        self._write(rows, errors)
+
+    def finish(self) -> None:
+        if self.held is not None:
+            self._write(*self.held)
+            self.held = None
+        if self.customers:
+            touched = np.unique(np.concatenate(self.customers))
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE TEMP TABLE imports_touched (customer_id bigint) ON COMMIT DROP")
+                with cursor.copy("COPY imports_touched FROM STDIN") as copy:
+                    copy.write("\n".join(map(str, touched.tolist())) + "\n")
+                refresh_customer_totals(cursor, "SELECT customer_id FROM imports_touched")
+                cursor.execute("DROP TABLE imports_touched")
+
+    # -- one batch of complete orders ---------------------------------------------------------
+
+    def _write(self, rows: pd.DataFrame, errors: pd.DataFrame) -> None:
+        if rows.empty:
+            copy_errors(self.errors_table, errors)
+            return
+        existing = self._existing(rows["order_key"].unique())
+        if existing:
+            if max(existing.values()) >= self.first_id:
+                raise NotGrouped
+            gone = rows["order_key"].isin(existing.keys()).to_numpy()
+            self.unchanged += int(gone.sum())
+            rows = rows[~gone]
+            errors = errors[~errors["order_key"].isin(existing.keys()).to_numpy()]
+        orders = _orders(rows)
+        found = [errors, *self._order_errors(rows, orders, errors)]
+        found.append(self._sku_errors(rows))
+        reported = pd.concat(found, ignore_index=True)
+        keyed = reported[reported["order_key"] != ""]
+        first_bad = keyed.groupby("order_key")["row"].min()
+        bad = rows["order_key"].isin(first_bad.index).to_numpy()
+        quiet = rows[bad & ~rows["row"].isin(keyed["row"]).to_numpy()]
+        if len(quiet):
+            found_rows = quiet["order_key"].map(first_bad)
+            found.append(
+                pd.DataFrame(
+                    {
+                        "row": quiet["row"].to_numpy(),
+                        "order_key": quiet["order_key"].to_numpy(),
+                        "col": "",
+                        "message": [NOT_IMPORTED.format(row=int(r)) for r in found_rows],
+                    }
+                )
+            )
+            reported = pd.concat(found, ignore_index=True)
+        copy_errors(self.errors_table, reported)
+        good = orders.index.difference(first_bad.index, sort=False)
+        if len(good):
+            self._insert(rows[~bad], orders.loc[good])
+
+    def _existing(self, keys: np.ndarray[Any, Any]) -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT external_id, id FROM orders_order WHERE external_id = ANY(%s)", [keys.tolist()]
+            )
+            return dict(cursor.fetchall())
+
+    def _order_errors(
+        self, rows: pd.DataFrame, orders: pd.DataFrame, errors: pd.DataFrame
+    ) -> list[pd.DataFrame]:
+        """What the staging path checks per order: required values, unknown customers, conflicts."""
+        found = []
+        no_customer = orders.index[orders["customer_key"].isna().to_numpy()]
+        dated = set(errors.loc[errors["col"] == "placed_at", "order_key"])
+        no_date = [k for k in orders.index[orders["placed_at"].isna().to_numpy()] if k not in dated]
+        for keys, column in ((no_customer, "customer_external_id"), (no_date, "placed_at")):
+            if len(keys):
+                found.append(_errors(orders.loc[keys, "first_row"], column, REQUIRED))
+        customers = self._customers(orders["customer_key"].dropna().unique())
+        orders["customer_id"] = orders["customer_key"].map(customers["customer_id"])
+        unknown = orders["customer_key"].notna() & orders["customer_id"].isna()
+        if unknown.any():
+            message = f"No customer with this id in system '{self.system}' (import the customers first)."
+            found.append(_errors(orders.loc[unknown, "customer_key_row"], "customer_external_id", message))
+        orders["city"] = orders["customer_key"].map(customers["city"])
+        orders["country"] = orders["customer_key"].map(customers["country"])
+        for column, reported in ORDER_LEVEL.items():
+            conflicting = orders.index[orders[f"{column}_conflict"].to_numpy()]
+            if not len(conflicting):
+                continue
+            lines = rows[rows["order_key"].isin(conflicting).to_numpy()]
+            first = lines["order_key"].map(orders[column])
+            differs = lines[column].notna() & (lines[column] != first)
+            lines = lines[differs.to_numpy()]
+            at = lines["order_key"].map(orders[f"{column}_row"])
+            found.append(
+                pd.DataFrame(
+                    {
+                        "row": lines["row"].to_numpy(),
+                        "order_key": lines["order_key"].to_numpy(),
+                        "col": reported,
+                        "message": [DIFFERS.format(row=int(r)) for r in at],
+                    }
+                )
+            )
+        return found
+
+    def _sku_errors(self, rows: pd.DataFrame) -> pd.DataFrame:
+        skus = [s for s in rows["sku"].unique() if s not in self.looked_up]
+        if skus:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT sku, id, price FROM catalog_product WHERE sku = ANY(%s)", [skus])
+                for sku, product_id, price in cursor.fetchall():
+                    self.product_ids[sku] = product_id
+                    self.product_cents[sku] = int(price * 100)
+            self.looked_up.update(skus)
+        unknown = rows[((rows["sku"] != "") & ~rows["sku"].isin(self.product_ids.keys())).to_numpy()]
+        return pd.DataFrame(
+            {
+                "row": unknown["row"].to_numpy(),
+                "order_key": unknown["order_key"].to_numpy(),
+                "col": "sku",
+                "message": "No product with this SKU (import the products first).",
+            }
+        )
+
+    def _customers(self, keys: np.ndarray[Any, Any]) -> pd.DataFrame:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT x.value, x.customer_id, c.city, c.country FROM customers_externalid x "
+                "JOIN customers_customer c ON c.id = x.customer_id "
+                "WHERE x.system = %s AND x.value = ANY(%s)",
+                [self.system, keys.tolist()],
+            )
+            found = cursor.fetchall()
+        return pd.DataFrame(found, columns=["key", "customer_id", "city", "country"]).set_index("key")
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _insert(self, lines: pd.DataFrame, orders: pd.DataFrame) -> None:
+        unit = lines["unit_price"].fillna(lines["sku"].map(self.product_cents)).astype(np.int64)
+        discount = lines["discount"].fillna(0).astype(np.int64)
+        gross = unit * lines["quantity"]
+        line_total = np.maximum(gross - discount, 0)  # create_order's rule, exact in cents
+        sums = (
+            pd.DataFrame(
+                {"key": lines["order_key"], "gross": gross, "discount": discount, "total": line_total}
+            )
+            .groupby("key", sort=False)[["gross", "discount", "total"]]
+            .sum()
+        )
+        sums = sums.loc[orders.index]
+        ids = self._ids(len(orders))
+        shipping = orders["shipping"].fillna(0).astype(np.int64)
+        order_table = pa.table(
+            {
+                "id": ids,
+                "number": ("SO-" + pd.Series(ids).astype(str).str.zfill(8)).to_numpy(),
+                "external_id": orders.index.to_numpy(dtype=object),
+                "customer_id": orders["customer_id"].astype(np.int64).to_numpy(),
+                "status": orders["status"].fillna(OrderStatus.PAID.value).to_numpy(),
+                "channel": orders["channel"].fillna(SalesChannel.WEB.value).to_numpy(),
+                "currency": orders["currency"].fillna(settings.SMARTCRM_CURRENCY).to_numpy(),
+                "placed_at": pa.array(orders["placed_at"]).cast(pa.timestamp("us", "UTC")),
+                "subtotal": _money(sums["gross"]),
+                "discount_total": _money(sums["discount"]),
+                "shipping_total": _money(shipping),
+                "total": _money(sums["total"] + shipping.to_numpy()),
+                "refunded_total": pa.array(np.zeros(len(orders), dtype=np.int64)),
+                "promotion_code": orders["promo"].fillna("").to_numpy(),
+                "ship_city": orders["city"].to_numpy(),
+                "ship_country": orders["country"].to_numpy(),
+                "created_at": pa.array([self.now] * len(orders), pa.string()),
+                "updated_at": pa.array([self.now] * len(orders), pa.string()),
+            }
+        )
+        order_ids = pd.Series(ids, index=orders.index)
+        line_table = pa.table(
+            {
+                "order_id": lines["order_key"].map(order_ids).to_numpy(),
+                "product_id": lines["sku"].map(self.product_ids).to_numpy(),
+                "quantity": lines["quantity"].to_numpy(),
+                "unit_price": _money(unit),
+                "discount": _money(discount),
+                "line_total": _money(line_total),
+                "returned_quantity": pa.array(np.zeros(len(lines), dtype=np.int64)),
+            }
+        )
+        _copy("orders_order", order_table)
+        _copy("orders_orderline", line_table)
+        self.created += len(lines)
+        self.customers.append(order_table["customer_id"].to_numpy())
+
+    def _ids(self, n: int) -> np.ndarray[Any, Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('orders_order', 'id')) FROM generate_series(1, %s)",
+                [n],
+            )
+            return np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
+
+
+def _orders(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per order key: its first row, and per order-level column the first value given, its row, and
+    whether the lines disagree (two different values given)."""
+    by = rows.groupby("order_key", sort=False)
+    orders = pd.DataFrame({"first_row": by["row"].min()})
+    for column in ORDER_LEVEL:
+        orders[column] = by[column].first()
+        given = rows[column].notna()
+        orders[f"{column}_row"] = rows["row"].where(given).groupby(rows["order_key"], sort=False).min()
+        orders[f"{column}_conflict"] = by[column].nunique() > 1
+    return orders
+
+
+def _errors(rows: pd.Series, column: str, message: str) -> pd.DataFrame:
+    """Errors at the given rows (a Series indexed by order key)."""
+    return pd.DataFrame(
+        {
+            "row": rows.to_numpy(dtype=np.int64),
+            "order_key": rows.index.to_numpy(),
+            "col": column,
+            "message": message,
+        }
+    )
+
+
+def _money(cents: Any) -> pa.Array:
+    """Integer cents as decimal text for COPY: a float's shortest form is exact below 2**53 cents."""
+    return pa.array(np.asarray(cents, dtype=np.int64) / 100, pa.float64())
+
+
+def _copy(table: str, rows: pa.Table) -> None:
+    buffer = io.BytesIO()
+    pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+    columns = ", ".join(rows.column_names)
+    sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        copy.write(buffer.getbuffer())

@@ -12,7 +12,8 @@ a child process:
 4. times ``smartcrm import orders`` on it through ``imports.services.import_file`` — the path
    the CLI, the web wizard and the API use (on PostgreSQL, for a file this size, the bulk path)
    — and checks the outcome (lines created + failed = lines in the file, every failure reported);
-5. reports rows/s for both, the ratio, and the child's peak RSS.
+5. reports rows/s for both, the ratio, the CPU seconds each took (this process plus its PostgreSQL
+   backend: the fair comparison when the machine is busy) and the child's peak RSS.
 
 Memory is flat in file size when the peak RSS at 10M lines is about that at 1M. Results are
 printed and written to ``bench/results/imports.json``.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -133,6 +135,20 @@ def raw_copy_seconds(path: Path) -> float:
     return seconds
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time so far of this process and of its PostgreSQL backend (same machine): the work done,
+    whatever else the machine is doing."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime, backend
+
+
 def setup_shop(customers: int) -> None:
     """Customers C1..Cn (external ids in system ``bench``) and products SKU-1..SKU-2000, by SQL."""
     from decimal import Decimal
@@ -201,16 +217,21 @@ def child(lines: int, database: str, seed: int, workdir: Path) -> dict[str, Any]
     lines = int(subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout.split()[-1])
     generated = time.perf_counter() - started
     memory_before = peak_memory_mb()
+    cpu_before = cpu_seconds()
     copy_seconds = raw_copy_seconds(path)
+    copy_cpu = sum(cpu_seconds()) - sum(cpu_before)
     errors = 0
 
     def count(_: object) -> None:
         nonlocal errors
         errors += 1
 
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     result = import_file("orders", path, actor="bench:imports", system="bench", on_error=count)
     seconds = time.perf_counter() - started
+    client_after, server_after = cpu_seconds()
+    import_cpu = client_after - cpu_before[0] + server_after - cpu_before[1]
     created = OrderLine.objects.count()
     assert result.rows_total == lines, (result.rows_total, lines)
     assert result.created == created and result.created + result.failed == lines
@@ -231,6 +252,10 @@ def child(lines: int, database: str, seed: int, workdir: Path) -> dict[str, Any]
         "import_seconds": round(seconds, 1),
         "import_rows_per_second": round(lines / seconds),
         "ratio_to_copy": round(copy_seconds / seconds, 3),
+        "copy_cpu_seconds": round(copy_cpu, 1),
+        "import_cpu_seconds": round(import_cpu, 1),
+        "import_cpu_seconds_server": round(server_after - cpu_before[1], 1),
+        "ratio_to_copy_cpu": round(copy_cpu / import_cpu, 3),
         "peak_rss_mb_before_import": round(memory_before),
         "peak_rss_mb": round(peak_memory_mb()),
     }

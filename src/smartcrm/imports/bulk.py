@@ -45,7 +45,14 @@ from smartcrm.imports.bulk_common import (
     no_errors,
     refresh_customer_totals,
 )
-from smartcrm.imports.bulk_direct import DirectOrderWriter, NotGrouped, pa_to_frame
+from smartcrm.imports.bulk_direct import (
+    CompleteOrders,
+    DirectOrderWriter,
+    NotGrouped,
+    OrderGrouper,
+    ahead,
+    pa_to_frame,
+)
 from smartcrm.imports.errors import ImportCancelled, RowError
 from smartcrm.imports.normalise import ColumnProfile, normalise_date, normalise_number
 from smartcrm.imports.parsing import CellError, parse_decimal, parse_int, parse_moment
@@ -78,9 +85,10 @@ STAGE_COLUMNS = (
 _QUANTITY = r"^([1-9]\d{0,5}|1000000)$"
 _MONEY = r"^\d{1,10}(\.\d{1,2})?$"
 _SHIPPING = r"^\d{1,12}(\.\d{1,2})?$"
+# A date, or a date-time with an optional offset; anything else goes through ``parse_moment``.
 _ISO = (
-    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
-    r"(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$"
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
+    r"(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$"
 )
 _CURRENCY = r"^[A-Za-z]{3}$"
 
@@ -103,6 +111,7 @@ def eligible(table: Table) -> bool:
 class ValidatedBlock:
     rows: pa.Table  # STAGE_COLUMNS, the rows with a usable order key, in file order
     errors: pd.DataFrame  # ERROR_COLUMNS, every rejected cell of the block
+    nbytes: int  # of the block as read, for progress
 
 
 class BulkUnsupported(Exception):
@@ -192,6 +201,7 @@ class BulkOrderImport:
         self.numbers = ColumnProfile()
         self.counts = BulkCounts()
         self.invalid: list[tuple[int, str]] = []
+        self.done_bytes = 0
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -254,6 +264,7 @@ class BulkOrderImport:
         self.dates, self.numbers = ColumnProfile(), ColumnProfile()
         self.counts = BulkCounts()
         self.invalid = []
+        self.done_bytes = 0
 
     def _run_direct(self) -> None:
         """Blocks straight into the orders tables; ``NotGrouped`` (all rolled back) if they cannot be."""
@@ -264,8 +275,17 @@ class BulkOrderImport:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
             writer = DirectOrderWriter(system=self.system, errors_table=self.errors)
-            for block in self._blocks():
-                writer.add(pa_to_frame(block.rows), block.errors)
+            grouper = OrderGrouper()
+
+            def prepare(block: ValidatedBlock | None) -> CompleteOrders:
+                if block is None:
+                    return grouper.flush()
+                return grouper.add(pa_to_frame(block.rows), block.errors)
+
+            for block, orders in ahead(self._blocks(), prepare):
+                writer.write(orders)
+                if block is not None:
+                    self._tick(block)
             writer.finish()
             copy_errors(self.errors, self._skipped_rows())
             self.counts.created, self.counts.unchanged = writer.created, writer.unchanged
@@ -286,6 +306,7 @@ class BulkOrderImport:
                 with cursor.copy(f"COPY {self.stage} FROM STDIN (FORMAT csv)") as copy:
                     copy.write(buffer.getbuffer())
             copy_errors(self.errors, block.errors)
+            self._tick(block)
         copy_errors(self.errors, self._skipped_rows())
         fresh = not Order.objects.exists()
         with transaction.atomic(), deferred_indexes([Order, OrderLine] if fresh else []):
@@ -294,10 +315,8 @@ class BulkOrderImport:
             self._write_orders()
 
     def _blocks(self) -> Iterator[ValidatedBlock]:
-        """The file's validated blocks, reporting progress and honouring a cancel between them."""
-        size = max(1, self.table.path.stat().st_size)
+        """The file's validated blocks (no database work: the direct path runs this in a thread)."""
         next_record = self.table.header_row + 1
-        done_bytes = 0
         try:
             for batch in self._reader():
                 invalid = sorted(n for n, _ in self.invalid)
@@ -305,15 +324,18 @@ class BulkOrderImport:
                 block = self._validate(batch, numbers)
                 if block is not None:
                     yield block
-                if self.should_stop and self.should_stop():
-                    raise ImportCancelled  # rolls back whatever this run wrote
-                done_bytes += batch.nbytes
-                if self.on_progress:
-                    self.on_progress(
-                        self.counts.rows_total, int(self.counts.rows_total * size / max(1, done_bytes))
-                    )
         except pa.ArrowInvalid as exc:
             raise BulkUnsupported(str(exc)) from exc
+
+    def _tick(self, block: ValidatedBlock) -> None:
+        """After a block is written: a cancel stops the run (rolling back what it wrote); progress."""
+        if self.should_stop and self.should_stop():
+            raise ImportCancelled
+        self.done_bytes += block.nbytes
+        if self.on_progress:
+            size = max(1, self.table.path.stat().st_size)
+            rows = self.counts.rows_total
+            self.on_progress(rows, max(rows, int(rows * size / max(1, self.done_bytes))))
 
     def _skipped_rows(self) -> pd.DataFrame:
         """Rows the CSV reader skipped (too many or too few cells), as errors; they count as failed."""
@@ -394,7 +416,7 @@ class BulkOrderImport:
                 "promo": _nullable(promo),
             }
         ).filter(pa.array(~keyless))
-        return ValidatedBlock(rows=rows, errors=errors.frame(keyless))
+        return ValidatedBlock(rows=rows, errors=errors.frame(keyless), nbytes=batch.nbytes)
 
     def _check_problems(self, columns: list[pa.Array], errors: _Errors) -> None:
         names = {index: name for name, index in self.table.positions.items()}

@@ -274,6 +274,7 @@ class BulkOrderImport:
         with transaction.atomic(), deferred_indexes([Order, OrderLine] if fresh else []):
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                cursor.execute("SET LOCAL maintenance_work_mem TO '256MB'")  # the index rebuilds sort
             writer = DirectOrderWriter(system=self.system, errors_table=self.errors)
             grouper = OrderGrouper()
 
@@ -637,6 +638,8 @@ class BulkOrderImport:
         # Orders that existed were taken out above. No ON CONFLICT (its speculative insertion costs
         # a third of this statement): an order another import writes meanwhile fails this whole
         # transaction on the unique external_id, and running the file again is safe.
+        cursor.execute("SELECT pg_get_serial_sequence('orders_order', 'id')")
+        sequence = cursor.fetchone()[0]  # named once: a lookup per row costs more than the nextval
         cursor.execute("CREATE TEMP TABLE imports_new (id bigint, order_key text) ON COMMIT DROP")
         cursor.execute(
             "WITH ins AS (INSERT INTO orders_order (id, number, external_id, customer_id, status, channel, "
@@ -646,7 +649,7 @@ class BulkOrderImport:
             "q.channel, q.currency, q.placed_at, q.subtotal, q.discount_total, q.shipping, "
             "q.lines_total + q.shipping, 0, "
             "q.promo, q.city, q.country, now(), now() FROM ("
-            "SELECT nextval(pg_get_serial_sequence('orders_order', 'id')) AS id, a.order_key, "
+            "SELECT nextval(%s::regclass) AS id, a.order_key, "
             "x.customer_id, coalesce(a.status, %s) AS status, coalesce(a.channel, %s) AS channel, "
             "coalesce(a.currency, %s) AS currency, a.placed_at, t.subtotal, t.discount_total, "
             "coalesce(a.shipping, 0) AS shipping, t.lines_total, coalesce(a.promo, '') AS promo, "
@@ -656,7 +659,13 @@ class BulkOrderImport:
             "JOIN customers_customer c ON c.id = x.customer_id) q "
             "RETURNING id, external_id) "
             "INSERT INTO imports_new SELECT id, external_id FROM ins",
-            [OrderStatus.PAID.value, SalesChannel.WEB.value, settings.SMARTCRM_CURRENCY, self.system],
+            [
+                sequence,
+                OrderStatus.PAID.value,
+                SalesChannel.WEB.value,
+                settings.SMARTCRM_CURRENCY,
+                self.system,
+            ],
         )
         cursor.execute("ANALYZE imports_new")
         cursor.execute(

@@ -8,6 +8,7 @@ values compared.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,6 +84,40 @@ def find_matches_for(customer_id: int, *, record: bool = False) -> list[Match]:
     if record and not mine.empty:
         _store_pairs(mine, model)
     return matches
+
+
+def check_new_customers(customer_ids: list[int], *, actor: Any) -> str:
+    """After an import: new customers who may be someone already here go to the review queue.
+
+    Up to ``SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT`` (default 2,000) new customers are checked one by
+    one (``find_matches_for``: candidates from the lookup indexes, a few queries each); more than
+    that starts a bulk run over the whole table, which costs less per customer. Either way the
+    work is a task handed over when the import commits; returns what was started ("" if nothing).
+    """
+    from smartcrm.dedup.tasks import check_customers_task
+
+    if not customer_ids:
+        return ""
+    if len(customer_ids) > int(getattr(settings, "SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT", 2_000)):
+        run = request_run(actor=actor)
+        return f"dedup run {run.pk}"
+    ids = list(customer_ids)
+    transaction.on_commit(lambda: check_customers_task.delay(ids))
+    return f"{len(ids)} new customers"
+
+
+def check_customers(customer_ids: list[int], progress: Callable[[int, int], None] | None = None) -> int:
+    """Record the likely duplicates of each customer as pending pairs; returns how many matched.
+
+    Idempotent (pairs are upserted; decided pairs keep their decision); customers gone since
+    (merged or erased) are skipped."""
+    matched = 0
+    for done, customer_id in enumerate(customer_ids, start=1):
+        with contextlib.suppress(NotFoundError):
+            matched += bool(find_matches_for(customer_id, record=True))
+        if progress and (done % 100 == 0 or done == len(customer_ids)):
+            progress(done, len(customer_ids))
+    return matched
 
 
 # -- bulk ----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 from celery import Task
 
 from smartcrm.core.tasks import smartcrm_task
-from smartcrm.dedup.services import find_duplicates
+from smartcrm.dedup.services import check_customers, find_duplicates
 
 
 @smartcrm_task(name="smartcrm.dedup.find_duplicates")
@@ -25,3 +25,13 @@ def find_duplicates_task(self: Task, run_id: int) -> dict[str, Any]:
         "auto_merged": run.auto_merged,
         "seconds": run.seconds,
     }
+
+
+@smartcrm_task(name="smartcrm.dedup.check_customers")
+def check_customers_task(self: Task, customer_ids: list[int]) -> dict[str, Any]:
+    """Check newly imported customers for duplicates (ids in, idempotent; progress as ``PROGRESS``)."""
+
+    def progress(done: int, total: int) -> None:
+        self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    return {"checked": len(customer_ids), "matched": check_customers(customer_ids, progress)}

@@ -93,6 +93,7 @@ class Importer:
     def __init__(self, *, actor: Any, system: str) -> None:
         self.actor = actor
         self.system = system
+        self.created_ids: list[int] = []  # customers this run created (checked for duplicates after)
 
     def units(self, table: Table, *, start_after: int = 0) -> Iterator[list[Row]]:
         for row in table.rows(start_after=start_after):
@@ -297,6 +298,7 @@ class CustomerImporter(Importer):
                     created_at=created_at,
                 )
                 outcome = Outcome.CREATED
+                self.created_ids.append(customer.pk)
             elif update_customer(actor=self.actor, customer=customer, values=values):
                 outcome = Outcome.UPDATED
         except ServiceValidationError as exc:

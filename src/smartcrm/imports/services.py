@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.dedup.services import check_new_customers
 from smartcrm.imports import bulk
 from smartcrm.imports.errors import ImportCancelled, ImportFileError, RowError
 from smartcrm.imports.importers import IMPORTERS, Outcome
@@ -53,6 +54,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     run_id: int | None = None
+    duplicate_check: str = ""  # what was started to look for duplicates among new customers
 
     @property
     def processed(self) -> int:
@@ -206,6 +208,8 @@ def import_file(
             except Exception:  # the database may be what failed; the original error matters more
                 logger.exception("could not record the failed import run %s", run.pk)
         raise
+    if not dry_run:
+        result.duplicate_check = check_new_customers(importer.created_ids, actor=actor)
     if run is not None:
         _finish_run(run, result, actor, status=ImportStatus.DONE)
     logger.info(

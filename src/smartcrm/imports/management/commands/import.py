@@ -113,6 +113,8 @@ class Command(BaseCommand):
                 write(f"  {error}")
             if errors_out:
                 write(f"All {result.error_count} errors were written to {errors_out}.")
+        if result.duplicate_check:
+            write(f"Duplicates check started ({result.duplicate_check}); matches wait at /duplicates/.")
         if result.dry_run:
             write(self.style.NOTICE("Dry run: nothing was saved."))
         elif result.run_id:

@@ -4,7 +4,7 @@ The synthetic shop writes every ticket, review and survey comment for a reason (
 defect, wrong item, billing, order status, praise of quality or delivery, value, mixed,
 satisfied, neutral). The topic model sees only the texts; the adjusted Rand index compares its
 clusters with those causes: 1 is the same partition, 0 is chance. Reported overall (a Chinese
-and an English topic about the same cause count as a disagreement) and within each language.
+and an English topic the model did not merge count as a disagreement) and within each language.
 """
 
 from __future__ import annotations
@@ -81,6 +81,6 @@ def score(data: pd.DataFrame, n_topics: int | None = None) -> dict[str, Any]:
         "n_by_language": {str(k): int(v) for k, v in n_by_lang.sort_index().items()},
         "n_causes": int(data["cause"].nunique()),
         "n_topics": len(model.topics_),
-        "topics": model.topics_[["topic", "label", "size"]].to_dict(orient="records"),
+        "topics": model.topics_[["topic", "lang", "label", "size"]].to_dict(orient="records"),
         "seconds": round(seconds, 1),
     }

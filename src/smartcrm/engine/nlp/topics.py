@@ -1,30 +1,46 @@
 """Topics in customer feedback: clusters with readable labels and keywords, trends, emerging topics.
 
 Method, chosen by measurement on the synthetic shop (docs/models/nlp.md): per language, TF-IDF
-over words (English words; Chinese segmented with jieba) and non-negative matrix factorisation;
-each text belongs to its strongest topic. The number of topics per language is chosen on the
-data (silhouette of the hard assignment, cosine) unless given. Words in fewer than ``min_df`` of
-the texts are dropped: product names and one-off details then stop masquerading as topics.
+over words (English words; Chinese segmented with jieba). Words in fewer than ``min_df`` of the
+texts are dropped: product names and one-off details then stop masquerading as topics.
 
-Measured and dropped: MiniLM sentence embeddings + k-means (English-only model, Chinese
-collapses; slower by two orders of magnitude and lower agreement), k-means and agglomerative
-clustering on the same TF-IDF, and language-independent aspect/polarity tokens added to one
-joint vocabulary (lower agreement than separate languages).
+* Topic count given (``n_topics``): NMF with that many topics; a text belongs to its strongest.
+* Not given (default): consensus of NMF runs (evidence accumulation). NMF with every count in
+  ``k_range`` (``n_runs`` starts each) on up to ``sample_size`` texts; two texts are as similar
+  as the share of runs that put them together; average linkage on that, cut where the partition
+  lives longest (widest gap between merge heights). No count is given and no label is looked at.
+  A topic is the centroid of its texts; a text belongs to the nearest (cosine).
+* Languages merged (``merge_languages``): each topic gets a language-independent signature, the
+  mean over its texts of which shop aspects (bilingual lexicon of :mod:`.sentiment.lexicon`) are
+  mentioned positively, negatively or neutrally, the overall polarity, and whether the text has
+  a reference number or a question. A topic of the smaller language joins the nearest topic of the
+  larger one (cosine ≥ ``merge_threshold``); "late delivery" in Chinese and English is one topic.
+
+Measured and dropped: the silhouette choice of the topic count (over-splits), UMass coherence
+and bi-cross-validation as count criteria (noisy; no minimum), MiniLM sentence embeddings +
+k-means (English-only model, Chinese collapses; slower by two orders of magnitude and lower
+agreement), k-means and agglomerative clustering on the same TF-IDF, and aspect/polarity tokens
+added to one joint vocabulary (lower agreement than separate languages).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
 
 from .language import detect_languages
 
@@ -69,8 +85,13 @@ def _group(lang: str) -> str:
 
 
 class TopicModel:
-    """Per-language NMF topics. ``n_topics``: fixed count per language, or ``None`` to choose in
-    ``k_range`` by silhouette; ``min_texts``: languages with fewer texts get one topic."""
+    """Per-language topics, merged across languages.
+
+    ``n_topics``: a fixed NMF topic count per language; ``None`` (default) finds the topics by
+    consensus over NMF runs with every count in ``k_range`` (module docstring). ``merge_languages``:
+    a topic of the smaller language joins the nearest topic of the larger one when their
+    aspect/polarity signatures have cosine ≥ ``merge_threshold``. ``min_texts``: languages with
+    fewer texts get no topics."""
 
     def __init__(
         self,
@@ -81,6 +102,10 @@ class TopicModel:
         n_keywords: int = 8,
         min_texts: int = 30,
         random_state: int = 0,
+        merge_languages: bool = True,
+        merge_threshold: float = 0.7,
+        sample_size: int = 2000,
+        n_runs: int = 3,
     ) -> None:
         self.n_topics = n_topics
         self.k_range = k_range
@@ -89,16 +114,22 @@ class TopicModel:
         self.n_keywords = n_keywords
         self.min_texts = min_texts
         self.random_state = random_state
+        self.merge_languages = merge_languages
+        self.merge_threshold = merge_threshold
+        self.sample_size = sample_size
+        self.n_runs = n_runs
 
     def fit(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> TopicModel:
         texts = [t or "" for t in texts]
-        groups = [_group(x) for x in (langs if langs is not None else detect_languages(texts))]
-        self.models_: dict[str, tuple[TfidfVectorizer, NMF]] = {}
+        groups = np.array([_group(x) for x in (langs if langs is not None else detect_languages(texts))])
+        self.models_: dict[str, _LanguageTopics] = {}
         rows = []
+        signatures: dict[str, np.ndarray] = {}
         for lang in ("en", "zh"):
-            subset = [t for t, g in zip(texts, groups, strict=True) if g == lang]
-            if len(subset) < self.min_texts:
+            positions = np.flatnonzero(groups == lang)
+            if len(positions) < self.min_texts:
                 continue
+            subset = [texts[i] for i in positions]
             vectorizer = TfidfVectorizer(
                 tokenizer=tokenize,
                 token_pattern=None,
@@ -108,46 +139,89 @@ class TopicModel:
                 sublinear_tf=True,
             )
             X = vectorizer.fit_transform(subset)
-            k = self.n_topics or self._choose_k(X)
-            nmf = NMF(
-                n_components=min(k, X.shape[1]), init="nndsvda", random_state=self.random_state, max_iter=400
-            )
-            W = nmf.fit_transform(X)
-            self.models_[lang] = (vectorizer, nmf)
-            sizes = np.bincount(W.argmax(axis=1), minlength=nmf.n_components)
+            if self.n_topics:
+                nmf = NMF(
+                    n_components=min(self.n_topics, X.shape[1]),
+                    init="nndsvda",
+                    random_state=self.random_state,
+                    max_iter=400,
+                )
+                nmf.fit(X)
+                model = _LanguageTopics(vectorizer, nmf.components_, nmf)
+            else:
+                model = _LanguageTopics(vectorizer, self._consensus_centroids(X))
+            self.models_[lang] = model
+            best, _ = model.assign(X)
             terms = vectorizer.get_feature_names_out()
-            for j, weights in enumerate(nmf.components_):
+            text_signatures = topic_signatures(subset)
+            for j, weights in enumerate(model.components):
                 keywords = [
                     str(terms[i]) for i in weights.argsort()[::-1][: self.n_keywords] if weights[i] > 0
                 ]
+                members = best == j
+                signatures[f"{lang}-{j}"] = text_signatures[members].sum(axis=0) / max(1, members.sum())
                 rows.append(
                     {
                         "topic": f"{lang}-{j}",
                         "lang": lang,
                         "label": _label(keywords, lang),
                         "keywords": keywords,
-                        "size": int(sizes[j]),
+                        "size": int(members.sum()),
                     }
                 )
-        self.topics_ = pd.DataFrame(rows, columns=["topic", "lang", "label", "keywords", "size"])
+        per_language = pd.DataFrame(rows, columns=["topic", "lang", "label", "keywords", "size"])
+        self.merged_ = (
+            _merge_languages(per_language, signatures, self.merge_threshold)
+            if self.merge_languages
+            else {t: t for t in per_language["topic"]}
+        )
+        self.topics_ = _merged_table(per_language, self.merged_)
         return self
 
-    def _choose_k(self, X: object) -> int:
-        best_k, best_score = self.k_range[0], -1.0
-        n = X.shape[0]  # type: ignore[attr-defined]
-        sample = np.random.default_rng(self.random_state).choice(n, size=min(n, 2000), replace=False)
-        Xs = X[sample]  # type: ignore[index]
-        for k in range(self.k_range[0], self.k_range[1] + 1):
-            W = NMF(
-                n_components=k, init="nndsvda", random_state=self.random_state, max_iter=300
-            ).fit_transform(Xs)
-            labels = W.argmax(axis=1)
-            if len(set(labels.tolist())) < 2:
-                continue
-            score = float(silhouette_score(Xs, labels, metric="cosine"))
-            if score > best_score:
-                best_k, best_score = k, score
-        return best_k
+    def _consensus_centroids(self, X: Any) -> np.ndarray:
+        """Topics agreed on by NMF runs with every count in ``k_range`` (evidence accumulation):
+        two texts are as close as the share of runs that put them in the same topic; average
+        linkage on that, cut at the widest gap between merge heights (the most persistent
+        partition); a topic is the normalised TF-IDF centroid of its texts."""
+        known = np.flatnonzero(X.getnnz(axis=1) > 0)  # texts without a known word have no topic
+        sample = np.sort(
+            np.random.default_rng(self.random_state).choice(
+                known, size=min(len(known), self.sample_size), replace=False
+            )
+        )
+        Xs = X[sample]
+        m = len(sample)
+        if m < 3:  # nothing to cluster: one topic
+            return np.asarray(normalize(np.asarray(X.sum(axis=0)).reshape(1, -1)))
+        high = max(2, min(self.k_range[1], m - 1, X.shape[1]))
+        low = max(2, min(self.k_range[0], high))
+        together = np.zeros((m, m), dtype=np.float32)
+        runs = 0
+        for k in range(low, high + 1):
+            for run in range(self.n_runs):
+                with warnings.catch_warnings():  # random starts may stop short: hard labels suffice
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    model = NMF(
+                        n_components=k,
+                        init="nndsvda" if run == 0 else "random",
+                        random_state=self.random_state + run,
+                        max_iter=400,
+                    )
+                    labels = model.fit_transform(Xs).argmax(axis=1)
+                together += labels[:, None] == labels[None, :]
+                runs += 1
+        distance = 1.0 - together / runs
+        np.fill_diagonal(distance, 0.0)
+        tree = linkage(squareform(distance, checks=False), method="average")
+        gaps = np.diff(tree[:, 2])
+        # After merge i (0-based) there are m - i - 1 clusters; the gap after it is how long that
+        # partition lives before the next merge.
+        counts = m - np.arange(1, len(gaps) + 1)
+        allowed = (counts >= 2) & (counts <= high)
+        k = int(counts[allowed][np.argmax(gaps[allowed])]) if allowed.any() else low
+        labels = fcluster(tree, k, criterion="maxclust") - 1
+        centroids = np.vstack([np.asarray(Xs[labels == c].mean(axis=0)).ravel() for c in np.unique(labels)])
+        return np.asarray(normalize(centroids[centroids.sum(axis=1) > 0]))
 
     def predict_topic(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> pd.DataFrame:
         """``topic`` (id, or ``None`` for a language without a model / no known words) and ``weight``."""
@@ -157,17 +231,111 @@ class TopicModel:
         groups = np.array([_group(x) for x in (langs if langs is not None else detect_languages(texts))])
         topic = np.full(len(texts), None, dtype=object)
         weight = np.zeros(len(texts))
-        for lang, (vectorizer, nmf) in self.models_.items():
+        for lang, model in self.models_.items():
             rows = np.flatnonzero(groups == lang)
             if not rows.size:
                 continue
-            W = nmf.transform(vectorizer.transform([texts[i] for i in rows]))
-            best = W.argmax(axis=1)
-            strength = W[np.arange(len(rows)), best]
+            best, strength = model.assign(model.vectorizer.transform([texts[i] for i in rows]))
             for pos, b, s in zip(rows.tolist(), best.tolist(), strength.tolist(), strict=True):
                 if s > 0:
-                    topic[pos], weight[pos] = f"{lang}-{b}", s
+                    topic[pos], weight[pos] = self.merged_[f"{lang}-{b}"], s
         return pd.DataFrame({"topic": topic, "weight": weight.round(6)})
+
+
+class _LanguageTopics:
+    """One language's vocabulary and topics: NMF components (a text's topic is its strongest NMF
+    weight) or normalised centroids (its topic is the nearest by cosine)."""
+
+    def __init__(self, vectorizer: TfidfVectorizer, components: np.ndarray, nmf: NMF | None = None) -> None:
+        self.vectorizer = vectorizer
+        self.components = components
+        self.nmf = nmf
+
+    def assign(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's topic and its strength (NMF weight, or cosine to the centroid)."""
+        if self.nmf is not None:
+            W = np.asarray(self.nmf.transform(X))
+        else:
+            norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)))
+            W = np.asarray(X @ self.components.T) / np.maximum(norms, 1e-12)
+        best = W.argmax(axis=1)
+        return best, W[np.arange(len(best)), best]
+
+
+_REFERENCE = re.compile(r"\d{4,}")
+_QUESTION = re.compile(r"[?？]")
+
+
+def topic_signatures(texts: Sequence[str]) -> np.ndarray:
+    """Language-independent description of each text, for matching topics across languages: for
+    each shop aspect of the bilingual lexicon, whether a positive, negative or neutral clause
+    mentions it; the text's overall lexicon polarity (positive, negative, none); whether it
+    carries a reference number (an order) and asks a question."""
+    from .sentiment.aspects import clauses, lexicon_polarity, mentioned_aspects
+    from .sentiment.lexicon import ASPECTS
+
+    width = len(ASPECTS) * 3
+    out = np.zeros((len(texts), width + 5))
+    for row, text in enumerate(texts):
+        total = 0
+        for piece in clauses(text):
+            polarity = lexicon_polarity(piece)
+            total += polarity
+            column = 0 if polarity > 0 else 1 if polarity < 0 else 2
+            for aspect in mentioned_aspects(piece):
+                out[row, ASPECTS.index(aspect) * 3 + column] = 1.0
+        out[row, width + (0 if total > 0 else 1 if total < 0 else 2)] = 1.0
+        out[row, width + 3] = float(bool(_REFERENCE.search(text or "")))
+        out[row, width + 4] = float(bool(_QUESTION.search(text or "")))
+    return out
+
+
+def _merge_languages(
+    topics: pd.DataFrame, signatures: dict[str, np.ndarray], threshold: float
+) -> dict[str, str]:
+    """Per-language topic id → final id. Each topic of the language with fewer texts joins the
+    topic of the other language whose mean signature is nearest (cosine ≥ ``threshold``)."""
+    mapping = {t: t for t in topics["topic"]}
+    sizes = topics.groupby("lang")["size"].sum()
+    if len(sizes) < 2:
+        return mapping
+    anchor, other = sizes.idxmax(), sizes.idxmin()
+    targets = topics.loc[topics["lang"] == anchor, "topic"].tolist()
+    sources = topics.loc[topics["lang"] == other, "topic"].tolist()
+    if not targets or not sources:
+        return mapping
+    T = normalize(np.vstack([signatures[t] for t in targets]))
+    S = normalize(np.vstack([signatures[s] for s in sources]))
+    similarity = S @ T.T
+    joined: dict[str, list[str]] = {t: [t] for t in targets}
+    for i, source in enumerate(sources):
+        j = int(similarity[i].argmax())
+        if similarity[i, j] >= threshold:
+            joined[targets[j]].append(source)
+    for members in joined.values():
+        for member in members:
+            mapping[member] = "+".join(members)
+    return mapping
+
+
+def _merged_table(topics: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    """One row per final topic: languages, labels and keywords of its members (largest first)."""
+    rows = []
+    frame = topics.assign(final=topics["topic"].map(mapping))
+    for final, members in frame.groupby("final", sort=False):
+        members = members.sort_values(["lang"]).sort_values("size", ascending=False, kind="stable")
+        by_lang = members.drop_duplicates("lang").sort_values("lang")
+        rows.append(
+            {
+                "topic": final,
+                "lang": "+".join(by_lang["lang"]),
+                "label": " | ".join(by_lang["label"]),
+                "keywords": [w for words in by_lang["keywords"] for w in words],
+                "size": int(members["size"].sum()),
+                "members": members["topic"].tolist(),
+            }
+        )
+    return pd.DataFrame(rows, columns=["topic", "lang", "label", "keywords", "size", "members"])
 
 
 def _label(keywords: list[str], lang: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db.models import F
@@ -51,10 +52,11 @@ def test_train_scores_every_buyer_with_reasons_and_registers_versions(shop: None
     assert {"rfm_only_roc_auc", "brier", "calibration"} <= set(churn)
     for kind in ModelKind.CLV, ModelKind.CHURN, ModelKind.PROPENSITY, ModelKind.CATEGORY_PROPENSITY:
         assert registry.active_version(kind) is not None
+    # The same refresh (one per test is what makes this module slow) also ranks categories.
+    check_category_propensity_ranks_next_categories_with_a_reason(result)
 
 
-def test_category_propensity_ranks_each_customers_next_categories_with_a_reason(shop: None) -> None:
-    result = refresh(as_of=AS_OF, actor="test")
+def check_category_propensity_ranks_next_categories_with_a_reason(result: Any) -> None:
     metrics = result.metrics["category_propensity"]
     # Held-out window: better than ranking by the customer's past share of the category.
     assert metrics["roc_auc"] > metrics["category_share_roc_auc"]

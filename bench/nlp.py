@@ -96,7 +96,17 @@ def _repeat(texts: pd.DataFrame, n: int) -> pd.DataFrame:
     return pd.concat([texts] * reps, ignore_index=True).head(n)
 
 
-def _init(sentiment: str, cache_dir: str, seed: int, barrier: Any) -> None:
+def _prepare(kind: str, cache_dir: str, seed: int) -> bytes | None:
+    """Run once, in a process of its own, before any worker starts: trains what needs training.
+
+    ``default``: trains and caches the default model if it is not cached yet (else every worker
+    would train it); ``shop``: trains the shop model and returns it as bytes for the workers.
+    """
+    model = _sentiment_model(kind, cache_dir, seed)
+    return model.to_bytes() if kind == "shop" else None
+
+
+def _init(sentiment: str, cache_dir: str, seed: int, model_bytes: bytes | None, barrier: Any) -> None:
     """Per worker: one torch thread, the models loaded, one English and one Chinese text analysed."""
     global _ANALYZER, _BARRIER, _STARTUP_CPU
     import torch
@@ -106,7 +116,12 @@ def _init(sentiment: str, cache_dir: str, seed: int, barrier: Any) -> None:
     from smartcrm.engine.nlp.intent import load_default_intent_model
     from smartcrm.engine.nlp.pipeline import TextAnalyzer
 
-    model = _sentiment_model(sentiment, cache_dir, seed)
+    if model_bytes is None:
+        model = _sentiment_model(sentiment, cache_dir, seed)
+    else:
+        from smartcrm.engine.nlp.sentiment import SentimentModel
+
+        model = SentimentModel.from_bytes(model_bytes)
     _ANALYZER = TextAnalyzer(sentiment_model=model, intent_model=load_default_intent_model())
     _work(WARM_UP)
     _BARRIER, _STARTUP_CPU = barrier, time.process_time() - cpu
@@ -147,7 +162,7 @@ def _work(batch: list[tuple[str, str]]) -> dict[str, float]:
     }
 
 
-def run(texts: pd.DataFrame, workers: int, batch: int, init: tuple[str, str, int]) -> dict[str, Any]:
+def run(texts: pd.DataFrame, workers: int, batch: int, init: tuple[Any, ...]) -> dict[str, Any]:
     """Analyse ``texts`` in fresh worker processes (models loaded and warmed up before timing)."""
     rows = list(zip(texts["text"].tolist(), texts["kind"].tolist(), strict=True))
     batches = [rows[i : i + batch] for i in range(0, len(rows), batch)]
@@ -192,7 +207,10 @@ def main() -> None:
         "batch": options.batch,
         "by_language_share": texts["lang"].value_counts(normalize=True).round(3).to_dict(),
     }
-    init = (options.sentiment, options.cache_dir, options.seed)
+    # In a spawned process: the parent stays free of torch, so forking the workers is safe.
+    with ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as once:
+        model_bytes = once.submit(_prepare, options.sentiment, options.cache_dir, options.seed).result()
+    init = (options.sentiment, options.cache_dir, options.seed, model_bytes)
     figures["all"] = run(texts, options.workers, options.batch, init)
     for lang in ("en", "zh"):
         subset = texts[texts["lang"] == lang].reset_index(drop=True)

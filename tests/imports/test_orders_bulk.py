@@ -123,3 +123,14 @@ def test_instants_read_as_the_row_path_reads_them(settings, zone: str) -> None:
     # a time in another zone (PEP 495), even the same instant.
     expected = [None if t is None else parse_moment(t).timestamp() for t in texts]
     assert [None if v is pd.NaT else v.timestamp() for v in parsed] == expected
+
+
+def test_a_short_row_in_a_later_block_is_reported_by_number(write_csv, shop, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    lines = order_lines(30, 2).splitlines(keepends=True)
+    lines.insert(41, "O99,C1,MUG\n")  # file row 42: fewer cells than the header
+    result = import_file("orders", write_csv("".join(lines)), actor="test")
+    assert "row by row" not in caplog.text  # the bulk path read it
+    assert (result.rows_total, result.created, result.failed) == (61, 60, 1)
+    (error,) = result.errors
+    assert (error.row, error.message) == (42, "The row has fewer cells than the header has columns.")

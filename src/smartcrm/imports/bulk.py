@@ -226,7 +226,9 @@ class BulkOrderImport:
                 skip_rows=self.table.header_row,
                 column_names=names,
                 block_size=BLOCK_BYTES,
-                use_threads=True,
+                # One parsing thread: Arrow knows a bad row's number only then, and our checks,
+                # not parsing, set the pace (the block ahead is prepared in a thread of our own).
+                use_threads=False,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=self.table.delimiter,

@@ -141,6 +141,8 @@ SMARTCRM_FIELD_KEYS = secret("SMARTCRM_FIELD_KEYS")
 SMARTCRM_LOOKUP_KEY = secret("SMARTCRM_LOOKUP_KEY")
 SMARTCRM_DEFAULT_REGION = os.environ.get("SMARTCRM_DEFAULT_REGION", "US")
 SMARTCRM_CURRENCY = os.environ.get("SMARTCRM_CURRENCY", "USD")
+# Above this many new customers, an import starts one bulk de-duplication run instead of checking each.
+SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT = int(os.environ.get("SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT", "2000"))
 
 # Jobs: Celery on Redis in production; with no REDIS_URL the same task functions run inline.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -98,7 +98,7 @@ def check_new_customers(customer_ids: list[int], *, actor: Any) -> str:
 
     if not customer_ids:
         return ""
-    if len(customer_ids) > int(getattr(settings, "SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT", 2_000)):
+    if len(customer_ids) > settings.SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT:
         run = request_run(actor=actor)
         return f"dedup run {run.pk}"
     ids = list(customer_ids)

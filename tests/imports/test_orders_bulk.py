@@ -134,3 +134,11 @@ def test_a_short_row_in_a_later_block_is_reported_by_number(write_csv, shop, cap
     assert (result.rows_total, result.created, result.failed) == (61, 60, 1)
     (error,) = result.errors
     assert (error.row, error.message) == (42, "The row has fewer cells than the header has columns.")
+
+
+def test_a_file_with_some_orders_already_imported_adds_only_the_new_ones(write_csv, shop) -> None:
+    import_file("orders", write_csv(order_lines(10, 3)), actor="test")
+    result = import_file("orders", write_csv(order_lines(25, 3)), actor="test")
+    assert (result.created, result.unchanged, result.failed) == (45, 30, 0)
+    assert Order.objects.count() == 25
+    assert OrderLine.objects.count() == 75

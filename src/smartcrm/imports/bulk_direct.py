@@ -213,7 +213,7 @@ class DirectOrderWriter:
             self.unchanged += int(gone.sum())
             rows = rows[~gone]
             errors = errors[~errors["order_key"].isin(existing.keys()).to_numpy()]
-            orders = orders[~orders.index.isin(existing.keys())]
+            orders = orders[~orders.index.isin(existing.keys())].copy()  # columns are added to it below
             if rows.empty:
                 copy_errors(self.errors_table, errors)
                 return

@@ -142,3 +142,15 @@ def test_a_file_with_some_orders_already_imported_adds_only_the_new_ones(write_c
     assert (result.created, result.unchanged, result.failed) == (45, 30, 0)
     assert Order.objects.count() == 25
     assert OrderLine.objects.count() == 75
+
+
+def test_customers_are_looked_up_again_once_the_cache_is_full(write_csv, shop, monkeypatch) -> None:
+    from smartcrm.imports import bulk_direct
+
+    for number in (4, 5, 6):
+        ExternalId.objects.create(customer=CustomerFactory(), system="import", value=f"C{number}")
+    monkeypatch.setattr(bulk_direct, "MAX_KNOWN_CUSTOMERS", 2)
+    # The first orders go to C1–C3; later blocks mix those (remembered) with C4–C6 (not yet).
+    rows = [f"O{o},C{o % 3 + 1 + (3 if o >= 20 and o % 2 else 0)},TEA,1,,2024-05-01\n" for o in range(40)]
+    result = import_file("orders", write_csv(HEADER + "".join(rows)), actor="test")
+    assert (result.created, result.failed) == (40, 0)

@@ -310,6 +310,8 @@ class DirectOrderWriter:
 
     def _customers(self, keys: np.ndarray[Any, Any]) -> pd.DataFrame:
         """Customer id, city and country by external id; remembered, since customers buy again."""
+        if len(self.known_customers) + len(keys) > MAX_KNOWN_CUSTOMERS:
+            self.known_customers = self.known_customers.iloc[:0]  # forget; this batch's are asked again
         missing = keys[~pd.Index(keys).isin(self.known_customers.index)]
         if len(missing):
             with connection.cursor() as cursor:
@@ -320,8 +322,6 @@ class DirectOrderWriter:
                     [self.system, missing.tolist()],
                 )
                 found = pd.DataFrame(cursor.fetchall(), columns=["key", "customer_id", "city", "country"])
-            if len(self.known_customers) > MAX_KNOWN_CUSTOMERS:
-                self.known_customers = self.known_customers.iloc[:0]
             self.known_customers = pd.concat([self.known_customers, found.set_index("key")])
         return self.known_customers
 

@@ -4,12 +4,17 @@ The row-by-row importer writes one order per savepoint through ``orders.services
 right for a few thousand lines, far too slow for ten million. Here the file streams through
 pyarrow's CSV reader in blocks (constant memory); each block is validated column-wise (a fast
 path of anchored patterns for the canonical spellings, the row path's own parsers for the
-rest) and COPY'd into an unlogged staging table, and every rejected cell goes to an errors
-table with its row and column. Then a few set-based statements in one transaction do what the
-row path does per order: resolve customers and SKUs, reject every order with a bad line (its
-other lines say so), reject lines that disagree on order-level values, skip orders that exist,
-and insert the rest with their totals — all or nothing per order, and one transaction for the
-lot, so a crash half-way leaves nothing behind.
+rest), and every rejected cell goes to an errors table with its row and column. Then the rows
+are written in one of two ways, each all or nothing per order and one transaction for the lot,
+so a crash half-way leaves nothing behind:
+
+- direct (``bulk_direct``, tried first): each block's complete orders are checked and COPY'd
+  straight into the orders tables while the next block is read;
+- staged (here, when an order's lines are spread far apart in the file): every block into an
+  unlogged staging table, then a few set-based statements do what the row path does per order —
+  resolve customers and SKUs, reject every order with a bad line (its other lines say so),
+  reject lines that disagree on order-level values, skip orders that exist, insert the rest
+  with their totals.
 
 Differences from the row path, all documented in docs/import.md: a row with fewer cells than
 the header is rejected (the row path reads the missing cells as blank); day-first/month-first
@@ -24,6 +29,7 @@ import io
 import logging
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +111,21 @@ def eligible(table: Table) -> bool:
         and not table.format.mixed_encoding
         and table.path.stat().st_size >= minimum
     )
+
+
+@contextmanager
+def _writing_orders() -> Iterator[None]:
+    """The one transaction either path writes the orders in.
+
+    Into an empty orders table (a shop's first import), secondary indexes and foreign keys are
+    dropped and rebuilt after, inside the same transaction, as the demo loader does.
+    """
+    fresh = not Order.objects.exists()
+    with transaction.atomic(), deferred_indexes([Order, OrderLine] if fresh else []):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute("SET LOCAL maintenance_work_mem TO '256MB'")  # the index rebuilds sort
+        yield
 
 
 @dataclass
@@ -270,13 +291,7 @@ class BulkOrderImport:
 
     def _run_direct(self) -> None:
         """Blocks straight into the orders tables; ``NotGrouped`` (all rolled back) if they cannot be."""
-        # Into an empty orders table (a shop's first import), secondary indexes and foreign keys
-        # are dropped and rebuilt after, inside the same transaction, as the demo loader does.
-        fresh = not Order.objects.exists()
-        with transaction.atomic(), deferred_indexes([Order, OrderLine] if fresh else []):
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                cursor.execute("SET LOCAL maintenance_work_mem TO '256MB'")  # the index rebuilds sort
+        with _writing_orders():
             writer = DirectOrderWriter(system=self.system, errors_table=self.errors)
             grouper = OrderGrouper()
 
@@ -311,10 +326,7 @@ class BulkOrderImport:
             copy_errors(self.errors, block.errors)
             self._tick(block)
         copy_errors(self.errors, self._skipped_rows())
-        fresh = not Order.objects.exists()
-        with transaction.atomic(), deferred_indexes([Order, OrderLine] if fresh else []):
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        with _writing_orders():
             self._write_orders()
 
     def _blocks(self) -> Iterator[ValidatedBlock]:

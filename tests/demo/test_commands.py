@@ -21,6 +21,8 @@ from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
 from smartcrm.customers.models import Customer
 from smartcrm.demo.setup import demo_password, login_table, prepare_demo
+from smartcrm.textanalysis.models import SourceKind, TextAnalysis
+from smartcrm.textanalysis.services import pending_ids
 
 
 def test_generate_end_to_end_then_refuses_without_append(db: Any) -> None:
@@ -41,12 +43,15 @@ def test_generate_rejects_a_bad_date(db: Any) -> None:
 
 
 def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
-    db: Any, settings: Any, tmp_path: Path
+    db: Any, settings: Any, tmp_path: Path, analyzer: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     state = prepare_demo(customers=400, progress=False)
     assert state.generated is not None and Customer.objects.count() == 400
     assert state.trained is not None and state.trained.customers_scored > 0
+    texts = sum(len(pending_ids(kind, only_missing=False)) for kind in SourceKind)
+    assert texts > 0 and state.texts_analysed == texts == TextAnalysis.objects.count()
+    assert TextAnalysis.objects.filter(source_kind=SourceKind.REVIEW).exclude(sentiment="").exists()
     assert {x.role for x in state.logins} == set(Role)
     for login in state.logins:
         client = Client()
@@ -57,6 +62,7 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
     again = prepare_demo(customers=400, progress=False)
     assert again.generated is None and Customer.objects.count() == 400
     assert again.trained is None  # trained once; a second demo start reuses the models
+    assert again.texts_analysed is None
 
 
 @override_settings(REDIS_URL="")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.management import call_command
 from django.utils import timezone
+from tqdm import tqdm
 
 from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import ensure_user
@@ -18,6 +20,8 @@ from smartcrm.intelligence.models import ModelKind
 from smartcrm.intelligence.pipeline import NotEnoughHistoryError, RefreshResult, refresh
 from smartcrm.recommendations.services import NoOrdersError, train_recommendations
 from smartcrm.synth.spec import ShopSpec
+from smartcrm.textanalysis.models import TextAnalysis
+from smartcrm.textanalysis.services import analyse_pending
 
 DEMO_CUSTOMERS = 5_000
 DEMO_SEED = 42
@@ -45,6 +49,7 @@ class DemoState:
     logins: list[DemoLogin]
     generated: LoadStats | None  # None when the database already had a shop
     trained: RefreshResult | None = None  # None when models were already trained
+    texts_analysed: int | None = None  # None when the shop's texts were already analysed
 
 
 def prepare_demo(
@@ -54,8 +59,9 @@ def prepare_demo(
     progress: bool = True,
     out: Any = None,
 ) -> DemoState:
-    """Migrate, generate a shop if the database has no customers, train the models once, and
-    (re)set the demo users.
+    """Migrate, generate a shop if the database has no customers, train the models once, analyse
+    the shop's tickets, messages and reviews once (sentiment, intent, PII), and (re)set the demo
+    users.
 
     ``out`` (anything with ``write``) hears about the generation.
 
@@ -88,12 +94,29 @@ def prepare_demo(
         except NoOrdersError as exc:
             if out is not None:
                 out.write(f"Recommendations not trained: {exc}\n")
+    analysed = None
+    if not TextAnalysis.objects.exists():
+        if out is not None:
+            out.write(
+                "Analysing the shop's tickets, messages and reviews (the first time trains the "
+                "default sentiment model, a few minutes) …\n"
+            )
+        analysed = _analyse_texts(progress)
     logins = []
     for role in Role:
         password = demo_password(role)
         ensure_user(username=role.value, password=password, role=role, email=f"{role.value}@demo.example.com")
         logins.append(DemoLogin(username=role.value, password=password, role=role))
-    return DemoState(logins=logins, generated=stats, trained=trained)
+    return DemoState(logins=logins, generated=stats, trained=trained, texts_analysed=analysed)
+
+
+def _analyse_texts(progress: bool) -> int:
+    if not progress:
+        return analyse_pending()
+    with tqdm(unit="text", desc="analyse", file=sys.stderr) as bar:
+        return analyse_pending(
+            on_start=lambda total: bar.reset(total=total), on_batch=lambda _, size: bar.update(size)
+        )
 
 
 def login_table(logins: list[DemoLogin]) -> str:

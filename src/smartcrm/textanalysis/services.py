@@ -209,6 +209,33 @@ def _store(kind: str, texts: list[_Text], analyzer: TextAnalyzer) -> None:
         )
 
 
+def analyse_pending(
+    kinds: Sequence[str] | None = None,
+    *,
+    only_missing: bool = True,
+    on_start: Callable[[int], None] | None = None,
+    on_batch: Callable[[str, int], None] | None = None,
+) -> int:
+    """Analyse every text of ``kinds`` (default: all) that has no analysis yet, or all of them.
+
+    Loads (or, the first time, trains) the analyzer first; then ``on_start`` hears the number of
+    texts to do and ``on_batch`` the kind and size of each batch done. Returns how many texts
+    were analysed. Idempotent, like :func:`analyse_texts`.
+    """
+    get_analyzer(train_if_missing=True)
+    todo = {kind: pending_ids(kind, only_missing=only_missing) for kind in kinds or list(SourceKind)}
+    if on_start:
+        on_start(sum(len(ids) for ids in todo.values()))
+    done = 0
+    for kind, ids in todo.items():
+        for start in range(0, len(ids), BATCH_SIZE):
+            batch = ids[start : start + BATCH_SIZE]
+            done += analyse_texts(kind, batch)
+            if on_batch:
+                on_batch(kind, len(batch))
+    return done
+
+
 def pending_ids(kind: str, *, only_missing: bool = True) -> list[int]:
     """Ids of texts of ``kind`` to (re-)analyse: those without an analysis, or all."""
     querysets: dict[str, Any] = {

@@ -27,20 +27,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        kinds = options["kind"] or [k.value for k in SourceKind]
-        todo = {kind: services.pending_ids(kind, only_missing=not options["all"]) for kind in kinds}
-        total = sum(len(ids) for ids in todo.values())
         self.stderr.write("Loading the models (the first run trains the default sentiment model)…")
-        services.get_analyzer(train_if_missing=True)
-        started, done = time.monotonic(), 0
-        with tqdm(total=total, unit="text", desc="analyse", file=self.stderr) as bar:
-            for kind, ids in todo.items():
+        started = [time.monotonic()]
+
+        with tqdm(unit="text", desc="analyse", file=self.stderr) as bar:
+
+            def start(total: int) -> None:
+                started[0] = time.monotonic()  # texts/s without the models' loading
+                bar.reset(total=total)
+
+            def batch(kind: str, size: int) -> None:
                 bar.set_postfix_str(kind)
-                for start in range(0, len(ids), services.BATCH_SIZE):
-                    batch = ids[start : start + services.BATCH_SIZE]
-                    done += services.analyse_texts(kind, batch)
-                    bar.update(len(batch))
-        seconds = time.monotonic() - started
+                bar.update(size)
+
+            done = services.analyse_pending(
+                options["kind"], only_missing=not options["all"], on_start=start, on_batch=batch
+            )
+        seconds = time.monotonic() - started[0]
         self.stdout.write(
             f"Analysed {done} texts in {seconds:.1f}s ({done / max(seconds, 1e-9):.0f} texts/s)."
         )

@@ -1,7 +1,8 @@
 """Feature views of a text for one language: character n-grams and word n-grams.
 
 Each view is a TF-IDF matrix with sublinear term frequency. Chinese: characters 1–4 (robust to
-segmentation errors) and jieba words 1–3. English: characters 2–5 inside word boundaries and
+segmentation errors) and jieba words 1–3, with the words in a negator's scope marked
+(:mod:`.negation`). English: characters 2–5 inside word boundaries and
 words 1–3. Rare n-grams (fewer than ``min_df`` documents) are dropped to keep models small.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .negation import mark_negation
 from .text import identity
 
 VIEW_NAMES = ("char", "word")
@@ -43,6 +45,9 @@ class Views:
     min_df: int = 2
     vectorizers: dict[str, TfidfVectorizer] = field(default_factory=dict)
 
+    def _words(self, tokens: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+        return [mark_negation(words) for words in tokens] if self.lang == "zh" else tokens
+
     def fit_transform(self, texts: list[str], tokens: list[tuple[str, ...]]) -> dict[str, sp.csr_matrix]:
         self.vectorizers = {
             "char": _char_vectorizer(self.lang, self.min_df),
@@ -50,7 +55,7 @@ class Views:
         }
         out = {
             "char": self.vectorizers["char"].fit_transform([t.lower() for t in texts]).tocsr(),
-            "word": self.vectorizers["word"].fit_transform(tokens).tocsr(),
+            "word": self.vectorizers["word"].fit_transform(self._words(tokens)).tocsr(),
         }
         for vectorizer in self.vectorizers.values():
             vectorizer.stop_words_ = set()  # the pruned rare n-grams: only for inspection, and huge
@@ -59,5 +64,5 @@ class Views:
     def transform(self, texts: list[str], tokens: list[tuple[str, ...]]) -> dict[str, sp.csr_matrix]:
         return {
             "char": self.vectorizers["char"].transform([t.lower() for t in texts]).tocsr(),
-            "word": self.vectorizers["word"].transform(tokens).tocsr(),
+            "word": self.vectorizers["word"].transform(self._words(tokens)).tocsr(),
         }

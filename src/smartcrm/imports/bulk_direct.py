@@ -42,7 +42,9 @@ from smartcrm.orders.models import OrderStatus, SalesChannel
 
 T = TypeVar("T")
 R = TypeVar("R")
-MAX_KNOWN_CUSTOMERS = 2_000_000
+# Customers remembered between blocks (about 250 bytes each): customers buy again, and a
+# remembered one is not looked up again. Bounded so memory stays flat in file size.
+MAX_KNOWN_CUSTOMERS = 100_000
 MONEY = ("unit_price", "discount", "shipping")
 TEXT = ("customer_key", "sku", "status", "channel", "currency", "promo")
 # An offset after the date part: Z, +02, +0200 or +02:00.

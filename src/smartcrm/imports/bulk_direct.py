@@ -14,6 +14,7 @@ rolled back, to the staging path, which takes lines in any order.
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,9 +43,11 @@ from smartcrm.orders.models import OrderStatus, SalesChannel
 
 T = TypeVar("T")
 R = TypeVar("R")
-# Customers remembered between blocks (about 250 bytes each): customers buy again, and a
-# remembered one is not looked up again. Bounded so memory stays flat in file size.
-MAX_KNOWN_CUSTOMERS = 100_000
+# Customers remembered between blocks: customers buy again, and a remembered one is not looked
+# up again. About 100 bytes each (the key; cities and countries are shared strings); bounded so
+# memory stays flat in file size. At 100,000 the 10M-line bench (333,333 customers) looked up
+# most of them again in every block and ran 16 % slower.
+MAX_KNOWN_CUSTOMERS = 500_000
 MONEY = ("unit_price", "discount", "shipping")
 TEXT = ("customer_key", "sku", "status", "channel", "currency", "promo")
 # An offset after the date part: Z, +02, +0200 or +02:00.
@@ -323,7 +326,10 @@ class DirectOrderWriter:
                     "WHERE x.system = %s AND x.value = ANY(%s)",
                     [self.system, missing.tolist()],
                 )
-                found = pd.DataFrame(cursor.fetchall(), columns=["key", "customer_id", "city", "country"])
+                found = pd.DataFrame(
+                    [(key, id_, sys.intern(city), sys.intern(country)) for key, id_, city, country in cursor],
+                    columns=["key", "customer_id", "city", "country"],
+                )
             self.known_customers = pd.concat([self.known_customers, found.set_index("key")])
         return self.known_customers
 

@@ -3,6 +3,7 @@
 # ruff: noqa: S608 - the table name is the run's own (a random hex token); values travel by COPY
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -42,8 +43,9 @@ def copy_errors(table: str, errors: pd.DataFrame) -> None:
         copy.write(text)
 
 
-def refresh_customer_totals(cursor: Any, customers_sql: str) -> None:
-    """``orders.services.refresh_customer_totals`` for the customers ``customers_sql`` selects, set-based."""
+def refresh_customer_totals(cursor: Any, customers_sql: str, params: Sequence[Any] = ()) -> None:
+    """``orders.services.refresh_customer_totals`` for the customers ``customers_sql`` (with its
+    ``params``) selects, set-based."""
     statuses = [
         s.value
         for s in (
@@ -62,5 +64,5 @@ def refresh_customer_totals(cursor: Any, customers_sql: str) -> None:
         "max(o.placed_at) FILTER (WHERE o.status = ANY(%s)) AS last_at "
         f"FROM orders_order o WHERE o.customer_id IN ({customers_sql}) GROUP BY o.customer_id) t "
         "WHERE c.id = t.customer_id",
-        [statuses, statuses, statuses, statuses],
+        [statuses, statuses, statuses, statuses, *params],
     )

@@ -182,7 +182,6 @@ class DirectOrderWriter:
         self.product_cents: dict[str, int] = {}
         self.looked_up: set[str] = set()
         self.known_customers = pd.DataFrame(columns=["customer_id", "city", "country"])
-        self.customers: list[np.ndarray[Any, Any]] = []
         self.now = timezone.now().isoformat()
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_get_serial_sequence('orders_order', 'id')")
@@ -195,14 +194,12 @@ class DirectOrderWriter:
         self._write(batch.rows, batch.errors, batch.orders)
 
     def finish(self) -> None:
-        if self.customers:
-            touched = np.unique(np.concatenate(self.customers))
+        """Recompute the totals of every customer with an order this run wrote (ids from ``first_id``)."""
+        if self.created:
             with connection.cursor() as cursor:
-                cursor.execute("CREATE TEMP TABLE imports_touched (customer_id bigint) ON COMMIT DROP")
-                with cursor.copy("COPY imports_touched FROM STDIN") as copy:
-                    copy.write("\n".join(map(str, touched.tolist())) + "\n")
-                refresh_customer_totals(cursor, "SELECT customer_id FROM imports_touched")
-                cursor.execute("DROP TABLE imports_touched")
+                refresh_customer_totals(
+                    cursor, "SELECT DISTINCT customer_id FROM orders_order WHERE id >= %s", [self.first_id]
+                )
 
     # -- one batch of complete orders ---------------------------------------------------------
 
@@ -387,7 +384,6 @@ class DirectOrderWriter:
         _copy("orders_order", order_table)
         _copy("orders_orderline", line_table)
         self.created += len(lines)
-        self.customers.append(order_table["customer_id"].to_numpy())
 
     def _ids(self, n: int) -> np.ndarray[Any, Any]:
         with connection.cursor() as cursor:

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from smartcrm.support.models import Ticket
@@ -63,9 +64,39 @@ def daily_negative_share(start: date, end: date) -> pd.DataFrame:
     return daily.rename_axis("day").reset_index().assign(day=lambda d: d["day"].dt.date)
 
 
-def feedback_overview(*, days: int = 180, now: datetime | None = None, n_topics: int = 6) -> dict[str, Any]:
+FEEDBACK_KINDS = (SourceKind.REVIEW, SourceKind.SURVEY, SourceKind.TICKET)
+# The overview is recomputed when the analyses in its window change, and at least this often.
+FEEDBACK_CACHE_SECONDS = 3600
+
+
+def cached_feedback_overview(*, days: int = 180) -> dict[str, Any]:
+    """:func:`feedback_overview`, computed once per state of the analyses in the window and per day.
+
+    Fitting the topics takes seconds; the page should not pay that on every view. The cache key
+    is the window, today's date, and the count and latest ``analysed_at`` of the analyses in the
+    window: a new or re-analysed text, or one ageing out of the window, means a new overview.
+    """
+    now = timezone.now()
+    state = TextAnalysis.objects.filter(
+        source_kind__in=FEEDBACK_KINDS, text_created_at__gte=now - timedelta(days=days)
+    ).aggregate(n=Count("id"), latest=Max("analysed_at"))
+    latest = state["latest"].isoformat() if state["latest"] else ""
+    key = f"textanalysis:feedback:{days}:{timezone.localdate(now)}:{state['n']}:{latest}"
+    overview = cache.get(key)
+    if overview is None:
+        overview = feedback_overview(days=days, now=now)
+        cache.set(key, overview, FEEDBACK_CACHE_SECONDS)
+    return overview
+
+
+def feedback_overview(
+    *, days: int = 180, now: datetime | None = None, n_topics: int | None = None
+) -> dict[str, Any]:
     """Topics (with labels, example quotes, weekly trend and emerging flags) and weekly aspect
-    sentiment for reviews and survey answers of the last ``days`` (redacted text only)."""
+    sentiment for reviews, survey answers and tickets of the last ``days`` (redacted text only).
+
+    ``n_topics=None`` lets the topic model choose the count (consensus NMF; see
+    docs/models/nlp.md); a number fixes it per language."""
     from smartcrm.engine.nlp.summaries import summarize_topic
     from smartcrm.engine.nlp.topics import TopicModel, emerging_topics, topic_trends
 
@@ -73,7 +104,7 @@ def feedback_overview(*, days: int = 180, now: datetime | None = None, n_topics:
     since = now - timedelta(days=days)
     rows = list(
         TextAnalysis.objects.filter(
-            source_kind__in=[SourceKind.REVIEW, SourceKind.SURVEY, SourceKind.TICKET],
+            source_kind__in=FEEDBACK_KINDS,
             text_created_at__gte=since,
         ).values_list("redacted", "lang", "aspects", "text_created_at")
     )

@@ -37,3 +37,14 @@ def test_topic_summary_is_in_the_texts_language() -> None:
 def test_short_and_empty_inputs() -> None:
     assert summarize_thread([]) == [] and summarize_topic([""]) == []
     assert summarize_thread(["Where is my order?"]) == ["Where is my order?"]
+
+
+def test_a_boilerplate_line_in_every_text_does_not_stand_for_the_topic() -> None:
+    bodies = [
+        "Delivery was late again and the courier never called.",
+        "The parcel was late, two weeks for a small delivery.",
+        "Late delivery, the courier left no note at all.",
+    ]
+    texts = [f"{bodies[i % 3]} Order {1000 + i}." for i in range(30)]
+    summary = summarize_topic(texts, max_sentences=3)
+    assert summary and all(not s.startswith("Order") for s in summary)

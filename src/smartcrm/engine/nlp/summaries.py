@@ -4,8 +4,10 @@ Sentences are split in either language (``. ! ?`` and ``。！？；``), represe
 the same tokens the topic model uses (jieba for Chinese), and ranked by centrality: the summed
 cosine similarity to every other sentence, i.e. how much of the rest a sentence repeats (the
 degree-centrality form of LexRank). Greetings and sign-offs score low because nothing else
-repeats them. The chosen sentences come back in their original order and language: nothing
-is generated, so nothing is invented.
+repeats them. A topic's sentences count once per set of words, so "Order 1002." and "Order
+1003." (the same single word once numbers are dropped) cannot outvote the content by sheer
+number of near-copies. The chosen sentences come back in their original order and language:
+nothing is generated, so nothing is invented.
 """
 
 from __future__ import annotations
@@ -60,7 +62,11 @@ def summarize_thread(messages: Sequence[str], max_sentences: int = 3) -> list[st
 
 def summarize_topic(texts: Sequence[str], max_sentences: int = 3, max_texts: int = 500) -> list[str]:
     """Representative sentences of a topic's texts (distinct, most central first)."""
-    items = list(dict.fromkeys(s for t in list(texts)[:max_texts] for s in sentences(t)))
+    by_words: dict[frozenset[str], str] = {}
+    for text in list(texts)[:max_texts]:
+        for sentence in sentences(text):
+            by_words.setdefault(frozenset(tokenize(sentence)), sentence)
+    items = list(by_words.values())
     if not items:
         return []
     order = np.argsort(-rank_sentences(items), kind="stable")

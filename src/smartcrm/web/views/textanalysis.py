@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.core.pagination import paginate
-from smartcrm.textanalysis.selectors import feedback_overview, inbox_by_urgency
+from smartcrm.textanalysis.selectors import cached_feedback_overview, inbox_by_urgency
 from smartcrm.web.access import capability_required, current_user
 from smartcrm.web.forms import InboxFilterForm
 from smartcrm.web.views.common import render_list
@@ -40,7 +40,7 @@ def _sparkline(values: list[int]) -> str:
 
 @capability_required(Capability.VIEW_TICKETS)
 def feedback(request: HttpRequest) -> HttpResponse:
-    overview = feedback_overview(days=180)
+    overview = cached_feedback_overview(days=180)
     for topic in overview["topics"]:
         topic["spark"] = _sparkline(topic["trend"])
     aspects: dict[str, dict[str, int]] = {}

@@ -78,6 +78,20 @@ def test_an_order_spread_over_the_file_falls_back_to_the_staging_path(write_csv,
     assert OrderLine.objects.count() == 61
 
 
+@pytest.mark.parametrize("fresh", [True, False], ids=["empty orders table", "orders already there"])
+def test_a_spread_order_is_caught_with_or_without_earlier_orders(write_csv, shop, caplog, fresh) -> None:
+    """Into an empty table the unique index catches the returning order; else the look-up does."""
+    caplog.set_level(logging.INFO, logger="smartcrm.imports.bulk")
+    if not fresh:
+        import_file("orders", write_csv(HEADER + "EARLIER,C2,TEA,1,,2024-04-01T10:00:00Z\n"), actor="test")
+    text = order_lines(30, 2) + "O3,C1,MUG,5,,2024-05-04T10:00:00Z\n"
+    result = import_file("orders", write_csv(text), actor="test")
+    assert "staging it whole" in caplog.text
+    assert (result.created, result.failed) == (61, 0)
+    assert Order.objects.get(external_id="O3").lines.count() == 3
+    assert Order.objects.count() == 30 + (0 if fresh else 1)
+
+
 def test_a_bad_line_in_a_later_block_rejects_its_whole_order_only(write_csv, shop) -> None:
     text = order_lines(20, 3).replace("O15,C1,MUG,2,", "O15,C1,MUG,two,")
     result = import_file("orders", write_csv(text), actor="test")

@@ -118,8 +118,8 @@ def eligible(table: Table) -> bool:
 
 
 @contextmanager
-def _writing_orders() -> Iterator[None]:
-    """The one transaction either path writes the orders in.
+def _writing_orders() -> Iterator[bool]:
+    """The one transaction either path writes the orders in; yields whether the table was empty.
 
     Into an empty orders table (a shop's first import), secondary indexes and foreign keys are
     dropped and rebuilt after, inside the same transaction, as the demo loader does.
@@ -129,7 +129,7 @@ def _writing_orders() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute("SET LOCAL maintenance_work_mem TO '256MB'")  # the index rebuilds sort
-        yield
+        yield fresh
 
 
 @dataclass
@@ -295,8 +295,8 @@ class BulkOrderImport:
 
     def _run_direct(self) -> None:
         """Blocks straight into the orders tables; ``NotGrouped`` (all rolled back) if they cannot be."""
-        with _writing_orders():
-            writer = DirectOrderWriter(system=self.system, errors_table=self.errors)
+        with _writing_orders() as fresh:
+            writer = DirectOrderWriter(system=self.system, errors_table=self.errors, fresh=fresh)
             grouper = OrderGrouper()
 
             def prepare(block: ValidatedBlock | None) -> CompleteOrders:

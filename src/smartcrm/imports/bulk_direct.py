@@ -22,11 +22,12 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from smartcrm.imports.bulk_common import (
@@ -173,7 +174,10 @@ def ahead(items: Iterable[T], prepare: Callable[[T | None], R]) -> Iterator[tupl
 class DirectOrderWriter:
     """Writes batches of complete orders: checks that need the database, then COPY."""
 
-    def __init__(self, *, system: str, errors_table: str) -> None:
+    def __init__(self, *, system: str, errors_table: str, fresh: bool = False) -> None:
+        # Into an empty table the only orders that can exist are this run's: no look-up per
+        # block; an order key coming back trips the unique index instead (``NotGrouped``).
+        self.fresh = fresh
         self.system = system
         self.errors_table = errors_table
         self.created = 0
@@ -207,7 +211,7 @@ class DirectOrderWriter:
         if rows.empty:
             copy_errors(self.errors_table, errors)
             return
-        existing = self._existing(orders.index.to_numpy())
+        existing = {} if self.fresh else self._existing(orders.index.to_numpy())
         if existing:
             if max(existing.values()) >= self.first_id:
                 raise NotGrouped
@@ -381,7 +385,11 @@ class DirectOrderWriter:
                 "returned_quantity": pa.array(np.zeros(len(lines), dtype=np.int64)),
             }
         )
-        _copy("orders_order", order_table)
+        try:
+            with transaction.atomic():  # a savepoint: after a violation the run can still roll back cleanly
+                _copy("orders_order", order_table)
+        except psycopg.errors.UniqueViolation as exc:  # only when fresh: an order key came back
+            raise NotGrouped from exc
         _copy("orders_orderline", line_table)
         self.created += len(lines)
 

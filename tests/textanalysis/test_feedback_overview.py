@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from smartcrm.accounts.roles import Role
 from smartcrm.engine.nlp.pipeline import TextAnalyzer
@@ -35,6 +37,7 @@ def reviews(analyzer: TextAnalyzer, admin_user: Any) -> int:
             product=product,
             rating=rating,
             body=f"{body} Order {1000 + i}.",
+            created_at=timezone.now() - timedelta(days=7 * (i % 6)),  # six weeks of feedback
         )
     return services.analyse_pending()
 
@@ -70,10 +73,11 @@ def test_the_overview_is_computed_once_per_state_of_the_analyses(
     assert len(computed) == 2
 
 
-def test_the_feedback_page_shows_the_topics(reviews: int, make_user: Any) -> None:
+def test_the_feedback_page_shows_the_topics_and_aspects_by_week(reviews: int, make_user: Any) -> None:
     cache.clear()
     client = Client()
     client.force_login(make_user(Role.SUPPORT))
     body = client.get("/feedback/").content.decode()
     overview = selectors.cached_feedback_overview(days=180)
     assert overview["topics"] and all(f'id="topic-{t["topic"]}"' in body for t in overview["topics"])
+    assert "weekly negative share of delivery, 6 weeks" in body

@@ -28,7 +28,8 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -146,7 +147,8 @@ class TopicModel:
                     random_state=self.random_state,
                     max_iter=400,
                 )
-                nmf.fit(X)
+                with _exact_fit_tolerated():
+                    nmf.fit(X)
                 model = _LanguageTopics(vectorizer, nmf.components_, nmf)
             else:
                 model = _LanguageTopics(vectorizer, self._consensus_centroids(X))
@@ -199,8 +201,8 @@ class TopicModel:
         runs = 0
         for k in range(low, high + 1):
             for run in range(self.n_runs):
-                with warnings.catch_warnings():  # random starts may stop short: hard labels suffice
-                    warnings.simplefilter("ignore", ConvergenceWarning)
+                with warnings.catch_warnings(), _exact_fit_tolerated():
+                    warnings.simplefilter("ignore", ConvergenceWarning)  # hard labels suffice
                     model = NMF(
                         n_components=k,
                         init="nndsvda" if run == 0 else "random",
@@ -240,6 +242,15 @@ class TopicModel:
                 if s > 0:
                     topic[pos], weight[pos] = self.merged_[f"{lang}-{b}"], s
         return pd.DataFrame({"topic": topic, "weight": weight.round(6)})
+
+
+@contextmanager
+def _exact_fit_tolerated() -> Iterator[None]:
+    """Texts NMF reconstructs exactly (many identical reviews) make scikit-learn's error a
+    rounding-negative number whose square root warns; the fit itself is fine."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning)
+        yield
 
 
 class _LanguageTopics:

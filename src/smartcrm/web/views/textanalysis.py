@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -27,11 +29,12 @@ def inbox_urgency(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _sparkline(values: list[int]) -> str:
-    """SVG polyline points for a weekly count series (drawn server-side, no JavaScript)."""
+def _sparkline(values: list[float], top: float | None = None) -> str:
+    """SVG polyline points for a weekly series (drawn server-side, no JavaScript), scaled to
+    ``top`` (default: the series' maximum)."""
     if len(values) < 2:
         return ""
-    top = max(max(values), 1)
+    top = top or max(max(values), 1)
     step = SPARK_W / (len(values) - 1)
     return " ".join(
         f"{i * step:.1f},{SPARK_H - 2 - (v / top) * (SPARK_H - 4):.1f}" for i, v in enumerate(values)
@@ -44,13 +47,18 @@ def feedback(request: HttpRequest) -> HttpResponse:
     for topic in overview["topics"]:
         topic["spark"] = _sparkline(topic["trend"])
     aspects: dict[str, dict[str, int]] = {}
+    weekly: dict[str, dict[Any, float]] = {}
     for row in overview["aspects"]:
         totals = aspects.setdefault(row["aspect"], {"positive": 0, "neutral": 0, "negative": 0})
         for label in totals:
             totals[label] += int(row.get(label, 0))
+        mentions = sum(int(row.get(label, 0)) for label in totals)
+        weekly.setdefault(row["aspect"], {})[row["week"]] = int(row.get("negative", 0)) / max(1, mentions)
     aspect_rows = [
         {"aspect": name, **counts, "total": sum(counts.values()),
-         "negative_pct": round(100 * counts["negative"] / max(1, sum(counts.values())))}
+         "negative_pct": round(100 * counts["negative"] / max(1, sum(counts.values()))),
+         "weeks": len(weekly[name]),
+         "spark": _sparkline([share for _, share in sorted(weekly[name].items())], top=1.0)}
         for name, counts in sorted(aspects.items())
     ]  # fmt: skip
     context = {"overview": overview, "aspect_rows": aspect_rows, "spark_w": SPARK_W, "spark_h": SPARK_H}

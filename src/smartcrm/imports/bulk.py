@@ -70,8 +70,8 @@ logger = logging.getLogger(__name__)
 
 # Bytes of CSV per block. Up to three blocks are in memory at once (one read and checked, one
 # grouped, one written), several times their size as Arrow and pandas columns: at 16 MB the
-# import peaked at 0.8-1.4 GB, at 4 MB at 0.56 GB for 1M lines and 0.70 GB for 10M, at the
-# same speed (docs/import.md, *Performance*).
+# import peaked at 0.8-1.4 GB, at 4 MB at 0.56 GB for 1M lines and 0.67 GB for 10M, about 5 %
+# slower at 10M (docs/import.md, *Performance*).
 BLOCK_BYTES = 4 << 20
 KEPT_ERRORS = 1000
 # orders.services.create_order's rule: price × quantity − discount, to the cent, never below zero.

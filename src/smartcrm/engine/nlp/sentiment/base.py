@@ -36,6 +36,12 @@ def log_odds(proba: np.ndarray) -> np.ndarray:
     return odds[:, 1:] if proba.shape[1] == 2 else odds
 
 
+def side_by_side(views: dict[str, sp.csr_matrix], view: str | tuple[str, ...]) -> sp.csr_matrix:
+    """The named view, or several views' columns side by side, as one matrix."""
+    names = (view,) if isinstance(view, str) else view
+    return sp.hstack([views[name] for name in names]).tocsr()
+
+
 class LogisticPart:
     def __init__(self, view: str | tuple[str, ...], C: float = 4.0, seed: int = 0) -> None:
         self.view = view
@@ -43,8 +49,7 @@ class LogisticPart:
         self.seed = seed
 
     def _matrix(self, views: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
-        names = (self.view,) if isinstance(self.view, str) else self.view
-        return sp.hstack([views[name] for name in names]).tocsr()
+        return side_by_side(views, self.view)
 
     def fit(self, views: dict[str, sp.csr_matrix], y: np.ndarray) -> LogisticPart:
         self.model_ = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)

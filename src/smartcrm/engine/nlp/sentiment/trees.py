@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .base import side_by_side
+
 
 class BoostedTreesPart:
     crossfit = True
@@ -50,8 +52,7 @@ class BoostedTreesPart:
         self.seed = seed
 
     def _matrix(self, views: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
-        names = (self.view,) if isinstance(self.view, str) else self.view
-        return sp.hstack([views[name] for name in names]).tocsr()
+        return side_by_side(views, self.view)
 
     def fit(self, views: dict[str, sp.csr_matrix], y: np.ndarray) -> BoostedTreesPart:
         import lightgbm as lgb

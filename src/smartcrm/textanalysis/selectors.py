@@ -77,9 +77,7 @@ def cached_feedback_overview(*, days: int = 180) -> dict[str, Any]:
     window: a new or re-analysed text, or one ageing out of the window, means a new overview.
     """
     now = timezone.now()
-    state = TextAnalysis.objects.filter(
-        source_kind__in=FEEDBACK_KINDS, text_created_at__gte=now - timedelta(days=days)
-    ).aggregate(n=Count("id"), latest=Max("analysed_at"))
+    state = _feedback_window(days, now).aggregate(n=Count("id"), latest=Max("analysed_at"))
     latest = state["latest"].isoformat() if state["latest"] else ""
     key = f"textanalysis:feedback:{days}:{timezone.localdate(now)}:{state['n']}:{latest}"
     overview = cache.get(key)
@@ -89,11 +87,45 @@ def cached_feedback_overview(*, days: int = 180) -> dict[str, Any]:
     return overview
 
 
+def _feedback_window(days: int, now: datetime) -> QuerySet[TextAnalysis]:
+    return TextAnalysis.objects.filter(
+        source_kind__in=FEEDBACK_KINDS, text_created_at__gte=now - timedelta(days=days)
+    )
+
+
+def _aspect_summary(weekly: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per aspect: mentions by label, the negative share, and the negative share week by week."""
+    labels = ("positive", "neutral", "negative")
+    summary: dict[str, dict[str, Any]] = {}
+    for row in weekly:
+        empty = {"aspect": row["aspect"], **dict.fromkeys(labels, 0), "weeks": {}}
+        entry = summary.setdefault(row["aspect"], empty)
+        counts = {label: int(row.get(label, 0)) for label in labels}
+        for label, count in counts.items():
+            entry[label] += count
+        entry["weeks"][row["week"]] = counts["negative"] / max(1, sum(counts.values()))
+    out = []
+    for name in sorted(summary):
+        entry = summary[name]
+        total = sum(entry[label] for label in labels)
+        weeks = entry.pop("weeks")
+        out.append(
+            {
+                **entry,
+                "total": total,
+                "negative_pct": round(100 * entry["negative"] / max(1, total)),
+                "weekly_negative_share": [share for _, share in sorted(weeks.items())],
+            }
+        )
+    return out
+
+
 def feedback_overview(
     *, days: int = 180, now: datetime | None = None, n_topics: int | None = None
 ) -> dict[str, Any]:
-    """Topics (with labels, example quotes, weekly trend and emerging flags) and weekly aspect
-    sentiment for reviews, survey answers and tickets of the last ``days`` (redacted text only).
+    """Topics (with labels, example quotes, weekly trend and emerging flags), weekly aspect
+    sentiment and its per-aspect summary for reviews, survey answers and tickets of the last
+    ``days`` (redacted text only).
 
     ``n_topics=None`` lets the topic model choose the count (consensus NMF; see
     docs/models/nlp.md); a number fixes it per language."""
@@ -101,15 +133,11 @@ def feedback_overview(
     from smartcrm.engine.nlp.topics import TopicModel, emerging_topics, topic_trends
 
     now = now or timezone.now()
-    since = now - timedelta(days=days)
-    rows = list(
-        TextAnalysis.objects.filter(
-            source_kind__in=FEEDBACK_KINDS,
-            text_created_at__gte=since,
-        ).values_list("redacted", "lang", "aspects", "text_created_at")
-    )
+    rows = list(_feedback_window(days, now).values_list("redacted", "lang", "aspects", "text_created_at"))
     frame = pd.DataFrame(rows, columns=["text", "lang", "aspects", "at"])
-    result: dict[str, Any] = {"n": len(frame), "topics": [], "aspects": [], "days": days}
+    result: dict[str, Any] = {
+        "n": len(frame), "topics": [], "aspects": [], "aspect_summary": [], "days": days,
+    }  # fmt: skip
     if frame.empty:
         return result
     aspects = [
@@ -129,6 +157,7 @@ def feedback_overview(
             {"aspect": aspect, "week": week, **{str(k): int(v) for k, v in values.items()}}
             for (aspect, week), values in table.iterrows()
         ]
+        result["aspect_summary"] = _aspect_summary(result["aspects"])
     if len(frame) >= 30:
         model = TopicModel(n_topics=n_topics, min_texts=30).fit(
             frame["text"].tolist(), frame["lang"].tolist()

@@ -218,14 +218,16 @@ def analyse_pending(
 ) -> int:
     """Analyse every text of ``kinds`` (default: all) that has no analysis yet, or all of them.
 
-    Loads (or, the first time, trains) the analyzer first; then ``on_start`` hears the number of
-    texts to do and ``on_batch`` the kind and size of each batch done. Returns how many texts
-    were analysed. Idempotent, like :func:`analyse_texts`.
+    Loads (or, the first time, trains) the analyzer first if there is anything to do; then
+    ``on_start`` hears the number of texts to do and ``on_batch`` the kind and size of each batch
+    done. Returns how many texts were analysed. Idempotent, like :func:`analyse_texts`.
     """
-    get_analyzer(train_if_missing=True)
     todo = {kind: pending_ids(kind, only_missing=only_missing) for kind in kinds or list(SourceKind)}
+    total = sum(len(ids) for ids in todo.values())
+    if total:  # nothing to do: no model to load (or train)
+        get_analyzer(train_if_missing=True)
     if on_start:
-        on_start(sum(len(ids) for ids in todo.values()))
+        on_start(total)
     done = 0
     for kind, ids in todo.items():
         for start in range(0, len(ids), BATCH_SIZE):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -46,20 +44,10 @@ def feedback(request: HttpRequest) -> HttpResponse:
     overview = cached_feedback_overview(days=180)
     for topic in overview["topics"]:
         topic["spark"] = _sparkline(topic["trend"])
-    aspects: dict[str, dict[str, int]] = {}
-    weekly: dict[str, dict[Any, float]] = {}
-    for row in overview["aspects"]:
-        totals = aspects.setdefault(row["aspect"], {"positive": 0, "neutral": 0, "negative": 0})
-        for label in totals:
-            totals[label] += int(row.get(label, 0))
-        mentions = sum(int(row.get(label, 0)) for label in totals)
-        weekly.setdefault(row["aspect"], {})[row["week"]] = int(row.get("negative", 0)) / max(1, mentions)
     aspect_rows = [
-        {"aspect": name, **counts, "total": sum(counts.values()),
-         "negative_pct": round(100 * counts["negative"] / max(1, sum(counts.values()))),
-         "weeks": len(weekly[name]),
-         "spark": _sparkline([share for _, share in sorted(weekly[name].items())], top=1.0)}
-        for name, counts in sorted(aspects.items())
+        {**row, "weeks": len(row["weekly_negative_share"]),
+         "spark": _sparkline(row["weekly_negative_share"], top=1.0)}
+        for row in overview["aspect_summary"]
     ]  # fmt: skip
     context = {"overview": overview, "aspect_rows": aspect_rows, "spark_w": SPARK_W, "spark_h": SPARK_H}
     return render(request, "web/textanalysis/feedback.html", context)

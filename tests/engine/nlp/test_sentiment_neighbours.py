@@ -60,5 +60,5 @@ def test_neighbours_only_in_a_large_chinese_stack() -> None:
         return any(isinstance(part, NeighboursPart) for part in parts)
 
     assert has_neighbours("zh", 13_890)
-    assert not has_neighbours("zh", classifier_module.TREES_MIN_TEXTS - 1)
+    assert not has_neighbours("zh", classifier_module.LARGE_STACK_MIN_TEXTS - 1)
     assert not has_neighbours("en", 13_890)

@@ -59,7 +59,7 @@ def test_chinese_stack_crossfits_the_trees(
     train_texts, train_y, test_texts, test_y = reviews
     small = functools.partial(BoostedTreesPart, k=3000, n_estimators=60)  # the stack's code path, quicker
     monkeypatch.setattr(classifier_module, "BoostedTreesPart", small)
-    monkeypatch.setattr(classifier_module, "TREES_MIN_TEXTS", 500)
+    monkeypatch.setattr(classifier_module, "LARGE_STACK_MIN_TEXTS", 500)
     classifier = LanguageClassifier("zh", "stack", inner_folds=3).fit(train_texts, train_y)
     trees = [p for p, part in enumerate(classifier.parts_) if isinstance(part, BoostedTreesPart)]
     assert trees and set(classifier.crossfits_) == set(trees)
@@ -78,6 +78,6 @@ def test_trees_only_in_a_large_chinese_stack() -> None:
         return any(isinstance(part, BoostedTreesPart) for part in parts)
 
     assert has_trees("zh", "stack", 13_890)
-    assert not has_trees("zh", "stack", classifier_module.TREES_MIN_TEXTS - 1)
+    assert not has_trees("zh", "stack", classifier_module.LARGE_STACK_MIN_TEXTS - 1)
     assert not has_trees("en", "stack", 13_890) and not has_trees("en", "stack", 13_890, embeddings=True)
     assert [type(p) for p in classifier_module._parts("zh", "linear", False, 0, 13_890)] == [LogisticPart]

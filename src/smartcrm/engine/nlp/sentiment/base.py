@@ -1,6 +1,7 @@
 """Base learners of the sentiment stack: each turns one feature view into class scores.
 
-* ``LogisticPart``: L2 logistic regression on a TF-IDF view;
+* ``LogisticPart``: L2 logistic regression on a TF-IDF view (with ``by_domain``, on the view
+  expanded by domain cluster, :mod:`.domains`; so are the two below);
 * ``NBLogisticPart``: logistic regression on binary n-gram presence scaled by the naive-Bayes
   log-count ratio of each class against the rest (Wang & Manning's NB-SVM, with a logistic
   loss so the scores are probabilities), one-vs-rest for more than two classes;
@@ -26,6 +27,8 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from .domains import by_domain
+
 EPS = 1e-6
 
 
@@ -43,13 +46,17 @@ def side_by_side(views: dict[str, sp.csr_matrix], view: str | tuple[str, ...]) -
 
 
 class LogisticPart:
-    def __init__(self, view: str | tuple[str, ...], C: float = 4.0, seed: int = 0) -> None:
+    def __init__(
+        self, view: str | tuple[str, ...], C: float = 4.0, seed: int = 0, *, by_domain: bool = False
+    ) -> None:
         self.view = view
         self.C = C
         self.seed = seed
+        self.by_domain = by_domain
 
     def _matrix(self, views: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
-        return side_by_side(views, self.view)
+        X = side_by_side(views, self.view)
+        return by_domain(X, views["domain"]) if self.by_domain else X
 
     def fit(self, views: dict[str, sp.csr_matrix], y: np.ndarray) -> LogisticPart:
         self.model_ = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
@@ -62,9 +69,15 @@ class LogisticPart:
 
 class NBLogisticPart(LogisticPart):
     def __init__(
-        self, view: str | tuple[str, ...], C: float = 4.0, alpha: float = 1.0, seed: int = 0
+        self,
+        view: str | tuple[str, ...],
+        C: float = 4.0,
+        alpha: float = 1.0,
+        seed: int = 0,
+        *,
+        by_domain: bool = False,
     ) -> None:
-        super().__init__(view, C, seed)
+        super().__init__(view, C, seed, by_domain=by_domain)
         self.alpha = alpha
 
     def fit(self, views: dict[str, sp.csr_matrix], y: np.ndarray) -> NBLogisticPart:
@@ -96,8 +109,8 @@ class NBLogisticPart(LogisticPart):
 class NaiveBayesPart(LogisticPart):
     """Multinomial naive Bayes on the TF-IDF views: nearly free, and wrong in other places than the rest."""
 
-    def __init__(self, view: str | tuple[str, ...], alpha: float = 0.1) -> None:
-        super().__init__(view)
+    def __init__(self, view: str | tuple[str, ...], alpha: float = 0.1, *, by_domain: bool = False) -> None:
+        super().__init__(view, by_domain=by_domain)
         self.alpha = alpha
 
     def fit(self, views: dict[str, sp.csr_matrix], y: np.ndarray) -> NaiveBayesPart:

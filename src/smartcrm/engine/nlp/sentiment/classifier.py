@@ -8,9 +8,10 @@ learns how far to trust each view from predictions on texts the view had not see
 evaluation split is never touched. A part marked ``crossfit`` (the boosted trees, the slowest)
 is not refitted: its inner-fold models are kept and their scores averaged.
 
-Chinese stacks two non-linear learners — boosted trees (:mod:`.trees`) and a vote of the
-nearest training texts (:class:`.base.NeighboursPart`) — when it has at least
-``TREES_MIN_TEXTS`` training texts; English keeps the linear parts plus MiniLM and VADER.
+With at least ``LARGE_STACK_MIN_TEXTS`` training texts, Chinese stacks two non-linear learners —
+boosted trees (:mod:`.trees`) and a vote of the nearest training texts
+(:class:`.base.NeighboursPart`) — and its two logistic learners weigh n-grams per domain cluster
+(:mod:`.domains`); English keeps the linear parts plus MiniLM and VADER.
 """
 
 from __future__ import annotations
@@ -29,22 +30,29 @@ from .trees import BoostedTreesPart
 from .views import Views
 
 METHODS = ("linear", "stack")
-# The trees cost about as much as the three linear parts together, and the neighbour vote keeps
-# every training text; below this many training texts (tests, a small shop's reviews) both are
-# left out to keep fitting fast. Not a measured quality threshold: their gain was measured only
-# on 13,890 training texts.
-TREES_MIN_TEXTS = 5000
+# The trees cost about as much as the three linear parts together, the neighbour vote keeps every
+# training text, and the domain clusters need texts enough to find families of products in;
+# below this many training texts (tests, a small shop's reviews) all three are left out to keep
+# fitting fast. Not a measured quality threshold: their gain was measured only on 11,112-13,890
+# training texts.
+LARGE_STACK_MIN_TEXTS = 5000
+DOMAINS = 4  # domain clusters of a large Chinese stack (docs/models/sentiment.md: 3-8 measured)
+
+
+def _large(lang: str, method: str, n_texts: int) -> bool:
+    return lang == "zh" and method == "stack" and n_texts >= LARGE_STACK_MIN_TEXTS
 
 
 def _parts(lang: str, method: str, embeddings: bool, seed: int, n_texts: int = 0) -> list[Any]:
     if method == "linear":
         return [LogisticPart(("char", "word"), C=4.0, seed=seed)]
+    large = _large(lang, method, n_texts)
     parts: list[Any] = [
-        LogisticPart(("char", "word"), C=16.0, seed=seed),
-        NBLogisticPart(("char", "word"), C=0.1, seed=seed),
+        LogisticPart(("char", "word"), C=16.0, seed=seed, by_domain=large),
+        NBLogisticPart(("char", "word"), C=0.1, seed=seed, by_domain=large),
         NaiveBayesPart(("char", "word"), alpha=0.1),
     ]
-    if lang == "zh" and n_texts >= TREES_MIN_TEXTS:
+    if large:
         parts += [BoostedTreesPart(("char", "word"), seed=seed), NeighboursPart(("char", "word"), k=30)]
     if lang == "en" and embeddings:
         parts += [DensePart("minilm", C=0.1, seed=seed), FixedPart("vader")]
@@ -68,7 +76,8 @@ class LanguageClassifier:
     def _views(self, texts: list[str], fit: bool = False) -> dict[str, Any]:
         tokens = [words(text, self.lang) for text in texts]
         if fit:
-            self.views_ = Views(self.lang)
+            domains = DOMAINS if _large(self.lang, self.method, len(texts)) else 0
+            self.views_ = Views(self.lang, domains=domains)
             views: dict[str, Any] = self.views_.fit_transform(texts, tokens)
         else:
             views = self.views_.transform(texts, tokens)

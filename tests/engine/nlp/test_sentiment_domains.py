@@ -85,3 +85,13 @@ def test_clusters_of_a_sparse_view_are_deterministic() -> None:
     second = DomainClusters(3, components=20).fit(X).one_hot(X)
     assert (first != second).nnz == 0
     np.testing.assert_array_equal(np.asarray(first.sum(axis=1)).ravel(), 1)
+
+
+def test_the_clusters_keep_a_bounded_part_of_the_vocabulary() -> None:
+    texts, _, families = _reviews(200, seed=3)
+    views = Views("zh", min_df=1)
+    X = side_by_side(_views(views, texts, fit=True), VIEW_NAMES)
+    clusters = DomainClusters(2, components=10, max_columns=150).fit(X)
+    assert X.shape[1] > 300 and clusters.lsa_.components_.shape == (10, 150)
+    assigned = np.asarray(clusters.one_hot(X).argmax(axis=1)).ravel()
+    assert max(np.mean(assigned == families), np.mean(assigned != families)) == 1.0

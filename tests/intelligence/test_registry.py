@@ -50,6 +50,19 @@ def test_rollback_reactivates_the_previous_version_and_refuses_past_the_first() 
         registry.rollback(kind=ModelKind.CHURN, actor="t")
 
 
+def test_deactivate_leaves_no_active_version_and_is_audited() -> None:
+    first = registry.register(record(b"one"), actor="t")
+    assert registry.deactivate(kind=ModelKind.CHURN, actor="t") == first
+    assert registry.active_version(ModelKind.CHURN) is None
+    assert AuditEvent.objects.filter(action="deactivate_model").count() == 1
+    with pytest.raises(NotFoundError, match="no active churn model"):
+        registry.deactivate(kind=ModelKind.CHURN, actor="t")
+    out = io.StringIO()
+    registry.activate_version(version_id=first.pk, actor="t")
+    call_command("models", "deactivate", "churn", stdout=out)
+    assert "no churn version is active" in out.getvalue()
+
+
 def test_the_database_allows_one_active_version_per_kind() -> None:
     registry.register(record(), actor="t")
     extra = registry.register(record(), actor="t", activate=False)

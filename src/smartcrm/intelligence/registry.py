@@ -102,6 +102,19 @@ def rollback(*, kind: str, actor: Any) -> ModelVersion:
     return activate_version(version_id=previous.pk, actor=actor)
 
 
+@transaction.atomic
+def deactivate(*, kind: str, actor: Any) -> ModelVersion:
+    """Leave ``kind`` with no active version (for text sentiment: back to the shipped default)."""
+    active = ModelVersion.objects.select_for_update().filter(kind=kind, is_active=True).first()
+    if active is None:
+        raise NotFoundError(f"no active {kind} model to deactivate")
+    active.is_active = False
+    active.save(update_fields=["is_active"])
+    changes = {"kind": kind, "from": active.version, "to": None}
+    audit.record(actor, "deactivate_model", active, changes=changes)
+    return active
+
+
 def active_version(kind: str) -> ModelVersion | None:
     return ModelVersion.objects.filter(kind=kind, is_active=True).first()
 

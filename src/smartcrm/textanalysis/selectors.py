@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from smartcrm.feedback.models import Review
 from smartcrm.support.models import Ticket
 from smartcrm.support.selectors import inbox
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
@@ -213,3 +214,20 @@ def get_analysis(kind: str, source_id: int) -> TextAnalysis:
     if found is None:
         raise NotFoundError(f"No analysis of {kind} {source_id}")
     return found
+
+
+def review_text(title: str, body: str) -> str:
+    """A review as the analyser reads it: its title and body as one text."""
+    return ". ".join(part for part in (title, body) if part)
+
+
+def rated_review_texts() -> tuple[list[str], list[int]]:
+    """Every review with words, as the analyser reads it, and its star rating."""
+    rows = Review.objects.order_by("pk").values_list("title", "body", "rating")
+    texts, stars = [], []
+    for title, body, rating in rows.iterator(chunk_size=5000):
+        text = review_text(title, body)
+        if text.strip():
+            texts.append(text)
+            stars.append(rating)
+    return texts, stars

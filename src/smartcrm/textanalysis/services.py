@@ -1,9 +1,11 @@
 """Analyse customer texts and store the results (the only writer of :class:`TextAnalysis`).
 
-The analyzer (``engine.nlp.pipeline.TextAnalyzer``) is built once per process. Its sentiment
-model is the default cached under ``DATA_DIR``; training it takes minutes, so a process that
-runs tasks inline (no Celery worker: ``CELERY_TASK_ALWAYS_EAGER``) never trains inside a
-request — new texts wait for ``smartcrm analyse_texts``, which trains once with a progress bar.
+The analyzer (``engine.nlp.pipeline.TextAnalyzer``) is built once per process and rebuilt when
+the active sentiment model changes. Its sentiment model is the shop's own, when one is active in
+the model registry (``smartcrm adapt_sentiment``), else the default cached under ``DATA_DIR``;
+training the default takes minutes, so a process that runs tasks inline (no Celery worker:
+``CELERY_TASK_ALWAYS_EAGER``) never trains inside a request — new texts wait for
+``smartcrm analyse_texts``, which trains once with a progress bar.
 """
 
 from __future__ import annotations
@@ -20,13 +22,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.engine.nlp.pipeline import TextAnalyzer
+from smartcrm.engine.nlp.sentiment import SentimentModel
 from smartcrm.feedback.models import Review, SurveyResponse
+from smartcrm.intelligence import registry
+from smartcrm.intelligence.models import ModelKind, ModelVersion
 from smartcrm.support.models import AuthorKind, Ticket, TicketMessage
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
+from smartcrm.textanalysis.selectors import review_text
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500  # texts per analyser call and per bulk write
 _ANALYZER: TextAnalyzer | None = None
+_PINNED = False  # an analyzer installed by use_analyzer: used as is, whatever the registry says
+_LOADED_VERSION: int | None = None  # the registry's sentiment version _ANALYZER was built with
 
 
 class ModelNotReady(Exception):
@@ -34,24 +42,43 @@ class ModelNotReady(Exception):
 
 
 def use_analyzer(analyzer: TextAnalyzer | None) -> None:
-    """Install the analyzer this process uses (a registry version after a model update; tests)."""
-    global _ANALYZER
-    _ANALYZER = analyzer
+    """Pin the analyzer this process uses (tests, tools); ``None`` goes back to the registry's."""
+    global _ANALYZER, _PINNED
+    _ANALYZER, _PINNED = analyzer, analyzer is not None
+
+
+def _shop_sentiment_model(version: ModelVersion) -> SentimentModel | None:
+    """The registry's sentiment model, or None (logged) when this code can no longer read it."""
+    try:
+        model = SentimentModel.from_bytes(registry.load_artifact(version))
+    except (ValueError, registry.ArtifactIntegrityError) as exc:
+        logger.warning("sentiment model v%s is not usable (%s); using the default", version.version, exc)
+        return None
+    model.version_ = f"shop-v{version.version}"
+    return model
 
 
 def get_analyzer(*, train_if_missing: bool) -> TextAnalyzer:
-    global _ANALYZER
-    if _ANALYZER is None:
+    """The process's analyzer; rebuilt when another sentiment version became active since."""
+    global _ANALYZER, _LOADED_VERSION
+    if _PINNED and _ANALYZER is not None:
+        return _ANALYZER
+    active = registry.active_version(ModelKind.SENTIMENT)
+    active_id = active.pk if active is not None else None
+    if _ANALYZER is not None and active_id == _LOADED_VERSION:
+        return _ANALYZER
+    shop_model = _shop_sentiment_model(active) if active is not None else None
+    cache_dir = Path(settings.DATA_DIR)
+    if shop_model is None:
         from smartcrm.engine.nlp.sentiment.default import cache_key
 
-        cache_dir = Path(settings.DATA_DIR)
         if not train_if_missing and not (cache_dir / f"sentiment-default-{cache_key()}.bin").exists():
             raise ModelNotReady(
                 "the default sentiment model is not trained yet: run `smartcrm analyse_texts`"
             )
-        analyzer = TextAnalyzer(sentiment_cache_dir=str(cache_dir))
-        analyzer._sentiment()  # load (or train) now, not halfway through a batch
-        _ANALYZER = analyzer
+    analyzer = TextAnalyzer(sentiment_model=shop_model, sentiment_cache_dir=str(cache_dir))
+    analyzer._sentiment()  # load (or train) now, not halfway through a batch
+    _ANALYZER, _LOADED_VERSION = analyzer, active_id
     return _ANALYZER
 
 
@@ -105,8 +132,7 @@ def _message_texts(ids: Sequence[int]) -> list[_Text]:
 def _review_texts(ids: Sequence[int]) -> list[_Text]:
     rows = Review.objects.filter(pk__in=ids).values_list("pk", "customer_id", "title", "body", "created_at")
     return [
-        _Text(pk, customer, ". ".join(p for p in (title, body) if p), created)
-        for pk, customer, title, body, created in rows
+        _Text(pk, customer, review_text(title, body), created) for pk, customer, title, body, created in rows
     ]
 
 

@@ -36,6 +36,9 @@ CLASSIFIED = ("zh", "en")
 class SentimentModel(BaseEstimator):
     """Sentiment of customer texts; see the module docstring for labels, score and routing."""
 
+    # Which model this is, set by whoever loads a registered one ("shop-v3"); None: the default.
+    version_: str | None = None
+
     def __init__(
         self,
         *,

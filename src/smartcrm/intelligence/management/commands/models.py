@@ -1,4 +1,4 @@
-"""``smartcrm models list | activate ID | rollback KIND``: the model registry from the shell."""
+"""``smartcrm models list | activate ID | rollback KIND | deactivate KIND``: the registry from the shell."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ class Command(BaseCommand):
         activate.add_argument("version_id", type=int)
         back = sub.add_parser("rollback", help="re-activate the version before the active one")
         back.add_argument("kind", choices=ModelKind.values)
+        off = sub.add_parser(
+            "deactivate", help="leave a kind with no active version (sentiment: back to the default)"
+        )
+        off.add_argument("kind", choices=ModelKind.values)
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = "cli:models"
@@ -29,6 +33,9 @@ class Command(BaseCommand):
             if options["action"] == "activate":
                 version = registry.activate_version(version_id=options["version_id"], actor=actor)
                 self.stdout.write(f"Active: {version}")
+            elif options["action"] == "deactivate":
+                version = registry.deactivate(kind=options["kind"], actor=actor)
+                self.stdout.write(f"Deactivated {version}; no {version.kind} version is active.")
             elif options["action"] == "rollback":
                 version = registry.rollback(kind=options["kind"], actor=actor)
                 self.stdout.write(f"Rolled back; active: {version}")

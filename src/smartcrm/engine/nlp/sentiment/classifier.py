@@ -6,7 +6,9 @@ meta-learner on their *out-of-fold* class log-odds from an inner stratified spli
 training texts, then refits every base learner on all training texts. The meta-learner thus
 learns how far to trust each view from predictions on texts the view had not seen, and the
 evaluation split is never touched. A part marked ``crossfit`` (the boosted trees, the slowest)
-is not refitted: its inner-fold models are kept and their scores averaged.
+is not refitted: its inner-fold models are kept and their scores averaged. With a MiniLM part a
+second meta-learner is fitted on the other parts' out-of-fold scores, for scoring without
+sentence embeddings (aspect clauses, where MiniLM would be most of the cost).
 
 With at least ``LARGE_STACK_MIN_TEXTS`` training texts, Chinese stacks two non-linear learners —
 boosted trees (:mod:`.trees`) and a vote of the nearest training texts
@@ -172,4 +174,5 @@ class LanguageClassifier:
             return self.parts_[0].model_.predict_proba(self.parts_[0]._matrix(views))
         parts = range(len(self.parts_)) if light_meta is None else self._light_parts()
         scores = np.hstack([self._scores(p, views) for p in parts])
-        return (light_meta or self.meta_).predict_proba(_meta_inputs(scores, views))
+        meta = self.meta_ if light_meta is None else light_meta
+        return meta.predict_proba(_meta_inputs(scores, views))

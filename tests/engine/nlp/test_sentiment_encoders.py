@@ -53,7 +53,7 @@ def test_bfloat16_embeddings_match_float32(monkeypatch: pytest.MonkeyPatch) -> N
         monkeypatch.setenv("SMARTCRM_MINILM_PRECISION", precision)
         encoders.precision.cache_clear()
         encoders.clear_memo()
-        embedded[precision] = encoders.embed(texts)
+        embedded[precision] = encoders.embed(texts, encoders.FULL_LAYERS)
     assert embedded["bf16"].shape == (4, 384) and embedded["bf16"].dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(embedded["bf16"], axis=1), 1.0, atol=1e-3)
     cosines = (embedded["fp32"] * embedded["bf16"]).sum(axis=1)
@@ -62,7 +62,7 @@ def test_bfloat16_embeddings_match_float32(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_embed_memoises_and_handles_nothing() -> None:
-    assert encoders.embed([]).shape == (0, 384)
+    assert encoders.embed([], encoders.LAYERS).shape == (0, 384)
 
 
 @pytest.mark.skipif(not encoders.minilm_available(), reason="MiniLM is not installed")

@@ -14,7 +14,7 @@ from smartcrm.engine.nlp.sentiment.classifier import LanguageClassifier
 pytestmark = pytest.mark.skipif(not encoders.minilm_available(), reason="MiniLM is not installed")
 
 
-def _refuse_to_embed(texts: list[str], layers: int = encoders.FULL_LAYERS) -> np.ndarray:
+def _refuse_to_embed(texts: list[str], layers: int) -> np.ndarray:
     raise AssertionError(f"MiniLM was asked to embed {len(texts)} texts")
 
 

@@ -101,7 +101,7 @@ def _autocast() -> AbstractContextManager[Any]:
     return torch.autocast("cpu", dtype=torch.bfloat16)
 
 
-def embed(texts: list[str], layers: int = FULL_LAYERS) -> np.ndarray:
+def embed(texts: list[str], layers: int) -> np.ndarray:
     """(n, 384) normalised MiniLM embeddings from the first ``layers`` layers (texts cut to 256 tokens)."""
     missing = list(dict.fromkeys(text for text in texts if (layers, text) not in _memo))
     if missing:

@@ -29,6 +29,7 @@ import io
 import logging
 import secrets
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,7 @@ from smartcrm.imports.bulk_direct import (
     DirectOrderWriter,
     NotGrouped,
     OrderGrouper,
+    Payload,
     ahead,
     pa_to_frame,
 )
@@ -304,10 +306,22 @@ class BulkOrderImport:
                     return grouper.flush()
                 return grouper.add(pa_to_frame(block.rows), block.errors)
 
-            for block, orders in ahead(self._blocks(), prepare):
-                writer.write(orders)
-                if block is not None:
-                    self._tick(block)
+            # Three batches in flight: the next read and grouped (``ahead``), one built here, the
+            # one before it COPY'd by ``sender`` meanwhile. The database reads of a batch come
+            # before the COPY of the one before it starts: one connection, one statement at a time.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-copy") as sender:
+                built: tuple[ValidatedBlock | None, Payload] | None = None
+                for block, orders in ahead(self._blocks(), prepare):
+                    looked_up = writer.look_up(orders)
+                    sending = sender.submit(writer.send, built[1]) if built else None
+                    payload = writer.build(looked_up)
+                    if sending is not None and built is not None:
+                        sending.result()
+                        self._tick(built[0])
+                    built = (block, payload)
+                if built is not None:
+                    writer.send(built[1])
+                    self._tick(built[0])
             writer.finish()
             copy_errors(self.errors, self._skipped_rows())
             self.counts.created, self.counts.unchanged = writer.created, writer.unchanged
@@ -346,8 +360,10 @@ class BulkOrderImport:
         except pa.ArrowInvalid as exc:
             raise BulkUnsupported(str(exc)) from exc
 
-    def _tick(self, block: ValidatedBlock) -> None:
+    def _tick(self, block: ValidatedBlock | None) -> None:
         """After a block is written: a cancel stops the run (rolling back what it wrote); progress."""
+        if block is None:  # the end of the file
+            return
         if self.should_stop and self.should_stop():
             raise ImportCancelled
         self.done_bytes += block.nbytes

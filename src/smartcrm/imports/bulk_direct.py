@@ -28,15 +28,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from smartcrm.imports.bulk_common import (
     DIFFERS,
+    ERROR_COLUMNS,
     NOT_IMPORTED,
     ORDER_LEVEL,
     REQUIRED,
-    copy_errors,
     no_errors,
     refresh_customer_totals,
 )
@@ -172,8 +172,30 @@ def ahead(items: Iterable[T], prepare: Callable[[T | None], R]) -> Iterator[tupl
                 return
 
 
+@dataclass
+class LookedUp:
+    """A batch of complete orders with what the database knows of them (read before it is built)."""
+
+    rows: pd.DataFrame
+    errors: pd.DataFrame
+    orders: pd.DataFrame  # without the orders that exist already
+    customers: pd.DataFrame  # customer_id, city, country by external id
+    ids: np.ndarray[Any, Any]  # one per order; a rejected order's id is left unused
+
+
+@dataclass
+class Payload:
+    """A batch ready to send: CSV for the errors table and the two orders tables."""
+
+    errors: str = ""
+    orders: tuple[str, bytes] | None = None  # (columns, CSV)
+    lines: tuple[str, bytes] | None = None
+
+
 class DirectOrderWriter:
-    """Writes batches of complete orders: checks that need the database, then COPY."""
+    """Writes batches of complete orders in three steps, so that the server loads one batch while
+    this process builds the next: ``look_up`` (the database reads a batch needs), ``build`` (the
+    checks and the rows, no database) and ``send`` (COPY; safe to run in another thread)."""
 
     def __init__(self, *, system: str, errors_table: str, fresh: bool = False) -> None:
         # Into an empty table the only orders that can exist are this run's: no look-up per
@@ -188,15 +210,17 @@ class DirectOrderWriter:
         self.looked_up: set[str] = set()
         self.known_customers = pd.DataFrame(columns=["customer_id", "city", "country"])
         self.now = timezone.now().isoformat()
+        # The connection of this thread's transaction, for ``send`` from another thread (Django's
+        # ``connection`` is per thread). psycopg serialises its use; the caller never overlaps
+        # ``send`` with the other steps' queries anyway.
+        connection.ensure_connection()
+        self.raw = connection.connection
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_get_serial_sequence('orders_order', 'id')")
             self.sequence = str(cursor.fetchone()[0])
             cursor.execute("SELECT nextval(%s::regclass)", [self.sequence])
             # Every order this run writes gets a larger id; one found later with such an id is ours.
             self.first_id = int(cursor.fetchone()[0])
-
-    def write(self, batch: CompleteOrders) -> None:
-        self._write(batch.rows, batch.errors, batch.orders)
 
     def finish(self) -> None:
         """Recompute the totals of every customer with an order this run wrote (ids from ``first_id``)."""
@@ -206,12 +230,12 @@ class DirectOrderWriter:
                     cursor, "SELECT DISTINCT customer_id FROM orders_order WHERE id >= %s", [self.first_id]
                 )
 
-    # -- one batch of complete orders ---------------------------------------------------------
+    # -- step 1: what the database knows ------------------------------------------------------
 
-    def _write(self, rows: pd.DataFrame, errors: pd.DataFrame, orders: pd.DataFrame) -> None:
+    def look_up(self, batch: CompleteOrders) -> LookedUp:
+        rows, errors, orders = batch.rows, batch.errors, batch.orders
         if rows.empty:
-            copy_errors(self.errors_table, errors)
-            return
+            return LookedUp(rows, errors, orders, self.known_customers, np.empty(0, dtype=np.int64))
         existing = {} if self.fresh else self._existing(orders.index.to_numpy())
         if existing:
             if max(existing.values()) >= self.first_id:
@@ -220,11 +244,65 @@ class DirectOrderWriter:
             self.unchanged += int(gone.sum())
             rows = rows[~gone]
             errors = errors[~errors["order_key"].isin(existing.keys()).to_numpy()]
-            orders = orders[~orders.index.isin(existing.keys())].copy()  # columns are added to it below
-            if rows.empty:
-                copy_errors(self.errors_table, errors)
-                return
-        found = [errors, *self._order_errors(rows, orders, errors)]
+            orders = orders[~orders.index.isin(existing.keys())]
+        customers = self._customers(orders["customer_key"].dropna().unique())
+        self._look_up_skus(rows["sku"].unique())
+        return LookedUp(rows, errors, orders.copy(), customers, self._ids(len(orders)))
+
+    def _existing(self, keys: np.ndarray[Any, Any]) -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT external_id, id FROM orders_order WHERE external_id = ANY(%s)", [keys.tolist()]
+            )
+            return dict(cursor.fetchall())
+
+    def _customers(self, keys: np.ndarray[Any, Any]) -> pd.DataFrame:
+        """Customer id, city and country by external id; remembered, since customers buy again."""
+        if len(self.known_customers) + len(keys) > MAX_KNOWN_CUSTOMERS:
+            self.known_customers = self.known_customers.iloc[:0]  # forget; this batch's are asked again
+        missing = keys[~pd.Index(keys).isin(self.known_customers.index)]
+        if len(missing):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT x.value, x.customer_id, c.city, c.country FROM customers_externalid x "
+                    "JOIN customers_customer c ON c.id = x.customer_id "
+                    "WHERE x.system = %s AND x.value = ANY(%s)",
+                    [self.system, missing.tolist()],
+                )
+                found = pd.DataFrame(
+                    [(key, id_, sys.intern(city), sys.intern(country)) for key, id_, city, country in cursor],
+                    columns=["key", "customer_id", "city", "country"],
+                )
+            self.known_customers = pd.concat([self.known_customers, found.set_index("key")])
+        return self.known_customers
+
+    def _look_up_skus(self, skus: np.ndarray[Any, Any]) -> None:
+        new = [s for s in skus if s not in self.looked_up]
+        if new:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT sku, id, price FROM catalog_product WHERE sku = ANY(%s)", [new])
+                for sku, product_id, price in cursor.fetchall():
+                    self.product_ids[sku] = product_id
+                    self.product_cents[sku] = int(price * 100)
+            self.looked_up.update(new)
+
+    def _ids(self, n: int) -> np.ndarray[Any, Any]:
+        if not n:
+            return np.empty(0, dtype=np.int64)
+        with connection.cursor() as cursor:
+            # The sequence named once: looking it up per row costs seven times the nextval itself.
+            cursor.execute(
+                "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [self.sequence, n]
+            )
+            return np.array(cursor.fetchone()[0], dtype=np.int64)
+
+    # -- step 2: checks and rows, no database -------------------------------------------------
+
+    def build(self, batch: LookedUp) -> Payload:
+        rows, errors, orders = batch.rows, batch.errors, batch.orders
+        if rows.empty:
+            return Payload(errors=_errors_csv(errors))
+        found = [errors, *self._order_errors(rows, orders, errors, batch.customers)]
         found.append(self._sku_errors(rows))
         reported = pd.concat(found, ignore_index=True)
         keyed = reported[reported["order_key"] != ""]
@@ -244,20 +322,14 @@ class DirectOrderWriter:
                 )
             )
             reported = pd.concat(found, ignore_index=True)
-        copy_errors(self.errors_table, reported)
+        payload = Payload(errors=_errors_csv(reported))
         good = orders.index.difference(first_bad.index, sort=False)
         if len(good):
-            self._insert(rows[~bad], orders.loc[good])
-
-    def _existing(self, keys: np.ndarray[Any, Any]) -> dict[str, int]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT external_id, id FROM orders_order WHERE external_id = ANY(%s)", [keys.tolist()]
-            )
-            return dict(cursor.fetchall())
+            payload.orders, payload.lines = self._tables(rows[~bad], orders.loc[good], batch.ids[: len(good)])
+        return payload
 
     def _order_errors(
-        self, rows: pd.DataFrame, orders: pd.DataFrame, errors: pd.DataFrame
+        self, rows: pd.DataFrame, orders: pd.DataFrame, errors: pd.DataFrame, customers: pd.DataFrame
     ) -> list[pd.DataFrame]:
         """What the staging path checks per order: required values, unknown customers, conflicts."""
         found = []
@@ -267,7 +339,6 @@ class DirectOrderWriter:
         for keys, column in ((no_customer, "customer_external_id"), (no_date, "placed_at")):
             if len(keys):
                 found.append(_errors(orders.loc[keys, "first_row"], column, REQUIRED))
-        customers = self._customers(orders["customer_key"].dropna().unique())
         orders["customer_id"] = orders["customer_key"].map(customers["customer_id"])
         unknown = orders["customer_key"].notna() & orders["customer_id"].isna()
         if unknown.any():
@@ -297,14 +368,6 @@ class DirectOrderWriter:
         return found
 
     def _sku_errors(self, rows: pd.DataFrame) -> pd.DataFrame:
-        skus = [s for s in rows["sku"].unique() if s not in self.looked_up]
-        if skus:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT sku, id, price FROM catalog_product WHERE sku = ANY(%s)", [skus])
-                for sku, product_id, price in cursor.fetchall():
-                    self.product_ids[sku] = product_id
-                    self.product_cents[sku] = int(price * 100)
-            self.looked_up.update(skus)
         unknown = rows[((rows["sku"] != "") & ~rows["sku"].isin(self.product_ids.keys())).to_numpy()]
         return pd.DataFrame(
             {
@@ -315,29 +378,10 @@ class DirectOrderWriter:
             }
         )
 
-    def _customers(self, keys: np.ndarray[Any, Any]) -> pd.DataFrame:
-        """Customer id, city and country by external id; remembered, since customers buy again."""
-        if len(self.known_customers) + len(keys) > MAX_KNOWN_CUSTOMERS:
-            self.known_customers = self.known_customers.iloc[:0]  # forget; this batch's are asked again
-        missing = keys[~pd.Index(keys).isin(self.known_customers.index)]
-        if len(missing):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT x.value, x.customer_id, c.city, c.country FROM customers_externalid x "
-                    "JOIN customers_customer c ON c.id = x.customer_id "
-                    "WHERE x.system = %s AND x.value = ANY(%s)",
-                    [self.system, missing.tolist()],
-                )
-                found = pd.DataFrame(
-                    [(key, id_, sys.intern(city), sys.intern(country)) for key, id_, city, country in cursor],
-                    columns=["key", "customer_id", "city", "country"],
-                )
-            self.known_customers = pd.concat([self.known_customers, found.set_index("key")])
-        return self.known_customers
-
-    # -- writing ------------------------------------------------------------------------------
-
-    def _insert(self, lines: pd.DataFrame, orders: pd.DataFrame) -> None:
+    def _tables(
+        self, lines: pd.DataFrame, orders: pd.DataFrame, ids: np.ndarray[Any, Any]
+    ) -> tuple[tuple[str, bytes], tuple[str, bytes]]:
+        """The orders and their lines as CSV for COPY, with their totals in exact cents."""
         unit = lines["unit_price"].fillna(lines["sku"].map(self.product_cents)).astype(np.int64)
         discount = lines["discount"].fillna(0).astype(np.int64)
         gross = unit * lines["quantity"]
@@ -350,7 +394,6 @@ class DirectOrderWriter:
             .sum()
         )
         sums = sums.loc[orders.index]
-        ids = self._ids(len(orders))
         shipping = orders["shipping"].fillna(0).astype(np.int64)
         order_table = pa.table(
             {
@@ -386,21 +429,27 @@ class DirectOrderWriter:
                 "returned_quantity": pa.array(np.zeros(len(lines), dtype=np.int64)),
             }
         )
-        try:
-            with transaction.atomic():  # a savepoint: after a violation the run can still roll back cleanly
-                _copy("orders_order", order_table)
-        except psycopg.errors.UniqueViolation as exc:  # only when fresh: an order key came back
-            raise NotGrouped from exc
-        _copy("orders_orderline", line_table)
         self.created += len(lines)
+        return _csv(order_table), _csv(line_table)
 
-    def _ids(self, n: int) -> np.ndarray[Any, Any]:
-        with connection.cursor() as cursor:
-            # The sequence named once: looking it up per row costs seven times the nextval itself.
-            cursor.execute(
-                "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [self.sequence, n]
-            )
-            return np.array(cursor.fetchone()[0], dtype=np.int64)
+    # -- step 3: COPY -------------------------------------------------------------------------
+
+    def send(self, payload: Payload) -> None:
+        """COPY a built batch; runs in any thread, on the transaction's own connection."""
+        with self.raw.cursor() as cursor:
+            if payload.errors:
+                _copy(cursor, self.errors_table, ", ".join(ERROR_COLUMNS), payload.errors)
+            if payload.orders is None or payload.lines is None:
+                return
+            # A savepoint: after a violation the run can still roll back (and rebuild its indexes).
+            cursor.execute("SAVEPOINT bulk_orders")
+            try:
+                _copy(cursor, "orders_order", *payload.orders)
+            except psycopg.errors.UniqueViolation as exc:  # only when fresh: an order key came back
+                cursor.execute("ROLLBACK TO SAVEPOINT bulk_orders")
+                raise NotGrouped from exc
+            cursor.execute("RELEASE SAVEPOINT bulk_orders")
+            _copy(cursor, "orders_orderline", *payload.lines)
 
 
 def _orders(rows: pd.DataFrame) -> pd.DataFrame:
@@ -476,10 +525,17 @@ def _money(cents: Any) -> pa.Array:
     return pa.array(np.asarray(cents, dtype=np.int64) / 100, pa.float64())
 
 
-def _copy(table: str, rows: pa.Table) -> None:
+def _csv(rows: pa.Table) -> tuple[str, bytes]:
+    """The table's column names and its rows as CSV, for ``_copy``."""
     buffer = io.BytesIO()
     pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-    columns = ", ".join(rows.column_names)
-    sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        copy.write(buffer.getbuffer())
+    return ", ".join(rows.column_names), buffer.getvalue()
+
+
+def _errors_csv(errors: pd.DataFrame) -> str:
+    return "" if errors.empty else errors[list(ERROR_COLUMNS)].to_csv(header=False, index=False)
+
+
+def _copy(cursor: psycopg.Cursor[Any], table: str, columns: str, data: bytes | str) -> None:
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+        copy.write(data)

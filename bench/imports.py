@@ -8,11 +8,14 @@ a child process:
    lines, each with an external id) and 2,000 products the file refers to;
 2. writes an order-line CSV file (about three lines per order; 1% local dates such as
    ``31/03/2024``, 1% prices such as ``1,234.50``, 0.02% bad quantities that reject their order);
-3. times raw ``COPY`` of that file into a table of text columns (no validation: the floor);
+3. times raw ``COPY`` of that file into a table of text columns (no validation, no schema);
 4. times ``smartcrm import orders`` on it through ``imports.services.import_file`` — the path
    the CLI, the web wizard and the API use (on PostgreSQL, for a file this size, the bulk path)
    — and checks the outcome (lines created + failed = lines in the file, every failure reported);
-5. reports rows/s for both, the ratio, the CPU seconds each took (this process plus its PostgreSQL
+5. times writing the import's own result again with nothing to check (``floor_seconds``: COPY
+   of the finished orders and lines into the emptied tables, indexes and constraints rebuilt,
+   customers' totals recomputed) — what any validated path into this schema costs at least;
+6. reports rows/s, the ratios, the CPU seconds each took (this process plus its PostgreSQL
    backend: the fair comparison when the machine is busy) and the child's peak RSS.
 
 Memory is flat in file size when the peak RSS at 10M lines is about that at 1M. Results are
@@ -135,6 +138,50 @@ def raw_copy_seconds(path: Path) -> float:
     return seconds
 
 
+def floor_seconds(workdir: Path) -> tuple[float, float]:
+    """Wall and CPU seconds to write the import's own result again with nothing to check.
+
+    The orders and lines the import wrote are copied out, the tables emptied, and the rows put
+    back as the import puts them: COPY with the indexes, unique and foreign-key constraints
+    deferred (rebuilt and validated once), then the customers' totals recomputed. No file to
+    read, no checks, no look-ups: what any validated path into this schema must spend at least.
+    """
+    from django.db import connection, transaction
+
+    from smartcrm.demo.bulk import deferred_indexes
+    from smartcrm.imports.bulk_common import refresh_customer_totals
+    from smartcrm.orders.models import Order, OrderLine
+
+    tables = ("orders_order", "orders_orderline")
+    for table in tables:
+        with (
+            (workdir / f"bench-floor-{table}.csv").open("wb") as handle,
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} TO STDOUT (FORMAT csv)") as copy,
+        ):
+            for data in copy:
+                handle.write(data)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE orders_orderline, orders_order")
+    before = cpu_seconds()
+    started = time.perf_counter()
+    with transaction.atomic(), deferred_indexes([Order, OrderLine], unique=True):
+        for table in tables:
+            path = workdir / f"bench-floor-{table}.csv"
+            with (
+                connection.cursor() as cursor,
+                cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv)") as copy,
+                path.open("rb") as handle,
+            ):
+                while block := handle.read(8 << 20):
+                    copy.write(block)
+            path.unlink()
+        with connection.cursor() as cursor:
+            refresh_customer_totals(cursor, "SELECT DISTINCT customer_id FROM orders_order")
+    seconds = time.perf_counter() - started
+    return seconds, sum(cpu_seconds()) - sum(before)
+
+
 def cpu_seconds() -> tuple[float, float]:
     """CPU time so far of this process and of its PostgreSQL backend (same machine): the work done,
     whatever else the machine is doing."""
@@ -238,11 +285,14 @@ def child(lines: int, database: str, seed: int, workdir: Path) -> dict[str, Any]
     assert errors == result.error_count and result.failed > 0
     size = path.stat().st_size
     path.unlink()
+    orders_created = Order.objects.count()
+    floor, floor_cpu = floor_seconds(workdir)
+    assert OrderLine.objects.count() == created
     return {
         "lines": lines,
         "file_mb": round(size / 2**20),
         "customers": customers,
-        "orders_created": Order.objects.count(),
+        "orders_created": orders_created,
         "lines_created": result.created,
         "lines_failed": result.failed,
         "errors_reported": errors,
@@ -256,6 +306,10 @@ def child(lines: int, database: str, seed: int, workdir: Path) -> dict[str, Any]
         "import_cpu_seconds": round(import_cpu, 1),
         "import_cpu_seconds_server": round(server_after - cpu_before[1], 1),
         "ratio_to_copy_cpu": round(copy_cpu / import_cpu, 3),
+        "floor_seconds": round(floor, 1),
+        "floor_cpu_seconds": round(floor_cpu, 1),
+        "floor_ratio_to_copy": round(copy_seconds / floor, 3),
+        "import_ratio_to_floor": round(floor / seconds, 3),
         "peak_rss_mb_before_import": round(memory_before),
         "peak_rss_mb": round(peak_memory_mb()),
     }
@@ -296,6 +350,7 @@ def main(argv: list[str] | None = None) -> None:
             f"raw COPY {run['copy_rows_per_second']:,} rows/s, "
             f"validated import {run['import_rows_per_second']:,} rows/s "
             f"({run['ratio_to_copy']:.0%} of COPY), {run['lines_failed']:,} rejected and reported, "
+            f"writing the result alone {run['floor_ratio_to_copy']:.0%} of COPY, "
             f"peak RSS {run['peak_rss_mb']} MB",
             file=sys.stderr,
             flush=True,

@@ -90,7 +90,7 @@ def _insert_generic(
 
 
 @contextmanager
-def deferred_indexes(models_: list[type[models.Model]]) -> Iterator[None]:
+def deferred_indexes(models_: list[type[models.Model]], *, unique: bool = False) -> Iterator[None]:
     """On PostgreSQL, drop secondary indexes and foreign keys of these tables, put them back after.
 
     Maintaining eight indexes and checking a foreign key row by row costs several times the
@@ -98,7 +98,8 @@ def deferred_indexes(models_: list[type[models.Model]]) -> Iterator[None]:
     key with one set-based scan, costs a fraction (pg_restore loads the same way). Only for
     a fresh load: callers use it when the tables are empty. The definitions are read from
     the catalog, so they come back exactly as the migrations made them, even if the load
-    fails half-way. Primary keys and unique constraints stay.
+    fails half-way. Primary keys stay; unique constraints stay too unless ``unique``, and then a
+    duplicate the load let in fails the statement that puts its constraint back.
     """
     if connection.vendor != "postgresql":
         yield
@@ -109,11 +110,12 @@ def deferred_indexes(models_: list[type[models.Model]]) -> Iterator[None]:
             """
             SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
             FROM pg_constraint c
-            WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s)
+            WHERE (c.contype = 'f' OR (c.contype = 'u' AND %s)) AND c.conrelid::regclass::text = ANY(%s)
+            ORDER BY c.contype DESC
             """,
-            [tables],
+            [unique, tables],
         )
-        foreign_keys = cursor.fetchall()
+        constraints = cursor.fetchall()  # unique ones first: foreign keys may need them
         cursor.execute(
             """
             SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
@@ -128,7 +130,7 @@ def deferred_indexes(models_: list[type[models.Model]]) -> Iterator[None]:
         # Inside an outer transaction (tests), rows already written have pending deferred checks,
         # and PostgreSQL refuses to alter a table with pending trigger events: run them now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for table, name, _ in foreign_keys:
+        for table, name, _ in reversed(constraints):
             cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {qn(name)}")
@@ -140,6 +142,6 @@ def deferred_indexes(models_: list[type[models.Model]]) -> Iterator[None]:
             cursor.execute("SET maintenance_work_mem = '256MB'")
             for _, definition in indexes:
                 cursor.execute(definition)
-            for table, name, definition in foreign_keys:
+            for table, name, definition in constraints:
                 cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -7,9 +7,9 @@ them (the same rules and messages), totalled in integer cents, given ids from th
 sequence and COPY'd with their lines: no staging table and no second pass over the rows.
 
 A file that brings an order back after it was written (its lines spread far apart) is caught —
-into an empty table by the unique index on the order's external id, else by the look-up of
-existing orders, which finds it with an id this run allocated — and ``NotGrouped`` sends the
-caller, rolled back, to the staging path, which takes lines in any order.
+into an empty table when the unique constraint on the order's external id is put back at the
+end, else by the look-up of existing orders, which finds it with an id this run allocated — and
+``NotGrouped`` sends the caller, rolled back, to the staging path, which takes lines in any order.
 """
 
 from __future__ import annotations
@@ -199,7 +199,7 @@ class DirectOrderWriter:
 
     def __init__(self, *, system: str, errors_table: str, fresh: bool = False) -> None:
         # Into an empty table the only orders that can exist are this run's: no look-up per
-        # block; an order key coming back trips the unique index instead (``NotGrouped``).
+        # block; an order key coming back fails its unique constraint at the end instead.
         self.fresh = fresh
         self.system = system
         self.errors_table = errors_table
@@ -445,7 +445,7 @@ class DirectOrderWriter:
             cursor.execute("SAVEPOINT bulk_orders")
             try:
                 _copy(cursor, "orders_order", *payload.orders)
-            except psycopg.errors.UniqueViolation as exc:  # only when fresh: an order key came back
+            except psycopg.errors.UniqueViolation as exc:  # another writer added the order meanwhile
                 cursor.execute("ROLLBACK TO SAVEPOINT bulk_orders")
                 raise NotGrouped from exc
             cursor.execute("RELEASE SAVEPOINT bulk_orders")

@@ -168,3 +168,45 @@ def test_customers_are_looked_up_again_once_the_cache_is_full(write_csv, shop, m
     rows = [f"O{o},C{o % 3 + 1 + (3 if o >= 20 and o % 2 else 0)},TEA,1,,2024-05-01\n" for o in range(40)]
     result = import_file("orders", write_csv(HEADER + "".join(rows)), actor="test")
     assert (result.created, result.failed) == (40, 0)
+
+
+def customer_index_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'customers_customer'::regclass"
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.parametrize("others", [0, 20], ids=["most customers", "few customers"])
+def test_customer_totals_are_those_of_the_order_services(write_csv, shop, monkeypatch, others: int) -> None:
+    """Whether the customers' indexes are rebuilt (most customers touched) or kept (few), the
+    totals are what ``orders.services.refresh_customer_totals`` computes, and every index is back."""
+    from smartcrm.imports import bulk_common
+    from smartcrm.orders.services import refresh_customer_totals
+
+    deferred: list[list[type]] = []
+    original = bulk_common.deferred_indexes
+
+    def spy(models_: list[type], **options: bool) -> object:
+        deferred.append(models_)
+        return original(models_, **options)
+
+    untouched = [CustomerFactory() for _ in range(others)]
+    indexes = customer_index_names()
+    monkeypatch.setattr(bulk_common, "deferred_indexes", spy)
+    import_file("orders", write_csv(order_lines(12, 2)), actor="test")
+    assert deferred == [[] if others else [Customer]]
+    assert customer_index_names() == indexes
+    imported = {
+        c.pk: (c.orders_count, c.total_spent, c.first_order_at, c.last_order_at)
+        for c in Customer.objects.all()
+    }
+    refresh_customer_totals()
+    expected = {
+        c.pk: (c.orders_count, c.total_spent, c.first_order_at, c.last_order_at)
+        for c in Customer.objects.all()
+    }
+    assert imported == expected
+    assert all(imported[c.pk][0] == 4 for c in shop)
+    assert all(imported[c.pk][0] == 0 for c in untouched)

@@ -404,7 +404,7 @@ class DirectOrderWriter:
                 "status": orders["status"].fillna(OrderStatus.PAID.value).to_numpy(),
                 "channel": orders["channel"].fillna(SalesChannel.WEB.value).to_numpy(),
                 "currency": orders["currency"].fillna(settings.SMARTCRM_CURRENCY).to_numpy(),
-                "placed_at": pa.array(orders["placed_at"]).cast(pa.timestamp("us", "UTC")),
+                "placed_at": _utc_text(orders["placed_at"]),
                 "subtotal": _money(sums["gross"]),
                 "discount_total": _money(sums["discount"]),
                 "shipping_total": _money(shipping),
@@ -518,6 +518,12 @@ def _errors(rows: pd.Series, column: str, message: str) -> pd.DataFrame:
             "message": message,
         }
     )
+
+
+def _utc_text(instants: pd.Series) -> pa.Array:
+    """UTC instants as ISO text with a ``Z``: Arrow writes a zoned timestamp a dozen times slower."""
+    naive = pa.array(instants).cast(pa.timestamp("us", "UTC")).cast(pa.timestamp("us"))
+    return pc.binary_join_element_wise(pc.cast(naive, pa.string()), "Z", "")
 
 
 def _money(cents: Any) -> pa.Array:

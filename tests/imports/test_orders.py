@@ -70,6 +70,22 @@ def test_rerunning_skips_existing_orders(write_csv, shop) -> None:
     assert OrderLine.objects.count() == 2
 
 
+def test_nul_characters_reject_their_order_and_reach_no_query(write_csv, shop) -> None:
+    """PostgreSQL text cannot hold NUL: the cells are reported, not looked up as they are."""
+    text = (
+        HEADER
+        + "O1,C1,M\x00UG,1,,2024-05-01,,,\nO\x002,C\x001,TEA,1,,2024-05-01,,,\nO3,C1,MUG,1,,2024-05-01,,,\n"
+    )
+    result = import_file("orders", write_csv(text), actor="test")
+    assert (result.created, result.failed) == (1, 2)
+    nul = "Contains a NUL character (a damaged or binary file?)."
+    assert {(e.row, e.column, e.message) for e in result.errors} >= {
+        (2, "sku", nul),
+        (3, "order_external_id", nul),
+    }
+    assert list(Order.objects.values_list("external_id", flat=True)) == ["O3"]
+
+
 def test_unknown_customers_and_skus_are_rejected_per_line(write_csv, shop) -> None:
     text = HEADER + ("O1,C9,MUG,1,,2024-05-01,,,\nO2,C1,NOPE,1,,2024-05-01,,,\nO3,C1,MUG,1,,2024-05-01,,,\n")
     result = import_file("orders", write_csv(text), actor="test")

@@ -210,3 +210,26 @@ def test_customer_totals_are_those_of_the_order_services(write_csv, shop, monkey
     assert imported == expected
     assert all(imported[c.pk][0] == 4 for c in shop)
     assert all(imported[c.pk][0] == 0 for c in untouched)
+
+
+def test_damaged_cells_in_later_blocks_are_reported_and_reject_their_order_only(
+    write_csv, shop, monkeypatch
+) -> None:
+    """A NUL, a cell over the length limit, a U+FFFD left by an earlier bad conversion and a
+    repeated header, each in a block of its own: each reported at its row, the rest lands."""
+    monkeypatch.setattr(bulk, "MAX_CELL_CHARS", 40)  # a longer cell would not fit the 256-byte blocks
+    lines = order_lines(40, 2).splitlines(keepends=True)  # the header, then O0 at rows 2-3, O1 at 4-5…
+    lines[21] = lines[21].replace("TEA", "T\x00EA")  # O10
+    lines[41] = lines[41].replace("Z\n", "Z" + " x" * 25 + "\n")  # O20, placed_at
+    lines[61] = lines[61].replace("TEA", "T\ufffdEA")  # O30
+    lines.insert(71, HEADER)  # between O34 and O35
+    result = import_file("orders", write_csv("".join(lines)), actor="test")
+    reported = {(e.row, e.column, e.message.split(" (")[0].split(";")[0]) for e in result.errors}
+    assert {
+        (22, "sku", "Contains a NUL character"),
+        (42, "placed_at", "Longer than 40 characters."),
+        (62, "", "Holds bytes that are not valid text in the file's encoding"),
+        (72, "", "Repeats the header row"),
+    } <= reported
+    assert (result.created, result.failed) == (74, 7)  # three orders of two lines, and the header
+    assert set(Order.objects.values_list("external_id", flat=True)).isdisjoint({"O10", "O20", "O30"})

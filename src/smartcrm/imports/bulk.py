@@ -60,7 +60,6 @@ from smartcrm.imports.bulk_direct import (
     OrderGrouper,
     Payload,
     ahead,
-    pa_to_frame,
 )
 from smartcrm.imports.errors import ImportCancelled, RowError
 from smartcrm.imports.normalise import ColumnProfile, normalise_date, normalise_number
@@ -318,7 +317,7 @@ class BulkOrderImport:
             def prepare(block: ValidatedBlock | None) -> CompleteOrders:
                 if block is None:
                     return grouper.flush()
-                return grouper.add(pa_to_frame(block.rows), block.errors)
+                return grouper.add(block.rows, block.errors)
 
             # Three batches in flight: the next read and grouped (``ahead``), one built here, the
             # one before it COPY'd by ``sender`` meanwhile. The database reads of a batch come
@@ -402,11 +401,6 @@ class BulkOrderImport:
 
     def _validate(self, batch: pa.RecordBatch, numbers: np.ndarray[Any, Any]) -> ValidatedBlock | None:
         """Check one block column-wise; its rows in canonical text (``STAGE_COLUMNS``) and its errors."""
-        positions = self.table.positions
-        cells = {
-            name: pc.utf8_trim_whitespace(batch.column(index)) if index < batch.num_columns else None
-            for name, index in positions.items()
-        }
         all_cells = [pc.utf8_trim_whitespace(column) for column in batch.columns]
         filled = np.zeros(batch.num_rows, dtype=bool)
         for column in all_cells:
@@ -414,14 +408,24 @@ class BulkOrderImport:
         if not filled.all():
             keep = pa.array(filled)
             numbers = numbers[filled]
-            cells = {k: None if v is None else pc.filter(v, keep) for k, v in cells.items()}
             all_cells = [pc.filter(column, keep) for column in all_cells]
         n = len(numbers)
         if n == 0:
             return None
         self.counts.rows_total += n
+        # PostgreSQL text cannot hold NUL: reported below from the cells as read, then replaced,
+        # so that the rejected row's key and values can still be looked up and reported.
+        clean = [
+            pc.replace_substring(column, "\x00", REPLACEMENT) if b"\x00" in _text_of(column) else column
+            for column in all_cells
+        ]
         empty = pa.array([""] * n, pa.string())
-        text = {name: cells.get(name) if cells.get(name) is not None else empty for name in _NAMES}
+        text = {
+            name: clean[index]
+            if (index := self.table.positions.get(name, -1)) in range(len(clean))
+            else empty
+            for name in _NAMES
+        }
         key = text["order_external_id"]
         errors = _Errors(numbers, key)
         key_blank = _np(pc.equal(key, ""))
@@ -473,27 +477,34 @@ class BulkOrderImport:
             name = names.get(index)
             if name is None:
                 continue
-            errors.add(
-                _np(pc.match_substring(column, "\x00")),
-                name,
-                "Contains a NUL character (a damaged or binary file?).",
-            )
-            errors.add(
-                _np(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS)),
-                name,
-                f"Longer than {MAX_CELL_CHARS:,} characters.",
-            )
-            errors.add(
-                _np(pc.match_substring(column, REPLACEMENT)),
-                "",
-                "Holds bytes that are not valid text in the file's encoding; "
-                "re-save the file as 'CSV UTF-8'.",
-            )
+            # Each check reads every cell only when a search of the column's text finds a reason.
+            text = _text_of(column)
+            if b"\x00" in text:
+                errors.add(
+                    _np(pc.match_substring(column, "\x00")),
+                    name,
+                    "Contains a NUL character (a damaged or binary file?).",
+                )
+            if len(column) and pc.max(pc.binary_length(column)).as_py() > MAX_CELL_CHARS:  # bytes ≥ chars
+                errors.add(
+                    _np(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS)),
+                    name,
+                    f"Longer than {MAX_CELL_CHARS:,} characters.",
+                )
+            if REPLACEMENT.encode() in text:
+                errors.add(
+                    _np(pc.match_substring(column, REPLACEMENT)),
+                    "",
+                    "Holds bytes that are not valid text in the file's encoding; "
+                    "re-save the file as 'CSV UTF-8'.",
+                )
 
     def _check_repeated_header(self, columns: list[pa.Array], errors: _Errors) -> None:
         same = np.ones(len(errors.numbers), dtype=bool)
         for column, header in zip(columns, self.table.header, strict=False):
             same &= _np(pc.equal(column, header.strip().lstrip("\ufeff")))
+            if not same.any():
+                return
         errors.add(same, "", "Repeats the header row (were two files joined together?); skipped.")
 
     def _slow(
@@ -759,6 +770,12 @@ _NAMES = (
     "shipping_total",
     "promotion_code",
 )
+
+
+def _text_of(column: pa.Array) -> bytes:
+    """The characters of a string column's cells, run together (of a slice: its parent's too)."""
+    data = column.buffers()[2]
+    return b"" if data is None else data.to_pybytes()
 
 
 def _np(array: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:

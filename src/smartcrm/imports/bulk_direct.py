@@ -129,26 +129,36 @@ class OrderGrouper:
     """
 
     def __init__(self) -> None:
-        self.held: tuple[pd.DataFrame, pd.DataFrame] | None = None
+        self.held: tuple[pa.Table, pd.DataFrame] | None = None
 
-    def add(self, rows: pd.DataFrame, errors: pd.DataFrame) -> CompleteOrders:
+    def add(self, rows: pa.Table, errors: pd.DataFrame) -> CompleteOrders:
+        """A block's rows (``STAGE_COLUMNS``, in Arrow: joined and split without copying) and errors."""
         if self.held is not None:
-            rows = pd.concat([self.held[0], rows], ignore_index=True)
+            rows = pa.concat_tables([self.held[0], rows])
             errors = pd.concat([self.held[1], errors], ignore_index=True)
             self.held = None
-        if len(rows):
-            last = rows["order_key"].iat[-1]
-            waiting = (rows["order_key"] == last).to_numpy()
-            waiting_errors = (errors["order_key"] == last).to_numpy()
-            self.held = (rows[waiting], errors[waiting_errors])
-            rows, errors = rows[~waiting], errors[~waiting_errors]
-        return CompleteOrders(rows, errors, _orders(rows))
+        if rows.num_rows:
+            last = rows["order_key"][-1]
+            waiting = pc.equal(rows["order_key"], last)
+            start = rows.num_rows - pc.sum(waiting).as_py()
+            if pc.all(waiting.slice(start)).as_py():  # as usual, the order's lines are together
+                held, rows = rows.slice(start), rows.slice(0, start)
+            else:
+                held, rows = rows.filter(waiting), rows.filter(pc.invert(waiting))
+            waiting_errors = (errors["order_key"] == last.as_py()).to_numpy()
+            self.held = (held, errors[waiting_errors])
+            errors = errors[~waiting_errors]
+        frame = pa_to_frame(rows)
+        return CompleteOrders(frame, errors, _orders(frame))
 
     def flush(self) -> CompleteOrders:
         """The orders still waiting, at the end of the file."""
-        rows, errors = self.held if self.held is not None else (pd.DataFrame(), no_errors())
+        if self.held is None:
+            return CompleteOrders(pd.DataFrame(), no_errors(), pd.DataFrame())
+        rows, errors = self.held
         self.held = None
-        return CompleteOrders(rows, errors, _orders(rows) if len(rows) else pd.DataFrame())
+        frame = pa_to_frame(rows)
+        return CompleteOrders(frame, errors, _orders(frame))
 
 
 def ahead(items: Iterable[T], prepare: Callable[[T | None], R]) -> Iterator[tuple[T | None, R]]:

@@ -81,7 +81,7 @@ def _cell(errors: dict[str, str], column: str, parse: Any, text: str, *args: Any
     try:
         return parse(text, *args, **kwargs)
     except CellError as exc:
-        errors[column] = exc.message
+        errors.setdefault(column, exc.message)  # what the reader found first (a NUL, say) stays
         return None
 
 
@@ -395,7 +395,7 @@ class ProductImporter(Importer):
         errors = self.base_errors(row)
         sku = row.get("sku")
         if not sku:
-            errors["sku"] = REQUIRED
+            errors.setdefault("sku", REQUIRED)
         _cell(errors, "sku", check_length, sku, 64)
         values: dict[str, Any] = {}
         if row.get("name"):
@@ -645,9 +645,9 @@ class OrderImporter(Importer):
         sku = row.get("sku")
         product = self._products.get(sku) if sku else None
         if not sku:
-            errors["sku"] = REQUIRED
+            errors.setdefault("sku", REQUIRED)
         elif product is None:
-            errors["sku"] = "No product with this SKU (import the products first)."
+            errors.setdefault("sku", "No product with this SKU (import the products first).")
         quantity = _cell(errors, "quantity", parse_int, row.get("quantity"), minimum=1, maximum=1_000_000)
         unit_price = _cell(errors, "unit_price", parse_decimal, row.get("unit_price"))
         discount = _cell(errors, "discount", parse_decimal, row.get("discount"))

@@ -91,6 +91,9 @@ class Table:
                 continue
             if "\x00" in text:
                 problems[name] = "Contains a NUL character (a damaged or binary file?)."
+                # The row is rejected, but its values are still looked up and reported, and
+                # PostgreSQL text cannot hold NUL.
+                values[name] = text = text.replace("\x00", REPLACEMENT)
             elif len(text) > MAX_CELL_CHARS:
                 problems[name] = f"Longer than {MAX_CELL_CHARS:,} characters."
             kind = types.get(name, "text")

@@ -46,11 +46,12 @@ from smartcrm.orders.models import OrderStatus, SalesChannel
 T = TypeVar("T")
 R = TypeVar("R")
 # Customers remembered between blocks: customers buy again, and a remembered one is not looked
-# up again. Roughly 100 bytes each (the key; cities and countries are shared strings); bounded so
+# up again. Roughly 200 bytes each (key, entry, tuple; cities and countries are shared strings); bounded so
 # memory stays flat in file size. At 100,000 the 10M-line bench (333,333 customers) looked up
 # most of them again in every block and ran 5 % slower.
 MAX_KNOWN_CUSTOMERS = 500_000
 MONEY = ("unit_price", "discount", "shipping")
+CUSTOMER_COLUMNS = ["customer_id", "city", "country"]
 TEXT = ("customer_key", "sku", "status", "channel", "currency", "promo")
 # An offset after the date part: Z, +02, +0200 or +02:00.
 _OFFSET = r"(?:Z|[+-]\d\d(?::?\d\d)?)$"
@@ -218,7 +219,7 @@ class DirectOrderWriter:
         self.product_ids: dict[str, int] = {}
         self.product_cents: dict[str, int] = {}
         self.looked_up: set[str] = set()
-        self.known_customers = pd.DataFrame(columns=["customer_id", "city", "country"])
+        self.known_customers: dict[str, tuple[int, str, str]] = {}  # id, city, country by key
         self.now = timezone.now().isoformat()
         # The connection of this thread's transaction, for ``send`` from another thread (Django's
         # ``connection`` is per thread). psycopg serialises its use; the caller never overlaps
@@ -245,7 +246,7 @@ class DirectOrderWriter:
     def look_up(self, batch: CompleteOrders) -> LookedUp:
         rows, errors, orders = batch.rows, batch.errors, batch.orders
         if rows.empty:
-            return LookedUp(rows, errors, orders, self.known_customers, np.empty(0, dtype=np.int64))
+            return LookedUp(rows, errors, orders, self._customers([]), np.empty(0, dtype=np.int64))
         existing = {} if self.fresh else self._existing(orders.index.to_numpy())
         if existing:
             if max(existing.values()) >= self.first_id:
@@ -266,25 +267,28 @@ class DirectOrderWriter:
             )
             return dict(cursor.fetchall())
 
-    def _customers(self, keys: np.ndarray[Any, Any]) -> pd.DataFrame:
-        """Customer id, city and country by external id; remembered, since customers buy again."""
-        if len(self.known_customers) + len(keys) > MAX_KNOWN_CUSTOMERS:
-            self.known_customers = self.known_customers.iloc[:0]  # forget; this batch's are asked again
-        missing = keys[~pd.Index(keys).isin(self.known_customers.index)]
-        if len(missing):
+    def _customers(self, keys: Any) -> pd.DataFrame:
+        """Customer id, city and country of these external ids (those that exist); remembered,
+        since customers buy again. A dict: a frame of every customer seen so far would be
+        copied and hashed again for each batch (a quarter of the 10M-line run)."""
+        known = self.known_customers
+        if len(known) + len(keys) > MAX_KNOWN_CUSTOMERS:
+            known.clear()  # forget; this batch's are asked again
+        missing = [key for key in keys if key not in known]
+        if missing:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT x.value, x.customer_id, c.city, c.country FROM customers_externalid x "
                     "JOIN customers_customer c ON c.id = x.customer_id "
                     "WHERE x.system = %s AND x.value = ANY(%s)",
-                    [self.system, missing.tolist()],
+                    [self.system, missing],
                 )
-                found = pd.DataFrame(
-                    [(key, id_, sys.intern(city), sys.intern(country)) for key, id_, city, country in cursor],
-                    columns=["key", "customer_id", "city", "country"],
-                )
-            self.known_customers = pd.concat([self.known_customers, found.set_index("key")])
-        return self.known_customers
+                for key, id_, city, country in cursor:
+                    known[key] = (id_, sys.intern(city), sys.intern(country))
+        found = [key for key in keys if key in known]
+        return pd.DataFrame(
+            [known[key] for key in found], index=pd.Index(found, dtype=object), columns=CUSTOMER_COLUMNS
+        )
 
     def _look_up_skus(self, skus: np.ndarray[Any, Any]) -> None:
         new = [s for s in skus if s not in self.looked_up]

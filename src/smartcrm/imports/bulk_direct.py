@@ -46,9 +46,9 @@ from smartcrm.orders.models import OrderStatus, SalesChannel
 T = TypeVar("T")
 R = TypeVar("R")
 # Customers remembered between blocks: customers buy again, and a remembered one is not looked
-# up again. Roughly 200 bytes each (key, entry, tuple; cities and countries are shared strings); bounded so
-# memory stays flat in file size. At 100,000 the 10M-line bench (333,333 customers) looked up
-# most of them again in every block and ran 5 % slower.
+# up again. Roughly 200 bytes each (key, dict entry, tuple; cities and countries are shared
+# strings); bounded so memory stays flat in file size. At 100,000 the 10M-line bench (333,333
+# customers) looked up most of them again in every block and ran 5 % slower.
 MAX_KNOWN_CUSTOMERS = 500_000
 MONEY = ("unit_price", "discount", "shipping")
 CUSTOMER_COLUMNS = ["customer_id", "city", "country"]

@@ -80,7 +80,8 @@ def test_an_order_spread_over_the_file_falls_back_to_the_staging_path(write_csv,
 
 @pytest.mark.parametrize("fresh", [True, False], ids=["empty orders table", "orders already there"])
 def test_a_spread_order_is_caught_with_or_without_earlier_orders(write_csv, shop, caplog, fresh) -> None:
-    """Into an empty table the unique index catches the returning order; else the look-up does."""
+    """Into an empty table the unique constraint, put back at the end, catches the returning order;
+    else the look-up does."""
     caplog.set_level(logging.INFO, logger="smartcrm.imports.bulk")
     if not fresh:
         import_file("orders", write_csv(HEADER + "EARLIER,C2,TEA,1,,2024-04-01T10:00:00Z\n"), actor="test")
@@ -90,6 +91,19 @@ def test_a_spread_order_is_caught_with_or_without_earlier_orders(write_csv, shop
     assert (result.created, result.failed) == (61, 0)
     assert Order.objects.get(external_id="O3").lines.count() == 3
     assert Order.objects.count() == 30 + (0 if fresh else 1)
+
+
+def test_a_cancel_is_not_taken_for_a_spread_order(write_csv, shop) -> None:
+    """A returning order already written when the run is cancelled: the cancel wins (the unique
+    constraint is not put back, so it cannot fail and send the file to the staged path)."""
+    text = order_lines(6, 2) + "O0,C1,MUG,5,,2024-05-01T10:00:00Z\n" + order_lines(30, 2).split("\n", 1)[1]
+    importer = IMPORTERS["orders"]
+    table = open_table(write_csv(text), importer.columns, group_by=importer.group_by, scan=False)
+    ticks = iter(range(100))
+    job = bulk.BulkOrderImport(table, system="import", should_stop=lambda: next(ticks) == 8)
+    with pytest.raises(ImportCancelled):
+        job.run()
+    assert Order.objects.count() == 0
 
 
 def test_a_bad_line_in_a_later_block_rejects_its_whole_order_only(write_csv, shop) -> None:

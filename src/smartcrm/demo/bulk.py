@@ -134,9 +134,8 @@ def deferred_indexes(models_: list[type[models.Model]], *, unique: bool = False)
             cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {qn(name)}")
-    try:
-        yield
-    finally:
+
+    def put_back() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET maintenance_work_mem = '256MB'")
@@ -145,3 +144,14 @@ def deferred_indexes(models_: list[type[models.Model]], *, unique: bool = False)
             for table, name, definition in constraints:
                 cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    try:
+        yield
+    except BaseException:
+        # Inside a transaction its rollback puts back what was dropped (and building them here
+        # could fail in turn, hiding why the load failed); a load that commits as it goes
+        # (autocommit) gets them back now.
+        if not connection.in_atomic_block:
+            put_back()
+        raise
+    put_back()

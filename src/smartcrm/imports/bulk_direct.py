@@ -455,14 +455,10 @@ class DirectOrderWriter:
                 _copy(cursor, self.errors_table, ", ".join(ERROR_COLUMNS), payload.errors)
             if payload.orders is None or payload.lines is None:
                 return
-            # A savepoint: after a violation the run can still roll back (and rebuild its indexes).
-            cursor.execute("SAVEPOINT bulk_orders")
             try:
                 _copy(cursor, "orders_order", *payload.orders)
             except psycopg.errors.UniqueViolation as exc:  # another writer added the order meanwhile
-                cursor.execute("ROLLBACK TO SAVEPOINT bulk_orders")
-                raise NotGrouped from exc
-            cursor.execute("RELEASE SAVEPOINT bulk_orders")
+                raise NotGrouped from exc  # the caller's transaction rolls back
             _copy(cursor, "orders_orderline", *payload.lines)
 
 

@@ -38,11 +38,16 @@ def no_errors() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in ERROR_COLUMNS.items()})
 
 
+def errors_csv(errors: pd.DataFrame) -> str:
+    """Error rows (``ERROR_COLUMNS``) as CSV for COPY into the run's errors table."""
+    return "" if errors.empty else errors[list(ERROR_COLUMNS)].to_csv(header=False, index=False)
+
+
 def copy_errors(table: str, errors: pd.DataFrame) -> None:
     """Append error rows (``ERROR_COLUMNS``) to the run's errors table."""
     if errors.empty:
         return
-    text = errors[list(ERROR_COLUMNS)].to_csv(header=False, index=False)
+    text = errors_csv(errors)
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY {table} (row, order_key, col, message) FROM STDIN (FORMAT csv)") as copy,

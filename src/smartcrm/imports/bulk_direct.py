@@ -37,6 +37,7 @@ from smartcrm.imports.bulk_common import (
     NOT_IMPORTED,
     ORDER_LEVEL,
     REQUIRED,
+    errors_csv,
     no_errors,
     refresh_customer_totals,
 )
@@ -315,7 +316,7 @@ class DirectOrderWriter:
     def build(self, batch: LookedUp) -> Payload:
         rows, errors, orders = batch.rows, batch.errors, batch.orders
         if rows.empty:
-            return Payload(errors=_errors_csv(errors))
+            return Payload(errors=errors_csv(errors))
         found = [errors, *self._order_errors(rows, orders, errors, batch.customers)]
         found.append(self._sku_errors(rows))
         reported = pd.concat(found, ignore_index=True)
@@ -336,7 +337,7 @@ class DirectOrderWriter:
                 )
             )
             reported = pd.concat(found, ignore_index=True)
-        payload = Payload(errors=_errors_csv(reported))
+        payload = Payload(errors=errors_csv(reported))
         good = orders.index.difference(first_bad.index, sort=False)
         if len(good):
             payload.orders, payload.lines = self._tables(rows[~bad], orders.loc[good], batch.ids[: len(good)])
@@ -546,10 +547,6 @@ def _csv(rows: pa.Table) -> tuple[str, bytes]:
     buffer = io.BytesIO()
     pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
     return ", ".join(rows.column_names), buffer.getvalue()
-
-
-def _errors_csv(errors: pd.DataFrame) -> str:
-    return "" if errors.empty else errors[list(ERROR_COLUMNS)].to_csv(header=False, index=False)
 
 
 def _copy(cursor: psycopg.Cursor[Any], table: str, columns: str, data: bytes | str) -> None:

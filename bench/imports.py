@@ -19,7 +19,7 @@ a child process:
    backend: the fair comparison when the machine is busy) and the child's peak RSS.
 
 Memory is flat in file size when the peak RSS at 10M lines is about that at 1M. Results are
-printed and written to ``bench/results/imports.json``.
+printed and written to ``bench/results/imports.json`` (``--output``).
 """
 
 from __future__ import annotations
@@ -324,6 +324,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--database", default="smartcrm_bench_imports")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--output", type=Path, default=RESULTS / "imports.json", help="where the JSON goes")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--write-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--customers", type=int, default=0, help=argparse.SUPPRESS)
@@ -366,8 +367,8 @@ def main(argv: list[str] | None = None) -> None:
             "ratio_to_copy": largest["ratio_to_copy"] >= TARGET_COPY_RATIO,
         },
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "imports.json").write_text(json.dumps(result, indent=2))
+    args.output.parent.mkdir(exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
 
 

@@ -146,11 +146,10 @@ def floor_seconds(workdir: Path) -> tuple[float, float]:
     deferred (rebuilt and validated once), then the customers' totals recomputed. No file to
     read, no checks, no look-ups: what any validated path into this schema must spend at least.
     """
-    from django.db import connection, transaction
+    from django.db import connection
 
-    from smartcrm.demo.bulk import deferred_indexes
+    from smartcrm.imports.bulk import writing_orders
     from smartcrm.imports.bulk_common import refresh_customer_totals
-    from smartcrm.orders.models import Order, OrderLine
 
     tables = ("orders_order", "orders_orderline")
     for table in tables:
@@ -165,7 +164,7 @@ def floor_seconds(workdir: Path) -> tuple[float, float]:
         cursor.execute("TRUNCATE orders_orderline, orders_order CASCADE")  # nothing else refers to them here
     before = cpu_seconds()
     started = time.perf_counter()
-    with transaction.atomic(), deferred_indexes([Order, OrderLine], unique=True):
+    with writing_orders(unique=True):  # the import's own transaction, settings and deferred indexes
         for table in tables:
             path = workdir / f"bench-floor-{table}.csv"
             with (

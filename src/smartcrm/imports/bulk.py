@@ -120,7 +120,7 @@ def eligible(table: Table) -> bool:
 
 
 @contextmanager
-def _writing_orders(*, unique: bool = False) -> Iterator[bool]:
+def writing_orders(*, unique: bool = False) -> Iterator[bool]:
     """The one transaction either path writes the orders in; yields whether the table was empty.
 
     Into an empty orders table (a shop's first import), secondary indexes and foreign keys are
@@ -310,7 +310,7 @@ class BulkOrderImport:
             raise
 
     def _write_direct(self) -> None:
-        with _writing_orders(unique=True) as fresh:
+        with writing_orders(unique=True) as fresh:
             writer = DirectOrderWriter(system=self.system, errors_table=self.errors, fresh=fresh)
             grouper = OrderGrouper()
 
@@ -357,7 +357,7 @@ class BulkOrderImport:
             copy_errors(self.errors, block.errors)
             self._tick(block)
         copy_errors(self.errors, self._skipped_rows())
-        with _writing_orders():
+        with writing_orders():
             self._write_orders()
 
     def _blocks(self) -> Iterator[ValidatedBlock]:
@@ -415,9 +415,10 @@ class BulkOrderImport:
         self.counts.rows_total += n
         # PostgreSQL text cannot hold NUL: reported below from the cells as read, then replaced,
         # so that the rejected row's key and values can still be looked up and reported.
+        texts = [_text_of(column) for column in all_cells]  # searched here and by the checks
         clean = [
-            pc.replace_substring(column, "\x00", REPLACEMENT) if b"\x00" in _text_of(column) else column
-            for column in all_cells
+            pc.replace_substring(column, "\x00", REPLACEMENT) if b"\x00" in text else column
+            for column, text in zip(all_cells, texts, strict=True)
         ]
         empty = pa.array([""] * n, pa.string())
         text = {
@@ -430,7 +431,7 @@ class BulkOrderImport:
         errors = _Errors(numbers, key)
         key_blank = _np(pc.equal(key, ""))
         key_long = _np(pc.greater(pc.utf8_length(key), 120))
-        self._check_problems(all_cells, errors)
+        self._check_problems(all_cells, texts, errors)
         self._check_repeated_header(all_cells, errors)
         errors.add(_np(pc.equal(text["sku"], "")), "sku", REQUIRED)
         quantity = self._integers(text["quantity"], errors)
@@ -471,14 +472,13 @@ class BulkOrderImport:
         ).filter(pa.array(~keyless))
         return ValidatedBlock(rows=rows, errors=errors.frame(keyless), nbytes=batch.nbytes)
 
-    def _check_problems(self, columns: list[pa.Array], errors: _Errors) -> None:
+    def _check_problems(self, columns: list[pa.Array], texts: list[bytes], errors: _Errors) -> None:
         names = {index: name for name, index in self.table.positions.items()}
-        for index, column in enumerate(columns):
+        for index, (column, text) in enumerate(zip(columns, texts, strict=True)):
             name = names.get(index)
             if name is None:
                 continue
             # Each check reads every cell only when a search of the column's text finds a reason.
-            text = _text_of(column)
             if b"\x00" in text:
                 errors.add(
                     _np(pc.match_substring(column, "\x00")),

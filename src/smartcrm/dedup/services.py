@@ -22,7 +22,7 @@ from django.utils import timezone
 from smartcrm.core import audit
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Customer
-from smartcrm.dedup import merging, rules, selectors
+from smartcrm.dedup import jobs, merging, rules, selectors
 from smartcrm.dedup.models import DedupRun, DuplicatePair, Merge, PairState, RunState
 from smartcrm.engine.dedup.compare import FIELDS, LEVEL_NAMES
 from smartcrm.engine.dedup.model import Deduplicator
@@ -94,15 +94,13 @@ def check_new_customers(customer_ids: list[int], *, actor: Any) -> str:
     that starts a bulk run over the whole table, which costs less per customer. Either way the
     work is a task handed over when the import commits; returns what was started ("" if nothing).
     """
-    from smartcrm.dedup.tasks import check_customers_task
-
     if not customer_ids:
         return ""
     if len(customer_ids) > settings.SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT:
         run = request_run(actor=actor)
         return f"dedup run {run.pk}"
     ids = list(customer_ids)
-    transaction.on_commit(lambda: check_customers_task.delay(ids))
+    jobs.check_customers.on_commit(ids)
     return f"{len(ids)} new customers"
 
 
@@ -131,10 +129,8 @@ def start_run(*, actor: Any, auto_merge: bool = False) -> DedupRun:
 
 def request_run(*, actor: Any, auto_merge: bool = False) -> DedupRun:
     """Record a run and hand it to the worker once the transaction commits (inline without Redis)."""
-    from smartcrm.dedup.tasks import find_duplicates_task
-
     run = start_run(actor=actor, auto_merge=auto_merge)
-    transaction.on_commit(lambda: find_duplicates_task.delay(run.pk))
+    jobs.find_duplicates.on_commit(run.pk)
     return run
 
 

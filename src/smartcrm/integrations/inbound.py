@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from smartcrm.core.errors import ServiceValidationError
-from smartcrm.integrations import payloads, sync
+from smartcrm.integrations import jobs, payloads, sync
 from smartcrm.integrations.models import InboundDelivery, InboundStatus, Platform, ShopConnection
 from smartcrm.integrations.signing import verify_shop_signature
 
@@ -147,9 +147,7 @@ def _store(
 
 
 def schedule(delivery_pk: int) -> None:
-    from smartcrm.integrations.tasks import process_inbound
-
-    transaction.on_commit(lambda: process_inbound.delay(delivery_pk))
+    jobs.process_inbound.on_commit(delivery_pk)
 
 
 def process(delivery_pk: int) -> str:

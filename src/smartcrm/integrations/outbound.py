@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from smartcrm.core import audit
 from smartcrm.core.errors import ServiceValidationError
-from smartcrm.integrations import conf
+from smartcrm.integrations import conf, jobs
 from smartcrm.integrations.models import OutboundDelivery, OutboundEvent, OutboundStatus, WebhookEndpoint
 from smartcrm.integrations.signing import SIGNATURE_HEADER, sign_outbound
 from smartcrm.integrations.targets import UnsafeTarget, check_url
@@ -220,9 +220,7 @@ def publish(
 
 
 def schedule(delivery_pk: int) -> None:
-    from smartcrm.integrations.tasks import deliver_webhook
-
-    transaction.on_commit(lambda: deliver_webhook.delay(delivery_pk))
+    jobs.deliver_webhook.on_commit(delivery_pk)
 
 
 def body_for(delivery: OutboundDelivery) -> bytes:

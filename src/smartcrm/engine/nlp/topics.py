@@ -282,7 +282,7 @@ def topic_signatures(texts: Sequence[str]) -> np.ndarray:
     each shop aspect of the bilingual lexicon, whether a positive, negative or neutral clause
     mentions it; the text's overall lexicon polarity (positive, negative, none); whether it
     carries a reference number (an order) and asks a question."""
-    from .sentiment.aspects import clauses, lexicon_polarity, mentioned_aspects
+    from .sentiment.cues import clauses, lexicon_polarity, mentioned_aspects
     from .sentiment.lexicon import ASPECTS
 
     width = len(ASPECTS) * 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .aspects import clauses, lexicon_polarity
+from .cues import clauses, lexicon_polarity
 
 SLOPE = 1.0
 

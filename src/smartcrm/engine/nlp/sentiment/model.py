@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from ..language import detect_languages
+from .aspects import aspect_sentiments
 from .classifier import LanguageClassifier
 from .labels import LABELS, as_labels
 from .lexicon_scorer import LexiconScorer
@@ -152,8 +153,6 @@ class SentimentModel(BaseEstimator):
 
     def predict_aspects(self, texts: Iterable[object]) -> list[dict[str, str]]:
         """Per text, the shop aspects it mentions and the sentiment about each (see :mod:`.aspects`)."""
-        from .aspects import aspect_sentiments
-
         self._check_fitted()
         return aspect_sentiments(list(texts), self)
 

@@ -169,7 +169,7 @@ def test_the_run_and_its_audit_event_are_recorded(write_csv, admin_user) -> None
 
 
 def test_rows_are_written_in_batches_and_progress_is_reported(write_csv, monkeypatch) -> None:
-    monkeypatch.setattr("smartcrm.imports.services.BATCH_ROWS", 2)
+    monkeypatch.setattr("smartcrm.imports.writing.BATCH_ROWS", 2)
     lines = "".join(f"C{i},Name{i}\n" for i in range(5))
     seen: list[tuple[int, int]] = []
     result = import_file(

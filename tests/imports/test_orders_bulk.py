@@ -11,7 +11,7 @@ from django.db import connection
 from smartcrm.customers.models import Customer, ExternalId
 from smartcrm.imports import bulk
 from smartcrm.imports.errors import ImportCancelled
-from smartcrm.imports.importers import IMPORTERS
+from smartcrm.imports.kinds import IMPORTERS
 from smartcrm.imports.reader import open_table
 from smartcrm.imports.services import import_file
 from smartcrm.orders.models import Order, OrderLine

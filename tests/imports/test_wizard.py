@@ -106,7 +106,7 @@ def test_a_cancelled_run_resumes_after_its_last_committed_batch(
     settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr("smartcrm.imports.services.BATCH_ROWS", 2)
+    monkeypatch.setattr("smartcrm.imports.writing.BATCH_ROWS", 2)
     text = "external_id,first_name\n" + "".join(f"C{i},Name{i}\n" for i in range(1, 8))
     run = store_upload(actor="test", kind="customers", upload=SimpleUploadedFile("c.csv", text.encode()))
     start_run(run, actor="test")

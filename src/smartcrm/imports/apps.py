@@ -5,3 +5,10 @@ class ImportsConfig(AppConfig):
     name = "smartcrm.imports"
     label = "imports"
     verbose_name = "Imports"
+
+    def ready(self) -> None:
+        # The services start jobs; the tasks that do them are connected here, so that
+        # ``tasks`` → ``services`` is the only way the two modules depend on each other.
+        from smartcrm.imports import jobs, tasks
+
+        jobs.run_import.connect(tasks.run_import.delay)

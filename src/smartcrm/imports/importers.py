@@ -674,13 +674,3 @@ class OrderImporter(Importer):
                     )
                 )
         return reported
-
-
-def _all_importers() -> dict[str, type[Importer]]:
-    from smartcrm.imports.feedback_importers import ReviewImporter, TicketImporter
-
-    found = (CustomerImporter, ProductImporter, OrderImporter, TicketImporter, ReviewImporter)
-    return {importer.kind: importer for importer in found}
-
-
-IMPORTERS: dict[str, type[Importer]] = _all_importers()

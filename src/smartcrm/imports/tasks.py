@@ -7,7 +7,8 @@ from typing import Any
 from celery import Task
 
 from smartcrm.core.tasks import smartcrm_task
-from smartcrm.imports.services import execute_run, percent
+from smartcrm.imports.result import percent
+from smartcrm.imports.services import execute_run
 
 
 @smartcrm_task(name="smartcrm.imports.run_import")

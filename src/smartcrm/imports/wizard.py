@@ -2,7 +2,7 @@
 
 An upload is stored under ``MEDIA_ROOT/imports/<random>/`` and recorded as an ``ImportRun`` in
 status ``draft``; nothing is imported until ``start``. The run then goes through the same
-``services.import_file`` as the CLI, on a worker.
+``services.run_request`` as the CLI, on a worker.
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.text import get_valid_filename
 
 from smartcrm.core import audit
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.imports import jobs
 from smartcrm.imports.errors import ImportFileError
-from smartcrm.imports.importers import IMPORTERS
+from smartcrm.imports.kinds import IMPORTERS
 from smartcrm.imports.mapping import suggest_mapping
 from smartcrm.imports.models import ImportRun, ImportStatus, MappingTemplate
 from smartcrm.imports.reader import Column, Row, open_table
-from smartcrm.imports.services import ImportResult, import_file
+from smartcrm.imports.request import ImportRequest
+from smartcrm.imports.result import ImportResult
+from smartcrm.imports.services import run_request
 from smartcrm.imports.sources import detect_format, records
 
 PREVIEW_ROWS = 20
@@ -148,15 +150,16 @@ class Preview:
 
 def preview_run(run: ImportRun, *, actor: Any, rows: int = PREVIEW_ROWS) -> Preview:
     """Validate the first ``rows`` rows exactly as the run will (a dry run: nothing is kept)."""
-    result = import_file(
+    request = ImportRequest(
         run.kind,
-        run.file_path,
-        actor=actor,
+        Path(run.file_path),
+        actor,
         system=run.system,
         dry_run=True,
         mapping=run.mapping or None,
         limit=rows,
     )
+    result = run_request(request)
     table = open_table(run.file_path, IMPORTERS[run.kind].columns, mapping=run.mapping or None, scan=False)
     table.scan()
     sample: list[Row] = []
@@ -169,14 +172,12 @@ def preview_run(run: ImportRun, *, actor: Any, rows: int = PREVIEW_ROWS) -> Prev
 
 def start_run(run: ImportRun, *, actor: Any) -> ImportRun:
     """Queue a draft run for a worker (once this transaction commits)."""
-    from smartcrm.imports.tasks import run_import
-
     if run.status != ImportStatus.DRAFT:
         raise ServiceValidationError({"__all__": "This import has already been started."})
     run.status = ImportStatus.QUEUED
     run.save(update_fields=["status"])
     audit.record(actor, "start", run, changes={"kind": run.kind})
-    transaction.on_commit(lambda: run_import.delay(run.pk))
+    jobs.run_import.on_commit(run.pk)
     return run
 
 
@@ -196,12 +197,10 @@ def cancel_run(run: ImportRun, *, actor: Any) -> ImportRun:
 
 def resume_run(run: ImportRun, *, actor: Any) -> ImportRun:
     """Queue a cancelled (or failed) run again; it continues after its last committed batch."""
-    from smartcrm.imports.tasks import run_import
-
     if run.status not in (ImportStatus.CANCELLED, ImportStatus.FAILED):
         raise ServiceValidationError({"__all__": "Only a cancelled or failed import can be resumed."})
     run.status, run.cancel_requested = ImportStatus.QUEUED, False
     run.save(update_fields=["status", "cancel_requested"])
     audit.record(actor, "resume", run, changes={"after_row": run.last_row})
-    transaction.on_commit(lambda: run_import.delay(run.pk))
+    jobs.run_import.on_commit(run.pk)
     return run

@@ -14,7 +14,7 @@ from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.exports.cells import csv_cell
 from smartcrm.imports import selectors, wizard
 from smartcrm.imports.errors import ImportFileError
-from smartcrm.imports.importers import IMPORTERS
+from smartcrm.imports.kinds import IMPORTERS
 from smartcrm.imports.models import ImportRun, ImportStatus
 from smartcrm.web.access import capability_required, current_user
 

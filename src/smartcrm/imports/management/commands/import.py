@@ -16,8 +16,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from smartcrm.imports.errors import ImportFileError, RowError
-from smartcrm.imports.importers import IMPORTERS
-from smartcrm.imports.services import DEFAULT_SYSTEM, ImportResult, import_file
+from smartcrm.imports.kinds import IMPORTERS
+from smartcrm.imports.request import DEFAULT_SYSTEM, ImportRequest
+from smartcrm.imports.result import ImportResult
+from smartcrm.imports.services import run_request
 
 CLI_ACTOR = "cli:import"
 SHOWN_ERRORS = 20
@@ -79,15 +81,14 @@ class Command(BaseCommand):
                 bar.update(done - bar.n)
 
             try:
-                return import_file(
+                request = ImportRequest(
                     options["kind"],
                     options["file"],
-                    actor=actor,
+                    actor,
                     system=options["system"],
                     dry_run=options["dry_run"],
-                    on_progress=on_progress,
-                    on_error=on_error,
                 )
+                return run_request(request, on_progress=on_progress, on_error=on_error)
             except ImportFileError as exc:
                 raise CommandError(f"{options['file']}: {exc}") from exc
 

@@ -8,12 +8,7 @@ from smartcrm.accounts.roles import Role
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.models import AuditEvent
 from smartcrm.customers.models import Customer
-from smartcrm.customers.selectors import (
-    CustomerFilters,
-    customer_360,
-    customer_page,
-    find_customer_by_email,
-)
+from smartcrm.customers.selectors import find_customer_by_email
 from smartcrm.customers.services import (
     add_note,
     contact_for_viewer,
@@ -21,6 +16,8 @@ from smartcrm.customers.services import (
     set_consent,
     update_customer,
 )
+from smartcrm.readmodels.customer360 import customer_360
+from smartcrm.readmodels.customer_list import CustomerFilters, customer_page
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

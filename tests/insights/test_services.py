@@ -9,9 +9,8 @@ from django.db.models import Sum
 
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.core.models import AuditEvent
-from smartcrm.insights import services
+from smartcrm.insights import events, services
 from smartcrm.insights.models import Alert, AlertState, StoredForecast
-from smartcrm.insights.signals import alert_created
 from smartcrm.intelligence import registry
 from smartcrm.intelligence.models import ModelKind
 from tests.insights.conftest import END
@@ -47,25 +46,18 @@ def test_forecast_refuses_a_shop_without_history(db: Any, admin_user: Any) -> No
         services.train_forecast(actor=admin_user, grain="hour")
 
 
-def test_detection_is_idempotent_and_calls_the_hook(
-    small_shop: None, admin_user: Any, django_capture_on_commit_callbacks: Any
+def test_detection_is_idempotent_and_announces_each_new_alert(
+    small_shop: None, admin_user: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
     seen: list[int] = []
-
-    def receiver(sender: Any, alert_id: int, **kwargs: Any) -> None:
-        seen.append(alert_id)
-
-    alert_created.connect(receiver)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            created = services.detect_alerts(actor=admin_user, as_of=END)
-        assert created == Alert.objects.count()
-        assert sorted(seen) == sorted(Alert.objects.values_list("pk", flat=True))
-        with django_capture_on_commit_callbacks(execute=True):
-            assert services.detect_alerts(actor=admin_user, as_of=END) == 0
-        assert len(seen) == created
-    finally:
-        alert_created.disconnect(receiver)
+    monkeypatch.setattr(events, "alert_created", seen.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services.detect_alerts(actor=admin_user, as_of=END)
+    assert created == Alert.objects.count()
+    assert sorted(seen) == sorted(Alert.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.detect_alerts(actor=admin_user, as_of=END) == 0
+    assert len(seen) == created
     assert registry.active_version(ModelKind.ANOMALIES) is not None
 
 

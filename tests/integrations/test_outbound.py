@@ -356,7 +356,7 @@ def test_an_insights_alert_is_published_when_that_app_is_installed(
 
     if not apps.is_installed("smartcrm.insights"):
         pytest.skip("smartcrm.insights is not installed")
-    from smartcrm.insights.services import on_alert_created
+    from smartcrm.insights.events import alert_created
 
     alert_model = apps.get_model("insights", "Alert")
     alert = alert_model.objects.create(
@@ -372,7 +372,7 @@ def test_an_insights_alert_is_published_when_that_app_is_installed(
     with running(Receiver(secret=SECRET)) as receiver:
         _endpoint(receiver.url, events=["alert.created"])
         with django_capture_on_commit_callbacks(execute=True):
-            on_alert_created(alert.pk)
+            alert_created(alert.pk)
     (request,) = receiver.requests
     body = json.loads(request.body)
     assert body["type"] == "alert.created"

@@ -80,7 +80,7 @@ def test_bulk_refresh_counts_only_revenue_orders() -> None:
 def test_monthly_revenue_has_exactly_the_months_asked_for(day: int) -> None:
     from datetime import UTC, datetime
 
-    from smartcrm.orders.selectors import monthly_revenue
+    from smartcrm.readmodels.dashboard import monthly_revenue
 
     now = datetime(2026, 12 if day != 31 else 3, day, 12, tzinfo=UTC)
     OrderFactory(total=Decimal("40"), placed_at=now - timedelta(hours=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from smartcrm.orders.selectors import MonthlyRevenue
+from smartcrm.readmodels.dashboard import MonthlyRevenue
 from smartcrm.web.charts import revenue_chart
 from smartcrm.web.templatetags.web_format import change, money, money_short
 

@@ -1,11 +1,14 @@
-"""The customer timeline (activities) and staff tasks."""
+"""The customer timeline (activities) and staff tasks.
+
+The foreign keys name their models as strings ("customers.Customer", "pipeline.Deal"), with no
+Python import: activities sit below customers in the layers (pyproject.toml), so customers,
+orders, support and pipeline can all log to the timeline without an import cycle.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-
-from smartcrm.customers.models import Customer
 
 
 class ActivityKind(models.TextChoices):
@@ -23,7 +26,7 @@ class ActivityKind(models.TextChoices):
 
 
 class Activity(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="activities")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=20, choices=ActivityKind.choices)
     summary = models.CharField(max_length=300)
     occurred_at = models.DateTimeField()
@@ -49,7 +52,7 @@ class TaskStatus(models.TextChoices):
 class Task(models.Model):
     title = models.CharField(max_length=200)
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
     )
     deal = models.ForeignKey(
         "pipeline.Deal", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"

@@ -39,6 +39,8 @@ from smartcrm.api.schemas import (
 )
 from smartcrm.customers import selectors, services
 from smartcrm.customers.models import Channel, ConsentStatus, Customer, CustomerKind, Source
+from smartcrm.intelligence.selectors import score_of
+from smartcrm.readmodels.customer_list import CustomerFilters, customer_page
 
 router = Router(tags=["customers"])
 
@@ -103,17 +105,17 @@ class CustomerRowOut(CustomerSummaryOut):
 
     @staticmethod
     def resolve_segment(obj: Customer) -> str | None:
-        score = selectors.score_of(obj)
+        score = score_of(obj)
         return (score.segment or None) if score else None
 
     @staticmethod
     def resolve_clv_12m(obj: Customer) -> Decimal | None:
-        score = selectors.score_of(obj)
+        score = score_of(obj)
         return score.clv_12m if score else None
 
     @staticmethod
     def resolve_churn_risk(obj: Customer) -> float | None:
-        score = selectors.score_of(obj)
+        score = score_of(obj)
         return score.churn_risk if score else None
 
 
@@ -218,10 +220,10 @@ def _profile(user: User, customer: Customer) -> dict[str, Any]:
 def list_customers(request: HttpRequest, query: Query[CustomerQuery]) -> dict[str, Any]:
     """Filter, search and sort customers; the list carries no contact details."""
     require(request, Capability.VIEW_CUSTOMERS)
-    filters = selectors.CustomerFilters(
+    filters = CustomerFilters(
         **query.model_dump(exclude={"page", "page_size"}, exclude_none=True),
     )
-    page = selectors.customer_page(filters, page=query.page, size=query.page_size)
+    page = customer_page(filters, page=query.page, size=query.page_size)
     return page_response(page)
 
 

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from smartcrm.core.admin import AuditedModelAdmin
+from smartcrm.customers import events
 from smartcrm.customers.models import Consent, Customer, ExternalId, Note, Tag
 
 
@@ -33,6 +37,10 @@ class CustomerAdmin(AuditedModelAdmin):
     readonly_fields = ("orders_count", "total_spent", "first_order_at", "last_order_at")
     inlines = [ExternalIdInline, ConsentInline]
     sensitive_fields = frozenset({"email", "phone", "street_address"})
+
+    def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        (events.customer_updated if change else events.customer_created)(obj)
 
 
 admin.site.register(Tag)

@@ -1,137 +1,17 @@
-"""Reads of customers: the searchable list and the 360 view, written for a million rows."""
+"""Reads of customers alone: one customer by id, external id or email, its profile, its tasks.
+
+The customer list (joined with scores) and the 360 view read other domains too: they live in
+:mod:`smartcrm.readmodels`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from decimal import Decimal
+from django.db.models import Prefetch
 
-from django.db.models import F, OrderBy, Prefetch, QuerySet
-from django.utils import timezone
-
-from smartcrm.activities.models import Task, TaskStatus
+from smartcrm.activities.models import Task
 from smartcrm.core.errors import NotFoundError
-from smartcrm.core.pagination import Page, paginate
-from smartcrm.core.pii import hash_for_lookup, normalise_email, normalise_phone
-from smartcrm.customers.models import Customer, ExternalId, Note, Tag
-from smartcrm.customers.timeline import TimelineEntry, merge_timeline
-from smartcrm.feedback.models import Review
-from smartcrm.intelligence.models import CustomerScore
-from smartcrm.intelligence.selectors import high_value_threshold
-from smartcrm.orders.models import Order, Refund
-from smartcrm.support.models import Ticket
-
-SORTS: dict[str, tuple[str | OrderBy, ...]] = {
-    "name": ("name", "id"),
-    "newest": ("-created_at", "-id"),
-    "recent_order": (F("last_order_at").desc(nulls_last=True), "id"),
-    "top_spend": ("-total_spent", "id"),
-    "most_orders": ("-orders_count", "id"),
-    # Score sorts list scored customers only (see filter_customers): without NULLs the order
-    # matches the descending indexes on CustomerScore, so a page is an index walk.
-    "top_clv": ("-score__clv_12m", "id"),
-    "churn_risk": ("-score__churn_risk", "id"),
-    "category_propensity": ("-score__next_category_propensity", "id"),
-}
-SCORE_SORTS = {
-    "top_clv": "score__clv_12m",
-    "churn_risk": "score__churn_risk",
-    "category_propensity": "score__next_category_propensity",
-}
-# The list never loads encrypted columns: it does not need them and decrypting costs time.
-LIST_COLUMNS = (
-    "id",
-    "kind",
-    "name",
-    "company_name",
-    "city",
-    "country",
-    "source",
-    "created_at",
-    "orders_count",
-    "total_spent",
-    "last_order_at",
-    "language",
-)
-# The scores shown beside each row, joined (LEFT JOIN: customers without scores still list).
-LIST_SCORE_COLUMNS = ("score__segment", "score__clv_12m", "score__churn_risk")
-
-
-@dataclass(frozen=True)
-class CustomerFilters:
-    search: str = ""
-    source: str = ""
-    country: str = ""
-    kind: str = ""
-    tag: str = ""
-    min_spent: Decimal | None = None
-    active_within_days: int | None = None
-    lapsed_for_days: int | None = None
-    created_after: datetime | None = None
-    sort: str = "recent_order"
-    # Scores (CustomerScore); each filter keeps scored customers only.
-    segment: str = ""
-    churn_risk_min: float | None = None
-    high_value: bool = False
-    next_category: str = ""  # category slug: customers whose most likely next category it is
-
-
-def _search(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
-    text = text.strip()
-    if not text:
-        return queryset
-    if "@" in text:
-        return queryset.filter(email_hash=hash_for_lookup(normalise_email(text)))
-    digits = sum(ch.isdigit() for ch in text)
-    if digits >= 6 and digits >= len(text.replace(" ", "")) - 4:
-        try:
-            return queryset.filter(phone_hash=hash_for_lookup(normalise_phone(text)))
-        except ValueError:
-            pass
-    # Trigram-indexed on PostgreSQL (see the customers migrations).
-    return queryset.filter(search_text__contains=text.lower())
-
-
-def filter_customers(filters: CustomerFilters) -> QuerySet[Customer]:
-    """One query for one page, scores joined; score filters use CustomerScore's indexes."""
-    queryset = Customer.objects.select_related("score").only(*LIST_COLUMNS, *LIST_SCORE_COLUMNS)
-    queryset = _search(queryset, filters.search)
-    if filters.source:
-        queryset = queryset.filter(source=filters.source)
-    if filters.country:
-        queryset = queryset.filter(country=filters.country.upper())
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.tag:
-        queryset = queryset.filter(tags__name=filters.tag.lower())
-    if filters.min_spent is not None:
-        queryset = queryset.filter(total_spent__gte=filters.min_spent)
-    now = timezone.now()
-    if filters.active_within_days is not None:
-        queryset = queryset.filter(last_order_at__gte=now - timedelta(days=filters.active_within_days))
-    if filters.lapsed_for_days is not None:
-        queryset = queryset.filter(last_order_at__lt=now - timedelta(days=filters.lapsed_for_days))
-    if filters.created_after is not None:
-        queryset = queryset.filter(created_at__gte=filters.created_after)
-    if filters.segment:
-        queryset = queryset.filter(score__segment=filters.segment)
-    if filters.churn_risk_min is not None:
-        queryset = queryset.filter(score__churn_risk__gte=filters.churn_risk_min)
-    if filters.next_category:
-        queryset = queryset.filter(score__next_category=filters.next_category)
-    if filters.high_value:
-        threshold = high_value_threshold()
-        # No scores yet: nobody is high value.
-        queryset = (
-            queryset.filter(score__clv_12m__gte=threshold) if threshold is not None else queryset.none()
-        )
-    if filters.sort in SCORE_SORTS:
-        queryset = queryset.filter(**{f"{SCORE_SORTS[filters.sort]}__isnull": False})
-    return queryset.order_by(*SORTS.get(filters.sort, SORTS["recent_order"]))
-
-
-def customer_page(filters: CustomerFilters, *, page: int = 1, size: int = 50) -> Page[Customer]:
-    return paginate(filter_customers(filters), number=page, size=size)
+from smartcrm.core.pii import hash_for_lookup, normalise_email
+from smartcrm.customers.models import Customer, ExternalId, Tag
 
 
 def get_customer(customer_id: int) -> Customer:
@@ -148,74 +28,6 @@ def find_customer_by_external_id(system: str, value: str) -> Customer | None:
 
 def find_customer_by_email(email: str) -> Customer | None:
     return Customer.objects.filter(email_hash=hash_for_lookup(normalise_email(email))).first()
-
-
-@dataclass(frozen=True)
-class Customer360:
-    customer: Customer
-    tags: list[str]
-    external_ids: list[ExternalId]
-    orders: list[Order]
-    tickets: list[Ticket]
-    reviews: list[Review]
-    timeline: list[TimelineEntry]
-    notes: list[Note]
-    open_tasks: list[Task]
-    consents: dict[str, str]
-    score: CustomerScore | None = None
-
-
-def score_of(customer: Customer) -> CustomerScore | None:
-    """The customer's scores if loaded with ``select_related("score")`` and present."""
-    try:
-        return customer.score
-    except CustomerScore.DoesNotExist:
-        return None
-
-
-def customer_360(customer_id: int, *, recent: int = 20) -> Customer360:
-    """Everything a person needs beside a customer, in a fixed, small number of queries."""
-    customer = (
-        Customer.objects.select_related("score")
-        .prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.only("name")),
-            "external_ids",
-            "consents",
-        )
-        .filter(pk=customer_id)
-        .first()
-    )
-    if customer is None:
-        raise NotFoundError(f"customer {customer_id}")
-    orders = list(customer.orders.order_by("-placed_at")[:recent])
-    tickets = list(customer.tickets.order_by("-created_at")[:recent])
-    reviews = list(customer.reviews.select_related("product").order_by("-created_at")[:recent])
-    notes = list(customer.notes.select_related("author")[:recent])
-    timeline = merge_timeline(
-        orders=orders,
-        tickets=tickets,
-        reviews=reviews,
-        notes=notes,
-        refunds=Refund.objects.filter(order__customer=customer)
-        .select_related("order")
-        .order_by("-created_at")[:recent],
-        surveys=customer.survey_responses.order_by("-created_at")[:recent],
-        activities=customer.activities.order_by("-occurred_at", "-id")[:recent],
-        limit=recent * 2,
-    )
-    return Customer360(
-        customer=customer,
-        tags=[t.name for t in customer.tags.all()],
-        external_ids=list(customer.external_ids.all()),
-        orders=orders,
-        tickets=tickets,
-        reviews=reviews,
-        timeline=timeline,
-        notes=notes,
-        open_tasks=list(customer.tasks.filter(status=TaskStatus.OPEN).order_by("due_at")[:recent]),
-        consents={c.channel: c.status for c in customer.consents.all()},
-        score=score_of(customer),
-    )
 
 
 def get_customer_profile(customer_id: int) -> Customer:

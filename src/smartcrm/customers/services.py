@@ -23,6 +23,7 @@ from smartcrm.core.pii import (
     normalise_email,
     normalise_phone,
 )
+from smartcrm.customers import events
 from smartcrm.customers.models import (
     PII_FIELDS,
     Channel,
@@ -145,6 +146,7 @@ def create_customer(
         changes={k: "set" for k in cleaned if k in PII_FIELDS}
         | {k: v for k, v in cleaned.items() if k not in PII_FIELDS and not k.endswith("_hash")},
     )
+    events.customer_created(customer)
     return customer
 
 
@@ -160,6 +162,7 @@ def update_customer(*, actor: Any, customer: Customer, values: dict[str, Any]) -
         raise ServiceValidationError({"__all__": "A customer needs a name or a company name."})
     customer.save(update_fields=[*changes, "name", "search_text", "updated_at"])
     audit.record(actor, "update", customer, changes=changes)
+    events.customer_updated(customer)
     log_activity(
         customer=customer,
         kind=ActivityKind.PROFILE,

@@ -30,6 +30,7 @@ from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.customers import events as customer_events
 from smartcrm.customers.models import Consent, Customer, CustomerKind, Tag
 from smartcrm.dedup import rules
 from smartcrm.dedup.models import DuplicatePair, Merge, MergeState, PairState
@@ -167,6 +168,7 @@ def merge_customers(
     merged.delete()  # only its score (re-computed on the next scoring run) goes with it
     _refresh_derived(survivor)
     survivor.save()
+    customer_events.customer_updated(survivor)
     refresh_customer_totals([survivor.pk])
     _close_pairs(actor, merge, survivor.pk, merged_pk, pair)
     changes = {
@@ -255,6 +257,7 @@ def undo_merge(*, actor: Any, merge_id: int) -> Merge:
     merged = Customer(pk=merge.merged_id)
     _restore(merged, snapshot["merged"])
     merged.save(force_insert=True)
+    customer_events.customer_created(merged)
     for label, entry in merge.moved.items():
         model = apps.get_model(label)
         field = entry["field"]
@@ -276,8 +279,10 @@ def undo_merge(*, actor: Any, merge_id: int) -> Merge:
     _restore(survivor, snapshot["survivor_before"])
     _refresh_derived(survivor)
     survivor.save()
+    customer_events.customer_updated(survivor)
     _refresh_derived(merged)
     merged.save(update_fields=["name", "search_text"])
+    customer_events.customer_updated(merged)
     refresh_customer_totals([survivor.pk, merged.pk])
 
     merge.obsoleted_pairs.update(state=PairState.PENDING, obsoleted_by=None)

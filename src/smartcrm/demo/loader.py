@@ -343,7 +343,7 @@ class ShopLoader:
         """Timeline entries for deals, in the services' words.
 
         Orders, refunds, tickets, reviews and survey answers need none: the timeline is merged
-        from those records themselves (smartcrm.customers.timeline).
+        from those records themselves (smartcrm.readmodels.timeline).
         """
         with_customer = deals[deals["customer_id"].notna()]
         if with_customer.empty:

@@ -12,6 +12,7 @@ from smartcrm.catalog.models import Product
 from smartcrm.core import audit
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
+from smartcrm.feedback import events
 from smartcrm.feedback.models import Review, ReviewStatus
 from smartcrm.orders.models import Order
 
@@ -55,6 +56,7 @@ def record_review(
         created_at=created_at or timezone.now(),
     )
     audit.record(actor, "create", review, changes={"rating": rating, "product": product.pk})
+    events.review_saved(review)  # text analysis
     return review
 
 
@@ -67,6 +69,7 @@ def set_review_status(*, actor: Any, review: Review, status: str) -> Review:
         old, review.status = review.status, status
         review.save(update_fields=["status"])
         audit.record(actor, "moderate", review, changes={"status": {"from": old, "to": status}})
+        events.review_saved(review)  # analysed again, as every saved review is
     return review
 
 

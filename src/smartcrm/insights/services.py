@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
 from dataclasses import asdict
@@ -21,9 +20,8 @@ from smartcrm.engine.anomalies.order_detector import OrderAnomalyDetector
 from smartcrm.engine.anomalies.shop import ShopFrames, detect_shop_anomalies
 from smartcrm.engine.forecast.series import sales_series
 from smartcrm.engine.forecast.shop import ShopForecastSettings, backtest_shop, forecast_shop
-from smartcrm.insights import extract
+from smartcrm.insights import events, extract
 from smartcrm.insights.models import Alert, AlertKind, AlertState, Grain, StoredForecast
-from smartcrm.insights.signals import alert_created
 from smartcrm.intelligence import registry
 from smartcrm.intelligence.models import ModelKind, ModelVersion
 from smartcrm.orders.models import Order
@@ -31,15 +29,6 @@ from smartcrm.orders.models import Order
 Progress = Callable[[str], None]
 ENGINE_FORECAST = "smartcrm.engine.forecast.EnsembleForecaster"
 ENGINE_ANOMALIES = "smartcrm.engine.anomalies (MetricAnomalyDetector + OrderAnomalyDetector)"
-
-
-def on_alert_created(alert_id: int) -> None:
-    """The hook for a newly stored alert: sends :data:`smartcrm.insights.signals.alert_created`.
-
-    Called after the storing transaction commits; webhooks (or anything else) subscribe with
-    ``alert_created.connect(receiver)`` and receive ``alert_id``.
-    """
-    alert_created.send(sender=Alert, alert_id=alert_id)
 
 
 def _noop(_: str) -> None:
@@ -139,7 +128,8 @@ def detect_alerts(
     """Run both detectors on the shop's history and store alerts not stored before; return how many.
 
     Idempotent: an alert's key (metric + first day, or order id) is unique, so a re-run adds only
-    what is new. Each new alert calls :func:`on_alert_created` once the transaction commits.
+    what is new. Each new alert is announced (:func:`smartcrm.insights.events.alert_created`):
+    its webhook goes out once the transaction commits.
     """
     as_of = as_of or timezone.localdate()
     progress("extract")
@@ -175,7 +165,7 @@ def detect_alerts(
             )
         ids = [a.pk for a in Alert.objects.filter(key__in=[a.key for a in new]).only("pk")]
         for alert_id in ids:
-            transaction.on_commit(functools.partial(on_alert_created, alert_id))
+            events.alert_created(alert_id)
     return len(created)
 
 

@@ -82,6 +82,18 @@ class WebhookEndpointAdmin(AuditedModelAdmin):
     list_display = ("id", "name", "url", "include_pii", "is_active", "created_at")
     list_filter = ("is_active", "include_pii")
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        outbound.forget_wanted()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        outbound.forget_wanted()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        outbound.forget_wanted()
+
 
 @admin.register(InboundDelivery)
 class InboundDeliveryAdmin(admin.ModelAdmin):

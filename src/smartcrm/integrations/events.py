@@ -1,13 +1,23 @@
-"""The payload of each event smartcrm publishes: (non-PII data, PII) from a saved row."""
+"""The outbound webhooks smartcrm publishes: when, and with what payload.
+
+The handlers at the bottom are named in the domain apps' ``events.py`` (customers, orders,
+support, insights; see :mod:`smartcrm.core.events`). Each runs inside the writer's transaction
+and returns the publishing to run after the commit — when the row is complete (an order's lines
+and totals are written after the order row) — or ``None`` if no active endpoint wants that
+event type (a cached set), so imports and other bulk writers pay a cache read per row.
+Each payload is (non-PII data, PII) from the committed row, read again after the commit.
+"""
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Model
 
 from smartcrm.customers.models import Customer
+from smartcrm.integrations.outbound import is_wanted, publish
 from smartcrm.orders.models import Order, Refund
 from smartcrm.support.models import Ticket
 
@@ -108,25 +118,48 @@ def alert(obj: Any) -> Payload:
     return data, {"explanation": obj.explanation, "details": obj.details}
 
 
-def _alert_created(sender: Any, alert_id: int, **kwargs: Any) -> None:
-    from smartcrm.integrations.outbound import is_wanted, publish
+# --- handlers ------------------------------------------------------------------------------
 
-    if not is_wanted("alert.created"):
-        return
-    found = apps.get_model("insights", "Alert")._default_manager.filter(pk=alert_id).first()
-    if found is not None:
-        data, pii = alert(found)
-        publish("alert.created", data, pii=pii)
+Work = Callable[[], None]
 
 
-def connect_alerts() -> None:
-    """Publish ``alert.created`` when ``smartcrm.insights`` is installed: its
-    ``services.on_alert_created(alert_id)`` sends ``insights.signals.alert_created`` after the
-    alert's transaction commits."""
-    if not apps.is_installed("smartcrm.insights"):
-        return
-    try:
-        signals = importlib.import_module("smartcrm.insights.signals")
-    except ImportError:
-        return
-    signals.alert_created.connect(_alert_created, dispatch_uid="smartcrm.integrations.webhooks.alert")
+def _publish_later(
+    event_type: str, model: type[Model], pk: Any, build: Callable[[Any], Payload]
+) -> Work | None:
+    """The publishing of ``event_type`` for the row ``pk`` as it is after the commit, or ``None``
+    when no endpoint wants the event."""
+    if not is_wanted(event_type):
+        return None
+
+    def send() -> None:
+        fresh = model._default_manager.filter(pk=pk).first()
+        if fresh is not None:
+            data, pii = build(fresh)
+            publish(event_type, data, pii=pii)
+
+    return send
+
+
+def customer_created(obj: Customer) -> Work | None:
+    return _publish_later("customer.created", Customer, obj.pk, customer)
+
+
+def customer_updated(obj: Customer) -> Work | None:
+    return _publish_later("customer.updated", Customer, obj.pk, customer)
+
+
+def order_created(obj: Order) -> Work | None:
+    return _publish_later("order.created", Order, obj.pk, order)
+
+
+def refund_created(obj: Refund) -> Work | None:
+    return _publish_later("refund.created", Refund, obj.pk, refund)
+
+
+def ticket_created(obj: Ticket) -> Work | None:
+    return _publish_later("ticket.created", Ticket, obj.pk, ticket)
+
+
+def alert_created(alert_id: int) -> Work | None:
+    """An insights alert (that app is optional: its model is looked up by name)."""
+    return _publish_later("alert.created", apps.get_model("insights", "Alert"), alert_id, alert)

@@ -99,8 +99,8 @@ def _clean_endpoint(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def forget_wanted(**kwargs: object) -> None:
-    """Drop the cached set of wanted event types (connected to endpoint saves and deletes).
+def forget_wanted() -> None:
+    """Drop the cached set of wanted event types (called on every endpoint save and delete).
 
     Now for this transaction's own saves, and after the commit for everyone else's (another
     process may have cached the old set in between).
@@ -127,6 +127,7 @@ def create_endpoint(
         secret=secret or "whsec_" + secrets.token_urlsafe(32),
         created_by=audit.user_of(actor),
     )
+    forget_wanted()
     audit.record(actor, "create", endpoint, changes={**cleaned, "include_pii": include_pii})
     return endpoint
 
@@ -141,6 +142,7 @@ def update_endpoint(*, actor: Any, endpoint: WebhookEndpoint, values: dict[str, 
     changes = audit.diff(endpoint, cleaned, frozenset())
     if changes:
         endpoint.save(update_fields=list(changes))
+        forget_wanted()
         audit.record(actor, "update", endpoint, changes=changes)
     return changes
 
@@ -149,6 +151,7 @@ def update_endpoint(*, actor: Any, endpoint: WebhookEndpoint, values: dict[str, 
 def rotate_secret(*, actor: Any, endpoint: WebhookEndpoint) -> str:
     endpoint.secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint.save(update_fields=["secret"])
+    forget_wanted()
     audit.record(actor, "rotate_secret", endpoint)
     return endpoint.secret
 
@@ -157,6 +160,7 @@ def rotate_secret(*, actor: Any, endpoint: WebhookEndpoint) -> str:
 def delete_endpoint(*, actor: Any, endpoint: WebhookEndpoint) -> None:
     audit.record(actor, "delete", endpoint)
     endpoint.delete()
+    forget_wanted()
 
 
 # --- publishing -------------------------------------------------------------------------------

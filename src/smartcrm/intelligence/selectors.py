@@ -14,6 +14,7 @@ from django.core.cache import cache as django_cache
 from django.db.models import Avg, Count, Max, Sum
 
 from smartcrm.catalog.models import Category
+from smartcrm.customers.models import Customer
 from smartcrm.intelligence.models import CustomerScore, ModelKind, ModelVersion, SegmentMovement
 
 # "High value" is the top fifth of customers by predicted 12-month value.
@@ -45,6 +46,14 @@ def segment_catalogue() -> dict[str, SegmentInfo]:
     from smartcrm.engine.segments.rfm_rules import SEGMENTS
 
     return {s.key: SegmentInfo(s.key, s.title, s.description) for s in SEGMENTS}
+
+
+def score_of(customer: Customer) -> CustomerScore | None:
+    """The customer's scores if loaded with ``select_related("score")`` and present."""
+    try:
+        return customer.score
+    except CustomerScore.DoesNotExist:
+        return None
 
 
 def segment_info(key: str) -> SegmentInfo | None:

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from smartcrm.core.admin import AuditedModelAdmin
+from smartcrm.orders import events
 from smartcrm.orders.models import Order, OrderLine, Refund
 
 
@@ -19,5 +23,15 @@ class OrderAdmin(AuditedModelAdmin):
     show_full_result_count = False
     inlines = [OrderLineInline]
 
+    def save_model(self, request: HttpRequest, obj: Order, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            events.order_placed(obj)
 
-admin.site.register(Refund, AuditedModelAdmin)
+
+@admin.register(Refund)
+class RefundAdmin(AuditedModelAdmin):
+    def save_model(self, request: HttpRequest, obj: Refund, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            events.refund_recorded(obj)

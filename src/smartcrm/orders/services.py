@@ -15,6 +15,7 @@ from smartcrm.catalog.models import Product
 from smartcrm.core import audit
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
+from smartcrm.orders import events
 from smartcrm.orders.models import (
     REVENUE_STATUSES,
     Order,
@@ -121,6 +122,7 @@ def create_order(
     order.save(update_fields=["number", "subtotal", "discount_total", "total"])
     refresh_customer_totals([customer.pk])
     audit.record(actor, "create", order, changes={"total": str(order.total), "lines": len(built)})
+    events.order_placed(order)
     return order
 
 
@@ -169,6 +171,7 @@ def record_refund(
     order.save(update_fields=["refunded_total", "status", "updated_at"])
     refresh_customer_totals([order.customer_id])
     audit.record(actor, kind, order, changes={"amount": str(amount), "reason": reason[:200]})
+    events.refund_recorded(refund)
     return refund
 
 

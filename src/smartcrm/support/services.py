@@ -13,6 +13,7 @@ from smartcrm.core import audit
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.orders.models import Order
+from smartcrm.support import events
 from smartcrm.support.models import (
     AuthorKind,
     Priority,
@@ -73,8 +74,12 @@ def open_ticket(
         created_at=now,
         last_message_at=now,
     )
-    TicketMessage.objects.create(ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, created_at=now)
+    message = TicketMessage.objects.create(
+        ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, created_at=now
+    )
     audit.record(actor, "open", ticket)
+    events.ticket_opened(ticket)  # the ticket.created webhook
+    events.ticket_message_added(message)  # text analysis of the customer's words
     return ticket
 
 
@@ -114,6 +119,7 @@ def reply_to_ticket(
             obj=ticket,
             summary=f"Reply on “{ticket.subject}”",
         )
+    events.ticket_message_added(message)  # an agent's: nothing to analyse today
     return message
 
 
@@ -129,6 +135,7 @@ def add_customer_message(*, actor: Any, ticket: Ticket, body: str) -> TicketMess
     ticket.status = TicketStatus.OPEN
     ticket.save(update_fields=["last_message_at", "status", "updated_at"])
     audit.record(actor, "customer_message", ticket)
+    events.ticket_message_added(message)  # text analysis of the message and its thread
     return message
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from smartcrm.orders.selectors import MonthlyRevenue
+from smartcrm.readmodels.dashboard import MonthlyRevenue
 
 WIDTH = 960
 HEIGHT = 280

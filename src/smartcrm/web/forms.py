@@ -14,9 +14,9 @@ from django.utils import timezone
 from smartcrm.catalog.selectors import all_categories
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import CustomerKind, Source
-from smartcrm.customers.selectors import CustomerFilters
 from smartcrm.intelligence.selectors import segment_choices
 from smartcrm.orders.models import OrderStatus, SalesChannel
+from smartcrm.readmodels.customer_list import CustomerFilters
 from smartcrm.support.models import Priority, TicketStatus
 
 ANY = ""

@@ -12,9 +12,11 @@ from smartcrm.accounts.roles import Capability
 from smartcrm.activities.services import complete_task, create_task
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Channel, Customer
-from smartcrm.customers.selectors import customer_360, customer_page, get_customer, get_customer_task
+from smartcrm.customers.selectors import get_customer, get_customer_task
 from smartcrm.customers.services import add_note, contact_for_viewer
 from smartcrm.intelligence.selectors import likely_categories, segment_info
+from smartcrm.readmodels.customer360 import customer_360
+from smartcrm.readmodels.customer_list import customer_page
 from smartcrm.web.access import capability_required, current_user, is_htmx
 from smartcrm.web.forms import CustomerFilterForm, NoteForm, TaskForm, add_service_errors
 from smartcrm.web.views.common import render_list

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.orders.selectors import monthly_revenue, sales_summary
+from smartcrm.readmodels.dashboard import monthly_revenue, sales_summary
 from smartcrm.web.access import capability_required
 from smartcrm.web.charts import revenue_chart
 

@@ -1,0 +1,18 @@
+"""What a customer write sets off, after the commit (see :mod:`smartcrm.core.events`).
+
+- created: the outbound webhook ``customer.created``;
+- updated: the outbound webhook ``customer.updated``.
+"""
+
+from __future__ import annotations
+
+from smartcrm.core.events import announce
+from smartcrm.customers.models import Customer
+
+
+def customer_created(customer: Customer) -> None:
+    announce(customer, "smartcrm.integrations.events.customer_created")
+
+
+def customer_updated(customer: Customer) -> None:
+    announce(customer, "smartcrm.integrations.events.customer_updated")

@@ -1,0 +1,19 @@
+"""What a support write sets off, after the commit (see :mod:`smartcrm.core.events`).
+
+- a ticket opened: the outbound webhook ``ticket.created``;
+- a message added (the first one of a ticket too): text analysis of the message and of its
+  thread, when the customer wrote it and it is not an internal note.
+"""
+
+from __future__ import annotations
+
+from smartcrm.core.events import announce
+from smartcrm.support.models import Ticket, TicketMessage
+
+
+def ticket_opened(ticket: Ticket) -> None:
+    announce(ticket, "smartcrm.integrations.events.ticket_created")
+
+
+def ticket_message_added(message: TicketMessage) -> None:
+    announce(message, "smartcrm.textanalysis.events.ticket_message_added")

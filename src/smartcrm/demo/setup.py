@@ -15,10 +15,12 @@ from smartcrm.accounts.services import ensure_user
 from smartcrm.config import is_production
 from smartcrm.customers.models import Customer
 from smartcrm.demo.loader import LoadStats, ShopLoader
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind
-from smartcrm.intelligence.pipeline import NotEnoughHistoryError, RefreshResult, refresh
-from smartcrm.recommendations.services import NoOrdersError, train_recommendations
+from smartcrm.intelligence import training as intelligence_training
+from smartcrm.intelligence.training import NotEnoughHistoryError, RefreshResult
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind
+from smartcrm.recommendations import training as recommendations_training
+from smartcrm.recommendations.training import NoOrdersError
 from smartcrm.synth.spec import ShopSpec
 from smartcrm.textanalysis.models import TextAnalysis
 from smartcrm.textanalysis.services import analyse_pending
@@ -82,7 +84,7 @@ def prepare_demo(
         if out is not None:
             out.write("Training the models on the demo shop (segments, CLV, churn, propensity) …\n")
         try:
-            trained = refresh(actor="demo")
+            trained = intelligence_training.train(actor="demo")
         except NotEnoughHistoryError as exc:  # a tiny demo shop; the app runs without scores
             if out is not None:
                 out.write(f"Models not trained: {exc}\n")
@@ -90,7 +92,7 @@ def prepare_demo(
         if out is not None:
             out.write("Training recommendations and basket rules on the demo shop …\n")
         try:
-            train_recommendations(actor="demo")
+            recommendations_training.train(actor="demo")
         except NoOrdersError as exc:
             if out is not None:
                 out.write(f"Recommendations not trained: {exc}\n")

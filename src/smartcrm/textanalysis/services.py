@@ -24,8 +24,8 @@ from django.utils import timezone
 from smartcrm.engine.nlp.pipeline import TextAnalyzer
 from smartcrm.engine.nlp.sentiment import SentimentModel
 from smartcrm.feedback.models import Review, SurveyResponse
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind, ModelVersion
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind, ModelVersion
 from smartcrm.support.models import AuthorKind, Ticket, TicketMessage
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
 from smartcrm.textanalysis.selectors import review_text

@@ -28,8 +28,8 @@ from sklearn.preprocessing import StandardScaler
 
 from smartcrm.engine.clv.lifetime_value import LifetimeValueModel
 from smartcrm.engine.clv.summary import summarise_transactions
-from smartcrm.engine.evaluation.churn import reliability
 from smartcrm.engine.features import customer_features
+from smartcrm.engine.propensity.calibration import reliability
 from smartcrm.engine.propensity.labels import (
     RFM_TEMPLATES,
     build_churn_training_frame,

@@ -14,6 +14,7 @@ from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import ensure_user
 from smartcrm.config import is_production
 from smartcrm.customers.models import Customer
+from smartcrm.demo.defaults import train_default_models
 from smartcrm.demo.loader import LoadStats, ShopLoader
 from smartcrm.intelligence import training as intelligence_training
 from smartcrm.intelligence.training import NotEnoughHistoryError, RefreshResult
@@ -61,9 +62,9 @@ def prepare_demo(
     progress: bool = True,
     out: Any = None,
 ) -> DemoState:
-    """Migrate, generate a shop if the database has no customers, train the models once, analyse
-    the shop's tickets, messages and reviews once (sentiment, intent, PII), and (re)set the demo
-    users.
+    """Migrate, generate a shop if the database has no customers, train the models once (the
+    shop's, and the shipped defaults that are missing), analyse the shop's tickets, messages and
+    reviews once (sentiment, intent, PII), and (re)set the demo users.
 
     ``out`` (anything with ``write``) hears about the generation.
 
@@ -96,6 +97,7 @@ def prepare_demo(
         except NoOrdersError as exc:
             if out is not None:
                 out.write(f"Recommendations not trained: {exc}\n")
+    train_default_models(out=out)
     analysed = None
     if not TextAnalysis.objects.exists():
         if out is not None:

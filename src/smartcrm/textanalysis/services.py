@@ -76,7 +76,9 @@ def get_analyzer(*, train_if_missing: bool) -> TextAnalyzer:
             raise ModelNotReady(
                 "the default sentiment model is not trained yet: run `smartcrm analyse_texts`"
             )
-    analyzer = TextAnalyzer(sentiment_model=shop_model, sentiment_cache_dir=str(cache_dir))
+    analyzer = TextAnalyzer(
+        sentiment_model=shop_model, sentiment_cache_dir=str(cache_dir), intent_model_dir=str(cache_dir)
+    )
     analyzer._sentiment()  # load (or train) now, not halfway through a batch
     _ANALYZER, _LOADED_VERSION = analyzer, active_id
     return _ANALYZER

@@ -26,9 +26,9 @@ from typing import Any
 import pandas as pd
 
 from smartcrm.engine.dedup.cluster import cluster_pairs
-from smartcrm.engine.dedup.corpus import CorpusSpec, make_corpus, true_pairs
 from smartcrm.engine.dedup.metrics import pair_scores
 from smartcrm.engine.dedup.weights import shipped
+from smartcrm.evaluation.dedup_corpus import CorpusSpec, make_corpus, true_pairs
 
 RESULTS = Path(__file__).parent / "results"
 TARGET_SECONDS_PER_MILLION = 600

@@ -62,7 +62,7 @@ def corpus(n: int, seed: int) -> pd.DataFrame:
 
 
 def _shop_texts(n: int, customers: int, seed: int) -> pd.DataFrame:
-    from smartcrm.engine.nlp.pii_corpus import generate_corpus
+    from smartcrm.evaluation.pii_corpus import generate_corpus
     from smartcrm.synth.generator import ShopGenerator
     from smartcrm.synth.spec import ShopSpec
 
@@ -113,7 +113,7 @@ def _init(sentiment: str, cache_dir: str, seed: int, model_bytes: bytes | None, 
 
     cpu = time.process_time()
     torch.set_num_threads(1)
-    from smartcrm.engine.nlp.intent import load_default_intent_model
+    from smartcrm.demo.intent_default import train_default_intent_model
     from smartcrm.engine.nlp.pipeline import TextAnalyzer
 
     if model_bytes is None:
@@ -122,7 +122,7 @@ def _init(sentiment: str, cache_dir: str, seed: int, model_bytes: bytes | None, 
         from smartcrm.engine.nlp.sentiment import SentimentModel
 
         model = SentimentModel.from_bytes(model_bytes)
-    _ANALYZER = TextAnalyzer(sentiment_model=model, intent_model=load_default_intent_model())
+    _ANALYZER = TextAnalyzer(sentiment_model=model, intent_model=train_default_intent_model())
     _work(WARM_UP)
     _BARRIER, _STARTUP_CPU = barrier, time.process_time() - cpu
 

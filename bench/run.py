@@ -124,11 +124,11 @@ def measure_pages(n: int, seed: int) -> dict[str, dict[str, float]]:
 
 def measure_refresh(shop_end: date) -> dict[str, Any]:
     """``smartcrm train`` on the whole bench shop: seconds per stage and peak memory."""
-    from smartcrm.intelligence.pipeline import refresh
+    from smartcrm.intelligence.training import train
 
     print("bench: intelligence refresh (train and score everyone)", flush=True)
     started = time.perf_counter()
-    result = refresh(as_of=shop_end - timedelta(days=1), actor="bench")
+    result = train(as_of=shop_end - timedelta(days=1), actor="bench")
     figures = {
         "customers_scored": result.customers_scored,
         "seconds": round(time.perf_counter() - started, 1),

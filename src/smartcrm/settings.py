@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "ninja",
     "smartcrm.core",
     "smartcrm.accounts",
+    "smartcrm.modelregistry",
     "smartcrm.customers",
     "smartcrm.catalog",
     "smartcrm.orders",

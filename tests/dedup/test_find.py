@@ -14,9 +14,10 @@ from smartcrm.core.pii import hash_for_lookup
 from smartcrm.customers.models import Customer
 from smartcrm.dedup import services
 from smartcrm.dedup.models import DuplicatePair, Merge, PairState, RunState
-from smartcrm.engine.dedup.corpus import make_corpus
 from smartcrm.engine.dedup.normalise import normalise_phone
-from smartcrm.engine.dedup.weights import PATH, fit_shipped
+from smartcrm.engine.dedup.weights import PATH
+from smartcrm.evaluation.dedup_corpus import make_corpus
+from smartcrm.evaluation.dedup_weights import fit_shipped
 
 
 def load(corpus: pd.DataFrame) -> dict[int, int]:

@@ -20,7 +20,9 @@ from django.test import Client, override_settings
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
 from smartcrm.customers.models import Customer
+from smartcrm.demo import intent_default
 from smartcrm.demo.setup import demo_password, login_table, prepare_demo
+from smartcrm.engine.nlp import intent
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
 from smartcrm.textanalysis.services import pending_ids
 
@@ -42,11 +44,23 @@ def test_generate_rejects_a_bad_date(db: Any) -> None:
         call_command("generate", "--end-date", "30/06/2025", stdout=StringIO(), stderr=StringIO())
 
 
+@pytest.fixture
+def quick_default_intent(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path, analyzer: Any
+) -> Path:
+    """Default models go to a fresh DATA_DIR; the intent default is the small analyzer's model
+    (the real one generates a 10,000-customer shop to train on)."""
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(intent_default, "train_default_intent_model", lambda: analyzer.intent_model)
+    return intent.default_intent_model_path(tmp_path)
+
+
 def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
-    db: Any, settings: Any, tmp_path: Path, analyzer: Any
+    db: Any, settings: Any, tmp_path: Path, analyzer: Any, quick_default_intent: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     state = prepare_demo(customers=400, progress=False)
+    assert quick_default_intent.exists()  # the default intent model is trained at demo time
     assert state.generated is not None and Customer.objects.count() == 400
     assert state.trained is not None and state.trained.customers_scored > 0
     texts = sum(len(pending_ids(kind, only_missing=False)) for kind in SourceKind)
@@ -63,6 +77,17 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
     assert again.generated is None and Customer.objects.count() == 400
     assert again.trained is None  # trained once; a second demo start reuses the models
     assert again.texts_analysed is None
+
+
+def test_train_defaults_writes_the_intent_artifact_once(quick_default_intent: Path) -> None:
+    out = StringIO()
+    call_command("train_defaults", stdout=out)
+    assert f"Wrote {quick_default_intent}" in out.getvalue()
+    loaded = intent.load_default_intent_model(quick_default_intent.parent)
+    assert not loaded.keywords_only_
+    again = StringIO()
+    call_command("train_defaults", stdout=again)
+    assert "already trained" in again.getvalue()
 
 
 @override_settings(REDIS_URL="")

@@ -9,17 +9,17 @@ from django.db.models import Sum
 
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.core.models import AuditEvent
-from smartcrm.insights import events, services
+from smartcrm.insights import events, services, training
 from smartcrm.insights.models import Alert, AlertState, StoredForecast
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind
 from tests.insights.conftest import END
 
 pytestmark = pytest.mark.django_db
 
 
 def test_forecast_is_stored_coherent_and_replaced_on_rerun(small_shop: None, admin_user: Any) -> None:
-    version = services.train_forecast(
+    version = training.train(
         actor=admin_user, grain="month", as_of=END, horizon=3, top_products=1, n_windows=1
     )
     assert registry.active_version(ModelKind.FORECAST) == version
@@ -32,18 +32,16 @@ def test_forecast_is_stored_coherent_and_replaced_on_rerun(small_shop: None, adm
         assert total == pytest.approx(parts, rel=1e-6)
     assert all(r.lo_95 <= r.lo_80 <= r.mean <= r.hi_80 <= r.hi_95 for r in rows)
     count = rows.count()
-    again = services.train_forecast(
-        actor=admin_user, grain="month", as_of=END, horizon=3, top_products=1, n_windows=1
-    )
+    again = training.train(actor=admin_user, grain="month", as_of=END, horizon=3, top_products=1, n_windows=1)
     assert again.version == version.version + 1
     assert StoredForecast.objects.filter(grain="month").count() == count
 
 
 def test_forecast_refuses_a_shop_without_history(db: Any, admin_user: Any) -> None:
     with pytest.raises(ServiceValidationError):
-        services.train_forecast(actor=admin_user, grain="month", as_of=END)
+        training.train(actor=admin_user, grain="month", as_of=END)
     with pytest.raises(ServiceValidationError, match="grain"):
-        services.train_forecast(actor=admin_user, grain="hour")
+        training.train(actor=admin_user, grain="hour")
 
 
 def test_detection_is_idempotent_and_announces_each_new_alert(

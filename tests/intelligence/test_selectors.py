@@ -1,5 +1,5 @@
-"""Reads of scores and the registry: segment and cluster summaries, the high-value threshold,
-one customer's scores and the versions by kind."""
+"""Reads of scores: segment and cluster summaries, the high-value threshold,
+one customer's scores."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.core.cache import cache
 from smartcrm.intelligence import selectors
 from smartcrm.intelligence.models import CustomerScore
 from tests.factories import CustomerFactory
-from tests.web.scores import make_score, make_version, scored_customer
+from tests.web.scores import make_score, scored_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -84,19 +84,6 @@ def test_high_value_threshold_is_cached(django_assert_num_queries: Any) -> None:
 )
 def test_churn_band(risk: float | None, band: str) -> None:
     assert selectors.churn_band(risk) == band
-
-
-def test_model_versions_grouped_by_kind_active_first(django_assert_num_queries: Any) -> None:
-    make_version("churn", 1)
-    make_version("churn", 2, active=True)
-    make_version("churn", 3)
-    make_version("segments", 1, active=True)
-    with django_assert_num_queries(1):
-        groups = selectors.model_versions()
-    assert [g.kind for g in groups] == ["segments", "churn"]
-    assert [v.version for v in groups[1].versions] == [2, 3, 1]
-    assert groups[1].active is not None and groups[1].active.version == 2
-    assert [g.kind for g in selectors.model_versions(kind="churn")] == ["churn"]
 
 
 def test_scoring_status() -> None:

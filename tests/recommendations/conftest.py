@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from smartcrm.demo.loader import ShopLoader
-from smartcrm.recommendations.services import TrainingResult, train_recommendations
+from smartcrm.recommendations.training import TrainingResult, train
 from smartcrm.synth.spec import ShopSpec
 
 END = date(2025, 6, 30)
@@ -26,7 +26,7 @@ def trained(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any)
     media = Path(tmp_path_factory.mktemp("media"))
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         ShopLoader(ShopSpec(n_customers=300, seed=5, end=END, n_products=100), progress=False).run()
-        yield train_recommendations(as_of=AS_OF, actor="test", min_support=0.005)
+        yield train(as_of=AS_OF, actor="test", min_support=0.005)
         transaction.set_rollback(True)
 
 

@@ -10,7 +10,7 @@ import pytest
 from smartcrm.accounts.roles import Role
 from smartcrm.customers.models import Customer
 from smartcrm.recommendations.models import BasketRule, CustomerRecommendation, PairKind, ProductPair
-from smartcrm.recommendations.services import TrainingResult
+from smartcrm.recommendations.training import TrainingResult
 from tests.api.client import ApiClient
 from tests.factories import CustomerFactory
 

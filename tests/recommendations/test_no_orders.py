@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from smartcrm.recommendations.services import NoOrdersError, train_recommendations
+from smartcrm.recommendations.training import NoOrdersError, train
 
 from .conftest import AS_OF
 
@@ -12,6 +12,6 @@ pytestmark = pytest.mark.django_db
 
 def test_a_shop_without_orders_is_a_clear_error() -> None:
     with pytest.raises(NoOrdersError):
-        train_recommendations(as_of=AS_OF, actor="test")
+        train(as_of=AS_OF, actor="test")
     with pytest.raises(CommandError, match="no orders"):
         call_command("recommend", "--as-of", AS_OF.isoformat())

@@ -11,7 +11,7 @@ from django.test import Client
 from smartcrm.accounts.roles import Role
 from smartcrm.catalog.models import Product
 from smartcrm.recommendations.models import BasketRule, CustomerRecommendation, PairKind, ProductPair
-from smartcrm.recommendations.services import TrainingResult
+from smartcrm.recommendations.training import TrainingResult
 
 pytestmark = pytest.mark.django_db
 

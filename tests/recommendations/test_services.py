@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from smartcrm.customers.models import Customer
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind
 from smartcrm.orders.models import OrderLine
 from smartcrm.recommendations import selectors
 from smartcrm.recommendations.models import BasketRule, CustomerRecommendation, PairKind, ProductPair
-from smartcrm.recommendations.services import TrainingResult
 from smartcrm.recommendations.tasks import refresh_recommendations
+from smartcrm.recommendations.training import TrainingResult
 
 from .conftest import AS_OF
 

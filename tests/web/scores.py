@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from smartcrm.customers.models import Customer
-from smartcrm.intelligence.models import CustomerScore, ModelKind, ModelVersion
+from smartcrm.intelligence.models import CustomerScore
+from smartcrm.modelregistry.models import ModelKind, ModelVersion
 from tests import factories
 
 AS_OF = date(2026, 11, 1)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from smartcrm.accounts.roles import Role
 from smartcrm.core.models import AuditEvent
-from smartcrm.intelligence.models import ModelVersion
+from smartcrm.modelregistry.models import ModelVersion
 from tests.web.conftest import XSS
 from tests.web.scores import make_version, scored_customer
 

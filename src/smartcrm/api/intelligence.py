@@ -19,6 +19,7 @@ from smartcrm.api.errors import ONE_ERRORS, READ_ERRORS
 from smartcrm.api.schemas import Id
 from smartcrm.core.errors import NotFoundError
 from smartcrm.intelligence import selectors
+from smartcrm.modelregistry import selectors as registry_selectors
 
 # /customers/{id}/scores sits beside the customer endpoints; the rest under their own paths.
 scores_router = Router(tags=["intelligence"])
@@ -138,4 +139,4 @@ def list_segments(request: HttpRequest) -> dict[str, Any]:
 def list_models(request: HttpRequest) -> dict[str, Any]:
     """Every registered model version with its metrics and feature schema (no artifacts)."""
     require(request, Capability.VIEW_ORDERS)
-    return {"models": [v for group in selectors.model_versions() for v in group.versions]}
+    return {"models": [v for group in registry_selectors.model_versions() for v in group.versions]}

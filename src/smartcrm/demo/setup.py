@@ -14,11 +14,14 @@ from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import ensure_user
 from smartcrm.config import is_production
 from smartcrm.customers.models import Customer
+from smartcrm.demo.defaults import train_default_models
 from smartcrm.demo.loader import LoadStats, ShopLoader
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind
-from smartcrm.intelligence.pipeline import NotEnoughHistoryError, RefreshResult, refresh
-from smartcrm.recommendations.services import NoOrdersError, train_recommendations
+from smartcrm.intelligence import training as intelligence_training
+from smartcrm.intelligence.training import NotEnoughHistoryError, RefreshResult
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind
+from smartcrm.recommendations import training as recommendations_training
+from smartcrm.recommendations.training import NoOrdersError
 from smartcrm.synth.spec import ShopSpec
 from smartcrm.textanalysis.models import TextAnalysis
 from smartcrm.textanalysis.services import analyse_pending
@@ -59,9 +62,9 @@ def prepare_demo(
     progress: bool = True,
     out: Any = None,
 ) -> DemoState:
-    """Migrate, generate a shop if the database has no customers, train the models once, analyse
-    the shop's tickets, messages and reviews once (sentiment, intent, PII), and (re)set the demo
-    users.
+    """Migrate, generate a shop if the database has no customers, train the models once (the
+    shop's, and the shipped defaults that are missing), analyse the shop's tickets, messages and
+    reviews once (sentiment, intent, PII), and (re)set the demo users.
 
     ``out`` (anything with ``write``) hears about the generation.
 
@@ -82,7 +85,7 @@ def prepare_demo(
         if out is not None:
             out.write("Training the models on the demo shop (segments, CLV, churn, propensity) …\n")
         try:
-            trained = refresh(actor="demo")
+            trained = intelligence_training.train(actor="demo")
         except NotEnoughHistoryError as exc:  # a tiny demo shop; the app runs without scores
             if out is not None:
                 out.write(f"Models not trained: {exc}\n")
@@ -90,10 +93,11 @@ def prepare_demo(
         if out is not None:
             out.write("Training recommendations and basket rules on the demo shop …\n")
         try:
-            train_recommendations(actor="demo")
+            recommendations_training.train(actor="demo")
         except NoOrdersError as exc:
             if out is not None:
                 out.write(f"Recommendations not trained: {exc}\n")
+    train_default_models(out=out)
     analysed = None
     if not TextAnalysis.objects.exists():
         if out is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from smartcrm.intelligence.models import ModelVersion
+from smartcrm.modelregistry.models import ModelVersion
 
 
 class Grain(models.TextChoices):

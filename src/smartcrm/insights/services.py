@@ -1,10 +1,10 @@
-"""Writes: train and store forecasts, detect alerts (idempotently), acknowledge and resolve them."""
+"""Writes: detect alerts (idempotently), acknowledge and resolve them (training the forecast is in
+:mod:`smartcrm.insights.training`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -13,113 +13,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
-from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.core.errors import NotFoundError
 from smartcrm.engine.anomalies.alerts import Alert as EngineAlert
 from smartcrm.engine.anomalies.metric_detector import MetricAnomalyDetector
 from smartcrm.engine.anomalies.order_detector import OrderAnomalyDetector
 from smartcrm.engine.anomalies.shop import ShopFrames, detect_shop_anomalies
-from smartcrm.engine.forecast.series import sales_series
-from smartcrm.engine.forecast.shop import ShopForecastSettings, backtest_shop, forecast_shop
 from smartcrm.insights import events, extract
-from smartcrm.insights.models import Alert, AlertKind, AlertState, Grain, StoredForecast
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind, ModelVersion
+from smartcrm.insights.models import Alert, AlertKind, AlertState
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind, ModelVersion
 from smartcrm.orders.models import Order
 
 Progress = Callable[[str], None]
-ENGINE_FORECAST = "smartcrm.engine.forecast.EnsembleForecaster"
 ENGINE_ANOMALIES = "smartcrm.engine.anomalies (MetricAnomalyDetector + OrderAnomalyDetector)"
 
 
 def _noop(_: str) -> None:
     return None
-
-
-def train_forecast(
-    *,
-    actor: Any,
-    grain: str = Grain.DAY,
-    as_of: date | None = None,
-    horizon: int | None = None,
-    top_products: int = 5,
-    n_windows: int = 3,
-    progress: Progress = _noop,
-) -> ModelVersion:
-    """Backtest, fit and store the forecast of every sales series at ``grain``; register the version.
-
-    Re-running for the same grain replaces that grain's stored periods (idempotent).
-    """
-    if grain not in Grain.values:
-        raise ServiceValidationError({"grain": f"Choose one of {', '.join(Grain.values)}."})
-    as_of = as_of or timezone.localdate()
-    progress("extract")
-    orders, lines, products = extract.sales_frames(as_of)
-    series = sales_series(
-        orders,
-        lines,
-        products,
-        grain=grain,
-        top_products=top_products,
-        end=pd.Timestamp(as_of) + pd.Timedelta(days=1),
-    )
-    settings = ShopForecastSettings(grain=grain, horizon=horizon, n_windows=n_windows)
-    if series.empty or series.groupby("unique_id").size().min() < 2 * settings.steps + 4:
-        raise ServiceValidationError(
-            {"grain": f"Not enough {grain}ly sales history to forecast {settings.steps} ahead."}
-        )
-    progress("backtest")
-    backtest = backtest_shop(series, settings)
-    progress("forecast")
-    forecast = forecast_shop(series, settings)
-    metrics = {
-        "grain": grain,
-        "horizon": settings.steps,
-        "series": int(series["unique_id"].nunique()),
-        "backtest_mase_total_revenue": _metric(backtest, "revenue/total/all", "mase"),
-        "backtest_mase_mean": round(float(backtest["mase"].mean()), 4),
-        "backtest_coverage_80": round(float(backtest["coverage_80"].mean()), 4),
-        "backtest_coverage_95": round(float(backtest["coverage_95"].mean()), 4),
-        "reconciliation": settings.reconciliation,
-    }
-    artifact = json.dumps({"settings": asdict(settings), "metrics": metrics}, sort_keys=True).encode()
-    progress("store")
-    with transaction.atomic():
-        version = registry.register(
-            registry.TrainingRecord(
-                kind=ModelKind.FORECAST,
-                artifact=artifact,
-                engine=ENGINE_FORECAST,
-                trained_as_of=as_of,
-                data_hash=registry.data_hash(series[["unique_id", "ds", "y"]]),
-                metrics=metrics,
-                feature_schema={"series": sorted(series["unique_id"].unique().tolist())},
-                training_window_start=pd.Timestamp(series["ds"].min()).date(),
-            ),
-            actor=actor,
-        )
-        StoredForecast.objects.filter(grain=grain).delete()
-        StoredForecast.objects.bulk_create(
-            StoredForecast(
-                series_key=row.unique_id,
-                metric=row.metric,
-                level=row.level,
-                grain=grain,
-                day=pd.Timestamp(row.ds).date(),
-                mean=float(row.mean),
-                lo_80=float(row.lo_80),
-                hi_80=float(row.hi_80),
-                lo_95=float(row.lo_95),
-                hi_95=float(row.hi_95),
-                model_version=version,
-            )
-            for row in forecast.itertuples()
-        )
-    return version
-
-
-def _metric(frame: pd.DataFrame, series_key: str, column: str) -> float | None:
-    row = frame[frame["unique_id"] == series_key]
-    return None if row.empty else round(float(row[column].iloc[0]), 4)
 
 
 def detect_alerts(

@@ -8,7 +8,7 @@ from typing import Any
 from celery import Task
 
 from smartcrm.core.tasks import smartcrm_task
-from smartcrm.insights import services
+from smartcrm.insights import services, training
 
 FORECAST_STAGES = ("extract", "backtest", "forecast", "store")
 DETECT_STAGES = ("extract", "detect", "store")
@@ -25,7 +25,7 @@ def _reporter(task: Task, stages: tuple[str, ...]) -> services.Progress:
 @smartcrm_task(name="smartcrm.insights.refresh_forecast")
 def refresh_forecast(self: Task, grain: str = "day", as_of: str | None = None) -> dict[str, Any]:
     """Re-forecast every sales series at a grain; a re-run replaces the stored periods."""
-    version = services.train_forecast(
+    version = training.train(
         actor="task:refresh_forecast",
         grain=grain,
         as_of=date.fromisoformat(as_of) if as_of else None,

@@ -1,16 +1,6 @@
 from django.contrib import admin
 
-from smartcrm.intelligence.models import CustomerScore, ModelVersion
-
-
-@admin.register(ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
-    list_display = ("kind", "version", "is_active", "trained_as_of", "engine", "created_at")
-    list_filter = ("kind", "is_active")
-    readonly_fields = [f.name for f in ModelVersion._meta.fields]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
+from smartcrm.intelligence.models import CustomerScore
 
 
 @admin.register(CustomerScore)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from smartcrm.engine.evaluation.churn import reliability
+from smartcrm.engine.propensity.calibration import reliability
 from smartcrm.engine.propensity.category import (
     CATEGORY_TEMPLATES,
     LABEL,

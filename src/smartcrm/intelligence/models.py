@@ -1,59 +1,11 @@
-"""The model registry and the scores it produces per customer."""
+"""The scores the intelligence pipeline produces per customer (the models behind them live in
+:mod:`smartcrm.modelregistry`)."""
 
 from __future__ import annotations
 
 from django.db import models
 
 from smartcrm.customers.models import Customer
-
-
-class ModelKind(models.TextChoices):
-    SEGMENTS = "segments", "Segments (RFM and clusters)"
-    CLV = "clv", "Customer lifetime value"
-    CHURN = "churn", "Churn risk"
-    PROPENSITY = "propensity_30d", "Purchase propensity (30 days)"
-    CATEGORY_PROPENSITY = "category_propensity", "Category propensity (30 days)"
-    RECOMMENDATIONS = "recommendations", "Product recommendations"
-    BASKET_RULES = "basket_rules", "Market-basket rules"
-    FORECAST = "forecast", "Sales forecast"
-    ANOMALIES = "anomalies", "Order anomaly detector"
-    SENTIMENT = "sentiment", "Text sentiment"
-    TEXT_TRIAGE = "text_triage", "Ticket intent and urgency"
-    TOPICS = "topics", "Feedback topics"
-
-
-class ModelVersion(models.Model):
-    """One trained artifact with what it was trained on and how well it did.
-
-    At most one version per kind is active; activation and rollback swap it atomically.
-    """
-
-    kind = models.CharField(max_length=30, choices=ModelKind.choices)
-    version = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    trained_as_of = models.DateField(help_text="No data after this date was used")
-    training_window_start = models.DateField(null=True, blank=True)
-    data_hash = models.CharField(max_length=64, help_text="SHA-256 of the training data extract")
-    code_version = models.CharField(max_length=40)
-    engine = models.CharField(max_length=100, help_text="Engine class and format version")
-    feature_schema = models.JSONField(default=dict, blank=True)
-    metrics = models.JSONField(default=dict, blank=True)
-    artifact = models.FileField(upload_to="models/")
-    artifact_sha256 = models.CharField(max_length=64)
-    is_active = models.BooleanField(default=False)
-    activated_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "version"], name="unique_model_version"),
-            models.UniqueConstraint(
-                fields=["kind"], condition=models.Q(is_active=True), name="one_active_model_per_kind"
-            ),
-        ]
-        ordering = ["kind", "-version"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} v{self.version}{' (active)' if self.is_active else ''}"
 
 
 class CustomerScore(models.Model):

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 from tqdm import tqdm
 
-from smartcrm.intelligence.pipeline import STAGES, refresh
+from smartcrm.intelligence.training import STAGES
+from smartcrm.intelligence.training import train as train_and_score
 
 
 def add_refresh_arguments(parser: CommandParser) -> None:
@@ -28,8 +29,8 @@ def run_refresh(out: Any, *, train: bool, as_of: date | None) -> None:
             bar.n = STAGES.index(stage)
             bar.refresh()
 
-        result = refresh(
-            as_of=as_of, actor="cli:train" if train else "cli:score", train=train, progress=progress
+        result = train_and_score(
+            as_of=as_of, actor="cli:train" if train else "cli:score", refit=train, progress=progress
         )
         bar.n = len(STAGES)
         bar.refresh()

@@ -1,11 +1,11 @@
-"""Reads of the scores and the model registry, for the customer pages, the segment explorer,
-the model cards and the API. Every function here is one or two aggregate queries, whatever
-the number of customers."""
+"""Reads of the scores, for the customer pages, the segment explorer and the API (the model
+cards read :mod:`smartcrm.modelregistry.selectors`). Every function here is one or two
+aggregate queries, whatever the number of customers."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -15,7 +15,7 @@ from django.db.models import Avg, Count, Max, Sum
 
 from smartcrm.catalog.models import Category
 from smartcrm.customers.models import Customer
-from smartcrm.intelligence.models import CustomerScore, ModelKind, ModelVersion, SegmentMovement
+from smartcrm.intelligence.models import CustomerScore, SegmentMovement
 
 # "High value" is the top fifth of customers by predicted 12-month value.
 HIGH_VALUE_SHARE = 0.2
@@ -223,29 +223,6 @@ def scoring_status() -> dict[str, Any]:
     return CustomerScore.objects.aggregate(
         customers=Count("pk"), as_of=Max("as_of"), scored_at=Max("scored_at")
     )
-
-
-@dataclass
-class KindVersions:
-    kind: str
-    title: str
-    versions: list[ModelVersion] = field(default_factory=list)
-
-    @property
-    def active(self) -> ModelVersion | None:
-        return next((v for v in self.versions if v.is_active), None)
-
-
-def model_versions(*, kind: str | None = None) -> list[KindVersions]:
-    """Every registered version, grouped by kind (in the order of ModelKind), the active one
-    first, then newest first. One query; the artifact itself is never read."""
-    queryset = ModelVersion.objects.defer("artifact").order_by("kind", "-is_active", "-version")
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    groups = {k.value: KindVersions(k.value, str(k.label)) for k in ModelKind if not kind or k.value == kind}
-    for version in queryset:
-        groups.setdefault(version.kind, KindVersions(version.kind, version.kind)).versions.append(version)
-    return [g for g in groups.values() if g.versions]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from typing import Any
 from celery import Task
 
 from smartcrm.core.tasks import smartcrm_task
-from smartcrm.intelligence.pipeline import STAGES, refresh
+from smartcrm.intelligence import training
+from smartcrm.intelligence.training import STAGES
 
 
 @smartcrm_task(name="smartcrm.intelligence.refresh_scores")
@@ -24,10 +25,10 @@ def refresh_scores(self: Task, as_of: str | None = None, train: bool = True) -> 
         done = STAGES.index(stage) if stage in STAGES else 0
         self.update_state(state="PROGRESS", meta={"stage": stage, "percent": round(100 * done / len(STAGES))})
 
-    result = refresh(
+    result = training.train(
         as_of=date.fromisoformat(as_of) if as_of else None,
         actor="task:refresh_scores",
-        train=train,
+        refit=train,
         progress=progress,
     )
     return {

@@ -6,7 +6,7 @@ from django.db import models
 
 from smartcrm.catalog.models import Product
 from smartcrm.customers.models import Customer
-from smartcrm.intelligence.models import ModelVersion
+from smartcrm.modelregistry.models import ModelVersion
 
 
 class Source(models.TextChoices):

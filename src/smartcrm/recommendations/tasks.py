@@ -12,7 +12,7 @@ from typing import Any
 from celery import Task
 
 from smartcrm.core.tasks import smartcrm_task
-from smartcrm.recommendations.services import STAGES, train_recommendations
+from smartcrm.recommendations.training import STAGES, train
 
 
 @smartcrm_task(name="smartcrm.recommendations.refresh")
@@ -28,7 +28,7 @@ def refresh_recommendations(self: Task, as_of: str | None = None) -> dict[str, A
         done = STAGES.index(stage) if stage in STAGES else 0
         self.update_state(state="PROGRESS", meta={"stage": stage, "percent": round(100 * done / len(STAGES))})
 
-    result = train_recommendations(
+    result = train(
         as_of=date.fromisoformat(as_of) if as_of else None,
         actor="task:refresh_recommendations",
         progress=progress,

@@ -24,8 +24,8 @@ from django.utils import timezone
 from smartcrm.engine.nlp.pipeline import TextAnalyzer
 from smartcrm.engine.nlp.sentiment import SentimentModel
 from smartcrm.feedback.models import Review, SurveyResponse
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind, ModelVersion
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind, ModelVersion
 from smartcrm.support.models import AuthorKind, Ticket, TicketMessage
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
 from smartcrm.textanalysis.selectors import review_text
@@ -76,7 +76,9 @@ def get_analyzer(*, train_if_missing: bool) -> TextAnalyzer:
             raise ModelNotReady(
                 "the default sentiment model is not trained yet: run `smartcrm analyse_texts`"
             )
-    analyzer = TextAnalyzer(sentiment_model=shop_model, sentiment_cache_dir=str(cache_dir))
+    analyzer = TextAnalyzer(
+        sentiment_model=shop_model, sentiment_cache_dir=str(cache_dir), intent_model_dir=str(cache_dir)
+    )
     analyzer._sentiment()  # load (or train) now, not halfway through a batch
     _ANALYZER, _LOADED_VERSION = analyzer, active_id
     return _ANALYZER

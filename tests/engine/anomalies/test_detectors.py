@@ -11,7 +11,7 @@ import pytest
 from smartcrm.engine.anomalies.daily import daily_metrics
 from smartcrm.engine.anomalies.metric_detector import MetricAnomalyDetector
 from smartcrm.engine.anomalies.shop import ShopFrames, detect_shop_anomalies
-from smartcrm.engine.evaluation.anomalies import score
+from smartcrm.evaluation.anomalies import score
 from smartcrm.synth.generator import ShopGenerator
 from smartcrm.synth.incidents import plant_incidents
 from smartcrm.synth.spec import ShopSpec

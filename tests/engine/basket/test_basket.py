@@ -10,8 +10,8 @@ import pytest
 
 from smartcrm.engine.basket import RepurchaseRecommender, bought_together, last_basket_split, mine_rules
 from smartcrm.engine.basket.rules import category_lines
-from smartcrm.engine.datasets import instacart
-from smartcrm.engine.evaluation import basket as basket_eval
+from smartcrm.evaluation import basket as basket_eval
+from smartcrm.evaluation.datasets import instacart
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from smartcrm.engine.clv import BetaGeoModel, ParetoNBDModel, summarise_transactions
-from smartcrm.engine.datasets import cdnow
+from smartcrm.evaluation.datasets import cdnow
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcrm.engine.evaluation import clv
+from smartcrm.evaluation import clv
 
 REQUIRED = {"params", "bgnbd", "paretonbd", "holdout_actual", "model", "holdout_predicted", "corr", "mae"}
 

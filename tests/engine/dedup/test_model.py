@@ -10,9 +10,9 @@ import pytest
 
 from smartcrm.engine.dedup.cluster import cluster_pairs, guarded_components
 from smartcrm.engine.dedup.compare import describe
-from smartcrm.engine.dedup.corpus import VARIATIONS, make_corpus, true_pairs
 from smartcrm.engine.dedup.model import Deduplicator
-from smartcrm.engine.evaluation import dedup as evaluation
+from smartcrm.evaluation import dedup as evaluation
+from smartcrm.evaluation.dedup_corpus import VARIATIONS, make_corpus, true_pairs
 
 
 @pytest.fixture(scope="module")

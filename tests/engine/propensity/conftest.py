@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcrm.engine.datasets import telco
 from smartcrm.engine.propensity import PropensityModel
+from smartcrm.evaluation.datasets import telco
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcrm.engine.evaluation import churn
+from smartcrm.evaluation import churn
 
 
 @pytest.fixture

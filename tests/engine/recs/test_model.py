@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcrm.engine.datasets import movielens
-from smartcrm.engine.evaluation import recs as recs_eval
 from smartcrm.engine.recs import CollaborativeRecommender, holdout_per_user
+from smartcrm.evaluation import recs as recs_eval
+from smartcrm.evaluation.datasets import movielens
 
 SMALL = {
     "lambdas": (100.0, 250.0),

@@ -13,13 +13,26 @@ No intent-labelled ticket set ships offline, so the model has two halves:
 the model answer "cancellation" or "product question" at all. Measured on a held-out split of
 generated tickets and on hand-written real-sounding tickets (tests/engine/nlp/data), see
 docs/models/nlp.md.
+
+The shipped default is trained at build or demo time (``smartcrm train_defaults``, run by
+``smartcrm demo``: ``smartcrm.demo.intent_default.train_default_intent_model`` then
+:func:`save_default_intent_model`) and
+loaded from that artifact (:func:`load_default_intent_model`). A process that finds no artifact
+answers with the keyword patterns alone (:meth:`IntentModel.keywords_only`) and says so in the
+log; it never fits from the synthetic shop at first use.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
 import re
+import tempfile
 from collections.abc import Sequence
-from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +40,10 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
+
+logger = logging.getLogger(__name__)
+MODEL_TYPE = "smartcrm.IntentModel"
+FORMAT_VERSION = 1
 
 INTENTS = (
     "order_status",
@@ -171,6 +188,7 @@ class IntentModel:
         self.min_confidence = min_confidence
         self.min_confidence_without_keywords = min_confidence_without_keywords
         self.C = C
+        self.keywords_only_ = False
 
     def fit(self, texts: Sequence[str], intents: Sequence[str]) -> IntentModel:
         unknown = sorted(set(intents) - set(INTENTS))
@@ -186,17 +204,56 @@ class IntentModel:
         self.classes_ = [str(c) for c in self.classifier_.classes_]
         return self
 
+    @classmethod
+    def keywords_only(cls) -> IntentModel:
+        """The keyword patterns alone, no classifier: the fallback when no trained model exists."""
+        model = cls()
+        model.keywords_only_ = True
+        return model
+
+    def to_bytes(self) -> bytes:
+        """Pickle with a header (type, format, scikit-learn version). Load only bytes you saved."""
+        if not hasattr(self, "classifier_"):
+            raise RuntimeError("IntentModel is not fitted: call fit() first")
+        document = {
+            "type": MODEL_TYPE,
+            "format_version": FORMAT_VERSION,
+            "sklearn_version": version("scikit-learn"),
+            "model": self,
+        }
+        return pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> IntentModel:
+        """A model saved by :meth:`to_bytes` (trusted bytes only: artifacts this code wrote)."""
+        try:
+            document = pickle.loads(data)  # noqa: S301 - artifacts this code wrote itself
+        except Exception as exc:
+            raise ValueError("not a saved IntentModel") from exc
+        if not isinstance(document, dict) or document.get("type") != MODEL_TYPE:
+            raise ValueError("not a saved IntentModel")
+        if document.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"saved IntentModel has format version {document.get('format_version')!r}")
+        if document.get("sklearn_version") != version("scikit-learn"):
+            raise ValueError(f"saved IntentModel needs scikit-learn {document.get('sklearn_version')}")
+        model = document["model"]
+        if not isinstance(model, cls):
+            raise ValueError("not a saved IntentModel")
+        return model
+
     def predict_intent_proba(self, texts: Sequence[str]) -> pd.DataFrame:
         """A probability-like score per intent (rows sum to 1)."""
         return self._blend(texts)[0]
 
     def _blend(self, texts: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         """The blended scores per intent, and which texts no keyword pattern fired on."""
-        if not hasattr(self, "classifier_"):
+        keywords_only = self.keywords_only_
+        if not keywords_only and not hasattr(self, "classifier_"):
             raise RuntimeError("IntentModel is not fitted: call fit() first")
         texts = [t or "" for t in texts]
-        clf = np.zeros((len(texts), len(INTENTS)))
-        if texts:
+        # Without a classifier its half is uniform: a text no pattern fires on stays "other".
+        clf = np.full((len(texts), len(INTENTS)), 1 / len(INTENTS) if keywords_only else 0.0)
+        if texts and not keywords_only:
             proba = self.classifier_.predict_proba(texts)
             for k, cls in enumerate(self.classes_):
                 clf[:, INTENTS.index(cls)] = proba[:, k]
@@ -204,7 +261,7 @@ class IntentModel:
         kw_total = kw.sum(axis=1, keepdims=True)
         has_kw = kw_total[:, 0] > 0
         kw_share = np.divide(kw, kw_total, out=np.zeros_like(kw), where=kw_total > 0)
-        w = np.where(has_kw, self.keyword_weight, 0.0)[:, None]
+        w = np.where(has_kw, 1.0 if keywords_only else self.keyword_weight, 0.0)[:, None]
         blended = (1 - w) * clf + w * kw_share
         frame = pd.DataFrame(
             blended / blended.sum(axis=1, keepdims=True).clip(min=1e-12), columns=list(INTENTS)
@@ -241,17 +298,34 @@ def ticket_training_frame(tickets: pd.DataFrame, messages: pd.DataFrame) -> pd.D
     )
 
 
-def synthetic_tickets(n_customers: int = 10_000, seed: int = 7) -> pd.DataFrame:
-    """Labelled tickets from the synthetic shop (a different seed from the evaluation shop's 42)."""
-    from smartcrm.synth.generator import ShopGenerator
-    from smartcrm.synth.spec import ShopSpec
-
-    tables = ShopGenerator(ShopSpec(n_customers=n_customers, seed=seed)).generate()
-    return ticket_training_frame(tables["tickets"], tables["ticket_messages"])
+def default_intent_model_path(cache_dir: str | Path) -> Path:
+    """Where the default's artifact lives; the name changes with the format and scikit-learn."""
+    recipe = f"{FORMAT_VERSION}|{version('scikit-learn')}"
+    return Path(cache_dir) / f"intent-default-{hashlib.sha256(recipe.encode()).hexdigest()[:12]}.bin"
 
 
-@lru_cache(maxsize=1)
-def load_default_intent_model() -> IntentModel:
-    """The shipped default: trained on a generated shop's tickets (seconds, cached per process)."""
-    frame = synthetic_tickets()
-    return IntentModel().fit(frame["text"].tolist(), frame["intent"].tolist())
+def save_default_intent_model(model: IntentModel, cache_dir: str | Path) -> Path:
+    """Write the default's artifact atomically (a reader never sees half a file)."""
+    path = default_intent_model_path(cache_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".intent-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(model.to_bytes())
+    os.replace(tmp, path)
+    return path
+
+
+def load_default_intent_model(cache_dir: str | Path | None = None) -> IntentModel:
+    """The shipped default from its artifact in ``cache_dir``, else the keyword patterns alone."""
+    path = default_intent_model_path(cache_dir) if cache_dir is not None else None
+    if path is not None and path.exists():
+        try:
+            return IntentModel.from_bytes(path.read_bytes())
+        except ValueError as exc:
+            logger.warning("default intent model at %s is unreadable (%s); using keyword rules", path, exc)
+            return IntentModel.keywords_only()
+    logger.warning(
+        "no trained default intent model%s; using keyword rules (run `smartcrm train_defaults`)",
+        f" at {path}" if path is not None else "",
+    )
+    return IntentModel.keywords_only()

@@ -56,6 +56,9 @@ class TextAnalyzer:
     intent_model: IntentModel | None = None
     policy: TriagePolicy = field(default_factory=TriagePolicy)
     sentiment_cache_dir: str | None = None
+    # Where the default intent model's artifact is (``smartcrm train_defaults`` writes it);
+    # without one, intent comes from the keyword rules.
+    intent_model_dir: str | None = None
 
     @property
     def version(self) -> str:
@@ -71,7 +74,7 @@ class TextAnalyzer:
 
     def _intent(self) -> IntentModel:
         if self.intent_model is None:
-            self.intent_model = load_default_intent_model()
+            self.intent_model = load_default_intent_model(self.intent_model_dir)
         return self.intent_model
 
     def analyse(

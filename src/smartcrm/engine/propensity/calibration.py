@@ -70,3 +70,24 @@ class Calibrator:
             thresholds=tuple(data["thresholds"]),
             values=tuple(data["values"]),
         )
+
+
+def reliability(y: np.ndarray, probability: np.ndarray, bins: int) -> list[dict[str, float | int]]:
+    """Equal-width probability bins: rows, mean predicted probability and observed rate in each."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    index = np.clip(np.digitize(probability, edges[1:-1]), 0, bins - 1)
+    table = []
+    for b in range(bins):
+        inside = index == b
+        if not inside.any():
+            continue
+        table.append(
+            {
+                "lower": round(float(edges[b]), 3),
+                "upper": round(float(edges[b + 1]), 3),
+                "n": int(inside.sum()),
+                "mean_predicted": round(float(probability[inside].mean()), 4),
+                "observed": round(float(y[inside].mean()), 4),
+            }
+        )
+    return table

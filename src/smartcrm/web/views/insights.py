@@ -10,8 +10,8 @@ from smartcrm.accounts.roles import Capability
 from smartcrm.core.errors import NotFoundError
 from smartcrm.insights import selectors, services
 from smartcrm.insights.models import AlertState, Grain
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind
 from smartcrm.web.access import capability_required
 from smartcrm.web.forecast_chart import forecast_chart
 

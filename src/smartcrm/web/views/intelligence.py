@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.core.errors import NotFoundError
-from smartcrm.intelligence import registry, selectors
-from smartcrm.intelligence.models import ModelKind
+from smartcrm.intelligence import selectors
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry import selectors as registry_selectors
+from smartcrm.modelregistry.models import ModelKind
 from smartcrm.web.access import capability_required, current_user
 
 CALIBRATION_COLUMNS = ("bin", "mean_predicted", "observed", "n")
@@ -141,7 +143,7 @@ def model_cards(request: HttpRequest) -> HttpResponse:
                 for v in group.versions
             ],
         )
-        for group in selectors.model_versions()
+        for group in registry_selectors.model_versions()
     ]
     return render(request, "web/intelligence/models.html", {"groups": groups, "kinds": ModelKind.choices})
 

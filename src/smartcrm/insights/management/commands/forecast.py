@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from smartcrm.core.errors import ServiceValidationError
-from smartcrm.insights import services
+from smartcrm.insights import training
 from smartcrm.insights.tasks import FORECAST_STAGES
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 bar.refresh()
 
             try:
-                version = services.train_forecast(
+                version = training.train(
                     actor="cli:forecast",
                     grain=options["grain"],
                     as_of=options["as_of"],

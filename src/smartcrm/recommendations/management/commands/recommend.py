@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from smartcrm.recommendations.services import STAGES, NoOrdersError, train_recommendations
+from smartcrm.recommendations.training import STAGES, NoOrdersError, train
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 bar.refresh()
 
             try:
-                result = train_recommendations(
+                result = train(
                     as_of=options["as_of"],
                     actor="cli:recommend",
                     progress=progress,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from smartcrm.textanalysis.adaptation import adapt_sentiment
+from smartcrm.textanalysis import training
 
 FIGURES = (("accuracy", "accuracy"), ("macro_f1", "macro F1"), ("polarity_auc", "ROC-AUC pos/neg"))
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         activate = True if options["activate"] else False if options["no_activate"] else None
         self.stderr.write("Training on the shop's reviews (the first run also trains the default model)…")
         try:
-            result = adapt_sentiment(actor="cli:adapt_sentiment", activate=activate)
+            result = training.train(actor="cli:adapt_sentiment", activate=activate)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         figures, version = result.figures, result.version

@@ -45,7 +45,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         frame = load_csv(str(options["csv"]))
         dataset = str(options["csv"])
     else:
-        from smartcrm.engine.datasets import movielens
+        from smartcrm.evaluation.datasets import movielens
 
         frame = movielens.load_interactions()
         dataset = "ml-100k"

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from smartcrm.engine.evaluation import EVALUATIONS, load
+from smartcrm.evaluation import EVALUATIONS, load
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from smartcrm.core.errors import NotFoundError
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind, ModelVersion
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind, ModelVersion
 
 
 class Command(BaseCommand):

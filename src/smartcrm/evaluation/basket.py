@@ -42,7 +42,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         lines = load_csv(str(options["csv"]))
         dataset = str(options["csv"])
     else:
-        from smartcrm.engine.datasets import instacart
+        from smartcrm.evaluation.datasets import instacart
 
         lines = instacart.load_order_lines().rename(
             columns={"order_id": "basket_id", "product_id": "item_id", "order_number": "order"}

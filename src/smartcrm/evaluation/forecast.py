@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _fpp2_splits(options: dict[str, Any]) -> list[Split]:
-    from smartcrm.engine.datasets import fpp2
+    from smartcrm.evaluation.datasets import fpp2
 
     wanted = options.get("series")
     chosen: tuple[fpp2.Fpp2Series, ...] = fpp2.SERIES

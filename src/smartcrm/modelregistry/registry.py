@@ -19,7 +19,7 @@ from django.utils import timezone
 import smartcrm
 from smartcrm.core import audit
 from smartcrm.core.errors import NotFoundError
-from smartcrm.intelligence.models import ModelKind, ModelVersion
+from smartcrm.modelregistry.models import ModelKind, ModelVersion
 
 
 class ArtifactIntegrityError(RuntimeError):

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.models import AuditEvent
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind, ModelVersion
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind, ModelVersion
 
 pytestmark = pytest.mark.django_db
 

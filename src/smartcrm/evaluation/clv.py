@@ -41,7 +41,7 @@ def _load(options: dict[str, Any]) -> tuple[pd.DataFrame, str, str, str]:
         if not path.exists():
             raise FileNotFoundError(f"no such file: {path}")
         return pd.read_csv(path), str(path), options["calibration_end"], options["holdout_end"]
-    from smartcrm.engine.datasets import cdnow
+    from smartcrm.evaluation.datasets import cdnow
 
     calibration_end = options.get("calibration_end") or cdnow.CALIBRATION_END
     holdout_end = options.get("holdout_end") or cdnow.HOLDOUT_END

@@ -29,6 +29,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from smartcrm.engine.propensity import PropensityModel
+from smartcrm.engine.propensity.calibration import reliability
 from smartcrm.engine.propensity.schema import as_labels, column_kind
 
 
@@ -58,7 +59,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         )
         dataset = str(options["csv"])
     else:
-        from smartcrm.engine.datasets import telco
+        from smartcrm.evaluation.datasets import telco
 
         X, y = telco.load_xy()
         dataset = "telco"
@@ -120,27 +121,6 @@ def _baseline_frame(X: pd.DataFrame) -> pd.DataFrame:
         if column_kind(out[column]) == "categorical":
             out[column] = as_labels(out[column]).fillna("(missing)").astype(object)
     return out
-
-
-def reliability(y: np.ndarray, probability: np.ndarray, bins: int) -> list[dict[str, float | int]]:
-    """Equal-width probability bins: rows, mean predicted probability and observed rate in each."""
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    index = np.clip(np.digitize(probability, edges[1:-1]), 0, bins - 1)
-    table = []
-    for b in range(bins):
-        inside = index == b
-        if not inside.any():
-            continue
-        table.append(
-            {
-                "lower": round(float(edges[b]), 3),
-                "upper": round(float(edges[b + 1]), 3),
-                "n": int(inside.sum()),
-                "mean_predicted": round(float(probability[inside].mean()), 4),
-                "observed": round(float(y[inside].mean()), 4),
-            }
-        )
-    return table
 
 
 def _scores(y: np.ndarray, probability: np.ndarray) -> dict[str, float]:
@@ -216,8 +196,8 @@ CDNOW_HORIZON_DAYS = 90
 
 def forward_in_time_cdnow(n_jobs: int = 1) -> dict[str, Any]:
     """Non-contractual churn on CDNOW: train on earlier as-of dates, test on a later one."""
-    from smartcrm.engine.datasets import cdnow
     from smartcrm.engine.propensity import build_churn_training_frame
+    from smartcrm.evaluation.datasets import cdnow
 
     start = time.perf_counter()
     transactions = cdnow.load_transactions()

@@ -1,7 +1,7 @@
 """Measure the segment models on synthetic shops: the figures in docs/models/segments.md.
 
-    .venv/bin/python -m smartcrm.engine.segments.measure --customers 3000 --seeds 1 2 3 7 11
-    .venv/bin/python -m smartcrm.engine.segments.measure --scale 10000000   # timings only
+    .venv/bin/python -m smartcrm.evaluation.segments_measure --customers 3000 --seeds 1 2 3 7 11
+    .venv/bin/python -m smartcrm.evaluation.segments_measure --scale 10000000   # timings only
 
 For each seed: k chosen, adjusted Rand index between clusters and the generator's planted
 first preferred category, the same for the customers' own observed top category (the

@@ -10,10 +10,11 @@ from django.db.models import F
 
 from smartcrm.customers.models import Customer
 from smartcrm.demo.loader import ShopLoader
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import CustomerScore, ModelKind
-from smartcrm.intelligence.pipeline import NotEnoughHistoryError, refresh
+from smartcrm.intelligence.models import CustomerScore
 from smartcrm.intelligence.tasks import refresh_scores
+from smartcrm.intelligence.training import NotEnoughHistoryError, train
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind
 from smartcrm.synth.spec import ShopSpec
 
 END = date(2025, 6, 30)
@@ -36,7 +37,7 @@ def shop() -> None:
 
 def test_train_scores_every_buyer_with_reasons_and_registers_versions(shop: None) -> None:
     stages: list[str] = []
-    result = refresh(as_of=AS_OF, actor="test", progress=stages.append)
+    result = train(as_of=AS_OF, actor="test", progress=stages.append)
     assert stages == ["extract", "segments", "clv", "churn", "propensity_30d", "category_propensity", "write"]
     buyers = Customer.objects.filter(first_order_at__date__lte=AS_OF).count()
     assert result.customers_scored == CustomerScore.objects.count() == buyers
@@ -73,21 +74,21 @@ def check_category_propensity_ranks_next_categories_with_a_reason(result: Any) -
 
 
 def test_score_reuses_the_active_versions_and_is_idempotent(shop: None) -> None:
-    refresh(as_of=AS_OF, actor="test")
+    train(as_of=AS_OF, actor="test")
     before = dict(CustomerScore.objects.values_list("customer_id", "churn_risk"))
-    result = refresh(as_of=AS_OF, actor="test", train=False)
+    result = train(as_of=AS_OF, actor="test", refit=False)
     assert result.versions == VERSIONS
     assert dict(CustomerScore.objects.values_list("customer_id", "churn_risk")) == pytest.approx(before)
 
 
 def test_scoring_without_a_trained_model_says_what_to_do(shop: None) -> None:
     with pytest.raises(NotEnoughHistoryError, match="smartcrm train"):
-        refresh(as_of=AS_OF, actor="test", train=False)
+        train(as_of=AS_OF, actor="test", refit=False)
 
 
 def test_an_empty_shop_is_a_clear_error() -> None:
     with pytest.raises(NotEnoughHistoryError, match="no orders"):
-        refresh(as_of=AS_OF, actor="test")
+        train(as_of=AS_OF, actor="test")
 
 
 def test_the_task_runs_the_same_refresh_by_date(shop: None) -> None:
@@ -105,10 +106,10 @@ def test_a_later_run_records_movement_between_segments(shop: None, admin_user) -
     from smartcrm.intelligence.selectors import latest_segment_movement
 
     earlier = AS_OF - timedelta(days=60)
-    refresh(as_of=earlier, actor="test")
+    train(as_of=earlier, actor="test")
     assert latest_segment_movement() is None  # one run: nothing to compare yet
     before = CustomerScore.objects.count()
-    refresh(as_of=AS_OF, actor="test", train=False)
+    train(as_of=AS_OF, actor="test", refit=False)
     moves = SegmentMovement.objects.filter(from_as_of=earlier, to_as_of=AS_OF)
     # Everyone scored before either stays, moves or is gone; newcomers arrive as "(new)".
     assert sum(m.customers for m in moves.exclude(from_segment="(new)")) == before

@@ -1,8 +1,8 @@
 """Train and score: the one thin layer between the database and the engine.
 
-``refresh(as_of)`` extracts the shop's history as of a date, fits every model, registers and
-activates the versions, and writes one CustomerScore per customer. ``score_only`` reuses the
-active versions (segments are descriptive and are recomputed on the current data).
+``train(as_of)`` extracts the shop's history as of a date, fits every model, registers and
+activates the versions, and writes one CustomerScore per customer. ``train(refit=False)`` reuses
+the active versions (segments are descriptive and are recomputed on the current data).
 Each stage reports its seconds, so `make bench` and the model cards can show where time goes.
 """
 
@@ -28,8 +28,8 @@ from sklearn.preprocessing import StandardScaler
 
 from smartcrm.engine.clv.lifetime_value import LifetimeValueModel
 from smartcrm.engine.clv.summary import summarise_transactions
-from smartcrm.engine.evaluation.churn import reliability
 from smartcrm.engine.features import customer_features
+from smartcrm.engine.propensity.calibration import reliability
 from smartcrm.engine.propensity.labels import (
     RFM_TEMPLATES,
     build_churn_training_frame,
@@ -41,11 +41,13 @@ from smartcrm.engine.propensity.text_features import TEXT_TEMPLATES, text_sentim
 from smartcrm.engine.segments.clustering import BehaviourClusters
 from smartcrm.engine.segments.rfm import RFMSegmenter
 from smartcrm.engine.segments.transitions import segment_transitions
-from smartcrm.intelligence import category_scores, registry
+from smartcrm.intelligence import category_scores
 from smartcrm.intelligence.extract import ShopExtract, extract_shop
-from smartcrm.intelligence.models import CustomerScore, ModelKind, SegmentMovement
+from smartcrm.intelligence.models import CustomerScore, SegmentMovement
 from smartcrm.intelligence.score_writer import upsert_scores
 from smartcrm.intelligence.selectors import high_value_threshold
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind
 
 CHURN_HORIZON_DAYS = 90
 PURCHASE_HORIZON_DAYS = 30
@@ -202,17 +204,19 @@ def _score_propensity(
     )
 
 
-# -- the refresh ----------------------------------------------------------------------------
+# -- train and score ---------------------------------------------------------------------------
 
 
-def refresh(
+def train(
     *,
     as_of: date | None = None,
     actor: Any = "system",
-    train: bool = True,
+    refit: bool = True,
     progress: Callable[[str], None] = lambda _stage: None,
 ) -> RefreshResult:
-    """Train (or load the active models) and write every customer's scores as of ``as_of``."""
+    """Train (or, with ``refit=False``, load the active models) and write every customer's scores
+    as of ``as_of``. This app's entry point for training (``smartcrm train``, ``smartcrm score``,
+    the nightly task)."""
     as_of = as_of or timezone.localdate() - timedelta(days=1)
     result = RefreshResult(as_of=as_of)
     with _stage(result, "extract", progress):
@@ -243,7 +247,7 @@ def refresh(
         result.metrics[kind.value] = metrics
 
     with _stage(result, "clv", progress):
-        if train:
+        if refit:
             clv, metrics = _train_clv(tx, as_of)
             record(
                 ModelKind.CLV,
@@ -268,7 +272,7 @@ def refresh(
         ),
     ):
         with _stage(result, kind.value, progress):
-            if train:
+            if refit:
                 history = _sample_customers(tx, TRAIN_CUSTOMERS)  # training cost stops growing with the shop
                 frame = build(
                     history,
@@ -290,7 +294,7 @@ def refresh(
             scored[kind] = _score_propensity(model, tx, extract.texts, as_of)
 
     with _stage(result, ModelKind.CATEGORY_PROPENSITY.value, progress):
-        by_category = _category_propensity(extract, as_of, train, record, result)
+        by_category = _category_propensity(extract, as_of, refit, record, result)
 
     with _stage(result, "write", progress):
         result.customers_scored = _write_scores(
@@ -303,13 +307,13 @@ def refresh(
 def _category_propensity(
     extract: ShopExtract,
     as_of: date,
-    train: bool,
+    refit: bool,
     record: Callable[[ModelKind, bytes, str, dict[str, Any], dict[str, Any]], None],
     result: RefreshResult,
 ) -> pd.DataFrame:
     """Each customer's most likely next categories; empty when the shop has too little history."""
     tx = extract.category_transactions
-    if train:
+    if refit:
         horizon = PURCHASE_HORIZON_DAYS
         try:
             model, metrics, categories = category_scores.train(

@@ -1,6 +1,6 @@
 """Adapt the sentiment model to the shop's own star-rated reviews, register it, and use it.
 
-Star ratings are free labels. :func:`adapt_sentiment` trains a shop model on them
+Star ratings are free labels. :func:`train` trains a shop model on them
 (``engine.nlp.sentiment.adapt_to_reviews``: a stratified quarter held out, the shop model and the
 shipped default both scored on it), registers the shop model in the model registry with those
 figures, and activates it when it beat the default on the held-out reviews (or as told). The
@@ -19,8 +19,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from smartcrm.engine.nlp.sentiment import SentimentModel, adapt_to_reviews
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind, ModelVersion
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind, ModelVersion
 from smartcrm.textanalysis.selectors import rated_review_texts
 
 
@@ -34,7 +34,7 @@ class SentimentAdaptation:
         return self.version.is_active
 
 
-def adapt_sentiment(
+def train(
     *, actor: Any, activate: bool | None = None, base: SentimentModel | None = None
 ) -> SentimentAdaptation:
     """Train, measure and register a sentiment model from the shop's reviews.

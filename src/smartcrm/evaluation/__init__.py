@@ -12,16 +12,16 @@ from types import ModuleType
 from typing import Any, Protocol, cast
 
 EVALUATIONS = {
-    "clv": "smartcrm.engine.evaluation.clv",
-    "churn": "smartcrm.engine.evaluation.churn",
-    "sentiment": "smartcrm.engine.evaluation.sentiment",
-    "recs": "smartcrm.engine.evaluation.recs",
-    "basket": "smartcrm.engine.evaluation.basket",
-    "pii": "smartcrm.engine.evaluation.pii",
-    "topics": "smartcrm.engine.evaluation.topics",
-    "dedup": "smartcrm.engine.evaluation.dedup",
-    "forecast": "smartcrm.engine.evaluation.forecast",
-    "anomalies": "smartcrm.engine.evaluation.anomalies",
+    "clv": "smartcrm.evaluation.clv",
+    "churn": "smartcrm.evaluation.churn",
+    "sentiment": "smartcrm.evaluation.sentiment",
+    "recs": "smartcrm.evaluation.recs",
+    "basket": "smartcrm.evaluation.basket",
+    "pii": "smartcrm.evaluation.pii",
+    "topics": "smartcrm.evaluation.topics",
+    "dedup": "smartcrm.evaluation.dedup",
+    "forecast": "smartcrm.evaluation.forecast",
+    "anomalies": "smartcrm.evaluation.anomalies",
 }
 
 

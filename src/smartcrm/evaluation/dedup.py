@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from smartcrm.engine.dedup.cluster import cluster_pairs, guarded_components
-from smartcrm.engine.dedup.corpus import CorpusSpec, make_corpus, true_pairs
 from smartcrm.engine.dedup.metrics import pair_scores
 from smartcrm.engine.dedup.model import Deduplicator
 from smartcrm.engine.dedup.normalise import INPUT_COLUMNS
+from smartcrm.evaluation.dedup_corpus import CorpusSpec, make_corpus, true_pairs
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,6 +1,6 @@
 """``smartcrm eval pii``: span-level precision and recall of the PII detector per entity type.
 
-The corpus is generated (``engine.nlp.pii_corpus``, seeded): no labelled PII corpus ships
+The corpus is generated (``evaluation.pii_corpus``, seeded): no labelled PII corpus ships
 offline, and real customer messages with real personal data must not. A prediction counts
 only if its kind, start and end match a labelled span exactly; anything else found is a false
 positive, anything labelled and not found a false negative. Targets (issue 5): recall ≥ 0.99
@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from smartcrm.engine.nlp.pii import find_entities
-from smartcrm.engine.nlp.pii_corpus import Sample, generate_corpus
+from smartcrm.evaluation.pii_corpus import Sample, generate_corpus
 
 TARGET_KINDS = ("EMAIL", "PHONE", "CARD")
 

@@ -23,8 +23,8 @@ from django.utils import timezone
 from smartcrm.engine.basket import mine_rules
 from smartcrm.engine.basket.rules import category_lines
 from smartcrm.engine.recs.shop import recommend_for_shop
-from smartcrm.intelligence import registry
-from smartcrm.intelligence.models import ModelKind, ModelVersion
+from smartcrm.modelregistry import registry
+from smartcrm.modelregistry.models import ModelKind, ModelVersion
 from smartcrm.recommendations import extract
 from smartcrm.recommendations.models import (
     BasketRule,
@@ -54,7 +54,7 @@ class TrainingResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def train_recommendations(
+def train(
     *,
     as_of: date | None = None,
     actor: Any,

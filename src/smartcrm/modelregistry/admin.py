@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from smartcrm.modelregistry.models import ModelVersion
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = ("kind", "version", "is_active", "trained_as_of", "engine", "created_at")
+    list_filter = ("kind", "is_active")
+    readonly_fields = [f.name for f in ModelVersion._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

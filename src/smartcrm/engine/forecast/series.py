@@ -53,14 +53,7 @@ def sales_series(
     ``end`` (exclusive) cuts the history, so nothing after a cut-off reaches the model. The
     last period is dropped when it is not complete yet.
     """
-    for name, frame, cols in (
-        ("orders", orders, {"id", "placed_at", "status"}),
-        ("lines", lines, {"order_id", "product_id", "line_total"}),
-        ("products", products, {"id", "category"}),
-    ):
-        missing = cols - set(frame.columns)
-        if missing:
-            raise ValueError(f"{name} frame lacks columns: {sorted(missing)}")
+    _require_columns(orders, lines, products)
     live = orders[orders["status"].astype(str) != "cancelled"][["id", "placed_at"]].copy()
     live["placed_at"] = pd.to_datetime(live["placed_at"], utc=True).dt.tz_localize(None)
     if end is not None:
@@ -103,8 +96,23 @@ def sales_series(
         per_prod = chosen.drop_duplicates(["order_id", "product_id"])
         add("orders", "product", per_prod, "product_id", pd.Series(1.0, index=per_prod.index))
 
-    long = pd.concat(parts, ignore_index=True)
     calendar = _calendar(live["ds"].min(), live["placed_at"].max(), grain, end)
+    return _on_calendar(pd.concat(parts, ignore_index=True), calendar)
+
+
+def _require_columns(orders: pd.DataFrame, lines: pd.DataFrame, products: pd.DataFrame) -> None:
+    for name, frame, cols in (
+        ("orders", orders, {"id", "placed_at", "status"}),
+        ("lines", lines, {"order_id", "product_id", "line_total"}),
+        ("products", products, {"id", "category"}),
+    ):
+        missing = cols - set(frame.columns)
+        if missing:
+            raise ValueError(f"{name} frame lacks columns: {sorted(missing)}")
+
+
+def _on_calendar(long: pd.DataFrame, calendar: pd.DatetimeIndex) -> pd.DataFrame:
+    """Each (metric, level, key) series over every period of ``calendar``, 0 where it had none."""
     full = []
     for (metric, level, key), g in long.groupby(["metric", "level", "key"]):
         y = g.set_index("ds")["y"].reindex(calendar, fill_value=0.0)

@@ -72,195 +72,87 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].fillna("").astype(str)
 
 
+@dataclass
+class _Findings:
+    """The issues found in one table's frame, collected check by check."""
+
+    table: str
+    frame: pd.DataFrame
+    examples: int
+    found: list[Issue | None]
+
+    def add(
+        self, field: str, check: str, kind: str, mask: pd.Series, value: str | None, fix: str = ""
+    ) -> None:
+        n = len(self.frame)
+        self.found.append(
+            _issue(self.table, field, check, kind, self.frame, mask, value, n, self.examples, fix=fix)
+        )
+
+
 def customer_issues(customers: pd.DataFrame, region: str, now: datetime, examples: int) -> list[Issue | None]:
-    c, n = customers, len(customers)
+    c = customers
+    out = _Findings("customers", c, examples, [])
     email, phone = _text(c, "email"), _text(c, "phone")
     first, last, address = _text(c, "first_name"), _text(c, "last_name"), _text(c, "street_address")
-    country = _text(c, "country").str.upper()
     person = _text(c, "kind").isin(["", "person"])
-    out: list[Issue | None] = [
-        _issue("customers", "email", "missing", "missing", c, email.str.strip() == "", None, n, examples),
-        _issue("customers", "phone", "missing", "missing", c, phone.str.strip() == "", None, n, examples),
-        _issue(
-            "customers",
-            "street_address",
-            "missing",
-            "missing",
-            c,
-            address.str.strip() == "",
-            None,
-            n,
-            examples,
-        ),
-        _issue(
-            "customers",
-            "name",
-            "missing",
-            "missing",
-            c,
-            person & (first.str.strip() + last.str.strip() == ""),
-            None,
-            n,
-            examples,
-        ),
-    ]
-    has_email = email.str.strip() != ""
+    out.add("email", "missing", "missing", email.str.strip() == "", None)
+    out.add("phone", "missing", "missing", phone.str.strip() == "", None)
+    out.add("street_address", "missing", "missing", address.str.strip() == "", None)
+    out.add("name", "missing", "missing", person & (first.str.strip() + last.str.strip() == ""), None)
+    _email_issues(out, email)
+    country = _text(c, "country").str.upper()
+    _phone_issues(out, phone, country.where(country.str.len() == 2, region))
+    for field, values in (("first_name", first), ("last_name", last)):
+        _name_issues(out, field, values)
+    not_code = (country != "") & ~country.str.fullmatch(r"[A-Z]{2}")
+    out.add("country", "not a two-letter code", "invalid", not_code, "country")
+    _date_issues(out, now)
+    return out.found
+
+
+def _email_issues(out: _Findings, email: pd.Series) -> None:
     valid = email.map(checks.email_is_valid)
-    out.append(
-        _issue(
-            "customers", "email", "invalid address", "invalid", c, has_email & ~valid, "email", n, examples
-        )
-    )
-    not_normal = valid & (email != email.map(checks.normalised_email))
-    out.append(
-        _issue(
-            "customers",
-            "email",
-            "not lower case / has spaces",
-            "invalid",
-            c,
-            not_normal,
-            "email",
-            n,
-            examples,
-            fix="lower_emails",
-        )
-    )
-    domain = email.str.rpartition("@")[2]
-    typo = valid & (domain.map(checks.domain_typo_of) != "")
-    out.append(
-        _issue("customers", "email", "domain looks like a typo", "suspicious", c, typo, "email", n, examples)
-    )
     normal = email.map(checks.normalised_email)
-    shared = valid & normal.duplicated(keep=False)
-    out.append(
-        _issue(
-            "customers", "email", "shared by several customers", "suspicious", c, shared, "email", n, examples
-        )
+    out.add("email", "invalid address", "invalid", (email.str.strip() != "") & ~valid, "email")
+    out.add(
+        "email", "not lower case / has spaces", "invalid", valid & (email != normal), "email", "lower_emails"
+    )
+    typo = valid & (email.str.rpartition("@")[2].map(checks.domain_typo_of) != "")
+    out.add("email", "domain looks like a typo", "suspicious", typo, "email")
+    out.add(
+        "email", "shared by several customers", "suspicious", valid & normal.duplicated(keep=False), "email"
     )
 
-    regions = country.where(country.str.len() == 2, region)
+
+def _phone_issues(out: _Findings, phone: pd.Series, regions: pd.Series) -> None:
     has_phone = phone.str.strip() != ""
     e164 = pd.Series(
         [checks.phone_e164(p, r) if p.strip() else None for p, r in zip(phone, regions, strict=True)],
-        index=c.index,
+        index=phone.index,
     )
-    out.append(
-        _issue(
-            "customers",
-            "phone",
-            "does not parse for the country",
-            "invalid",
-            c,
-            has_phone & e164.isna(),
-            "phone",
-            n,
-            examples,
-        )
-    )
-    out.append(
-        _issue(
-            "customers",
-            "phone",
-            "not in E.164 form",
-            "invalid",
-            c,
-            has_phone & e164.notna() & (e164 != phone),
-            "phone",
-            n,
-            examples,
-            fix="normalise_phones",
-        )
-    )
+    out.add("phone", "does not parse for the country", "invalid", has_phone & e164.isna(), "phone")
+    not_e164 = has_phone & e164.notna() & (e164 != phone)
+    out.add("phone", "not in E.164 form", "invalid", not_e164, "phone", "normalise_phones")
 
-    for field, values in (("first_name", first), ("last_name", last)):
-        out.append(
-            _issue(
-                "customers",
-                field,
-                "all capitals or all lower case",
-                "suspicious",
-                c,
-                values.map(checks.is_shouting_or_flat),
-                field,
-                n,
-                examples,
-                fix="title_case_names",
-            )
-        )
-        out.append(
-            _issue(
-                "customers",
-                field,
-                "contains digits",
-                "suspicious",
-                c,
-                values.map(checks.has_digit),
-                field,
-                n,
-                examples,
-            )
-        )
-        out.append(
-            _issue(
-                "customers",
-                field,
-                "stray spaces",
-                "invalid",
-                c,
-                values != values.map(checks.trimmed),
-                field,
-                n,
-                examples,
-                fix="trim_names",
-            )
-        )
-    out.append(
-        _issue(
-            "customers",
-            "country",
-            "not a two-letter code",
-            "invalid",
-            c,
-            (country != "") & ~country.str.fullmatch(r"[A-Z]{2}"),
-            "country",
-            n,
-            examples,
-        )
-    )
+
+def _name_issues(out: _Findings, field: str, values: pd.Series) -> None:
+    flat = values.map(checks.is_shouting_or_flat)
+    out.add(field, "all capitals or all lower case", "suspicious", flat, field, "title_case_names")
+    out.add(field, "contains digits", "suspicious", values.map(checks.has_digit), field)
+    out.add(field, "stray spaces", "invalid", values != values.map(checks.trimmed), field, "trim_names")
+
+
+def _date_issues(out: _Findings, now: datetime) -> None:
+    c = out.frame
     for field in ("created_at", "birth_date"):
         if field in c.columns:
             when = pd.to_datetime(c[field], errors="coerce", utc=True)
-            out.append(
-                _issue(
-                    "customers",
-                    field,
-                    "in the future",
-                    "invalid",
-                    c,
-                    when > pd.Timestamp(now),
-                    field,
-                    n,
-                    examples,
-                )
-            )
+            out.add(field, "in the future", "invalid", when > pd.Timestamp(now), field)
     if "birth_date" in c.columns:
         born = pd.to_datetime(c["birth_date"], errors="coerce", utc=True)
         too_old = born < pd.Timestamp(now) - pd.Timedelta(days=365 * 120)
-        out.append(
-            _issue(
-                "customers",
-                "birth_date",
-                "more than 120 years ago",
-                "suspicious",
-                c,
-                too_old,
-                "birth_date",
-                n,
-                examples,
-            )
-        )
-    return out
+        out.add("birth_date", "more than 120 years ago", "suspicious", too_old, "birth_date")
 
 
 def order_issues(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from smartcrm.activities.models import Activity, Task, TaskStatus
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 
 
@@ -18,7 +19,7 @@ def log_activity(
     customer: Any,
     kind: str,
     summary: str,
-    actor: Any = None,
+    actor: Actor = None,
     obj: models.Model | None = None,
     occurred_at: datetime | None = None,
 ) -> Activity:
@@ -37,7 +38,7 @@ def log_activity(
 @transaction.atomic
 def create_task(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     customer: Any = None,
     deal: Any = None,
@@ -62,7 +63,7 @@ def create_task(
 
 
 @transaction.atomic
-def complete_task(*, actor: Any, task: Task) -> Task:
+def complete_task(*, actor: Actor, task: Task) -> Task:
     if task.status != TaskStatus.DONE:
         task.status = TaskStatus.DONE
         task.completed_at = timezone.now()

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from smartcrm.catalog.models import Category, Product
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 
 PRODUCT_FIELDS = ("sku", "name", "category", "description", "price", "cost", "currency", "stock", "is_active")
@@ -57,7 +58,7 @@ def _clean_product(values: dict[str, Any], *, instance: Product | None = None) -
 
 
 @transaction.atomic
-def create_product(*, actor: Any, values: dict[str, Any]) -> Product:
+def create_product(*, actor: Actor, values: dict[str, Any]) -> Product:
     """Create a product; ``sku``, ``name`` and ``price`` are required."""
     missing = [k for k in ("sku", "name", "price") if values.get(k) in (None, "")]
     if missing:
@@ -69,7 +70,7 @@ def create_product(*, actor: Any, values: dict[str, Any]) -> Product:
 
 
 @transaction.atomic
-def update_product(*, actor: Any, product: Product, values: dict[str, Any]) -> dict[str, Any]:
+def update_product(*, actor: Actor, product: Product, values: dict[str, Any]) -> dict[str, Any]:
     """Change the given fields; returns what changed."""
     cleaned = _clean_product(values, instance=product)
     changes = audit.diff(product, cleaned, frozenset())
@@ -80,7 +81,7 @@ def update_product(*, actor: Any, product: Product, values: dict[str, Any]) -> d
 
 
 @transaction.atomic
-def deactivate_product(*, actor: Any, product: Product) -> Product:
+def deactivate_product(*, actor: Actor, product: Product) -> Product:
     """Take a product off sale. Products are never deleted: order lines keep pointing at them."""
     if product.is_active:
         product.is_active = False
@@ -90,7 +91,7 @@ def deactivate_product(*, actor: Any, product: Product) -> Product:
 
 
 @transaction.atomic
-def create_category(*, actor: Any, name: str, slug: str = "", parent: Category | None = None) -> Category:
+def create_category(*, actor: Actor, name: str, slug: str = "", parent: Category | None = None) -> Category:
     errors: dict[str, str] = {}
     name = name.strip()
     if not name:

@@ -14,6 +14,7 @@ from smartcrm.accounts.roles import Capability
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.pii import (
     hash_for_lookup,
@@ -126,7 +127,11 @@ def _refresh_derived(customer: Customer) -> None:
 
 @transaction.atomic
 def create_customer(
-    *, actor: Any, values: dict[str, Any], external_id: tuple[str, str] | None = None, created_at: Any = None
+    *,
+    actor: Actor,
+    values: dict[str, Any],
+    external_id: tuple[str, str] | None = None,
+    created_at: Any = None,
 ) -> Customer:
     """Create a customer from validated values; raises ServiceValidationError per field."""
     cleaned = _clean(values)
@@ -149,7 +154,7 @@ def create_customer(
 
 
 @transaction.atomic
-def update_customer(*, actor: Any, customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
+def update_customer(*, actor: Actor, customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
     """Change the given fields; returns what changed (PII values never leave this function)."""
     cleaned = _clean(values)
     changes = audit.diff(customer, cleaned, PII_FIELDS | {"email_hash", "phone_hash"})
@@ -170,7 +175,7 @@ def update_customer(*, actor: Any, customer: Customer, values: dict[str, Any]) -
 
 
 @transaction.atomic
-def add_note(*, actor: Any, customer: Customer, body: str) -> Note:
+def add_note(*, actor: Actor, customer: Customer, body: str) -> Note:
     body = body.strip()
     if not body:
         raise ServiceValidationError({"body": "A note cannot be empty."})
@@ -182,7 +187,7 @@ def add_note(*, actor: Any, customer: Customer, body: str) -> Note:
 
 
 @transaction.atomic
-def set_consent(*, actor: Any, customer: Customer, channel: str, status: str, source: str = "") -> Consent:
+def set_consent(*, actor: Actor, customer: Customer, channel: str, status: str, source: str = "") -> Consent:
     errors = {}
     if channel not in Channel.values:
         errors["channel"] = f"Must be one of: {', '.join(Channel.values)}."
@@ -200,7 +205,7 @@ def set_consent(*, actor: Any, customer: Customer, channel: str, status: str, so
 
 
 @transaction.atomic
-def set_tags(*, actor: Any, customer: Customer, names: list[str]) -> list[str]:
+def set_tags(*, actor: Actor, customer: Customer, names: list[str]) -> list[str]:
     clean = sorted({n.strip().lower()[:50] for n in names if n.strip()})
     Tag.objects.bulk_create([Tag(name=n) for n in clean], ignore_conflicts=True)
     customer.tags.set(Tag.objects.filter(name__in=clean))

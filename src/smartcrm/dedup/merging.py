@@ -29,6 +29,7 @@ from django.utils import timezone
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Consent, Customer, CustomerKind, Tag
 from smartcrm.dedup import rules
@@ -76,7 +77,7 @@ def _refresh_derived(customer: Customer) -> None:
     customer.search_text = customer.compose_search_text([e.value for e in customer.external_ids.all()])
 
 
-def _label(actor: Any) -> str:
+def _label(actor: Actor) -> str:
     user = audit.user_of(actor)
     if user is not None:
         return str(user.get_username())
@@ -98,7 +99,7 @@ def _validated_choices(choices: dict[str, str] | None) -> dict[str, str]:
 @transaction.atomic
 def merge_customers(
     *,
-    actor: Any,
+    actor: Actor,
     survivor_id: int,
     merged_id: int,
     choices: dict[str, str] | None = None,
@@ -222,7 +223,7 @@ def _consent_state(consent: Consent) -> dict[str, Any]:
 
 
 def _close_pairs(
-    actor: Any, merge: Merge, survivor_id: int, merged_id: int, pair: DuplicatePair | None
+    actor: Actor, merge: Merge, survivor_id: int, merged_id: int, pair: DuplicatePair | None
 ) -> None:
     low, high = sorted((survivor_id, merged_id))
     now = timezone.now()
@@ -237,7 +238,7 @@ def _close_pairs(
 
 
 @transaction.atomic
-def undo_merge(*, actor: Any, merge_id: int) -> Merge:
+def undo_merge(*, actor: Actor, merge_id: int) -> Merge:
     """Take a merge back: the merged customer returns with its rows, fields, consents and tags."""
     merge = Merge.objects.select_for_update().filter(pk=merge_id).first()
     if merge is None:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.dedup import merging, rules, selectors
@@ -86,7 +87,7 @@ def find_matches_for(customer_id: int, *, record: bool = False) -> list[Match]:
     return matches
 
 
-def check_new_customers(customer_ids: list[int], *, actor: Any) -> str:
+def check_new_customers(customer_ids: list[int], *, actor: Actor) -> str:
     """After an import: new customers who may be someone already here go to the review queue.
 
     Up to ``SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT`` (default 2,000) new customers are checked one by
@@ -121,7 +122,7 @@ def check_customers(customer_ids: list[int], progress: Callable[[int, int], None
 
 
 # -- bulk ----------------------------------------------------------------------------------------
-def start_run(*, actor: Any, auto_merge: bool = False) -> DedupRun:
+def start_run(*, actor: Actor, auto_merge: bool = False) -> DedupRun:
     run = DedupRun.objects.create(
         started_at=timezone.now(), auto_merge=auto_merge, actor_label=merging._label(actor), stage="queued"
     )
@@ -129,7 +130,7 @@ def start_run(*, actor: Any, auto_merge: bool = False) -> DedupRun:
     return run
 
 
-def request_run(*, actor: Any, auto_merge: bool = False) -> DedupRun:
+def request_run(*, actor: Actor, auto_merge: bool = False) -> DedupRun:
     """Record a run and hand it to the worker once the transaction commits (inline without Redis)."""
     from smartcrm.dedup.tasks import find_duplicates_task
 
@@ -217,7 +218,7 @@ def _store_pairs(pairs: pd.DataFrame, model: Deduplicator) -> int:
     return stored
 
 
-def auto_merge(*, actor: Any, min_probability: float) -> int:
+def auto_merge(*, actor: Actor, min_probability: float) -> int:
     """Merge every pending pair at or above ``min_probability``, strongest first; a pair whose
     customer was already merged away in this pass is skipped (it became obsolete)."""
     merged = 0
@@ -239,7 +240,7 @@ def auto_merge(*, actor: Any, min_probability: float) -> int:
 @transaction.atomic
 def merge_pair(
     *,
-    actor: Any,
+    actor: Actor,
     pair_id: int,
     survivor_id: int | None = None,
     choices: dict[str, str] | None = None,
@@ -275,7 +276,7 @@ def merge_pair(
 
 
 @transaction.atomic
-def reject_pair(*, actor: Any, pair_id: int) -> DuplicatePair:
+def reject_pair(*, actor: Actor, pair_id: int) -> DuplicatePair:
     """Mark a pair as two different people; later runs leave it alone."""
     pair = DuplicatePair.objects.select_for_update().filter(pk=pair_id).first()
     if pair is None:
@@ -292,5 +293,5 @@ def reject_pair(*, actor: Any, pair_id: int) -> DuplicatePair:
     return pair
 
 
-def undo_merge(*, actor: Any, merge_id: int) -> Merge:
+def undo_merge(*, actor: Actor, merge_id: int) -> Merge:
     return merging.undo_merge(actor=actor, merge_id=merge_id)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.feedback.models import Review, ReviewStatus
@@ -19,7 +19,7 @@ from smartcrm.orders.models import Order
 @transaction.atomic
 def record_review(
     *,
-    actor: Any,
+    actor: Actor,
     customer: Customer,
     product: Product,
     rating: int,
@@ -59,7 +59,7 @@ def record_review(
 
 
 @transaction.atomic
-def set_review_status(*, actor: Any, review: Review, status: str) -> Review:
+def set_review_status(*, actor: Actor, review: Review, status: str) -> Review:
     """Publish or hide a review (moderation keeps the customer's words; it does not edit them)."""
     if status not in ReviewStatus.values:
         raise ServiceValidationError({"status": f"Must be one of: {', '.join(ReviewStatus.values)}."})
@@ -71,7 +71,7 @@ def set_review_status(*, actor: Any, review: Review, status: str) -> Review:
 
 
 @transaction.atomic
-def delete_review(*, actor: Any, review: Review) -> None:
+def delete_review(*, actor: Actor, review: Review) -> None:
     """Delete a review (for spam, or at the customer's request)."""
     audit.record(actor, "delete", review, changes={"rating": review.rating, "product": review.product_id})
     review.delete()

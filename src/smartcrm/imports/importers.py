@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from smartcrm.catalog.models import Category, Product
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Channel, ConsentStatus, Customer, ExternalId, Source
 from smartcrm.customers.selectors import find_customer_by_external_id
@@ -90,7 +91,7 @@ class Importer:
     columns: ClassVar[tuple[Column, ...]]
     group_by: ClassVar[str] = ""
 
-    def __init__(self, *, actor: Any, system: str) -> None:
+    def __init__(self, *, actor: Actor, system: str) -> None:
         self.actor = actor
         self.system = system
         self.created_ids: list[int] = []  # customers this run created (checked for duplicates after)
@@ -243,7 +244,7 @@ class CustomerImporter(Importer):
         *(Column(f"consent_{c}", (f"{c}_consent",)) for c in Channel.values if c != Channel.EMAIL),
     )
 
-    def __init__(self, *, actor: Any, system: str) -> None:
+    def __init__(self, *, actor: Actor, system: str) -> None:
         super().__init__(actor=actor, system=system)
         self._known: dict[str, Customer | None] = {}
 
@@ -364,7 +365,7 @@ class ProductImporter(Importer):
         Column("description", ("body", "body_html", "details", "描述", "商品描述")),
     )
 
-    def __init__(self, *, actor: Any, system: str) -> None:
+    def __init__(self, *, actor: Actor, system: str) -> None:
         super().__init__(actor=actor, system=system)
         self._known: dict[str, Product | None] = {}
         self._categories: dict[str, Category] = {}
@@ -510,7 +511,7 @@ class OrderImporter(Importer):
         Column("promotion_code", ("discount_code", "promo_code", "coupon", "coupon_code", "优惠码")),
     )
 
-    def __init__(self, *, actor: Any, system: str) -> None:
+    def __init__(self, *, actor: Actor, system: str) -> None:
         super().__init__(actor=actor, system=system)
         self._existing_orders: set[str] = set()
         self._customers: dict[str, Customer] = {}

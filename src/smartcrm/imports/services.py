@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.dedup.services import check_new_customers
 from smartcrm.imports import bulk
 from smartcrm.imports.errors import ImportCancelled, ImportFileError, RowError
@@ -82,7 +82,7 @@ def import_file(
     kind: str,
     path: Path | str,
     *,
-    actor: Any,
+    actor: Actor,
     system: str = DEFAULT_SYSTEM,
     dry_run: bool = False,
     run: ImportRun | None = None,
@@ -236,7 +236,7 @@ def _stopped_message(result: ImportResult) -> str:
 
 
 def _start_run(
-    run: ImportRun | None, *, kind: str, file_name: str, system: str, actor: Any, total: int
+    run: ImportRun | None, *, kind: str, file_name: str, system: str, actor: Actor, total: int
 ) -> ImportRun:
     if run is None:
         return ImportRun.objects.create(
@@ -273,7 +273,9 @@ def _save_progress(run: ImportRun, result: ImportResult) -> None:
 
 
 @transaction.atomic
-def _finish_run(run: ImportRun, result: ImportResult, actor: Any, *, status: str, message: str = "") -> None:
+def _finish_run(
+    run: ImportRun, result: ImportResult, actor: Actor, *, status: str, message: str = ""
+) -> None:
     _save_progress(run, result)
     run.status, run.message, run.finished_at = status, message, timezone.now()
     run.errors = [error.as_dict() for error in result.errors]
@@ -297,7 +299,7 @@ def _finish_run(run: ImportRun, result: ImportResult, actor: Any, *, status: str
     )
 
 
-def queue_import(kind: str, path: Path | str, *, actor: Any, system: str = DEFAULT_SYSTEM) -> ImportRun:
+def queue_import(kind: str, path: Path | str, *, actor: Actor, system: str = DEFAULT_SYSTEM) -> ImportRun:
     """Record a queued run for a stored file and hand its id to a worker once this commits."""
     from smartcrm.imports.tasks import run_import
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.imports.errors import ImportFileError
 from smartcrm.imports.importers import IMPORTERS
@@ -46,7 +47,7 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "SMARTCRM_IMPORT_MAX_UPLOAD_MB", 2048)) * 1024 * 1024
 
 
-def store_upload(*, actor: Any, kind: str, upload: UploadedFile, system: str = "import") -> ImportRun:
+def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str = "import") -> ImportRun:
     """Keep an uploaded file for a later run; refuses unknown kinds and files over the size limit."""
     errors: dict[str, str] = {}
     if kind not in IMPORTERS:
@@ -104,7 +105,7 @@ def _first_filled(path: Path, fmt: Any) -> tuple[int, list[str]]:
 
 
 def save_mapping(
-    run: ImportRun, mapping: dict[str, str], *, actor: Any, template_name: str = ""
+    run: ImportRun, mapping: dict[str, str], *, actor: Actor, template_name: str = ""
 ) -> ImportRun:
     """Keep the confirmed mapping on the run (and as a named template); checks it is usable."""
     columns = IMPORTERS[run.kind].columns
@@ -146,7 +147,7 @@ class Preview:
     rows: list[Row]
 
 
-def preview_run(run: ImportRun, *, actor: Any, rows: int = PREVIEW_ROWS) -> Preview:
+def preview_run(run: ImportRun, *, actor: Actor, rows: int = PREVIEW_ROWS) -> Preview:
     """Validate the first ``rows`` rows exactly as the run will (a dry run: nothing is kept)."""
     result = import_file(
         run.kind,
@@ -167,7 +168,7 @@ def preview_run(run: ImportRun, *, actor: Any, rows: int = PREVIEW_ROWS) -> Prev
     return Preview(result, sample)
 
 
-def start_run(run: ImportRun, *, actor: Any) -> ImportRun:
+def start_run(run: ImportRun, *, actor: Actor) -> ImportRun:
     """Queue a draft run for a worker (once this transaction commits)."""
     from smartcrm.imports.tasks import run_import
 
@@ -180,7 +181,7 @@ def start_run(run: ImportRun, *, actor: Any) -> ImportRun:
     return run
 
 
-def cancel_run(run: ImportRun, *, actor: Any) -> ImportRun:
+def cancel_run(run: ImportRun, *, actor: Actor) -> ImportRun:
     """Ask a running import to stop after its current batch (a queued one stops at once)."""
     if run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         raise ServiceValidationError({"__all__": "Only a queued or running import can be cancelled."})
@@ -194,7 +195,7 @@ def cancel_run(run: ImportRun, *, actor: Any) -> ImportRun:
     return run
 
 
-def resume_run(run: ImportRun, *, actor: Any) -> ImportRun:
+def resume_run(run: ImportRun, *, actor: Actor) -> ImportRun:
     """Queue a cancelled (or failed) run again; it continues after its last committed batch."""
     from smartcrm.imports.tasks import run_import
 

@@ -7,13 +7,13 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
-from typing import Any
 
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.engine.anomalies.alerts import Alert as EngineAlert
 from smartcrm.engine.anomalies.metric_detector import MetricAnomalyDetector
@@ -48,7 +48,7 @@ def _noop(_: str) -> None:
 
 def train_forecast(
     *,
-    actor: Any,
+    actor: Actor,
     grain: str = Grain.DAY,
     as_of: date | None = None,
     horizon: int | None = None,
@@ -134,7 +134,7 @@ def _metric(frame: pd.DataFrame, series_key: str, column: str) -> float | None:
 
 
 def detect_alerts(
-    *, actor: Any, as_of: date | None = None, since: date | None = None, progress: Progress = _noop
+    *, actor: Actor, as_of: date | None = None, since: date | None = None, progress: Progress = _noop
 ) -> int:
     """Run both detectors on the shop's history and store alerts not stored before; return how many.
 
@@ -180,7 +180,7 @@ def detect_alerts(
 
 
 def _register_detector(
-    actor: Any, as_of: date, orders: pd.DataFrame, found: list[EngineAlert]
+    actor: Actor, as_of: date, orders: pd.DataFrame, found: list[EngineAlert]
 ) -> ModelVersion:
     """Record the run on the model card: detector settings and what it found."""
     settings = {
@@ -233,7 +233,7 @@ def _get(alert_id: int) -> Alert:
 
 
 @transaction.atomic
-def acknowledge_alert(*, alert_id: int, actor: Any) -> Alert:
+def acknowledge_alert(*, alert_id: int, actor: Actor) -> Alert:
     """Someone is looking at it. Acknowledging twice is a no-op; a resolved alert stays resolved."""
     alert = _get(alert_id)
     if alert.state != AlertState.OPEN:
@@ -247,7 +247,7 @@ def acknowledge_alert(*, alert_id: int, actor: Any) -> Alert:
 
 
 @transaction.atomic
-def resolve_alert(*, alert_id: int, actor: Any) -> Alert:
+def resolve_alert(*, alert_id: int, actor: Actor) -> Alert:
     """Done with it. Resolving a resolved alert is a no-op."""
     alert = _get(alert_id)
     if alert.state == AlertState.RESOLVED:

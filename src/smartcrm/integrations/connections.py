@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db import transaction
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations.models import Platform, ShopConnection
 
@@ -17,7 +17,7 @@ DOMAIN = re.compile(r"[a-z0-9]([a-z0-9.-]{0,198}[a-z0-9])?(:\d{1,5})?")
 @transaction.atomic
 def connect_shop(
     *,
-    actor: Any,
+    actor: Actor,
     platform: str,
     shop_domain: str,
     secret: str,

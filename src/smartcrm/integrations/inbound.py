@@ -23,6 +23,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations import payloads, sync
 from smartcrm.integrations.models import InboundDelivery, InboundStatus, Platform, ShopConnection
@@ -200,7 +201,7 @@ def _apply_retrying_races(connection: ShopConnection, parsed: payloads.Parsed) -
 
 
 @transaction.atomic
-def replay(*, actor: Any, delivery: InboundDelivery) -> InboundDelivery:
+def replay(*, actor: Actor, delivery: InboundDelivery) -> InboundDelivery:
     """Apply a failed or stale delivery again from its stored body (after a fix, say)."""
     from smartcrm.core import audit
 

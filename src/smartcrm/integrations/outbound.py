@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations import conf
 from smartcrm.integrations.models import OutboundDelivery, OutboundEvent, OutboundStatus, WebhookEndpoint
@@ -112,7 +113,7 @@ def forget_wanted(**kwargs: object) -> None:
 @transaction.atomic
 def create_endpoint(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     url: str,
     event_types: list[str],
@@ -132,7 +133,7 @@ def create_endpoint(
 
 
 @transaction.atomic
-def update_endpoint(*, actor: Any, endpoint: WebhookEndpoint, values: dict[str, Any]) -> dict[str, Any]:
+def update_endpoint(*, actor: Actor, endpoint: WebhookEndpoint, values: dict[str, Any]) -> dict[str, Any]:
     allowed = {"name", "url", "event_types", "include_pii", "is_active"}
     unknown = set(values) - allowed
     if unknown:
@@ -146,7 +147,7 @@ def update_endpoint(*, actor: Any, endpoint: WebhookEndpoint, values: dict[str, 
 
 
 @transaction.atomic
-def rotate_secret(*, actor: Any, endpoint: WebhookEndpoint) -> str:
+def rotate_secret(*, actor: Actor, endpoint: WebhookEndpoint) -> str:
     endpoint.secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint.save(update_fields=["secret"])
     audit.record(actor, "rotate_secret", endpoint)
@@ -154,7 +155,7 @@ def rotate_secret(*, actor: Any, endpoint: WebhookEndpoint) -> str:
 
 
 @transaction.atomic
-def delete_endpoint(*, actor: Any, endpoint: WebhookEndpoint) -> None:
+def delete_endpoint(*, actor: Actor, endpoint: WebhookEndpoint) -> None:
     audit.record(actor, "delete", endpoint)
     endpoint.delete()
 
@@ -402,7 +403,7 @@ def send_due(limit: int = 500) -> int:
 
 
 @transaction.atomic
-def redeliver(*, actor: Any, delivery: OutboundDelivery) -> OutboundDelivery:
+def redeliver(*, actor: Actor, delivery: OutboundDelivery) -> OutboundDelivery:
     """Send the same event to the same endpoint again, as a new delivery in the log."""
     again = OutboundDelivery.objects.create(
         endpoint=delivery.endpoint, event=delivery.event, redelivery_of=delivery

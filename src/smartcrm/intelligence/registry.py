@@ -18,6 +18,7 @@ from django.utils import timezone
 
 import smartcrm
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import NotFoundError
 from smartcrm.intelligence.models import ModelKind, ModelVersion
 
@@ -39,7 +40,7 @@ class TrainingRecord:
 
 
 @transaction.atomic
-def register(record: TrainingRecord, *, actor: Any, activate: bool = True) -> ModelVersion:
+def register(record: TrainingRecord, *, actor: Actor, activate: bool = True) -> ModelVersion:
     """Store a new version of a kind (numbered after the last); activate it unless told not to.
 
     Two concurrent registrations of one kind collide on the (kind, version) constraint rather
@@ -68,7 +69,7 @@ def register(record: TrainingRecord, *, actor: Any, activate: bool = True) -> Mo
 
 
 @transaction.atomic
-def activate_version(*, version_id: int, actor: Any) -> ModelVersion:
+def activate_version(*, version_id: int, actor: Actor) -> ModelVersion:
     """Make this version the active one of its kind, in one transaction."""
     version = ModelVersion.objects.select_for_update().filter(pk=version_id).first()
     if version is None:
@@ -91,7 +92,7 @@ def activate_version(*, version_id: int, actor: Any) -> ModelVersion:
     return version
 
 
-def rollback(*, kind: str, actor: Any) -> ModelVersion:
+def rollback(*, kind: str, actor: Actor) -> ModelVersion:
     """Re-activate the version before the active one."""
     active = ModelVersion.objects.filter(kind=kind, is_active=True).first()
     if active is None:
@@ -103,7 +104,7 @@ def rollback(*, kind: str, actor: Any) -> ModelVersion:
 
 
 @transaction.atomic
-def deactivate(*, kind: str, actor: Any) -> ModelVersion:
+def deactivate(*, kind: str, actor: Actor) -> ModelVersion:
     """Leave ``kind`` with no active version (for text sentiment: back to the shipped default)."""
     active = ModelVersion.objects.select_for_update().filter(kind=kind, is_active=True).first()
     if active is None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.orders.models import (
@@ -58,7 +59,7 @@ def _validate_lines(lines: list[LineInput]) -> dict[int, Product]:
 @transaction.atomic
 def create_order(
     *,
-    actor: Any,
+    actor: Actor,
     customer: Customer,
     lines: list[LineInput],
     number: str | None = None,
@@ -127,7 +128,7 @@ def create_order(
 @transaction.atomic
 def record_refund(
     *,
-    actor: Any,
+    actor: Actor,
     order: Order,
     amount: Decimal,
     kind: str = RefundKind.REFUND,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.pipeline.models import Deal, Stage
@@ -39,7 +40,7 @@ def ensure_default_stages() -> list[Stage]:
 @transaction.atomic
 def create_deal(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     stage: Stage,
     value: Decimal = Decimal("0"),
@@ -81,7 +82,7 @@ def create_deal(
 
 
 @transaction.atomic
-def move_deal(*, actor: Any, deal: Deal, stage: Stage) -> Deal:
+def move_deal(*, actor: Actor, deal: Deal, stage: Stage) -> Deal:
     """Move a deal to another stage; reaching a won or lost stage closes it."""
     if deal.stage_id == stage.pk:
         return deal
@@ -105,7 +106,7 @@ DEAL_FIELDS = ("title", "value", "currency", "customer", "owner", "expected_clos
 
 
 @transaction.atomic
-def update_deal(*, actor: Any, deal: Deal, values: dict[str, Any]) -> dict[str, Any]:
+def update_deal(*, actor: Actor, deal: Deal, values: dict[str, Any]) -> dict[str, Any]:
     """Change a deal's details (not its stage: ``move_deal`` does that); returns what changed."""
     unknown = set(values) - set(DEAL_FIELDS)
     if unknown:
@@ -134,6 +135,6 @@ def update_deal(*, actor: Any, deal: Deal, values: dict[str, Any]) -> dict[str, 
 
 
 @transaction.atomic
-def delete_deal(*, actor: Any, deal: Deal) -> None:
+def delete_deal(*, actor: Actor, deal: Deal) -> None:
     audit.record(actor, "delete", deal, changes={"title": deal.title, "stage": deal.stage_id})
     deal.delete()

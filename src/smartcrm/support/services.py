@@ -10,6 +10,7 @@ from django.utils import timezone
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.orders.models import Order
@@ -37,7 +38,7 @@ def _clean_body(body: str) -> str:
 @transaction.atomic
 def open_ticket(
     *,
-    actor: Any,
+    actor: Actor,
     customer: Customer,
     subject: str,
     body: str,
@@ -80,7 +81,7 @@ def open_ticket(
 
 @transaction.atomic
 def reply_to_ticket(
-    *, actor: Any, ticket: Ticket, body: str, internal: bool = False, status: str | None = None
+    *, actor: Actor, ticket: Ticket, body: str, internal: bool = False, status: str | None = None
 ) -> TicketMessage:
     """An agent's reply (or internal note); by default a reply waits on the customer."""
     body = _clean_body(body)
@@ -118,7 +119,7 @@ def reply_to_ticket(
 
 
 @transaction.atomic
-def add_customer_message(*, actor: Any, ticket: Ticket, body: str) -> TicketMessage:
+def add_customer_message(*, actor: Actor, ticket: Ticket, body: str) -> TicketMessage:
     """A new message from the customer re-opens the ticket."""
     body = _clean_body(body)
     now = timezone.now()
@@ -134,7 +135,12 @@ def add_customer_message(*, actor: Any, ticket: Ticket, body: str) -> TicketMess
 
 @transaction.atomic
 def update_ticket(
-    *, actor: Any, ticket: Ticket, status: str | None = None, priority: str | None = None, assignee: Any = ...
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    status: str | None = None,
+    priority: str | None = None,
+    assignee: Any = ...,
 ) -> dict[str, Any]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}

@@ -12,7 +12,7 @@ from smartcrm.insights import selectors, services
 from smartcrm.insights.models import AlertState, Grain
 from smartcrm.intelligence import registry
 from smartcrm.intelligence.models import ModelKind
-from smartcrm.web.access import capability_required
+from smartcrm.web.access import capability_required, current_user
 from smartcrm.web.forecast_chart import forecast_chart
 
 DEFAULT_SERIES = "revenue/total/all"
@@ -61,9 +61,9 @@ def insights_panel(request: HttpRequest) -> HttpResponse:
 def alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
     try:
         if action == "acknowledge":
-            services.acknowledge_alert(alert_id=alert_id, actor=request.user)
+            services.acknowledge_alert(alert_id=alert_id, actor=current_user(request))
         elif action == "resolve":
-            services.resolve_alert(alert_id=alert_id, actor=request.user)
+            services.resolve_alert(alert_id=alert_id, actor=current_user(request))
         else:
             raise Http404("No such action")
     except NotFoundError as exc:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from smartcrm.activities.models import Activity, Task, TaskStatus
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 
 
@@ -58,7 +59,7 @@ def create_task(
         due_at=due_at,
         created_by=audit.user_of(actor),
     )
-    audit.record(actor, "create", task)
+    audit.record(actor, AuditAction.CREATE, task)
     return task
 
 
@@ -68,5 +69,5 @@ def complete_task(*, actor: Actor, task: Task) -> Task:
         task.status = TaskStatus.DONE
         task.completed_at = timezone.now()
         task.save(update_fields=["status", "completed_at"])
-        audit.record(actor, "complete", task)
+        audit.record(actor, AuditAction.COMPLETE, task)
     return task

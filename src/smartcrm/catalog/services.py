@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from smartcrm.catalog.models import Category, Product
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 
 PRODUCT_FIELDS = ("sku", "name", "category", "description", "price", "cost", "currency", "stock", "is_active")
@@ -65,7 +66,9 @@ def create_product(*, actor: Actor, values: dict[str, Any]) -> Product:
         raise ServiceValidationError(dict.fromkeys(missing, "This field is required."))
     cleaned = _clean_product(values)
     product = Product.objects.create(created_at=timezone.now(), **cleaned)
-    audit.record(actor, "create", product, changes={"sku": product.sku, "price": str(product.price)})
+    audit.record(
+        actor, AuditAction.CREATE, product, changes={"sku": product.sku, "price": str(product.price)}
+    )
     return product
 
 
@@ -76,7 +79,7 @@ def update_product(*, actor: Actor, product: Product, values: dict[str, Any]) ->
     changes = audit.diff(product, cleaned, frozenset())
     if changes:
         product.save(update_fields=[*changes, "updated_at"])
-        audit.record(actor, "update", product, changes=changes)
+        audit.record(actor, AuditAction.UPDATE, product, changes=changes)
     return changes
 
 
@@ -86,7 +89,7 @@ def deactivate_product(*, actor: Actor, product: Product) -> Product:
     if product.is_active:
         product.is_active = False
         product.save(update_fields=["is_active", "updated_at"])
-        audit.record(actor, "deactivate", product)
+        audit.record(actor, AuditAction.DEACTIVATE, product)
     return product
 
 
@@ -106,5 +109,5 @@ def create_category(*, actor: Actor, name: str, slug: str = "", parent: Category
     if errors:
         raise ServiceValidationError(errors)
     category = Category.objects.create(name=name, slug=slug, parent=parent)
-    audit.record(actor, "create", category, changes={"name": name, "slug": slug})
+    audit.record(actor, AuditAction.CREATE, category, changes={"name": name, "slug": slug})
     return category

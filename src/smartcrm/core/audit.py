@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 from smartcrm.core.actors import Actor
-from smartcrm.core.models import AuditEvent
+from smartcrm.core.models import AuditAction, AuditEvent
 
 if TYPE_CHECKING:
     from smartcrm.core.actors import StaffUser
@@ -31,7 +31,7 @@ def _actor_fields(actor: Actor) -> dict[str, Any]:
 
 def record(
     actor: Actor,
-    action: str,
+    action: AuditAction,
     obj: models.Model | None = None,
     *,
     object_type: str = "",

@@ -15,6 +15,7 @@ from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.pii import (
     hash_for_lookup,
@@ -145,7 +146,7 @@ def create_customer(
         ExternalId.objects.create(customer=customer, system=external_id[0], value=external_id[1])
     audit.record(
         actor,
-        "create",
+        AuditAction.CREATE,
         customer,
         changes={k: "set" for k in cleaned if k in PII_FIELDS}
         | {k: v for k, v in cleaned.items() if k not in PII_FIELDS and not k.endswith("_hash")},
@@ -164,7 +165,7 @@ def update_customer(*, actor: Actor, customer: Customer, values: dict[str, Any])
     if not customer.name:
         raise ServiceValidationError({"__all__": "A customer needs a name or a company name."})
     customer.save(update_fields=[*changes, "name", "search_text", "updated_at"])
-    audit.record(actor, "update", customer, changes=changes)
+    audit.record(actor, AuditAction.UPDATE, customer, changes=changes)
     log_activity(
         customer=customer,
         kind=ActivityKind.PROFILE,
@@ -182,7 +183,7 @@ def add_note(*, actor: Actor, customer: Customer, body: str) -> Note:
     if len(body) > 10_000:
         raise ServiceValidationError({"body": "At most 10,000 characters."})
     note = Note.objects.create(customer=customer, author=audit.user_of(actor), body=body)
-    audit.record(actor, "add_note", customer, changes={"note": note.pk})
+    audit.record(actor, AuditAction.ADD_NOTE, customer, changes={"note": note.pk})
     return note
 
 
@@ -200,7 +201,7 @@ def set_consent(*, actor: Actor, customer: Customer, channel: str, status: str, 
         channel=channel,
         defaults={"status": status, "source": source[:100], "updated_at": timezone.now()},
     )
-    audit.record(actor, "set_consent", customer, changes={channel: status, "source": source[:100]})
+    audit.record(actor, AuditAction.SET_CONSENT, customer, changes={channel: status, "source": source[:100]})
     return consent
 
 
@@ -209,7 +210,7 @@ def set_tags(*, actor: Actor, customer: Customer, names: list[str]) -> list[str]
     clean = sorted({n.strip().lower()[:50] for n in names if n.strip()})
     Tag.objects.bulk_create([Tag(name=n) for n in clean], ignore_conflicts=True)
     customer.tags.set(Tag.objects.filter(name__in=clean))
-    audit.record(actor, "set_tags", customer, changes={"tags": clean})
+    audit.record(actor, AuditAction.SET_TAGS, customer, changes={"tags": clean})
     return clean
 
 
@@ -227,7 +228,7 @@ def contact_for_viewer(*, user: Any, customer: Customer) -> ContactView:
     """Contact details masked for roles without VIEW_PII; an unmasked read is audited."""
     if user.can(Capability.VIEW_PII):
         if customer.email or customer.phone or customer.street_address:
-            audit.record(user, "view_pii", customer)
+            audit.record(user, AuditAction.VIEW_PII, customer)
         return ContactView(customer.email, customer.phone, customer.street_address, masked=False)
     return ContactView(
         mask_email(customer.email) if customer.email else "",

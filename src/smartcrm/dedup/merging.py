@@ -30,6 +30,7 @@ from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Consent, Customer, CustomerKind, Tag
 from smartcrm.dedup import rules
@@ -176,8 +177,8 @@ def merge_customers(
         "moved": {label: len(m["ids"]) for label, m in moved.items()},
         "automatic": automatic,
     }
-    audit.record(actor, "merge", survivor, changes=changes)
-    audit.record(actor, "merged_into", object_type="customers.customer", object_id=str(merged_pk),
+    audit.record(actor, AuditAction.MERGE, survivor, changes=changes)
+    audit.record(actor, AuditAction.MERGE_INTO, object_type="customers.customer", object_id=str(merged_pk),
                  changes={"survivor_id": survivor.pk, "merge": merge.pk})  # fmt: skip
     log_activity(
         customer=survivor,
@@ -289,8 +290,12 @@ def undo_merge(*, actor: Actor, merge_id: int) -> Merge:
     merge.state, merge.undone_at = MergeState.UNDONE, timezone.now()
     merge.save(update_fields=["state", "undone_at"])
     moved_back = {label: len(entry["ids"]) for label, entry in merge.moved.items()}
-    audit.record(actor, "undo_merge", survivor, changes={"merge": merge.pk, "restored_id": merged.pk})
-    audit.record(actor, "restore_merged", merged, changes={"merge": merge.pk, "moved_back": moved_back})
+    audit.record(
+        actor, AuditAction.UNDO_MERGE, survivor, changes={"merge": merge.pk, "restored_id": merged.pk}
+    )
+    audit.record(
+        actor, AuditAction.RESTORE_MERGED, merged, changes={"merge": merge.pk, "moved_back": moved_back}
+    )
     for customer, text in (
         (survivor, f"Merge of customer #{merged.pk} undone"),
         (merged, "Restored from a merge"),

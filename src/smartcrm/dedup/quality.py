@@ -21,6 +21,7 @@ from smartcrm.accounts.roles import Capability
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.models import AuditEvent
 from smartcrm.core.pii import hash_for_lookup, mask_address, mask_email, mask_phone
@@ -180,7 +181,7 @@ def apply_fix(*, actor: Actor, name: str) -> int:
             changed.append(customer)
             events.append(
                 AuditEvent(
-                    action="data_fix",
+                    action=AuditAction.FIX_DATA,
                     object_type="customers.customer",
                     object_id=str(customer.pk),
                     changes={"fix": name, **changes},
@@ -194,7 +195,7 @@ def apply_fix(*, actor: Actor, name: str) -> int:
             changed_total += len(changed)
     audit.record(
         actor,
-        "data_fix_run",
+        AuditAction.RUN_DATA_FIX,
         object_type="customers.customer",
         changes={"fix": name, "changed": changed_total},
     )

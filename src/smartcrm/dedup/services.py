@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.dedup import merging, rules, selectors
@@ -126,7 +127,7 @@ def start_run(*, actor: Actor, auto_merge: bool = False) -> DedupRun:
     run = DedupRun.objects.create(
         started_at=timezone.now(), auto_merge=auto_merge, actor_label=merging._label(actor), stage="queued"
     )
-    audit.record(actor, "start_dedup_run", run, changes={"auto_merge": auto_merge})
+    audit.record(actor, AuditAction.START_DEDUP_RUN, run, changes={"auto_merge": auto_merge})
     return run
 
 
@@ -288,7 +289,10 @@ def reject_pair(*, actor: Actor, pair_id: int) -> DuplicatePair:
     pair.state, pair.decided_at, pair.decided_by = PairState.REJECTED, timezone.now(), audit.user_of(actor)
     pair.save(update_fields=["state", "decided_at", "decided_by"])
     audit.record(
-        actor, "reject_duplicate", pair, changes={"left_id": pair.left_id, "right_id": pair.right_id}
+        actor,
+        AuditAction.REJECT_DUPLICATE,
+        pair,
+        changes={"left_id": pair.left_id, "right_id": pair.right_id},
     )
     return pair
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.feedback.models import Review, ReviewStatus
@@ -54,7 +55,7 @@ def record_review(
         language=language,
         created_at=created_at or timezone.now(),
     )
-    audit.record(actor, "create", review, changes={"rating": rating, "product": product.pk})
+    audit.record(actor, AuditAction.CREATE, review, changes={"rating": rating, "product": product.pk})
     return review
 
 
@@ -66,12 +67,14 @@ def set_review_status(*, actor: Actor, review: Review, status: str) -> Review:
     if review.status != status:
         old, review.status = review.status, status
         review.save(update_fields=["status"])
-        audit.record(actor, "moderate", review, changes={"status": {"from": old, "to": status}})
+        audit.record(actor, AuditAction.MODERATE, review, changes={"status": {"from": old, "to": status}})
     return review
 
 
 @transaction.atomic
 def delete_review(*, actor: Actor, review: Review) -> None:
     """Delete a review (for spam, or at the customer's request)."""
-    audit.record(actor, "delete", review, changes={"rating": review.rating, "product": review.product_id})
+    audit.record(
+        actor, AuditAction.DELETE, review, changes={"rating": review.rating, "product": review.product_id}
+    )
     review.delete()

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from smartcrm.catalog.models import Category, Product
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Channel, ConsentStatus, Customer, ExternalId, Source
 from smartcrm.customers.selectors import find_customer_by_external_id
@@ -437,7 +438,7 @@ class ProductImporter(Importer):
             )
             audit.record(
                 self.actor,
-                "create",
+                AuditAction.CREATE,
                 product,
                 changes={k: _audit_value(k, v) for k, v in values.items()},
             )
@@ -446,7 +447,7 @@ class ProductImporter(Importer):
         if not changes:
             return Outcome.UNCHANGED
         product.save(update_fields=[*changes, "updated_at"])
-        audit.record(self.actor, "update", product, changes=changes)
+        audit.record(self.actor, AuditAction.UPDATE, product, changes=changes)
         return Outcome.UPDATED
 
 

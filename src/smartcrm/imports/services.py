@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.dedup.services import check_new_customers
 from smartcrm.imports import bulk
 from smartcrm.imports.errors import ImportCancelled, ImportFileError, RowError
@@ -284,7 +285,7 @@ def _finish_run(
     run.save(update_fields=["status", "message", "finished_at", "errors", "progress"])
     audit.record(
         actor,
-        "import",
+        AuditAction.IMPORT,
         object_type="imports.importrun",
         object_id=str(run.pk),
         changes={
@@ -353,7 +354,7 @@ def execute_run(import_run_id: int, *, on_progress: ProgressCallback | None = No
         run.save(update_fields=["status", "message", "finished_at"])
         audit.record(
             actor,
-            "import",
+            AuditAction.IMPORT,
             object_type="imports.importrun",
             object_id=str(run.pk),
             changes={"kind": run.kind, "status": ImportStatus.FAILED},

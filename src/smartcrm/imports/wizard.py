@@ -19,6 +19,7 @@ from django.utils.text import get_valid_filename
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.imports.errors import ImportFileError
 from smartcrm.imports.importers import IMPORTERS
@@ -74,7 +75,7 @@ def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str =
         actor=audit.user_of(actor),
         status=ImportStatus.DRAFT,
     )
-    audit.record(actor, "upload", run, changes={"kind": kind, "bytes": path.stat().st_size})
+    audit.record(actor, AuditAction.UPLOAD, run, changes={"kind": kind, "bytes": path.stat().st_size})
     return run
 
 
@@ -176,7 +177,7 @@ def start_run(run: ImportRun, *, actor: Actor) -> ImportRun:
         raise ServiceValidationError({"__all__": "This import has already been started."})
     run.status = ImportStatus.QUEUED
     run.save(update_fields=["status"])
-    audit.record(actor, "start", run, changes={"kind": run.kind})
+    audit.record(actor, AuditAction.START, run, changes={"kind": run.kind})
     transaction.on_commit(lambda: run_import.delay(run.pk))
     return run
 
@@ -190,7 +191,7 @@ def cancel_run(run: ImportRun, *, actor: Actor) -> ImportRun:
     )
     if not updated:
         ImportRun.objects.filter(pk=run.pk).update(cancel_requested=True)
-    audit.record(actor, "cancel", run)
+    audit.record(actor, AuditAction.CANCEL, run)
     run.refresh_from_db()
     return run
 
@@ -203,6 +204,6 @@ def resume_run(run: ImportRun, *, actor: Actor) -> ImportRun:
         raise ServiceValidationError({"__all__": "Only a cancelled or failed import can be resumed."})
     run.status, run.cancel_requested = ImportStatus.QUEUED, False
     run.save(update_fields=["status", "cancel_requested"])
-    audit.record(actor, "resume", run, changes={"after_row": run.last_row})
+    audit.record(actor, AuditAction.RESUME, run, changes={"after_row": run.last_row})
     transaction.on_commit(lambda: run_import.delay(run.pk))
     return run

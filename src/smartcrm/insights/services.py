@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.engine.anomalies.alerts import Alert as EngineAlert
 from smartcrm.engine.anomalies.metric_detector import MetricAnomalyDetector
@@ -171,7 +172,10 @@ def detect_alerts(
         created = Alert.objects.bulk_create(new)
         if created:
             audit.record(
-                actor, "detect_alerts", object_type="insights.alert", changes={"created": len(created)}
+                actor,
+                AuditAction.DETECT_ALERTS,
+                object_type="insights.alert",
+                changes={"created": len(created)},
             )
         ids = [a.pk for a in Alert.objects.filter(key__in=[a.key for a in new]).only("pk")]
         for alert_id in ids:
@@ -242,7 +246,9 @@ def acknowledge_alert(*, alert_id: int, actor: Actor) -> Alert:
     alert.acknowledged_by = audit.user_of(actor)
     alert.acknowledged_at = timezone.now()
     alert.save(update_fields=["state", "acknowledged_by", "acknowledged_at"])
-    audit.record(actor, "acknowledge_alert", alert, changes={"state": {"from": "open", "to": alert.state}})
+    audit.record(
+        actor, AuditAction.ACKNOWLEDGE_ALERT, alert, changes={"state": {"from": "open", "to": alert.state}}
+    )
     return alert
 
 
@@ -257,5 +263,7 @@ def resolve_alert(*, alert_id: int, actor: Actor) -> Alert:
     alert.resolved_by = audit.user_of(actor)
     alert.resolved_at = timezone.now()
     alert.save(update_fields=["state", "resolved_by", "resolved_at"])
-    audit.record(actor, "resolve_alert", alert, changes={"state": {"from": before, "to": alert.state}})
+    audit.record(
+        actor, AuditAction.RESOLVE_ALERT, alert, changes={"state": {"from": before, "to": alert.state}}
+    )
     return alert

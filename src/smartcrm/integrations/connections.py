@@ -8,6 +8,7 @@ from django.db import transaction
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations.models import Platform, ShopConnection
 
@@ -59,7 +60,7 @@ def connect_shop(
     )
     audit.record(
         actor,
-        "create" if created else "update",
+        AuditAction.CREATE if created else AuditAction.UPDATE,
         connection,
         changes={"platform": platform, "shop_domain": domain, "secret": "set"},
     )

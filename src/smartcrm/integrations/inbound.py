@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations import payloads, sync
 from smartcrm.integrations.models import InboundDelivery, InboundStatus, Platform, ShopConnection
@@ -212,6 +213,6 @@ def replay(*, actor: Actor, delivery: InboundDelivery) -> InboundDelivery:
     delivery.status, delivery.errors, delivery.notes = InboundStatus.RECEIVED, {}, []
     delivery.save(update_fields=["status", "errors", "notes"])
     # A stale delivery replays against the stored version check again: an old one stays stale.
-    audit.record(actor, "replay", delivery)
+    audit.record(actor, AuditAction.REPLAY, delivery)
     schedule(delivery.pk)
     return delivery

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations import conf
 from smartcrm.integrations.models import OutboundDelivery, OutboundEvent, OutboundStatus, WebhookEndpoint
@@ -128,7 +129,7 @@ def create_endpoint(
         secret=secret or "whsec_" + secrets.token_urlsafe(32),
         created_by=audit.user_of(actor),
     )
-    audit.record(actor, "create", endpoint, changes={**cleaned, "include_pii": include_pii})
+    audit.record(actor, AuditAction.CREATE, endpoint, changes={**cleaned, "include_pii": include_pii})
     return endpoint
 
 
@@ -142,7 +143,7 @@ def update_endpoint(*, actor: Actor, endpoint: WebhookEndpoint, values: dict[str
     changes = audit.diff(endpoint, cleaned, frozenset())
     if changes:
         endpoint.save(update_fields=list(changes))
-        audit.record(actor, "update", endpoint, changes=changes)
+        audit.record(actor, AuditAction.UPDATE, endpoint, changes=changes)
     return changes
 
 
@@ -150,13 +151,13 @@ def update_endpoint(*, actor: Actor, endpoint: WebhookEndpoint, values: dict[str
 def rotate_secret(*, actor: Actor, endpoint: WebhookEndpoint) -> str:
     endpoint.secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint.save(update_fields=["secret"])
-    audit.record(actor, "rotate_secret", endpoint)
+    audit.record(actor, AuditAction.ROTATE_SECRET, endpoint)
     return endpoint.secret
 
 
 @transaction.atomic
 def delete_endpoint(*, actor: Actor, endpoint: WebhookEndpoint) -> None:
-    audit.record(actor, "delete", endpoint)
+    audit.record(actor, AuditAction.DELETE, endpoint)
     endpoint.delete()
 
 
@@ -408,6 +409,6 @@ def redeliver(*, actor: Actor, delivery: OutboundDelivery) -> OutboundDelivery:
     again = OutboundDelivery.objects.create(
         endpoint=delivery.endpoint, event=delivery.event, redelivery_of=delivery
     )
-    audit.record(actor, "redeliver", delivery, changes={"new_delivery": again.pk})
+    audit.record(actor, AuditAction.REDELIVER, delivery, changes={"new_delivery": again.pk})
     schedule(again.pk)
     return again

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from smartcrm.catalog.models import Product
 from smartcrm.catalog.services import create_product
 from smartcrm.core import audit
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.pii import hash_for_lookup, normalise_email, normalise_phone
 from smartcrm.customers.models import Customer, ExternalId
@@ -152,7 +153,9 @@ def _upsert_customer(
         ExternalId.objects.get_or_create(
             system=connection.external_system, value=data.external_id, defaults={"customer": customer}
         )
-        audit.record(actor, "link_external_id", customer, changes={"system": connection.external_system})
+        audit.record(
+            actor, AuditAction.LINK_EXTERNAL_ID, customer, changes={"system": connection.external_system}
+        )
     if update_existing and values:
         update_customer(actor=actor, customer=customer, values=values)
     return customer
@@ -234,7 +237,9 @@ def _set_status(connection: ShopConnection, order: Order, status: str | None) ->
     order.status = status
     order.save(update_fields=["status", "updated_at"])
     refresh_customer_totals([order.customer_id])
-    audit.record(actor_for(connection), "update", order, changes={"status": {"from": old, "to": status}})
+    audit.record(
+        actor_for(connection), AuditAction.UPDATE, order, changes={"status": {"from": old, "to": status}}
+    )
 
 
 def _apply_order(connection: ShopConnection, data: OrderIn) -> Outcome:

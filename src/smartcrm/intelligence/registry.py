@@ -19,6 +19,7 @@ from django.utils import timezone
 import smartcrm
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError
 from smartcrm.intelligence.models import ModelKind, ModelVersion
 
@@ -61,7 +62,9 @@ def register(record: TrainingRecord, *, actor: Actor, activate: bool = True) -> 
     )
     version.artifact.save(f"{record.kind}-v{version.version}.json", ContentFile(record.artifact), save=False)
     version.save()
-    audit.record(actor, "register_model", version, changes={"kind": record.kind, "version": version.version})
+    audit.record(
+        actor, AuditAction.REGISTER_MODEL, version, changes={"kind": record.kind, "version": version.version}
+    )
     if activate:
         activate_version(version_id=version.pk, actor=actor)
         version.refresh_from_db()
@@ -85,7 +88,7 @@ def activate_version(*, version_id: int, actor: Actor) -> ModelVersion:
     version.save(update_fields=["is_active", "activated_at"])
     audit.record(
         actor,
-        "activate_model",
+        AuditAction.ACTIVATE_MODEL,
         version,
         changes={"kind": version.kind, "from": previous.version if previous else None, "to": version.version},
     )
@@ -112,7 +115,7 @@ def deactivate(*, kind: str, actor: Actor) -> ModelVersion:
     active.is_active = False
     active.save(update_fields=["is_active"])
     changes = {"kind": kind, "from": active.version, "to": None}
-    audit.record(actor, "deactivate_model", active, changes=changes)
+    audit.record(actor, AuditAction.DEACTIVATE_MODEL, active, changes=changes)
     return active
 
 

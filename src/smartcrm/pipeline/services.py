@@ -13,6 +13,7 @@ from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.pipeline.models import Deal, Stage
@@ -69,7 +70,7 @@ def create_deal(
         currency=currency.upper()[:3],
         created_at=timezone.now(),
     )
-    audit.record(actor, "create", deal, changes={"stage": stage.name, "value": str(value)})
+    audit.record(actor, AuditAction.CREATE, deal, changes={"stage": stage.name, "value": str(value)})
     if customer is not None:
         log_activity(
             customer=customer,
@@ -90,7 +91,7 @@ def move_deal(*, actor: Actor, deal: Deal, stage: Stage) -> Deal:
     deal.stage = stage
     deal.closed_at = timezone.now() if (stage.is_won or stage.is_lost) else None
     deal.save(update_fields=["stage", "closed_at", "updated_at"])
-    audit.record(actor, "move", deal, changes={"stage": {"from": old, "to": stage.name}})
+    audit.record(actor, AuditAction.MOVE, deal, changes={"stage": {"from": old, "to": stage.name}})
     if deal.customer_id:
         log_activity(
             customer=deal.customer,
@@ -130,11 +131,11 @@ def update_deal(*, actor: Actor, deal: Deal, values: dict[str, Any]) -> dict[str
     changes = audit.diff(deal, cleaned, frozenset())
     if changes:
         deal.save(update_fields=[*changes, "updated_at"])
-        audit.record(actor, "update", deal, changes=changes)
+        audit.record(actor, AuditAction.UPDATE, deal, changes=changes)
     return changes
 
 
 @transaction.atomic
 def delete_deal(*, actor: Actor, deal: Deal) -> None:
-    audit.record(actor, "delete", deal, changes={"title": deal.title, "stage": deal.stage_id})
+    audit.record(actor, AuditAction.DELETE, deal, changes={"title": deal.title, "stage": deal.stage_id})
     deal.delete()

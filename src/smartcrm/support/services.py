@@ -11,6 +11,7 @@ from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.orders.models import Order
@@ -75,7 +76,7 @@ def open_ticket(
         last_message_at=now,
     )
     TicketMessage.objects.create(ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, created_at=now)
-    audit.record(actor, "open", ticket)
+    audit.record(actor, AuditAction.OPEN, ticket)
     return ticket
 
 
@@ -106,7 +107,12 @@ def reply_to_ticket(
         ticket.status = new_status
         fields.append("status")
     ticket.save(update_fields=fields)
-    audit.record(actor, "note" if internal else "reply", ticket, changes={"status": ticket.status})
+    audit.record(
+        actor,
+        AuditAction.ADD_NOTE if internal else AuditAction.REPLY,
+        ticket,
+        changes={"status": ticket.status},
+    )
     if not internal:
         log_activity(
             customer=ticket.customer,
@@ -129,7 +135,7 @@ def add_customer_message(*, actor: Actor, ticket: Ticket, body: str) -> TicketMe
     ticket.last_message_at = now
     ticket.status = TicketStatus.OPEN
     ticket.save(update_fields=["last_message_at", "status", "updated_at"])
-    audit.record(actor, "customer_message", ticket)
+    audit.record(actor, AuditAction.ADD_CUSTOMER_MESSAGE, ticket)
     return message
 
 
@@ -159,5 +165,5 @@ def update_ticket(
     changes = audit.diff(ticket, values, frozenset())
     if changes:
         ticket.save()  # save() keeps priority_rank in step with priority
-        audit.record(actor, "update", ticket, changes=changes)
+        audit.record(actor, AuditAction.UPDATE, ticket, changes=changes)
     return changes

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from smartcrm.core.admin import AuditedModelAdmin
-from smartcrm.customers.models import Consent, Customer, ExternalId, Note, Tag
+from smartcrm.customers.models import PII_FIELDS, Consent, Customer, ExternalId, Note, Tag
 
 
 class ExternalIdInline(admin.TabularInline):
@@ -32,7 +32,7 @@ class CustomerAdmin(AuditedModelAdmin):
     exclude = ("email_hash", "phone_hash")
     readonly_fields = ("orders_count", "total_spent", "first_order_at", "last_order_at")
     inlines = [ExternalIdInline, ConsentInline]
-    sensitive_fields = frozenset({"email", "phone", "street_address"})
+    sensitive_fields = PII_FIELDS
 
 
 admin.site.register(Tag)

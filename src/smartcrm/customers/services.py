@@ -25,6 +25,7 @@ from smartcrm.core.pii import (
     normalise_email,
     normalise_phone,
 )
+from smartcrm.customers.contact import CONTACT_FIELDS
 from smartcrm.customers.models import (
     PII_FIELDS,
     Channel,
@@ -43,13 +44,7 @@ EDITABLE_FIELDS = (
     "first_name",
     "last_name",
     "company_name",
-    "email",
-    "phone",
-    "street_address",
-    "city",
-    "region",
-    "postal_code",
-    "country",
+    *CONTACT_FIELDS,
     "language",
     "source",
 )

@@ -24,6 +24,7 @@ from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.customers.contact import CONTACT_FIELDS
 from smartcrm.customers.models import Channel, ConsentStatus, Customer, ExternalId, Source
 from smartcrm.customers.selectors import find_customer_by_external_id
 from smartcrm.customers.services import create_customer, set_consent, set_tags, update_customer
@@ -144,13 +145,7 @@ CUSTOMER_TEXT_FIELDS = (
     "last_name",
     "company_name",
     "kind",
-    "email",
-    "phone",
-    "street_address",
-    "city",
-    "region",
-    "postal_code",
-    "country",
+    *CONTACT_FIELDS,
     "language",
     "source",
 )

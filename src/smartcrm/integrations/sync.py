@@ -21,6 +21,7 @@ from smartcrm.core import audit
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.pii import hash_for_lookup, normalise_email, normalise_phone
+from smartcrm.customers.contact import CONTACT_FIELDS
 from smartcrm.customers.models import Customer, ExternalId
 from smartcrm.customers.services import create_customer, update_customer
 from smartcrm.integrations.models import InboundStatus, Platform, ShopConnection, SyncedRecord
@@ -94,16 +95,9 @@ def _is_newer(record: SyncedRecord, version: datetime | None) -> bool:
 
 
 def _customer_values(connection: ShopConnection, data: CustomerIn, notes: list[str]) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "first_name": data.first_name,
-        "last_name": data.last_name,
-        "company_name": data.company_name,
-        "email": data.email,
-        "street_address": data.street_address,
-        "city": data.city,
-        "region": data.region,
-        "postal_code": data.postal_code,
-    }
+    # Phone and country are checked below; a shop's bad value is noted, never stored.
+    names = ("first_name", "last_name", "company_name", *CONTACT_FIELDS)
+    values: dict[str, Any] = {name: getattr(data, name) for name in names if name not in ("phone", "country")}
     if data.phone:
         try:
             values["phone"] = normalise_phone(data.phone, connection.default_region)

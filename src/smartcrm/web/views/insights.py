@@ -41,23 +41,23 @@ def _context(request: HttpRequest) -> dict[str, object]:
         "state": state,
         "states": AlertState.choices,
         "version": registry.active_version(ModelKind.FORECAST),
-        "can_edit": request.user.can(Capability.EDIT_ORDERS),  # type: ignore[union-attr]
+        "can_edit": request.user.can(Capability.HANDLE_ALERTS),  # type: ignore[union-attr]
     }
 
 
-@capability_required(Capability.VIEW_ORDERS)
+@capability_required(Capability.VIEW_INSIGHTS)
 def insights_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/insights/page.html", _context(request))
 
 
-@capability_required(Capability.VIEW_ORDERS)
+@capability_required(Capability.VIEW_INSIGHTS)
 def insights_panel(request: HttpRequest) -> HttpResponse:
     """The dashboard's forecast-and-alerts card, loaded by htmx after the page."""
     return render(request, "web/insights/_panel.html", _context(request))
 
 
 @require_POST
-@capability_required(Capability.EDIT_ORDERS)
+@capability_required(Capability.HANDLE_ALERTS)
 def alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
     try:
         if action == "acknowledge":

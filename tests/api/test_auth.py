@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_no_token_is_401(anonymous_api: ApiClient) -> None:
     response = anonymous_api.get("/customers")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unauthorized"}
+    assert response.json() == {"detail": "Unauthorized", "code": "not_authenticated"}
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,7 @@ def test_patch_refuses_null_and_unknown_customer(admin_api: ApiClient) -> None:
     customer = CustomerFactory()
     assert admin_api.patch(f"/customers/{customer.pk}", {"first_name": None}).status_code == 422
     assert admin_api.patch("/customers/987654321", {"city": "Lyon"}).status_code == 404
-    assert admin_api.get("/customers/987654321").json() == {"detail": "Not found."}
+    assert admin_api.get("/customers/987654321").json() == {"detail": "Not found.", "code": "not_found"}
     assert admin_api.get("/customers/abc").status_code == 422
     assert admin_api.get(f"/customers/{2**70}").status_code == 422
 

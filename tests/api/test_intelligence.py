@@ -41,7 +41,7 @@ def test_scores_404_when_none_or_no_customer(admin_api: ApiClient) -> None:
     customer = CustomerFactory()
     response = admin_api.get(f"/customers/{customer.pk}/scores")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
     assert admin_api.get("/customers/999999/scores").status_code == 404
 
 

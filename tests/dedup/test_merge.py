@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from smartcrm.core.errors import ServiceValidationError
-from smartcrm.core.models import AuditEvent
+from smartcrm.core.models import AuditAction, AuditEvent
 from smartcrm.customers.models import Consent, Customer
 from smartcrm.dedup import merging, services
 from smartcrm.dedup.models import DuplicatePair, MergeState, PairState
@@ -66,7 +66,7 @@ def test_merge_moves_every_row_and_undo_moves_them_back(twins: Twins, admin_user
     assert consents == {"email": "withdrawn", "sms": "granted"}
     assert set(survivor.tags.values_list("name", flat=True)) == {"vip", "newsletter"}
     assert AuditEvent.objects.filter(action="merge", object_id=str(s.pk), actor=admin_user).exists()
-    assert AuditEvent.objects.filter(action="merged_into", object_id=str(m.pk)).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.MERGE_INTO, object_id=str(m.pk)).exists()
     with connection.cursor() as cursor:
         cursor.execute("SELECT snapshot FROM dedup_merge WHERE id = %s", [merge.pk])
         stored = cursor.fetchone()[0]

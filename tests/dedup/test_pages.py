@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from smartcrm.accounts.roles import Role
-from smartcrm.core.models import AuditEvent
+from smartcrm.core.models import AuditAction, AuditEvent
 from smartcrm.customers.models import Customer
 from smartcrm.dedup.models import DuplicatePair, Merge, MergeState, PairState
 from tests import factories
@@ -108,5 +108,5 @@ def test_data_quality_page_masks_and_fixes(client_for: Callable[[Role], Client],
     shouty.refresh_from_db()
     assert (shouty.first_name, shouty.last_name, shouty.name) == ("John", "Doe", "John Doe")
     assert shouty.email == "john.doe@example.com"
-    assert AuditEvent.objects.filter(action="data_fix", object_id=str(shouty.pk)).count() == 3
+    assert AuditEvent.objects.filter(action=AuditAction.FIX_DATA, object_id=str(shouty.pk)).count() == 3
     assert admin.post(reverse("web:data_quality_fix", args=["drop_tables"])).status_code == 302

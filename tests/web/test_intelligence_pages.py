@@ -109,7 +109,7 @@ def test_model_cards_without_models(client_for: Any) -> None:
     assert "smartcrm train" in page
 
 
-def test_model_cards_are_refused_without_view_orders(client_for: Any, monkeypatch: Any) -> None:
+def test_model_cards_are_refused_without_view_models(client_for: Any, monkeypatch: Any) -> None:
     from smartcrm.accounts import roles
 
     monkeypatch.setitem(

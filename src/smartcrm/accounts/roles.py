@@ -30,14 +30,19 @@ class Capability(StrEnum):
     MERGE_CUSTOMERS = "merge_customers"  # review duplicates, merge customers, undo merges, bulk data fixes
     MANAGE_USERS = "manage_users"  # staff accounts, roles and settings
     MANAGE_INTEGRATIONS = "manage_integrations"  # shop connections, outbound webhooks and their logs
+    VIEW_INSIGHTS = "view_insights"  # see sales forecasts and anomaly alerts
+    HANDLE_ALERTS = "handle_alerts"  # acknowledge and resolve anomaly alerts
+    VIEW_MODELS = "view_models"  # see model versions, their metrics and feature schemas (model cards)
+    MANAGE_MODELS = "manage_models"  # activate a model version or roll a kind back to the previous one
 
 
 C = Capability
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
-    Role.MANAGER: frozenset(Capability) - {C.MANAGE_USERS},
+    Role.MANAGER: frozenset(Capability) - {C.MANAGE_USERS, C.MANAGE_MODELS},
     Role.SALES: frozenset(
         {C.VIEW_CUSTOMERS, C.EDIT_CUSTOMERS, C.VIEW_PII, C.VIEW_ORDERS, C.VIEW_PIPELINE, C.EDIT_PIPELINE}
+        | {C.VIEW_INSIGHTS, C.VIEW_MODELS}
     ),
     Role.SUPPORT: frozenset(
         {
@@ -49,10 +54,17 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.VIEW_TICKETS,
             C.REPLY_TICKETS,
             C.EDIT_REVIEWS,
+            C.VIEW_INSIGHTS,
+            C.HANDLE_ALERTS,
+            C.VIEW_MODELS,
         }
     ),
-    Role.MARKETING: frozenset({C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.EDIT_REVIEWS}),
-    Role.ANALYST: frozenset({C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.VIEW_PIPELINE}),
+    Role.MARKETING: frozenset(
+        {C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.EDIT_REVIEWS, C.VIEW_INSIGHTS, C.VIEW_MODELS}
+    ),
+    Role.ANALYST: frozenset(
+        {C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.VIEW_PIPELINE, C.VIEW_INSIGHTS, C.VIEW_MODELS}
+    ),
 }
 
 

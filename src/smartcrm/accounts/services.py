@@ -7,6 +7,7 @@ from django.db import transaction
 from smartcrm.accounts.models import ApiToken, User, hash_token
 from smartcrm.accounts.roles import Role
 from smartcrm.core import audit
+from smartcrm.core.audit import AuditAction
 
 
 @transaction.atomic
@@ -14,7 +15,7 @@ def create_api_token(*, user: User, name: str, actor: User | str | None = None) 
     """Create a token and return it with its raw value, which is never stored."""
     raw = ApiToken.new_raw_token()
     token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:12])
-    audit.record(actor or user, "create_api_token", token, changes={"user": user.get_username()})
+    audit.record(actor or user, AuditAction.CREATE_API_TOKEN, token, changes={"user": user.get_username()})
     return token, raw
 
 
@@ -28,5 +29,5 @@ def ensure_user(*, username: str, password: str, role: Role, email: str = "") ->
     user.set_password(password)
     user.save()
     if created:
-        audit.record("demo", "create_user", user, changes={"role": role.value})
+        audit.record("demo", AuditAction.CREATE_USER, user, changes={"role": role.value})
     return user

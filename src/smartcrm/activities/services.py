@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from smartcrm.activities.models import Activity, Task, TaskStatus
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 
 
@@ -18,7 +20,7 @@ def log_activity(
     customer: Any,
     kind: str,
     summary: str,
-    actor: Any = None,
+    actor: Actor = None,
     obj: models.Model | None = None,
     occurred_at: datetime | None = None,
 ) -> Activity:
@@ -37,7 +39,7 @@ def log_activity(
 @transaction.atomic
 def create_task(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     customer: Any = None,
     deal: Any = None,
@@ -57,15 +59,15 @@ def create_task(
         due_at=due_at,
         created_by=audit.user_of(actor),
     )
-    audit.record(actor, "create", task)
+    audit.record(actor, AuditAction.CREATE, task)
     return task
 
 
 @transaction.atomic
-def complete_task(*, actor: Any, task: Task) -> Task:
+def complete_task(*, actor: Actor, task: Task) -> Task:
     if task.status != TaskStatus.DONE:
         task.status = TaskStatus.DONE
         task.completed_at = timezone.now()
         task.save(update_fields=["status", "completed_at"])
-        audit.record(actor, "complete", task)
+        audit.record(actor, AuditAction.COMPLETE, task)
     return task

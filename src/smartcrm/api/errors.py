@@ -1,9 +1,11 @@
-"""One error format for every failure: ``{"detail": ...}``, field errors as ninja reports them.
+"""One error format for every failure: ``{"detail": ..., "code": ...}``, field errors as ninja
+reports them.
 
 ninja answers a request that does not match its schema with 422 and a list of
 ``{"loc", "msg", "type"}`` items. The services raise ``ServiceValidationError`` with a message
 per field; the handlers here turn those into the same list, so a client handles one shape
-whether the schema or the business rules refused the input.
+whether the schema or the business rules refused the input. Every body, and every field error,
+also carries a ``code`` from ``core.errors.ErrorCode`` (or a service's own code for a field).
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaValidationError
 
-from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.core.errors import ErrorCode, NotFoundError, ServiceValidationError
 
 # Where a service's field errors point: the JSON body, as ninja's own errors do.
 BODY_LOC: tuple[str | int, ...] = ("body", "payload")
@@ -27,18 +32,21 @@ class ErrorOut(Schema):
     """A failure without field details (401, 403, 404, unreadable body)."""
 
     detail: str
+    code: str
 
 
 class FieldErrorOut(Schema):
     loc: list[str | int]
     msg: str
     type: str
+    code: str
 
 
 class ValidationErrorOut(Schema):
     """Field-level errors (422): each names the field by its path in the request."""
 
     detail: list[FieldErrorOut]
+    code: str
 
 
 class ApiValidationError(ServiceValidationError):
@@ -59,10 +67,23 @@ def field_loc(key: str, prefix: tuple[str | int, ...] = BODY_LOC) -> list[str | 
     return [*prefix, *parts]
 
 
+# Codes of the statuses ninja answers itself (bad body, credentials, role or CSRF check).
+STATUS_CODES: dict[int, ErrorCode] = {
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.NOT_AUTHENTICATED,
+    403: ErrorCode.PERMISSION_DENIED,
+    404: ErrorCode.NOT_FOUND,
+    422: ErrorCode.INVALID,
+}
+
+
 def validation_detail(exc: ServiceValidationError) -> list[dict[str, Any]]:
     if isinstance(exc, ApiValidationError):
-        return [{"loc": list(exc.loc), "msg": exc.msg, "type": exc.type}]
-    return [{"loc": field_loc(key), "msg": msg, "type": "value_error"} for key, msg in exc.errors.items()]
+        return [{"loc": list(exc.loc), "msg": exc.msg, "type": exc.type, "code": exc.code}]
+    return [
+        {"loc": field_loc(key), "msg": msg, "type": "value_error", "code": exc.codes[key]}
+        for key, msg in exc.errors.items()
+    ]
 
 
 @contextmanager
@@ -73,18 +94,38 @@ def renamed_fields(names: Mapping[str, str]) -> Iterator[None]:
     except ServiceValidationError as exc:
         if isinstance(exc, ApiValidationError):
             raise
-        raise ServiceValidationError({names.get(k, k): v for k, v in exc.errors.items()}) from exc
+        raise ServiceValidationError(
+            {names.get(k, k): v for k, v in exc.errors.items()},
+            {names.get(k, k): c for k, c in exc.codes.items()},
+        ) from exc
 
 
 def install_handlers(api: NinjaAPI) -> None:
     def on_service_validation(request: HttpRequest, exc: Any) -> HttpResponse:
-        return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+        body = {"detail": validation_detail(exc), "code": exc.code}
+        return api.create_response(request, body, status=422)
 
     def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
-        return api.create_response(request, {"detail": "Not found."}, status=404)
+        return api.create_response(request, {"detail": "Not found.", "code": NotFoundError.code}, status=404)
+
+    # ninja's own answers, as its default handlers give them, plus the code.
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        code = STATUS_CODES.get(exc.status_code, ErrorCode.ERROR)
+        return api.create_response(request, {"detail": str(exc), "code": code}, status=exc.status_code)
+
+    def on_schema_validation(request: HttpRequest, exc: Any) -> HttpResponse:
+        detail = [{**error, "code": ErrorCode.INVALID} for error in exc.errors]
+        return api.create_response(request, {"detail": detail, "code": ErrorCode.INVALID}, status=422)
+
+    def on_http404(request: HttpRequest, exc: Any) -> HttpResponse:
+        detail = f"Not Found: {exc}" if settings.DEBUG else "Not Found"
+        return api.create_response(request, {"detail": detail, "code": ErrorCode.NOT_FOUND}, status=404)
 
     api.add_exception_handler(ServiceValidationError, on_service_validation)
     api.add_exception_handler(NotFoundError, on_not_found)
+    api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(SchemaValidationError, on_schema_validation)
+    api.add_exception_handler(Http404, on_http404)
 
 
 # Declared responses: every operation lists the failures it can answer with, so the OpenAPI

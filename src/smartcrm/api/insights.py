@@ -76,7 +76,7 @@ class AlertPage(PageMeta):
 
 @forecasts_router.get("", response={200: ForecastPage, **READ_ERRORS}, summary="List stored forecasts")
 def list_forecasts(request: HttpRequest, query: Query[ForecastQuery]) -> dict[str, Any]:
-    require(request, Capability.VIEW_ORDERS)
+    require(request, Capability.VIEW_INSIGHTS)
     page = selectors.forecast_page(
         page=query.page,
         size=query.page_size,
@@ -90,7 +90,7 @@ def list_forecasts(request: HttpRequest, query: Query[ForecastQuery]) -> dict[st
 
 @alerts_router.get("", response={200: AlertPage, **READ_ERRORS}, summary="List alerts")
 def list_alerts(request: HttpRequest, query: Query[AlertQuery]) -> dict[str, Any]:
-    require(request, Capability.VIEW_ORDERS)
+    require(request, Capability.VIEW_INSIGHTS)
     page = selectors.alert_page(
         page=query.page,
         size=query.page_size,
@@ -103,7 +103,7 @@ def list_alerts(request: HttpRequest, query: Query[AlertQuery]) -> dict[str, Any
 
 @alerts_router.get("/{alert_id}", response={200: AlertOut, **ONE_ERRORS}, summary="One alert")
 def get_alert(request: HttpRequest, alert_id: int) -> Alert:
-    require(request, Capability.VIEW_ORDERS)
+    require(request, Capability.VIEW_INSIGHTS)
     return selectors.alert(alert_id)
 
 
@@ -111,11 +111,11 @@ def get_alert(request: HttpRequest, alert_id: int) -> Alert:
     "/{alert_id}/acknowledge", response={200: AlertOut, **WRITE_ERRORS}, summary="Acknowledge"
 )
 def acknowledge(request: HttpRequest, alert_id: int) -> Alert:
-    user = require(request, Capability.EDIT_ORDERS)
+    user = require(request, Capability.HANDLE_ALERTS)
     return services.acknowledge_alert(alert_id=alert_id, actor=user)
 
 
 @alerts_router.post("/{alert_id}/resolve", response={200: AlertOut, **WRITE_ERRORS}, summary="Resolve")
 def resolve(request: HttpRequest, alert_id: int) -> Alert:
-    user = require(request, Capability.EDIT_ORDERS)
+    user = require(request, Capability.HANDLE_ALERTS)
     return services.resolve_alert(alert_id=alert_id, actor=user)

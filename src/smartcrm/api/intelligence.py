@@ -138,5 +138,5 @@ def list_segments(request: HttpRequest) -> dict[str, Any]:
 @router.get("/models", response={200: ModelsOut, **READ_ERRORS}, summary="Model versions and their metrics")
 def list_models(request: HttpRequest) -> dict[str, Any]:
     """Every registered model version with its metrics and feature schema (no artifacts)."""
-    require(request, Capability.VIEW_ORDERS)
+    require(request, Capability.VIEW_MODELS)
     return {"models": [v for group in registry_selectors.model_versions() for v in group.versions]}

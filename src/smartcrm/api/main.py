@@ -19,8 +19,8 @@ api = NinjaAPI(
     description=(
         "The smartcrm REST API. Authenticate with `Authorization: Bearer <token>` (or the web "
         "UI's session with its CSRF token). Lists are paginated with `page` and `page_size` and "
-        'answer `has_next` instead of a total. Errors are `{"detail": ...}`: a message, or for '
-        "422 a list of `{loc, msg, type}` naming each refused field. See docs/api.md."
+        'answer `has_next` instead of a total. Errors are `{"detail": ..., "code": ...}`: a message, '
+        "or for 422 a list of `{loc, msg, type, code}` naming each refused field. See docs/api.md."
     ),
     urls_namespace="api",
     auth=[BearerAuth(), session_auth],

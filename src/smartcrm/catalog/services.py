@@ -11,6 +11,8 @@ from django.utils.text import slugify
 
 from smartcrm.catalog.models import Category, Product
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 
 PRODUCT_FIELDS = ("sku", "name", "category", "description", "price", "cost", "currency", "stock", "is_active")
@@ -57,40 +59,42 @@ def _clean_product(values: dict[str, Any], *, instance: Product | None = None) -
 
 
 @transaction.atomic
-def create_product(*, actor: Any, values: dict[str, Any]) -> Product:
+def create_product(*, actor: Actor, values: dict[str, Any]) -> Product:
     """Create a product; ``sku``, ``name`` and ``price`` are required."""
     missing = [k for k in ("sku", "name", "price") if values.get(k) in (None, "")]
     if missing:
         raise ServiceValidationError(dict.fromkeys(missing, "This field is required."))
     cleaned = _clean_product(values)
     product = Product.objects.create(created_at=timezone.now(), **cleaned)
-    audit.record(actor, "create", product, changes={"sku": product.sku, "price": str(product.price)})
+    audit.record(
+        actor, AuditAction.CREATE, product, changes={"sku": product.sku, "price": str(product.price)}
+    )
     return product
 
 
 @transaction.atomic
-def update_product(*, actor: Any, product: Product, values: dict[str, Any]) -> dict[str, Any]:
+def update_product(*, actor: Actor, product: Product, values: dict[str, Any]) -> dict[str, Any]:
     """Change the given fields; returns what changed."""
     cleaned = _clean_product(values, instance=product)
     changes = audit.diff(product, cleaned, frozenset())
     if changes:
         product.save(update_fields=[*changes, "updated_at"])
-        audit.record(actor, "update", product, changes=changes)
+        audit.record(actor, AuditAction.UPDATE, product, changes=changes)
     return changes
 
 
 @transaction.atomic
-def deactivate_product(*, actor: Any, product: Product) -> Product:
+def deactivate_product(*, actor: Actor, product: Product) -> Product:
     """Take a product off sale. Products are never deleted: order lines keep pointing at them."""
     if product.is_active:
         product.is_active = False
         product.save(update_fields=["is_active", "updated_at"])
-        audit.record(actor, "deactivate", product)
+        audit.record(actor, AuditAction.DEACTIVATE, product)
     return product
 
 
 @transaction.atomic
-def create_category(*, actor: Any, name: str, slug: str = "", parent: Category | None = None) -> Category:
+def create_category(*, actor: Actor, name: str, slug: str = "", parent: Category | None = None) -> Category:
     errors: dict[str, str] = {}
     name = name.strip()
     if not name:
@@ -105,5 +109,5 @@ def create_category(*, actor: Any, name: str, slug: str = "", parent: Category |
     if errors:
         raise ServiceValidationError(errors)
     category = Category.objects.create(name=name, slug=slug, parent=parent)
-    audit.record(actor, "create", category, changes={"name": name, "slug": slug})
+    audit.record(actor, AuditAction.CREATE, category, changes={"name": name, "slug": slug})
     return category

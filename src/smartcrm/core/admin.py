@@ -9,6 +9,8 @@ from django.db import models
 from django.http import HttpRequest
 
 from smartcrm.core import audit
+from smartcrm.core.actors import actor_of
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.models import AuditEvent
 
 
@@ -20,10 +22,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         changed = dict.fromkeys(form.changed_data if form else [], "changed")
-        audit.record(request.user, "admin_update" if change else "admin_create", obj, changes=changed)
+        action = AuditAction.UPDATE_IN_ADMIN if change else AuditAction.CREATE_IN_ADMIN
+        audit.record(actor_of(request.user), action, obj, changes=changed)
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        audit.record(request.user, "admin_delete", obj)
+        audit.record(actor_of(request.user), AuditAction.DELETE_IN_ADMIN, obj)
         super().delete_model(request, obj)
 
 

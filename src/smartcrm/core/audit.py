@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from smartcrm.core.models import AuditEvent
+from smartcrm.core.actors import Actor
+from smartcrm.core.models import AuditAction, AuditEvent
+
+if TYPE_CHECKING:
+    from smartcrm.core.actors import StaffUser
 
 SYSTEM = "system"
 
 
-def user_of(actor: Any) -> Any:
+def user_of(actor: Actor) -> StaffUser | None:
     """The staff user behind an actor, or None for labels such as ``"cli:import"``."""
+    if isinstance(actor, str):
+        return None
     return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
+def _actor_fields(actor: Actor) -> dict[str, Any]:
     user = user_of(actor)
     if user is None:
         return {"actor": None, "actor_label": str(actor) if isinstance(actor, str) else SYSTEM}
@@ -24,8 +30,8 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
 
 
 def record(
-    actor: Any,
-    action: str,
+    actor: Actor,
+    action: AuditAction,
     obj: models.Model | None = None,
     *,
     object_type: str = "",

@@ -1,15 +1,41 @@
-"""Field-level validation errors raised by services and rendered by the API and the forms."""
+"""Field-level validation errors raised by services and rendered by the API and the forms.
+
+Every error carries a machine-readable code beside its human message, so a client can tell
+failures apart without parsing the text. The API adds the code to each error body.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """The codes an error answer carries (the API's ``code`` keys)."""
+
+    BAD_REQUEST = "bad_request"  # the request cannot be read at all (not JSON)
+    NOT_AUTHENTICATED = "not_authenticated"  # no valid credentials
+    PERMISSION_DENIED = "permission_denied"  # the role may not do this (or no CSRF token)
+    NOT_FOUND = "not_found"  # the object asked for does not exist
+    INVALID = "invalid"  # input refused: a field's value, or the request as a whole
+    ERROR = "error"  # any other failure
+
 
 class ServiceValidationError(ValueError):
-    """Input that a service refuses, with a message per field (``"__all__"`` for the whole)."""
+    """Input that a service refuses, with a message per field (``"__all__"`` for the whole).
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    ``codes`` gives a field a more specific code than ``invalid`` where a caller needs it.
+    """
+
+    code = ErrorCode.INVALID
+
+    def __init__(self, errors: dict[str, str], codes: Mapping[str, str] | None = None) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+        self.codes: dict[str, str] = {key: (codes or {}).get(key, self.code) for key in errors}
 
 
 class NotFoundError(LookupError):
     """The object asked for does not exist (or the caller may not know it exists)."""
+
+    code = ErrorCode.NOT_FOUND

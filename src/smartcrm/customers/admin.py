@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from smartcrm.core.admin import AuditedModelAdmin
 from smartcrm.customers import events
-from smartcrm.customers.models import Consent, Customer, ExternalId, Note, Tag
+from smartcrm.customers.models import PII_FIELDS, Consent, Customer, ExternalId, Note, Tag
 
 
 class ExternalIdInline(admin.TabularInline):
@@ -36,7 +36,7 @@ class CustomerAdmin(AuditedModelAdmin):
     exclude = ("email_hash", "phone_hash")
     readonly_fields = ("orders_count", "total_spent", "first_order_at", "last_order_at")
     inlines = [ExternalIdInline, ConsentInline]
-    sensitive_fields = frozenset({"email", "phone", "street_address"})
+    sensitive_fields = PII_FIELDS
 
     def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

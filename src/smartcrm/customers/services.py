@@ -14,6 +14,8 @@ from smartcrm.accounts.roles import Capability
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.pii import (
     hash_for_lookup,
@@ -24,6 +26,7 @@ from smartcrm.core.pii import (
     normalise_phone,
 )
 from smartcrm.customers import events
+from smartcrm.customers.contact import CONTACT_FIELDS
 from smartcrm.customers.models import (
     PII_FIELDS,
     Channel,
@@ -42,13 +45,7 @@ EDITABLE_FIELDS = (
     "first_name",
     "last_name",
     "company_name",
-    "email",
-    "phone",
-    "street_address",
-    "city",
-    "region",
-    "postal_code",
-    "country",
+    *CONTACT_FIELDS,
     "language",
     "source",
 )
@@ -127,7 +124,11 @@ def _refresh_derived(customer: Customer) -> None:
 
 @transaction.atomic
 def create_customer(
-    *, actor: Any, values: dict[str, Any], external_id: tuple[str, str] | None = None, created_at: Any = None
+    *,
+    actor: Actor,
+    values: dict[str, Any],
+    external_id: tuple[str, str] | None = None,
+    created_at: Any = None,
 ) -> Customer:
     """Create a customer from validated values; raises ServiceValidationError per field."""
     cleaned = _clean(values)
@@ -141,7 +142,7 @@ def create_customer(
         ExternalId.objects.create(customer=customer, system=external_id[0], value=external_id[1])
     audit.record(
         actor,
-        "create",
+        AuditAction.CREATE,
         customer,
         changes={k: "set" for k in cleaned if k in PII_FIELDS}
         | {k: v for k, v in cleaned.items() if k not in PII_FIELDS and not k.endswith("_hash")},
@@ -151,7 +152,7 @@ def create_customer(
 
 
 @transaction.atomic
-def update_customer(*, actor: Any, customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
+def update_customer(*, actor: Actor, customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
     """Change the given fields; returns what changed (PII values never leave this function)."""
     cleaned = _clean(values)
     changes = audit.diff(customer, cleaned, PII_FIELDS | {"email_hash", "phone_hash"})
@@ -161,7 +162,7 @@ def update_customer(*, actor: Any, customer: Customer, values: dict[str, Any]) -
     if not customer.name:
         raise ServiceValidationError({"__all__": "A customer needs a name or a company name."})
     customer.save(update_fields=[*changes, "name", "search_text", "updated_at"])
-    audit.record(actor, "update", customer, changes=changes)
+    audit.record(actor, AuditAction.UPDATE, customer, changes=changes)
     events.customer_updated(customer)
     log_activity(
         customer=customer,
@@ -173,19 +174,19 @@ def update_customer(*, actor: Any, customer: Customer, values: dict[str, Any]) -
 
 
 @transaction.atomic
-def add_note(*, actor: Any, customer: Customer, body: str) -> Note:
+def add_note(*, actor: Actor, customer: Customer, body: str) -> Note:
     body = body.strip()
     if not body:
         raise ServiceValidationError({"body": "A note cannot be empty."})
     if len(body) > 10_000:
         raise ServiceValidationError({"body": "At most 10,000 characters."})
     note = Note.objects.create(customer=customer, author=audit.user_of(actor), body=body)
-    audit.record(actor, "add_note", customer, changes={"note": note.pk})
+    audit.record(actor, AuditAction.ADD_NOTE, customer, changes={"note": note.pk})
     return note
 
 
 @transaction.atomic
-def set_consent(*, actor: Any, customer: Customer, channel: str, status: str, source: str = "") -> Consent:
+def set_consent(*, actor: Actor, customer: Customer, channel: str, status: str, source: str = "") -> Consent:
     errors = {}
     if channel not in Channel.values:
         errors["channel"] = f"Must be one of: {', '.join(Channel.values)}."
@@ -198,16 +199,16 @@ def set_consent(*, actor: Any, customer: Customer, channel: str, status: str, so
         channel=channel,
         defaults={"status": status, "source": source[:100], "updated_at": timezone.now()},
     )
-    audit.record(actor, "set_consent", customer, changes={channel: status, "source": source[:100]})
+    audit.record(actor, AuditAction.SET_CONSENT, customer, changes={channel: status, "source": source[:100]})
     return consent
 
 
 @transaction.atomic
-def set_tags(*, actor: Any, customer: Customer, names: list[str]) -> list[str]:
+def set_tags(*, actor: Actor, customer: Customer, names: list[str]) -> list[str]:
     clean = sorted({n.strip().lower()[:50] for n in names if n.strip()})
     Tag.objects.bulk_create([Tag(name=n) for n in clean], ignore_conflicts=True)
     customer.tags.set(Tag.objects.filter(name__in=clean))
-    audit.record(actor, "set_tags", customer, changes={"tags": clean})
+    audit.record(actor, AuditAction.SET_TAGS, customer, changes={"tags": clean})
     return clean
 
 
@@ -225,7 +226,7 @@ def contact_for_viewer(*, user: Any, customer: Customer) -> ContactView:
     """Contact details masked for roles without VIEW_PII; an unmasked read is audited."""
     if user.can(Capability.VIEW_PII):
         if customer.email or customer.phone or customer.street_address:
-            audit.record(user, "view_pii", customer)
+            audit.record(user, AuditAction.VIEW_PII, customer)
         return ContactView(customer.email, customer.phone, customer.street_address, masked=False)
     return ContactView(
         mask_email(customer.email) if customer.email else "",

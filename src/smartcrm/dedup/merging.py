@@ -29,6 +29,8 @@ from django.utils import timezone
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers import events as customer_events
 from smartcrm.customers.models import Consent, Customer, CustomerKind, Tag
@@ -77,7 +79,7 @@ def _refresh_derived(customer: Customer) -> None:
     customer.search_text = customer.compose_search_text([e.value for e in customer.external_ids.all()])
 
 
-def _label(actor: Any) -> str:
+def _label(actor: Actor) -> str:
     user = audit.user_of(actor)
     if user is not None:
         return str(user.get_username())
@@ -99,7 +101,7 @@ def _validated_choices(choices: dict[str, str] | None) -> dict[str, str]:
 @transaction.atomic
 def merge_customers(
     *,
-    actor: Any,
+    actor: Actor,
     survivor_id: int,
     merged_id: int,
     choices: dict[str, str] | None = None,
@@ -177,8 +179,8 @@ def merge_customers(
         "moved": {label: len(m["ids"]) for label, m in moved.items()},
         "automatic": automatic,
     }
-    audit.record(actor, "merge", survivor, changes=changes)
-    audit.record(actor, "merged_into", object_type="customers.customer", object_id=str(merged_pk),
+    audit.record(actor, AuditAction.MERGE, survivor, changes=changes)
+    audit.record(actor, AuditAction.MERGE_INTO, object_type="customers.customer", object_id=str(merged_pk),
                  changes={"survivor_id": survivor.pk, "merge": merge.pk})  # fmt: skip
     log_activity(
         customer=survivor,
@@ -224,7 +226,7 @@ def _consent_state(consent: Consent) -> dict[str, Any]:
 
 
 def _close_pairs(
-    actor: Any, merge: Merge, survivor_id: int, merged_id: int, pair: DuplicatePair | None
+    actor: Actor, merge: Merge, survivor_id: int, merged_id: int, pair: DuplicatePair | None
 ) -> None:
     low, high = sorted((survivor_id, merged_id))
     now = timezone.now()
@@ -239,7 +241,7 @@ def _close_pairs(
 
 
 @transaction.atomic
-def undo_merge(*, actor: Any, merge_id: int) -> Merge:
+def undo_merge(*, actor: Actor, merge_id: int) -> Merge:
     """Take a merge back: the merged customer returns with its rows, fields, consents and tags."""
     merge = Merge.objects.select_for_update().filter(pk=merge_id).first()
     if merge is None:
@@ -293,8 +295,12 @@ def undo_merge(*, actor: Any, merge_id: int) -> Merge:
     merge.state, merge.undone_at = MergeState.UNDONE, timezone.now()
     merge.save(update_fields=["state", "undone_at"])
     moved_back = {label: len(entry["ids"]) for label, entry in merge.moved.items()}
-    audit.record(actor, "undo_merge", survivor, changes={"merge": merge.pk, "restored_id": merged.pk})
-    audit.record(actor, "restore_merged", merged, changes={"merge": merge.pk, "moved_back": moved_back})
+    audit.record(
+        actor, AuditAction.UNDO_MERGE, survivor, changes={"merge": merge.pk, "restored_id": merged.pk}
+    )
+    audit.record(
+        actor, AuditAction.RESTORE_MERGED, merged, changes={"merge": merge.pk, "moved_back": moved_back}
+    )
     for customer, text in (
         (survivor, f"Merge of customer #{merged.pk} undone"),
         (merged, "Restored from a merge"),

@@ -20,6 +20,8 @@ from django.utils import timezone
 from smartcrm.accounts.roles import Capability
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.models import AuditEvent
 from smartcrm.core.pii import hash_for_lookup, mask_address, mask_email, mask_phone
@@ -152,7 +154,7 @@ def preview_fix(name: str) -> int:
     return sum(1 for batch in _batches(fields) for c in batch if fix(c))
 
 
-def apply_fix(*, actor: Any, name: str) -> int:
+def apply_fix(*, actor: Actor, name: str) -> int:
     """Apply a fix to every customer it concerns, batch by batch (each batch one transaction);
     one audit entry per changed customer (field names only for contact details)."""
     _, fix, fields = _fix(name)
@@ -179,7 +181,7 @@ def apply_fix(*, actor: Any, name: str) -> int:
             changed.append(customer)
             events.append(
                 AuditEvent(
-                    action="data_fix",
+                    action=AuditAction.FIX_DATA,
                     object_type="customers.customer",
                     object_id=str(customer.pk),
                     changes={"fix": name, **changes},
@@ -193,14 +195,14 @@ def apply_fix(*, actor: Any, name: str) -> int:
             changed_total += len(changed)
     audit.record(
         actor,
-        "data_fix_run",
+        AuditAction.RUN_DATA_FIX,
         object_type="customers.customer",
         changes={"fix": name, "changed": changed_total},
     )
     return changed_total
 
 
-def _actor(actor: Any) -> dict[str, Any]:
+def _actor(actor: Actor) -> dict[str, Any]:
     user = audit.user_of(actor)
     label = user.get_username() if user else (actor if isinstance(actor, str) else audit.SYSTEM)
     return {"actor": user, "actor_label": label}

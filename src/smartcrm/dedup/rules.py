@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from smartcrm.customers.contact import ADDRESS_FIELDS
 from smartcrm.customers.models import Channel, ConsentStatus, Customer
 
 Side = Literal["survivor", "merged"]
@@ -27,7 +28,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "company_name": ("company_name",),
     "email": ("email", "email_hash"),
     "phone": ("phone", "phone_hash"),
-    "address": ("street_address", "city", "region", "postal_code", "country"),
+    "address": ADDRESS_FIELDS,
 }
 _DIGIT = re.compile(r"\d")
 

@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.dedup import jobs, merging, rules, selectors
@@ -86,7 +88,7 @@ def find_matches_for(customer_id: int, *, record: bool = False) -> list[Match]:
     return matches
 
 
-def check_new_customers(customer_ids: list[int], *, actor: Any) -> str:
+def check_new_customers(customer_ids: list[int], *, actor: Actor) -> str:
     """After an import: new customers who may be someone already here go to the review queue.
 
     Up to ``SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT`` (default 2,000) new customers are checked one by
@@ -119,15 +121,15 @@ def check_customers(customer_ids: list[int], progress: Callable[[int, int], None
 
 
 # -- bulk ----------------------------------------------------------------------------------------
-def start_run(*, actor: Any, auto_merge: bool = False) -> DedupRun:
+def start_run(*, actor: Actor, auto_merge: bool = False) -> DedupRun:
     run = DedupRun.objects.create(
         started_at=timezone.now(), auto_merge=auto_merge, actor_label=merging._label(actor), stage="queued"
     )
-    audit.record(actor, "start_dedup_run", run, changes={"auto_merge": auto_merge})
+    audit.record(actor, AuditAction.START_DEDUP_RUN, run, changes={"auto_merge": auto_merge})
     return run
 
 
-def request_run(*, actor: Any, auto_merge: bool = False) -> DedupRun:
+def request_run(*, actor: Actor, auto_merge: bool = False) -> DedupRun:
     """Record a run and hand it to the worker once the transaction commits (inline without Redis)."""
     run = start_run(actor=actor, auto_merge=auto_merge)
     jobs.find_duplicates.on_commit(run.pk)
@@ -213,7 +215,7 @@ def _store_pairs(pairs: pd.DataFrame, model: Deduplicator) -> int:
     return stored
 
 
-def auto_merge(*, actor: Any, min_probability: float) -> int:
+def auto_merge(*, actor: Actor, min_probability: float) -> int:
     """Merge every pending pair at or above ``min_probability``, strongest first; a pair whose
     customer was already merged away in this pass is skipped (it became obsolete)."""
     merged = 0
@@ -235,7 +237,7 @@ def auto_merge(*, actor: Any, min_probability: float) -> int:
 @transaction.atomic
 def merge_pair(
     *,
-    actor: Any,
+    actor: Actor,
     pair_id: int,
     survivor_id: int | None = None,
     choices: dict[str, str] | None = None,
@@ -271,7 +273,7 @@ def merge_pair(
 
 
 @transaction.atomic
-def reject_pair(*, actor: Any, pair_id: int) -> DuplicatePair:
+def reject_pair(*, actor: Actor, pair_id: int) -> DuplicatePair:
     """Mark a pair as two different people; later runs leave it alone."""
     pair = DuplicatePair.objects.select_for_update().filter(pk=pair_id).first()
     if pair is None:
@@ -283,10 +285,13 @@ def reject_pair(*, actor: Any, pair_id: int) -> DuplicatePair:
     pair.state, pair.decided_at, pair.decided_by = PairState.REJECTED, timezone.now(), audit.user_of(actor)
     pair.save(update_fields=["state", "decided_at", "decided_by"])
     audit.record(
-        actor, "reject_duplicate", pair, changes={"left_id": pair.left_id, "right_id": pair.right_id}
+        actor,
+        AuditAction.REJECT_DUPLICATE,
+        pair,
+        changes={"left_id": pair.left_id, "right_id": pair.right_id},
     )
     return pair
 
 
-def undo_merge(*, actor: Any, merge_id: int) -> Merge:
+def undo_merge(*, actor: Actor, merge_id: int) -> Merge:
     return merging.undo_merge(actor=actor, merge_id=merge_id)

@@ -32,6 +32,7 @@ from tqdm import tqdm
 from smartcrm.activities.models import Activity, ActivityKind
 from smartcrm.catalog.models import Category, Product
 from smartcrm.core import audit
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.pii import hash_for_lookup, keyring, normalise_email
 from smartcrm.customers.models import Consent, Customer, CustomerKind
 from smartcrm.feedback.models import Review, SurveyResponse
@@ -371,7 +372,7 @@ class ShopLoader:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         audit.record(
             "generator",
-            "generate",
+            AuditAction.GENERATE,
             object_type="shop",
             changes={
                 "seed": self.spec.seed,

@@ -22,6 +22,7 @@ from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Capability
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pii import mask_address, mask_email, mask_phone
 from smartcrm.customers.models import Customer
@@ -137,7 +138,10 @@ def _start(user: User, kind: str, fmt: str) -> tuple[ExportList, bool]:
     export = export_list(kind)
     unmasked = user.can(Capability.VIEW_PII)
     audit.record(
-        user, "export", object_type=f"exports.{kind}", changes={"format": fmt, "unmasked_pii": unmasked}
+        user,
+        AuditAction.EXPORT,
+        object_type=f"exports.{kind}",
+        changes={"format": fmt, "unmasked_pii": unmasked},
     )
     return export, unmasked
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.feedback import events
@@ -20,7 +21,7 @@ from smartcrm.orders.models import Order
 @transaction.atomic
 def record_review(
     *,
-    actor: Any,
+    actor: Actor,
     customer: Customer,
     product: Product,
     rating: int,
@@ -55,26 +56,28 @@ def record_review(
         language=language,
         created_at=created_at or timezone.now(),
     )
-    audit.record(actor, "create", review, changes={"rating": rating, "product": product.pk})
+    audit.record(actor, AuditAction.CREATE, review, changes={"rating": rating, "product": product.pk})
     events.review_saved(review)  # text analysis
     return review
 
 
 @transaction.atomic
-def set_review_status(*, actor: Any, review: Review, status: str) -> Review:
+def set_review_status(*, actor: Actor, review: Review, status: str) -> Review:
     """Publish or hide a review (moderation keeps the customer's words; it does not edit them)."""
     if status not in ReviewStatus.values:
         raise ServiceValidationError({"status": f"Must be one of: {', '.join(ReviewStatus.values)}."})
     if review.status != status:
         old, review.status = review.status, status
         review.save(update_fields=["status"])
-        audit.record(actor, "moderate", review, changes={"status": {"from": old, "to": status}})
+        audit.record(actor, AuditAction.MODERATE, review, changes={"status": {"from": old, "to": status}})
         events.review_saved(review)  # analysed again, as every saved review is
     return review
 
 
 @transaction.atomic
-def delete_review(*, actor: Any, review: Review) -> None:
+def delete_review(*, actor: Actor, review: Review) -> None:
     """Delete a review (for spam, or at the customer's request)."""
-    audit.record(actor, "delete", review, changes={"rating": review.rating, "product": review.product_id})
+    audit.record(
+        actor, AuditAction.DELETE, review, changes={"rating": review.rating, "product": review.product_id}
+    )
     review.delete()

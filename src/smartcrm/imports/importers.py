@@ -21,7 +21,10 @@ from django.utils.text import slugify
 
 from smartcrm.catalog.models import Category, Product
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.customers.contact import CONTACT_FIELDS
 from smartcrm.customers.models import Channel, ConsentStatus, Customer, ExternalId, Source
 from smartcrm.customers.selectors import find_customer_by_external_id
 from smartcrm.customers.services import create_customer, set_consent, set_tags, update_customer
@@ -90,7 +93,7 @@ class Importer:
     columns: ClassVar[tuple[Column, ...]]
     group_by: ClassVar[str] = ""
 
-    def __init__(self, *, actor: Any, system: str) -> None:
+    def __init__(self, *, actor: Actor, system: str) -> None:
         self.actor = actor
         self.system = system
         self.created_ids: list[int] = []  # customers this run created (checked for duplicates after)
@@ -142,13 +145,7 @@ CUSTOMER_TEXT_FIELDS = (
     "last_name",
     "company_name",
     "kind",
-    "email",
-    "phone",
-    "street_address",
-    "city",
-    "region",
-    "postal_code",
-    "country",
+    *CONTACT_FIELDS,
     "language",
     "source",
 )
@@ -243,7 +240,7 @@ class CustomerImporter(Importer):
         *(Column(f"consent_{c}", (f"{c}_consent",)) for c in Channel.values if c != Channel.EMAIL),
     )
 
-    def __init__(self, *, actor: Any, system: str) -> None:
+    def __init__(self, *, actor: Actor, system: str) -> None:
         super().__init__(actor=actor, system=system)
         self._known: dict[str, Customer | None] = {}
 
@@ -364,7 +361,7 @@ class ProductImporter(Importer):
         Column("description", ("body", "body_html", "details", "描述", "商品描述")),
     )
 
-    def __init__(self, *, actor: Any, system: str) -> None:
+    def __init__(self, *, actor: Actor, system: str) -> None:
         super().__init__(actor=actor, system=system)
         self._known: dict[str, Product | None] = {}
         self._categories: dict[str, Category] = {}
@@ -436,7 +433,7 @@ class ProductImporter(Importer):
             )
             audit.record(
                 self.actor,
-                "create",
+                AuditAction.CREATE,
                 product,
                 changes={k: _audit_value(k, v) for k, v in values.items()},
             )
@@ -445,7 +442,7 @@ class ProductImporter(Importer):
         if not changes:
             return Outcome.UNCHANGED
         product.save(update_fields=[*changes, "updated_at"])
-        audit.record(self.actor, "update", product, changes=changes)
+        audit.record(self.actor, AuditAction.UPDATE, product, changes=changes)
         return Outcome.UPDATED
 
 
@@ -510,7 +507,7 @@ class OrderImporter(Importer):
         Column("promotion_code", ("discount_code", "promo_code", "coupon", "coupon_code", "优惠码")),
     )
 
-    def __init__(self, *, actor: Any, system: str) -> None:
+    def __init__(self, *, actor: Actor, system: str) -> None:
         super().__init__(actor=actor, system=system)
         self._existing_orders: set[str] = set()
         self._customers: dict[str, Customer] = {}

@@ -13,8 +13,8 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from smartcrm.core.actors import Actor
 from smartcrm.imports.errors import ImportFileError
 from smartcrm.imports.importers import Importer
 from smartcrm.imports.kinds import importer_class
@@ -33,7 +33,7 @@ class ImportRequest:
 
     kind: str
     path: Path
-    actor: Any
+    actor: Actor
     system: str = DEFAULT_SYSTEM
     dry_run: bool = False
     mapping: Mapping[str, str] | None = None

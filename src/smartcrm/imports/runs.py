@@ -6,12 +6,12 @@ log says who imported what and how it ended.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.imports.errors import RowError
 from smartcrm.imports.models import ImportRun, ImportStatus
 from smartcrm.imports.result import ImportResult, percent
@@ -25,7 +25,7 @@ def resumes_after(run: ImportRun | None, kind: str) -> int:
 
 
 def start_run(
-    run: ImportRun | None, *, kind: str, file_name: str, system: str, actor: Any, total: int
+    run: ImportRun | None, *, kind: str, file_name: str, system: str, actor: Actor, total: int
 ) -> ImportRun:
     """A new running ImportRun, or ``run`` set running again (from zero unless it resumes)."""
     if run is None:
@@ -82,7 +82,7 @@ def stopped_message(result: ImportResult) -> str:
 
 
 @transaction.atomic
-def finish_run(run: ImportRun, result: ImportResult, actor: Any, *, status: str, message: str = "") -> None:
+def finish_run(run: ImportRun, result: ImportResult, actor: Actor, *, status: str, message: str = "") -> None:
     """Record how the run ended, with its counts and first errors, and audit it."""
     save_progress(run, result)
     run.status, run.message, run.finished_at = status, message, timezone.now()
@@ -92,7 +92,7 @@ def finish_run(run: ImportRun, result: ImportResult, actor: Any, *, status: str,
     run.save(update_fields=["status", "message", "finished_at", "errors", "progress"])
     audit.record(
         actor,
-        "import",
+        AuditAction.IMPORT,
         object_type="imports.importrun",
         object_id=str(run.pk),
         changes={

@@ -22,12 +22,13 @@ import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.dedup.services import check_new_customers
 from smartcrm.imports import bulk, jobs, runs, writing
 from smartcrm.imports.errors import ImportCancelled, ImportFileError
@@ -122,7 +123,7 @@ def import_file(
     kind: str,
     path: Path | str,
     *,
-    actor: Any,
+    actor: Actor,
     system: str = DEFAULT_SYSTEM,
     dry_run: bool = False,
     run: ImportRun | None = None,
@@ -224,7 +225,7 @@ def _report(
     return result
 
 
-def queue_import(kind: str, path: Path | str, *, actor: Any, system: str = DEFAULT_SYSTEM) -> ImportRun:
+def queue_import(kind: str, path: Path | str, *, actor: Actor, system: str = DEFAULT_SYSTEM) -> ImportRun:
     """Record a queued run for a stored file and hand its id to a worker once this commits."""
     importer_class(kind)  # raises ImportFileError for an unknown kind
     path = Path(path)
@@ -274,7 +275,7 @@ def execute_run(import_run_id: int, *, on_progress: ProgressCallback | None = No
         run.save(update_fields=["status", "message", "finished_at"])
         audit.record(
             actor,
-            "import",
+            AuditAction.IMPORT,
             object_type="imports.importrun",
             object_id=str(run.pk),
             changes={"kind": run.kind, "status": ImportStatus.FAILED},

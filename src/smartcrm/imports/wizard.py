@@ -17,6 +17,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.imports import jobs
 from smartcrm.imports.errors import ImportFileError
@@ -48,7 +50,7 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "SMARTCRM_IMPORT_MAX_UPLOAD_MB", 2048)) * 1024 * 1024
 
 
-def store_upload(*, actor: Any, kind: str, upload: UploadedFile, system: str = "import") -> ImportRun:
+def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str = "import") -> ImportRun:
     """Keep an uploaded file for a later run; refuses unknown kinds and files over the size limit."""
     errors: dict[str, str] = {}
     if kind not in IMPORTERS:
@@ -75,7 +77,7 @@ def store_upload(*, actor: Any, kind: str, upload: UploadedFile, system: str = "
         actor=audit.user_of(actor),
         status=ImportStatus.DRAFT,
     )
-    audit.record(actor, "upload", run, changes={"kind": kind, "bytes": path.stat().st_size})
+    audit.record(actor, AuditAction.UPLOAD, run, changes={"kind": kind, "bytes": path.stat().st_size})
     return run
 
 
@@ -106,7 +108,7 @@ def _first_filled(path: Path, fmt: Any) -> tuple[int, list[str]]:
 
 
 def save_mapping(
-    run: ImportRun, mapping: dict[str, str], *, actor: Any, template_name: str = ""
+    run: ImportRun, mapping: dict[str, str], *, actor: Actor, template_name: str = ""
 ) -> ImportRun:
     """Keep the confirmed mapping on the run (and as a named template); checks it is usable."""
     columns = IMPORTERS[run.kind].columns
@@ -148,7 +150,7 @@ class Preview:
     rows: list[Row]
 
 
-def preview_run(run: ImportRun, *, actor: Any, rows: int = PREVIEW_ROWS) -> Preview:
+def preview_run(run: ImportRun, *, actor: Actor, rows: int = PREVIEW_ROWS) -> Preview:
     """Validate the first ``rows`` rows exactly as the run will (a dry run: nothing is kept)."""
     request = ImportRequest(
         run.kind,
@@ -170,18 +172,18 @@ def preview_run(run: ImportRun, *, actor: Any, rows: int = PREVIEW_ROWS) -> Prev
     return Preview(result, sample)
 
 
-def start_run(run: ImportRun, *, actor: Any) -> ImportRun:
+def start_run(run: ImportRun, *, actor: Actor) -> ImportRun:
     """Queue a draft run for a worker (once this transaction commits)."""
     if run.status != ImportStatus.DRAFT:
         raise ServiceValidationError({"__all__": "This import has already been started."})
     run.status = ImportStatus.QUEUED
     run.save(update_fields=["status"])
-    audit.record(actor, "start", run, changes={"kind": run.kind})
+    audit.record(actor, AuditAction.START, run, changes={"kind": run.kind})
     jobs.run_import.on_commit(run.pk)
     return run
 
 
-def cancel_run(run: ImportRun, *, actor: Any) -> ImportRun:
+def cancel_run(run: ImportRun, *, actor: Actor) -> ImportRun:
     """Ask a running import to stop after its current batch (a queued one stops at once)."""
     if run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         raise ServiceValidationError({"__all__": "Only a queued or running import can be cancelled."})
@@ -190,17 +192,17 @@ def cancel_run(run: ImportRun, *, actor: Any) -> ImportRun:
     )
     if not updated:
         ImportRun.objects.filter(pk=run.pk).update(cancel_requested=True)
-    audit.record(actor, "cancel", run)
+    audit.record(actor, AuditAction.CANCEL, run)
     run.refresh_from_db()
     return run
 
 
-def resume_run(run: ImportRun, *, actor: Any) -> ImportRun:
+def resume_run(run: ImportRun, *, actor: Actor) -> ImportRun:
     """Queue a cancelled (or failed) run again; it continues after its last committed batch."""
     if run.status not in (ImportStatus.CANCELLED, ImportStatus.FAILED):
         raise ServiceValidationError({"__all__": "Only a cancelled or failed import can be resumed."})
     run.status, run.cancel_requested = ImportStatus.QUEUED, False
     run.save(update_fields=["status", "cancel_requested"])
-    audit.record(actor, "resume", run, changes={"after_row": run.last_row})
+    audit.record(actor, AuditAction.RESUME, run, changes={"after_row": run.last_row})
     jobs.run_import.on_commit(run.pk)
     return run

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError
 from smartcrm.engine.anomalies.alerts import Alert as EngineAlert
 from smartcrm.engine.anomalies.metric_detector import MetricAnomalyDetector
@@ -33,7 +34,7 @@ def _noop(_: str) -> None:
 
 
 def detect_alerts(
-    *, actor: Any, as_of: date | None = None, since: date | None = None, progress: Progress = _noop
+    *, actor: Actor, as_of: date | None = None, since: date | None = None, progress: Progress = _noop
 ) -> int:
     """Run both detectors on the shop's history and store alerts not stored before; return how many.
 
@@ -71,7 +72,10 @@ def detect_alerts(
         created = Alert.objects.bulk_create(new)
         if created:
             audit.record(
-                actor, "detect_alerts", object_type="insights.alert", changes={"created": len(created)}
+                actor,
+                AuditAction.DETECT_ALERTS,
+                object_type="insights.alert",
+                changes={"created": len(created)},
             )
         ids = [a.pk for a in Alert.objects.filter(key__in=[a.key for a in new]).only("pk")]
         for alert_id in ids:
@@ -80,7 +84,7 @@ def detect_alerts(
 
 
 def _register_detector(
-    actor: Any, as_of: date, orders: pd.DataFrame, found: list[EngineAlert]
+    actor: Actor, as_of: date, orders: pd.DataFrame, found: list[EngineAlert]
 ) -> ModelVersion:
     """Record the run on the model card: detector settings and what it found."""
     settings = {
@@ -133,7 +137,7 @@ def _get(alert_id: int) -> Alert:
 
 
 @transaction.atomic
-def acknowledge_alert(*, alert_id: int, actor: Any) -> Alert:
+def acknowledge_alert(*, alert_id: int, actor: Actor) -> Alert:
     """Someone is looking at it. Acknowledging twice is a no-op; a resolved alert stays resolved."""
     alert = _get(alert_id)
     if alert.state != AlertState.OPEN:
@@ -142,12 +146,14 @@ def acknowledge_alert(*, alert_id: int, actor: Any) -> Alert:
     alert.acknowledged_by = audit.user_of(actor)
     alert.acknowledged_at = timezone.now()
     alert.save(update_fields=["state", "acknowledged_by", "acknowledged_at"])
-    audit.record(actor, "acknowledge_alert", alert, changes={"state": {"from": "open", "to": alert.state}})
+    audit.record(
+        actor, AuditAction.ACKNOWLEDGE_ALERT, alert, changes={"state": {"from": "open", "to": alert.state}}
+    )
     return alert
 
 
 @transaction.atomic
-def resolve_alert(*, alert_id: int, actor: Any) -> Alert:
+def resolve_alert(*, alert_id: int, actor: Actor) -> Alert:
     """Done with it. Resolving a resolved alert is a no-op."""
     alert = _get(alert_id)
     if alert.state == AlertState.RESOLVED:
@@ -157,5 +163,7 @@ def resolve_alert(*, alert_id: int, actor: Any) -> Alert:
     alert.resolved_by = audit.user_of(actor)
     alert.resolved_at = timezone.now()
     alert.save(update_fields=["state", "resolved_by", "resolved_at"])
-    audit.record(actor, "resolve_alert", alert, changes={"state": {"from": before, "to": alert.state}})
+    audit.record(
+        actor, AuditAction.RESOLVE_ALERT, alert, changes={"state": {"from": before, "to": alert.state}}
+    )
     return alert

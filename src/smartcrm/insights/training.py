@@ -10,12 +10,12 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
-from typing import Any
 
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.engine.forecast.series import sales_series
 from smartcrm.engine.forecast.shop import ShopForecastSettings, backtest_shop, forecast_shop
@@ -29,7 +29,7 @@ ENGINE_FORECAST = "smartcrm.engine.forecast.EnsembleForecaster"
 
 def train(
     *,
-    actor: Any,
+    actor: Actor,
     grain: str = Grain.DAY,
     as_of: date | None = None,
     horizon: int | None = None,

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from smartcrm.core.actors import actor_of
 from smartcrm.core.admin import AuditedModelAdmin
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations import inbound, outbound
@@ -112,7 +113,7 @@ class InboundDeliveryAdmin(admin.ModelAdmin):
         done = 0
         for delivery in queryset:
             try:
-                inbound.replay(actor=request.user, delivery=delivery)
+                inbound.replay(actor=actor_of(request.user), delivery=delivery)
                 done += 1
             except ServiceValidationError as exc:
                 messages.error(request, f"Delivery {delivery.pk}: {exc}")
@@ -147,7 +148,7 @@ class OutboundDeliveryAdmin(admin.ModelAdmin):
     @admin.action(description="Redeliver (as a new delivery)")
     def redeliver(self, request: HttpRequest, queryset: QuerySet[OutboundDelivery]) -> None:
         for delivery in queryset.select_related("endpoint", "event"):
-            outbound.redeliver(actor=request.user, delivery=delivery)
+            outbound.redeliver(actor=actor_of(request.user), delivery=delivery)
         messages.info(request, f"{queryset.count()} deliveries queued again.")
 
     def get_queryset(self, request: HttpRequest) -> Any:

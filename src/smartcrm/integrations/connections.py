@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db import transaction
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations.models import Platform, ShopConnection
 
@@ -17,7 +18,7 @@ DOMAIN = re.compile(r"[a-z0-9]([a-z0-9.-]{0,198}[a-z0-9])?(:\d{1,5})?")
 @transaction.atomic
 def connect_shop(
     *,
-    actor: Any,
+    actor: Actor,
     platform: str,
     shop_domain: str,
     secret: str,
@@ -59,7 +60,7 @@ def connect_shop(
     )
     audit.record(
         actor,
-        "create" if created else "update",
+        AuditAction.CREATE if created else AuditAction.UPDATE,
         connection,
         changes={"platform": platform, "shop_domain": domain, "secret": "set"},
     )

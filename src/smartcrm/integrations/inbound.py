@@ -23,6 +23,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations import jobs, payloads, sync
 from smartcrm.integrations.models import InboundDelivery, InboundStatus, Platform, ShopConnection
@@ -198,7 +200,7 @@ def _apply_retrying_races(connection: ShopConnection, parsed: payloads.Parsed) -
 
 
 @transaction.atomic
-def replay(*, actor: Any, delivery: InboundDelivery) -> InboundDelivery:
+def replay(*, actor: Actor, delivery: InboundDelivery) -> InboundDelivery:
     """Apply a failed or stale delivery again from its stored body (after a fix, say)."""
     from smartcrm.core import audit
 
@@ -209,6 +211,6 @@ def replay(*, actor: Any, delivery: InboundDelivery) -> InboundDelivery:
     delivery.status, delivery.errors, delivery.notes = InboundStatus.RECEIVED, {}, []
     delivery.save(update_fields=["status", "errors", "notes"])
     # A stale delivery replays against the stored version check again: an old one stays stale.
-    audit.record(actor, "replay", delivery)
+    audit.record(actor, AuditAction.REPLAY, delivery)
     schedule(delivery.pk)
     return delivery

@@ -25,6 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations import conf, jobs
 from smartcrm.integrations.models import OutboundDelivery, OutboundEvent, OutboundStatus, WebhookEndpoint
@@ -112,7 +114,7 @@ def forget_wanted() -> None:
 @transaction.atomic
 def create_endpoint(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     url: str,
     event_types: list[str],
@@ -128,12 +130,12 @@ def create_endpoint(
         created_by=audit.user_of(actor),
     )
     forget_wanted()
-    audit.record(actor, "create", endpoint, changes={**cleaned, "include_pii": include_pii})
+    audit.record(actor, AuditAction.CREATE, endpoint, changes={**cleaned, "include_pii": include_pii})
     return endpoint
 
 
 @transaction.atomic
-def update_endpoint(*, actor: Any, endpoint: WebhookEndpoint, values: dict[str, Any]) -> dict[str, Any]:
+def update_endpoint(*, actor: Actor, endpoint: WebhookEndpoint, values: dict[str, Any]) -> dict[str, Any]:
     allowed = {"name", "url", "event_types", "include_pii", "is_active"}
     unknown = set(values) - allowed
     if unknown:
@@ -143,22 +145,22 @@ def update_endpoint(*, actor: Any, endpoint: WebhookEndpoint, values: dict[str, 
     if changes:
         endpoint.save(update_fields=list(changes))
         forget_wanted()
-        audit.record(actor, "update", endpoint, changes=changes)
+        audit.record(actor, AuditAction.UPDATE, endpoint, changes=changes)
     return changes
 
 
 @transaction.atomic
-def rotate_secret(*, actor: Any, endpoint: WebhookEndpoint) -> str:
+def rotate_secret(*, actor: Actor, endpoint: WebhookEndpoint) -> str:
     endpoint.secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint.save(update_fields=["secret"])
     forget_wanted()
-    audit.record(actor, "rotate_secret", endpoint)
+    audit.record(actor, AuditAction.ROTATE_SECRET, endpoint)
     return endpoint.secret
 
 
 @transaction.atomic
-def delete_endpoint(*, actor: Any, endpoint: WebhookEndpoint) -> None:
-    audit.record(actor, "delete", endpoint)
+def delete_endpoint(*, actor: Actor, endpoint: WebhookEndpoint) -> None:
+    audit.record(actor, AuditAction.DELETE, endpoint)
     endpoint.delete()
     forget_wanted()
 
@@ -404,11 +406,11 @@ def send_due(limit: int = 500) -> int:
 
 
 @transaction.atomic
-def redeliver(*, actor: Any, delivery: OutboundDelivery) -> OutboundDelivery:
+def redeliver(*, actor: Actor, delivery: OutboundDelivery) -> OutboundDelivery:
     """Send the same event to the same endpoint again, as a new delivery in the log."""
     again = OutboundDelivery.objects.create(
         endpoint=delivery.endpoint, event=delivery.event, redelivery_of=delivery
     )
-    audit.record(actor, "redeliver", delivery, changes={"new_delivery": again.pk})
+    audit.record(actor, AuditAction.REDELIVER, delivery, changes={"new_delivery": again.pk})
     schedule(again.pk)
     return again

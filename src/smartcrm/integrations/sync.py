@@ -18,8 +18,10 @@ from django.db import IntegrityError, transaction
 from smartcrm.catalog.models import Product
 from smartcrm.catalog.services import create_product
 from smartcrm.core import audit
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.pii import hash_for_lookup, normalise_email, normalise_phone
+from smartcrm.customers.contact import CONTACT_FIELDS
 from smartcrm.customers.models import Customer, ExternalId
 from smartcrm.customers.services import create_customer, update_customer
 from smartcrm.integrations.models import InboundStatus, Platform, ShopConnection, SyncedRecord
@@ -93,16 +95,9 @@ def _is_newer(record: SyncedRecord, version: datetime | None) -> bool:
 
 
 def _customer_values(connection: ShopConnection, data: CustomerIn, notes: list[str]) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "first_name": data.first_name,
-        "last_name": data.last_name,
-        "company_name": data.company_name,
-        "email": data.email,
-        "street_address": data.street_address,
-        "city": data.city,
-        "region": data.region,
-        "postal_code": data.postal_code,
-    }
+    # Phone and country are checked below; a shop's bad value is noted, never stored.
+    names = ("first_name", "last_name", "company_name", *CONTACT_FIELDS)
+    values: dict[str, Any] = {name: getattr(data, name) for name in names if name not in ("phone", "country")}
     if data.phone:
         try:
             values["phone"] = normalise_phone(data.phone, connection.default_region)
@@ -152,7 +147,9 @@ def _upsert_customer(
         ExternalId.objects.get_or_create(
             system=connection.external_system, value=data.external_id, defaults={"customer": customer}
         )
-        audit.record(actor, "link_external_id", customer, changes={"system": connection.external_system})
+        audit.record(
+            actor, AuditAction.LINK_EXTERNAL_ID, customer, changes={"system": connection.external_system}
+        )
     if update_existing and values:
         update_customer(actor=actor, customer=customer, values=values)
     return customer
@@ -234,7 +231,9 @@ def _set_status(connection: ShopConnection, order: Order, status: str | None) ->
     order.status = status
     order.save(update_fields=["status", "updated_at"])
     refresh_customer_totals([order.customer_id])
-    audit.record(actor_for(connection), "update", order, changes={"status": {"from": old, "to": status}})
+    audit.record(
+        actor_for(connection), AuditAction.UPDATE, order, changes={"status": {"from": old, "to": status}}
+    )
 
 
 def _apply_order(connection: ShopConnection, data: OrderIn) -> Outcome:

@@ -26,6 +26,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from smartcrm.core.actors import Actor
 from smartcrm.engine.clv.lifetime_value import LifetimeValueModel
 from smartcrm.engine.clv.summary import summarise_transactions
 from smartcrm.engine.features import customer_features
@@ -210,7 +211,7 @@ def _score_propensity(
 def train(
     *,
     as_of: date | None = None,
-    actor: Any = "system",
+    actor: Actor = "system",
     refit: bool = True,
     progress: Callable[[str], None] = lambda _stage: None,
 ) -> RefreshResult:

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 import smartcrm
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError
 from smartcrm.modelregistry.models import ModelKind, ModelVersion
 
@@ -39,7 +41,7 @@ class TrainingRecord:
 
 
 @transaction.atomic
-def register(record: TrainingRecord, *, actor: Any, activate: bool = True) -> ModelVersion:
+def register(record: TrainingRecord, *, actor: Actor, activate: bool = True) -> ModelVersion:
     """Store a new version of a kind (numbered after the last); activate it unless told not to.
 
     Two concurrent registrations of one kind collide on the (kind, version) constraint rather
@@ -60,7 +62,9 @@ def register(record: TrainingRecord, *, actor: Any, activate: bool = True) -> Mo
     )
     version.artifact.save(f"{record.kind}-v{version.version}.json", ContentFile(record.artifact), save=False)
     version.save()
-    audit.record(actor, "register_model", version, changes={"kind": record.kind, "version": version.version})
+    audit.record(
+        actor, AuditAction.REGISTER_MODEL, version, changes={"kind": record.kind, "version": version.version}
+    )
     if activate:
         activate_version(version_id=version.pk, actor=actor)
         version.refresh_from_db()
@@ -68,7 +72,7 @@ def register(record: TrainingRecord, *, actor: Any, activate: bool = True) -> Mo
 
 
 @transaction.atomic
-def activate_version(*, version_id: int, actor: Any) -> ModelVersion:
+def activate_version(*, version_id: int, actor: Actor) -> ModelVersion:
     """Make this version the active one of its kind, in one transaction."""
     version = ModelVersion.objects.select_for_update().filter(pk=version_id).first()
     if version is None:
@@ -84,14 +88,14 @@ def activate_version(*, version_id: int, actor: Any) -> ModelVersion:
     version.save(update_fields=["is_active", "activated_at"])
     audit.record(
         actor,
-        "activate_model",
+        AuditAction.ACTIVATE_MODEL,
         version,
         changes={"kind": version.kind, "from": previous.version if previous else None, "to": version.version},
     )
     return version
 
 
-def rollback(*, kind: str, actor: Any) -> ModelVersion:
+def rollback(*, kind: str, actor: Actor) -> ModelVersion:
     """Re-activate the version before the active one."""
     active = ModelVersion.objects.filter(kind=kind, is_active=True).first()
     if active is None:
@@ -103,7 +107,7 @@ def rollback(*, kind: str, actor: Any) -> ModelVersion:
 
 
 @transaction.atomic
-def deactivate(*, kind: str, actor: Any) -> ModelVersion:
+def deactivate(*, kind: str, actor: Actor) -> ModelVersion:
     """Leave ``kind`` with no active version (for text sentiment: back to the shipped default)."""
     active = ModelVersion.objects.select_for_update().filter(kind=kind, is_active=True).first()
     if active is None:
@@ -111,7 +115,7 @@ def deactivate(*, kind: str, actor: Any) -> ModelVersion:
     active.is_active = False
     active.save(update_fields=["is_active"])
     changes = {"kind": kind, "from": active.version, "to": None}
-    audit.record(actor, "deactivate_model", active, changes=changes)
+    audit.record(actor, AuditAction.DEACTIVATE_MODEL, active, changes=changes)
     return active
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.orders import events
@@ -59,7 +61,7 @@ def _validate_lines(lines: list[LineInput]) -> dict[int, Product]:
 @transaction.atomic
 def create_order(
     *,
-    actor: Any,
+    actor: Actor,
     customer: Customer,
     lines: list[LineInput],
     number: str | None = None,
@@ -121,7 +123,7 @@ def create_order(
     order.total = sum((line.line_total for line in built), Decimal(0)) + shipping_total
     order.save(update_fields=["number", "subtotal", "discount_total", "total"])
     refresh_customer_totals([customer.pk])
-    audit.record(actor, "create", order, changes={"total": str(order.total), "lines": len(built)})
+    audit.record(actor, AuditAction.CREATE, order, changes={"total": str(order.total), "lines": len(built)})
     events.order_placed(order)
     return order
 
@@ -129,7 +131,7 @@ def create_order(
 @transaction.atomic
 def record_refund(
     *,
-    actor: Any,
+    actor: Actor,
     order: Order,
     amount: Decimal,
     kind: str = RefundKind.REFUND,
@@ -170,7 +172,7 @@ def record_refund(
     )
     order.save(update_fields=["refunded_total", "status", "updated_at"])
     refresh_customer_totals([order.customer_id])
-    audit.record(actor, kind, order, changes={"amount": str(amount), "reason": reason[:200]})
+    audit.record(actor, AuditAction(kind), order, changes={"amount": str(amount), "reason": reason[:200]})
     events.refund_recorded(refund)
     return refund
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.pipeline.models import Deal, Stage
@@ -39,7 +41,7 @@ def ensure_default_stages() -> list[Stage]:
 @transaction.atomic
 def create_deal(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     stage: Stage,
     value: Decimal = Decimal("0"),
@@ -68,7 +70,7 @@ def create_deal(
         currency=currency.upper()[:3],
         created_at=timezone.now(),
     )
-    audit.record(actor, "create", deal, changes={"stage": stage.name, "value": str(value)})
+    audit.record(actor, AuditAction.CREATE, deal, changes={"stage": stage.name, "value": str(value)})
     if customer is not None:
         log_activity(
             customer=customer,
@@ -81,7 +83,7 @@ def create_deal(
 
 
 @transaction.atomic
-def move_deal(*, actor: Any, deal: Deal, stage: Stage) -> Deal:
+def move_deal(*, actor: Actor, deal: Deal, stage: Stage) -> Deal:
     """Move a deal to another stage; reaching a won or lost stage closes it."""
     if deal.stage_id == stage.pk:
         return deal
@@ -89,7 +91,7 @@ def move_deal(*, actor: Any, deal: Deal, stage: Stage) -> Deal:
     deal.stage = stage
     deal.closed_at = timezone.now() if (stage.is_won or stage.is_lost) else None
     deal.save(update_fields=["stage", "closed_at", "updated_at"])
-    audit.record(actor, "move", deal, changes={"stage": {"from": old, "to": stage.name}})
+    audit.record(actor, AuditAction.MOVE, deal, changes={"stage": {"from": old, "to": stage.name}})
     if deal.customer_id:
         log_activity(
             customer=deal.customer,
@@ -105,7 +107,7 @@ DEAL_FIELDS = ("title", "value", "currency", "customer", "owner", "expected_clos
 
 
 @transaction.atomic
-def update_deal(*, actor: Any, deal: Deal, values: dict[str, Any]) -> dict[str, Any]:
+def update_deal(*, actor: Actor, deal: Deal, values: dict[str, Any]) -> dict[str, Any]:
     """Change a deal's details (not its stage: ``move_deal`` does that); returns what changed."""
     unknown = set(values) - set(DEAL_FIELDS)
     if unknown:
@@ -129,11 +131,11 @@ def update_deal(*, actor: Any, deal: Deal, values: dict[str, Any]) -> dict[str, 
     changes = audit.diff(deal, cleaned, frozenset())
     if changes:
         deal.save(update_fields=[*changes, "updated_at"])
-        audit.record(actor, "update", deal, changes=changes)
+        audit.record(actor, AuditAction.UPDATE, deal, changes=changes)
     return changes
 
 
 @transaction.atomic
-def delete_deal(*, actor: Any, deal: Deal) -> None:
-    audit.record(actor, "delete", deal, changes={"title": deal.title, "stage": deal.stage_id})
+def delete_deal(*, actor: Actor, deal: Deal) -> None:
+    audit.record(actor, AuditAction.DELETE, deal, changes={"title": deal.title, "stage": deal.stage_id})
     deal.delete()

@@ -20,6 +20,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from smartcrm.core.actors import Actor
 from smartcrm.engine.basket import mine_rules
 from smartcrm.engine.basket.rules import category_lines
 from smartcrm.engine.recs.shop import recommend_for_shop
@@ -57,7 +58,7 @@ class TrainingResult:
 def train(
     *,
     as_of: date | None = None,
-    actor: Any,
+    actor: Actor,
     progress: Callable[[str], None] = lambda stage: None,
     min_support: float = 0.002,
     min_confidence: float = 0.05,
@@ -127,7 +128,7 @@ def train(
 
 
 def _register(
-    kind: ModelKind, summary: dict[str, Any], *, as_of: date, data_hash: str, actor: Any
+    kind: ModelKind, summary: dict[str, Any], *, as_of: date, data_hash: str, actor: Actor
 ) -> ModelVersion:
     metrics = {k: v for k, v in summary.items() if isinstance(v, int | float)}
     return registry.register(

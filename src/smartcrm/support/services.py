@@ -10,6 +10,8 @@ from django.utils import timezone
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.orders.models import Order
@@ -38,7 +40,7 @@ def _clean_body(body: str) -> str:
 @transaction.atomic
 def open_ticket(
     *,
-    actor: Any,
+    actor: Actor,
     customer: Customer,
     subject: str,
     body: str,
@@ -77,7 +79,7 @@ def open_ticket(
     message = TicketMessage.objects.create(
         ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, created_at=now
     )
-    audit.record(actor, "open", ticket)
+    audit.record(actor, AuditAction.OPEN, ticket)
     events.ticket_opened(ticket)  # the ticket.created webhook
     events.ticket_message_added(message)  # text analysis of the customer's words
     return ticket
@@ -85,7 +87,7 @@ def open_ticket(
 
 @transaction.atomic
 def reply_to_ticket(
-    *, actor: Any, ticket: Ticket, body: str, internal: bool = False, status: str | None = None
+    *, actor: Actor, ticket: Ticket, body: str, internal: bool = False, status: str | None = None
 ) -> TicketMessage:
     """An agent's reply (or internal note); by default a reply waits on the customer."""
     body = _clean_body(body)
@@ -110,7 +112,12 @@ def reply_to_ticket(
         ticket.status = new_status
         fields.append("status")
     ticket.save(update_fields=fields)
-    audit.record(actor, "note" if internal else "reply", ticket, changes={"status": ticket.status})
+    audit.record(
+        actor,
+        AuditAction.ADD_NOTE if internal else AuditAction.REPLY,
+        ticket,
+        changes={"status": ticket.status},
+    )
     if not internal:
         log_activity(
             customer=ticket.customer,
@@ -124,7 +131,7 @@ def reply_to_ticket(
 
 
 @transaction.atomic
-def add_customer_message(*, actor: Any, ticket: Ticket, body: str) -> TicketMessage:
+def add_customer_message(*, actor: Actor, ticket: Ticket, body: str) -> TicketMessage:
     """A new message from the customer re-opens the ticket."""
     body = _clean_body(body)
     now = timezone.now()
@@ -134,14 +141,19 @@ def add_customer_message(*, actor: Any, ticket: Ticket, body: str) -> TicketMess
     ticket.last_message_at = now
     ticket.status = TicketStatus.OPEN
     ticket.save(update_fields=["last_message_at", "status", "updated_at"])
-    audit.record(actor, "customer_message", ticket)
+    audit.record(actor, AuditAction.ADD_CUSTOMER_MESSAGE, ticket)
     events.ticket_message_added(message)  # text analysis of the message and its thread
     return message
 
 
 @transaction.atomic
 def update_ticket(
-    *, actor: Any, ticket: Ticket, status: str | None = None, priority: str | None = None, assignee: Any = ...
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    status: str | None = None,
+    priority: str | None = None,
+    assignee: Any = ...,
 ) -> dict[str, Any]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
@@ -160,5 +172,5 @@ def update_ticket(
     changes = audit.diff(ticket, values, frozenset())
     if changes:
         ticket.save()  # save() keeps priority_rank in step with priority
-        audit.record(actor, "update", ticket, changes=changes)
+        audit.record(actor, AuditAction.UPDATE, ticket, changes=changes)
     return changes

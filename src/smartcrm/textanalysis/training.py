@@ -18,6 +18,7 @@ import pandas as pd
 from django.conf import settings
 from django.utils import timezone
 
+from smartcrm.core.actors import Actor
 from smartcrm.engine.nlp.sentiment import SentimentModel, adapt_to_reviews
 from smartcrm.modelregistry import registry
 from smartcrm.modelregistry.models import ModelKind, ModelVersion
@@ -35,7 +36,7 @@ class SentimentAdaptation:
 
 
 def train(
-    *, actor: Any, activate: bool | None = None, base: SentimentModel | None = None
+    *, actor: Actor, activate: bool | None = None, base: SentimentModel | None = None
 ) -> SentimentAdaptation:
     """Train, measure and register a sentiment model from the shop's reviews.
 

@@ -12,7 +12,7 @@ from smartcrm.insights import selectors, services
 from smartcrm.insights.models import AlertState, Grain
 from smartcrm.modelregistry import registry
 from smartcrm.modelregistry.models import ModelKind
-from smartcrm.web.access import capability_required
+from smartcrm.web.access import capability_required, current_user
 from smartcrm.web.forecast_chart import forecast_chart
 
 DEFAULT_SERIES = "revenue/total/all"
@@ -41,29 +41,29 @@ def _context(request: HttpRequest) -> dict[str, object]:
         "state": state,
         "states": AlertState.choices,
         "version": registry.active_version(ModelKind.FORECAST),
-        "can_edit": request.user.can(Capability.EDIT_ORDERS),  # type: ignore[union-attr]
+        "can_edit": request.user.can(Capability.HANDLE_ALERTS),  # type: ignore[union-attr]
     }
 
 
-@capability_required(Capability.VIEW_ORDERS)
+@capability_required(Capability.VIEW_INSIGHTS)
 def insights_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/insights/page.html", _context(request))
 
 
-@capability_required(Capability.VIEW_ORDERS)
+@capability_required(Capability.VIEW_INSIGHTS)
 def insights_panel(request: HttpRequest) -> HttpResponse:
     """The dashboard's forecast-and-alerts card, loaded by htmx after the page."""
     return render(request, "web/insights/_panel.html", _context(request))
 
 
 @require_POST
-@capability_required(Capability.EDIT_ORDERS)
+@capability_required(Capability.HANDLE_ALERTS)
 def alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
     try:
         if action == "acknowledge":
-            services.acknowledge_alert(alert_id=alert_id, actor=request.user)
+            services.acknowledge_alert(alert_id=alert_id, actor=current_user(request))
         elif action == "resolve":
-            services.resolve_alert(alert_id=alert_id, actor=request.user)
+            services.resolve_alert(alert_id=alert_id, actor=current_user(request))
         else:
             raise Http404("No such action")
     except NotFoundError as exc:

@@ -126,7 +126,7 @@ def _columns(schema: dict[str, Any]) -> list[str]:
     return [str(c) for c in columns] if isinstance(columns, list) else []
 
 
-@capability_required(Capability.VIEW_ORDERS)
+@capability_required(Capability.VIEW_MODELS)
 def model_cards(request: HttpRequest) -> HttpResponse:
     groups = [
         (
@@ -149,7 +149,7 @@ def model_cards(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_MODELS)
 def model_activate(request: HttpRequest, version_id: int) -> HttpResponse:
     try:
         version = registry.activate_version(version_id=version_id, actor=current_user(request))
@@ -161,7 +161,7 @@ def model_activate(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @require_POST
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_MODELS)
 def model_rollback(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ModelKind.values:
         messages.error(request, "No such model kind.")

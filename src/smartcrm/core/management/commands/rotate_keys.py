@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from smartcrm.core import audit
+from smartcrm.core.audit import AuditAction
 from smartcrm.core.pii import keyring
 from smartcrm.core.rotation import encrypted_columns, rotate_model
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
                 total += rotate_model(model, fields, on_batch=bar.update)
         audit.record(
             "cli:rotate_keys",
-            "rotate_keys",
+            AuditAction.ROTATE_KEYS,
             object_type="core.keys",
             changes={"rows": total, "active_key": keyring().active_id},
         )

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from smartcrm.core.actors import Actor
 from smartcrm.imports.errors import ImportFileError, RowError
 from smartcrm.imports.kinds import IMPORTERS
 from smartcrm.imports.request import DEFAULT_SYSTEM, ImportRequest
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", metavar="USERNAME", help="Record the import as done by this user.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor: Any = CLI_ACTOR
+        actor: Actor = CLI_ACTOR
         if options["user"]:
             actor = get_user_model().objects.filter(username=options["user"]).first()
             if actor is None:
@@ -63,7 +64,7 @@ class Command(BaseCommand):
                 errors_file.close()
         self._summarise(result, options["errors_out"])
 
-    def _run(self, options: dict[str, Any], actor: Any, errors_file: IO[str] | None) -> ImportResult:
+    def _run(self, options: dict[str, Any], actor: Actor, errors_file: IO[str] | None) -> ImportResult:
         writer = csv.writer(errors_file) if errors_file else None
         if writer:
             writer.writerow(["row", "column", "message"])

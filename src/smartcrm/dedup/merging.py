@@ -121,27 +121,8 @@ def merge_customers(
     decided = rules.choose(survivor, merged)
     for group, side in overrides.items():
         decided[group] = ("merged" if side == "merged" else "survivor", "chosen")
-    survivor_before: dict[str, Any] = {}
-
-    def take(name: str, value: Any) -> None:
-        survivor_before.setdefault(name, _plain(getattr(survivor, name)))
-        setattr(survivor, name, value)
-
-    for group, (side, _rule) in decided.items():
-        if side == "merged":
-            for name in rules.GROUPS[group]:
-                take(name, getattr(merged, name))
-    if merged.kind == CustomerKind.COMPANY and survivor.kind != CustomerKind.COMPANY:
-        take("kind", CustomerKind.COMPANY)
-    if merged.created_at < survivor.created_at:
-        take("created_at", merged.created_at)
-
-    moved: dict[str, dict[str, Any]] = {}
-    for label, model, field in _relations():
-        ids = list(model._default_manager.filter(**{field: merged.pk}).values_list("pk", flat=True))
-        if ids:
-            model._default_manager.filter(pk__in=ids).update(**{field: survivor.pk})
-            moved[label] = {"field": field, "ids": ids}
+    survivor_before = _take_fields(survivor, merged, decided)
+    moved = _move_rows(merged.pk, survivor.pk)
     consent_snapshot = _merge_consents(survivor, merged, moved)
     merged_tags = sorted(merged.tags.values_list("name", flat=True))
     tags_added = sorted(set(merged_tags) - set(survivor.tags.values_list("name", flat=True)))
@@ -173,11 +154,56 @@ def merge_customers(
     customer_events.customer_updated(survivor)
     refresh_customer_totals([survivor.pk])
     _close_pairs(actor, merge, survivor.pk, merged_pk, pair)
+    _record_merge(actor, merge, survivor, merged_pk, decided, moved)
+    return merge
+
+
+def _take_fields(
+    survivor: Customer, merged: Customer, decided: dict[str, tuple[rules.Side, str]]
+) -> dict[str, Any]:
+    """Set the survivor's fields to the merged customer's where it won; return the values replaced."""
+    survivor_before: dict[str, Any] = {}
+
+    def take(name: str, value: Any) -> None:
+        survivor_before.setdefault(name, _plain(getattr(survivor, name)))
+        setattr(survivor, name, value)
+
+    for group, (side, _rule) in decided.items():
+        if side == "merged":
+            for name in rules.GROUPS[group]:
+                take(name, getattr(merged, name))
+    if merged.kind == CustomerKind.COMPANY and survivor.kind != CustomerKind.COMPANY:
+        take("kind", CustomerKind.COMPANY)
+    if merged.created_at < survivor.created_at:
+        take("created_at", merged.created_at)
+    return survivor_before
+
+
+def _move_rows(merged_pk: int, survivor_pk: int) -> dict[str, dict[str, Any]]:
+    """Point every row of the merged customer at the survivor; return what moved, for undo."""
+    moved: dict[str, dict[str, Any]] = {}
+    for label, model, field in _relations():
+        ids = list(model._default_manager.filter(**{field: merged_pk}).values_list("pk", flat=True))
+        if ids:
+            model._default_manager.filter(pk__in=ids).update(**{field: survivor_pk})
+            moved[label] = {"field": field, "ids": ids}
+    return moved
+
+
+def _record_merge(
+    actor: Actor,
+    merge: Merge,
+    survivor: Customer,
+    merged_pk: int,
+    decided: dict[str, tuple[rules.Side, str]],
+    moved: dict[str, dict[str, Any]],
+) -> None:
+    """The audit trail (both customers) and the survivor's timeline entry."""
     changes = {
         "merged_id": merged_pk,
         "kept": {g: s for g, (s, _r) in decided.items()},
         "moved": {label: len(m["ids"]) for label, m in moved.items()},
-        "automatic": automatic,
+        "automatic": merge.automatic,
     }
     audit.record(actor, AuditAction.MERGE, survivor, changes=changes)
     audit.record(actor, AuditAction.MERGE_INTO, object_type="customers.customer", object_id=str(merged_pk),
@@ -189,7 +215,6 @@ def merge_customers(
         summary=f"Duplicate customer #{merged_pk} merged into this profile",
         obj=merge,
     )
-    return merge
 
 
 def _merge_consents(survivor: Customer, merged: Customer, moved: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -228,24 +228,7 @@ def train(
         data_hash = registry.data_hash(extract.orders[["customer_id", "placed_at", "total"]])
     with _stage(result, "segments", progress):
         segments, result.metrics["segments"] = _segments(extract, as_of)
-
-    def record(
-        kind: ModelKind, artifact: bytes, engine: str, metrics: dict[str, Any], schema: dict[str, Any]
-    ) -> None:
-        version = registry.register(
-            registry.TrainingRecord(
-                kind=kind,
-                artifact=artifact,
-                engine=engine,
-                trained_as_of=as_of,
-                data_hash=data_hash,
-                metrics=metrics,
-                feature_schema=schema,
-            ),
-            actor=actor,
-        )
-        result.versions[kind.value] = version.version
-        result.metrics[kind.value] = metrics
+    record = _Recorder(as_of=as_of, data_hash=data_hash, actor=actor, result=result)
 
     with _stage(result, "clv", progress):
         if refit:
@@ -262,37 +245,9 @@ def train(
         clv_scores = _score_clv(clv, tx, as_of)
 
     scored: dict[str, pd.DataFrame] = {}
-    for kind, horizon, label, outcome, build in (
-        (ModelKind.CHURN, CHURN_HORIZON_DAYS, "churned", "Churn risk", build_churn_training_frame),
-        (
-            ModelKind.PROPENSITY,
-            PURCHASE_HORIZON_DAYS,
-            "purchased",
-            "Chance to buy within 30 days",
-            build_purchase_training_frame,
-        ),
-    ):
-        with _stage(result, kind.value, progress):
-            if refit:
-                history = _sample_customers(tx, TRAIN_CUSTOMERS)  # training cost stops growing with the shop
-                frame = build(
-                    history,
-                    _training_dates(as_of, horizon),
-                    horizon,
-                    features=_features_with_texts(extract.texts),
-                    data_end=pd.Timestamp(as_of),
-                )
-                model, metrics = _train_propensity(frame, label, outcome)
-                record(
-                    kind,
-                    model.to_bytes(),
-                    "PropensityModel",
-                    metrics,
-                    {"columns": [c for c in frame.columns if c not in ("customer_id", "as_of", label)]},
-                )
-            else:
-                model = PropensityModel.from_bytes(_active_artifact(kind, result))
-            scored[kind] = _score_propensity(model, tx, extract.texts, as_of)
+    for target in PROPENSITY_TARGETS:
+        with _stage(result, target.kind.value, progress):
+            scored[target.kind] = _propensity(target, extract, as_of, refit, record)
 
     with _stage(result, ModelKind.CATEGORY_PROPENSITY.value, progress):
         by_category = _category_propensity(extract, as_of, refit, record, result)
@@ -305,11 +260,84 @@ def train(
     return result
 
 
+@dataclass(frozen=True)
+class _Recorder:
+    """Registers (and activates) each model version this training run makes, noting it in ``result``."""
+
+    as_of: date
+    data_hash: str
+    actor: Actor
+    result: RefreshResult
+
+    def __call__(
+        self, kind: ModelKind, artifact: bytes, engine: str, metrics: dict[str, Any], schema: dict[str, Any]
+    ) -> None:
+        version = registry.register(
+            registry.TrainingRecord(
+                kind=kind,
+                artifact=artifact,
+                engine=engine,
+                trained_as_of=self.as_of,
+                data_hash=self.data_hash,
+                metrics=metrics,
+                feature_schema=schema,
+            ),
+            actor=self.actor,
+        )
+        self.result.versions[kind.value] = version.version
+        self.result.metrics[kind.value] = metrics
+
+
+@dataclass(frozen=True)
+class _PropensityTarget:
+    kind: ModelKind
+    horizon_days: int
+    label: str
+    outcome: str
+    build: Callable[..., pd.DataFrame]
+
+
+PROPENSITY_TARGETS = (
+    _PropensityTarget(
+        ModelKind.CHURN, CHURN_HORIZON_DAYS, "churned", "Churn risk", build_churn_training_frame
+    ),
+    _PropensityTarget(
+        ModelKind.PROPENSITY,
+        PURCHASE_HORIZON_DAYS,
+        "purchased",
+        "Chance to buy within 30 days",
+        build_purchase_training_frame,
+    ),
+)
+
+
+def _propensity(
+    target: _PropensityTarget, extract: ShopExtract, as_of: date, refit: bool, record: _Recorder
+) -> pd.DataFrame:
+    """Train (or load) one propensity model and score every customer with it."""
+    tx = extract.transactions
+    if refit:
+        history = _sample_customers(tx, TRAIN_CUSTOMERS)  # training cost stops growing with the shop
+        frame = target.build(
+            history,
+            _training_dates(as_of, target.horizon_days),
+            target.horizon_days,
+            features=_features_with_texts(extract.texts),
+            data_end=pd.Timestamp(as_of),
+        )
+        model, metrics = _train_propensity(frame, target.label, target.outcome)
+        columns = [c for c in frame.columns if c not in ("customer_id", "as_of", target.label)]
+        record(target.kind, model.to_bytes(), "PropensityModel", metrics, {"columns": columns})
+    else:
+        model = PropensityModel.from_bytes(_active_artifact(target.kind, record.result))
+    return _score_propensity(model, tx, extract.texts, as_of)
+
+
 def _category_propensity(
     extract: ShopExtract,
     as_of: date,
     refit: bool,
-    record: Callable[[ModelKind, bytes, str, dict[str, Any], dict[str, Any]], None],
+    record: _Recorder,
     result: RefreshResult,
 ) -> pd.DataFrame:
     """Each customer's most likely next categories; empty when the shop has too little history."""

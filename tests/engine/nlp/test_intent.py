@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import train_test_split
 
+from smartcrm.demo.intent_default import synthetic_tickets
 from smartcrm.engine.nlp import intent as intent_module
 from smartcrm.engine.nlp.intent import (
     INTENTS,
@@ -17,7 +18,6 @@ from smartcrm.engine.nlp.intent import (
     default_intent_model_path,
     load_default_intent_model,
     save_default_intent_model,
-    synthetic_tickets,
 )
 from smartcrm.engine.nlp.triage import TriagePolicy
 from smartcrm.engine.nlp.urgency import predict_urgency
@@ -90,10 +90,10 @@ def test_the_default_is_loaded_from_its_artifact(model: IntentModel, tmp_path: P
 def test_without_an_artifact_intent_falls_back_to_the_keyword_rules(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse() -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the default must never be fitted at first use")
 
-    monkeypatch.setattr(intent_module, "synthetic_tickets", refuse)
+    monkeypatch.setattr(intent_module.IntentModel, "fit", refuse)
     with caplog.at_level(logging.WARNING, logger="smartcrm.engine.nlp.intent"):
         fallback = load_default_intent_model(tmp_path)
     assert fallback.keywords_only_ and "keyword rules" in caplog.text

@@ -32,6 +32,7 @@ from tqdm import tqdm
 from smartcrm.activities.models import Activity, ActivityKind
 from smartcrm.catalog.models import Category, Product
 from smartcrm.core import audit
+from smartcrm.core.db import deferred_indexes
 from smartcrm.core.pii import hash_for_lookup, keyring, normalise_email
 from smartcrm.customers.models import Consent, Customer, CustomerKind
 from smartcrm.feedback.models import Review, SurveyResponse
@@ -42,7 +43,7 @@ from smartcrm.support.models import PRIORITY_RANK, Priority, Ticket, TicketMessa
 from smartcrm.synth.generator import ShopChunk, ShopGenerator
 from smartcrm.synth.spec import ShopSpec
 
-from .bulk import deferred_indexes, write_frame
+from .bulk import write_frame
 
 LOADED_MODELS: tuple[type[models.Model], ...] = (
     Category,

@@ -43,7 +43,7 @@ import pyarrow.csv as pacsv
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
-from smartcrm.demo.bulk import deferred_indexes
+from smartcrm.core.db import deferred_indexes
 from smartcrm.imports.bulk_common import (
     DIFFERS,
     NOT_IMPORTED,

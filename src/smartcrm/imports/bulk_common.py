@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 from django.db import connection
 
+from smartcrm.core.db import deferred_indexes
 from smartcrm.customers.models import Customer
-from smartcrm.demo.bulk import deferred_indexes
 from smartcrm.orders.models import OrderStatus
 
 REQUIRED = "Required."

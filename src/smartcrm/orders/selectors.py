@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pagination import Page, paginate
-from smartcrm.orders.models import REVENUE_STATUSES, Order
+from smartcrm.orders.models import Order
+from smartcrm.orders.rules import REVENUE_STATUSES
 
 ORDER_SORTS = {"newest": ("-placed_at", "-id"), "oldest": ("placed_at", "id"), "largest": ("-total", "-id")}
 

@@ -12,6 +12,8 @@ three: :class:`Decimal` values, SQL expression text and integer cents in numpy a
   the rounding changes nothing; it is there for the rule to hold on any input.
 - **Order amounts**: subtotal = Σ price × quantity, discount total = Σ discount,
   total = Σ line totals + shipping.
+- **Status after a refund**: refunded once all of the total is given back, else partially
+  (:func:`status_after_refund`).
 - **Customer totals**: per customer, the count of revenue orders, their total net of refunds,
   and the first and last time one was placed (:func:`customer_totals_select`).
 """
@@ -165,6 +167,11 @@ def line_total_cents(price: Any, quantity: Any, discount: Any) -> Any:
 
 def order_total_cents(lines_total: Any, shipping: Any) -> Any:
     return _order_total(CENTS, lines_total, shipping)
+
+
+def status_after_refund(refunded_total: Decimal, total: Decimal) -> OrderStatus:
+    """An order's status once ``refunded_total`` of its ``total`` has been given back."""
+    return OrderStatus.REFUNDED if refunded_total >= total else OrderStatus.PARTIALLY_REFUNDED
 
 
 # -- customer totals ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from smartcrm.orders.rules import (
     line_gross,
     line_total,
     order_total,
+    status_after_refund,
 )
 
 
@@ -166,9 +167,7 @@ def record_refund(
         line.returned_quantity += quantity
         line.save(update_fields=["returned_quantity"])
     order.refunded_total += amount
-    order.status = (
-        OrderStatus.REFUNDED if order.refunded_total >= order.total else OrderStatus.PARTIALLY_REFUNDED
-    )
+    order.status = status_after_refund(order.refunded_total, order.total)
     order.save(update_fields=["refunded_total", "status", "updated_at"])
     refresh_customer_totals([order.customer_id])
     audit.record(actor, kind, order, changes={"amount": str(amount), "reason": reason[:200]})

@@ -33,17 +33,19 @@ from smartcrm.activities.models import Activity, ActivityKind
 from smartcrm.catalog.models import Category, Product
 from smartcrm.core import audit
 from smartcrm.core.audit import AuditAction
+from smartcrm.core.db import deferred_indexes
 from smartcrm.core.pii import hash_for_lookup, keyring, normalise_email
 from smartcrm.customers.models import Consent, Customer, CustomerKind
 from smartcrm.feedback.models import Review, SurveyResponse
-from smartcrm.orders.models import REVENUE_STATUSES, Order, OrderLine, Refund
+from smartcrm.orders.models import Order, OrderLine, Refund
+from smartcrm.orders.rules import customer_totals_frame
 from smartcrm.pipeline.models import Deal, Lead, Stage
 from smartcrm.pipeline.services import ensure_default_stages
 from smartcrm.support.models import PRIORITY_RANK, Priority, Ticket, TicketMessage
 from smartcrm.synth.generator import ShopChunk, ShopGenerator
 from smartcrm.synth.spec import ShopSpec
 
-from .bulk import deferred_indexes, write_frame
+from .bulk import write_frame
 
 LOADED_MODELS: tuple[type[models.Model], ...] = (
     Category,
@@ -326,16 +328,8 @@ class ShopLoader:
         )
         people["updated_at"] = self.now
 
-        # Denormalised totals, with refresh_customer_totals' rule.
-        counted = orders[orders["status"].isin([str(s) for s in REVENUE_STATUSES])]
-        totals = counted.assign(net=counted["total"] - counted["refunded_total"]).groupby("customer_id")
-        agg = totals.agg(
-            orders_count=("id", "size"),
-            total_spent=("net", "sum"),
-            first_order_at=("placed_at", "min"),
-            last_order_at=("placed_at", "max"),
-        )
-        people = people.join(agg, on="id")
+        # Denormalised totals: the customer totals rule, over the frame.
+        people = people.join(customer_totals_frame(orders), on="id")
         people["orders_count"] = people["orders_count"].fillna(0).astype(np.int64)
         people["total_spent"] = people["total_spent"].fillna(0.0).round(2)
         return people

@@ -43,7 +43,7 @@ import pyarrow.csv as pacsv
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
-from smartcrm.demo.bulk import deferred_indexes
+from smartcrm.core.db import deferred_indexes
 from smartcrm.imports.bulk_common import (
     DIFFERS,
     NOT_IMPORTED,
@@ -51,7 +51,7 @@ from smartcrm.imports.bulk_common import (
     REQUIRED,
     copy_errors,
     no_errors,
-    refresh_customer_totals,
+    refresh_touched_customers,
 )
 from smartcrm.imports.bulk_direct import (
     CompleteOrders,
@@ -67,6 +67,7 @@ from smartcrm.imports.parsing import CellError, parse_decimal, parse_int, parse_
 from smartcrm.imports.reader import MAX_CELL_CHARS, Table
 from smartcrm.imports.sources import REPLACEMENT
 from smartcrm.orders.models import Order, OrderLine, OrderStatus, SalesChannel
+from smartcrm.orders.rules import line_gross_sql, line_total_sql, order_total_sql
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +77,9 @@ logger = logging.getLogger(__name__)
 # slower at 10M (docs/import.md, *Performance*).
 BLOCK_BYTES = 4 << 20
 KEPT_ERRORS = 1000
-# orders.services.create_order's rule: price × quantity − discount, to the cent, never below zero.
-LINE_TOTAL = "greatest(round(coalesce(s.unit_price, p.price) * s.quantity - coalesce(s.discount, 0), 2), 0)"
+# A staged line's price (the product's when the file gives none) and discount (none when blank).
+PRICE, DISCOUNT = "coalesce(s.unit_price, p.price)", "coalesce(s.discount, 0)"
+LINE_TOTAL = line_total_sql(PRICE, "s.quantity", DISCOUNT)
 STAGE_COLUMNS = (
     ("row", "bigint"),
     ("order_key", "text"),
@@ -687,8 +689,8 @@ class BulkOrderImport:
         stage = self.stage
         cursor.execute(
             "CREATE TEMP TABLE imports_totals ON COMMIT DROP AS "
-            "SELECT s.order_key, sum(coalesce(s.unit_price, p.price) * s.quantity) AS subtotal, "
-            "sum(coalesce(s.discount, 0)) AS discount_total, "
+            f"SELECT s.order_key, sum({line_gross_sql(PRICE, 's.quantity')}) AS subtotal, "
+            f"sum({DISCOUNT}) AS discount_total, "
             f"sum({LINE_TOTAL}) AS lines_total, count(*) AS n_lines "
             f"FROM {stage} s JOIN imports_agg a ON a.order_key = s.order_key "
             "JOIN catalog_product p ON p.sku = s.sku GROUP BY s.order_key"
@@ -706,7 +708,7 @@ class BulkOrderImport:
             "promotion_code, ship_city, ship_country, created_at, updated_at) "
             "SELECT q.id, 'SO-' || lpad(q.id::text, 8, '0'), q.order_key, q.customer_id, q.status, "
             "q.channel, q.currency, q.placed_at, q.subtotal, q.discount_total, q.shipping, "
-            "q.lines_total + q.shipping, 0, "
+            f"{order_total_sql('q.lines_total', 'q.shipping')}, 0, "
             "q.promo, q.city, q.country, now(), now() FROM ("
             "SELECT nextval(%s::regclass) AS id, a.order_key, "
             "x.customer_id, coalesce(a.status, %s) AS status, coalesce(a.channel, %s) AS channel, "
@@ -729,14 +731,13 @@ class BulkOrderImport:
         cursor.execute("ANALYZE imports_new")
         cursor.execute(
             "INSERT INTO orders_orderline (order_id, product_id, quantity, unit_price, discount, line_total, "
-            "returned_quantity) SELECT n.id, p.id, s.quantity, coalesce(s.unit_price, p.price), "
-            "coalesce(s.discount, 0), "
+            f"returned_quantity) SELECT n.id, p.id, s.quantity, {PRICE}, {DISCOUNT}, "
             f"{LINE_TOTAL}, 0 FROM {stage} s JOIN imports_new n ON n.order_key = s.order_key "
             "JOIN catalog_product p ON p.sku = s.sku "
             "ORDER BY s.row"
         )
         self.counts.created = cursor.rowcount
-        refresh_customer_totals(
+        refresh_touched_customers(
             cursor, "SELECT DISTINCT o.customer_id FROM orders_order o JOIN imports_new n ON n.id = o.id"
         )
         # ON COMMIT DROP does not fire when this runs inside an outer transaction (a savepoint).

@@ -1,6 +1,5 @@
 """What both bulk import paths share: the messages, the order-level columns, the errors table."""
 
-# ruff: noqa: S608 - the table name is the run's own (a random hex token); values travel by COPY
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -9,9 +8,9 @@ from typing import Any
 import pandas as pd
 from django.db import connection
 
+from smartcrm.core.db import deferred_indexes
 from smartcrm.customers.models import Customer
-from smartcrm.demo.bulk import deferred_indexes
-from smartcrm.orders.models import OrderStatus
+from smartcrm.orders.rules import customer_totals_select, customer_totals_update
 
 REQUIRED = "Required."
 # Measured at 1M lines (33,333 customers, all touched): the update with the indexes in place
@@ -55,40 +54,20 @@ def copy_errors(table: str, errors: pd.DataFrame) -> None:
         copy.write(text)
 
 
-def refresh_customer_totals(cursor: Any, customers_sql: str, params: Sequence[Any] = ()) -> None:
-    """``orders.services.refresh_customer_totals`` for the customers ``customers_sql`` (with its
-    ``params``) selects, set-based.
+def refresh_touched_customers(cursor: Any, customers_sql: str, params: Sequence[Any] = ()) -> None:
+    """The customer totals (``orders.rules.customer_totals_select``) of the customers
+    ``customers_sql`` (with its ``params``) selects, set-based.
 
     Each updated customer row costs an entry in each of the customers' dozen indexes; past
     ``REBUILD_CUSTOMER_INDEXES_SHARE`` of all customers, building those indexes again after
     the update costs less (a shop's first import of its order history touches most of them).
     """
-    statuses = [
-        s.value
-        for s in (
-            OrderStatus.PAID,
-            OrderStatus.SHIPPED,
-            OrderStatus.DELIVERED,
-            OrderStatus.PARTIALLY_REFUNDED,
-        )
-    ]
+    totals, totals_params = customer_totals_select(customers_sql, params)
     cursor.execute(f"DROP TABLE IF EXISTS {TOTALS}")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {TOTALS} ON COMMIT DROP AS "
-        "SELECT o.customer_id, count(*) FILTER (WHERE o.status = ANY(%s)) AS n, "
-        "coalesce(sum(o.total - o.refunded_total) FILTER (WHERE o.status = ANY(%s)), 0) AS spent, "
-        "min(o.placed_at) FILTER (WHERE o.status = ANY(%s)) AS first_at, "
-        "max(o.placed_at) FILTER (WHERE o.status = ANY(%s)) AS last_at "
-        f"FROM orders_order o WHERE o.customer_id IN ({customers_sql}) GROUP BY o.customer_id",
-        [statuses, statuses, statuses, statuses, *params],
-    )
+    cursor.execute(f"CREATE TEMPORARY TABLE {TOTALS} ON COMMIT DROP AS {totals}", totals_params)
     touched = cursor.rowcount
     cursor.execute("SELECT count(*) FROM customers_customer")  # not reltuples: stale after a load
     many = touched >= REBUILD_CUSTOMER_INDEXES_SHARE * cursor.fetchone()[0]
     with deferred_indexes([Customer] if many else []):
-        cursor.execute(
-            "UPDATE customers_customer c SET orders_count = t.n, total_spent = t.spent, "
-            f"first_order_at = t.first_at, last_order_at = t.last_at FROM {TOTALS} t "
-            "WHERE c.id = t.customer_id"
-        )
+        cursor.execute(customer_totals_update(f"{TOTALS} AS t", "c.id = t.customer_id"))
     cursor.execute(f"DROP TABLE {TOTALS}")

@@ -39,10 +39,11 @@ from smartcrm.imports.bulk_common import (
     REQUIRED,
     errors_csv,
     no_errors,
-    refresh_customer_totals,
+    refresh_touched_customers,
 )
 from smartcrm.imports.parsing import parse_moment
 from smartcrm.orders.models import OrderStatus, SalesChannel
+from smartcrm.orders.rules import line_gross_cents, line_total_cents, order_total_cents
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -238,7 +239,7 @@ class DirectOrderWriter:
         """Recompute the totals of every customer with an order this run wrote (ids from ``first_id``)."""
         if self.created:
             with connection.cursor() as cursor:
-                refresh_customer_totals(
+                refresh_touched_customers(
                     cursor, "SELECT DISTINCT customer_id FROM orders_order WHERE id >= %s", [self.first_id]
                 )
 
@@ -399,8 +400,8 @@ class DirectOrderWriter:
         """The orders and their lines as CSV for COPY, with their totals in exact cents."""
         unit = lines["unit_price"].fillna(lines["sku"].map(self.product_cents)).astype(np.int64)
         discount = lines["discount"].fillna(0).astype(np.int64)
-        gross = unit * lines["quantity"]
-        line_total = np.maximum(gross - discount, 0)  # create_order's rule, exact in cents
+        gross = line_gross_cents(unit, lines["quantity"])
+        line_total = line_total_cents(unit, lines["quantity"], discount)  # exact in cents
         sums = (
             pd.DataFrame(
                 {"key": lines["order_key"], "gross": gross, "discount": discount, "total": line_total}
@@ -423,7 +424,7 @@ class DirectOrderWriter:
                 "subtotal": _money(sums["gross"]),
                 "discount_total": _money(sums["discount"]),
                 "shipping_total": _money(shipping),
-                "total": _money(sums["total"] + shipping.to_numpy()),
+                "total": _money(order_total_cents(sums["total"], shipping.to_numpy())),
                 "refunded_total": pa.array(np.zeros(len(orders), dtype=np.int64)),
                 "promotion_code": orders["promo"].fillna("").to_numpy(),
                 "ship_city": orders["city"].to_numpy(),

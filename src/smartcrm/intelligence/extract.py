@@ -14,7 +14,7 @@ import pandas as pd
 from django.db import connection
 from django.utils import timezone
 
-from smartcrm.orders.models import REVENUE_STATUSES
+from smartcrm.orders.rules import REVENUE_STATUSES
 
 
 @dataclass(frozen=True)

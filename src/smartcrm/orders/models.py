@@ -20,15 +20,6 @@ class OrderStatus(models.TextChoices):
     REFUNDED = "refunded", "Refunded"
 
 
-# Orders whose money the shop keeps (fully or partly): what revenue and customer totals count.
-REVENUE_STATUSES = (
-    OrderStatus.PAID,
-    OrderStatus.SHIPPED,
-    OrderStatus.DELIVERED,
-    OrderStatus.PARTIALLY_REFUNDED,
-)
-
-
 class SalesChannel(models.TextChoices):
     WEB = "web", "Web shop"
     MOBILE = "mobile", "Mobile app"

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,7 +18,6 @@ from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.orders import events
 from smartcrm.orders.models import (
-    REVENUE_STATUSES,
     Order,
     OrderLine,
     OrderStatus,
@@ -27,8 +25,14 @@ from smartcrm.orders.models import (
     RefundKind,
     SalesChannel,
 )
-
-CENT = Decimal("0.01")
+from smartcrm.orders.rules import (
+    customer_totals_select,
+    customer_totals_update,
+    line_gross,
+    line_total,
+    order_total,
+    status_after_refund,
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,6 @@ def create_order(
     built = []
     for line in lines:
         price = products[line.product_id].price if line.unit_price is None else line.unit_price
-        total = (price * line.quantity - line.discount).quantize(CENT)
         built.append(
             OrderLine(
                 order=order,
@@ -114,13 +117,13 @@ def create_order(
                 quantity=line.quantity,
                 unit_price=price,
                 discount=line.discount,
-                line_total=max(total, Decimal(0)),
+                line_total=line_total(price, line.quantity, line.discount),
             )
         )
     OrderLine.objects.bulk_create(built)
-    order.subtotal = sum((line.unit_price * line.quantity for line in built), Decimal(0))
+    order.subtotal = sum((line_gross(line.unit_price, line.quantity) for line in built), Decimal(0))
     order.discount_total = sum((line.discount for line in built), Decimal(0))
-    order.total = sum((line.line_total for line in built), Decimal(0)) + shipping_total
+    order.total = order_total(sum((line.line_total for line in built), Decimal(0)), shipping_total)
     order.save(update_fields=["number", "subtotal", "discount_total", "total"])
     refresh_customer_totals([customer.pk])
     audit.record(actor, AuditAction.CREATE, order, changes={"total": str(order.total), "lines": len(built)})
@@ -167,9 +170,7 @@ def record_refund(
         line.returned_quantity += quantity
         line.save(update_fields=["returned_quantity"])
     order.refunded_total += amount
-    order.status = (
-        OrderStatus.REFUNDED if order.refunded_total >= order.total else OrderStatus.PARTIALLY_REFUNDED
-    )
+    order.status = status_after_refund(order.refunded_total, order.total)
     order.save(update_fields=["refunded_total", "status", "updated_at"])
     refresh_customer_totals([order.customer_id])
     audit.record(actor, AuditAction(kind), order, changes={"amount": str(amount), "reason": reason[:200]})
@@ -178,36 +179,20 @@ def record_refund(
 
 
 def refresh_customer_totals(customer_ids: Iterable[int] | None = None) -> None:
-    """Recompute orders count, net spend and first/last order dates in one set-based statement.
+    """Recompute orders count, net spend and first/last order dates in one set-based statement
+    (the rule: ``orders.rules.customer_totals_select``).
 
-    ``None`` refreshes every customer (after a bulk load); otherwise only the given ones.
+    ``None`` refreshes every customer (after a bulk load); otherwise only the given ones. A
+    customer without orders gets zeros.
     """
-    statuses = list(REVENUE_STATUSES)
-    params: list[Any] = [*statuses]
-    inner = outer = ""
-    if customer_ids is not None:
-        ids = list(customer_ids)
-        if not ids:
-            return
-        marks = ", ".join(["%s"] * len(ids))
-        inner, outer = f"AND customer_id IN ({marks})", f"AND c.id IN ({marks})"
-        params += ids + ids
-    table_c, table_o = Customer._meta.db_table, Order._meta.db_table
-    sql = f"""
-        UPDATE {table_c} AS c SET
-            orders_count = COALESCE(t.n, 0),
-            total_spent = COALESCE(t.spent, 0),
-            first_order_at = t.first_at,
-            last_order_at = t.last_at
-        FROM {table_c} AS c2
-        LEFT JOIN (
-            SELECT customer_id, COUNT(*) AS n, SUM(total - refunded_total) AS spent,
-                   MIN(placed_at) AS first_at, MAX(placed_at) AS last_at
-            FROM {table_o}
-            WHERE status IN ({", ".join(["%s"] * len(statuses))}) {inner}
-            GROUP BY customer_id
-        ) AS t ON t.customer_id = c2.id
-        WHERE c.id = c2.id {outer}
-    """  # noqa: S608 - table names are ours, values are parameters
+    ids = None if customer_ids is None else list(customer_ids)
+    if ids is not None and not ids:
+        return
+    marks = None if ids is None else ", ".join(["%s"] * len(ids))
+    totals, params = customer_totals_select(marks, ids or ())
+    sql = customer_totals_update(
+        f"{Customer._meta.db_table} AS c2 LEFT JOIN ({totals}) AS t ON t.customer_id = c2.id",
+        "c.id = c2.id" + (f" AND c2.id IN ({marks})" if marks else ""),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params + (ids or []))

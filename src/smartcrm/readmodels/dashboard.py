@@ -14,7 +14,8 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from smartcrm.orders.models import REVENUE_STATUSES, Order
+from smartcrm.orders.models import Order
+from smartcrm.orders.rules import REVENUE_STATUSES
 
 
 @dataclass(frozen=True)

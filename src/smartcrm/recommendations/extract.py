@@ -10,7 +10,8 @@ from django.db import connection
 
 from smartcrm.engine.recs.shop import LINE_COLUMNS
 from smartcrm.intelligence.extract import end_of
-from smartcrm.orders.models import REVENUE_STATUSES, OrderLine
+from smartcrm.orders.models import OrderLine
+from smartcrm.orders.rules import REVENUE_STATUSES
 
 
 def _frame(sql: str, params: list[Any], columns: list[str]) -> pd.DataFrame:

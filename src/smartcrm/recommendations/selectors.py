@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from smartcrm.catalog.models import Product
 from smartcrm.core.errors import NotFoundError
 from smartcrm.customers.models import Customer
-from smartcrm.orders.models import REVENUE_STATUSES
+from smartcrm.orders.rules import REVENUE_STATUSES
 from smartcrm.recommendations.models import (
     BasketRule,
     CustomerRecommendation,

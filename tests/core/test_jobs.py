@@ -10,6 +10,7 @@ from smartcrm.core.jobs import Job, JobNotConnected
 from smartcrm.dedup import jobs as dedup_jobs
 from smartcrm.imports import jobs as import_jobs
 from smartcrm.integrations import jobs as integration_jobs
+from smartcrm.textanalysis import jobs as textanalysis_jobs
 
 
 def test_a_job_sends_through_what_it_was_connected_to() -> None:
@@ -41,5 +42,6 @@ def test_the_apps_connect_their_jobs_to_their_tasks() -> None:
         dedup_jobs.check_customers,
         integration_jobs.process_inbound,
         integration_jobs.deliver_webhook,
+        textanalysis_jobs.analyse_texts,
     ):
         assert job.connected, job

@@ -5,3 +5,10 @@ class TextAnalysisConfig(AppConfig):
     name = "smartcrm.textanalysis"
     label = "textanalysis"
     verbose_name = "Text analysis"
+
+    def ready(self) -> None:
+        # The event handlers start jobs; the task that does them is connected here, so that
+        # ``tasks`` → ``services`` is the only way those modules depend on each other.
+        from smartcrm.textanalysis import jobs, tasks
+
+        jobs.analyse_texts.connect(tasks.analyse_texts_task.delay)

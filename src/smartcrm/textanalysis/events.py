@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from smartcrm.feedback.models import Review, SurveyResponse
 from smartcrm.support.models import AuthorKind, TicketMessage
+from smartcrm.textanalysis import jobs
 from smartcrm.textanalysis.models import SourceKind
 
 Work = Callable[[], None]
@@ -19,10 +20,8 @@ Work = Callable[[], None]
 
 def _enqueue(*batches: tuple[str, list[int]]) -> Work:
     def work() -> None:
-        from smartcrm.textanalysis.tasks import analyse_texts_task
-
         for kind, ids in batches:
-            analyse_texts_task.delay(kind, ids)
+            jobs.analyse_texts.send(kind, ids)
 
     return work
 

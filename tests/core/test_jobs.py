@@ -24,6 +24,46 @@ def test_a_job_sends_through_what_it_was_connected_to() -> None:
     assert "test.job" in repr(job)
 
 
+class _RecordingTask:
+    """Stands in for a Celery task: what a job connected by path calls is its ``delay``."""
+
+    sent: list[tuple[int, ...]] = []
+
+    @classmethod
+    def delay(cls, *args: int) -> None:
+        cls.sent.append(args)
+
+
+def test_a_job_connected_by_path_imports_its_task_at_the_first_send() -> None:
+    job: Job[[int]] = Job("test.job")
+    job.connect_task("tests.core.test_jobs._RecordingTask")
+    assert job.connected
+    _RecordingTask.sent.clear()
+    job.send(5)
+    job.send(6)
+    assert _RecordingTask.sent == [(5,), (6,)]
+    broken: Job[[int]] = Job("test.broken")
+    broken.connect_task("tests.core.test_jobs.NoSuchTask")
+    with pytest.raises(ImportError):
+        broken.send(1)
+
+
+def test_the_connected_paths_name_celery_tasks() -> None:
+    from celery import Task
+    from django.utils.module_loading import import_string
+
+    for job in (
+        import_jobs.run_import,
+        dedup_jobs.find_duplicates,
+        dedup_jobs.check_customers,
+        integration_jobs.process_inbound,
+        integration_jobs.deliver_webhook,
+        textanalysis_jobs.analyse_texts,
+    ):
+        assert job._task_path is not None, job
+        assert isinstance(import_string(job._task_path), Task), job
+
+
 @pytest.mark.django_db
 def test_on_commit_waits_for_the_transaction(django_capture_on_commit_callbacks: Any) -> None:
     job: Job[[int]] = Job("test.job")

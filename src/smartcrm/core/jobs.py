@@ -9,12 +9,15 @@ service that hands work to a worker starts a ``Job`` instead. Each app declares 
     run_import: Job[[int]] = Job("smartcrm.imports.run_import")
 
     # imports/apps.py, ready()
-    jobs.run_import.connect(tasks.run_import.delay)
+    jobs.run_import.connect_task("smartcrm.imports.tasks.run_import")
 
     # imports/services.py
     jobs.run_import.on_commit(run.pk)
 
-A test (or a tool) can ``connect`` another sender. Jobs take ids, like the tasks they start.
+``connect_task`` names the task by dotted path and imports it at the first send: a task module
+imports its app's services and, through them, the engines (pandas, scikit-learn…), which a web
+worker or a CLI command that never starts the job should not pay for at start-up. A test (or a
+tool) can ``connect`` another sender. Jobs take ids, like the tasks they start.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Callable
 from typing import Generic, ParamSpec
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 P = ParamSpec("P")
 
@@ -37,17 +41,24 @@ class Job(Generic[P]):
     def __init__(self, name: str) -> None:
         self.name = name
         self._sender: Callable[P, object] | None = None
+        self._task_path: str | None = None
 
     def connect(self, sender: Callable[P, object]) -> None:
-        """Send this job with ``sender`` (usually a Celery task's ``delay``) from now on."""
-        self._sender = sender
+        """Send this job with ``sender`` from now on."""
+        self._sender, self._task_path = sender, None
+
+    def connect_task(self, path: str) -> None:
+        """Send this job with the ``delay`` of the Celery task at ``path``, imported at first send."""
+        self._sender, self._task_path = None, path
 
     @property
     def connected(self) -> bool:
-        return self._sender is not None
+        return self._sender is not None or self._task_path is not None
 
     def send(self, *args: P.args, **kwargs: P.kwargs) -> None:
         """Hand the job over now."""
+        if self._sender is None and self._task_path is not None:
+            self._sender = import_string(self._task_path).delay
         if self._sender is None:
             raise JobNotConnected(f"The job {self.name} is not connected to a task.")
         self._sender(*args, **kwargs)

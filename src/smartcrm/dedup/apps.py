@@ -8,7 +8,7 @@ class DedupConfig(AppConfig):
 
     def ready(self) -> None:
         # The services start jobs; the tasks that do them are connected here (tasks → services only).
-        from smartcrm.dedup import jobs, tasks
+        from smartcrm.dedup import jobs
 
-        jobs.find_duplicates.connect(tasks.find_duplicates_task.delay)
-        jobs.check_customers.connect(tasks.check_customers_task.delay)
+        jobs.find_duplicates.connect_task("smartcrm.dedup.tasks.find_duplicates_task")
+        jobs.check_customers.connect_task("smartcrm.dedup.tasks.check_customers_task")

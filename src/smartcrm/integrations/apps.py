@@ -7,8 +7,8 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Shop sync and webhooks"
 
     def ready(self) -> None:
-        from smartcrm.integrations import jobs, tasks
+        from smartcrm.integrations import jobs
 
         # The services start jobs; the tasks that do them are connected here (tasks → services only).
-        jobs.process_inbound.connect(tasks.process_inbound.delay)
-        jobs.deliver_webhook.connect(tasks.deliver_webhook.delay)
+        jobs.process_inbound.connect_task("smartcrm.integrations.tasks.process_inbound")
+        jobs.deliver_webhook.connect_task("smartcrm.integrations.tasks.deliver_webhook")

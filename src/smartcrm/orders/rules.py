@@ -23,13 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol, TypeVar
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from smartcrm.customers.models import Customer
 from smartcrm.orders.models import Order, OrderStatus
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REVENUE_STATUSES: tuple[OrderStatus, ...] = (
     OrderStatus.PAID,
@@ -107,7 +107,11 @@ class _Sql:
 
 
 class _Cents:
-    """Money in cents, as numpy arrays or pandas Series; whole cents stay integers (exact)."""
+    """Money in cents, as numpy arrays or pandas Series; whole cents stay integers (exact).
+
+    numpy is imported where it is used: ``orders.services`` imports this module, and a web
+    worker that never runs a bulk path should not load numpy and pandas to start.
+    """
 
     def times(self, a: Any, b: Any) -> Any:
         return a * b
@@ -119,11 +123,15 @@ class _Cents:
         return a + b
 
     def to_cent(self, a: Any) -> Any:
+        import numpy as np
+
         if np.issubdtype(np.asarray(a).dtype, np.integer):
             return a  # whole cents already: nothing to round, no pass over the data
         return np.sign(a) * np.floor(np.abs(a) + 0.5)
 
     def at_least_zero(self, a: Any) -> Any:
+        import numpy as np
+
         return np.maximum(a, 0)
 
 

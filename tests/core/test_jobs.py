@@ -12,6 +12,16 @@ from smartcrm.imports import jobs as import_jobs
 from smartcrm.integrations import jobs as integration_jobs
 from smartcrm.textanalysis import jobs as textanalysis_jobs
 
+# Every job an app declares (a new jobs.py adds its jobs here).
+APP_JOBS: tuple[Job[...], ...] = (
+    import_jobs.run_import,
+    dedup_jobs.find_duplicates,
+    dedup_jobs.check_customers,
+    integration_jobs.process_inbound,
+    integration_jobs.deliver_webhook,
+    textanalysis_jobs.analyse_texts,
+)
+
 
 def test_a_job_sends_through_what_it_was_connected_to() -> None:
     job: Job[[int]] = Job("test.job")
@@ -52,14 +62,7 @@ def test_the_connected_paths_name_celery_tasks() -> None:
     from celery import Task
     from django.utils.module_loading import import_string
 
-    for job in (
-        import_jobs.run_import,
-        dedup_jobs.find_duplicates,
-        dedup_jobs.check_customers,
-        integration_jobs.process_inbound,
-        integration_jobs.deliver_webhook,
-        textanalysis_jobs.analyse_texts,
-    ):
+    for job in APP_JOBS:
         assert job._task_path is not None, job
         assert isinstance(import_string(job._task_path), Task), job
 
@@ -76,12 +79,5 @@ def test_on_commit_waits_for_the_transaction(django_capture_on_commit_callbacks:
 
 
 def test_the_apps_connect_their_jobs_to_their_tasks() -> None:
-    for job in (
-        import_jobs.run_import,
-        dedup_jobs.find_duplicates,
-        dedup_jobs.check_customers,
-        integration_jobs.process_inbound,
-        integration_jobs.deliver_webhook,
-        textanalysis_jobs.analyse_texts,
-    ):
+    for job in APP_JOBS:
         assert job.connected, job

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 import re
 import tempfile
 from collections.abc import Sequence
@@ -40,6 +39,8 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
+
+from smartcrm.engine import pickled
 
 logger = logging.getLogger(__name__)
 MODEL_TYPE = "smartcrm.IntentModel"
@@ -215,31 +216,12 @@ class IntentModel:
         """Pickle with a header (type, format, scikit-learn version). Load only bytes you saved."""
         if not hasattr(self, "classifier_"):
             raise RuntimeError("IntentModel is not fitted: call fit() first")
-        document = {
-            "type": MODEL_TYPE,
-            "format_version": FORMAT_VERSION,
-            "sklearn_version": version("scikit-learn"),
-            "model": self,
-        }
-        return pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickled.dump(self, model_type=MODEL_TYPE, format_version=FORMAT_VERSION)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> IntentModel:
         """A model saved by :meth:`to_bytes` (trusted bytes only: artifacts this code wrote)."""
-        try:
-            document = pickle.loads(data)  # noqa: S301 - artifacts this code wrote itself
-        except Exception as exc:
-            raise ValueError("not a saved IntentModel") from exc
-        if not isinstance(document, dict) or document.get("type") != MODEL_TYPE:
-            raise ValueError("not a saved IntentModel")
-        if document.get("format_version") != FORMAT_VERSION:
-            raise ValueError(f"saved IntentModel has format version {document.get('format_version')!r}")
-        if document.get("sklearn_version") != version("scikit-learn"):
-            raise ValueError(f"saved IntentModel needs scikit-learn {document.get('sklearn_version')}")
-        model = document["model"]
-        if not isinstance(model, cls):
-            raise ValueError("not a saved IntentModel")
-        return model
+        return pickled.load(data, cls, model_type=MODEL_TYPE, format_version=FORMAT_VERSION)
 
     def predict_intent_proba(self, texts: Sequence[str]) -> pd.DataFrame:
         """A probability-like score per intent (rows sum to 1)."""

@@ -13,14 +13,14 @@ neutral_band``; with three training classes (star ratings) it is the most probab
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterable, Sequence
-from importlib.metadata import version
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
+
+from smartcrm.engine import pickled
 
 from ..language import detect_languages
 from .aspects import aspect_sentiments
@@ -160,34 +160,9 @@ class SentimentModel(BaseEstimator):
     def to_bytes(self) -> bytes:
         """Pickle with a header (type, format, scikit-learn version). Load only bytes you saved."""
         self._check_fitted()
-        document = {
-            "type": MODEL_TYPE,
-            "format_version": FORMAT_VERSION,
-            "sklearn_version": version("scikit-learn"),
-            "model": self,
-        }
-        return pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickled.dump(self, model_type=MODEL_TYPE, format_version=FORMAT_VERSION)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SentimentModel:
         """A model saved by :meth:`to_bytes` (trusted bytes only: the registry's own artifacts)."""
-        try:
-            document = pickle.loads(data)  # noqa: S301 - artifacts this code wrote itself
-        except Exception as exc:
-            raise ValueError("not a saved SentimentModel") from exc
-        if not isinstance(document, dict) or document.get("type") != MODEL_TYPE:
-            raise ValueError("not a saved SentimentModel")
-        if document.get("format_version") != FORMAT_VERSION:
-            raise ValueError(
-                f"saved SentimentModel has format version {document.get('format_version')!r}; "
-                f"this code reads version {FORMAT_VERSION}"
-            )
-        if document.get("sklearn_version") != version("scikit-learn"):
-            raise ValueError(
-                f"saved SentimentModel needs scikit-learn {document.get('sklearn_version')}; "
-                f"installed is {version('scikit-learn')}: retrain it"
-            )
-        model = document["model"]
-        if not isinstance(model, cls):
-            raise ValueError("not a saved SentimentModel")
-        return model
+        return pickled.load(data, cls, model_type=MODEL_TYPE, format_version=FORMAT_VERSION)

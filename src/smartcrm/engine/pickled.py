@@ -8,8 +8,11 @@ model registry's artifacts, the shipped defaults) are ever loaded.
 
 from __future__ import annotations
 
+import os
 import pickle
+import tempfile
 from importlib.metadata import version
+from pathlib import Path
 from typing import TypeVar
 
 M = TypeVar("M")
@@ -49,3 +52,13 @@ def load(data: bytes, cls: type[M], *, model_type: str, format_version: int) -> 
     if not isinstance(model, cls):
         raise ValueError(f"not a saved {name}")
     return model
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it, so that a reader (another
+    worker loading the same default model) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)

@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -289,11 +287,7 @@ def default_intent_model_path(cache_dir: str | Path) -> Path:
 def save_default_intent_model(model: IntentModel, cache_dir: str | Path) -> Path:
     """Write the default's artifact atomically (a reader never sees half a file)."""
     path = default_intent_model_path(cache_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".intent-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(model.to_bytes())
-    os.replace(tmp, path)
+    pickled.write_atomically(path, model.to_bytes())
     return path
 
 

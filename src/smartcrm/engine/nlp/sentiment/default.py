@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
+
+from smartcrm.engine import pickled
 
 from .model import FORMAT_VERSION, SentimentModel
 
@@ -83,9 +83,5 @@ def load_default_model(
         except ValueError:
             logger.warning("cached default sentiment model at %s is unreadable; retraining", path)
     model = train_default_model(exclude, method)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sentiment-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(model.to_bytes())
-    os.replace(tmp, path)
+    pickled.write_atomically(path, model.to_bytes())
     return model

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from smartcrm.accounts.roles import Role
 from smartcrm.core.models import AuditEvent
 from smartcrm.modelregistry.models import ModelVersion
+from tests.modelregistry.test_robustness import ROW, write_report
 from tests.web.conftest import XSS
 from tests.web.scores import make_version, scored_customer
 
@@ -151,3 +153,16 @@ def test_admin_activates_and_rolls_back(client_for: Any) -> None:
     assert client.post(reverse("web:model_rollback", args=["nope"])).status_code == 302
     assert client.post(reverse("web:model_activate", args=[99999])).status_code == 302
     assert client.get(reverse("web:model_activate", args=[first.pk])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_model_card_shows_the_rows_and_the_misses(client_for: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    rows = [ROW, {**ROW, "dataset": "<b>other</b>", "seen": False, "met": False}]
+    path = write_report(tmp_path, rows)
+    monkeypatch.setattr("smartcrm.modelregistry.robustness.SNAPSHOT", path)
+    make_version("clv", 1, active=True)
+    page = client_for(Role.ANALYST).get(reverse("web:model_cards")).content.decode()
+    assert "How the method holds on data it never saw" in page
+    assert "1 miss" in page and "<strong>Miss</strong>" in page
+    assert "&lt;b&gt;other&lt;/b&gt;" in page and "<b>other</b>" not in page
+    assert "1.600" in page and "bgnbd" in page

@@ -22,6 +22,7 @@ EVALUATIONS = {
     "dedup": "smartcrm.evaluation.dedup",
     "forecast": "smartcrm.evaluation.forecast",
     "anomalies": "smartcrm.evaluation.anomalies",
+    "robustness": "smartcrm.evaluation.robustness",
 }
 
 

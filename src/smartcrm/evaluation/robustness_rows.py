@@ -28,7 +28,8 @@ class RobustnessRow:
 
     ``seen`` is True for the data set the defaults were developed on and False for data the
     project never tuned on. ``rule`` says in words what ``met`` checks (e.g. "default ≥ best
-    untuned baseline", "within ±5 points of 80%").
+    untuned baseline", "within ±5 points of 80%"). ``higher_is_better`` is False for errors
+    (RMSE, MASE) and for distances from a target (|bias|).
     """
 
     task: str
@@ -40,6 +41,7 @@ class RobustnessRow:
     rule: str
     met: bool
     baselines: dict[str, float] = field(default_factory=dict)
+    higher_is_better: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,6 +18,7 @@ from smartcrm.intelligence import selectors
 from smartcrm.modelregistry import registry
 from smartcrm.modelregistry import selectors as registry_selectors
 from smartcrm.modelregistry.models import ModelKind
+from smartcrm.modelregistry.robustness import robustness_for
 from smartcrm.web.access import capability_required, current_user
 
 CALIBRATION_COLUMNS = ("bin", "mean_predicted", "observed", "n")
@@ -142,6 +143,7 @@ def model_cards(request: HttpRequest) -> HttpResponse:
                 )
                 for v in group.versions
             ],
+            robustness_for(group.kind),
         )
         for group in registry_selectors.model_versions()
     ]

@@ -1,0 +1,92 @@
+"""``smartcrm eval robustness``: each product default against the plain baselines, on the data set
+it was developed on and on public data sets it never saw.
+
+Every task module (clv, churn, sentiment, forecast) lists its runs in ``ROBUSTNESS_RUNS`` (the
+visible set first) and turns each run's figures into :class:`RobustnessRow` lines. Misses are
+listed as misses: the report never drops a row whose rule does not hold. ``--snapshot PATH``
+also writes the report where the model cards read it (``smartcrm/modelregistry/robustness.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+import smartcrm
+from smartcrm.evaluation import load
+from smartcrm.evaluation.robustness_rows import DatasetSource, RobustnessRow
+
+TASKS = ("clv", "churn", "sentiment", "forecast")
+
+
+class RobustnessTask(Protocol):
+    ROBUSTNESS_RUNS: tuple[dict[str, Any], ...]
+
+    def run(self, options: dict[str, Any]) -> dict[str, Any]: ...
+
+    def robustness_rows(self, figures: dict[str, Any]) -> list[RobustnessRow]: ...
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tasks", default=",".join(TASKS), help=f"comma-separated subset of {', '.join(TASKS)} (default all)"
+    )
+    parser.add_argument("--snapshot", help="also write the report here (a JSON file the model cards read)")
+
+
+def dataset_sources() -> dict[str, DatasetSource]:
+    """The ``SOURCE`` of every loader in :mod:`smartcrm.evaluation.datasets`, by data set name."""
+    from smartcrm.evaluation import datasets
+
+    sources: dict[str, DatasetSource] = {}
+    for info in pkgutil.iter_modules(datasets.__path__):
+        module = importlib.import_module(f"{datasets.__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, DatasetSource):
+                sources[value.name] = value
+    return sources
+
+
+def run(options: dict[str, Any]) -> dict[str, Any]:
+    tasks = [t.strip() for t in str(options.get("tasks") or ",".join(TASKS)).split(",") if t.strip()]
+    unknown = sorted(set(tasks) - set(TASKS))
+    if unknown:
+        raise ValueError(f"unknown task(s) {', '.join(unknown)}; choose from {', '.join(TASKS)}")
+    rows: list[RobustnessRow] = []
+    runs: list[dict[str, Any]] = []
+    for task in tasks:
+        module = cast(RobustnessTask, load(task))
+        for run_options in module.ROBUSTNESS_RUNS:
+            started = time.perf_counter()
+            figures = module.run(dict(run_options))
+            task_rows = module.robustness_rows(figures)
+            rows.extend(task_rows)
+            runs.append(
+                {
+                    "task": task,
+                    "options": run_options,
+                    "seconds": round(time.perf_counter() - started, 1),
+                    "rows": len(task_rows),
+                }
+            )
+    sources = dataset_sources()
+    used = sorted({row.dataset for row in rows})
+    report: dict[str, Any] = {
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code_version": smartcrm.__version__,
+        "rows": [row.as_dict() for row in rows],
+        "misses": [row.as_dict() for row in rows if not row.met],
+        "met": sum(row.met for row in rows),
+        "total": len(rows),
+        "datasets": [vars(sources[name]) if name in sources else {"name": name} for name in used],
+        "runs": runs,
+    }
+    if options.get("snapshot"):
+        Path(options["snapshot"]).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return report

@@ -83,6 +83,9 @@ eval: install
 		echo "== smartcrm eval $$run --json > $$out"; \
 		DATABASE_URL= REDIS_URL= $(BIN)/smartcrm eval $$run --json > $$out || exit 1; \
 	done
+	@# Each default against the plain baselines on seen and unseen data; the model cards read the snapshot.
+	DATABASE_URL= REDIS_URL= $(BIN)/smartcrm eval robustness --json \
+		--snapshot src/smartcrm/modelregistry/robustness.json > var/eval/robustness.json
 
 # Benchmarks at scale (bench/README.md); each writes bench/results/*.json.
 bench: bench-crm bench-imports bench-dedup bench-nlp bench-recommendations

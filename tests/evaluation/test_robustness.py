@@ -54,3 +54,15 @@ def test_every_loader_names_its_source() -> None:
     sources = robustness.dataset_sources()
     assert all(isinstance(s, DatasetSource) and s.licence and s.package for s in sources.values())
     assert "telco" in sources
+
+
+def test_a_partial_run_keeps_the_other_tasks_rows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(robustness, "load", _fake_task)
+    snapshot = tmp_path / "robustness.json"
+    robustness.run({"tasks": "churn,forecast", "snapshot": str(snapshot)})
+    report = robustness.run({"tasks": "churn", "snapshot": str(snapshot)})
+    assert sorted((r["task"], r["dataset"]) for r in report["rows"]) == [
+        ("churn", "seen"), ("churn", "telco"), ("forecast", "seen"), ("forecast", "telco"),
+    ]  # fmt: skip
+    assert [entry["task"] for entry in report["runs"]] == ["forecast", "forecast", "churn", "churn"]
+    assert len(report["misses"]) == 2

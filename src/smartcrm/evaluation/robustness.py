@@ -4,7 +4,8 @@ it was developed on and on public data sets it never saw.
 Every task module (clv, churn, sentiment, forecast) lists its runs in ``ROBUSTNESS_RUNS`` (the
 visible set first) and turns each run's figures into :class:`RobustnessRow` lines. Misses are
 listed as misses: the report never drops a row whose rule does not hold. ``--snapshot PATH``
-also writes the report where the model cards read it (``smartcrm/modelregistry/robustness.json``).
+also writes the report where the model cards read it (``smartcrm/modelregistry/robustness.json``);
+with ``--tasks`` naming only some tasks, the other tasks' rows and runs already in that file stay.
 """
 
 from __future__ import annotations
@@ -58,35 +59,45 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(tasks) - set(TASKS))
     if unknown:
         raise ValueError(f"unknown task(s) {', '.join(unknown)}; choose from {', '.join(TASKS)}")
-    rows: list[RobustnessRow] = []
+    rows: list[dict[str, Any]] = []
     runs: list[dict[str, Any]] = []
+    snapshot = Path(options["snapshot"]) if options.get("snapshot") else None
+    if snapshot is not None and snapshot.exists():
+        earlier = json.loads(snapshot.read_text())
+        rows = [row for row in earlier.get("rows", []) if row.get("task") not in tasks]
+        runs = [entry for entry in earlier.get("runs", []) if entry.get("task") not in tasks]
     for task in tasks:
         module = cast(RobustnessTask, load(task))
         for run_options in module.ROBUSTNESS_RUNS:
             started = time.perf_counter()
             figures = module.run(dict(run_options))
             task_rows = module.robustness_rows(figures)
-            rows.extend(task_rows)
+            rows.extend(row.as_dict() for row in task_rows)
             runs.append(
                 {
                     "task": task,
                     "options": run_options,
+                    "finished": _now(),
                     "seconds": round(time.perf_counter() - started, 1),
                     "rows": len(task_rows),
                 }
             )
     sources = dataset_sources()
-    used = sorted({row.dataset for row in rows})
+    used = sorted({row["dataset"] for row in rows})
     report: dict[str, Any] = {
-        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated": _now(),
         "code_version": smartcrm.__version__,
-        "rows": [row.as_dict() for row in rows],
-        "misses": [row.as_dict() for row in rows if not row.met],
-        "met": sum(row.met for row in rows),
+        "rows": rows,
+        "misses": [row for row in rows if not row["met"]],
+        "met": sum(bool(row["met"]) for row in rows),
         "total": len(rows),
         "datasets": [vars(sources[name]) if name in sources else {"name": name} for name in used],
         "runs": runs,
     }
-    if options.get("snapshot"):
-        Path(options["snapshot"]).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    if snapshot is not None:
+        snapshot.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

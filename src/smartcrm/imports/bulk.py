@@ -352,10 +352,15 @@ class BulkOrderImport:
                 block.rows, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed")
             )
             with transaction.atomic(), connection.cursor() as cursor:
+                # Times without an offset are the shop's local time. SET LOCAL outlives a
+                # savepoint, so inside a caller's transaction the zone is put back after the COPY.
+                cursor.execute("SELECT current_setting('TimeZone')")
+                (session_zone,) = cursor.fetchone()
                 cursor.execute("SET LOCAL TIME ZONE %s", [settings.TIME_ZONE])
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")  # staging is rebuilt if lost
                 with cursor.copy(f"COPY {self.stage} FROM STDIN (FORMAT csv)") as copy:
                     copy.write(buffer.getbuffer())
+                cursor.execute("SELECT set_config('TimeZone', %s, true)", [session_zone])
             copy_errors(self.errors, block.errors)
             self._tick(block)
         copy_errors(self.errors, self._skipped_rows())

@@ -78,14 +78,13 @@ def test_a_bad_signature_is_refused_with_401_and_changes_nothing(send: Any, shop
         hexed = hmac.new(connection.secret.encode(), body, hashlib.sha256).hexdigest()
         response = send(connection, topic, body, delivery_id="d-1", signature=hexed)
     assert response.status_code == 401
-    assert response.json() == {"detail": "Bad signature."}
+    assert response.json() == {"detail": "Bad signature.", "code": "not_authenticated"}
     assert _state() == before
 
 
 def test_an_unknown_or_inactive_shop_is_404(client: Any, shopify: ShopConnection) -> None:
-    assert (
-        client.post("/hooks/shopify/999999", data=b"{}", content_type="application/json").status_code == 404
-    )
+    unknown = client.post("/hooks/shopify/999999", data=b"{}", content_type="application/json")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")
     assert client.post("/hooks/magento/1", data=b"{}", content_type="application/json").status_code == 404
     ShopConnection.objects.filter(pk=shopify.pk).update(is_active=False)
     assert (
@@ -320,8 +319,9 @@ def test_malformed_json_is_422_and_the_delivery_is_stored_failed_with_its_body_e
     body = b'{"id": 1, "email": "secret.person@example.com", '
     response = send(connection, topic, body, delivery_id="bad")
     assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
     assert response.json()["detail"] == [
-        {"loc": ["body"], "msg": "The body is not valid JSON.", "type": "value_error"}
+        {"loc": ["body"], "msg": "The body is not valid JSON.", "type": "value_error", "code": "invalid"}
     ]
     delivery = InboundDelivery.objects.get()
     assert delivery.status == InboundStatus.FAILED

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
-from smartcrm.core.errors import ServiceValidationError
+from smartcrm.core.errors import ErrorCode, ServiceValidationError
 from smartcrm.integrations import jobs, payloads, sync
 from smartcrm.integrations.models import InboundDelivery, InboundStatus, Platform, ShopConnection
 from smartcrm.integrations.signing import verify_shop_signature
@@ -80,18 +80,18 @@ def receive(*, platform: str, shop: str, headers: Mapping[str, str], body: bytes
     """Handle one webhook request; see the module docstring for the order of checks."""
     connection = find_connection(platform, shop)
     if connection is None:
-        return Answer(404, {"detail": "Unknown shop."})
+        return Answer(404, {"detail": "Unknown shop.", "code": ErrorCode.NOT_FOUND})
     names = HEADER_NAMES[Platform(platform)]
     if platform == Platform.WOOCOMMERCE and not headers.get(names.topic) and WOO_PING.fullmatch(body.strip()):
         # WooCommerce's unsigned ping when a webhook is saved; it needs a 200 and changes nothing.
         return Answer(200, {"status": "pong"})
     if not verify_shop_signature(connection.secret, body, headers.get(names.signature)):
-        return Answer(401, {"detail": "Bad signature."})
+        return Answer(401, {"detail": "Bad signature.", "code": ErrorCode.NOT_AUTHENTICATED})
     if names.shop_domain and headers.get(names.shop_domain, connection.shop_domain).strip().lower() != (
         connection.shop_domain
     ):
         # Shopify signs with the app's secret, shared by every shop that installed the app.
-        return Answer(401, {"detail": "Delivery for another shop."})
+        return Answer(401, {"detail": "Delivery for another shop.", "code": ErrorCode.NOT_AUTHENTICATED})
     topic = headers.get(names.topic, "").strip()[:80]
     delivery_id = headers.get(names.delivery_id, "").strip()[:200]
     missing = {f"headers.{n}": "This header is required." for n, v in ((names.topic, topic),) if not v}
@@ -141,8 +141,12 @@ def _store(
             return Answer(200, {"status": "duplicate"})
         logger.info("inbound delivery %s %s: %s", delivery.pk, topic, delivery.status)
         if delivery.status == InboundStatus.FAILED:
-            detail = [{"loc": [k], "msg": v, "type": "value_error"} for k, v in delivery.errors.items()]
-            return Answer(422, {"detail": detail, "delivery": delivery.pk}, delivery.pk)
+            detail = [
+                {"loc": [k], "msg": v, "type": "value_error", "code": ErrorCode.INVALID}
+                for k, v in delivery.errors.items()
+            ]
+            body = {"detail": detail, "code": ErrorCode.INVALID, "delivery": delivery.pk}
+            return Answer(422, body, delivery.pk)
         if delivery.status == InboundStatus.RECEIVED:
             schedule(delivery.pk)
         return Answer(200, {"status": delivery.status, "delivery": delivery.pk}, delivery.pk)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "smartcrm.integrations",
     "smartcrm.dedup",
     "smartcrm.textanalysis",
+    "smartcrm.knowledge",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",

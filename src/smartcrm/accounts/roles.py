@@ -34,6 +34,7 @@ class Capability(StrEnum):
     HANDLE_ALERTS = "handle_alerts"  # acknowledge and resolve anomaly alerts
     VIEW_MODELS = "view_models"  # see model versions, their metrics and feature schemas (model cards)
     MANAGE_MODELS = "manage_models"  # activate a model version or roll a kind back to the previous one
+    EDIT_KNOWLEDGE = "edit_knowledge"  # write, import and publish help-center articles
 
 
 C = Capability
@@ -57,10 +58,12 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.VIEW_INSIGHTS,
             C.HANDLE_ALERTS,
             C.VIEW_MODELS,
+            C.EDIT_KNOWLEDGE,
         }
     ),
     Role.MARKETING: frozenset(
         {C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.EDIT_REVIEWS, C.VIEW_INSIGHTS, C.VIEW_MODELS}
+        | {C.EDIT_KNOWLEDGE}
     ),
     Role.ANALYST: frozenset(
         {C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.VIEW_PIPELINE, C.VIEW_INSIGHTS, C.VIEW_MODELS}

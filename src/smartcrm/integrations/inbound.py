@@ -145,8 +145,8 @@ def _store(
                 {"loc": [k], "msg": v, "type": "value_error", "code": ErrorCode.INVALID}
                 for k, v in delivery.errors.items()
             ]
-            body = {"detail": detail, "code": ErrorCode.INVALID, "delivery": delivery.pk}
-            return Answer(422, body, delivery.pk)
+            refused = {"detail": detail, "code": ErrorCode.INVALID, "delivery": delivery.pk}
+            return Answer(422, refused, delivery.pk)
         if delivery.status == InboundStatus.RECEIVED:
             schedule(delivery.pk)
         return Answer(200, {"status": delivery.status, "delivery": delivery.pk}, delivery.pk)

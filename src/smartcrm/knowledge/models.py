@@ -1,0 +1,78 @@
+"""The shop's help center: articles in English and Chinese, each change kept as a version.
+
+One article is one language; the translations of a topic share a ``key`` (``returns`` in en and
+zh-Hans). The assistant answers only from published articles.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    CHINESE = "zh-Hans", "简体中文"
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class ArticleSource(models.TextChoices):
+    EDITOR = "editor", "Written in the editor"
+    IMPORT = "import", "Imported"
+    TICKET = "ticket", "Saved from a ticket reply"
+    API = "api", "API"
+
+
+class Article(models.Model):
+    key = models.SlugField(max_length=100, help_text="Shared by the translations of one topic")
+    language = models.CharField(max_length=10, choices=Language.choices, default=Language.ENGLISH)
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown")
+    tags = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
+    source = models.CharField(max_length=10, choices=ArticleSource.choices, default=ArticleSource.EDITOR)
+    source_ticket = models.ForeignKey(
+        "support.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "language"], name="article_key_language")]
+        indexes = [models.Index(fields=["status", "language"], name="article_status_language")]
+        ordering = ["key", "language"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+
+class ArticleVersion(models.Model):
+    """The article as it was after one save: title, body, tags and status, and who saved it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    tags = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=ArticleStatus.choices)
+    saved_at = models.DateTimeField(auto_now_add=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "version"], name="article_version_unique")]
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.version}"

@@ -1,0 +1,171 @@
+"""Writes of the help center: saving an article (each change a new version) and drafting one
+from an agent's reply on a resolved ticket."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from smartcrm.core import audit
+from smartcrm.core.actors import Actor
+from smartcrm.core.audit import AuditAction
+from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.knowledge.models import Article, ArticleSource, ArticleStatus, ArticleVersion, Language
+from smartcrm.support.models import AuthorKind, Ticket, TicketMessage, TicketStatus
+
+MAX_TITLE = 200
+MAX_BODY = 100_000
+MAX_TAGS = 20
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """One article as an editor, an import or the API gives it (``key`` + ``language`` name it)."""
+
+    key: str
+    language: str
+    title: str
+    body: str
+    tags: list[str] = field(default_factory=list)
+    status: str = ArticleStatus.DRAFT
+
+
+def clean_tags(tags: list[str] | str) -> list[str]:
+    """Lower-case, trimmed, de-duplicated tags from a list or a comma-separated string."""
+    items = tags.split(",") if isinstance(tags, str) else tags
+    seen: dict[str, None] = {}
+    for tag in items:
+        cleaned = " ".join(str(tag).split()).lower()[:40]
+        if cleaned:
+            seen.setdefault(cleaned)
+    return list(seen)
+
+
+def validate(data: ArticleInput) -> dict[str, str]:
+    """Field errors of an article (empty when it can be saved)."""
+    errors: dict[str, str] = {}
+    if not KEY_PATTERN.fullmatch(data.key) or len(data.key) > 100:
+        errors["key"] = "Use lower-case letters, digits and hyphens (at most 100), e.g. returns-policy."
+    if data.language not in Language.values:
+        errors["language"] = f"Choose one of {', '.join(Language.values)}."
+    if not data.title.strip():
+        errors["title"] = "An article needs a title."
+    elif len(data.title.strip()) > MAX_TITLE:
+        errors["title"] = f"At most {MAX_TITLE} characters."
+    if not data.body.strip():
+        errors["body"] = "An article needs a body."
+    elif len(data.body) > MAX_BODY:
+        errors["body"] = f"At most {MAX_BODY:,} characters."
+    if len(data.tags) > MAX_TAGS:
+        errors["tags"] = f"At most {MAX_TAGS} tags."
+    if data.status not in ArticleStatus.values:
+        errors["status"] = f"Choose one of {', '.join(ArticleStatus.values)}."
+    return errors
+
+
+def key_from_title(title: str) -> str:
+    """A key for a new topic: the title's slug (Latin letters), else a short hash of it."""
+    slug = slugify(title)[:80].strip("-")
+    if slug:
+        return slug
+    return "article-" + hashlib.sha256(title.encode()).hexdigest()[:10]
+
+
+@transaction.atomic
+def save_article(
+    *, actor: Actor, data: ArticleInput, source: str = ArticleSource.EDITOR, note: str = ""
+) -> tuple[Article, bool]:
+    """Create the article ``(key, language)`` or change it; returns it and whether it changed.
+
+    A save that changes nothing writes no version. Every change is a new version (title, body,
+    tags and status as saved, and who saved it), audited, and re-indexed after the commit.
+    """
+    data = ArticleInput(
+        key=data.key.strip().lower(),
+        language=data.language.strip(),
+        title=" ".join(data.title.split()),
+        body=data.body.replace("\r\n", "\n").strip() + "\n",
+        tags=clean_tags(data.tags),
+        status=data.status,
+    )
+    errors = validate(data)
+    if errors:
+        raise ServiceValidationError(errors)
+    user = actor if not isinstance(actor, str) and actor is not None else None
+    article = Article.objects.select_for_update().filter(key=data.key, language=data.language).first()
+    created = article is None
+    if article is None:
+        article = Article(key=data.key, language=data.language, source=source, version=0)
+    elif (article.title, article.body, article.tags, article.status) == (
+        data.title,
+        data.body,
+        data.tags,
+        data.status,
+    ):
+        return article, False
+    before = {"title": article.title, "status": article.status, "version": article.version}
+    article.title, article.body, article.tags, article.status = data.title, data.body, data.tags, data.status
+    article.version += 1
+    article.updated_by = user
+    article.save()
+    ArticleVersion.objects.create(
+        article=article,
+        version=article.version,
+        title=article.title,
+        body=article.body,
+        tags=article.tags,
+        status=article.status,
+        saved_by=user,
+        note=note[:200],
+    )
+    changes = {"key": article.key, "language": article.language, "version": article.version}
+    if not created:
+        changes["before"] = before
+    audit.record(actor, AuditAction.CREATE if created else AuditAction.UPDATE, article, changes=changes)
+    return article, True
+
+
+@transaction.atomic
+def set_status(*, actor: Actor, article_id: int, status: str) -> Article:
+    """Publish, unpublish (back to draft) or archive an article: a new version like any change."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        raise NotFoundError(f"article {article_id}")
+    data = ArticleInput(article.key, article.language, article.title, article.body, article.tags, status)
+    saved, _ = save_article(actor=actor, data=data, note=f"status: {status}")
+    return saved
+
+
+@transaction.atomic
+def draft_from_ticket_reply(*, actor: Actor, message_id: int) -> Article:
+    """Save an agent's reply on a resolved ticket as a draft article, titled by the ticket."""
+    message = TicketMessage.objects.select_related("ticket").filter(pk=message_id).first()
+    if message is None:
+        raise NotFoundError(f"ticket message {message_id}")
+    ticket: Ticket = message.ticket
+    if message.author_kind != AuthorKind.AGENT or message.is_internal:
+        raise ServiceValidationError(
+            {"message_id": "Only an agent's reply to the customer can become an article."}
+        )
+    if ticket.status not in (TicketStatus.SOLVED, TicketStatus.CLOSED):
+        raise ServiceValidationError({"message_id": "Save a reply as an article once its ticket is solved."})
+    language = Language.CHINESE if ticket.language.lower().startswith("zh") else Language.ENGLISH
+    base = key_from_title(ticket.subject)
+    key, n = base, 1
+    while Article.objects.filter(key=key, language=language).exists():
+        n += 1
+        key = f"{base}-{n}"
+    data = ArticleInput(
+        key=key, language=language, title=ticket.subject or "Untitled answer", body=message.body
+    )
+    article, _ = save_article(
+        actor=actor, data=data, source=ArticleSource.TICKET, note=f"from ticket {ticket.pk}"
+    )
+    Article.objects.filter(pk=article.pk).update(source_ticket=ticket)
+    article.source_ticket = ticket
+    return article

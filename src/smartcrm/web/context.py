@@ -20,6 +20,7 @@ NAVIGATION: list[tuple[str, str, Capability]] = [
     ("Pipeline", "web:pipeline", Capability.VIEW_PIPELINE),
     ("Insights", "web:insights", Capability.VIEW_INSIGHTS),
     ("Feedback", "web:feedback", Capability.VIEW_TICKETS),
+    ("Help center", "web:article_list", Capability.EDIT_KNOWLEDGE),
     ("Basket rules", "web:basket_rules", Capability.VIEW_ORDERS),
     ("Models", "web:model_cards", Capability.VIEW_MODELS),
     ("Import", "web:import_home", Capability.IMPORT_DATA),
@@ -52,6 +53,9 @@ SECTIONS = {
     "inbox_urgency": "web:ticket_inbox",
     "basket_rules": "web:basket_rules",
     "integrations": "web:integrations",
+    "article_list": "web:article_list",
+    "article_new": "web:article_list",
+    "article_edit": "web:article_list",
 }
 
 

@@ -1,0 +1,54 @@
+"""Forms of the help-center pages: the article editor, the list filter and the import upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from smartcrm.knowledge.models import ArticleStatus, Language
+
+ANY = ""
+
+
+class ArticleFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200)
+    language = forms.ChoiceField(required=False, choices=[(ANY, "Any language"), *Language.choices])
+    status = forms.ChoiceField(required=False, choices=[(ANY, "Any status"), *ArticleStatus.choices])
+
+
+class ArticleForm(forms.Form):
+    key = forms.CharField(
+        max_length=100, help_text="Lower-case words joined by hyphens; translations share it (e.g. returns)"
+    )
+    language = forms.ChoiceField(choices=Language.choices)
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 18}), max_length=100_000, help_text="Markdown"
+    )
+    tags = forms.CharField(required=False, max_length=500, help_text="Comma-separated")
+    status = forms.ChoiceField(choices=ArticleStatus.choices)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe): cleans to a list of files."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".md,.markdown,.html,.htm,.csv"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class ArticleImportForm(forms.Form):
+    uploads = MultipleFileField(help_text="Markdown or HTML pages, or a FAQ CSV (question, answer, language)")
+    status = forms.ChoiceField(
+        choices=[(ArticleStatus.PUBLISHED, "Publish them"), (ArticleStatus.DRAFT, "Keep them as drafts")],
+        help_text="For files that do not say in their front matter",
+    )

@@ -1,4 +1,8 @@
-"""The product's CLV model: a purchase model (BG/NBD or Pareto/NBD) plus Gamma-Gamma for spend."""
+"""The product's CLV model: a purchase model plus Gamma-Gamma for spend.
+
+Purchase models: ``bgnbd-gbm`` (the default: BG/NBD corrected by a learnt per-customer factor,
+chosen by ``selection.select_default`` on CDNOW), ``bgnbd`` and ``paretonbd``.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +12,47 @@ import numpy as np
 import pandas as pd
 
 from smartcrm.engine.clv.base import NotFittedError
-from smartcrm.engine.clv.forecast import MODEL_CLASSES, POINTS, Candidate, PurchaseModel
+from smartcrm.engine.clv.corrected import CorrectedBetaGeoModel
+from smartcrm.engine.clv.forecast import MODEL_CLASSES, PARAMETRIC, POINTS, Candidate, PurchaseModel
 from smartcrm.engine.clv.gammagamma import GammaGammaModel
 
 
 class LifetimeValueModel:
     """Expected purchases, P(alive), expected spend and discounted CLV per customer.
 
-    ``purchases`` picks the purchase model family; ``point`` says how ``predicted_purchases``
-    turns its distribution into one number ("median" minimises absolute error per customer).
+    ``purchases`` picks the purchase model; ``point`` says how ``predicted_purchases`` turns
+    its distribution into one number: "mean" (the default, the one to sum or rank by) or
+    "median" (least absolute error per customer, mostly 0; BG/NBD and Pareto/NBD only).
     Value (``customer_lifetime_value``) always uses the *expected* purchases: money adds up.
+    ``bgnbd-gbm`` learns its correction from ``split`` (``selection.training_split``).
+
+    Saved form version 2 adds ``bgnbd-gbm``; version 1 (BG/NBD or Pareto/NBD) still loads.
     """
 
     MODEL_TYPE: ClassVar[str] = "lifetime_value"
-    VERSION: ClassVar[int] = 1
+    VERSION: ClassVar[int] = 2
+    READABLE_VERSIONS: ClassVar[tuple[int, ...]] = (1, 2)
 
     purchase_model_: PurchaseModel
     spend_model_: GammaGammaModel
 
-    def __init__(self, purchases: str = "bgnbd", point: str = "median") -> None:
+    def __init__(self, purchases: str = "bgnbd-gbm", point: str = "mean") -> None:
         self.purchases = purchases
         self.point = point
 
-    def fit(self, frame: pd.DataFrame) -> LifetimeValueModel:
+    def fit(self, frame: pd.DataFrame, split: pd.DataFrame | None = None) -> LifetimeValueModel:
         if self.purchases not in MODEL_CLASSES:
             raise ValueError(f"purchases must be one of {sorted(MODEL_CLASSES)}, got {self.purchases!r}")
         if self.point not in POINTS:
             raise ValueError(f"point must be one of {POINTS}, got {self.point!r}")
-        self.purchase_model_ = MODEL_CLASSES[self.purchases]().fit(frame)
+        if self.point == "median" and self.purchases == "bgnbd-gbm":
+            raise ValueError("bgnbd-gbm has no predictive distribution: use point='mean'")
+        if self.purchases == "bgnbd-gbm":
+            if split is None:
+                raise ValueError("bgnbd-gbm needs a training split (selection.training_split)")
+            self.purchase_model_ = CorrectedBetaGeoModel().fit(frame, split)
+        else:
+            self.purchase_model_ = PARAMETRIC[self.purchases]().fit(frame)
         self.spend_model_ = GammaGammaModel().fit(frame)
         return self
 
@@ -103,11 +120,16 @@ class LifetimeValueModel:
             raise ValueError(
                 f"saved model is of type {data.get('model_type')!r}, expected {cls.MODEL_TYPE!r}"
             )
-        if data.get("version") != cls.VERSION:
+        if data.get("version") not in cls.READABLE_VERSIONS:
             raise ValueError(
-                f"saved {cls.MODEL_TYPE} has version {data.get('version')!r}, expected {cls.VERSION}"
+                f"saved {cls.MODEL_TYPE} has version {data.get('version')!r}, "
+                f"expected one of {cls.READABLE_VERSIONS}"
             )
-        model = cls(**data["hyperparameters"])
+        hyperparameters = data.get("hyperparameters", {})
+        purchases, point = hyperparameters.get("purchases"), hyperparameters.get("point")
+        if purchases not in MODEL_CLASSES or point not in POINTS:
+            raise ValueError(f"saved {cls.MODEL_TYPE} has unknown hyperparameters {hyperparameters!r}")
+        model = cls(purchases=str(purchases), point=str(point))
         model.purchase_model_ = MODEL_CLASSES[model.purchases].from_dict(data["purchase_model"])
         model.spend_model_ = GammaGammaModel.from_dict(data["spend_model"])
         return model

@@ -153,7 +153,9 @@ def _row(figures: dict[str, Any], block: str, metric: str) -> RobustnessRow | No
         scores = figures["candidates"][name]
         scores = scores.get(block, {}) if block == "spend" else scores
         found = scores.get(metric)
-        return None if found is None else float(found)
+        if found is None:
+            return None
+        return abs(float(found)) if metric == "bias" else float(found)
 
     default = value(figures["model"])
     reference = value("bgnbd")
@@ -171,12 +173,13 @@ def _row(figures: dict[str, Any], block: str, metric: str) -> RobustnessRow | No
         task="clv",
         dataset=str(figures["dataset"]),
         seen=figures["dataset"] == "cdnow",
-        metric=prefix + metric,
+        metric=prefix + ("|bias|" if metric == "bias" else metric),
         default_name=str(figures["model"]),
         default=default,
         rule=rule,
         met=met,
         baselines=baselines,
+        higher_is_better=metric not in ("bias", "rmse"),
     )
 
 

@@ -23,6 +23,7 @@ EVALUATIONS = {
     "forecast": "smartcrm.evaluation.forecast",
     "anomalies": "smartcrm.evaluation.anomalies",
     "robustness": "smartcrm.evaluation.robustness",
+    "assistant": "smartcrm.evaluation.assistant",
 }
 
 

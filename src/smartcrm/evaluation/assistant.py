@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,10 +209,11 @@ def calibrate(index: KnowledgeIndex, dev: list[Query], target: float = TARGET_OO
         # the smallest threshold above all but (1 - target) of the out-of-scope confidences
         allowed = int(np.floor((1 - target) * len(oos) + 1e-9))
         threshold = float(oos[len(oos) - allowed - 1]) + 1e-6 if len(oos) else 0.5
-        answerability.thresholds[lang] = round(threshold, 4)
+        threshold = math.ceil(threshold * 1000) / 1000  # rounded up: the printed value still hands over
+        answerability.thresholds[lang] = threshold
         report[lang] = {
             "weights": [round(w, 4) for w in answerability.weights[lang]],
-            "threshold": round(threshold, 4),
+            "threshold": threshold,
             "dev_oos_handoff": _rate(list(conf[~y] < threshold)),
             "dev_in_scope_answer": _rate(list(conf[y] >= threshold)),
             "feature_means_in_scope": np.vstack(

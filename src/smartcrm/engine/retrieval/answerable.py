@@ -94,7 +94,7 @@ DEFAULT_WEIGHTS: dict[str, list[float]] = {
     "zh": [77.3133, 1.7142, 0.8968, 0.0258, -70.5105],
     "*": [77.3133, 1.7142, 0.8968, 0.0258, -70.5105],
 }
-DEFAULT_THRESHOLDS: dict[str, float] = {"en": 0.5738, "zh": 0.7775, "*": 0.7775}
+DEFAULT_THRESHOLDS: dict[str, float] = {"en": 0.575, "zh": 0.779, "*": 0.779}
 
 
 def default_answerability() -> Answerability:

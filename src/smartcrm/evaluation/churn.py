@@ -38,6 +38,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from smartcrm.engine.propensity import PropensityModel
 from smartcrm.engine.propensity.calibration import reliability
@@ -223,8 +224,10 @@ def cross_validate(
             }
         )
         for name, (frame, estimator) in baselines.items():
-            fitted = estimator.fit(frame.iloc[train], y[train])
-            scores = _scores(y[test], fitted.predict_proba(frame.iloc[test])[:, 1])
+            # HistGBM's OpenMP threads, like LightGBM's, follow --n-jobs (all cores thrash on a busy machine).
+            with threadpool_limits(limits=n_jobs):
+                fitted = estimator.fit(frame.iloc[train], y[train])
+                scores = _scores(y[test], fitted.predict_proba(frame.iloc[test])[:, 1])
             baseline_folds.setdefault(name, []).append(scores)
             per_fold[-1][f"{name}_roc_auc"] = scores["roc_auc"]
 
@@ -275,8 +278,9 @@ def forward_in_time_cdnow(n_jobs: int = 1) -> dict[str, Any]:
     probability = model.predict_probability(test[features])
     baselines = {}
     for name, (frame, estimator) in _baselines(pd.concat([train[features], test[features]])).items():
-        fitted = estimator.fit(frame.iloc[: len(train)], y_train)
-        scores = _scores(y_test, fitted.predict_proba(frame.iloc[len(train) :])[:, 1])
+        with threadpool_limits(limits=n_jobs):
+            fitted = estimator.fit(frame.iloc[: len(train)], y_train)
+            scores = _scores(y_test, fitted.predict_proba(frame.iloc[len(train) :])[:, 1])
         baselines[name] = {k: round(v, 4) for k, v in scores.items()}
     baselines["recency_only"] = {"roc_auc": round(float(roc_auc_score(y_test, test["recency_days"])), 4)}
     return {

@@ -145,7 +145,7 @@ def test_from_bytes_refuses_other_artifacts(fitted: PropensityModel) -> None:
         PropensityModel.from_bytes(b"\x80\x04pickle")
     with pytest.raises(ValueError, match=r"type is 'something\.Else'"):
         PropensityModel.from_bytes(b'{"type": "something.Else"}')
-    newer = fitted.to_bytes().replace(b'"format_version": 1', b'"format_version": 99')
+    newer = fitted.to_bytes().replace(b'"format_version": 2', b'"format_version": 99')
     with pytest.raises(ValueError, match="format version 99"):
         PropensityModel.from_bytes(newer)
 

@@ -19,6 +19,7 @@ def test_telco_five_fold_roc_auc_beats_the_untuned_baselines(
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(X, y):
         model = PropensityModel(random_state=0, n_jobs=1).fit(X.iloc[train], y[train])
         aucs.append(roc_auc_score(y[test], model.predict_probability(X.iloc[test])))
-    # smartcrm eval churn --dataset telco reports 0.8512; untuned baselines are 0.840-0.845.
+    # smartcrm eval churn --dataset telco reports 0.8512 (the blend chosen in every fold); the
+    # untuned baselines on the same folds: logistic regression 0.8453, HistGBM 0.8338.
     assert np.mean(aucs) >= 0.85
     assert np.mean(aucs) == pytest.approx(0.8512, abs=0.002)

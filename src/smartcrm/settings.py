@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "smartcrm.dedup",
     "smartcrm.textanalysis",
     "smartcrm.knowledge",
+    "smartcrm.assistant",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",
@@ -143,6 +144,11 @@ SMARTCRM_FIELD_KEYS = secret("SMARTCRM_FIELD_KEYS")
 SMARTCRM_LOOKUP_KEY = secret("SMARTCRM_LOOKUP_KEY")
 SMARTCRM_DEFAULT_REGION = os.environ.get("SMARTCRM_DEFAULT_REGION", "US")
 SMARTCRM_CURRENCY = os.environ.get("SMARTCRM_CURRENCY", "USD")
+# The key the shop's site signs a logged-in customer's identity with for the chat assistant;
+# unset, the assistant identifies customers by email and order number only.
+SMARTCRM_ASSISTANT_IDENTITY_SECRET = os.environ.get("SMARTCRM_ASSISTANT_IDENTITY_SECRET", "")
+# "1": every conversation goes to a person (the assistant only acknowledges).
+SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF = os.environ.get("SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF", "0") == "1"
 # Above this many new customers, an import starts one bulk de-duplication run instead of checking each.
 SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT = int(os.environ.get("SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT", "2000"))
 

@@ -15,6 +15,7 @@ from smartcrm.accounts.services import ensure_user
 from smartcrm.config import is_production
 from smartcrm.customers.models import Customer
 from smartcrm.demo.defaults import train_default_models
+from smartcrm.demo.help_center import demo_conversations, load_help_center
 from smartcrm.demo.loader import LoadStats, ShopLoader
 from smartcrm.intelligence import training as intelligence_training
 from smartcrm.intelligence.training import NotEnoughHistoryError, RefreshResult
@@ -98,6 +99,8 @@ def prepare_demo(
             if out is not None:
                 out.write(f"Recommendations not trained: {exc}\n")
     train_default_models(out=out)
+    load_help_center(out=out)
+    demo_conversations()
     analysed = None
     if not TextAnalysis.objects.exists():
         if out is not None:

@@ -87,7 +87,7 @@ def read_page(name: str, text: str, folder: str = "", status: str = ArticleStatu
             meta, text = loaded, text[match.end() :]
         heading = HEADING.search(text)
         title = str(meta.get("title") or (heading.group(1) if heading else ""))
-        if heading and not meta.get("title"):
+        if heading and heading.group(1).strip() == title.strip():  # the title, not a section
             text = text[: heading.start()] + text[heading.end() :]
         body = text.strip()
     if not title:

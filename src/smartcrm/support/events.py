@@ -2,7 +2,8 @@
 
 - a ticket opened: the outbound webhook ``ticket.created``;
 - a message added (the first one of a ticket too): text analysis of the message and of its
-  thread, when the customer wrote it and it is not an internal note.
+  thread, when the customer wrote it and it is not an internal note; an agent's reply on a
+  ticket a chat was handed over to goes back into that conversation.
 """
 
 from __future__ import annotations
@@ -16,4 +17,8 @@ def ticket_opened(ticket: Ticket) -> None:
 
 
 def ticket_message_added(message: TicketMessage) -> None:
-    announce(message, "smartcrm.textanalysis.events.ticket_message_added")
+    announce(
+        message,
+        "smartcrm.textanalysis.events.ticket_message_added",
+        "smartcrm.assistant.events.ticket_message_added",
+    )

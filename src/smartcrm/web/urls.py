@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from smartcrm.web.views import (
+    assistant,
     catalog,
     customers,
     dashboard,
@@ -72,6 +73,8 @@ urlpatterns = [
         knowledge.draft_from_reply,
         name="draft_from_reply",
     ),
+    path("conversations/", assistant.conversation_list, name="conversation_list"),
+    path("conversations/<int:conversation_id>/", assistant.conversation_detail, name="conversation_detail"),
     path("knowledge/", knowledge.article_list, name="article_list"),
     path("knowledge/new/", knowledge.article_new, name="article_new"),
     path("knowledge/import/", knowledge.article_import, name="article_import"),

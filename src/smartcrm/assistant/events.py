@@ -1,0 +1,27 @@
+"""The assistant's handlers of other apps' events (see :mod:`smartcrm.core.events`).
+
+- a ticket message added: an agent's reply (not an internal note) on a ticket that a
+  conversation was handed over to is shown in that conversation, after the commit.
+"""
+
+from __future__ import annotations
+
+from smartcrm.core.events import Work
+from smartcrm.support.models import AuthorKind, TicketMessage
+
+from .models import Conversation
+from .services import agent_replied
+
+
+def ticket_message_added(message: TicketMessage) -> Work | None:
+    if message.author_kind != AuthorKind.AGENT or message.is_internal:
+        return None
+    conversation = Conversation.objects.filter(ticket_id=message.ticket_id).order_by("-updated_at").first()
+    if conversation is None:
+        return None
+    body = message.body
+
+    def show() -> None:
+        agent_replied(conversation=conversation, body=body)
+
+    return show

@@ -1,0 +1,83 @@
+"""Conversations between a customer and the shop: the assistant answers, a person takes over.
+
+A conversation belongs to a channel (the website widget, email, Telegram, the API) and, once
+the customer is identified, to a customer. Handing over links it to a ticket; the agent's
+replies on that ticket come back into the conversation.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    WIDGET = "widget", "Website chat"
+    EMAIL = "email", "Email"
+    TELEGRAM = "telegram", "Telegram"
+    API = "api", "API"
+
+
+class ConversationState(models.TextChoices):
+    BOT = "bot", "With the assistant"
+    HANDED_OFF = "handed_off", "With a person"
+    CLOSED = "closed", "Closed"
+
+
+class Speaker(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    ASSISTANT = "assistant", "Assistant"
+    AGENT = "agent", "Agent"
+
+
+def new_public_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Conversation(models.Model):
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WIDGET)
+    language = models.CharField(max_length=10, default="en")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    # True once the shop's signed token or a matching email + order number named the customer;
+    # a customer only claimed (an email typed in the chat) may get a ticket, never order tools.
+    identity_verified = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, choices=ConversationState.choices, default=ConversationState.BOT)
+    ticket = models.ForeignKey(
+        "support.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    # The visitor's handle on the conversation (the widget keeps it to survive a reload).
+    public_token = models.CharField(max_length=64, unique=True, default=new_public_token)
+    external_ref = models.CharField(max_length=120, blank=True, help_text="e.g. the Telegram chat id")
+    low_confidence_turns = models.PositiveSmallIntegerField(default=0)
+    handoff_reason = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "-updated_at"], name="conversation_state_idx")]
+
+    def __str__(self) -> str:
+        return f"conversation {self.pk} ({self.channel})"
+
+
+class ConversationMessage(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    speaker = models.CharField(max_length=10, choices=Speaker.choices)
+    body = models.TextField()
+    # What the assistant decided and why, for the transcript, the reports and the agent.
+    action = models.CharField(max_length=12, blank=True)
+    reason = models.CharField(max_length=40, blank=True)
+    intent = models.CharField(max_length=30, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    citations = models.JSONField(default=list, blank=True)
+    tool = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: {self.body[:40]}"

@@ -1,0 +1,244 @@
+"""A conversation's writes: start it, identify the customer, take the customer's message and
+answer it (or hand over), and bring an agent's reply back into it.
+
+Each customer message is one turn (:func:`customer_says`): the language is read from the text,
+the help center is searched, :func:`smartcrm.engine.dialogue.decide_turn` picks the move, and
+the assistant's reply is stored beside the customer's with the reason, the citations and the
+tool it used. Customer text is data: nothing in it is ever followed as an instruction.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import transaction
+
+from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.customers.models import Customer
+from smartcrm.customers.selectors import find_customer_by_email
+from smartcrm.customers.services import create_customer
+from smartcrm.engine.dialogue import Action, TurnContext, TurnDecision, decide_turn
+from smartcrm.engine.dialogue.cues import order_numbers
+from smartcrm.engine.nlp.language import detect_language
+from smartcrm.support.models import Priority, TicketChannel
+from smartcrm.support.services import add_customer_message, open_ticket
+
+from . import answers, identity, tools
+from .models import Channel, Conversation, ConversationMessage, ConversationState, Speaker
+from .replies import say
+from .transcript import transcript
+
+MAX_MESSAGE = 4000
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+LANGUAGES = {"zh": "zh-Hans", "en": "en"}
+
+
+def start_conversation(
+    *, channel: str = Channel.WIDGET, language: str = "en", external_ref: str = ""
+) -> Conversation:
+    if channel not in Channel.values:
+        raise ServiceValidationError({"channel": f"Must be one of: {', '.join(Channel.values)}."})
+    language = "zh-Hans" if language.lower().startswith("zh") else "en"
+    return Conversation.objects.create(channel=channel, language=language, external_ref=external_ref[:120])
+
+
+def conversation_by_token(token: str) -> Conversation:
+    conversation = Conversation.objects.filter(public_token=token).first() if token else None
+    if conversation is None:
+        raise NotFoundError("conversation")
+    return conversation
+
+
+def identify_with_token(*, conversation: Conversation, token: str) -> Customer:
+    """Link the customer the shop's site vouches for (see :mod:`smartcrm.assistant.identity`)."""
+    customer = identity.customer_from_token(token)
+    conversation.customer, conversation.identity_verified = customer, True
+    conversation.save(update_fields=["customer", "identity_verified", "updated_at"])
+    return customer
+
+
+def _reply(
+    conversation: Conversation, body: str, decision: TurnDecision | None = None, **extra: object
+) -> ConversationMessage:
+    fields = (
+        {"action": decision.action.value, "reason": decision.reason, "tool": decision.tool or ""}
+        if decision
+        else {}
+    )
+    return ConversationMessage.objects.create(
+        conversation=conversation, speaker=Speaker.ASSISTANT, body=body, **fields, **extra
+    )
+
+
+def _try_identify(conversation: Conversation, text: str) -> bool | None:
+    """True/False when the message offers an email and an order number; None when it does not."""
+    emails, numbers = EMAIL.findall(text), order_numbers(EMAIL.sub(" ", text))
+    if not emails or not numbers:
+        return None
+    failures = conversation.messages.filter(reason="identify_refused").count()
+    if failures >= identity.MAX_ATTEMPTS:
+        return False
+    try:
+        conversation.customer = identity.customer_from_order(emails[0], numbers[0])
+    except identity.IdentityRefused:
+        return False
+    conversation.identity_verified = True
+    conversation.save(update_fields=["customer", "identity_verified", "updated_at"])
+    return True
+
+
+def hand_off(conversation: Conversation, reason: str, guess: str = "") -> ConversationMessage:
+    """Give the conversation to a person: a ticket with the transcript and the assistant's guess
+    (or the new message on the ticket it already has), routed like any chat ticket."""
+    language = conversation.language
+    conversation.state, conversation.handoff_reason = ConversationState.HANDED_OFF, reason
+    conversation.save(update_fields=["state", "handoff_reason", "updated_at"])
+    decision = TurnDecision(Action.HANDOFF, reason)
+    if conversation.customer is None:
+        return _reply(conversation, say("handoff_needs_email", language), decision)
+    if conversation.ticket is None:
+        urgent = reason == "angry_or_urgent"
+        first = conversation.messages.filter(speaker=Speaker.CUSTOMER).first()
+        conversation.ticket = open_ticket(
+            actor="assistant",
+            customer=conversation.customer,
+            subject=f"Chat: {first.body if first else 'conversation'}"[:200],
+            body=transcript(conversation, guess=guess or reason),
+            channel=TicketChannel.CHAT,
+            priority=Priority.HIGH if urgent else Priority.NORMAL,
+            language=language,
+        )
+        conversation.save(update_fields=["ticket", "updated_at"])
+    return _reply(conversation, say("handoff", language, ticket=conversation.ticket.pk), decision)
+
+
+@transaction.atomic
+def customer_says(*, conversation: Conversation, text: str) -> ConversationMessage:
+    """Store the customer's message and the assistant's answer to it; returns the answer."""
+    text = text.strip()
+    if not text:
+        raise ServiceValidationError({"text": "Write a message."})
+    if len(text) > MAX_MESSAGE:
+        raise ServiceValidationError({"text": f"At most {MAX_MESSAGE:,} characters."})
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.state == ConversationState.CLOSED:
+        raise ServiceValidationError({"conversation": "This conversation is closed; start a new one."})
+    detected = LANGUAGES.get(detect_language(text))
+    if detected and detected != conversation.language:
+        conversation.language = detected
+        conversation.save(update_fields=["language", "updated_at"])
+    ConversationMessage.objects.create(conversation=conversation, speaker=Speaker.CUSTOMER, body=text)
+    language = conversation.language
+
+    if conversation.state == ConversationState.HANDED_OFF:
+        return _with_a_person(conversation, text)
+
+    identified = _try_identify(conversation, text)
+    if identified is False:
+        refused = conversation.messages.filter(reason="identify_refused").count() + 1
+        if refused >= identity.MAX_ATTEMPTS:
+            return hand_off(conversation, "identity_not_confirmed")
+        return _reply(
+            conversation, say("identify_refused", language), TurnDecision(Action.IDENTIFY, "identify_refused")
+        )
+
+    found = answers.find_answer(text, language)
+    decision = decide_turn(
+        TurnContext(
+            text=text,
+            retrieved=found.retrieved,
+            urgency_level=answers.urgency_level(text),
+            identified=conversation.identity_verified,
+            low_confidence_before=conversation.low_confidence_turns,
+            always_hand_off=bool(settings.SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF),
+        )
+    )
+    if decision.low_confidence:
+        conversation.low_confidence_turns += 1
+        conversation.save(update_fields=["low_confidence_turns", "updated_at"])
+    if identified and decision.action is not Action.TOOL:
+        # The message only carried the identity: run the tool the customer asked for before.
+        pending = conversation.messages.filter(action=Action.IDENTIFY, reason="needs_identity").last()
+        if pending is not None and pending.tool:
+            decision = TurnDecision(Action.TOOL, "identified", tool=pending.tool)
+    return _act(conversation, decision, found, text)
+
+
+def _act(
+    conversation: Conversation, decision: TurnDecision, found: answers.Found, text: str
+) -> ConversationMessage:
+    language = conversation.language
+    if decision.action is Action.HANDOFF:
+        return hand_off(conversation, decision.reason, guess=found.best_title)
+    if decision.action is Action.IDENTIFY:
+        return _reply(conversation, say("identify", language), decision)
+    if decision.action is Action.TOOL:
+        return _run_tool(conversation, decision, text)
+    if decision.action is Action.ANSWER:
+        return _reply(
+            conversation,
+            found.answer_text(language),
+            decision,
+            confidence=found.retrieved.confidence,
+            citations=found.citations[:1],
+        )
+    if found.citations:
+        options = "\n".join(f"- {c['title']}" for c in found.citations[:3])
+        return _reply(
+            conversation, say("clarify", language) + "\n" + options, decision, citations=found.citations[:3]
+        )
+    return _reply(conversation, say("clarify_open", language), decision)
+
+
+def _run_tool(conversation: Conversation, decision: TurnDecision, text: str) -> ConversationMessage:
+    customer, language = conversation.customer, conversation.language
+    if decision.tool == "open_ticket":
+        if customer is None:
+            return hand_off(conversation, "asked_for_a_ticket")
+        ticket = open_ticket(
+            actor="assistant", customer=customer, subject="Chat: ticket requested",
+            body=transcript(conversation), channel=TicketChannel.CHAT, language=language,
+        )  # fmt: skip
+        conversation.ticket = ticket
+        conversation.save(update_fields=["ticket", "updated_at"])
+        return _reply(conversation, say("ticket_opened", language, ticket=ticket.pk), decision)
+    assert customer is not None and conversation.identity_verified  # the policy asks first
+    if decision.tool == "order_status":
+        return _reply(conversation, tools.order_status(conversation, customer, text), decision)
+    body, opened = tools.start_return(conversation, customer, text)
+    if opened is not None:
+        conversation.ticket = opened
+        conversation.save(update_fields=["ticket", "updated_at"])
+    return _reply(conversation, body, decision)
+
+
+def _with_a_person(conversation: Conversation, text: str) -> ConversationMessage:
+    """Handed over: the message goes on the ticket (one is opened once an email is known)."""
+    if conversation.customer is None:
+        emails = EMAIL.findall(text)
+        if not emails:
+            return _reply(
+                conversation,
+                say("handoff_needs_email", conversation.language),
+                TurnDecision(Action.HANDOFF, "needs_email"),
+            )
+        # A claimed address, not a verified one: enough to open a ticket (as an email would be),
+        # never enough for an order tool; the transcript tells the agent so.
+        conversation.customer = find_customer_by_email(emails[0]) or create_customer(
+            actor="assistant", values={"email": emails[0], "first_name": emails[0].split("@")[0][:100]}
+        )
+        conversation.save(update_fields=["customer", "updated_at"])
+        return hand_off(conversation, conversation.handoff_reason or "asked_for_a_person")
+    if conversation.ticket is not None:
+        add_customer_message(actor="assistant", ticket=conversation.ticket, body=text)
+    return _reply(
+        conversation,
+        say("with_a_person", conversation.language),
+        TurnDecision(Action.HANDOFF, "with_a_person"),
+    )
+
+
+def agent_replied(*, conversation: Conversation, body: str) -> ConversationMessage:
+    """An agent's reply on the conversation's ticket, shown to the customer in the conversation."""
+    return ConversationMessage.objects.create(conversation=conversation, speaker=Speaker.AGENT, body=body)

@@ -1,11 +1,17 @@
-"""``smartcrm eval forecast``: hold out the end of each series, forecast it, score MASE and coverage.
+"""``smartcrm eval forecast``: hold out the end of each series, forecast it, score MASE and intervals.
 
 ``--dataset fpp2`` runs the protocol in ``/work/shared/datasets.md`` (eight series, the last 24
-monthly / 8 quarterly points held out). ``--csv FILE`` (columns series_id,date,value) holds out
-the last ``--horizon`` points of every series; the season comes from ``--season`` or from the
-dates' frequency. The ensemble sees only the training part; its weights come from rolling-origin
-cross-validation inside it. The baselines (seasonal naive, AutoETS, AutoARIMA, AutoTheta and
-the mean of those three) are fitted in the same run on the same training parts.
+monthly / 8 quarterly points held out); ``--dataset us_employment`` (a seeded sample of the fpp3
+US employment series) and ``--dataset m4`` (eight M4 competition series) are the second sets the
+method was never tuned on. ``--csv FILE`` (columns series_id,date,value) holds out the last
+``--horizon`` points of every series; the season comes from ``--season`` or from the dates.
+
+The ensemble sees only the training part: its weights and its interval calibration come from
+rolling-origin cross-validation inside it. Per series: MASE, coverage of the 80% and 95%
+intervals, and their mean width in units of the in-sample seasonal-naive MAE (so widths compare
+across series); coverage is pooled over every held-out point. The baselines (seasonal naive,
+AutoETS, AutoARIMA, AutoTheta with their own intervals, and the mean of the last three) are
+fitted untuned in the same run on the same training parts.
 """
 
 from __future__ import annotations
@@ -13,105 +19,101 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from smartcrm.engine.forecast.metrics import coverage, mase
-from smartcrm.engine.forecast.seasonality import season_for_dates
+from smartcrm.engine.forecast.metrics import coverage, mase, seasonal_naive_scale
+from smartcrm.evaluation.forecast_splits import DATASETS, Split, csv_splits, dataset_splits
+from smartcrm.evaluation.robustness_rows import RobustnessRow
 
 BASELINES = ("snaive", "ets", "arima", "theta")
-
-
-@dataclass
-class Split:
-    name: str
-    train: np.ndarray
-    test: np.ndarray
-    season_length: int
-    freq: str | int
-    train_dates: pd.DatetimeIndex | None = None
+LEVELS = (80, 95)
+ROBUSTNESS_RUNS: tuple[dict[str, Any], ...] = (
+    {"dataset": "fpp2"},
+    {"dataset": "us_employment"},
+    {"dataset": "m4"},
+)
+COVERAGE_TOLERANCE = 0.05
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", choices=["fpp2"], help="a public data set (default: fpp2)")
+    parser.add_argument("--dataset", choices=DATASETS, help="a public data set (default: fpp2)")
     parser.add_argument("--series", help="comma-separated subset of the data set's series")
+    parser.add_argument("--sample", type=int, help="us_employment: series in the seeded sample (0 = all)")
     parser.add_argument("--csv", help="CSV file with columns series_id,date,value")
     parser.add_argument("--horizon", type=int, help="points held out per series (needed with --csv)")
     parser.add_argument("--season", type=int, help="season length (default: from the dates)")
     parser.add_argument("--windows", type=int, default=3, help="rolling CV origins inside the training part")
+    parser.add_argument(
+        "--intervals", choices=("scale", "growth", "none"), default="scale", help="interval calibration rule"
+    )
 
 
-def _fpp2_splits(options: dict[str, Any]) -> list[Split]:
-    from smartcrm.evaluation.datasets import fpp2
-
-    wanted = options.get("series")
-    chosen: tuple[fpp2.Fpp2Series, ...] = fpp2.SERIES
-    if wanted:
-        names = [n.strip() for n in str(wanted).split(",") if n.strip()]
-        unknown = [n for n in names if n not in fpp2.BY_NAME]
-        if unknown:
-            raise ValueError(f"unknown fpp2 series: {', '.join(unknown)}")
-        chosen = tuple(fpp2.BY_NAME[n] for n in names)
-    splits = []
-    for s in chosen:
-        y = fpp2.load_values(s.name)
-        h = int(options.get("horizon") or s.horizon)
-        splits.append(Split(s.name, y[:-h], y[-h:], int(options.get("season") or s.season_length), 1))
-    return splits
+def _interval_figures(split: Split, lo: dict[int, Any], hi: dict[int, Any], scale: float) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for level in LEVELS:
+        out[f"coverage_{level}"] = round(coverage(split.test, lo[level], hi[level]), 4)
+        width = np.asarray(hi[level], dtype=float) - np.asarray(lo[level], dtype=float)
+        out[f"width_{level}"] = round(float(np.mean(width)) / scale, 4)
+    return out
 
 
-def _csv_splits(options: dict[str, Any]) -> list[Split]:
-    path = Path(options["csv"])
-    if not path.exists():
-        raise FileNotFoundError(f"no such file: {path}")
-    horizon = options.get("horizon")
-    if not horizon or int(horizon) < 1:
-        raise ValueError("--csv needs --horizon H (points to hold out per series)")
-    h = int(horizon)
-    raw = pd.read_csv(path)
-    missing = {"series_id", "date", "value"} - set(raw.columns)
-    if missing:
-        raise ValueError(f"{path}: missing columns {sorted(missing)}")
-    raw["date"] = pd.to_datetime(raw["date"], errors="coerce")
-    raw["value"] = pd.to_numeric(raw["value"], errors="coerce")
-    bad = raw[raw["date"].isna() | raw["value"].isna()]
-    if not bad.empty:
-        rows = ", ".join(str(i + 2) for i in bad.index[:10])
-        raise ValueError(f"{path}: unreadable date or value on line(s) {rows}")
-    splits = []
-    for sid, g in raw.sort_values(["series_id", "date"]).groupby("series_id"):
-        dates = pd.DatetimeIndex(g["date"])
-        freq = pd.infer_freq(dates) if len(dates) >= 3 else None
-        if freq is None:
-            raise ValueError(f"series {sid!r}: dates are not evenly spaced; fill the gaps first")
-        season = int(options.get("season") or season_for_dates(freq))
-        y = g["value"].to_numpy(dtype=float)
-        if len(y) <= h + 2:
-            raise ValueError(f"series {sid!r}: {len(y)} points is too short to hold out {h}")
-        splits.append(Split(str(sid), y[:-h], y[-h:], season, freq, dates[:-h]))
-    return splits
-
-
-def _long(split: Split) -> pd.DataFrame:
-    ds: Any = split.train_dates if split.train_dates is not None else np.arange(len(split.train))
-    return pd.DataFrame({"unique_id": split.name, "ds": ds, "y": split.train})
-
-
-def _baselines(split: Split, horizon: int) -> dict[str, np.ndarray]:
+def _baselines(group: list[Split], horizon: int) -> dict[str, dict[str, dict[str, float]]]:
+    """Series -> baseline -> MASE, coverage and width, fitted untuned on the same training parts."""
     from statsforecast import StatsForecast
 
     from smartcrm.engine.forecast.ensemble import make_model
 
-    models = [make_model(f, split.season_length) for f in BASELINES]
+    first = group[0]
+    models = [make_model(f, first.season_length) for f in BASELINES]
+    frame = pd.concat([s.long() for s in group], ignore_index=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fc = StatsForecast(models=models, freq=split.freq, n_jobs=1).forecast(h=horizon, df=_long(split))
-    out = {name: fc[name].to_numpy(dtype=float) for name in BASELINES}
-    out["mean_ets_arima_theta"] = (out["ets"] + out["arima"] + out["theta"]) / 3
+        fc = StatsForecast(models=models, freq=first.freq, n_jobs=1).forecast(
+            h=horizon, df=frame, level=list(LEVELS)
+        )
+    fc["unique_id"] = fc["unique_id"].astype(str)
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for split in group:
+        g = fc[fc["unique_id"] == split.name]
+        scale = seasonal_naive_scale(split.train, split.season_length)
+        scores: dict[str, dict[str, float]] = {}
+        for name in BASELINES:
+            lo = {lv: g[f"{name}-lo-{lv}"] for lv in LEVELS}
+            hi = {lv: g[f"{name}-hi-{lv}"] for lv in LEVELS}
+            scores[name] = {
+                "mase": round(mase(split.test, g[name], split.train, split.season_length), 4),
+                **_interval_figures(split, lo, hi, scale),
+            }
+        mean3 = (g["ets"].to_numpy() + g["arima"].to_numpy() + g["theta"].to_numpy()) / 3
+        scores["mean_ets_arima_theta"] = {
+            "mase": round(mase(split.test, mean3, split.train, split.season_length), 4)
+        }
+        out[split.name] = scores
+    return out
+
+
+def _groups(splits: list[Split]) -> list[list[Split]]:
+    """Series sharing season, horizon and frequency are fitted in one call (each on its own)."""
+    groups: dict[tuple[int, int, str], list[Split]] = {}
+    for split in splits:
+        groups.setdefault((split.season_length, len(split.test), str(split.freq)), []).append(split)
+    return list(groups.values())
+
+
+def _pooled(per_series: dict[str, dict[str, Any]], get: Any) -> dict[str, float]:
+    """Coverage pooled over every held-out point; width averaged over series."""
+    rows = [(get(v), v["horizon"]) for v in per_series.values()]
+    rows = [(r, h) for r, h in rows if r is not None and "coverage_80" in r]
+    if not rows:
+        return {}
+    n = sum(h for _, h in rows)
+    out = {}
+    for level in LEVELS:
+        out[f"coverage_{level}"] = round(sum(r[f"coverage_{level}"] * h for r, h in rows) / n, 4)
+        out[f"width_{level}"] = round(float(np.mean([r[f"width_{level}"] for r, _ in rows])), 4)
     return out
 
 
@@ -120,53 +122,93 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
 
     if options.get("csv") and options.get("dataset"):
         raise ValueError("give either --dataset or --csv, not both")
-    splits = _csv_splits(options) if options.get("csv") else _fpp2_splits(options)
-    source = str(options["csv"]) if options.get("csv") else "fpp2"
+    dataset = str(options.get("dataset") or "fpp2")
+    splits = csv_splits(options) if options.get("csv") else dataset_splits(dataset, options)
+    source = str(options["csv"]) if options.get("csv") else dataset
+    windows = int(options.get("windows") or 3)
+    rule = str(options.get("intervals") or "scale")
     started = time.perf_counter()
     per_series: dict[str, dict[str, Any]] = {}
-    baseline_scores: dict[str, list[float]] = {}
-    covered80: list[float] = []
-    covered95: list[float] = []
-    for split in splits:
-        h = len(split.test)
+    for group in _groups(splits):
+        h = len(group[0].test)
         model = EnsembleForecaster(
             horizon=h,
-            season_length=split.season_length,
-            freq=split.freq,
-            n_windows=int(options.get("windows") or 3),
-        ).fit(_long(split))
+            season_length=group[0].season_length,
+            freq=group[0].freq,
+            n_windows=windows,
+            intervals=rule,
+        ).fit(pd.concat([s.long() for s in group], ignore_index=True))
         fc = model.predict_sales()
-        score = mase(split.test, fc["mean"], split.train, split.season_length)
-        c80 = coverage(split.test, fc["lo_80"], fc["hi_80"])
-        c95 = coverage(split.test, fc["lo_95"], fc["hi_95"])
-        covered80.append(c80 * h)
-        covered95.append(c95 * h)
-        base = {
-            name: round(mase(split.test, pred, split.train, split.season_length), 4)
-            for name, pred in _baselines(split, h).items()
-        }
-        for name, value in base.items():
-            baseline_scores.setdefault(name, []).append(value)
-        per_series[split.name] = {
-            "mase": round(score, 4),
-            "coverage_80": round(c80, 4),
-            "coverage_95": round(c95, 4),
-            "season_length": split.season_length,
-            "train_points": len(split.train),
-            "horizon": h,
-            "weights": model.describe_weights()[split.name],
-            "baselines": base,
-        }
-    n_points = sum(len(s.test) for s in splits)
+        weights = model.describe_weights()
+        factors = model.calibration_
+        baselines = _baselines(group, h)
+        for split in group:
+            g = fc[fc["unique_id"] == split.name]
+            scale = seasonal_naive_scale(split.train, split.season_length)
+            lo = {lv: g[f"lo_{lv}"] for lv in LEVELS}
+            hi = {lv: g[f"hi_{lv}"] for lv in LEVELS}
+            mine = factors[factors["unique_id"] == split.name]
+            per_series[split.name] = {
+                "mase": round(mase(split.test, g["mean"], split.train, split.season_length), 4),
+                **_interval_figures(split, lo, hi, scale),
+                "calibration": {f"level_{int(r.level)}": round(float(r.value), 4) for r in mine.itertuples()},
+                "season_length": split.season_length,
+                "train_points": len(split.train),
+                "horizon": h,
+                "weights": weights[split.name],
+                "baselines": baselines[split.name],
+            }
+    names = [*BASELINES, "mean_ets_arima_theta"]
     return {
         "dataset": source,
         "model": "inverse-CV-MASE weighted ensemble of AutoETS, AutoARIMA, AutoCES on raw and log scales",
+        "intervals": rule,
         "series": len(splits),
+        "held_out_points": sum(len(s.test) for s in splits),
         "mase": round(float(np.mean([v["mase"] for v in per_series.values()])), 4),
-        "coverage_80": round(sum(covered80) / n_points, 4),
-        "coverage_95": round(sum(covered95) / n_points, 4),
-        "baselines": {name: round(float(np.mean(v)), 4) for name, v in baseline_scores.items()},
+        **_pooled(per_series, lambda v: v),
+        "baselines": {
+            n: round(float(np.mean([v["baselines"][n]["mase"] for v in per_series.values()])), 4)
+            for n in names
+        },
+        "baseline_intervals": {n: _pooled(per_series, lambda v, n=n: v["baselines"][n]) for n in BASELINES},
         "per_series": per_series,
-        "cv_windows": int(options.get("windows") or 3),
+        "cv_windows": windows,
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def robustness_rows(figures: dict[str, Any]) -> list[RobustnessRow]:
+    """MASE against the best untuned baseline, and each coverage within ±5 points of its level."""
+    dataset = str(figures["dataset"])
+    seen = dataset == "fpp2"
+    plain = ("snaive", "ets", "arima")
+    rows = [
+        RobustnessRow(
+            task="forecast",
+            dataset=dataset,
+            seen=seen,
+            metric="mase",
+            default_name="ensemble",
+            default=float(figures["mase"]),
+            rule="default ≤ best untuned baseline (seasonal naive, AutoETS, AutoARIMA)",
+            met=float(figures["mase"]) <= min(float(figures["baselines"][b]) for b in plain),
+            baselines={b: float(figures["baselines"][b]) for b in plain},
+        )
+    ]
+    for level in LEVELS:
+        value = float(figures[f"coverage_{level}"])
+        rows.append(
+            RobustnessRow(
+                task="forecast",
+                dataset=dataset,
+                seen=seen,
+                metric=f"coverage_{level}",
+                default_name="ensemble",
+                default=value,
+                rule=f"within ±{COVERAGE_TOLERANCE * 100:.0f} points of {level}%",
+                met=abs(value - level / 100) <= COVERAGE_TOLERANCE + 1e-9,
+                baselines={b: float(figures["baseline_intervals"][b][f"coverage_{level}"]) for b in plain},
+            )
+        )
+    return rows

@@ -27,9 +27,25 @@ def test_ensemble_beats_the_baselines_on_real_series(figures: dict) -> None:
 def test_intervals_cover_and_weights_sum_to_one(figures: dict) -> None:
     assert figures["coverage_80"] >= 0.6
     assert figures["coverage_95"] >= figures["coverage_80"]
+    assert 0 < figures["width_80"] < figures["width_95"]
+    assert figures["held_out_points"] == 16
     for series in figures["per_series"].values():
         assert sum(series["weights"].values()) == pytest.approx(1.0, abs=1e-3)
         assert len(series["weights"]) == 6
+        assert set(series["calibration"]) == {"level_80", "level_95"}
+        assert series["baselines"]["arima"]["width_95"] > series["baselines"]["arima"]["width_80"] > 0
+    assert set(figures["baseline_intervals"]) == {"snaive", "ets", "arima", "theta"}
+
+
+def test_robustness_rows_flag_misses(figures: dict) -> None:
+    rows = {r.metric: r for r in evaluation.robustness_rows(figures)}
+    assert set(rows) == {"mase", "coverage_80", "coverage_95"}
+    assert all(r.seen and r.dataset == "fpp2" and r.task == "forecast" for r in rows.values())
+    assert rows["mase"].met == (figures["mase"] <= min(rows["mase"].baselines.values()))
+    assert rows["coverage_80"].met == (abs(figures["coverage_80"] - 0.8) <= 0.05)
+    missed = dict(figures, coverage_95=0.5)
+    assert not {r.metric: r for r in evaluation.robustness_rows(missed)}["coverage_95"].met
+    assert evaluation.ROBUSTNESS_RUNS[0] == {"dataset": "fpp2"}
 
 
 def test_csv_input_with_season_from_the_dates(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ class ShopForecastSettings:
     horizon: int | None = None
     reconciliation: str = "wls_struct"
     n_windows: int = 3
+    intervals: str = "scale"
 
     @property
     def steps(self) -> int:
@@ -49,6 +50,7 @@ def forecast_shop(series: pd.DataFrame, settings: ShopForecastSettings) -> pd.Da
         season_length=season_for(settings.grain, n_points, h),
         freq=GRAINS[settings.grain],
         n_windows=settings.n_windows,
+        intervals=settings.intervals,
         nonnegative=True,
     ).fit(series[["unique_id", "ds", "y"]])
     fc = model.predict_sales()

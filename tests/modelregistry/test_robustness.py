@@ -57,3 +57,11 @@ def test_the_shipped_snapshot_is_consistent() -> None:
     for task in set(TASK_OF_KIND.values()):
         datasets = {(row["dataset"], row["seen"]) for row in rows if row["task"] == task}
         assert any(seen for _, seen in datasets) and any(not seen for _, seen in datasets), task
+
+
+def test_for_a_coverage_the_best_baseline_is_the_closest_to_its_level(tmp_path: Path) -> None:
+    row = {**ROW, "task": "forecast", "metric": "coverage_80", "target": 0.8}
+    report = robustness_for(
+        "forecast", write_report(tmp_path, [{**row, "baselines": {"a": 0.95, "b": 0.74}}])
+    )
+    assert report is not None and report.lines[0].best_baseline == "b"

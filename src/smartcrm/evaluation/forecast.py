@@ -194,6 +194,7 @@ def robustness_rows(figures: dict[str, Any]) -> list[RobustnessRow]:
             rule="default ≤ best untuned baseline (seasonal naive, AutoETS, AutoARIMA)",
             met=float(figures["mase"]) <= min(float(figures["baselines"][b]) for b in plain),
             baselines={b: float(figures["baselines"][b]) for b in plain},
+            higher_is_better=False,
         )
     ]
     for level in LEVELS:
@@ -209,6 +210,7 @@ def robustness_rows(figures: dict[str, Any]) -> list[RobustnessRow]:
                 rule=f"within ±{COVERAGE_TOLERANCE * 100:.0f} points of {level}%",
                 met=abs(value - level / 100) <= COVERAGE_TOLERANCE + 1e-9,
                 baselines={b: float(figures["baseline_intervals"][b][f"coverage_{level}"]) for b in plain},
+                target=level / 100,
             )
         )
     return rows

@@ -6,6 +6,8 @@ visible set first) and turns each run's figures into :class:`RobustnessRow` line
 listed as misses: the report never drops a row whose rule does not hold. ``--snapshot PATH``
 also writes the report where the model cards read it (``smartcrm/modelregistry/robustness.json``);
 with ``--tasks`` naming only some tasks, the other tasks' rows and runs already in that file stay.
+``--figures DIR`` reads a run's figures from ``DIR/<task>-<option values>.json`` (what ``make
+eval`` has just written, e.g. ``var/eval/forecast-m4.json``) instead of running it again.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tasks", default=",".join(TASKS), help=f"comma-separated subset of {', '.join(TASKS)} (default all)"
     )
     parser.add_argument("--snapshot", help="also write the report here (a JSON file the model cards read)")
+    parser.add_argument(
+        "--figures", help="a folder of saved `smartcrm eval … --json` outputs to read instead of re-running"
+    )
 
 
 def dataset_sources() -> dict[str, DatasetSource]:
@@ -54,6 +59,22 @@ def dataset_sources() -> dict[str, DatasetSource]:
     return sources
 
 
+def figures_file(folder: Path, task: str, run_options: dict[str, Any]) -> Path:
+    """Where ``make eval`` saves this run: ``clv --dataset cdnow`` → ``clv-cdnow.json``."""
+    return folder / ("-".join([task, *(str(value) for value in run_options.values())]) + ".json")
+
+
+def _figures(
+    task: RobustnessTask, name: str, run_options: dict[str, Any], folder: Path | None
+) -> tuple[dict[str, Any], str]:
+    saved = figures_file(folder, name, run_options) if folder is not None else None
+    if saved is not None and saved.exists():
+        figures = json.loads(saved.read_text())
+        if isinstance(figures, dict):
+            return figures, str(saved)
+    return task.run(dict(run_options)), "run"
+
+
 def run(options: dict[str, Any]) -> dict[str, Any]:
     tasks = [t.strip() for t in str(options.get("tasks") or ",".join(TASKS)).split(",") if t.strip()]
     unknown = sorted(set(tasks) - set(TASKS))
@@ -62,6 +83,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     runs: list[dict[str, Any]] = []
     snapshot = Path(options["snapshot"]) if options.get("snapshot") else None
+    folder = Path(options["figures"]) if options.get("figures") else None
     if snapshot is not None and snapshot.exists():
         earlier = json.loads(snapshot.read_text())
         rows = [row for row in earlier.get("rows", []) if row.get("task") not in tasks]
@@ -70,13 +92,14 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         module = cast(RobustnessTask, load(task))
         for run_options in module.ROBUSTNESS_RUNS:
             started = time.perf_counter()
-            figures = module.run(dict(run_options))
+            figures, source = _figures(module, task, run_options, folder)
             task_rows = module.robustness_rows(figures)
             rows.extend(row.as_dict() for row in task_rows)
             runs.append(
                 {
                     "task": task,
                     "options": run_options,
+                    "figures": source,
                     "finished": _now(),
                     "seconds": round(time.perf_counter() - started, 1),
                     "rows": len(task_rows),

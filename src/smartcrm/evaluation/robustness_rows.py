@@ -42,6 +42,7 @@ class RobustnessRow:
     met: bool
     baselines: dict[str, float] = field(default_factory=dict)
     higher_is_better: bool = True
+    target: float | None = None  # a figure that should hit a value (coverage): closest is best
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

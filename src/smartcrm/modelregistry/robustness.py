@@ -54,18 +54,24 @@ class KindRobustness:
         return sum(not line.met for line in self.lines)
 
 
-def _best(baselines: dict[str, float], higher_is_better: bool) -> tuple[str | None, float | None]:
+def _best(
+    baselines: dict[str, float], higher_is_better: bool, target: float | None
+) -> tuple[str | None, float | None]:
+    """The best baseline: the highest, the lowest, or the closest to ``target`` (coverage)."""
     if not baselines:
         return None, None
-    pick = max if higher_is_better else min
-    name = pick(baselines, key=lambda key: baselines[key])
+    if target is not None:
+        name = min(baselines, key=lambda key: abs(baselines[key] - target))
+    else:
+        name = (max if higher_is_better else min)(baselines, key=lambda key: baselines[key])
     return name, baselines[name]
 
 
 def _line(row: dict[str, Any]) -> RobustnessLine:
     baselines = {str(k): float(v) for k, v in (row.get("baselines") or {}).items()}
     higher = bool(row.get("higher_is_better", True))
-    name, value = _best(baselines, higher)
+    target = row.get("target")
+    name, value = _best(baselines, higher, None if target is None else float(target))
     return RobustnessLine(
         dataset=str(row["dataset"]),
         seen=bool(row["seen"]),

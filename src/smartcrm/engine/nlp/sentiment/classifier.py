@@ -44,7 +44,7 @@ DOMAINS = 4  # domain clusters of a large Chinese stack (docs/models/sentiment.m
 META_C_WITH_DOMAINS = 0.1
 # English: the general meta-learner's share in the blend with the full stack (``predict_proba``),
 # chosen on two development domains the default never trains on (docs/models/sentiment.md).
-GENERAL_WEIGHT = 0.5
+GENERAL_WEIGHT = 0.25
 
 
 def _large(lang: str, method: str, n_texts: int) -> bool:
@@ -173,7 +173,10 @@ class LanguageClassifier:
         return [p for p, part in enumerate(self.parts_) if isinstance(part, DensePart | FixedPart)]
 
     def predict_proba(
-        self, texts: list[str], sentence_embeddings: bool = True, general_weight: float = 0.0
+        self,
+        texts: list[str],
+        sentence_embeddings: bool = True,
+        general_weight: float = 0.0,
     ) -> np.ndarray:
         """Class probabilities; ``sentence_embeddings=False`` skips MiniLM, the costliest part.
 

@@ -106,8 +106,8 @@ class SentimentModel(BaseEstimator):
             proba, classes = lexicon.predict_proba(texts), lexicon.classes_
         else:
             # Models pickled before the general blend existed score as they did.
-            weight = getattr(self, "general_weight", 0.0)
-            proba, classes = classifier.predict_proba(texts, sentence_embeddings, weight), classifier.classes_
+            proba = classifier.predict_proba(texts, sentence_embeddings, getattr(self, "general_weight", 0.0))
+            classes = classifier.classes_
         out = np.zeros((len(texts), len(LABELS)))
         for j, label in enumerate(classes):
             out[:, LABELS.index(label)] = proba[:, j]

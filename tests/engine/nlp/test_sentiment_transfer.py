@@ -78,14 +78,8 @@ def test_labelled_sentences_say_what_to_install(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_zero_shot_on_a_held_out_domain_reports_the_baselines(
-    english: LanguageClassifier, monkeypatch: pytest.MonkeyPatch
+    movies: SentimentModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    model = SentimentModel(inner_folds=2)
-    model.classes_, model.classifiers_, model.n_training_texts_ = (
-        ["negative", "positive"],
-        {"en": english},
-        600,
-    )
     asked: list[tuple[str, ...]] = []
 
     def fake_default(cache_dir: object = None, *, exclude: tuple[str, ...] = ()) -> SentimentModel:

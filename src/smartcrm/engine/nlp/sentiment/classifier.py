@@ -42,6 +42,9 @@ DOMAINS = 4  # domain clusters of a large Chinese stack (docs/models/sentiment.m
 # The meta-learner's C with domain columns: chosen on the training folds' out-of-fold rows
 # (docs/models/sentiment.md, "Domain clusters"); 1.0 elsewhere.
 META_C_WITH_DOMAINS = 0.1
+# English: the general meta-learner's share in the blend with the full stack (``predict_proba``),
+# chosen on two development domains the default never trains on (docs/models/sentiment.md).
+GENERAL_WEIGHT = 0.25
 
 
 def _large(lang: str, method: str, n_texts: int) -> bool:
@@ -146,6 +149,10 @@ class LanguageClassifier:
         if len(light) < len(self.parts_):
             light_oof = np.hstack([blocks[p] for p in light])
             self.light_meta_ = LogisticRegression(C=C, max_iter=1000).fit(_meta_inputs(light_oof, views), y)
+        general = self._general_parts()
+        if general and len(general) < len(self.parts_):
+            general_oof = np.hstack([blocks[p] for p in general])
+            self.general_meta_ = LogisticRegression(C=C, max_iter=1000).fit(general_oof, y)
         for p, part in enumerate(self.parts_):
             if p not in self.crossfits_:
                 part.fit(views, y)
@@ -161,12 +168,27 @@ class LanguageClassifier:
         """The parts that need no sentence embeddings (all but MiniLM's)."""
         return [p for p, part in enumerate(self.parts_) if not isinstance(part, DensePart)]
 
-    def predict_proba(self, texts: list[str], sentence_embeddings: bool = True) -> np.ndarray:
+    def _general_parts(self) -> list[int]:
+        """The parts that read no n-grams (MiniLM's and VADER's): they carry over to other domains."""
+        return [p for p, part in enumerate(self.parts_) if isinstance(part, DensePart | FixedPart)]
+
+    def predict_proba(
+        self,
+        texts: list[str],
+        sentence_embeddings: bool = True,
+        general_weight: float = 0.0,
+    ) -> np.ndarray:
         """Class probabilities; ``sentence_embeddings=False`` skips MiniLM, the costliest part.
 
         Without embeddings a second meta-learner, fitted on the other parts' out-of-fold scores,
         combines them: cheaper and somewhat less accurate (docs/models/sentiment.md, *Aspects*).
         A classifier without a MiniLM part (Chinese) is the same either way.
+
+        ``general_weight`` (English with embeddings only): the share of the *general* meta-learner
+        (fitted on MiniLM's and VADER's out-of-fold scores alone) in a geometric blend with the
+        full stack, ``p ∝ p_stack^(1-w) · p_general^w``. In log-odds the two add, so whichever
+        is the more confident decides more: on the training domain the n-gram learners are
+        confident, on another domain their n-grams go unseen and the general part takes over.
         """
         light_meta = None if sentence_embeddings else getattr(self, "light_meta_", None)
         views = self._views(texts, embed=light_meta is None)
@@ -175,4 +197,17 @@ class LanguageClassifier:
         parts = range(len(self.parts_)) if light_meta is None else self._light_parts()
         scores = np.hstack([self._scores(p, views) for p in parts])
         meta = self.meta_ if light_meta is None else light_meta
-        return meta.predict_proba(_meta_inputs(scores, views))
+        proba = meta.predict_proba(_meta_inputs(scores, views))
+        general_meta = getattr(self, "general_meta_", None)
+        if light_meta is not None or general_meta is None or general_weight <= 0:
+            return proba
+        general = np.hstack([self._scores(p, views) for p in self._general_parts()])
+        return geometric_blend(proba, general_meta.predict_proba(general), general_weight)
+
+
+def geometric_blend(first: np.ndarray, second: np.ndarray, weight: float) -> np.ndarray:
+    """Rows of ``first^(1-weight) · second^weight``, renormalised: a weighted sum of log-probabilities."""
+    logs = (1 - weight) * np.log(np.clip(first, 1e-12, 1)) + weight * np.log(np.clip(second, 1e-12, 1))
+    logs -= logs.max(axis=1, keepdims=True)
+    blended = np.exp(logs)
+    return blended / blended.sum(axis=1, keepdims=True)

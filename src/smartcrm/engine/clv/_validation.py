@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -45,3 +47,12 @@ def spend_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if np.any(x != np.round(x)):
         raise ValueError("column 'frequency' must hold whole numbers (repeat purchases)")
     return x, m
+
+
+def check_saved_header(data: dict[str, Any], model_type: str, versions: tuple[int, ...]) -> None:
+    """Refuse a saved CLV model of another type, or of a format version this code cannot read."""
+    if data.get("model_type") != model_type:
+        raise ValueError(f"saved model is of type {data.get('model_type')!r}, expected {model_type!r}")
+    if data.get("version") not in versions:
+        expected = versions[0] if len(versions) == 1 else f"one of {versions}"
+        raise ValueError(f"saved {model_type} has version {data.get('version')!r}, expected {expected}")

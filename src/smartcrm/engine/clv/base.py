@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy.optimize import minimize
 
+from smartcrm.engine.clv._validation import check_saved_header
+
 LOG_BOUND = 15.0  # parameters live in [e^-15, e^15]
 
 
@@ -89,14 +91,7 @@ class ParametricModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Any:
-        if data.get("model_type") != cls.MODEL_TYPE:
-            raise ValueError(
-                f"saved model is of type {data.get('model_type')!r}, expected {cls.MODEL_TYPE!r}"
-            )
-        if data.get("version") != cls.VERSION:
-            raise ValueError(
-                f"saved {cls.MODEL_TYPE} has version {data.get('version')!r}, expected {cls.VERSION}"
-            )
+        check_saved_header(data, cls.MODEL_TYPE, (cls.VERSION,))
         params = data.get("params", {})
         if set(params) != set(cls.PARAM_NAMES):
             raise ValueError(f"saved {cls.MODEL_TYPE} params must be {cls.PARAM_NAMES}, got {sorted(params)}")

@@ -18,7 +18,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from smartcrm.engine.clv._validation import purchase_arrays, spend_arrays
+from smartcrm.engine.clv._validation import check_saved_header, purchase_arrays, spend_arrays
 from smartcrm.engine.clv.base import NotFittedError
 from smartcrm.engine.clv.bgnbd import BetaGeoModel
 
@@ -151,14 +151,7 @@ class CorrectedBetaGeoModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CorrectedBetaGeoModel:
-        if data.get("model_type") != cls.MODEL_TYPE:
-            raise ValueError(
-                f"saved model is of type {data.get('model_type')!r}, expected {cls.MODEL_TYPE!r}"
-            )
-        if data.get("version") != cls.VERSION:
-            raise ValueError(
-                f"saved {cls.MODEL_TYPE} has version {data.get('version')!r}, expected {cls.VERSION}"
-            )
+        check_saved_header(data, cls.MODEL_TYPE, (cls.VERSION,))
         if not isinstance(data.get("booster"), str):
             raise ValueError(f"saved {cls.MODEL_TYPE} has no booster text")
         model = cls(**data.get("hyperparameters", {}))

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from smartcrm.engine.clv._validation import check_saved_header
 from smartcrm.engine.clv.base import NotFittedError
 from smartcrm.engine.clv.corrected import CorrectedBetaGeoModel
 from smartcrm.engine.clv.forecast import MODEL_CLASSES, PARAMETRIC, POINTS, Candidate, PurchaseModel
@@ -116,15 +117,7 @@ class LifetimeValueModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LifetimeValueModel:
-        if data.get("model_type") != cls.MODEL_TYPE:
-            raise ValueError(
-                f"saved model is of type {data.get('model_type')!r}, expected {cls.MODEL_TYPE!r}"
-            )
-        if data.get("version") not in cls.READABLE_VERSIONS:
-            raise ValueError(
-                f"saved {cls.MODEL_TYPE} has version {data.get('version')!r}, "
-                f"expected one of {cls.READABLE_VERSIONS}"
-            )
+        check_saved_header(data, cls.MODEL_TYPE, cls.READABLE_VERSIONS)
         hyperparameters = data.get("hyperparameters", {})
         purchases, point = hyperparameters.get("purchases"), hyperparameters.get("point")
         if purchases not in MODEL_CLASSES or point not in POINTS:

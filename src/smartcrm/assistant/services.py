@@ -14,7 +14,7 @@ import re
 from django.conf import settings
 from django.db import transaction
 
-from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.customers.selectors import find_customer_by_email
 from smartcrm.customers.services import create_customer
@@ -41,13 +41,6 @@ def start_conversation(
         raise ServiceValidationError({"channel": f"Must be one of: {', '.join(Channel.values)}."})
     language = "zh-Hans" if language.lower().startswith("zh") else "en"
     return Conversation.objects.create(channel=channel, language=language, external_ref=external_ref[:120])
-
-
-def conversation_by_token(token: str) -> Conversation:
-    conversation = Conversation.objects.filter(public_token=token).first() if token else None
-    if conversation is None:
-        raise NotFoundError("conversation")
-    return conversation
 
 
 def identify_with_token(*, conversation: Conversation, token: str) -> Customer:

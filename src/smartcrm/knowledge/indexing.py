@@ -20,7 +20,8 @@ from django.conf import settings
 from smartcrm.engine import pickled
 from smartcrm.engine.retrieval import Article as IndexedArticle
 from smartcrm.engine.retrieval import Decision, KnowledgeIndex
-from smartcrm.knowledge.models import Article, ArticleStatus
+from smartcrm.knowledge.models import Article
+from smartcrm.knowledge.selectors import published_articles
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -74,9 +75,7 @@ def sync_index() -> KnowledgeIndex:
         _load()
         published = {
             str(pk): (language, version)
-            for pk, language, version in Article.objects.filter(status=ArticleStatus.PUBLISHED).values_list(
-                "pk", "language", "version"
-            )
+            for pk, language, version in published_articles().values_list("pk", "language", "version")
         }
         if _state.index is not None and published == _state.versions:
             return _state.index

@@ -131,17 +131,6 @@ def save_article(
 
 
 @transaction.atomic
-def set_status(*, actor: Actor, article_id: int, status: str) -> Article:
-    """Publish, unpublish (back to draft) or archive an article: a new version like any change."""
-    article = Article.objects.filter(pk=article_id).first()
-    if article is None:
-        raise NotFoundError(f"article {article_id}")
-    data = ArticleInput(article.key, article.language, article.title, article.body, article.tags, status)
-    saved, _ = save_article(actor=actor, data=data, note=f"status: {status}")
-    return saved
-
-
-@transaction.atomic
 def draft_from_ticket_reply(*, actor: Actor, message_id: int) -> Article:
     """Save an agent's reply on a resolved ticket as a draft article, titled by the ticket."""
     message = TicketMessage.objects.select_related("ticket").filter(pk=message_id).first()

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
@@ -36,6 +37,18 @@ def make_user(db: Any) -> Any:
 @pytest.fixture
 def admin_user(make_user: Any) -> User:
     return make_user(Role.ADMIN)
+
+
+@pytest.fixture
+def client_for(make_user: Any) -> Callable[[Role], Client]:
+    """A logged-in test client for a role."""
+
+    def make(role: Role) -> Client:
+        client = Client()
+        client.force_login(make_user(role))
+        return client
+
+    return make
 
 
 @pytest.fixture

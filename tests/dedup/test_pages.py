@@ -18,16 +18,6 @@ from tests.dedup.conftest import Twins
 
 
 @pytest.fixture
-def client_for(make_user: Any) -> Callable[[Role], Client]:
-    def make(role: Role) -> Client:
-        client = Client()
-        client.force_login(make_user(role))
-        return client
-
-    return make
-
-
-@pytest.fixture
 def pair(twins: Twins) -> DuplicatePair:
     s, m = twins.survivor, twins.merged
     return DuplicatePair.objects.create(

@@ -8,10 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from smartcrm.accounts.roles import Role
 from smartcrm.catalog.models import Product
 from smartcrm.customers.models import Customer
 from smartcrm.feedback.models import Review
@@ -69,15 +67,3 @@ def shop(db: Any) -> Shop:
     ]
     deal = factories.DealFactory(title="Gears for the mill", stage=stages[0], customer=customer)
     return Shop(customer, product, order, ticket, review, stages, deal)
-
-
-@pytest.fixture
-def client_for(make_user: Any) -> Any:
-    """A logged-in test client for a role."""
-
-    def make(role: Role) -> Client:
-        client = Client()
-        client.force_login(make_user(role))
-        return client
-
-    return make

@@ -81,3 +81,31 @@ class ConversationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker}: {self.body[:40]}"
+
+
+class ReplySuggestion(models.Model):
+    """A reply the assistant suggested to an agent for a ticket's latest customer message, and
+    what the agent did with it (inserted it into the reply box; how much of it the sent reply kept).
+    """
+
+    ticket = models.ForeignKey("support.Ticket", on_delete=models.CASCADE, related_name="reply_suggestions")
+    for_message = models.ForeignKey("support.TicketMessage", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=10, default="en")
+    body = models.TextField()
+    citations = models.JSONField(default=list, blank=True)
+    confidence = models.FloatField(default=0.0)
+    inserted_at = models.DateTimeField(null=True, blank=True)
+    sent_message = models.ForeignKey(
+        "support.TicketMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # How much of the suggestion the sent reply kept (0–1, difflib ratio); null until a reply.
+    kept = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "for_message"], name="suggestion_per_message")
+        ]
+
+    def __str__(self) -> str:
+        return f"suggestion for ticket {self.ticket_id}"

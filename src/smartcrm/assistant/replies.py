@@ -69,6 +69,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "zh-Hans": "我不太确定您的问题，能再具体说一下吗（例如订单号或商品）？",
     },
     "source": {"en": "Source: {title}", "zh-Hans": "来源：{title}"},
+    "agent_greeting": {"en": "Hello,", "zh-Hans": "您好，"},
+    "agent_closing": {
+        "en": "If anything is still unclear, just reply to this message.",
+        "zh-Hans": "如果还有任何疑问，直接回复这条消息即可。",
+    },
 }
 
 

@@ -25,6 +25,7 @@ class ArticleSource(models.TextChoices):
     EDITOR = "editor", "Written in the editor"
     IMPORT = "import", "Imported"
     TICKET = "ticket", "Saved from a ticket reply"
+    CHATS = "chats", "Drafted from unanswered chat questions"
     API = "api", "API"
 
 

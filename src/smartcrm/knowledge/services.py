@@ -1,5 +1,5 @@
-"""Writes of the help center: saving an article (each change a new version) and drafting one
-from an agent's reply on a resolved ticket."""
+"""Writes of the help center: saving an article (each change a new version), and drafting one
+from an agent's reply on a resolved ticket or from questions the assistant could not answer."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.engine.nlp.pii import redact
 from smartcrm.knowledge.models import Article, ArticleSource, ArticleStatus, ArticleVersion, Language
 from smartcrm.support.models import AuthorKind, Ticket, TicketMessage, TicketStatus
 
@@ -74,6 +75,16 @@ def key_from_title(title: str) -> str:
     if slug:
         return slug
     return "article-" + hashlib.sha256(title.encode()).hexdigest()[:10]
+
+
+def _free_key(title: str, language: str) -> str:
+    """A key for a new article from its title, numbered if the language already has it."""
+    base = key_from_title(title)
+    key, n = base, 1
+    while Article.objects.filter(key=key, language=language).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
 
 
 @transaction.atomic
@@ -144,17 +155,37 @@ def draft_from_ticket_reply(*, actor: Actor, message_id: int) -> Article:
     if ticket.status not in (TicketStatus.SOLVED, TicketStatus.CLOSED):
         raise ServiceValidationError({"message_id": "Save a reply as an article once its ticket is solved."})
     language = Language.CHINESE if ticket.language.lower().startswith("zh") else Language.ENGLISH
-    base = key_from_title(ticket.subject)
-    key, n = base, 1
-    while Article.objects.filter(key=key, language=language).exists():
-        n += 1
-        key = f"{base}-{n}"
     data = ArticleInput(
-        key=key, language=language, title=ticket.subject or "Untitled answer", body=message.body
-    )
+        key=_free_key(ticket.subject, language), language=language,
+        title=ticket.subject or "Untitled answer", body=message.body,
+    )  # fmt: skip
     article, _ = save_article(
         actor=actor, data=data, source=ArticleSource.TICKET, note=f"from ticket {ticket.pk}"
     )
     Article.objects.filter(pk=article.pk).update(source_ticket=ticket)
     article.source_ticket = ticket
+    return article
+
+
+MAX_DRAFT_QUESTIONS = 20
+
+
+def draft_from_questions(*, actor: Actor, questions: list[str], language: str) -> Article:
+    """A draft article for questions the assistant could not answer: titled by the first, listing
+    them (contact details and card numbers redacted) for the writer to answer."""
+    asked = [" ".join(redact(q).split()) for q in questions if q.strip()][:MAX_DRAFT_QUESTIONS]
+    if not asked:
+        raise ServiceValidationError({"questions": "Pick at least one question."})
+    language = Language.CHINESE if language.lower().startswith("zh") else Language.ENGLISH
+    title = asked[0][:200]
+    intro = (
+        "请在此写下答案，然后发布。\n\n顾客的提问："
+        if language == Language.CHINESE
+        else ("Write the answer here, then publish.\n\nWhat customers asked:")
+    )
+    body = intro + "\n\n" + "\n".join(f"- {q}" for q in asked)
+    data = ArticleInput(key=_free_key(title, language), language=language, title=title, body=body)
+    article, _ = save_article(
+        actor=actor, data=data, source=ArticleSource.CHATS, note="from unanswered chats"
+    )
     return article

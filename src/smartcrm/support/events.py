@@ -21,4 +21,5 @@ def ticket_message_added(message: TicketMessage) -> None:
         message,
         "smartcrm.textanalysis.events.ticket_message_added",
         "smartcrm.assistant.events.ticket_message_added",
+        "smartcrm.assistant.events.agent_reply_sent",
     )

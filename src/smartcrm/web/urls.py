@@ -69,11 +69,18 @@ urlpatterns = [
     path("inbox/<int:ticket_id>/reply/", support.ticket_reply, name="ticket_reply"),
     path("inbox/<int:ticket_id>/update/", support.ticket_update, name="ticket_update"),
     path(
+        "inbox/<int:ticket_id>/suggestions/<int:suggestion_id>/insert/",
+        support.ticket_insert_suggestion,
+        name="ticket_insert_suggestion",
+    ),
+    path(
         "inbox/<int:ticket_id>/messages/<int:message_id>/article/",
         knowledge.draft_from_reply,
         name="draft_from_reply",
     ),
     path("conversations/", assistant.conversation_list, name="conversation_list"),
+    path("conversations/report/", assistant.assistant_report_page, name="assistant_report"),
+    path("conversations/report/draft/", assistant.draft_from_unanswered, name="draft_from_unanswered"),
     path("conversations/<int:conversation_id>/", assistant.conversation_detail, name="conversation_detail"),
     path("knowledge/", knowledge.article_list, name="article_list"),
     path("knowledge/new/", knowledge.article_new, name="article_new"),

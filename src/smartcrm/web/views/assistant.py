@@ -1,15 +1,23 @@
 """The assistant's conversations as staff see them: what was asked, what it answered and why
-(cited articles, tools, handoff reasons), and the ticket a person took it over on."""
+(cited articles, tools, handoff reasons), and the ticket a person took it over on; the report
+(deflection, handoff reasons, suggestion use, unanswered questions turned into drafts)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.assistant import selectors
+from smartcrm.assistant.drafting import draft_article_for_questions
 from smartcrm.assistant.models import ConversationState
-from smartcrm.web.access import capability_required
+from smartcrm.assistant.reports import assistant_report
+from smartcrm.core.errors import ServiceValidationError
+from smartcrm.web.access import capability_required, current_user
+
+REPORT_PERIODS = (7, 30, 90, 365)
 
 
 @capability_required(Capability.VIEW_TICKETS)
@@ -31,3 +39,24 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
         raise Http404("No such conversation")
     context = {"conversation": item, "messages_list": selectors.transcript(item)}
     return render(request, "web/assistant/detail.html", context)
+
+
+@capability_required(Capability.VIEW_TICKETS)
+def assistant_report_page(request: HttpRequest) -> HttpResponse:
+    days = request.GET.get("days", "30")
+    days_n = int(days) if days.isdigit() and int(days) in REPORT_PERIODS else 30
+    context = {"report": assistant_report(days=days_n), "days": days_n, "periods": REPORT_PERIODS}
+    return render(request, "web/assistant/report.html", context)
+
+
+@require_POST
+@capability_required(Capability.EDIT_KNOWLEDGE)
+def draft_from_unanswered(request: HttpRequest) -> HttpResponse:
+    ids = [int(v) for v in request.POST.getlist("message") if v.isdigit()]
+    try:
+        article = draft_article_for_questions(actor=current_user(request), message_ids=ids)
+    except ServiceValidationError as exc:
+        messages.error(request, " ".join(str(m) for m in exc.errors.values()))
+        return redirect("web:assistant_report")
+    messages.success(request, "Draft article created from the questions; write the answer and publish it.")
+    return redirect("web:article_edit", article_id=article.pk)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
+from smartcrm.assistant.agent_assist import assist_for_ticket, insert_suggestion
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.support.models import Ticket
 from smartcrm.support.selectors import get_ticket_thread, inbox_page, ticket_agents
@@ -45,11 +46,17 @@ def _render_thread(
     can_reply = current_user(request).can(Capability.REPLY_TICKETS)
     agents = [(u.pk, u.username) for u in ticket_agents()] if can_reply else []
     initial = {"status": ticket.status, "priority": ticket.priority, "assignee": ticket.assignee_id}
+    assist = assist_for_ticket(ticket) if can_reply else None
+    if reply_form is None:
+        suggestion = assist.suggestion if assist else None
+        inserting = suggestion is not None and request.GET.get("insert") == str(suggestion.pk)
+        reply_form = ReplyForm(initial={"body": suggestion.body} if suggestion and inserting else None)
     context = {
         "ticket": ticket,
         "messages_list": list(ticket.messages.all()),
-        "reply_form": reply_form or ReplyForm(),
+        "reply_form": reply_form,
         "update_form": update_form or TicketUpdateForm(initial=initial, agents=agents),
+        "assist": assist,
     }
     return render(request, "web/inbox/detail.html", context, status=status)
 
@@ -105,3 +112,16 @@ def ticket_update(request: HttpRequest, ticket_id: int) -> HttpResponse:
             messages.success(request, "Ticket updated." if changes else "Nothing changed.")
             return redirect("web:ticket_detail", ticket_id=ticket.pk)
     return _render_thread(request, ticket, update_form=form, status=400)
+
+
+@require_POST
+@capability_required(Capability.REPLY_TICKETS)
+def ticket_insert_suggestion(request: HttpRequest, ticket_id: int, suggestion_id: int) -> HttpResponse:
+    """Put the assistant's suggested reply into the reply box (and count that it was used)."""
+    ticket = _thread_or_404(ticket_id)
+    try:
+        suggestion = insert_suggestion(ticket=ticket, suggestion_id=suggestion_id)
+    except NotFoundError as exc:
+        raise Http404("No such suggestion") from exc
+    url = reverse("web:ticket_detail", kwargs={"ticket_id": ticket.pk})
+    return redirect(f"{url}?insert={suggestion.pk}#reply")

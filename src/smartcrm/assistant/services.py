@@ -21,6 +21,7 @@ from smartcrm.customers.services import create_customer
 from smartcrm.engine.dialogue import Action, TurnContext, TurnDecision, decide_turn
 from smartcrm.engine.dialogue.cues import order_numbers
 from smartcrm.engine.nlp.language import detect_language
+from smartcrm.knowledge.intent_matching import match_intent
 from smartcrm.support.models import Priority, TicketChannel
 from smartcrm.support.services import add_customer_message, open_ticket
 
@@ -137,6 +138,7 @@ def customer_says(*, conversation: Conversation, text: str) -> ConversationMessa
         )
 
     found = answers.find_answer(text, language)
+    intent = match_intent(text, language)
     decision = decide_turn(
         TurnContext(
             text=text,
@@ -145,6 +147,8 @@ def customer_says(*, conversation: Conversation, text: str) -> ConversationMessa
             identified=conversation.identity_verified,
             low_confidence_before=conversation.low_confidence_turns,
             always_hand_off=bool(settings.SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF),
+            shop_intent=intent[0].name if intent else None,
+            shop_intent_certain=bool(intent and intent[1].certain),
         )
     )
     if decision.low_confidence:
@@ -155,6 +159,11 @@ def customer_says(*, conversation: Conversation, text: str) -> ConversationMessa
         pending = conversation.messages.filter(action=Action.IDENTIFY, reason="needs_identity").last()
         if pending is not None and pending.tool:
             decision = TurnDecision(Action.TOOL, "identified", tool=pending.tool)
+    if intent is not None and decision.reason == "shop_intent":
+        shop_intent, match = intent
+        return _reply(
+            conversation, shop_intent.response, decision, intent=shop_intent.name, confidence=match.similarity
+        )
     return _act(conversation, decision, found, text)
 
 

@@ -77,3 +77,28 @@ class ArticleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} v{self.version}"
+
+
+class Intent(models.Model):
+    """A shop-defined intent: training phrases a customer might write, and the shop's answer.
+
+    The assistant answers a message with the response of the intent whose phrase is nearest
+    (see :mod:`smartcrm.engine.dialogue.intents`), before searching the articles.
+    """
+
+    name = models.SlugField(max_length=30)
+    language = models.CharField(max_length=10, choices=Language.choices, default=Language.ENGLISH)
+    phrases = models.JSONField(default=list, help_text="Training phrases, as customers write them")
+    response = models.TextField()
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "language"], name="intent_name_language")]
+        ordering = ["name", "language"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
-from smartcrm.knowledge.models import Article, ArticleStatus, ArticleVersion
+from smartcrm.knowledge.models import Article, ArticleStatus, ArticleVersion, Intent
 
 
 def articles(*, language: str = "", status: str = "", search: str = "") -> QuerySet[Article]:
@@ -33,3 +33,23 @@ def translations(item: Article) -> list[Article]:
 
 def versions(item: Article) -> list[ArticleVersion]:
     return list(item.versions.select_related("saved_by").order_by("-version"))
+
+
+def intents() -> QuerySet[Intent]:
+    return Intent.objects.order_by("name", "language")
+
+
+def intent(intent_id: int) -> Intent | None:
+    return Intent.objects.filter(pk=intent_id).first()
+
+
+def active_intent_phrases() -> list[tuple[int, str, str]]:
+    """(intent id, language, phrase) for every phrase of every active intent."""
+    rows = Intent.objects.filter(active=True).values_list("pk", "language", "phrases")
+    return [(pk, language, str(p)) for pk, language, phrases in rows for p in phrases]
+
+
+def intents_fingerprint() -> tuple[int, str]:
+    """Changes whenever an intent is added, changed or deleted (count and latest change)."""
+    row = Intent.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    return row["n"], str(row["latest"])

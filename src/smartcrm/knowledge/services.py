@@ -15,7 +15,7 @@ from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.engine.nlp.pii import redact
-from smartcrm.knowledge.models import Article, ArticleSource, ArticleStatus, ArticleVersion, Language
+from smartcrm.knowledge.models import Article, ArticleSource, ArticleStatus, ArticleVersion, Intent, Language
 from smartcrm.support.models import AuthorKind, Ticket, TicketMessage, TicketStatus
 
 MAX_TITLE = 200
@@ -189,3 +189,71 @@ def draft_from_questions(*, actor: Actor, questions: list[str], language: str) -
         actor=actor, data=data, source=ArticleSource.CHATS, note="from unanswered chats"
     )
     return article
+
+
+MAX_PHRASES = 200
+MAX_PHRASE = 300
+MAX_RESPONSE = 5_000
+INTENT_NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class IntentInput:
+    name: str
+    language: str
+    phrases: list[str]
+    response: str
+    active: bool = True
+
+
+def _intent_errors(data: IntentInput) -> dict[str, str]:
+    errors = {}
+    if not INTENT_NAME.match(data.name) or len(data.name) > 30:
+        errors["name"] = "Use 1–30 lower-case letters, digits and dashes, e.g. gift-wrapping."
+    if data.language not in Language.values:
+        errors["language"] = f"Must be one of: {', '.join(Language.values)}."
+    if not data.phrases:
+        errors["phrases"] = "Give at least one training phrase (several work better)."
+    elif len(data.phrases) > MAX_PHRASES or any(len(p) > MAX_PHRASE for p in data.phrases):
+        errors["phrases"] = f"At most {MAX_PHRASES} phrases of {MAX_PHRASE} characters each."
+    if not data.response.strip():
+        errors["response"] = "Write the answer the assistant gives."
+    elif len(data.response) > MAX_RESPONSE:
+        errors["response"] = f"At most {MAX_RESPONSE:,} characters."
+    return errors
+
+
+@transaction.atomic
+def save_intent(*, actor: Actor, data: IntentInput, intent_id: int | None = None) -> Intent:
+    """Create a shop-defined intent or change one (the assistant uses it at the next message)."""
+    phrases = list(dict.fromkeys(" ".join(p.split()) for p in data.phrases if p.strip()))
+    data = IntentInput(
+        name=data.name.strip().lower(), language=data.language.strip(), phrases=phrases,
+        response=data.response.replace("\r\n", "\n").strip(), active=data.active,
+    )  # fmt: skip
+    errors = _intent_errors(data)
+    if errors:
+        raise ServiceValidationError(errors)
+    if intent_id is None:
+        intent = Intent(name=data.name, language=data.language)
+    else:
+        found = Intent.objects.select_for_update().filter(pk=intent_id).first()
+        if found is None:
+            raise NotFoundError(f"intent {intent_id}")
+        intent = found
+    clash = Intent.objects.filter(name=data.name, language=data.language).exclude(pk=intent.pk)
+    if clash.exists():
+        raise ServiceValidationError({"name": "This language already has an intent of that name."})
+    created = intent.pk is None
+    intent.name, intent.language, intent.phrases = data.name, data.language, data.phrases
+    intent.response, intent.active = data.response, data.active
+    intent.updated_by = actor if not isinstance(actor, str) and actor is not None else None
+    intent.save()
+    changes = {
+        "name": intent.name,
+        "language": intent.language,
+        "phrases": len(phrases),
+        "active": intent.active,
+    }
+    audit.record(actor, AuditAction.CREATE if created else AuditAction.UPDATE, intent, changes=changes)
+    return intent

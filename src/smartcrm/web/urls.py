@@ -74,6 +74,7 @@ urlpatterns = [
         name="draft_from_reply",
     ),
     path("conversations/", assistant.conversation_list, name="conversation_list"),
+    path("chat/demo/", assistant.widget_demo, name="widget_demo"),
     path("conversations/<int:conversation_id>/", assistant.conversation_detail, name="conversation_detail"),
     path("knowledge/", knowledge.article_list, name="article_list"),
     path("knowledge/new/", knowledge.article_new, name="article_new"),

@@ -16,8 +16,9 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from smartcrm.api.chat import chat_api
+from smartcrm.assistant import services
 from smartcrm.assistant.identity import sign_identity
-from smartcrm.assistant.models import Conversation, ConversationState
+from smartcrm.assistant.models import Channel, Conversation, ConversationState
 from smartcrm.knowledge.models import Article
 from smartcrm.orders.models import OrderStatus
 from smartcrm.support.services import reply_to_ticket
@@ -89,8 +90,9 @@ def shop(help_center: dict[tuple[str, str], Article]) -> dict[str, Any]:
     return {"ann": ann, "order": OrderFactory(customer=ann, number="10023", status=OrderStatus.SHIPPED)}
 
 
-def test_the_chat_document_is_valid_openapi_and_has_no_security() -> None:
+def test_the_chat_document_is_valid_openapi_and_has_no_security(db: Any) -> None:
     validate(_document())
+    assert Client().get(f"{CHAT}/openapi.json").json() == _document()
     for operations in _document()["paths"].values():
         for operation in operations.values():
             assert "security" not in operation and "429" in operation["responses"]
@@ -181,6 +183,8 @@ def test_unknown_or_missing_token(db: Any) -> None:
     ]:
         response = visitor.call(method, path, body)
         assert response.status_code == 404 and response.json()["code"] == "not_found"
+    visitor.token = services.start_conversation(channel=Channel.TELEGRAM).public_token
+    assert visitor.call("GET", "/conversation").status_code == 404  # the widget's conversations only
     visitor.token = ""
     missing = visitor.call("GET", "/conversation")
     assert missing.status_code == 422 and missing.json()["detail"][0]["loc"] == ["header", "X-Chat-Token"]

@@ -130,7 +130,7 @@ def _limit_client(request: HttpRequest) -> None:
 
 def _conversation(request: HttpRequest, token: str) -> Conversation:
     _limit_client(request)
-    conversation = selectors.conversation_by_token(token)
+    conversation = selectors.widget_conversation(token)
     if conversation is None:
         raise NotFoundError("conversation")
     return conversation

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from smartcrm.orders.models import Order
 
-from .models import Conversation, ConversationMessage
+from .models import Channel, Conversation, ConversationMessage
 
 
 def conversations(*, state: str = "") -> QuerySet[Conversation]:
@@ -28,11 +28,12 @@ def transcript(item: Conversation) -> list[ConversationMessage]:
     return list(item.messages.all())
 
 
-def conversation_by_token(token: str) -> Conversation | None:
-    """The conversation a visitor holds the token of (the widget's handle; unknown: None)."""
+def widget_conversation(token: str) -> Conversation | None:
+    """The website chat conversation a visitor holds the token of (unknown: None). Another
+    channel's conversation is never reachable through the widget, whatever its token."""
     if not token:
         return None
-    return Conversation.objects.filter(public_token=token).first()
+    return Conversation.objects.filter(public_token=token, channel=Channel.WIDGET).first()
 
 
 def messages_after(item: Conversation, after: int = 0, limit: int = 200) -> list[ConversationMessage]:

@@ -255,6 +255,17 @@ def test_cors_for_the_listed_origin_only(db: Any) -> None:
         assert "Access-Control-Allow-Origin" not in response, path
 
 
+def test_a_body_must_be_declared_json(db: Any) -> None:
+    """A cross-origin "simple" request (no preflight) cannot start or post anything."""
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        response = Client().post(
+            f"{CHAT}/conversations", data='{"language": "en"}', content_type=content_type
+        )
+        _check("POST", "/conversations", response)
+        assert response.status_code == 400 and response.json()["code"] == "bad_request"
+    assert not Conversation.objects.exists()
+
+
 def test_no_cookie_and_no_csrf_token_needed(db: Any) -> None:
     visitor = Visitor(enforce_csrf_checks=True)
     response = visitor.call("POST", "/conversations", {"language": "en"})

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, NinjaAPI, Query, Schema
+from ninja.parser import Parser
 from ninja.responses import Status
 from pydantic import AfterValidator
 
@@ -33,6 +34,18 @@ from smartcrm.core.errors import NotFoundError, ServiceValidationError
 
 RATE_LIMITED = "rate_limited"
 
+
+class JsonBodiesOnly(Parser):
+    """A body is read only when it is declared JSON (else 400). Browsers send that type across
+    origins only after a CORS preflight, so a page of an origin that is not listed cannot post
+    here with a "simple" request (text/plain or a form) whose answer it merely cannot read."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if request.content_type != "application/json":
+            raise ValueError("the body is not declared JSON")
+        return super().parse_body(request)
+
+
 chat_api = NinjaAPI(
     title="smartcrm chat API",
     version=smartcrm.__version__,
@@ -44,6 +57,7 @@ chat_api = NinjaAPI(
     urls_namespace="chat_api",
     docs_url=None,
     auth=None,
+    parser=JsonBodiesOnly(),
 )
 install_handlers(chat_api)
 

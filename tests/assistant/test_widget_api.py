@@ -246,6 +246,7 @@ def test_cors_for_the_listed_origin_only(db: Any) -> None:
     assert started["Access-Control-Allow-Origin"] == SHOP
     assert "Retry-After" in started["Access-Control-Expose-Headers"]
     assert "Access-Control-Allow-Credentials" not in started
+    assert "no-store" in started["Cache-Control"]  # a customer's conversation, never cached
     foreign = Visitor(origin="https://evil.example").call("POST", "/conversations", {"language": "en"})
     assert foreign.status_code == 201 and "Access-Control-Allow-Origin" not in foreign
 

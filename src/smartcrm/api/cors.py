@@ -4,7 +4,8 @@ The widget runs on the shop's own site, another origin. Only the origins listed 
 ``SMARTCRM_WIDGET_ORIGINS`` may call the chat API from a browser; the answer never allows
 credentials (the widget names its conversation with a header, never a cookie), so a page on an
 allowed origin gains nothing a visitor could not do with curl. Every other path keeps the
-browser's same-origin default.
+browser's same-origin default. The chat API's answers (a customer's conversation) are also
+marked never to be cached.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 PREFIX = "/api/v1/chat/"
 TOKEN_HEADER = "X-Chat-Token"  # noqa: S105 (a header's name)
@@ -48,4 +49,5 @@ class WidgetCorsMiddleware:
             response["Access-Control-Allow-Origin"] = str(origin)
             response["Access-Control-Expose-Headers"] = "Retry-After"
         patch_vary_headers(response, ["Origin"])
+        add_never_cache_headers(response)
         return response

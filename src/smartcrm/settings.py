@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "smartcrm.api.cors.WidgetCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,6 +150,20 @@ SMARTCRM_CURRENCY = os.environ.get("SMARTCRM_CURRENCY", "USD")
 SMARTCRM_ASSISTANT_IDENTITY_SECRET = os.environ.get("SMARTCRM_ASSISTANT_IDENTITY_SECRET", "")
 # "1": every conversation goes to a person (the assistant only acknowledges).
 SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF = os.environ.get("SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF", "0") == "1"
+# The website chat widget (docs/assistant.md): the shop sites that may embed it (origins such as
+# https://shop.example, comma-separated) and its rate limits (counters in the cache).
+SMARTCRM_WIDGET_ORIGINS = [
+    o.strip().rstrip("/").lower()
+    for o in os.environ.get("SMARTCRM_WIDGET_ORIGINS", "").split(",")
+    if o.strip()
+]
+# Per client address: requests a minute, new conversations an hour; customer messages a minute
+# per conversation.
+SMARTCRM_WIDGET_REQUESTS_PER_MINUTE = int(os.environ.get("SMARTCRM_WIDGET_REQUESTS_PER_MINUTE", "120"))
+SMARTCRM_WIDGET_STARTS_PER_HOUR = int(os.environ.get("SMARTCRM_WIDGET_STARTS_PER_HOUR", "20"))
+SMARTCRM_WIDGET_MESSAGES_PER_MINUTE = int(os.environ.get("SMARTCRM_WIDGET_MESSAGES_PER_MINUTE", "12"))
+# Reverse proxies in front of smartcrm that append to X-Forwarded-For (0: the peer is the client).
+SMARTCRM_PROXY_HOPS = int(os.environ.get("SMARTCRM_PROXY_HOPS", "0"))
 # Above this many new customers, an import starts one bulk de-duplication run instead of checking each.
 SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT = int(os.environ.get("SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT", "2000"))
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from smartcrm.api.chat import chat_api
 from smartcrm.api.main import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/chat/", chat_api.urls),  # the website chat widget's, without staff auth
     path("api/v1/", api.urls),
     path("hooks/", include("smartcrm.integrations.urls")),
     path("", include("smartcrm.web.urls")),

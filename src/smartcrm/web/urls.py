@@ -82,6 +82,7 @@ urlpatterns = [
     path("conversations/", assistant.conversation_list, name="conversation_list"),
     path("conversations/report/", assistant.assistant_report_page, name="assistant_report"),
     path("conversations/report/draft/", assistant.draft_from_unanswered, name="draft_from_unanswered"),
+    path("chat/demo/", assistant.widget_demo, name="widget_demo"),
     path("conversations/<int:conversation_id>/", assistant.conversation_detail, name="conversation_detail"),
     path("knowledge/", knowledge.article_list, name="article_list"),
     path("knowledge/new/", knowledge.article_new, name="article_new"),

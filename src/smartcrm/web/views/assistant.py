@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.assistant import selectors
+from smartcrm.assistant import identity, selectors
 from smartcrm.assistant.drafting import draft_article_for_questions
 from smartcrm.assistant.models import ConversationState
 from smartcrm.assistant.reports import assistant_report
@@ -60,3 +61,37 @@ def draft_from_unanswered(request: HttpRequest) -> HttpResponse:
         return redirect("web:assistant_report")
     messages.success(request, "Draft article created from the questions; write the answer and publish it.")
     return redirect("web:article_edit", article_id=article.pk)
+
+
+# The demo page is a shop's page as the widget meets it: a CSP without 'unsafe-inline'.
+SHOP_PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+@capability_required(Capability.VIEW_TICKETS)
+def widget_demo(request: HttpRequest) -> HttpResponse:
+    """A pretend shop page with the chat widget's script tag, in English or Chinese; with
+    ``?signed_in=1`` (and the identity secret set) as the shop's site would embed it for the
+    customer of the latest order, logged in there."""
+    language = "zh-Hans" if request.GET.get("lang", "").lower().startswith("zh") else "en"
+    order = selectors.order_to_try()
+    customer = order.customer if order is not None else None
+    signed_in = (
+        request.GET.get("signed_in") == "1"
+        and bool(settings.SMARTCRM_ASSISTANT_IDENTITY_SECRET)
+        and customer is not None
+        and bool(customer.email)
+    )
+    context = {
+        "language": language,
+        "order": order,
+        "customer": customer,
+        "identity_token": identity.sign_identity(customer.email) if signed_in and customer else "",
+        "crm_url": request.build_absolute_uri("/").rstrip("/"),
+        "can_sign": bool(settings.SMARTCRM_ASSISTANT_IDENTITY_SECRET),
+    }
+    response = render(request, "web/assistant/widget_demo.html", context)
+    response["Content-Security-Policy"] = SHOP_PAGE_POLICY
+    return response

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             + self.style.SUCCESS(f"smartcrm is ready at {url}/")
             + "\nDemo logins (local demo only; one per role):\n"
             + login_table(state.logins)
-            + "\n"
+            + f"\nThe chat widget on a pretend shop page (signed in as staff): {url}/chat/demo/\n"
         )
         if not options["no_serve"]:
             serve(options["host"], options["port"])

@@ -1,0 +1,244 @@
+"""The website chat widget's API: a visitor's own conversation, no staff account involved.
+
+A visitor starts a conversation and gets its ``token`` (the conversation's public token); every
+later call names the conversation with the ``X-Chat-Token`` header, never a cookie, so nothing
+here depends on a session or needs a CSRF token, and a page of another origin can call it (see
+:mod:`smartcrm.api.cors` for which origins). A separate NinjaAPI, mounted at /api/v1/chat/, with
+no authentication: the staff API and its credentials are not reachable through it.
+
+Requests are rate-limited per client address (every call, and new conversations) and per
+conversation (customer messages); past a limit the answer is 429 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Header, NinjaAPI, Query, Schema
+from ninja.parser import Parser
+from ninja.responses import Status
+from pydantic import AfterValidator
+
+import smartcrm
+from smartcrm.api.cors import TOKEN_HEADER
+from smartcrm.api.errors import ErrorOut, ValidationErrorOut, install_handlers
+from smartcrm.api.ratelimit import RateLimited, client_ip, hit
+from smartcrm.api.schemas import MAX_ID, storable
+from smartcrm.assistant import identity, selectors, services
+from smartcrm.assistant.models import Conversation, ConversationMessage
+from smartcrm.core.errors import NotFoundError, ServiceValidationError
+
+RATE_LIMITED = "rate_limited"
+
+
+class JsonBodiesOnly(Parser):
+    """A body is read only when it is declared JSON (else 400). Browsers send that type across
+    origins only after a CORS preflight, so a page of an origin that is not listed cannot post
+    here with a "simple" request (text/plain or a form) whose answer it merely cannot read."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if request.content_type != "application/json":
+            raise ValueError("the body is not declared JSON")
+        return super().parse_body(request)
+
+
+chat_api = NinjaAPI(
+    title="smartcrm chat API",
+    version=smartcrm.__version__,
+    description=(
+        "The website chat widget's API: a visitor's own conversation with the shop's assistant. "
+        f"No account: `POST /conversations` answers a `token`, sent back in the `{TOKEN_HEADER}` "
+        "header. Errors have the staff API's shape; 429 answers carry `Retry-After`. See docs/assistant.md."
+    ),
+    urls_namespace="chat_api",
+    docs_url=None,
+    auth=None,
+    parser=JsonBodiesOnly(),
+)
+install_handlers(chat_api)
+
+
+def _on_rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
+    body = {"detail": f"Too many requests; try again in {exc.retry_after} s.", "code": RATE_LIMITED}
+    response = chat_api.create_response(request, body, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+chat_api.add_exception_handler(RateLimited, _on_rate_limited)
+
+TokenHeader = Annotated[
+    str, Header(alias=TOKEN_HEADER, max_length=64, description="The conversation's token")
+]
+# A BCP 47 tag as the page (<html lang>) or the browser (navigator.language) gives it.
+LanguageTag = Annotated[str, Field("", max_length=35, pattern=r"^([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)?$")]
+Message = Annotated[str, Field(max_length=services.MAX_MESSAGE), AfterValidator(storable)]
+SignedToken = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable)]
+
+ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
+BODY_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: ErrorOut}
+
+
+class StartIn(Schema):
+    language: LanguageTag = Field(
+        "", description="The page's or browser's language; zh* → Chinese, else English"
+    )
+    identity_token: SignedToken | None = Field(
+        None, description="A signed identity token from the shop's site, for a logged-in customer"
+    )
+
+
+class CitationOut(Schema):
+    article_id: int
+    title: str
+
+
+class MessageOut(Schema):
+    id: int
+    speaker: Literal["customer", "assistant", "agent"]
+    body: str
+    citations: list[CitationOut]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_citations(obj: ConversationMessage) -> list[dict[str, Any]]:
+        return [c for c in obj.citations if isinstance(c, dict) and "article_id" in c and "title" in c]
+
+
+class ConversationOut(Schema):
+    token: str
+    language: str
+    state: Literal["bot", "handed_off", "closed"]
+    identified: bool
+    messages: list[MessageOut]
+
+
+class MessagesOut(Schema):
+    state: Literal["bot", "handed_off", "closed"]
+    messages: list[MessageOut]
+
+
+class SayIn(Schema):
+    text: Message
+
+
+class IdentityIn(Schema):
+    token: SignedToken
+
+
+class IdentityOut(Schema):
+    identified: bool
+
+
+class SinceQuery(Schema):
+    after: int = Field(0, ge=0, le=MAX_ID, description="Only messages with a greater id")
+
+
+def _limit_client(request: HttpRequest) -> None:
+    hit("chat-ip", client_ip(request), limit=settings.SMARTCRM_WIDGET_REQUESTS_PER_MINUTE, window=60)
+
+
+def _conversation(request: HttpRequest, token: str) -> Conversation:
+    _limit_client(request)
+    conversation = selectors.widget_conversation(token)
+    if conversation is None:
+        raise NotFoundError("conversation")
+    return conversation
+
+
+def _identify(conversation: Conversation, token: str, field: str) -> None:
+    try:
+        services.identify_with_token(conversation=conversation, token=token)
+    except identity.IdentityRefused as exc:
+        # Never which check failed: a token is valid or it is not.
+        raise ServiceValidationError({field: "This sign-in token is not valid."}) from exc
+
+
+def _out(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "token": conversation.public_token,
+        "language": conversation.language,
+        "state": conversation.state,
+        "identified": conversation.identity_verified,
+        "messages": selectors.messages_after(conversation),
+    }
+
+
+@chat_api.post(
+    "/conversations",
+    response={201: ConversationOut, 400: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
+    summary="Start a conversation",
+    tags=["chat"],
+)
+def start(request: HttpRequest, payload: StartIn) -> Any:
+    _limit_client(request)
+    hit("chat-start", client_ip(request), limit=settings.SMARTCRM_WIDGET_STARTS_PER_HOUR, window=3600)
+    with transaction.atomic():
+        conversation = services.start_conversation(language=payload.language or "en")
+        if payload.identity_token:
+            _identify(conversation, payload.identity_token, "identity_token")
+    return Status(201, _out(conversation))
+
+
+@chat_api.get("/conversation", response={200: ConversationOut, **ERRORS}, summary="Reopen", tags=["chat"])
+def reopen(request: HttpRequest, token: TokenHeader) -> Any:
+    """The conversation the token names, with its recent messages (the widget after a reload)."""
+    return _out(_conversation(request, token))
+
+
+@chat_api.post(
+    "/conversation/messages",
+    response={201: MessagesOut, **BODY_ERRORS},
+    summary="Send a message and get the reply",
+    tags=["chat"],
+)
+def say(request: HttpRequest, token: TokenHeader, payload: SayIn) -> Any:
+    """The customer's message and the assistant's reply to it (or the note that a person has it)."""
+    conversation = _conversation(request, token)
+    hit(
+        "chat-messages",
+        conversation.public_token,
+        limit=settings.SMARTCRM_WIDGET_MESSAGES_PER_MINUTE,
+        window=60,
+    )
+    last = conversation.messages.order_by("-id").values_list("id", flat=True).first() or 0
+    services.customer_says(conversation=conversation, text=payload.text)
+    conversation.refresh_from_db(fields=["state"])
+    return Status(
+        201, {"state": conversation.state, "messages": selectors.messages_after(conversation, last)}
+    )
+
+
+@chat_api.get(
+    "/conversation/messages",
+    response={200: MessagesOut, **ERRORS},
+    summary="Messages since an id",
+    tags=["chat"],
+)
+def since(request: HttpRequest, token: TokenHeader, query: Query[SinceQuery]) -> Any:
+    """What was said after message ``after``: the widget polls this for an agent's reply."""
+    conversation = _conversation(request, token)
+    return {"state": conversation.state, "messages": selectors.messages_after(conversation, query.after)}
+
+
+@chat_api.post(
+    "/conversation/identity",
+    response={200: IdentityOut, **BODY_ERRORS},
+    summary="Identify with a signed token",
+    tags=["chat"],
+)
+def identify(request: HttpRequest, token: TokenHeader, payload: IdentityIn) -> Any:
+    """The shop's site vouches for its logged-in customer (see docs/assistant.md for the token)."""
+    conversation = _conversation(request, token)
+    hit(
+        "chat-messages",
+        conversation.public_token,
+        limit=settings.SMARTCRM_WIDGET_MESSAGES_PER_MINUTE,
+        window=60,
+    )
+    _identify(conversation, payload.token, "token")
+    return {"identified": True}

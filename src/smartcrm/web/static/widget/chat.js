@@ -1,0 +1,392 @@
+/*
+ * smartcrm website chat widget. Embed on the shop's site with one tag:
+ *
+ *   <script src="https://crm.example/static/widget/chat.js" data-smartcrm-url="https://crm.example"
+ *           data-language="zh-Hans" defer></script>
+ *
+ * Optional: data-identity-token="<signed token>" for a customer logged in on the shop's site
+ * (docs/assistant.md). Plain ES2020, no dependencies. Every text the customer, the assistant or an
+ * agent wrote is put in the page with textContent, never parsed as HTML; the look comes from
+ * chat.css (loaded beside this file), so a page whose CSP has no 'unsafe-inline' works as is.
+ */
+(() => {
+  "use strict";
+
+  const script = document.currentScript;
+  if (!script || window.smartcrmChatLoaded) return;
+  window.smartcrmChatLoaded = true;
+
+  const base = (script.dataset.smartcrmUrl || new URL(script.src).origin).replace(/\/+$/, "");
+  const api = `${base}/api/v1/chat`;
+  const pageLanguage =
+    script.dataset.language || document.documentElement.lang || navigator.language || "en";
+  const identityToken = script.dataset.identityToken || "";
+  const storageKey = `smartcrm-chat:${base}`;
+  const POLL_OPEN_MS = 3000;
+  const POLL_CLOSED_MS = 15000;
+
+  const STRINGS = {
+    en: {
+      launcher: "Chat with us",
+      title: "Customer service",
+      close: "Close chat",
+      label: "Your message",
+      placeholder: "Ask about shipping, returns or your order…",
+      send: "Send",
+      customer: "You",
+      assistant: "Assistant",
+      agent: "Agent",
+      sources: "Sources",
+      greeting: "Hi! Ask me about shipping, returns, payment or your order.",
+      sending: "Sending…",
+      failed: "Something went wrong. Please try again.",
+      offline: "Cannot reach the shop. Please try again later.",
+      limited: "Too many messages. Please wait {s} seconds.",
+      handedOff: "A colleague has this conversation and will answer here.",
+      unread: "New reply",
+    },
+    zh: {
+      launcher: "在线客服",
+      title: "客服中心",
+      close: "关闭对话",
+      label: "您的消息",
+      placeholder: "可以问配送、退货或订单的问题…",
+      send: "发送",
+      customer: "您",
+      assistant: "智能助手",
+      agent: "人工客服",
+      sources: "参考文章",
+      greeting: "您好！可以问我配送、退货、付款或订单的问题。",
+      sending: "发送中…",
+      failed: "出错了，请稍后再试。",
+      offline: "暂时无法连接，请稍后再试。",
+      limited: "消息太频繁，请 {s} 秒后再试。",
+      handedOff: "同事已接手此对话，会在这里回复您。",
+      unread: "新回复",
+    },
+  };
+  const uiLanguage = pageLanguage.toLowerCase().startsWith("zh") ? "zh" : "en";
+  const t = (key, values = {}) =>
+    STRINGS[uiLanguage][key].replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+
+  // -- state -------------------------------------------------------------------------------
+
+  let token = read(storageKey);
+  let lastId = 0;
+  let state = "bot";
+  let busy = false;
+  let pollTimer = 0;
+  let pausedUntil = 0;
+  const shown = new Set();
+
+  function read(key) {
+    try {
+      return window.localStorage.getItem(key) || "";
+    } catch {
+      return ""; // storage blocked: the conversation lasts as long as the page
+    }
+  }
+
+  function keep(key, value) {
+    try {
+      if (value) window.localStorage.setItem(key, value);
+      else window.localStorage.removeItem(key);
+    } catch {
+      /* storage blocked */
+    }
+  }
+
+  // -- DOM (built here, text through textContent only) -------------------------------------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  const root = el("div", "smartcrm-chat");
+  root.hidden = true; // shown once the stylesheet is in
+  root.lang = uiLanguage === "zh" ? "zh-Hans" : "en";
+
+  const launcher = el("button", "smartcrm-chat__launcher", t("launcher"));
+  launcher.type = "button";
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-controls", "smartcrm-chat-panel");
+  const badge = el("span", "smartcrm-chat__badge", t("unread"));
+  badge.hidden = true;
+  launcher.append(badge);
+
+  const panel = el("section", "smartcrm-chat__panel");
+  panel.id = "smartcrm-chat-panel";
+  panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-labelledby", "smartcrm-chat-title");
+
+  const head = el("header", "smartcrm-chat__head");
+  const title = el("h2", "smartcrm-chat__title", t("title"));
+  title.id = "smartcrm-chat-title";
+  const close = el("button", "smartcrm-chat__close", "×");
+  close.type = "button";
+  close.setAttribute("aria-label", t("close"));
+  head.append(title, close);
+
+  const log = el("ol", "smartcrm-chat__log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-label", t("title"));
+  log.tabIndex = 0;
+  const greeting = el("li", "smartcrm-chat__msg smartcrm-chat__msg--assistant");
+  greeting.append(
+    el("span", "smartcrm-chat__who", t("assistant")),
+    el("p", "smartcrm-chat__text", t("greeting")),
+  );
+  log.append(greeting);
+
+  const status = el("p", "smartcrm-chat__status");
+  status.setAttribute("role", "status");
+
+  const form = el("form", "smartcrm-chat__form");
+  const label = el("label", "smartcrm-chat__sr", t("label"));
+  label.htmlFor = "smartcrm-chat-input";
+  const input = el("textarea", "smartcrm-chat__input");
+  input.id = "smartcrm-chat-input";
+  input.name = "message";
+  input.rows = 2;
+  input.maxLength = 4000;
+  input.placeholder = t("placeholder");
+  const send = el("button", "smartcrm-chat__send", t("send"));
+  send.type = "submit";
+  form.append(label, input, send);
+
+  panel.append(head, log, status, form);
+  root.append(panel, launcher);
+
+  function showMessage(message) {
+    if (shown.has(message.id)) return;
+    shown.add(message.id);
+    lastId = Math.max(lastId, message.id);
+    const item = el("li", `smartcrm-chat__msg smartcrm-chat__msg--${message.speaker}`);
+    item.dataset.id = String(message.id);
+    item.append(el("span", "smartcrm-chat__who", t(message.speaker)));
+    item.append(el("p", "smartcrm-chat__text", message.body));
+    if (message.citations && message.citations.length) {
+      const sources = el("div", "smartcrm-chat__sources");
+      sources.append(el("span", "smartcrm-chat__sources-label", t("sources")));
+      const list = el("ul", "smartcrm-chat__source-list");
+      for (const citation of message.citations) {
+        list.append(el("li", "smartcrm-chat__source", citation.title));
+      }
+      sources.append(list);
+      item.append(sources);
+    }
+    log.append(item);
+    log.scrollTop = log.scrollHeight;
+    if (message.speaker === "agent" && panel.hidden) badge.hidden = false;
+  }
+
+  function showAll(messages) {
+    for (const message of messages) showMessage(message);
+  }
+
+  function setState(next) {
+    state = next;
+    root.dataset.state = next;
+    if (next === "handed_off" && !status.textContent) status.textContent = t("handedOff");
+  }
+
+  // -- the API -----------------------------------------------------------------------------
+
+  class ApiError extends Error {
+    constructor(status, body, retryAfter) {
+      super(`chat API answered ${status}`);
+      this.status = status;
+      this.body = body;
+      this.retryAfter = retryAfter;
+    }
+  }
+
+  async function call(method, path, body) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (token) headers["X-Chat-Token"] = token;
+    const response = await fetch(`${api}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit",
+      mode: "cors",
+      cache: "no-store",
+    });
+    const data = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new ApiError(response.status, data, Number(response.headers.get("Retry-After")) || 0);
+    }
+    return data;
+  }
+
+  function explain(error) {
+    if (!(error instanceof ApiError)) return t("offline");
+    if (error.status === 429) {
+      pausedUntil = Date.now() + error.retryAfter * 1000;
+      return t("limited", { s: error.retryAfter });
+    }
+    if (error.status === 422 && error.body && Array.isArray(error.body.detail) && error.body.detail[0]) {
+      return String(error.body.detail[0].msg);
+    }
+    return t("failed");
+  }
+
+  async function start() {
+    const body = { language: pageLanguage.slice(0, 35) };
+    let conversation;
+    try {
+      const signedIn = identityToken ? { ...body, identity_token: identityToken } : body;
+      conversation = await call("POST", "/conversations", signedIn);
+    } catch (error) {
+      // An expired sign-in on a cached page: chat anyway, as a visitor not signed in.
+      if (!(identityToken && error instanceof ApiError && error.status === 422)) throw error;
+      conversation = await call("POST", "/conversations", body);
+    }
+    token = conversation.token;
+    keep(storageKey, token);
+    setState(conversation.state);
+  }
+
+  async function reopen() {
+    try {
+      const conversation = await call("GET", "/conversation");
+      setState(conversation.state);
+      showAll(conversation.messages);
+      if (identityToken && !conversation.identified) {
+        await call("POST", "/conversation/identity", { token: identityToken }).catch(() => undefined);
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        token = ""; // gone (or from another shop): the next message starts a new one
+        keep(storageKey, "");
+      } else {
+        status.textContent = explain(error);
+      }
+    }
+  }
+
+  async function poll() {
+    pollTimer = 0;
+    if (token && !busy && Date.now() >= pausedUntil) {
+      try {
+        const update = await call("GET", `/conversation/messages?after=${lastId}`);
+        setState(update.state);
+        showAll(update.messages);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+          token = "";
+          keep(storageKey, "");
+        } else if (error instanceof ApiError && error.status === 429) {
+          explain(error);
+        }
+      }
+    }
+    schedule();
+  }
+
+  function schedule() {
+    if (pollTimer || !token) return;
+    const open = !panel.hidden;
+    if (!open && state !== "handed_off") return;
+    const wait = Math.max(open ? POLL_OPEN_MS : POLL_CLOSED_MS, pausedUntil - Date.now());
+    pollTimer = window.setTimeout(poll, wait);
+  }
+
+  async function submit(text) {
+    if (busy) return;
+    if (Date.now() < pausedUntil) {
+      status.textContent = t("limited", { s: Math.ceil((pausedUntil - Date.now()) / 1000) });
+      return;
+    }
+    busy = true;
+    send.disabled = true;
+    status.textContent = t("sending");
+    const pending = el("li", "smartcrm-chat__msg smartcrm-chat__msg--customer smartcrm-chat__msg--pending");
+    pending.append(el("span", "smartcrm-chat__who", t("customer")), el("p", "smartcrm-chat__text", text));
+    log.append(pending);
+    log.scrollTop = log.scrollHeight;
+    try {
+      if (!token || state === "closed") await start(); // a closed one takes no more messages
+      const turn = await call("POST", "/conversation/messages", { text });
+      pending.remove();
+      input.value = "";
+      status.textContent = "";
+      setState(turn.state);
+      showAll(turn.messages);
+    } catch (error) {
+      pending.remove();
+      status.textContent = explain(error);
+    } finally {
+      busy = false;
+      send.disabled = false;
+      input.focus();
+      schedule();
+    }
+  }
+
+  // -- behaviour ---------------------------------------------------------------------------
+
+  function setOpen(open) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    root.classList.toggle("smartcrm-chat--open", open);
+    keep(`${storageKey}:open`, open ? "1" : "");
+    if (open) {
+      badge.hidden = true;
+      input.focus();
+      log.scrollTop = log.scrollHeight;
+    }
+    window.clearTimeout(pollTimer);
+    pollTimer = 0;
+    schedule();
+  }
+
+  launcher.addEventListener("click", () => setOpen(panel.hidden));
+  close.addEventListener("click", () => {
+    setOpen(false);
+    launcher.focus();
+  });
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      setOpen(false);
+      launcher.focus();
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (text) submit(text);
+  });
+  input.addEventListener("keydown", (event) => {
+    // Enter sends, Shift+Enter is a new line (and an input method's Enter is left alone).
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  const stylesheet = document.createElement("link");
+  stylesheet.rel = "stylesheet";
+  stylesheet.href = new URL("chat.css", script.src).href;
+  const reveal = () => {
+    root.hidden = false;
+  };
+  stylesheet.addEventListener("load", reveal);
+  stylesheet.addEventListener("error", reveal);
+  document.head.append(stylesheet);
+
+  const mount = async () => {
+    document.body.append(root);
+    if (token) await reopen();
+    if (token && read(`${storageKey}:open`)) setOpen(true);
+    else schedule();
+  };
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+})();

@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("hooks/", include("smartcrm.integrations.urls")),
+    path("hooks/", include("smartcrm.assistant.channels.urls")),
     path("", include("smartcrm.web.urls")),
 ]

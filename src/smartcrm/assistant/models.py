@@ -99,8 +99,9 @@ class EmailAutoReply(models.TextChoices):
 class AssistantSettings(models.Model):
     """The shop's assistant settings: one row (pk 1), edited by admins on /settings/assistant/."""
 
+    # Off until an admin switches it on: it sends mail to customers.
     email_auto_reply = models.CharField(
-        max_length=12, choices=EmailAutoReply.choices, default=EmailAutoReply.ACKNOWLEDGE
+        max_length=12, choices=EmailAutoReply.choices, default=EmailAutoReply.OFF
     )
     # Every conversation goes to a person; SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF=1 forces it on.
     always_hand_off = models.BooleanField(default=False)

@@ -127,7 +127,7 @@ class TelegramAdapter(ChannelAdapter):
         chat_id = chat.get("id")
         if not isinstance(chat_id, int) or isinstance(chat_id, bool):
             return None
-        sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+        sender: dict[str, Any] = message["from"] if isinstance(message.get("from"), dict) else {}
         hints = {k: sender[k][:100] for k in ("first_name", "username") if isinstance(sender.get(k), str)}
         language = sender.get("language_code")
         return InboundMessage(

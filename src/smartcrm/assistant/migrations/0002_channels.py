@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                             ("acknowledge", "Acknowledge"),
                             ("answer", "Acknowledge, and answer when the help center is confident"),
                         ],
-                        default="acknowledge",
+                        default="off",
                         max_length=12,
                     ),
                 ),

@@ -23,6 +23,7 @@ from smartcrm.assistant import shop_settings
 from smartcrm.assistant.channels import delivery
 from smartcrm.assistant.channels.mail_in import receive_mail
 from smartcrm.assistant.models import Channel, Conversation, ConversationMessage, EmailAutoReply, Speaker
+from smartcrm.core.errors import ServiceValidationError
 from smartcrm.knowledge.models import Article
 from smartcrm.support.models import AuthorKind, Ticket, TicketChannel
 from smartcrm.support.services import reply_to_ticket
@@ -271,3 +272,16 @@ def test_mail_in_reads_a_mail_from_standard_input(
     with pytest.raises(CommandError) as refused:
         call_command("mail-in", stdout=out)
     assert refused.value.returncode == 65
+
+
+def test_html_mail_is_read_as_text_and_our_own_address_is_refused(shop: dict[str, Any], smtp: Inbox) -> None:
+    mail = EmailMessage()
+    mail["From"], mail["To"] = "ann@example.com", SUPPORT
+    mail["Subject"] = "Re:  AW: Mug    colours"
+    mail.set_content("<p>Is the <b>blue</b> mug &amp; cup back?</p>", subtype="html")
+    ticket = receive_mail(mail.as_bytes()).ticket
+    assert ticket.subject == "Mug colours"
+    assert ticket.messages.get().body == "Is the blue mug & cup back?"
+    raw, _ = _mail(SUPPORT, "Loop", "Hello")
+    with pytest.raises(ServiceValidationError):
+        receive_mail(raw)

@@ -36,7 +36,7 @@ def deliver(message_id: int) -> str:
     """Send ConversationMessage ``message_id`` unless it was sent already; returns what happened."""
     with transaction.atomic():
         message = (
-            ConversationMessage.objects.select_for_update()
+            ConversationMessage.objects.select_for_update(of=("self",))
             .select_related("conversation__ticket__customer")
             .filter(pk=message_id)
             .first()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import html
 import re
 import smtplib
 from email.message import EmailMessage as ParsedMessage
@@ -44,8 +45,8 @@ def message_id(ticket_id: int, message_id: int) -> str:
 
 
 def plain_subject(subject: str) -> str:
-    """The subject without ``Re:``/``回复：`` prefixes and our ``[#123]`` tag."""
-    return TICKET_IN_SUBJECT.sub("", REPLY_PREFIX.sub("", subject)).strip()
+    """The subject on one line, without ``Re:``/``回复：`` prefixes and our ``[#123]`` tag."""
+    return " ".join(TICKET_IN_SUBJECT.sub("", REPLY_PREFIX.sub("", subject)).split())
 
 
 def _body_text(parsed: ParsedMessage) -> str:
@@ -59,7 +60,7 @@ def _body_text(parsed: ParsedMessage) -> str:
         content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     if not isinstance(content, str):
         return ""
-    return strip_tags(content) if part.get_content_subtype() == "html" else content
+    return html.unescape(strip_tags(content)) if part.get_content_subtype() == "html" else content
 
 
 def without_quote(text: str) -> str:

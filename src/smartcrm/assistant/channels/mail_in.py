@@ -35,7 +35,7 @@ from .. import answers, jobs, shop_settings
 from ..models import Channel, Conversation, ConversationMessage, ConversationState, EmailAutoReply, Speaker
 from .base import InboundMessage
 from .delivery import deliver_later
-from .email import TICKET_IN_MESSAGE_ID, TICKET_IN_SUBJECT, EmailAdapter, plain_subject
+from .email import TICKET_IN_MESSAGE_ID, TICKET_IN_SUBJECT, EmailAdapter, plain_subject, support_address
 from .texts import say
 
 ACTOR = "mail-in"
@@ -112,6 +112,8 @@ def receive_mail(raw: bytes) -> Received:
         raise ServiceValidationError({"mail": "Not a mail with a sender's address."})
     if not inbound.text.strip():
         raise ServiceValidationError({"mail": "The mail has neither text nor a subject."})
+    if inbound.sender["email"].lower() == support_address().lower():
+        raise ServiceValidationError({"mail": "A mail from the support address itself (a loop?)."})
     customer = _sender(inbound)
     reason = AUTOMATIC if inbound.extra.get("automatic") else ""
     ticket = _ticket_named(inbound, customer)
@@ -143,7 +145,8 @@ def receive_mail(raw: bytes) -> Received:
 @transaction.atomic
 def auto_reply(ticket_id: int) -> str:
     """Acknowledge new email ticket ``ticket_id`` (and answer it when confident), once."""
-    ticket = Ticket.objects.select_for_update().select_related("customer").filter(pk=ticket_id).first()
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("customer")
+    ticket = locked.filter(pk=ticket_id).first()
     if ticket is None or ticket.channel != TicketChannel.EMAIL:
         return "not an email ticket"
     conversation = email_conversation(ticket)

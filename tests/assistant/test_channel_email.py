@@ -7,7 +7,10 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import os
+import smtplib
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -285,3 +288,21 @@ def test_html_mail_is_read_as_text_and_our_own_address_is_refused(shop: dict[str
     raw, _ = _mail(SUPPORT, "Loop", "Hello")
     with pytest.raises(ServiceValidationError):
         receive_mail(raw)
+
+
+def test_mail_sink_keeps_what_it_receives(tmp_path: Any) -> None:
+    """``smartcrm mail-sink``, run as the embedded mode runs it: a mail sent to it lands in a file."""
+    port, folder = _free_port(), tmp_path / "mail"
+    env = {**os.environ, "SMARTCRM_DATA_DIR": str(tmp_path), "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, "-m", "smartcrm", "mail-sink", "--port", str(port), "--dir", str(folder)]
+    sink = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert sink.stdout is not None and "mail sink on" in sink.stdout.readline()
+        raw, _ = _mail("ann@example.com", "Hello", "Is the blue mug back in stock?")
+        with smtplib.SMTP("127.0.0.1", port, timeout=5) as client:
+            client.sendmail("ann@example.com", [SUPPORT], raw)
+        (kept,) = folder.glob("*.eml")
+        assert b"Is the blue mug back in stock?" in kept.read_bytes()
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)

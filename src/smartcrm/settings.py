@@ -196,6 +196,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smartcrm.recommendations.refresh",
         "schedule": crontab(hour=(NIGHTLY_HOUR + 1) % 24, minute=15),  # after the scores
     },
+    # The assistant's messages whose delivery (SMTP, Telegram) failed, tried again.
+    "assistant-deliver-pending": {"task": "smartcrm.assistant.deliver_pending", "schedule": 300.0},
 }
 
 LOGGING = {

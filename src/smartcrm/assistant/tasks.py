@@ -19,3 +19,9 @@ def deliver_message(self: Task, message_id: int) -> str:
 def email_ticket_opened(self: Task, ticket_id: int) -> str:
     """The acknowledgement (and the help center's answer, when confident) of a new email ticket."""
     return mail_in.auto_reply(ticket_id)
+
+
+@smartcrm_task(name="smartcrm.assistant.deliver_pending")
+def deliver_pending(self: Task) -> int:
+    """Send again the messages whose delivery failed (beat, every five minutes)."""
+    return delivery.deliver_pending()

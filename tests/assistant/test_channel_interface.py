@@ -11,6 +11,7 @@ from smartcrm.assistant import jobs, services, shop_settings
 from smartcrm.assistant.channels import delivery
 from smartcrm.assistant.channels.base import ChannelAdapter, DeliveryFailed, InboundMessage
 from smartcrm.assistant.channels.registry import ADAPTERS, adapter_for
+from smartcrm.assistant.channels.telegram import MAX_TEXT, chunks
 from smartcrm.assistant.models import Channel, Conversation, ConversationMessage, Speaker
 from smartcrm.core.errors import ServiceValidationError
 
@@ -103,3 +104,11 @@ def test_settings_refuse_a_bad_mode_and_telegram_without_a_token() -> None:
             actor="test", values={"email_auto_reply": "shout", "telegram_enabled": True}
         )
     assert set(refused.value.errors) == {"email_auto_reply", "telegram_enabled"}
+
+
+def test_long_telegram_texts_are_cut_at_line_breaks_within_the_limit() -> None:
+    text = "\n".join(f"line {i} " + "x" * 90 for i in range(120))
+    pieces = chunks(text)
+    assert len(pieces) > 1 and all(0 < len(p) <= MAX_TEXT for p in pieces)
+    assert "\n".join(pieces) == text and chunks("short") == ["short"] and chunks("") == []
+    assert [len(p) for p in chunks("y" * (MAX_TEXT + 10))] == [MAX_TEXT, 10]

@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from smartcrm.accounts.roles import Role
 from smartcrm.assistant import shop_settings
 from smartcrm.assistant.channels import delivery
 from smartcrm.assistant.models import Channel, Conversation, ConversationMessage, Speaker
@@ -221,8 +222,6 @@ def test_set_webhook_sends_the_url_and_the_secret(bot: FakeTelegram) -> None:
 def test_the_settings_page_keeps_the_token_secret_and_audits_changes(
     bot: FakeTelegram, make_user: Any
 ) -> None:
-    from smartcrm.accounts.roles import Role
-
     client = Client()
     client.force_login(make_user(Role.SUPPORT, username="sam"))
     assert client.get("/settings/assistant/").status_code == 403

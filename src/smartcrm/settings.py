@@ -148,7 +148,8 @@ SMARTCRM_CURRENCY = os.environ.get("SMARTCRM_CURRENCY", "USD")
 # The key the shop's site signs a logged-in customer's identity with for the chat assistant;
 # unset, the assistant identifies customers by email and order number only.
 SMARTCRM_ASSISTANT_IDENTITY_SECRET = os.environ.get("SMARTCRM_ASSISTANT_IDENTITY_SECRET", "")
-# "1": every conversation goes to a person (the assistant only acknowledges).
+# "1": every conversation goes to a person (the assistant only acknowledges), whatever the shop's
+# assistant settings page says.
 SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF = os.environ.get("SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF", "0") == "1"
 # The website chat widget (docs/assistant.md): the shop sites that may embed it (origins such as
 # https://shop.example, comma-separated) and its rate limits (counters in the cache).
@@ -164,6 +165,21 @@ SMARTCRM_WIDGET_STARTS_PER_HOUR = int(os.environ.get("SMARTCRM_WIDGET_STARTS_PER
 SMARTCRM_WIDGET_MESSAGES_PER_MINUTE = int(os.environ.get("SMARTCRM_WIDGET_MESSAGES_PER_MINUTE", "12"))
 # Reverse proxies in front of smartcrm that append to X-Forwarded-For (0: the peer is the client).
 SMARTCRM_PROXY_HOPS = int(os.environ.get("SMARTCRM_PROXY_HOPS", "0"))
+# The Telegram Bot API (a local fake in the tests).
+SMARTCRM_TELEGRAM_API_BASE = os.environ.get("SMARTCRM_TELEGRAM_API_BASE", "https://api.telegram.org")
+
+# Outgoing mail (the assistant's email channel) through SMTP. The embedded default sends to
+# 127.0.0.1:1025, where `smartcrm mail-sink` keeps what arrives; production names its relay.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25" if is_production() else "1025"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# The shop's support address: the From of the assistant's and agents' mail, where customers write.
+DEFAULT_FROM_EMAIL = os.environ.get("SMARTCRM_SUPPORT_EMAIL", "support@localhost")
 # Above this many new customers, an import starts one bulk de-duplication run instead of checking each.
 SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT = int(os.environ.get("SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT", "2000"))
 
@@ -195,6 +211,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smartcrm.recommendations.refresh",
         "schedule": crontab(hour=(NIGHTLY_HOUR + 1) % 24, minute=15),  # after the scores
     },
+    # The assistant's messages whose delivery (SMTP, Telegram) failed, tried again.
+    "assistant-deliver-pending": {"task": "smartcrm.assistant.deliver_pending", "schedule": 300.0},
 }
 
 LOGGING = {

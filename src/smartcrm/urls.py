@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/chat/", chat_api.urls),  # the website chat widget's, without staff auth
     path("api/v1/", api.urls),
     path("hooks/", include("smartcrm.integrations.urls")),
+    path("hooks/", include("smartcrm.assistant.channels.urls")),
     path("", include("smartcrm.web.urls")),
 ]

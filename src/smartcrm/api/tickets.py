@@ -24,6 +24,7 @@ from smartcrm.api.schemas import (
     page_response,
     referenced,
 )
+from smartcrm.assistant.channels.mail_in import ticket_arrived
 from smartcrm.customers.selectors import get_customer
 from smartcrm.orders.selectors import get_order
 from smartcrm.support import selectors, services
@@ -151,6 +152,7 @@ def open_ticket(request: HttpRequest, payload: TicketIn) -> Status:
         language=payload.language,
         order=order,
     )
+    ticket_arrived(ticket)  # an email ticket: the assistant's acknowledgement, per the shop's settings
     return Status(201, selectors.get_ticket_thread(ticket.pk))
 
 

@@ -11,6 +11,8 @@ import secrets
 
 from django.db import models
 
+from smartcrm.core.fields import EncryptedTextField
+
 
 class Channel(models.TextChoices):
     WIDGET = "widget", "Website chat"
@@ -75,6 +77,11 @@ class ConversationMessage(models.Model):
     citations = models.JSONField(default=list, blank=True)
     tool = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Sent to the customer through the conversation's channel (email, Telegram); empty for the
+    # customer's own messages and for pull channels (the widget), where the visitor fetches them.
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_error = models.CharField(max_length=200, blank=True)  # the last failure, without PII
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -109,3 +116,36 @@ class ReplySuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"suggestion for ticket {self.ticket_id}"
+
+
+class EmailAutoReply(models.TextChoices):
+    OFF = "off", "Off"
+    ACKNOWLEDGE = "acknowledge", "Acknowledge"
+    ANSWER = "answer", "Acknowledge, and answer when the help center is confident"
+
+
+class AssistantSettings(models.Model):
+    """The shop's assistant settings: one row (pk 1), edited by admins on /settings/assistant/."""
+
+    # Off until an admin switches it on: it sends mail to customers.
+    email_auto_reply = models.CharField(
+        max_length=12, choices=EmailAutoReply.choices, default=EmailAutoReply.OFF
+    )
+    # Every conversation goes to a person; SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF=1 forces it on.
+    always_hand_off = models.BooleanField(default=False)
+    telegram_enabled = models.BooleanField(default=False)
+    telegram_bot_token = EncryptedTextField(blank=True)
+    # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token with every update; new per token.
+    telegram_webhook_secret = EncryptedTextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "assistant settings"
+
+    def __str__(self) -> str:
+        return "assistant settings"
+
+    @property
+    def telegram_bot_id(self) -> str:
+        """The bot's numeric id, the part of its token before the colon (not secret)."""
+        return self.telegram_bot_token.split(":", 1)[0] if ":" in self.telegram_bot_token else ""

@@ -3,7 +3,9 @@ others to a person, how agents used its suggested replies, and the questions it 
 answer, grouped so each group can become an article.
 
 A conversation is **deflected** when the assistant answered or ran a tool at least once and the
-conversation was never handed to a person. A question is **unanswered** when the assistant's
+conversation was never handed to a person. Email conversations are tickets that people answer
+(the assistant only acknowledges and may add an answer), so the chat figures leave them out;
+the table per channel counts them. A question is **unanswered** when the assistant's
 reply to it asked to clarify or handed off because it was not confident.
 """
 
@@ -18,7 +20,7 @@ from django.utils import timezone
 from smartcrm.engine.dialogue.unanswered import group_questions
 
 from .agent_assist import USED_WHEN_KEPT
-from .models import Conversation, ConversationMessage, ConversationState, ReplySuggestion, Speaker
+from .models import Channel, Conversation, ConversationMessage, ConversationState, ReplySuggestion, Speaker
 
 UNANSWERED_REASONS = ("low_confidence", "low_confidence_twice")
 MAX_QUESTIONS = 400
@@ -89,9 +91,10 @@ def _unanswered(since: datetime) -> list[UnansweredGroup]:
 
 def assistant_report(*, days: int = 30, now: datetime | None = None) -> AssistantReport:
     since = (now or timezone.now()) - timedelta(days=days)
-    talked = Conversation.objects.filter(created_at__gte=since).filter(
+    every = Conversation.objects.filter(created_at__gte=since).filter(
         Exists(ConversationMessage.objects.filter(conversation=OuterRef("pk"), speaker=Speaker.CUSTOMER))
     )
+    talked = every.exclude(channel=Channel.EMAIL)
     helped = Exists(
         ConversationMessage.objects.filter(conversation=OuterRef("pk"), action__in=("answer", "tool"))
     )
@@ -102,7 +105,7 @@ def assistant_report(*, days: int = 30, now: datetime | None = None) -> Assistan
     )
     deflected = talked.filter(helped).exclude(handed_off).count()
     reasons = talked.filter(handed_off).values_list("handoff_reason").annotate(n=Count("pk")).order_by("-n")
-    channels = talked.values_list("channel").annotate(n=Count("pk")).order_by("-n")
+    channels = every.values_list("channel").annotate(n=Count("pk")).order_by("-n")
     suggestions = ReplySuggestion.objects.filter(created_at__gte=since).exclude(body="")
     counts = suggestions.aggregate(
         shown=Count("pk"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.db import transaction
 
 from smartcrm.core.errors import ServiceValidationError
@@ -25,7 +24,8 @@ from smartcrm.knowledge.intent_matching import match_intent
 from smartcrm.support.models import Priority, TicketChannel
 from smartcrm.support.services import add_customer_message, open_ticket
 
-from . import answers, identity, tools
+from . import answers, identity, shop_settings, tools
+from .channels.delivery import deliver_later
 from .models import Channel, Conversation, ConversationMessage, ConversationState, Speaker
 from .replies import say
 from .transcript import transcript
@@ -60,9 +60,11 @@ def _reply(
         if decision
         else {}
     )
-    return ConversationMessage.objects.create(
+    message = ConversationMessage.objects.create(
         conversation=conversation, speaker=Speaker.ASSISTANT, body=body, **fields, **extra
     )
+    deliver_later(message)  # through the conversation's channel, after the commit
+    return message
 
 
 def _try_identify(conversation: Conversation, text: str) -> bool | None:
@@ -146,7 +148,7 @@ def customer_says(*, conversation: Conversation, text: str) -> ConversationMessa
             urgency_level=answers.urgency_level(text),
             identified=conversation.identity_verified,
             low_confidence_before=conversation.low_confidence_turns,
-            always_hand_off=bool(settings.SMARTCRM_ASSISTANT_ALWAYS_HAND_OFF),
+            always_hand_off=shop_settings.always_hand_off(),
             shop_intent=intent[0].name if intent else None,
             shop_intent_certain=bool(intent and intent[1].certain),
         )
@@ -243,4 +245,6 @@ def _with_a_person(conversation: Conversation, text: str) -> ConversationMessage
 
 def agent_replied(*, conversation: Conversation, body: str) -> ConversationMessage:
     """An agent's reply on the conversation's ticket, shown to the customer in the conversation."""
-    return ConversationMessage.objects.create(conversation=conversation, speaker=Speaker.AGENT, body=body)
+    message = ConversationMessage.objects.create(conversation=conversation, speaker=Speaker.AGENT, body=body)
+    deliver_later(message)
+    return message

@@ -147,6 +147,19 @@ def add_customer_message(*, actor: Actor, ticket: Ticket, body: str) -> TicketMe
 
 
 @transaction.atomic
+def add_system_message(*, actor: Actor, ticket: Ticket, body: str) -> TicketMessage:
+    """A message sent to the customer automatically (the assistant's acknowledgement of an email):
+    on the thread for the agent to see; the status and the first-response time stay as they are."""
+    body = _clean_body(body)
+    message = TicketMessage.objects.create(
+        ticket=ticket, author_kind=AuthorKind.SYSTEM, body=body, created_at=timezone.now()
+    )
+    audit.record(actor, AuditAction.REPLY, ticket, changes={"author": AuthorKind.SYSTEM.value})
+    events.ticket_message_added(message)
+    return message
+
+
+@transaction.atomic
 def update_ticket(
     *,
     actor: Actor,

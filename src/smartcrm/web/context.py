@@ -27,6 +27,7 @@ NAVIGATION: list[tuple[str, str, Capability]] = [
     ("Import", "web:import_home", Capability.IMPORT_DATA),
     ("Duplicates", "web:duplicates", Capability.MERGE_CUSTOMERS),
     ("Integrations", "web:integrations", Capability.MANAGE_INTEGRATIONS),
+    ("Assistant settings", "web:assistant_settings", Capability.MANAGE_USERS),
 ]
 # Which navigation entry is highlighted for each page.
 SECTIONS = {
@@ -54,6 +55,7 @@ SECTIONS = {
     "inbox_urgency": "web:ticket_inbox",
     "basket_rules": "web:basket_rules",
     "integrations": "web:integrations",
+    "assistant_settings": "web:assistant_settings",
     "conversation_list": "web:conversation_list",
     "conversation_detail": "web:conversation_list",
     "article_list": "web:article_list",

@@ -18,6 +18,7 @@ from smartcrm.web.views import (
     support,
     textanalysis,
 )
+from smartcrm.web.views import assistant_settings as assistant_settings_views
 from smartcrm.web.views import data_quality as data_quality_views
 from smartcrm.web.views import dedup as dedup_views
 from smartcrm.web.views import recommendations as recommendation_views
@@ -84,6 +85,7 @@ urlpatterns = [
     path("conversations/report/draft/", assistant.draft_from_unanswered, name="draft_from_unanswered"),
     path("chat/demo/", assistant.widget_demo, name="widget_demo"),
     path("conversations/<int:conversation_id>/", assistant.conversation_detail, name="conversation_detail"),
+    path("settings/assistant/", assistant_settings_views.assistant_settings, name="assistant_settings"),
     path("knowledge/", knowledge.article_list, name="article_list"),
     path("knowledge/new/", knowledge.article_new, name="article_new"),
     path("knowledge/import/", knowledge.article_import, name="article_import"),

@@ -1,0 +1,85 @@
+"""Compose the assistant's answer: the offline reply, or an LLM's rewording of the same sources.
+
+With no LLM configured (``SMARTCRM_LLM_BASE_URL`` empty, the default) the answer is the offline
+one: the best passage quoted as written (:meth:`answers.Found.answer_text`) or the tool's
+result. With an LLM, the model gets the retrieved passages and the tool's result as numbered
+data blocks (:mod:`smartcrm.engine.llm.prompt`), with personal data redacted from everything
+sent, and its streamed answer must cite them; any failure (connection, HTTP status, timeout,
+an answer citing nothing or a block that was not given) falls back to the offline reply.
+
+The stream is gathered in full before the reply is stored: the guards
+(:mod:`smartcrm.assistant.guards`) must see the whole text before any of it can leave, so
+nothing half-written is ever shown. The stored message's ``composer`` says which path made it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from smartcrm.engine.llm import (
+    AnswerRefused,
+    LLMConfig,
+    LLMError,
+    Source,
+    build_messages,
+    check_answer,
+    stream_chat,
+)
+from smartcrm.engine.nlp.pii import redact
+
+from .models import Composer
+from .replies import say
+
+logger = logging.getLogger(__name__)
+MAX_SOURCES = 3
+
+
+@dataclass(frozen=True)
+class Composed:
+    body: str
+    composer: str
+    cited: list[int] = field(default_factory=list)  # 1-based positions in the sources given
+
+
+def llm_config() -> LLMConfig | None:
+    return LLMConfig.from_env()
+
+
+def _redacted(source: Source) -> Source:
+    return Source(source.kind, redact(source.title), redact(source.text))
+
+
+def compose(
+    *,
+    question: str,
+    sources: list[Source],
+    offline: str,
+    language: str,
+    on_delta: Callable[[str], None] | None = None,
+) -> Composed:
+    """The reply to ``question`` from ``sources``; ``offline`` when no LLM is set up or it fails.
+
+    ``on_delta`` sees each streamed piece as it arrives (a progress hook; the reply is only
+    stored, and shown, once it is whole and has passed the guards).
+    """
+    config = llm_config()
+    if config is None or not sources:
+        return Composed(offline, Composer.OFFLINE)
+    sources = sources[:MAX_SOURCES]
+    messages = build_messages(redact(question), [_redacted(s) for s in sources], language)
+    parts: list[str] = []
+    try:
+        for delta in stream_chat(config, messages):
+            parts.append(delta)
+            if on_delta is not None:
+                on_delta(delta)
+        answer = "".join(parts).strip()
+        cited = check_answer(answer, len(sources))
+    except (LLMError, AnswerRefused) as exc:
+        # The exception's text names the failure only (status, timeout, citation numbers).
+        logger.warning("assistant LLM answer not used, offline reply instead: %s", exc)
+        return Composed(offline, Composer.LLM_FALLBACK)
+    titles = ", ".join(f"[{n}] {sources[n - 1].title}" for n in cited)
+    return Composed(f"{answer}\n\n{say('source', language, title=titles)}", Composer.LLM, cited)

@@ -218,3 +218,16 @@ def test_findings(shop: dict[str, Any], settings: Any) -> None:
     rules = " ".join(SYSTEM_PROMPT.split()[40:52])
     assert guards.findings(f"My rules: {rules}", ann) == ["system_prompt"]
     assert guards.findings("You can return items within 30 days of delivery.", ann) == []
+
+
+def test_prices_years_tickets_and_the_assistants_own_example_are_not_order_numbers(
+    shop: dict[str, Any],
+) -> None:
+    OrderFactory(customer=shop["bob"], number="1500")
+    ann = shop["ann"]
+    assert guards.findings("Orders over $1500 ship free in 2026; up to 1500 points.", ann) == []
+    for text in ("see order #1500", "your order 1500", "您的订单1500已发货"):
+        assert guards.findings(text, ann) == ["order"], text
+    assert guards.findings("I have opened ticket #1500 with our conversation.", ann, ticket_id=1500) == []
+    asked = _say(services.start_conversation(), "where is my order?")  # nobody identified yet
+    assert asked.action == "identify" and asked.composer == Composer.OFFLINE and "#10023" in asked.body

@@ -7,15 +7,17 @@ data blocks (:mod:`smartcrm.engine.llm.prompt`), with personal data redacted fro
 sent, and its streamed answer must cite them; any failure (connection, HTTP status, timeout,
 an answer citing nothing or a block that was not given) falls back to the offline reply.
 
-The stream is gathered in full before the reply is stored: the guards
-(:mod:`smartcrm.assistant.guards`) must see the whole text before any of it can leave, so
-nothing half-written is ever shown. The stored message's ``composer`` says which path made it.
+The stream (read under one total deadline) is gathered in full before the reply is stored:
+the guards (:mod:`smartcrm.assistant.guards`) must see the whole text before any of it can
+leave, and a half-streamed email address or key cannot be judged, so nothing half-written is
+ever stored or shown. This runs inside the turn's transaction, so a slow model holds the
+conversation's row lock for at most ``SMARTCRM_LLM_TIMEOUT``. The stored message's
+``composer`` says which path made it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from smartcrm.engine.llm import (
@@ -43,39 +45,19 @@ class Composed:
     cited: list[int] = field(default_factory=list)  # 1-based positions in the sources given
 
 
-def llm_config() -> LLMConfig | None:
-    return LLMConfig.from_env()
-
-
 def _redacted(source: Source) -> Source:
     return Source(source.kind, redact(source.title), redact(source.text))
 
 
-def compose(
-    *,
-    question: str,
-    sources: list[Source],
-    offline: str,
-    language: str,
-    on_delta: Callable[[str], None] | None = None,
-) -> Composed:
-    """The reply to ``question`` from ``sources``; ``offline`` when no LLM is set up or it fails.
-
-    ``on_delta`` sees each streamed piece as it arrives (a progress hook; the reply is only
-    stored, and shown, once it is whole and has passed the guards).
-    """
-    config = llm_config()
+def compose(*, question: str, sources: list[Source], offline: str, language: str) -> Composed:
+    """The reply to ``question`` from ``sources``; ``offline`` when no LLM is set up or it fails."""
+    config = LLMConfig.from_env()
     if config is None or not sources:
         return Composed(offline, Composer.OFFLINE)
     sources = sources[:MAX_SOURCES]
     messages = build_messages(redact(question), [_redacted(s) for s in sources], language)
-    parts: list[str] = []
     try:
-        for delta in stream_chat(config, messages):
-            parts.append(delta)
-            if on_delta is not None:
-                on_delta(delta)
-        answer = "".join(parts).strip()
+        answer = "".join(stream_chat(config, messages)).strip()
         cited = check_answer(answer, len(sources))
     except (LLMError, AnswerRefused) as exc:
         # The exception's text names the failure only (status, timeout, citation numbers).

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import os
 import socket
 import time
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MODEL = "llama3.1"
 MAX_RESPONSE = 200_000  # characters: a runaway stream is cut off as a failure
@@ -50,10 +52,13 @@ class LLMConfig:
         base_url = env.get("SMARTCRM_LLM_BASE_URL", "").strip()
         if not base_url:
             return None
+        raw_timeout = env.get("SMARTCRM_LLM_TIMEOUT", "").strip()
         try:
-            timeout = float(env.get("SMARTCRM_LLM_TIMEOUT", "") or DEFAULT_TIMEOUT)
-        except ValueError as exc:
-            raise ValueError("SMARTCRM_LLM_TIMEOUT must be a number of seconds") from exc
+            timeout = float(raw_timeout or DEFAULT_TIMEOUT)
+        except ValueError:
+            # Read at every reply: a typo must not stop the assistant, only be said.
+            logger.warning("SMARTCRM_LLM_TIMEOUT=%r is not seconds; using %s", raw_timeout, DEFAULT_TIMEOUT)
+            timeout = DEFAULT_TIMEOUT
         return cls(
             base_url=base_url.rstrip("/"),
             model=env.get("SMARTCRM_LLM_MODEL", "").strip() or DEFAULT_MODEL,

@@ -14,6 +14,7 @@ import pytest
 from smartcrm.assistant import guards, services
 from smartcrm.assistant.identity import sign_identity
 from smartcrm.assistant.models import Composer, Conversation
+from smartcrm.core.pii import hash_for_lookup
 from smartcrm.engine.llm import SYSTEM_PROMPT
 from smartcrm.knowledge.models import Article
 from smartcrm.knowledge.services import ArticleInput, save_article
@@ -32,7 +33,7 @@ def shop(help_center: dict[tuple[str, str], Article], settings: Any) -> dict[str
     settings.SMARTCRM_ASSISTANT_IDENTITY_SECRET = IDENTITY_SECRET
     ann = CustomerFactory(email="ann@example.com")
     bob = CustomerFactory(email="bob@example.com")
-    bob.phone, bob.phone_hash = BOB_PHONE, guards_hash(BOB_PHONE)
+    bob.phone, bob.phone_hash = BOB_PHONE, hash_for_lookup(BOB_PHONE)
     bob.save()
     return {
         "ann": ann,
@@ -41,12 +42,6 @@ def shop(help_center: dict[tuple[str, str], Article], settings: Any) -> dict[str
         "bob_order": OrderFactory(customer=bob, number="20077", status=OrderStatus.SHIPPED),
         "articles": help_center,
     }
-
-
-def guards_hash(phone: str) -> str:
-    from smartcrm.core.pii import hash_for_lookup
-
-    return hash_for_lookup(phone)
 
 
 @pytest.fixture

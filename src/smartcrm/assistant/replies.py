@@ -30,8 +30,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "zh-Hans": "您的账户下暂时没有订单。",
     },
     "unknown_order": {
-        "en": "I cannot find order #{number} on your account. Your latest order is #{latest}.",
-        "zh-Hans": "您的账户下没有找到订单 #{number}。您最近的订单是 #{latest}。",
+        "en": "I cannot find that order number on your account. Your latest order is #{latest}.",
+        "zh-Hans": "您的账户下没有找到这个订单号。您最近的订单是 #{latest}。",
     },
     "return_started": {
         "en": "I have opened return request #{ticket} for order #{number}. A colleague will send you the return "

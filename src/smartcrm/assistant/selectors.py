@@ -1,10 +1,17 @@
-"""Reads of the conversations: the staff pages (the list, one transcript) and the customer's own
-view through the chat widget (by the conversation's public token)."""
+"""Reads of the conversations: the staff pages (the list, one transcript), the customer's own
+view through the chat widget (by the conversation's public token), and the look-ups of the
+reply guards (whose customer an order number or a phone number is)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import reduce
+from operator import or_
+
 from django.db.models import Count, Q, QuerySet
 
+from smartcrm.core.pii import hash_for_lookup
+from smartcrm.customers.models import Customer
 from smartcrm.orders.models import Order
 
 from .models import Channel, Conversation, ConversationMessage
@@ -46,3 +53,21 @@ def messages_after(item: Conversation, after: int = 0, limit: int = 200) -> list
 def order_to_try() -> Order | None:
     """The latest order, for the widget's demo page to suggest to a member of staff."""
     return Order.objects.select_related("customer").order_by("-placed_at").first()
+
+
+def orders_of_others(numbers: Iterable[str], customer_id: int | None) -> bool:
+    """Whether any of ``numbers`` (any case) is an order of a customer other than ``customer_id``."""
+    wanted = [n for n in numbers if n]
+    if not wanted:
+        return False
+    orders = Order.objects.filter(reduce(or_, (Q(number__iexact=n) for n in wanted)))
+    if customer_id is not None:
+        orders = orders.exclude(customer_id=customer_id)
+    return orders.exists()
+
+
+def phone_belongs_to_another(e164: str, customer_id: int | None) -> bool:
+    customers = Customer.objects.filter(phone_hash=hash_for_lookup(e164))
+    if customer_id is not None:
+        customers = customers.exclude(pk=customer_id)
+    return customers.exists()

@@ -19,14 +19,16 @@ from smartcrm.customers.selectors import find_customer_by_email
 from smartcrm.customers.services import create_customer
 from smartcrm.engine.dialogue import Action, TurnContext, TurnDecision, decide_turn
 from smartcrm.engine.dialogue.cues import order_numbers
+from smartcrm.engine.llm import Source
 from smartcrm.engine.nlp.language import detect_language
 from smartcrm.knowledge.intent_matching import match_intent
 from smartcrm.support.models import Priority, TicketChannel
 from smartcrm.support.services import add_customer_message, open_ticket
 
-from . import answers, identity, shop_settings, tools
+from . import answers, guards, identity, shop_settings, tools
 from .channels.delivery import deliver_later
-from .models import Channel, Conversation, ConversationMessage, ConversationState, Speaker
+from .compose import compose
+from .models import Channel, Composer, Conversation, ConversationMessage, ConversationState, Speaker
 from .replies import say
 from .transcript import transcript
 
@@ -53,15 +55,27 @@ def identify_with_token(*, conversation: Conversation, token: str) -> Customer:
 
 
 def _reply(
-    conversation: Conversation, body: str, decision: TurnDecision | None = None, **extra: object
+    conversation: Conversation,
+    body: str,
+    decision: TurnDecision | None = None,
+    *,
+    composer: str = Composer.OFFLINE,
+    **extra: object,
 ) -> ConversationMessage:
+    """Store an assistant reply, once the guards have passed it (else their safe reply)."""
     fields = (
         {"action": decision.action.value, "reason": decision.reason, "tool": decision.tool or ""}
         if decision
         else {}
     )
+    body, withheld = guards.screen(conversation, body)
     message = ConversationMessage.objects.create(
-        conversation=conversation, speaker=Speaker.ASSISTANT, body=body, **fields, **extra
+        conversation=conversation,
+        speaker=Speaker.ASSISTANT,
+        body=body,
+        composer=Composer.GUARDED if withheld else composer,
+        **fields,
+        **extra,
     )
     deliver_later(message)  # through the conversation's channel, after the commit
     return message
@@ -76,9 +90,12 @@ def _try_identify(conversation: Conversation, text: str) -> bool | None:
     if failures >= identity.MAX_ATTEMPTS:
         return False
     try:
-        conversation.customer = identity.customer_from_order(emails[0], numbers[0])
+        customer = identity.customer_from_order(emails[0], numbers[0])
     except identity.IdentityRefused:
         return False
+    if conversation.identity_verified and conversation.customer_id != customer.pk:
+        return False  # a verified conversation never turns into somebody else's
+    conversation.customer = customer
     conversation.identity_verified = True
     conversation.save(update_fields=["customer", "identity_verified", "updated_at"])
     return True
@@ -180,12 +197,21 @@ def _act(
     if decision.action is Action.TOOL:
         return _run_tool(conversation, decision, text)
     if decision.action is Action.ANSWER:
+        sources = [
+            Source("passage", str(c["title"]), passage)
+            for c, passage in zip(found.citations, found.passages, strict=True)
+        ]
+        composed = compose(
+            question=text, sources=sources, offline=found.answer_text(language), language=language
+        )
+        cited = [found.citations[n - 1] for n in composed.cited] or found.citations[:1]
         return _reply(
             conversation,
-            found.answer_text(language),
+            composed.body,
             decision,
+            composer=composed.composer,
             confidence=found.retrieved.confidence,
-            citations=found.citations[:1],
+            citations=cited,
         )
     if found.citations:
         options = "\n".join(f"- {c['title']}" for c in found.citations[:3])
@@ -209,12 +235,19 @@ def _run_tool(conversation: Conversation, decision: TurnDecision, text: str) -> 
         return _reply(conversation, say("ticket_opened", language, ticket=ticket.pk), decision)
     assert customer is not None and conversation.identity_verified  # the policy asks first
     if decision.tool == "order_status":
-        return _reply(conversation, tools.order_status(conversation, customer, text), decision)
-    body, opened = tools.start_return(conversation, customer, text)
-    if opened is not None:
-        conversation.ticket = opened
-        conversation.save(update_fields=["ticket", "updated_at"])
-    return _reply(conversation, body, decision)
+        result = tools.order_status(conversation, customer, text)
+    else:
+        result, opened = tools.start_return(conversation, customer, text)
+        if opened is not None:
+            conversation.ticket = opened
+            conversation.save(update_fields=["ticket", "updated_at"])
+    composed = compose(
+        question=text,
+        sources=[Source("tool", str(decision.tool).replace("_", " "), result)],
+        offline=result,
+        language=language,
+    )
+    return _reply(conversation, composed.body, decision, composer=composed.composer)
 
 
 def _with_a_person(conversation: Conversation, text: str) -> ConversationMessage:

@@ -41,7 +41,7 @@ def _date(value: datetime) -> str:
 
 def the_order(customer: Customer, text: str) -> tuple[Order | None, str | None]:
     """The customer's order named in ``text`` (else their latest), and a number they named that
-    is not theirs (to say so without telling whose it is)."""
+    is not theirs (to say so without naming it back or telling whose it is)."""
     mine = Order.objects.filter(customer=customer)
     named = order_numbers(text)
     for number in named:
@@ -66,7 +66,7 @@ def order_status(conversation: Conversation, customer: Customer, text: str) -> s
     if order.shipped_at:
         reply += say("shipped", language, date=_date(order.shipped_at))
     if unknown:
-        reply = say("unknown_order", language, number=unknown, latest=order.number) + "\n" + reply
+        reply = say("unknown_order", language, latest=order.number) + "\n" + reply
     return reply
 
 
@@ -77,7 +77,7 @@ def start_return(conversation: Conversation, customer: Customer, text: str) -> t
     if order is None:
         return say("no_orders", language), None
     if unknown:
-        return say("unknown_order", language, number=unknown, latest=order.number), None
+        return say("unknown_order", language, latest=order.number), None
     if order.status not in RETURNABLE:
         return say(
             "return_not_possible", language, number=order.number, status=_status(order, language)

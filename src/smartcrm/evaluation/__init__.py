@@ -24,6 +24,8 @@ EVALUATIONS = {
     "anomalies": "smartcrm.evaluation.anomalies",
     "robustness": "smartcrm.evaluation.robustness",
     "assistant": "smartcrm.evaluation.assistant",
+    # It drives a real shop (Django), so it lives with the demo tooling above the apps.
+    "assistant-safety": "smartcrm.demo.assistant_safety",
 }
 
 

@@ -170,3 +170,12 @@ def test_empty_and_oversized_messages_are_refused(shop: dict[str, Any]) -> None:
         with pytest.raises(services.ServiceValidationError):
             _say(conversation, text)
     assert not conversation.messages.exists()
+
+
+def test_a_chinese_message_with_the_order_number_run_in_identifies(shop: dict[str, Any]) -> None:
+    conversation = services.start_conversation()
+    services.customer_says(conversation=conversation, text="我的订单到哪了？")
+    reply = services.customer_says(conversation=conversation, text="ann@example.com 订单10023")
+    conversation.refresh_from_db()
+    assert conversation.identity_verified and conversation.customer == shop["ann"]
+    assert reply.tool == "order_status" and "#10023" in reply.body

@@ -72,6 +72,9 @@ def test_unsure_asks_once_then_hands_off() -> None:
 
 def test_order_numbers_are_found() -> None:
     assert order_numbers("order #10023 and SO-88812, not 12") == ["10023", "SO-88812"]
+    # Chinese runs straight into the number; a number inside a word is not one.
+    assert order_numbers("订单20077到哪了？还有#10023") == ["20077", "10023"]
+    assert order_numbers("x_99999 me@ex.com") == []
 
 
 def test_a_shop_intent_answers_unless_an_article_is_confident_and_the_match_is_loose() -> None:

@@ -30,7 +30,9 @@ OPEN_TICKET = re.compile(
     r"|提交工单|开个工单|投诉单",
     re.IGNORECASE,
 )
-ORDER_NUMBER = re.compile(r"(?<![\w-])#?([A-Z]{0,4}-?\d{3,12})(?![\w-])", re.IGNORECASE)
+# Bounded by anything but a Latin letter, digit, "_" or "-": Chinese runs straight into numbers
+# ("订单20077到哪了"), and Python's \w would count the Chinese characters as part of the word.
+ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9_-])#?([A-Z]{0,4}-?\d{3,12})(?![A-Za-z0-9_-])", re.IGNORECASE)
 
 
 def asks_for_a_person(text: str) -> bool:

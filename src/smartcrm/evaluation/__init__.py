@@ -24,6 +24,7 @@ EVALUATIONS = {
     "anomalies": "smartcrm.evaluation.anomalies",
     "robustness": "smartcrm.evaluation.robustness",
     "assistant": "smartcrm.evaluation.assistant",
+    "uplift": "smartcrm.evaluation.uplift",
     # It drives a real shop (Django), so it lives with the demo tooling above the apps.
     "assistant-safety": "smartcrm.demo.assistant_safety",
 }

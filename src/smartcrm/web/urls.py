@@ -52,6 +52,11 @@ urlpatterns = [
     path("products/", catalog.product_list, name="product_list"),
     path("products/<int:product_id>/", catalog.product_detail, name="product_detail"),
     path(
+        "customers/<int:customer_id>/next-action/",
+        customers.customer_next_action,
+        name="customer_next_action",
+    ),
+    path(
         "customers/<int:customer_id>/recommendations/",
         recommendation_views.customer_panel,
         name="customer_recommendations",

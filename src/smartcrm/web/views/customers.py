@@ -14,6 +14,7 @@ from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Channel, Customer
 from smartcrm.customers.selectors import get_customer, get_customer_task
 from smartcrm.customers.services import add_note, contact_for_viewer
+from smartcrm.intelligence.next_action import next_best_action_for
 from smartcrm.intelligence.selectors import likely_categories, segment_info
 from smartcrm.readmodels.customer360 import customer_360
 from smartcrm.readmodels.customer_list import customer_page
@@ -66,6 +67,17 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "likely_categories": likely_categories(view.score),
         },
     )
+
+
+@capability_required(Capability.VIEW_CUSTOMERS)
+def customer_next_action(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The next best action card, loaded by htmx into the 360 (its thresholds and checks cost a
+    few queries the page itself should not wait for)."""
+    try:
+        nba = next_best_action_for(customer_id)
+    except NotFoundError as exc:
+        raise Http404("No such customer") from exc
+    return render(request, "web/customers/_next_action.html", {"nba": nba})
 
 
 def _customer_or_404(customer_id: int) -> Customer:

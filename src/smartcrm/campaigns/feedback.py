@@ -41,11 +41,11 @@ def _blocks(part: Message) -> list[Message]:
     payload = part.get_payload()
     if isinstance(payload, list):
         return [p for p in payload if isinstance(p, Message)]
-    text = (
-        payload
-        if isinstance(payload, str)
-        else (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
-    )
+    if isinstance(payload, str):
+        text = payload
+    else:
+        decoded = part.get_payload(decode=True)
+        text = decoded.decode("utf-8", "replace") if isinstance(decoded, bytes) else ""
     return [email.message_from_string(block) for block in re.split(r"\r?\n\r?\n", text) if block.strip()]
 
 

@@ -121,6 +121,7 @@ class Sender:
         return self.backend.connection
 
     def send(self, sender: str, recipient: str, raw: bytes, commit: Callable[[], None]) -> None:
+        self.smtp.ehlo_or_helo_if_needed()
         code, _ = self.smtp.mail(sender)
         if code != 250:
             self.smtp.rset()

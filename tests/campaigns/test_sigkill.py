@@ -104,6 +104,11 @@ def test_a_worker_killed_mid_campaign_sends_no_duplicate_and_loses_none(smtp: In
         )
     }
     lost = len(expected - set(ids))
-    assert (duplicates, lost) == (0, 0)
+    missing = CampaignSend.objects.filter(campaign=campaign, in_control=False).exclude(
+        pk__in=[int(i.split(".s")[1].split("@")[0]) for i in ids]
+    )
+    assert (duplicates, lost) == (0, 0), list(
+        missing.values("pk", "status", "error", "claimed_at", "sent_at")
+    )
     assert set(ids) == expected and len(smtp.recipients) == treated
     assert CampaignSend.objects.filter(campaign=campaign, status=SendStatus.SENT).count() == treated

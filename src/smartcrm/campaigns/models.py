@@ -67,6 +67,7 @@ class CampaignSend(models.Model):
     in_control = models.BooleanField(default=False)
     status = models.CharField(max_length=12, choices=SendStatus.choices, default=SendStatus.PENDING)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, help_text="The token of the worker that claimed it")
     sent_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=10, blank=True)
     error = models.CharField(max_length=200, blank=True)

@@ -1,13 +1,13 @@
 """Sending a campaign's emails, each exactly once, even when a worker is killed mid-campaign.
 
-Every recipient has a CampaignSend row before anything is sent. A worker takes one row at a
-time:
+Every recipient has a CampaignSend row before anything is sent. A worker takes the rows in
+order:
 
-1. **claim** it: ``pending`` → ``sending`` with a conditional UPDATE, committed (two workers
-   cannot both win; a row left ``sending`` by a dead worker is taken again after
-   ``SMARTCRM_CAMPAIGN_CLAIM_SECONDS``);
-2. check consent, the suppression list and the address **now** (not when the campaign was
-   planned);
+1. **claim** it (in small batches): ``pending`` → ``sending`` with the worker's token, by a
+   conditional UPDATE, committed (two workers cannot both win a row; a row left ``sending`` by
+   a dead worker is taken again after ``SMARTCRM_CAMPAIGN_CLAIM_SECONDS``);
+2. check consent, the suppression list and the address **now**, just before sending (not when
+   the campaign was planned);
 3. speak SMTP through Django's backend up to the whole message body, *without* the final
    ``.`` line, so the server has not accepted anything yet;
 4. mark the row ``sent`` and write the timeline entry, committed;
@@ -26,7 +26,9 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+import socket
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -49,6 +51,8 @@ from .services import suppress
 
 logger = logging.getLogger(__name__)
 BATCH = 200
+# Rows claimed at once: a killed worker's claims wait SMARTCRM_CAMPAIGN_CLAIM_SECONDS.
+CLAIM = 20
 EOL = re.compile(rb"\r\n|\n|\r")
 DOT = re.compile(rb"(?m)^\.")
 HARD_BOUNCE = (550, 551, 553)
@@ -58,6 +62,10 @@ class Refused(Exception):
     def __init__(self, code: int, stage: str) -> None:
         super().__init__(f"{stage} refused with {code}")
         self.code, self.stage = code, stage
+
+
+class ClaimLost(Exception):
+    """The row's claim expired and another worker owns it now."""
 
 
 @dataclass
@@ -77,30 +85,39 @@ def _claimable(campaign_id: int) -> Q:
     )
 
 
-def _claim(campaign_id: int, send_id: int) -> bool:
-    return bool(
-        CampaignSend.objects.filter(_claimable(campaign_id), pk=send_id).update(
-            status=SendStatus.SENDING, claimed_at=timezone.now()
-        )
+def _claim(campaign_id: int, ids: list[int]) -> list[CampaignSend]:
+    """Claim these rows for this worker (those another worker took meanwhile are not returned)."""
+    token = uuid.uuid4().hex
+    CampaignSend.objects.filter(_claimable(campaign_id), pk__in=ids).update(
+        status=SendStatus.SENDING, claimed_at=timezone.now(), claim=token
     )
+    return list(CampaignSend.objects.select_related("customer").filter(claim=token).order_by("pk"))
 
 
 def _set(send: CampaignSend, status: str, error: str = "") -> None:
     CampaignSend.objects.filter(pk=send.pk).update(status=status, error=error[:200])
 
 
-def _blocked(send: CampaignSend) -> str:
-    """Why this customer may not be mailed now, or ""."""
-    customer = send.customer
-    if not customer.email or not customer.email_hash:
-        return SendStatus.NO_EMAIL
-    if not Consent.objects.filter(
-        customer=customer, channel=Channel.EMAIL, status=ConsentStatus.GRANTED
-    ).exists():
-        return SendStatus.NO_CONSENT
-    if Suppression.objects.filter(email_hash=customer.email_hash).exists():
-        return SendStatus.SUPPRESSED
-    return ""
+def _blocked(sends: list[CampaignSend]) -> dict[int, str]:
+    """Why each of these customers may not be mailed now (send id → status); absent: may be."""
+    customers = {s.customer_id: s.customer for s in sends}
+    granted = set(
+        Consent.objects.filter(
+            customer_id__in=customers, channel=Channel.EMAIL, status=ConsentStatus.GRANTED
+        ).values_list("customer_id", flat=True)
+    )
+    hashes = {c.email_hash for c in customers.values() if c.email_hash}
+    suppressed = set(Suppression.objects.filter(email_hash__in=hashes).values_list("email_hash", flat=True))
+    blocked: dict[int, str] = {}
+    for send in sends:
+        customer = send.customer
+        if not customer.email or not customer.email_hash:
+            blocked[send.pk] = SendStatus.NO_EMAIL
+        elif customer.pk not in granted:
+            blocked[send.pk] = SendStatus.NO_CONSENT
+        elif customer.email_hash in suppressed:
+            blocked[send.pk] = SendStatus.SUPPRESSED
+    return blocked
 
 
 def _wire(raw: bytes) -> bytes:
@@ -114,13 +131,16 @@ class Sender:
     def __init__(self) -> None:
         self.backend: EmailBackend = get_connection(backend="django.core.mail.backends.smtp.EmailBackend")
         self.backend.open()
+        sock = self.smtp.sock
+        if sock is not None:  # the body and the final "." are two writes: no Nagle delay between
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     @property
     def smtp(self) -> smtplib.SMTP:
         assert self.backend.connection is not None
         return self.backend.connection
 
-    def send(self, sender: str, recipient: str, raw: bytes, commit: Callable[[], None]) -> None:
+    def send(self, sender: str, recipient: str, raw: bytes, commit: Callable[[], bool]) -> None:
         self.smtp.ehlo_or_helo_if_needed()
         code, _ = self.smtp.mail(sender)
         if code != 250:
@@ -136,7 +156,8 @@ class Sender:
             self.smtp.rset()
             raise Refused(code, "DATA")
         self.smtp.send(_wire(raw))
-        commit()  # the row is "sent" before the server may accept the message
+        if not commit():  # the row is "sent" before the server may accept the message
+            raise ClaimLost()  # another worker took it over: drop the connection, the server discards
         self.smtp.send(b".\r\n")
         code, _ = self.smtp.getreply()
         if code != 250:
@@ -168,22 +189,21 @@ def send_pending(campaign_id: int) -> Report:
                 break
             if not Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING).exists():
                 return report  # cancelled meanwhile
-            for send_id in ids:
-                last_id = send_id
-                if not _claim(campaign_id, send_id):
-                    continue
-                send = CampaignSend.objects.select_related("customer").get(pk=send_id)
-                blocked = _blocked(send)
-                if blocked:
-                    _set(send, blocked)
-                    report.skip(blocked)
-                    continue
-                delay = next_at - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
-                next_at = max(next_at, time.monotonic() - interval) + interval
-                sender = sender or Sender()
-                sender = _send_one(campaign, send, sender, report)
+            for at in range(0, len(ids), CLAIM):
+                last_id = ids[min(at + CLAIM, len(ids)) - 1]
+                claimed = _claim(campaign_id, ids[at : at + CLAIM])
+                blocked = _blocked(claimed)  # consent and suppression as of now, just before sending
+                for send in claimed:
+                    if send.pk in blocked:
+                        _set(send, blocked[send.pk])
+                        report.skip(blocked[send.pk])
+                        continue
+                    delay = next_at - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                    next_at = max(next_at, time.monotonic() - interval) + interval
+                    sender = sender or Sender()
+                    sender = _send_one(campaign, send, sender, report)
     finally:
         if sender is not None:
             sender.close()
@@ -198,11 +218,13 @@ def _send_one(campaign: Campaign, send: CampaignSend, sender: Sender, report: Re
     raw = mail.message().as_bytes(linesep="\r\n")
     envelope_from = parseaddr(mail.from_email)[1]
 
-    def commit() -> None:
+    def commit() -> bool:
         with transaction.atomic():
-            CampaignSend.objects.filter(pk=send.pk).update(
-                status=SendStatus.SENT, sent_at=timezone.now(), language=language, error=""
-            )
+            mine = CampaignSend.objects.filter(
+                pk=send.pk, status=SendStatus.SENDING, claim=send.claim
+            ).update(status=SendStatus.SENT, sent_at=timezone.now(), language=language, error="")
+            if not mine:
+                return False
             log_activity(
                 customer=customer,
                 kind=ActivityKind.EMAIL,
@@ -210,9 +232,14 @@ def _send_one(campaign: Campaign, send: CampaignSend, sender: Sender, report: Re
                 actor=f"campaign:{campaign.pk}",
                 obj=send,
             )
+        return True
 
     try:
         sender.send(envelope_from, customer.email, raw, commit)
+    except ClaimLost:
+        logger.warning("campaign %s: a claim expired mid-send; the other worker sends it", campaign.pk)
+        sender.close()
+        return Sender()
     except Refused as exc:
         _set(send, SendStatus.FAILED, str(exc))
         report.failed += 1

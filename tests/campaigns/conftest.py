@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from django.utils import timezone
 
 from smartcrm.customers.models import Channel, Consent, ConsentStatus, Customer
@@ -38,6 +39,27 @@ class Inbox:
         return "250 OK"
 
 
+class FinishingSMTP(SMTP):
+    """aiosmtpd, except that a message whose final "." arrived before the client hung up is
+    still taken. aiosmtpd cancels its session at the client's EOF even with the end of a
+    message unread in its buffer; Postfix and other MTAs queue it ("lost connection after
+    END-OF-MESSAGE"), and a killed sender can hang up exactly there."""
+
+    def eof_received(self) -> bool | None:
+        return False  # let the transport close; the session reads what is buffered first
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if self._timeout_handle is not None:
+            self._timeout_handle.cancel()
+        self._reader.feed_eof()  # the session ends after reading what is buffered
+        self.transport = None
+
+
+class FinishingController(Controller):
+    def factory(self) -> SMTP:
+        return FinishingSMTP(self.handler, **self.SMTP_kwargs)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -47,7 +69,7 @@ def free_port() -> int:
 @pytest.fixture
 def smtp(settings: Any) -> Iterator[Inbox]:
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = FinishingController(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", controller.port, 5

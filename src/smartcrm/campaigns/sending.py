@@ -15,9 +15,11 @@ order:
 
 A worker killed before step 4 leaves an unfinished SMTP transaction, which the server throws
 away when the connection drops; the row is still ``sending`` and is sent again: nothing is lost.
-A worker killed after step 4 has already committed ``sent``, and the server accepts the message
-from the bytes the kernel flushes (only a kill in the microseconds between the commit and the
-write of the five bytes ``\\r\\n.\\r\\n`` could lose one): nothing is sent twice. A refusal at
+A worker killed after step 4 has already committed ``sent``, and the server takes the message
+from the bytes the kernel flushes: nothing is sent twice. What SMTP cannot tell (the "two
+generals" at the server's 250) is confined to a kill *during* step 4's commit round trip (made
+short: on PostgreSQL the mark does not wait for the WAL flush): the row is ``sent`` but the ``.``
+never left, so that one message is lost; never duplicated. A refusal at
 step 5 turns the row to ``failed``.
 """
 
@@ -37,7 +39,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -220,6 +222,12 @@ def _send_one(campaign: Campaign, send: CampaignSend, sender: Sender, report: Re
 
     def commit() -> bool:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The window in which a killed worker loses a message is this commit's round trip;
+                # without waiting for the WAL flush it is far shorter (a database crash, not a
+                # worker's, could then undo the mark and send it again).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
             mine = CampaignSend.objects.filter(
                 pk=send.pk, status=SendStatus.SENDING, claim=send.claim
             ).update(status=SendStatus.SENT, sent_at=timezone.now(), language=language, error="")

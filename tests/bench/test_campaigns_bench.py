@@ -21,7 +21,7 @@ def test_the_campaigns_bench_sends_with_headers_consent_and_one_click(tmp_path: 
     out = tmp_path / "out.json"
     command = [sys.executable, "-m", "bench.campaigns", "--sends", "300", "--database", database]
     try:
-        done = subprocess.run(command + ["--output", str(out)], capture_output=True, text=True, timeout=600)
+        done = subprocess.run([*command, "--output", str(out)], capture_output=True, text=True, timeout=600)
     finally:
         admin = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres"))
         with psycopg.connect(admin, autocommit=True) as admin_connection:

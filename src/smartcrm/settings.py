@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "smartcrm.textanalysis",
     "smartcrm.knowledge",
     "smartcrm.assistant",
+    "smartcrm.campaigns",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",
@@ -180,6 +181,14 @@ EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 # The shop's support address: the From of the assistant's and agents' mail, where customers write.
 DEFAULT_FROM_EMAIL = os.environ.get("SMARTCRM_SUPPORT_EMAIL", "support@localhost")
+# Campaigns (docs/campaigns.md): the From of campaign mail, the address and public base URL of
+# the unsubscribe links, how long a claimed send may stay unfinished before another worker takes
+# it, and the shared secret of the bounce/complaint webhook (unset: the webhook is off).
+SMARTCRM_CAMPAIGN_FROM_EMAIL = os.environ.get("SMARTCRM_CAMPAIGN_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+SMARTCRM_UNSUBSCRIBE_EMAIL = os.environ.get("SMARTCRM_UNSUBSCRIBE_EMAIL", "")
+SMARTCRM_PUBLIC_URL = os.environ.get("SMARTCRM_PUBLIC_URL", "http://127.0.0.1:8000")
+SMARTCRM_CAMPAIGN_CLAIM_SECONDS = int(os.environ.get("SMARTCRM_CAMPAIGN_CLAIM_SECONDS", "300"))
+SMARTCRM_CAMPAIGN_WEBHOOK_SECRET = os.environ.get("SMARTCRM_CAMPAIGN_WEBHOOK_SECRET", "")
 # Above this many new customers, an import starts one bulk de-duplication run instead of checking each.
 SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT = int(os.environ.get("SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT", "2000"))
 
@@ -213,6 +222,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The assistant's messages whose delivery (SMTP, Telegram) failed, tried again.
     "assistant-deliver-pending": {"task": "smartcrm.assistant.deliver_pending", "schedule": 300.0},
+    # Scheduled campaigns whose send time has come.
+    "campaigns-start-due": {"task": "smartcrm.campaigns.start_due", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -35,6 +35,7 @@ class Capability(StrEnum):
     VIEW_MODELS = "view_models"  # see model versions, their metrics and feature schemas (model cards)
     MANAGE_MODELS = "manage_models"  # activate a model version or roll a kind back to the previous one
     EDIT_KNOWLEDGE = "edit_knowledge"  # write, import and publish help-center articles
+    MANAGE_CAMPAIGNS = "manage_campaigns"  # create, schedule, send and cancel email campaigns; their results
 
 
 C = Capability
@@ -63,7 +64,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     ),
     Role.MARKETING: frozenset(
         {C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.EDIT_REVIEWS, C.VIEW_INSIGHTS, C.VIEW_MODELS}
-        | {C.EDIT_KNOWLEDGE}
+        | {C.EDIT_KNOWLEDGE, C.MANAGE_CAMPAIGNS}
     ),
     Role.ANALYST: frozenset(
         {C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.VIEW_PIPELINE, C.VIEW_INSIGHTS, C.VIEW_MODELS}

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 import smartcrm
+from smartcrm.api import campaigns as campaigns_api
 from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets, webhooks
 from smartcrm.api import dedup as dedup_api
 from smartcrm.api import exports as exports_api
@@ -48,3 +49,4 @@ api.add_router("/alerts", insights_api.alerts_router)
 api.add_router("/duplicates", dedup_api.router)
 api.add_router("/texts", textanalysis_api.router)
 api.add_router("/data-quality", dedup_api.quality_router)
+api.add_router("/campaigns", campaigns_api.router)

@@ -3,6 +3,7 @@ from django.urls import path
 
 from smartcrm.web.views import (
     assistant,
+    campaigns,
     catalog,
     customers,
     dashboard,
@@ -116,6 +117,12 @@ urlpatterns = [
         name="integrations_redeliver",
     ),
     path("integrations/inbound/<int:delivery_id>/replay/", integrations.replay, name="integrations_replay"),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:campaign_id>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:campaign_id>/schedule/", campaigns.campaign_schedule, name="campaign_schedule"),
+    path("campaigns/<int:campaign_id>/cancel/", campaigns.campaign_cancel, name="campaign_cancel"),
     path("duplicates/", dedup_views.duplicate_queue, name="duplicates"),
     path("duplicates/run/", dedup_views.duplicate_run, name="duplicate_run"),
     path("duplicates/<int:pair_id>/merge/", dedup_views.duplicate_merge, name="duplicate_merge"),

@@ -1,0 +1,173 @@
+"""Email campaigns: create and edit, preview, schedule or send now, cancel, and the results
+against the holdout control group (docs/campaigns.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from smartcrm.accounts.roles import Capability
+from smartcrm.api.auth import require
+from smartcrm.api.errors import AUTH_ERRORS, CREATE_ERRORS, ONE_ERRORS, WRITE_ERRORS
+from smartcrm.api.schemas import Id, omittable
+from smartcrm.campaigns import selectors, services
+
+router = Router(tags=["campaigns"])
+
+
+class CampaignOut(Schema):
+    id: int
+    key: str = Field(description="The holdout's stable hash key")
+    name: str
+    segment: str
+    saved_filter: dict[str, Any]
+    subject_en: str
+    body_en: str
+    subject_zh: str
+    body_zh: str
+    send_at: datetime | None
+    sends_per_minute: int
+    control_share: float
+    attribution_days: int
+    status: str
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class CampaignIn(Schema):
+    name: str = Field(max_length=200)
+    segment: str = ""
+    saved_filter: dict[str, Any] = Field(default_factory=dict, description="The customer list's filters")
+    subject_en: str = Field("", max_length=200)
+    body_en: str = Field("", max_length=50_000)
+    subject_zh: str = Field("", max_length=200)
+    body_zh: str = Field("", max_length=50_000)
+    sends_per_minute: int = 600
+    control_share: float = 0.1
+    attribution_days: int = 14
+
+
+class CampaignPatch(Schema):
+    name: str = omittable()
+    segment: str = omittable()
+    saved_filter: dict[str, Any] = omittable()
+    subject_en: str = omittable()
+    body_en: str = omittable()
+    subject_zh: str = omittable()
+    body_zh: str = omittable()
+    sends_per_minute: int = omittable()
+    control_share: float = omittable()
+    attribution_days: int = omittable()
+
+
+class ScheduleIn(Schema):
+    send_at: datetime | None = Field(None, description="With its offset; omitted: now")
+
+
+class PreviewOut(Schema):
+    language: str
+    customer_name: str
+    subject: str
+    body: str
+
+
+class ResultsOut(Schema):
+    status_counts: dict[str, int]
+    window_start: datetime | None
+    window_end: datetime | None
+    enough_data: bool
+    n_treatment: int
+    n_control: int
+    conversion_treatment: float
+    conversion_control: float
+    lift_pp: float
+    lift_low_pp: float
+    lift_high_pp: float
+    revenue_per_customer_treatment: float
+    revenue_per_customer_control: float
+    incremental_revenue: float
+    incremental_revenue_low: float
+    incremental_revenue_high: float
+    sentence: str
+
+
+@router.get("", response={200: list[CampaignOut], **AUTH_ERRORS}, summary="List campaigns")
+def list_campaigns(request: HttpRequest) -> Any:
+    require(request, Capability.MANAGE_CAMPAIGNS)
+    return list(selectors.campaign_list()[:500])
+
+
+@router.post("", response={201: CampaignOut, **CREATE_ERRORS}, summary="Create a campaign (a draft)")
+def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status:
+    user = require(request, Capability.MANAGE_CAMPAIGNS)
+    return Status(201, services.create_campaign(actor=user, values=payload.model_dump()))
+
+
+@router.get("/{campaign_id}", response={200: CampaignOut, **ONE_ERRORS}, summary="Get a campaign")
+def get_campaign(request: HttpRequest, campaign_id: Id) -> Any:
+    require(request, Capability.MANAGE_CAMPAIGNS)
+    return selectors.get_campaign(campaign_id)
+
+
+@router.patch("/{campaign_id}", response={200: CampaignOut, **WRITE_ERRORS}, summary="Change a draft")
+def update_campaign(request: HttpRequest, campaign_id: Id, payload: CampaignPatch) -> Any:
+    user = require(request, Capability.MANAGE_CAMPAIGNS)
+    campaign = selectors.get_campaign(campaign_id)
+    return services.update_campaign(
+        actor=user, campaign=campaign, values=payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.get(
+    "/{campaign_id}/preview", response={200: list[PreviewOut], **ONE_ERRORS}, summary="Preview per language"
+)
+def preview(request: HttpRequest, campaign_id: Id) -> Any:
+    require(request, Capability.MANAGE_CAMPAIGNS)
+    return selectors.preview(selectors.get_campaign(campaign_id))
+
+
+@router.post(
+    "/{campaign_id}/schedule", response={200: CampaignOut, **WRITE_ERRORS}, summary="Schedule or send now"
+)
+def schedule(request: HttpRequest, campaign_id: Id, payload: ScheduleIn) -> Any:
+    user = require(request, Capability.MANAGE_CAMPAIGNS)
+    campaign = selectors.get_campaign(campaign_id)
+    return services.schedule_campaign(actor=user, campaign=campaign, send_at=payload.send_at)
+
+
+@router.post("/{campaign_id}/cancel", response={200: CampaignOut, **WRITE_ERRORS}, summary="Cancel")
+def cancel(request: HttpRequest, campaign_id: Id) -> Any:
+    user = require(request, Capability.MANAGE_CAMPAIGNS)
+    return services.cancel_campaign(actor=user, campaign=selectors.get_campaign(campaign_id))
+
+
+@router.get(
+    "/{campaign_id}/results", response={200: ResultsOut, **ONE_ERRORS}, summary="Uplift against the holdout"
+)
+def results(request: HttpRequest, campaign_id: Id) -> dict[str, Any]:
+    require(request, Capability.MANAGE_CAMPAIGNS)
+    found = selectors.results(selectors.get_campaign(campaign_id))
+    e = found.estimate
+    return {
+        "status_counts": found.counts,
+        "window_start": found.window_start,
+        "window_end": found.window_end,
+        "enough_data": bool(e and e.enough_data),
+        "n_treatment": e.n_treatment if e else 0,
+        "n_control": e.n_control if e else 0,
+        "conversion_treatment": e.conversion_treatment if e else 0.0,
+        "conversion_control": e.conversion_control if e else 0.0,
+        "lift_pp": e.lift_pp if e else 0.0,
+        "lift_low_pp": e.lift_low_pp if e else 0.0,
+        "lift_high_pp": e.lift_high_pp if e else 0.0,
+        "revenue_per_customer_treatment": e.revenue_treatment if e else 0.0,
+        "revenue_per_customer_control": e.revenue_control if e else 0.0,
+        "incremental_revenue": e.incremental_revenue if e else 0.0,
+        "incremental_revenue_low": e.incremental_revenue_low if e else 0.0,
+        "incremental_revenue_high": e.incremental_revenue_high if e else 0.0,
+        "sentence": found.sentence,
+    }

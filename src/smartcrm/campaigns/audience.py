@@ -1,0 +1,99 @@
+"""Who a campaign reaches: a segment's customers or a saved customer-list filter, with email
+consent granted, an address, and no suppression.
+
+A saved filter is the customer list's query string as a dict (``{"country": "CN", "activity":
+"lapsed_90", "segment": "at_risk"}``); campaigns sit below the read models, so the fields the
+list offers are applied here again, with the same meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from smartcrm.customers.models import Channel, Consent, ConsentStatus, Customer
+from smartcrm.intelligence.selectors import high_value_threshold
+
+from .models import Suppression
+
+FILTER_FIELDS = (
+    "source",
+    "kind",
+    "country",
+    "tag",
+    "min_spent",
+    "activity",
+    "segment",
+    "churn_min",
+    "high_value",
+    "next_category",
+)
+ACTIVITY = re.compile(r"^(active|lapsed)_(\d{1,4})$")
+
+
+def filter_errors(saved: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name, value in saved.items():
+        if name not in FILTER_FIELDS:
+            errors["saved_filter"] = f"Unknown filter {name!r}; one of: {', '.join(FILTER_FIELDS)}."
+        elif name == "activity" and not ACTIVITY.match(str(value)):
+            errors["saved_filter"] = "activity is active_<days> or lapsed_<days>."
+        elif name in ("min_spent", "churn_min"):
+            try:
+                Decimal(str(value))
+            except InvalidOperation:
+                errors["saved_filter"] = f"{name} must be a number."
+    return errors
+
+
+def apply_filter(queryset: QuerySet[Customer], saved: dict[str, Any]) -> QuerySet[Customer]:
+    """The customer list's filters (readmodels.customer_list) on ``queryset``."""
+    for name in ("source", "kind", "country"):
+        if saved.get(name):
+            value = str(saved[name])
+            queryset = queryset.filter(**{name: value.upper() if name == "country" else value})
+    if saved.get("tag"):
+        queryset = queryset.filter(tags__name=str(saved["tag"]).lower())
+    if saved.get("min_spent") not in (None, ""):
+        queryset = queryset.filter(total_spent__gte=Decimal(str(saved["min_spent"])))
+    match = ACTIVITY.match(str(saved.get("activity", "")))
+    if match:
+        since = timezone.now() - timedelta(days=int(match.group(2)))
+        field = "last_order_at__gte" if match.group(1) == "active" else "last_order_at__lt"
+        queryset = queryset.filter(**{field: since})
+    if saved.get("segment"):
+        queryset = queryset.filter(score__segment=str(saved["segment"]))
+    if saved.get("churn_min") not in (None, ""):
+        queryset = queryset.filter(score__churn_risk__gte=float(saved["churn_min"]))
+    if saved.get("next_category"):
+        queryset = queryset.filter(score__next_category=str(saved["next_category"]))
+    if saved.get("high_value"):
+        threshold = high_value_threshold()
+        queryset = (
+            queryset.filter(score__clv_12m__gte=threshold) if threshold is not None else queryset.none()
+        )
+    return queryset
+
+
+def reachable(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Customers with an address, email consent granted and not suppressed (as of now)."""
+    granted = Consent.objects.filter(
+        customer=OuterRef("pk"), channel=Channel.EMAIL, status=ConsentStatus.GRANTED
+    )
+    suppressed = Suppression.objects.filter(email_hash=OuterRef("email_hash"))
+    return queryset.exclude(email_hash="").filter(Exists(granted)).exclude(Exists(suppressed))
+
+
+def audience(segment: str, saved_filter: dict[str, Any]) -> QuerySet[Customer]:
+    """The campaign's customers who may be mailed now (none when it names no audience)."""
+    if not segment and not saved_filter:
+        return Customer.objects.none()
+    queryset = Customer.objects.all()
+    if segment:
+        queryset = queryset.filter(score__segment=segment)
+    return reachable(apply_filter(queryset, saved_filter)).distinct()

@@ -1,0 +1,103 @@
+"""Campaigns: an audience, an email in English and Chinese, a schedule, a holdout control group,
+and one CampaignSend row per customer, written before anything is sent (sending.py)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Campaign(models.Model):
+    # The holdout's hash key: stable for the campaign's life (engine.uplift.in_control).
+    key = models.CharField(max_length=40, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    # The audience: a segment key, a saved customer-list filter (its query string's fields), or
+    # neither (members added one by one, e.g. by workflows).
+    segment = models.CharField(max_length=40, blank=True)
+    saved_filter = models.JSONField(default=dict, blank=True)
+    subject_en = models.CharField(max_length=200, blank=True)
+    body_en = models.TextField(blank=True)
+    subject_zh = models.CharField(max_length=200, blank=True)
+    body_zh = models.TextField(blank=True)
+    send_at = models.DateTimeField(null=True, blank=True, help_text="UTC; entered in the shop's time zone")
+    sends_per_minute = models.PositiveIntegerField(default=600)
+    control_share = models.FloatField(default=0.1)
+    attribution_days = models.PositiveIntegerField(default=14)
+    status = models.CharField(max_length=12, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "send_at"], name="campaign_due_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SendStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Being sent"  # claimed by a worker; the server has not been told to accept it
+    SENT = "sent", "Sent"
+    HELD_OUT = "held_out", "Held out (control group)"
+    NO_CONSENT = "no_consent", "Skipped: no email consent"
+    SUPPRESSED = "suppressed", "Skipped: suppressed"
+    NO_EMAIL = "no_email", "Skipped: no email address"
+    FAILED = "failed", "Failed"
+    REMOVED = "removed", "Removed before sending"
+
+
+class CampaignSend(models.Model):
+    """One customer of one campaign, created before sending; the unit of exactly-once."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sends")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="campaign_sends"
+    )
+    in_control = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=SendStatus.choices, default=SendStatus.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, help_text="The token of the worker that claimed it")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "customer"], name="one_send_per_campaign_customer")
+        ]
+        indexes = [models.Index(fields=["campaign", "status", "id"], name="campaign_send_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.customer_id} {self.status}"
+
+
+class SuppressionReason(models.TextChoices):
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+    BOUNCED = "bounced", "Hard bounce"
+    COMPLAINED = "complained", "Spam complaint"
+    MANUAL = "manual", "Added by staff"
+
+
+class Suppression(models.Model):
+    """An address no campaign may mail, by its lookup hash (the address itself is not kept)."""
+
+    email_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=20, choices=SuppressionReason.choices)
+    source = models.CharField(max_length=100, blank=True)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.email_hash[:8]}…"

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
+from smartcrm.campaigns.models import Campaign, CampaignStatus
+from smartcrm.core.mail_sink import start_sink
 from smartcrm.customers.models import Customer
 from smartcrm.demo import intent_default
 from smartcrm.demo.setup import demo_password, login_table, prepare_demo
@@ -56,10 +60,22 @@ def quick_default_intent(
 
 
 def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
-    db: Any, settings: Any, tmp_path: Path, analyzer: Any, quick_default_intent: Path
+    db: Any,
+    settings: Any,
+    tmp_path: Path,
+    analyzer: Any,
+    quick_default_intent: Path,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    state = prepare_demo(customers=400, progress=False)
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
+    sink = start_sink(folder=tmp_path / "mail")
+    assert sink is not None
+    try:
+        with django_capture_on_commit_callbacks(execute=True):  # the campaign sends after its commit
+            state = prepare_demo(customers=400, progress=False)
+    finally:
+        sink.stop()
     assert quick_default_intent.exists()  # the default intent model is trained at demo time
     assert state.generated is not None and Customer.objects.count() == 400
     assert state.trained is not None and state.trained.customers_scored > 0
@@ -67,6 +83,12 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
     assert texts > 0 and state.texts_analysed == texts == TextAnalysis.objects.count()
     assert TextAnalysis.objects.filter(source_kind=SourceKind.REVIEW).exclude(sentiment="").exists()
     assert {x.role for x in state.logins} == set(Role)
+    # The finished demo campaign: sent through the real path, its window closed, an effect planted.
+    campaign = Campaign.objects.get()
+    assert campaign.status == CampaignStatus.SENT and campaign.started_at is not None
+    assert campaign.started_at < timezone.now() - timedelta(days=campaign.attribution_days)
+    assert campaign.sends.filter(in_control=True).exists() and campaign.sends.filter(status="sent").exists()
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == campaign.sends.filter(status="sent").count()
     for login in state.logins:
         client = Client()
         assert client.login(username=login.username, password=login.password)
@@ -77,6 +99,7 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
     assert again.generated is None and Customer.objects.count() == 400
     assert again.trained is None  # trained once; a second demo start reuses the models
     assert again.texts_analysed is None
+    assert Campaign.objects.count() == 1
 
 
 def test_train_defaults_writes_the_intent_artifact_once(quick_default_intent: Path) -> None:

@@ -14,6 +14,7 @@ from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import ensure_user
 from smartcrm.config import is_production
 from smartcrm.customers.models import Customer
+from smartcrm.demo.campaign import demo_campaign
 from smartcrm.demo.defaults import train_default_models
 from smartcrm.demo.help_center import demo_conversations, load_help_center
 from smartcrm.demo.loader import LoadStats, ShopLoader
@@ -101,6 +102,7 @@ def prepare_demo(
     train_default_models(out=out)
     load_help_center(out=out)
     demo_conversations()
+    demo_campaign(out=out)
     analysed = None
     if not TextAnalysis.objects.exists():
         if out is not None:

@@ -7,12 +7,10 @@ agents' replies can be read without a real mail server. It never relays anything
 
 from __future__ import annotations
 
-import itertools
 import time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
@@ -28,24 +26,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            from aiosmtpd.controller import Controller
-        except ImportError as exc:
+            from smartcrm.core.mail_sink import sink_folder, start_sink
+        except ImportError as exc:  # pragma: no cover - aiosmtpd is a dependency
             raise CommandError("the mail sink needs aiosmtpd: pip install aiosmtpd") from exc
-        folder: Path = options["dir"] or Path(settings.DATA_DIR) / "mail"
-        folder.mkdir(parents=True, exist_ok=True)
-        counter = itertools.count(1)
+        folder: Path = options["dir"] or sink_folder()
         out = self.stdout
 
-        class Keep:
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-                path = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{next(counter)}.eml"
-                path.write_bytes(envelope.original_content or envelope.content)
-                out.write(f"{path.name}: {len(envelope.rcpt_tos)} recipient(s)")
-                return "250 OK"
+        def told(path: Path, recipients: int) -> None:
+            out.write(f"{path.name}: {recipients} recipient(s)")
 
-        controller = Controller(Keep(), hostname=options["host"], port=options["port"])
-        controller.start()
+        controller = start_sink(options["host"], options["port"], folder, on_mail=told)
         where = f"{options['host']}:{options['port']}"
+        if controller is None:
+            raise CommandError(f"{where} is taken: is a mail sink or server already running there?")
         self.stdout.write(f"mail sink on {where}, keeping mail in {folder}; Ctrl-C stops")
         try:
             while True:

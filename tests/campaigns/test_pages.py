@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from smtplib import SMTP
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from smartcrm.accounts.roles import Role
 from smartcrm.campaigns import sending
 from smartcrm.campaigns.models import Campaign, CampaignStatus
+from smartcrm.core.mail_sink import start_sink
 
-from .conftest import Inbox, customer
+from .conftest import Inbox, customer, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +114,26 @@ def test_the_api_creates_schedules_and_reads_results(api_as: Callable[[Role], An
     results = api.get(f"/campaigns/{campaign_id}/results").json()
     assert results["status_counts"]["sent"] == 1 and results["enough_data"] is False
     assert api.post(f"/campaigns/{campaign_id}/cancel", {}).status_code == 422
+
+
+def test_the_outbox_lists_the_sinks_mail_masked_and_escaped(
+    client_for: Any, settings: Any, tmp_path: Path
+) -> None:
+    settings.DATA_DIR = tmp_path
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    sink = start_sink()
+    assert sink is not None and start_sink() is None  # a second sink finds the port taken
+    try:
+        with SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT) as smtp:
+            smtp.sendmail(
+                "shop@example.com",
+                ["ann.lee@example.com"],
+                b"To: ann.lee@example.com\r\nSubject: <script>alert(1)</script> hello\r\n"
+                b"List-Unsubscribe: <https://x/u/1>\r\n\r\nHi",
+            )
+    finally:
+        sink.stop()
+    page = client_for(Role.MARKETING).get(reverse("web:mail_outbox")).content.decode()
+    assert "ann.lee@example.com" not in page and "example.com" in page
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert client_for(Role.SUPPORT).get(reverse("web:mail_outbox")).status_code == 403

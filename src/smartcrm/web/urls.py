@@ -119,6 +119,7 @@ urlpatterns = [
     path("integrations/inbound/<int:delivery_id>/replay/", integrations.replay, name="integrations_replay"),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/outbox/", campaigns.mail_outbox, name="mail_outbox"),
     path("campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:campaign_id>/edit/", campaigns.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:campaign_id>/schedule/", campaigns.campaign_schedule, name="campaign_schedule"),

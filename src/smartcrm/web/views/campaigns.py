@@ -1,7 +1,9 @@
-"""Email campaigns: the list, the editor with its preview, send now / schedule / cancel, and the
-results against the holdout control group."""
+"""Email campaigns: the list, the editor with its preview, send now / schedule / cancel, the
+results against the holdout control group, and the local mail sink's outbox."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +14,8 @@ from smartcrm.accounts.roles import Capability
 from smartcrm.campaigns import selectors, services
 from smartcrm.campaigns.models import Campaign
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.core.mail_sink import kept_mail, sink_folder
+from smartcrm.core.pii import mask_email
 from smartcrm.web.access import capability_required, current_user
 from smartcrm.web.campaign_forms import CampaignForm, ScheduleForm
 
@@ -108,3 +112,12 @@ def campaign_cancel(request: HttpRequest, campaign_id: int) -> HttpResponse:
     else:
         messages.success(request, "Campaign cancelled.")
     return redirect("web:campaign_detail", campaign_id=campaign.pk)
+
+
+@capability_required(Capability.MANAGE_CAMPAIGNS)
+def mail_outbox(request: HttpRequest) -> HttpResponse:
+    """The local mail sink's newest mail (embedded mode and the demo): what campaigns, workflows
+    and the assistant sent, as a mail program would list it; addresses always masked (the
+    customer's page is where an unmasked, audited address is read)."""
+    mail = [replace(m, to=", ".join(mask_email(a.strip()) for a in m.to.split(","))) for m in kept_mail(200)]
+    return render(request, "web/campaigns/outbox.html", {"mail": mail, "folder": sink_folder()})

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from smartcrm.core.mail_sink import sink_folder
 from smartcrm.demo.management.commands.generate import summary
 from smartcrm.demo.management.commands.serve import serve
 from smartcrm.demo.setup import DEMO_CUSTOMERS, DEMO_SEED, DemoRefusedError, login_table, prepare_demo
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             + "\nDemo logins (local demo only; one per role):\n"
             + login_table(state.logins)
             + f"\nThe chat widget on a pretend shop page (signed in as staff): {url}/chat/demo/\n"
+            + f"Mail the demo sends stays in a local mail sink ({sink_folder()}); read it at "
+            + f"{url}/campaigns/outbox/\n"
         )
         if not options["no_serve"]:
-            serve(options["host"], options["port"])
+            serve(options["host"], options["port"], mail_sink=True)

@@ -9,7 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 
-def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+def gunicorn_argv(host: str, port: int, workers: int, threads: int, mail_sink: bool = False) -> list[str]:
+    sink = ["-c", "python:smartcrm.demo.gunicorn_mail_sink"] if mail_sink else []
     return [
         sys.executable,
         "-m",
@@ -25,17 +26,19 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]
         "-",
         "--graceful-timeout",
         "5",
+        *sink,
     ]
 
 
-def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> None:
+def serve(host: str, port: int, workers: int = 2, threads: int = 4, *, mail_sink: bool = False) -> None:
     """Replace this process with gunicorn, so signals (Ctrl-C, SIGTERM) reach it directly.
 
     Static files are served by WhiteNoise straight from the apps (``WHITENOISE_USE_FINDERS``),
-    so no ``collectstatic`` step is needed before starting.
+    so no ``collectstatic`` step is needed before starting. ``mail_sink`` (the demo) runs the
+    local mail sink in gunicorn's master process.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcrm.settings")
-    argv = gunicorn_argv(host, port, workers, threads)
+    argv = gunicorn_argv(host, port, workers, threads, mail_sink)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter, fixed arguments

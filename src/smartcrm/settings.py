@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "smartcrm.textanalysis",
     "smartcrm.knowledge",
     "smartcrm.assistant",
+    "smartcrm.automation",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",
@@ -213,6 +214,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The assistant's messages whose delivery (SMTP, Telegram) failed, tried again.
     "assistant-deliver-pending": {"task": "smartcrm.assistant.deliver_pending", "schedule": 300.0},
+    # Workflows: due timed triggers, waits that are over, retries' backoff, unsent outbox rows.
+    "automation-sweep": {"task": "smartcrm.automation.sweep", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("hooks/", include("smartcrm.integrations.urls")),
     path("hooks/", include("smartcrm.assistant.channels.urls")),
+    path("hooks/", include("smartcrm.automation.urls")),
     path("", include("smartcrm.web.urls")),
 ]

@@ -35,6 +35,8 @@ class Capability(StrEnum):
     VIEW_MODELS = "view_models"  # see model versions, their metrics and feature schemas (model cards)
     MANAGE_MODELS = "manage_models"  # activate a model version or roll a kind back to the previous one
     EDIT_KNOWLEDGE = "edit_knowledge"  # write, import and publish help-center articles
+    VIEW_WORKFLOWS = "view_workflows"  # see workflows and their runs' logs
+    EDIT_WORKFLOWS = "edit_workflows"  # create, change, enable and start workflows; retry their runs
 
 
 C = Capability
@@ -59,11 +61,12 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.HANDLE_ALERTS,
             C.VIEW_MODELS,
             C.EDIT_KNOWLEDGE,
+            C.VIEW_WORKFLOWS,
         }
     ),
     Role.MARKETING: frozenset(
         {C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.EDIT_REVIEWS, C.VIEW_INSIGHTS, C.VIEW_MODELS}
-        | {C.EDIT_KNOWLEDGE}
+        | {C.EDIT_KNOWLEDGE, C.VIEW_WORKFLOWS, C.EDIT_WORKFLOWS}
     ),
     Role.ANALYST: frozenset(
         {C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.VIEW_PIPELINE, C.VIEW_INSIGHTS, C.VIEW_MODELS}

@@ -83,7 +83,7 @@ def backoff(attempt: int, rng: random.Random | None = None) -> timedelta:
 # --- saving workflows ---------------------------------------------------------------------
 
 
-def _steps_problems(steps: Any, path: str = "steps") -> list[str]:
+def steps_problems(steps: Any, path: str = "steps") -> list[str]:
     if not isinstance(steps, list):
         return [f"{path}: a list of steps"]
     found: list[str] = []
@@ -94,8 +94,8 @@ def _steps_problems(steps: Any, path: str = "steps") -> list[str]:
             found.append(f"{where}: a step is an object")
         elif "if" in step:
             found += rules.problems(step["if"], fields, f"{where}.if")
-            found += _steps_problems(step.get("then", []), f"{where}.then")
-            found += _steps_problems(step.get("else", []), f"{where}.else")
+            found += steps_problems(step.get("then", []), f"{where}.then")
+            found += steps_problems(step.get("else", []), f"{where}.else")
         elif "wait" in step:
             wait = step["wait"]
             if not isinstance(wait, dict) or not any(isinstance(wait.get(u), int | float) for u in wait):
@@ -112,7 +112,7 @@ def _steps_problems(steps: Any, path: str = "steps") -> list[str]:
 
 def validate(trigger: Any, conditions: Any, steps: Any) -> None:
     found = triggers.problems(trigger) + rules.problems(conditions, set(all_fields()), "conditions")
-    found += _steps_problems(steps)
+    found += steps_problems(steps)
     if not steps:
         found.append("steps: give at least one step")
     if found:

@@ -27,6 +27,7 @@ NAVIGATION: list[tuple[str, str, Capability]] = [
     ("Import", "web:import_home", Capability.IMPORT_DATA),
     ("Duplicates", "web:duplicates", Capability.MERGE_CUSTOMERS),
     ("Integrations", "web:integrations", Capability.MANAGE_INTEGRATIONS),
+    ("Workflows", "web:workflow_list", Capability.VIEW_WORKFLOWS),
     ("Assistant settings", "web:assistant_settings", Capability.MANAGE_USERS),
 ]
 # Which navigation entry is highlighted for each page.
@@ -55,6 +56,10 @@ SECTIONS = {
     "inbox_urgency": "web:ticket_inbox",
     "basket_rules": "web:basket_rules",
     "integrations": "web:integrations",
+    "workflow_list": "web:workflow_list",
+    "workflow_new": "web:workflow_list",
+    "workflow_edit": "web:workflow_list",
+    "workflow_run": "web:workflow_list",
     "assistant_settings": "web:assistant_settings",
     "conversation_list": "web:conversation_list",
     "conversation_detail": "web:conversation_list",

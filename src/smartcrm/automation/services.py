@@ -171,7 +171,9 @@ def create_workflow(
     steps: list[dict[str, Any]],
     conditions: dict[str, Any] | None = None,
     enabled: bool = False,
+    now: datetime | None = None,
 ) -> Workflow:
+    """A workflow and its version 1; ``now`` plans a cron line's first due time (replays)."""
     workflow = Workflow.objects.create(
         name=_clean_name(name),
         enabled=enabled,
@@ -183,7 +185,7 @@ def create_workflow(
     _new_version(actor, workflow, trigger, conditions, steps)
     workflow.save(update_fields=["current_version", "trigger_type"])
     audit.record(actor, AuditAction.CREATE, workflow, changes={"name": workflow.name, "enabled": enabled})
-    _plan_time(workflow)
+    _plan_time(workflow, now)
     transaction.on_commit(forget_listening)
     return workflow
 
@@ -221,12 +223,13 @@ def update_workflow(
 
 
 @transaction.atomic
-def set_enabled(*, actor: Actor, workflow: Workflow, enabled: bool) -> Workflow:
+def set_enabled(*, actor: Actor, workflow: Workflow, enabled: bool, now: datetime | None = None) -> Workflow:
+    """Turn a workflow on or off; a cron line is planned from ``now`` (no backlog fires)."""
     if workflow.enabled != enabled:
         workflow.enabled = enabled
         workflow.save(update_fields=["enabled", "updated_at"])
         audit.record(actor, AuditAction.UPDATE, workflow, changes={"enabled": enabled})
-        _plan_time(workflow)
+        _plan_time(workflow, now)
         transaction.on_commit(forget_listening)
     return workflow
 
@@ -606,7 +609,9 @@ def _fire_due(due: TimedTrigger, now: datetime) -> bool:
             is not None
         )
     if timed and version is not None and due.key == "cron" and workflow.enabled:
-        due.due_at = next_cron(version.trigger["cron"], due.due_at, triggers.zone(version.trigger))
+        # From now, not from the due time: after a sweeper outage a cron line fires once, not
+        # once per missed occurrence.
+        due.due_at = next_cron(version.trigger["cron"], max(due.due_at, now), triggers.zone(version.trigger))
         due.save(update_fields=["due_at"])
     else:
         due.fired_at = now

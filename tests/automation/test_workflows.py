@@ -300,3 +300,34 @@ def test_a_cron_workflow_is_planned_in_its_time_zone_and_replanned_after_firing(
     assert WorkflowRun.objects.filter(workflow=wf).count() == 1
     commit(services.set_enabled, actor="test", workflow=wf, enabled=False)
     assert not TimedTrigger.objects.filter(workflow=wf).exists()
+
+
+def test_a_ticket_that_reads_negative_fires_its_workflow_once(commit: Callable[..., Any]) -> None:
+    from smartcrm.automation import events
+    from smartcrm.textanalysis.models import TextAnalysis
+
+    wf = _workflow(
+        commit,
+        {"type": "sentiment", "to": "negative"},
+        [{"action": "add_tag", "tag": "unhappy"}],
+        conditions={"field": "record.urgency_level", "op": "=", "value": "high"},
+    )
+    ticket = factories.TicketFactory()
+    now = datetime.now(UTC)
+    analysis = TextAnalysis.objects.create(
+        source_kind="ticket",
+        source_id=ticket.pk,
+        customer=ticket.customer,
+        text_created_at=now,
+        lang="en",
+        sentiment="negative",
+        sentiment_score=-0.8,
+        urgency_level="high",
+        model_version="test",
+        analysed_at=now,
+    )
+    for _ in range(2):  # analysed again: still once
+        commit(events.ticket_analysed, analysis)
+    run = WorkflowRun.objects.get(workflow=wf)
+    assert run.status == RunStatus.SUCCEEDED and run.context["record.sentiment"] == "negative"
+    assert list(ticket.customer.tags.values_list("name", flat=True)) == ["unhappy"]

@@ -273,8 +273,8 @@ def campaign_problems(step: Step) -> list[str]:
 
 def _campaign(name: str, step: Step, doing: Doing) -> dict[str, Any]:
     service = import_string(f"{CAMPAIGN_SERVICE}.{name}")
-    service(actor=doing.actor, campaign_id=step["campaign_id"], customer_id=doing.need_customer().pk)
-    return {"campaign": step["campaign_id"]}
+    done = service(actor=doing.actor, campaign_id=step["campaign_id"], customer_id=doing.need_customer().pk)
+    return {"campaign": step["campaign_id"], "done": bool(done)}
 
 
 def add_to_campaign(step: Step, doing: Doing) -> dict[str, Any]:

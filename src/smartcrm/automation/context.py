@@ -47,7 +47,18 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "review": ("id", "rating", "status", "language", "product_id", "order_id", "created_at"),
     "deal": ("id", "value", "currency", "stage_id", "expected_close", "created_at", "closed_at"),
 }
-EXTRA_FIELDS = ("customer.tags", "record.stage", "alert.kind", "alert.metric", "alert.severity", "event")
+EXTRA_FIELDS = (
+    "customer.tags",
+    "record.stage",
+    "record.sentiment",
+    "record.sentiment_score",
+    "record.intent",
+    "record.urgency_level",
+    "alert.kind",
+    "alert.metric",
+    "alert.severity",
+    "event",
+)
 
 
 def all_fields() -> list[str]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from smartcrm.automation import context, services
 from smartcrm.core.events import Work
+from smartcrm.support.models import Ticket
 
 
 def _record(entity: str, action: str, obj: Any) -> None:
@@ -107,3 +108,30 @@ def scores_refreshed(as_of: Any) -> Work | None:
         services.score_crossings(str(as_of))
 
     return work
+
+
+def ticket_analysed(analysis: Any) -> Work | None:
+    """A ticket's text analysis stored: the workflows waiting for that sentiment (once per
+    ticket and sentiment)."""
+    key = f"sentiment:{analysis.sentiment}"
+    if key not in services.listening():
+        return None
+    ticket = Ticket.objects.filter(pk=analysis.source_id).first()
+    if ticket is None:
+        return None
+    customer_id, values = context.build("ticket", ticket)
+    values |= {
+        "record.sentiment": analysis.sentiment,
+        "record.sentiment_score": analysis.sentiment_score,
+        "record.intent": analysis.intent,
+        "record.urgency_level": analysis.urgency_level,
+        "event": "ticket.sentiment",
+    }
+    services.fire(
+        key,
+        event="ticket.sentiment",
+        event_id=f"ticket:{ticket.pk}:sentiment:{analysis.sentiment}",
+        context=values,
+        customer_id=customer_id,
+    )
+    return None

@@ -10,6 +10,7 @@ class TriggerType(models.TextChoices):
     RECORD = "record", "A record is created or changed"
     SCORE = "score", "A score crosses a line"
     ALERT = "alert", "An anomaly alert"
+    SENTIMENT = "sentiment", "A ticket's sentiment"
     TIME = "time", "Time"
     WEBHOOK = "webhook", "An inbound webhook"
     MANUAL = "manual", "Manual, for chosen customers"

@@ -6,6 +6,7 @@
     {"type": "score", "score": "churn_risk", "above": 0.7}           # or "below"
     {"type": "score", "score": "segment", "to": "At risk"}           # any change without "to"
     {"type": "alert"}                                                # conditions on alert.*
+    {"type": "sentiment", "to": "negative"}                          # a ticket's analysed sentiment
     {"type": "time", "schedule": "cron", "cron": "0 9 * * 1"}        # "time_zone" optional
     {"type": "time", "schedule": "after_last_order", "days": 30, "at": "09:00"}
     {"type": "webhook"}
@@ -26,6 +27,7 @@ from smartcrm.automation.schedule import BadCron, parse_cron
 
 Trigger = dict[str, Any]
 NUMERIC_SCORES = ("churn_risk", "clv_12m", "propensity_30d", "probability_alive")
+SENTIMENTS = ("negative", "neutral", "positive")
 
 
 def zone(trigger: Trigger) -> ZoneInfo:
@@ -56,6 +58,9 @@ def problems(trigger: Any) -> list[str]:
             isinstance(trigger.get(k), int | float) for k in ("above", "below")
         ):
             found.append("trigger: a numeric score crosses a line: give above or below")
+    elif kind == TriggerType.SENTIMENT:
+        if trigger.get("to") not in SENTIMENTS:
+            found.append(f"trigger.to: one of {', '.join(SENTIMENTS)}")
     elif kind == TriggerType.TIME:
         try:
             zone(trigger)
@@ -85,6 +90,8 @@ def key(trigger: Trigger) -> str:
         return f"record:{trigger['entity']}:{trigger['action']}"
     if kind == TriggerType.TIME:
         return f"time:{trigger['schedule']}"
+    if kind == TriggerType.SENTIMENT:
+        return f"sentiment:{trigger['to']}"
     return str(kind)
 
 
@@ -114,6 +121,8 @@ def sentence(trigger: Trigger) -> str:
         return f"When {name} changes" + (f" to “{trigger['to']}”" if "to" in trigger else "")
     if kind == TriggerType.ALERT:
         return "When an anomaly alert is raised"
+    if kind == TriggerType.SENTIMENT:
+        return f"When a ticket reads {trigger.get('to')}"
     if kind == TriggerType.TIME:
         tz = trigger.get("time_zone") or settings.TIME_ZONE
         if trigger.get("schedule") == "cron":

@@ -230,7 +230,8 @@ def test_a_worker_killed_mid_run_resumes_without_sending_the_email_again(
         commit(services.start_manual, actor="test", workflow=wf, customer_ids=[customer.pk])
     run = WorkflowRun.objects.get()
     assert run.cursor == 1 and Outbox.objects.count() == 1
-    commit(services.execute, run.pk)  # the task delivered again to another worker
+    # The sweeper sends the run again once it has been untouched for a while (its task died).
+    assert commit(services.sweep, datetime.now(UTC) + timedelta(minutes=11))["stale"] == 1
     assert services.deliver_pending(older_than=timedelta(0)) == 1  # the sweeper finds the unsent mail
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED

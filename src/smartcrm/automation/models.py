@@ -88,6 +88,7 @@ class WorkflowRun(models.Model):
     error = models.CharField(max_length=300, blank=True)
     triggered_at = models.DateTimeField(help_text="When the event happened (for trigger-to-action time)")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="Its last step or state change")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

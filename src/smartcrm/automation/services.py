@@ -66,6 +66,7 @@ logger = logging.getLogger("smartcrm.automation")
 LISTENING_CACHE_KEY = "automation:listening"
 MAX_ATTEMPTS = 4  # tries of one step before the run fails (then "retry from the failed step")
 RATE_RECHECK = timedelta(minutes=5)
+STALE_AFTER = timedelta(minutes=10)  # a pending/running run untouched this long lost its worker
 SWEEP_BATCH = 500
 OUTBOX_MAX_ATTEMPTS = 5
 
@@ -456,7 +457,9 @@ def _log(run: WorkflowRun, kind: str, status: str, started: datetime, t0: float,
 
 def _finish(run: WorkflowRun, status: str, now: datetime, error: str = "") -> None:
     run.status, run.finished_at, run.error, run.resume_at = status, now, error[:300], None
-    run.save(update_fields=["status", "finished_at", "error", "resume_at", "cursor", "attempts"])
+    run.save(
+        update_fields=["status", "finished_at", "error", "resume_at", "cursor", "attempts", "updated_at"]
+    )
 
 
 def _error_text(exc: Exception) -> str:
@@ -510,14 +513,14 @@ def _advance(run_id: int, now: datetime) -> str:
                 _log(
                     run, "wait", StepStatus.WAITING, started, t0, output={"until": run.resume_at.isoformat()}
                 )
-                run.save(update_fields=["status", "resume_at"])
+                run.save(update_fields=["status", "resume_at", "updated_at"])
                 return "waiting"
         else:
             outcome = _act(run, instruction["step"], now, started, t0)
             if outcome != "next":
                 return outcome
         run.status = RunStatus.RUNNING
-        run.save(update_fields=["status", "cursor", "resume_at", "attempts", "error"])
+        run.save(update_fields=["status", "cursor", "resume_at", "attempts", "error", "updated_at"])
         return "next"
 
 
@@ -533,7 +536,7 @@ def _act(run: WorkflowRun, step: dict[str, Any], now: datetime, started: datetim
         ).count()
         if used >= limit:
             run.status, run.resume_at = RunStatus.WAITING, now + RATE_RECHECK
-            run.save(update_fields=["status", "resume_at"])
+            run.save(update_fields=["status", "resume_at", "updated_at"])
             return "waiting"
     customer = Customer.objects.filter(pk=run.customer_id).first() if run.customer_id else None
     try:
@@ -545,7 +548,7 @@ def _act(run: WorkflowRun, step: dict[str, Any], now: datetime, started: datetim
         _log(run, name, StepStatus.FAILED, started, t0, input=step, error=error, attempt=run.attempts)
         if run.attempts < MAX_ATTEMPTS:
             run.status, run.resume_at, run.error = RunStatus.WAITING, now + backoff(run.attempts), error
-            run.save(update_fields=["status", "resume_at", "attempts", "error"])
+            run.save(update_fields=["status", "resume_at", "attempts", "error", "updated_at"])
             return "retrying"
         _finish(run, RunStatus.FAILED, now, error)
         return "failed"
@@ -570,7 +573,7 @@ def retry_run(*, actor: Actor, run: WorkflowRun) -> WorkflowRun:
     if run.status != RunStatus.FAILED:
         raise ServiceValidationError({"run": "Only a failed run can be retried."})
     run.status, run.attempts, run.error, run.finished_at, run.resume_at = RunStatus.PENDING, 0, "", None, None
-    run.save(update_fields=["status", "attempts", "error", "finished_at", "resume_at"])
+    run.save(update_fields=["status", "attempts", "error", "finished_at", "resume_at", "updated_at"])
     audit.record(
         actor, AuditAction.UPDATE, run.workflow, changes={"retried_run": run.pk, "from_step": run.cursor}
     )
@@ -641,11 +644,21 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             # PENDING claims it: a second sweeper finds nothing to wake, and the run goes on
             # whatever the worker's clock says.
             if WorkflowRun.objects.filter(pk=run_id, status=RunStatus.WAITING).update(
-                status=RunStatus.PENDING
+                status=RunStatus.PENDING, updated_at=timezone.now()
             ):
                 jobs.execute_run.on_commit(run_id)
                 woken += 1
-    return {"fired": fired, "woken": woken}
+    # A run whose worker died: Redis hands an unacknowledged task back only after its
+    # visibility timeout, so a run pending or running untouched for a while is sent again
+    # (harmless if it is in fact running: the run's row lock and cursor keep steps single).
+    stale = WorkflowRun.objects.filter(
+        status__in=(RunStatus.PENDING, RunStatus.RUNNING), updated_at__lte=now - STALE_AFTER
+    )
+    resent = 0
+    for run_id in stale.values_list("pk", flat=True)[:5000]:
+        jobs.execute_run.send(run_id)
+        resent += 1
+    return {"fired": fired, "woken": woken, "stale": resent}
 
 
 # --- the outbox ---------------------------------------------------------------------------

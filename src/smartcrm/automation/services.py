@@ -726,8 +726,12 @@ def deliver(outbox_id: int) -> str:
 
 
 def deliver_pending(older_than: timedelta = timedelta(minutes=1)) -> int:
-    """Send the outbox rows not sent yet: a failure, or a worker that died between the step's
-    commit and handing the message over."""
+    """Queue again the outbox rows not sent yet: a failure, or a worker that died between the
+    step's commit and handing the message over (a sent row is skipped when its job runs)."""
     stale = timezone.now() - older_than
     pending = Outbox.objects.filter(Q(status=OutboxStatus.PENDING) & Q(created_at__lte=stale))
-    return sum(deliver(pk) == "sent" for pk in pending.values_list("pk", flat=True)[:1000])
+    queued = 0
+    for pk in pending.values_list("pk", flat=True)[:1000]:
+        jobs.deliver_outbox.send(pk)
+        queued += 1
+    return queued

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "smartcrm.knowledge",
     "smartcrm.assistant",
     "smartcrm.campaigns",
+    "smartcrm.automation",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",
@@ -224,6 +225,8 @@ CELERY_BEAT_SCHEDULE = {
     "assistant-deliver-pending": {"task": "smartcrm.assistant.deliver_pending", "schedule": 300.0},
     # Scheduled campaigns whose send time has come.
     "campaigns-start-due": {"task": "smartcrm.campaigns.start_due", "schedule": 60.0},
+    # Workflows: due timed triggers, waits that are over, retries' backoff, unsent outbox rows.
+    "automation-sweep": {"task": "smartcrm.automation.sweep", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -11,5 +11,6 @@ urlpatterns = [
     path("hooks/", include("smartcrm.integrations.urls")),
     path("hooks/", include("smartcrm.assistant.channels.urls")),
     path("", include("smartcrm.campaigns.urls")),  # unsubscribe links, bounce webhook
+    path("hooks/", include("smartcrm.automation.urls")),
     path("", include("smartcrm.web.urls")),
 ]

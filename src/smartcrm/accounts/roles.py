@@ -36,6 +36,8 @@ class Capability(StrEnum):
     MANAGE_MODELS = "manage_models"  # activate a model version or roll a kind back to the previous one
     EDIT_KNOWLEDGE = "edit_knowledge"  # write, import and publish help-center articles
     MANAGE_CAMPAIGNS = "manage_campaigns"  # create, schedule, send and cancel email campaigns; their results
+    VIEW_WORKFLOWS = "view_workflows"  # see workflows and their runs' logs
+    EDIT_WORKFLOWS = "edit_workflows"  # create, change, enable and start workflows; retry their runs
 
 
 C = Capability
@@ -60,11 +62,12 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.HANDLE_ALERTS,
             C.VIEW_MODELS,
             C.EDIT_KNOWLEDGE,
+            C.VIEW_WORKFLOWS,
         }
     ),
     Role.MARKETING: frozenset(
         {C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.EDIT_REVIEWS, C.VIEW_INSIGHTS, C.VIEW_MODELS}
-        | {C.EDIT_KNOWLEDGE, C.MANAGE_CAMPAIGNS}
+        | {C.EDIT_KNOWLEDGE, C.MANAGE_CAMPAIGNS, C.VIEW_WORKFLOWS, C.EDIT_WORKFLOWS}
     ),
     Role.ANALYST: frozenset(
         {C.VIEW_CUSTOMERS, C.VIEW_ORDERS, C.VIEW_TICKETS, C.VIEW_PIPELINE, C.VIEW_INSIGHTS, C.VIEW_MODELS}

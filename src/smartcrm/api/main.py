@@ -11,6 +11,7 @@ from smartcrm.api import imports as imports_api
 from smartcrm.api import insights as insights_api
 from smartcrm.api import recommendations as recommendations_api
 from smartcrm.api import textanalysis as textanalysis_api
+from smartcrm.api import workflows as workflows_api
 from smartcrm.api.auth import BearerAuth, session_auth
 from smartcrm.api.errors import install_handlers
 
@@ -46,6 +47,7 @@ api.add_router("", intelligence.router)
 api.add_router("/webhooks", webhooks.router)
 api.add_router("/forecasts", insights_api.forecasts_router)
 api.add_router("/alerts", insights_api.alerts_router)
+api.add_router("/workflows", workflows_api.router)
 api.add_router("/duplicates", dedup_api.router)
 api.add_router("/texts", textanalysis_api.router)
 api.add_router("/data-quality", dedup_api.quality_router)

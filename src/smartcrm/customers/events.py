@@ -1,7 +1,8 @@
 """What a customer write sets off, after the commit (see :mod:`smartcrm.core.events`).
 
 - created: the outbound webhook ``customer.created``;
-- updated: the outbound webhook ``customer.updated``.
+- updated: the outbound webhook ``customer.updated``;
+- both: the workflows triggered by a customer created or changed.
 """
 
 from __future__ import annotations
@@ -11,8 +12,16 @@ from smartcrm.customers.models import Customer
 
 
 def customer_created(customer: Customer) -> None:
-    announce(customer, "smartcrm.integrations.events.customer_created")
+    announce(
+        customer,
+        "smartcrm.integrations.events.customer_created",
+        "smartcrm.automation.events.customer_created",
+    )
 
 
 def customer_updated(customer: Customer) -> None:
-    announce(customer, "smartcrm.integrations.events.customer_updated")
+    announce(
+        customer,
+        "smartcrm.integrations.events.customer_updated",
+        "smartcrm.automation.events.customer_updated",
+    )

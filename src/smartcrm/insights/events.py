@@ -1,6 +1,6 @@
 """What an insights write sets off, after the commit (see :mod:`smartcrm.core.events`).
 
-- an alert stored: the outbound webhook ``alert.created``.
+- an alert stored: the outbound webhook ``alert.created`` and the workflows it triggers.
 """
 
 from __future__ import annotations
@@ -9,4 +9,6 @@ from smartcrm.core.events import announce
 
 
 def alert_created(alert_id: int) -> None:
-    announce(alert_id, "smartcrm.integrations.events.alert_created")
+    announce(
+        alert_id, "smartcrm.integrations.events.alert_created", "smartcrm.automation.events.alert_created"
+    )

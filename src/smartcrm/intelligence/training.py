@@ -43,7 +43,7 @@ from smartcrm.engine.propensity.text_features import TEXT_TEMPLATES, text_sentim
 from smartcrm.engine.segments.clustering import BehaviourClusters
 from smartcrm.engine.segments.rfm import RFMSegmenter
 from smartcrm.engine.segments.transitions import segment_transitions
-from smartcrm.intelligence import category_scores
+from smartcrm.intelligence import category_scores, events
 from smartcrm.intelligence.extract import ShopExtract, extract_shop
 from smartcrm.intelligence.models import CustomerScore, SegmentMovement
 from smartcrm.intelligence.score_writer import upsert_scores
@@ -471,6 +471,7 @@ def _write_scores(
     with transaction.atomic():
         _record_movement(as_of, table["segment"])
         upsert_scores(rows(), SCORE_FIELDS)
+        events.scores_refreshed(as_of)  # the workflows of scores that crossed a line
     return len(table)
 
 

@@ -16,6 +16,7 @@ from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
+from smartcrm.pipeline import events
 from smartcrm.pipeline.models import Deal, Stage
 
 DEFAULT_STAGES = [
@@ -79,6 +80,7 @@ def create_deal(
             obj=deal,
             summary=f"Deal “{title}” created in {stage.name}",
         )
+    events.deal_created(deal)
     return deal
 
 
@@ -100,6 +102,7 @@ def move_deal(*, actor: Actor, deal: Deal, stage: Stage) -> Deal:
             obj=deal,
             summary=f"Deal “{deal.title}” moved from {old} to {stage.name}",
         )
+    events.deal_changed(deal)
     return deal
 
 
@@ -132,6 +135,7 @@ def update_deal(*, actor: Actor, deal: Deal, values: dict[str, Any]) -> dict[str
     if changes:
         deal.save(update_fields=[*changes, "updated_at"])
         audit.record(actor, AuditAction.UPDATE, deal, changes=changes)
+        events.deal_changed(deal)
     return changes
 
 

@@ -1,6 +1,7 @@
 """What a support write sets off, after the commit (see :mod:`smartcrm.core.events`).
 
-- a ticket opened: the outbound webhook ``ticket.created``;
+- a ticket opened: the outbound webhook ``ticket.created`` and the workflows it triggers;
+- a ticket changed (status, priority, assignee): the workflows it triggers;
 - a message added (the first one of a ticket too): text analysis of the message and of its
   thread, when the customer wrote it and it is not an internal note; an agent's reply on a
   ticket a chat was handed over to goes back into that conversation.
@@ -13,7 +14,13 @@ from smartcrm.support.models import Ticket, TicketMessage
 
 
 def ticket_opened(ticket: Ticket) -> None:
-    announce(ticket, "smartcrm.integrations.events.ticket_created")
+    announce(
+        ticket, "smartcrm.integrations.events.ticket_created", "smartcrm.automation.events.ticket_opened"
+    )
+
+
+def ticket_changed(ticket: Ticket) -> None:
+    announce(ticket, "smartcrm.automation.events.ticket_updated")
 
 
 def ticket_message_added(message: TicketMessage) -> None:

@@ -186,4 +186,5 @@ def update_ticket(
     if changes:
         ticket.save()  # save() keeps priority_rank in step with priority
         audit.record(actor, AuditAction.UPDATE, ticket, changes=changes)
+        events.ticket_changed(ticket)  # the workflows a changed ticket triggers
     return changes

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from smartcrm.core.events import announce
 from smartcrm.engine.nlp.pipeline import TextAnalyzer
 from smartcrm.engine.nlp.sentiment import SentimentModel
 from smartcrm.feedback.models import Review, SurveyResponse
@@ -235,6 +236,9 @@ def _store(kind: str, texts: list[_Text], analyzer: TextAnalyzer) -> None:
             unique_fields=["source_kind", "source_id"],
             update_fields=list(_FIELDS),
         )
+        if kind == SourceKind.TICKET:
+            for row in rows:
+                announce(row, "smartcrm.automation.events.ticket_analysed")  # sentiment workflows
 
 
 def analyse_pending(

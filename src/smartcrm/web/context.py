@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[str, str, Capability]] = [
     ("Import", "web:import_home", Capability.IMPORT_DATA),
     ("Duplicates", "web:duplicates", Capability.MERGE_CUSTOMERS),
     ("Integrations", "web:integrations", Capability.MANAGE_INTEGRATIONS),
+    ("Workflows", "web:workflow_list", Capability.VIEW_WORKFLOWS),
     ("Assistant settings", "web:assistant_settings", Capability.MANAGE_USERS),
 ]
 # Which navigation entry is highlighted for each page.
@@ -60,6 +61,10 @@ SECTIONS = {
     "campaign_new": "web:campaign_list",
     "campaign_detail": "web:campaign_list",
     "campaign_edit": "web:campaign_list",
+    "workflow_list": "web:workflow_list",
+    "workflow_new": "web:workflow_list",
+    "workflow_edit": "web:workflow_list",
+    "workflow_run": "web:workflow_list",
     "assistant_settings": "web:assistant_settings",
     "conversation_list": "web:conversation_list",
     "conversation_detail": "web:conversation_list",

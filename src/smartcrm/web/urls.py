@@ -18,6 +18,7 @@ from smartcrm.web.views import (
     pipeline,
     support,
     textanalysis,
+    workflows,
 )
 from smartcrm.web.views import assistant_settings as assistant_settings_views
 from smartcrm.web.views import data_quality as data_quality_views
@@ -111,6 +112,19 @@ urlpatterns = [
     path("imports/<int:run_id>/resume/", imports.import_resume, name="import_resume"),
     path("imports/<int:run_id>/errors.csv", imports.import_errors, name="import_errors"),
     path("integrations/", integrations.integrations, name="integrations"),
+    path("workflows/", workflows.workflow_list, name="workflow_list"),
+    path("workflows/new/", workflows.workflow_new, name="workflow_new"),
+    path("workflows/<int:workflow_id>/", workflows.workflow_edit, name="workflow_edit"),
+    path("workflows/<int:workflow_id>/steps/", workflows.step_add, name="workflow_step_add"),
+    path(
+        "workflows/<int:workflow_id>/steps/<int:position>/remove/",
+        workflows.step_remove,
+        name="workflow_step_remove",
+    ),
+    path("workflows/<int:workflow_id>/toggle/", workflows.workflow_toggle, name="workflow_toggle"),
+    path("workflows/<int:workflow_id>/start/", workflows.workflow_start, name="workflow_start"),
+    path("workflows/runs/<int:run_id>/", workflows.workflow_run, name="workflow_run"),
+    path("workflows/runs/<int:run_id>/retry/", workflows.workflow_run_retry, name="workflow_run_retry"),
     path(
         "integrations/deliveries/<int:delivery_id>/redeliver/",
         integrations.redeliver,

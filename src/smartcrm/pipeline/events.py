@@ -1,0 +1,17 @@
+"""What a pipeline write sets off, after the commit (see :mod:`smartcrm.core.events`).
+
+- a deal created, or changed (moved to a stage, edited): the workflows it triggers.
+"""
+
+from __future__ import annotations
+
+from smartcrm.core.events import announce
+from smartcrm.pipeline.models import Deal
+
+
+def deal_created(deal: Deal) -> None:
+    announce(deal, "smartcrm.automation.events.deal_created")
+
+
+def deal_changed(deal: Deal) -> None:
+    announce(deal, "smartcrm.automation.events.deal_changed")

@@ -332,3 +332,18 @@ def test_a_ticket_that_reads_negative_fires_its_workflow_once(commit: Callable[.
     run = WorkflowRun.objects.get(workflow=wf)
     assert run.status == RunStatus.SUCCEEDED and run.context["record.sentiment"] == "negative"
     assert list(ticket.customer.tags.values_list("name", flat=True)) == ["unhappy"]
+
+
+def test_the_next_best_action_step_makes_a_task_with_its_reason(commit: Callable[..., Any]) -> None:
+    wf = _workflow(commit, {"type": "manual"}, [{"action": "next_best_action_task", "due_in_days": 1}])
+    customer = factories.CustomerFactory(orders_count=3, total_spent=Decimal("420.00"))
+    today = datetime.now(UTC)
+    CustomerScore.objects.create(
+        customer=customer, as_of=today.date(), scored_at=today, churn_risk=0.95, clv_12m=900.0
+    )
+    (run,) = commit(services.start_manual, actor="test", workflow=wf, customer_ids=[customer.pk])
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED
+    task = Task.objects.get(customer=customer)
+    step = run.steps.get(kind="next_best_action_task")
+    assert step.output["next_action"] != "nothing" and ":" in task.title

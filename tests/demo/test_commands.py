@@ -21,12 +21,14 @@ from django.utils import timezone
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
+from smartcrm.automation.models import Outbox, RunStatus, TimedTrigger, Workflow, WorkflowRun
 from smartcrm.campaigns.models import Campaign, CampaignStatus
 from smartcrm.core.mail_sink import start_sink
 from smartcrm.customers.models import Customer
 from smartcrm.demo import intent_default
 from smartcrm.demo.setup import demo_password, login_table, prepare_demo
 from smartcrm.engine.nlp import intent
+from smartcrm.orders.models import Order
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
 from smartcrm.textanalysis.services import pending_ids
 
@@ -60,20 +62,20 @@ def quick_default_intent(
 
 
 def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
-    db: Any,
+    transactional_db: Any,
     settings: Any,
     tmp_path: Path,
     analyzer: Any,
     quick_default_intent: Path,
-    django_capture_on_commit_callbacks: Any,
+    mailoutbox: list[Any],
 ) -> None:
+    """Committed like the real demo: the campaign sends and the workflows run after their commits."""
     settings.MEDIA_ROOT = tmp_path
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
     sink = start_sink(folder=tmp_path / "mail")
     assert sink is not None
     try:
-        with django_capture_on_commit_callbacks(execute=True):  # the campaign sends after its commit
-            state = prepare_demo(customers=400, progress=False)
+        state = prepare_demo(customers=400, progress=False)
     finally:
         sink.stop()
     assert quick_default_intent.exists()  # the default intent model is trained at demo time
@@ -88,7 +90,18 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
     assert campaign.status == CampaignStatus.SENT and campaign.started_at is not None
     assert campaign.started_at < timezone.now() - timedelta(days=campaign.attribution_days)
     assert campaign.sends.filter(in_control=True).exists() and campaign.sends.filter(status="sent").exists()
-    assert len(list((tmp_path / "mail").glob("*.eml"))) == campaign.sends.filter(status="sent").count()
+    mailed = campaign.sends.filter(status="sent").count()
+    # The three workflows, enabled; the review requests the planted orders made due have run.
+    assert Workflow.objects.filter(enabled=True).count() == 3
+    review = Workflow.objects.get(name__startswith="Review request")
+    planted = Order.objects.filter(number__startswith="DEMO-CAMPAIGN-").count()
+    fired = TimedTrigger.objects.filter(workflow=review, fired_at__isnull=False).count()
+    assert TimedTrigger.objects.filter(workflow=review).count() == planted > 0 and fired > 0
+    assert WorkflowRun.objects.filter(workflow=review, status=RunStatus.SUCCEEDED).count() == fired
+    reviews = Outbox.objects.filter(run__workflow=review, sent_at__isnull=False).count()
+    # Campaigns speak SMTP to the sink; workflows use Django's mail backend (locmem under test).
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == mailed
+    assert reviews > 0 and len(mailoutbox) == reviews
     for login in state.logins:
         client = Client()
         assert client.login(username=login.username, password=login.password)

@@ -25,7 +25,9 @@ from smartcrm.automation.models import Outbox, OutboxKind, WorkflowRun
 from smartcrm.core import merge_fields
 from smartcrm.customers import services as customers
 from smartcrm.customers.models import Consent, ConsentStatus, Customer, Tag
+from smartcrm.engine.uplift.next_action import Action as NextActionKind
 from smartcrm.integrations.targets import UnsafeTarget, check_url
+from smartcrm.intelligence.next_action import next_best_action_for
 from smartcrm.pipeline import services as pipeline
 from smartcrm.pipeline.models import Deal
 from smartcrm.support import services as support
@@ -139,6 +141,29 @@ def create_task(step: Step, doing: Doing) -> dict[str, Any]:
         due_at=timezone.now() + timedelta(days=float(due_days)) if due_days else None,
     )
     return {"task": task.pk}
+
+
+def next_action_task_problems(step: Step) -> list[str]:
+    return []
+
+
+def next_action_task(step: Step, doing: Doing) -> dict[str, Any]:
+    """A task for the customer's next best action (smartcrm.intelligence.next_action), with its
+    reason; nothing when the best action is to do nothing."""
+    if doing.customer is None:
+        return {"skipped": "the run has no customer"}
+    best = next_best_action_for(doing.customer.pk)
+    if best.action is NextActionKind.NOTHING:
+        return {"skipped": best.reason[:200]}
+    due_days = step.get("due_in_days")
+    task = activities.create_task(
+        actor=doing.actor,
+        title=f"{best.label}: {best.reason}"[:200],
+        customer=doing.customer,
+        assignee=_user(step["assignee"]) if step.get("assignee") else None,
+        due_at=timezone.now() + timedelta(days=float(due_days)) if due_days else None,
+    )
+    return {"task": task.pk, "next_action": best.action.value}
 
 
 def assign_owner_problems(step: Step) -> list[str]:
@@ -302,6 +327,9 @@ ACTIONS: dict[str, Action] = {
     "open_ticket": Action("Open a ticket", open_ticket, open_ticket_problems),
     "call_webhook": Action("Call a webhook", call_webhook, call_webhook_problems),
     "notify_staff": Action("Notify staff", notify_staff, notify_staff_problems),
+    "next_best_action_task": Action(
+        "Create a task for the next best action", next_action_task, next_action_task_problems
+    ),
     "add_to_campaign": Action("Add to a campaign", add_to_campaign, campaign_problems),
     "remove_from_campaign": Action("Remove from a campaign", remove_from_campaign, campaign_problems),
 }

@@ -12,7 +12,8 @@ import email.policy
 import itertools
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +67,17 @@ def start_sink(
     controller = Controller(Keep(), hostname=host, port=port)
     controller.start()
     return controller
+
+
+@contextmanager
+def running_sink() -> Iterator[Any | None]:
+    """The sink for the duration of a block (None inside when the port was taken)."""
+    controller = start_sink()
+    try:
+        yield controller
+    finally:
+        if controller is not None:
+            controller.stop()
 
 
 @dataclass(frozen=True)

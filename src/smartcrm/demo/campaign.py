@@ -21,7 +21,6 @@ from django.utils import timezone
 from smartcrm.campaigns.models import Campaign, CampaignSend, SendStatus
 from smartcrm.campaigns.services import create_campaign, schedule_campaign
 from smartcrm.catalog.models import Product
-from smartcrm.core.mail_sink import start_sink
 from smartcrm.customers.models import Customer
 from smartcrm.orders.services import LineInput, create_order
 
@@ -58,12 +57,7 @@ def demo_campaign(out: Any = None) -> Campaign | None:
             **TEMPLATES,
         },
     )
-    sink = start_sink()  # the embedded mode's mail goes to 127.0.0.1:1025
-    try:
-        schedule_campaign(actor="demo", campaign=campaign)
-    finally:
-        if sink is not None:
-            sink.stop()
+    schedule_campaign(actor="demo", campaign=campaign)  # to the local mail sink (prepare_demo runs it)
     _move_back(campaign)
     planted = _plant_orders(campaign)
     if out is not None:

@@ -12,12 +12,15 @@ from tqdm import tqdm
 
 from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import ensure_user
+from smartcrm.automation.services import sweep
 from smartcrm.config import is_production
+from smartcrm.core.mail_sink import running_sink
 from smartcrm.customers.models import Customer
 from smartcrm.demo.campaign import demo_campaign
 from smartcrm.demo.defaults import train_default_models
 from smartcrm.demo.help_center import demo_conversations, load_help_center
 from smartcrm.demo.loader import LoadStats, ShopLoader
+from smartcrm.demo.workflows import demo_workflows
 from smartcrm.intelligence import training as intelligence_training
 from smartcrm.intelligence.training import NotEnoughHistoryError, RefreshResult
 from smartcrm.modelregistry import registry
@@ -102,7 +105,10 @@ def prepare_demo(
     train_default_models(out=out)
     load_help_center(out=out)
     demo_conversations()
-    demo_campaign(out=out)
+    with running_sink():  # the demo's mail (campaign, workflows) goes to the local sink
+        demo_workflows()
+        demo_campaign(out=out)
+        sweep()  # the review requests already due (planted orders) run now
     analysed = None
     if not TextAnalysis.objects.exists():
         if out is not None:

@@ -1,7 +1,7 @@
 """Workflows on the production job path: a Celery worker process on Redis runs the runs that
 record events start. Measures trigger-to-action time (the event's commit to its action's end);
-the issue's target is p95 ≤ 5 s. Same set-up as tests/jobs/test_celery_redis.py: committed data
-in the PostgreSQL test database; skipped on SQLite and without Redis."""
+the issue's target is p95 ≤ 5 s. Same set-up as the other worker tests (tests/celery_worker.py):
+committed data in the PostgreSQL test database; skipped on SQLite and without Redis."""
 
 from __future__ import annotations
 
@@ -13,15 +13,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-import redis
 from django.db import connection
 
 from smartcrm.automation import services
 from smartcrm.automation.models import RunStatus, StepLog, WorkflowRun
-from smartcrm.celery import app as celery_app
 from smartcrm.customers.models import Customer
-from tests.jobs import test_celery_redis as jobs
-from tests.jobs.test_celery_redis import _drop_cached_connections, _start_worker, _stop
+from tests.celery_worker import redis_broker, start_worker, stop
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -31,24 +28,9 @@ REDIS_URL = os.environ.get("SMARTCRM_TEST_AUTOMATION_REDIS_URL", "redis://127.0.
 
 
 @pytest.fixture
-def workflow_broker(monkeypatch: Any) -> Iterator[str]:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not answering at {REDIS_URL} (make services starts it)")
-    client.flushdb()
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
-    celery_app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
-    _drop_cached_connections(celery_app)
-    monkeypatch.setattr(jobs, "REDIS_URL", REDIS_URL)
-    try:
-        yield REDIS_URL
-    finally:
-        celery_app.conf.update(saved)
-        _drop_cached_connections(celery_app)
-        client.flushdb()
-        client.close()
+def workflow_broker() -> Iterator[str]:
+    with redis_broker(REDIS_URL) as url:
+        yield url
 
 
 def _wait_for(count: int, worker: Any, log: Path) -> None:
@@ -81,7 +63,7 @@ def test_a_worker_runs_each_event_once_within_the_trigger_to_action_target(
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     log = tmp_path / "worker.log"
-    worker = _start_worker(data_dir, log)
+    worker = start_worker(data_dir, log, workflow_broker)
     try:
         fire = services.fire
         fire(
@@ -104,7 +86,7 @@ def test_a_worker_runs_each_event_once_within_the_trigger_to_action_target(
             time.sleep(0.02)
         _wait_for(EVENTS + 1, worker, log)
     finally:
-        _stop(worker)
+        stop(worker)
     assert WorkflowRun.objects.count() == EVENTS + 1
     logs = StepLog.objects.filter(kind="add_tag", status="done").exclude(
         run__idempotency_key__startswith="warm-up"

@@ -1,8 +1,8 @@
 """Outbound delivery on the production job path: a Celery worker process on Redis sends the
 event, the receiver fails twice, and Celery's retries (countdown from our backoff) deliver it.
 
-Same set-up as tests/jobs/test_celery_redis.py: committed data in the PostgreSQL test database,
-a worker with the same keys; skipped on SQLite and without Redis.
+Same set-up as the other worker tests (tests/celery_worker.py): committed data in the PostgreSQL
+test database, a worker with the same keys; skipped on SQLite and without Redis.
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from django.db import connection
 
-from smartcrm.celery import app as celery_app
 from smartcrm.integrations import outbound
 from smartcrm.integrations.models import OutboundDelivery, OutboundStatus
+from tests.celery_worker import redis_broker, start_worker, stop
 from tests.integrations.receiver import Receiver, running
-from tests.jobs import test_celery_redis as jobs
-from tests.jobs.test_celery_redis import _drop_cached_connections, _start_worker, _stop
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -36,24 +33,9 @@ REDIS_URL = os.environ.get("SMARTCRM_TEST_WEBHOOKS_REDIS_URL", "redis://127.0.0.
 
 
 @pytest.fixture
-def webhook_broker(monkeypatch: Any) -> Iterator[str]:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not answering at {REDIS_URL} (make services starts it)")
-    client.flushdb()
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
-    celery_app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
-    _drop_cached_connections(celery_app)
-    monkeypatch.setattr(jobs, "REDIS_URL", REDIS_URL)  # what _start_worker hands the worker
-    try:
-        yield REDIS_URL
-    finally:
-        celery_app.conf.update(saved)
-        _drop_cached_connections(celery_app)
-        client.flushdb()
-        client.close()
+def webhook_broker() -> Iterator[str]:
+    with redis_broker(REDIS_URL) as url:
+        yield url
 
 
 def test_a_worker_retries_a_failing_endpoint_with_backoff_until_it_succeeds(
@@ -76,7 +58,7 @@ def test_a_worker_retries_a_failing_endpoint_with_backoff_until_it_succeeds(
     log = tmp_path / "worker.log"
     with running(Receiver(secret=SECRET, script=[500, 500, 200])) as receiver:
         outbound.create_endpoint(actor="test", name="r", url=receiver.url, event_types=["*"], secret=SECRET)
-        worker = _start_worker(data_dir, log)
+        worker = start_worker(data_dir, log, webhook_broker)
         try:
             event = outbound.publish("thing.happened", {"id": 42})  # queued on commit (autocommit)
             assert event is not None
@@ -88,7 +70,7 @@ def test_a_worker_retries_a_failing_endpoint_with_backoff_until_it_succeeds(
                 time.sleep(0.1)
                 delivery.refresh_from_db()
         finally:
-            _stop(worker)
+            stop(worker)
     assert (delivery.attempts, delivery.response_code) == (3, 200)
     assert len(receiver.requests) == 3
     assert all(r.signature_ok for r in receiver.requests)

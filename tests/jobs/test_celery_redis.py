@@ -8,26 +8,20 @@ URL and the same encryption keys. On SQLite the test database is not shareable, 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 import pytest
-import redis
-from celery import Celery
 from celery.result import allow_join_result
-from django.conf import settings
 from django.db import connection
 
-from smartcrm.celery import app as celery_app
 from smartcrm.customers.models import Customer
 from smartcrm.customers.selectors import find_customer_by_external_id
 from smartcrm.imports.models import ImportRun, ImportStatus
 from smartcrm.imports.tasks import run_import
+from tests.celery_worker import redis_broker, start_worker, stop
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -39,87 +33,13 @@ TIMEOUT = 60.0
 ROWS = 700  # two batches of the import, so progress is saved more than once
 
 
-def _database_url(db: dict[str, Any]) -> str:
-    auth = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
-
-
-def _drop_cached_connections(app: Celery) -> None:
-    # Celery caches its broker pool and result backend; after changing the URLs they must go.
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-    app._backend_cache = None
-    if hasattr(app._local, "backend"):
-        del app._local.backend
-
-
 @pytest.fixture
-def redis_broker() -> Iterator[str]:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not answering at {REDIS_URL} (make services starts it)")
-    client.flushdb()
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
-    celery_app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
-    _drop_cached_connections(celery_app)
-    try:
-        yield REDIS_URL
-    finally:
-        celery_app.conf.update(saved)
-        _drop_cached_connections(celery_app)
-        client.flushdb()
-        client.close()
+def broker() -> Iterator[str]:
+    with redis_broker(REDIS_URL) as url:
+        yield url
 
 
-def _start_worker(data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "smartcrm.settings",
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "REDIS_URL": REDIS_URL,
-        "SMARTCRM_DATA_DIR": str(data_dir),
-        "SMARTCRM_SECRET_KEY": settings.SECRET_KEY,
-        "SMARTCRM_FIELD_KEYS": settings.SMARTCRM_FIELD_KEYS,
-        "SMARTCRM_LOOKUP_KEY": settings.SMARTCRM_LOOKUP_KEY,
-        "SMARTCRM_TIME_ZONE": settings.TIME_ZONE,
-    }
-    env.pop("SMARTCRM_TEST_DB_NAME", None)
-    command = [
-        str(CELERY),
-        "-A",
-        "smartcrm.celery",
-        "worker",
-        "-P",
-        "solo",
-        "-c",
-        "1",
-        "--without-heartbeat",
-        "--without-gossip",
-        "--without-mingle",
-        "-l",
-        "warning",
-    ]
-    with log.open("wb") as out:
-        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def _stop(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is None:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=5)
-
-
-def test_a_worker_on_redis_imports_a_file_by_run_id(redis_broker: str, tmp_path: Path) -> None:
+def test_a_worker_on_redis_imports_a_file_by_run_id(broker: str, tmp_path: Path) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("a worker process cannot see the in-memory SQLite test database")
     data_dir = tmp_path / "data"
@@ -130,7 +50,7 @@ def test_a_worker_on_redis_imports_a_file_by_run_id(redis_broker: str, tmp_path:
     run = ImportRun.objects.create(kind="customers", file_name=path.name, file_path=str(path))
 
     log = tmp_path / "worker.log"
-    worker = _start_worker(data_dir, log)
+    worker = start_worker(data_dir, log, broker)
     try:
         result = run_import.delay(run.pk)
         deadline = time.monotonic() + TIMEOUT
@@ -143,7 +63,7 @@ def test_a_worker_on_redis_imports_a_file_by_run_id(redis_broker: str, tmp_path:
         with allow_join_result():
             outcome = result.get(timeout=5)
     finally:
-        _stop(worker)
+        stop(worker)
 
     assert outcome["status"] == ImportStatus.DONE
     run.refresh_from_db()

@@ -11,8 +11,6 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -20,6 +18,7 @@ from django.db import connection
 
 from smartcrm.campaigns import jobs, services
 from smartcrm.campaigns.models import CampaignSend, SendStatus
+from tests.celery_worker import database_url
 
 from .conftest import Inbox, customer
 
@@ -29,18 +28,11 @@ CUSTOMERS = 400
 KILLS = 3
 
 
-def _database_url(db: dict[str, Any]) -> str:
-    auth = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
-
-
 def _worker(campaign_id: int, port: int, data_dir: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(sys.path),
-        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DATABASE_URL": database_url(connection.settings_dict),
         "SMARTCRM_DATA_DIR": str(data_dir),
         "SMARTCRM_SECRET_KEY": settings.SECRET_KEY,
         "SMARTCRM_FIELD_KEYS": settings.SMARTCRM_FIELD_KEYS,

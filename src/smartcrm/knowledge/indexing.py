@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
 from smartcrm.engine import pickled
 from smartcrm.engine.retrieval import Article as IndexedArticle
@@ -28,15 +29,22 @@ _lock = threading.Lock()
 
 
 SAVED_TYPE = "smartcrm.knowledge.SavedIndex"
-SAVED_FORMAT = 1
+SAVED_FORMAT = 2
+
+# What the index holds of one article: its language, version and last change (the change time
+# tells apart two articles that got the same id and version, e.g. after a database was reset).
+Seen = tuple[str, int, str]
 
 
 @dataclass
 class SavedIndex:
-    """The index and, per article id, the (language, version) it holds."""
+    """The index, per article id what it holds, and the database it was built from (a data
+    directory shared by two databases — a test worker each, a restored copy — must not take
+    the other's index for its own)."""
 
     index: KnowledgeIndex | None = None
-    versions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    versions: dict[str, Seen] = field(default_factory=dict)
+    database: str = ""
 
 
 _state = SavedIndex()
@@ -61,11 +69,17 @@ def _load() -> None:
     except (ValueError, OSError) as exc:  # another format or version: rebuild
         logger.warning("knowledge index at %s not loaded (%s); rebuilding", path, exc)
         return
+    if saved.database != _database():
+        return  # another database's index: rebuild from this one
     _state.index, _state.versions = saved.index, saved.versions
 
 
+def _database() -> str:
+    return str(connection.settings_dict["NAME"])
+
+
 def _save() -> None:
-    saved = SavedIndex(_state.index, dict(_state.versions))
+    saved = SavedIndex(_state.index, dict(_state.versions), _database())
     pickled.write_atomically(_path(), pickled.dump(saved, model_type=SAVED_TYPE, format_version=SAVED_FORMAT))
 
 
@@ -73,9 +87,9 @@ def sync_index() -> KnowledgeIndex:
     """The index with every published article as it is now (re-embedding only what changed)."""
     with _lock:
         _load()
+        rows = published_articles().values_list("pk", "language", "version", "updated_at")
         published = {
-            str(pk): (language, version)
-            for pk, language, version in published_articles().values_list("pk", "language", "version")
+            str(pk): (language, version, changed.isoformat()) for pk, language, version, changed in rows
         }
         if _state.index is not None and published == _state.versions:
             return _state.index

@@ -9,7 +9,6 @@ import email.policy
 import io
 import os
 import smtplib
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from smartcrm.knowledge.models import Article
 from smartcrm.support.models import AuthorKind, Ticket, TicketChannel
 from smartcrm.support.services import reply_to_ticket
 from tests.factories import CustomerFactory, OrderFactory
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -52,16 +52,10 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def smtp(settings: Any) -> Iterator[Inbox]:
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", controller.port, 5
@@ -248,7 +242,7 @@ def test_a_failed_delivery_is_kept_and_sent_later(
     shop: dict[str, Any], smtp: Inbox, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     _mode(EmailAutoReply.ACKNOWLEDGE)
-    port, settings.EMAIL_PORT = settings.EMAIL_PORT, _free_port()  # nothing listens there
+    port, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()  # nothing listens there
     raw, _ = _mail("ann@example.com", "Hello", "Is the blue mug back in stock?")
     ticket = _receive(django_capture_on_commit_callbacks, raw)
     ack = ConversationMessage.objects.get(conversation__ticket=ticket, speaker=Speaker.ASSISTANT)
@@ -292,7 +286,7 @@ def test_html_mail_is_read_as_text_and_our_own_address_is_refused(shop: dict[str
 
 def test_mail_sink_keeps_what_it_receives(tmp_path: Any) -> None:
     """``smartcrm mail-sink``, run as the embedded mode runs it: a mail sent to it lands in a file."""
-    port, folder = _free_port(), tmp_path / "mail"
+    port, folder = free_port(), tmp_path / "mail"
     env = {**os.environ, "SMARTCRM_DATA_DIR": str(tmp_path), "PYTHONPATH": os.pathsep.join(sys.path)}
     command = [sys.executable, "-m", "smartcrm", "mail-sink", "--port", str(port), "--dir", str(folder)]
     sink = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)

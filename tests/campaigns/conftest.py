@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from smartcrm.customers.models import Channel, Consent, ConsentStatus, Customer
 from tests.factories import CustomerFactory
+from tests.ports import free_port
 
 SHOP = "news@shop.example"
 
@@ -58,12 +58,6 @@ class FinishingSMTP(SMTP):
 class FinishingController(Controller):
     def factory(self) -> SMTP:
         return FinishingSMTP(self.handler, **self.SMTP_kwargs)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from smartcrm.engine.nlp import intent
 from smartcrm.orders.models import Order
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
 from smartcrm.textanalysis.services import pending_ids
+from tests.ports import free_port
 
 
 def test_generate_end_to_end_then_refuses_without_append(db: Any) -> None:
@@ -71,7 +71,7 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
 ) -> None:
     """Committed like the real demo: the campaign sends and the workflows run after their commits."""
     settings.MEDIA_ROOT = tmp_path
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     sink = start_sink(folder=tmp_path / "mail")
     assert sink is not None
     try:
@@ -132,14 +132,8 @@ def test_worker_refuses_without_redis() -> None:
         call_command("worker")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_starts_gunicorn_and_serves_the_login_page(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SMARTCRM_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
     cli = Path(sys.executable).with_name("smartcrm")
     proc = subprocess.Popen(

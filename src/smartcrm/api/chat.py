@@ -184,6 +184,16 @@ def start(request: HttpRequest, payload: StartIn) -> Any:
     return Status(201, _out(conversation))
 
 
+def _count_message(conversation: Conversation) -> None:
+    """Messages and identity attempts share one per-conversation limit (429 beyond it)."""
+    hit(
+        "chat-messages",
+        conversation.public_token,
+        limit=settings.SMARTCRM_WIDGET_MESSAGES_PER_MINUTE,
+        window=60,
+    )
+
+
 @chat_api.get("/conversation", response={200: ConversationOut, **ERRORS}, summary="Reopen", tags=["chat"])
 def reopen(request: HttpRequest, token: TokenHeader) -> Any:
     """The conversation the token names, with its recent messages (the widget after a reload)."""
@@ -199,12 +209,7 @@ def reopen(request: HttpRequest, token: TokenHeader) -> Any:
 def say(request: HttpRequest, token: TokenHeader, payload: SayIn) -> Any:
     """The customer's message and the assistant's reply to it (or the note that a person has it)."""
     conversation = _conversation(request, token)
-    hit(
-        "chat-messages",
-        conversation.public_token,
-        limit=settings.SMARTCRM_WIDGET_MESSAGES_PER_MINUTE,
-        window=60,
-    )
+    _count_message(conversation)
     last = conversation.messages.order_by("-id").values_list("id", flat=True).first() or 0
     services.customer_says(conversation=conversation, text=payload.text)
     conversation.refresh_from_db(fields=["state"])
@@ -234,11 +239,6 @@ def since(request: HttpRequest, token: TokenHeader, query: Query[SinceQuery]) ->
 def identify(request: HttpRequest, token: TokenHeader, payload: IdentityIn) -> Any:
     """The shop's site vouches for its logged-in customer (see docs/assistant.md for the token)."""
     conversation = _conversation(request, token)
-    hit(
-        "chat-messages",
-        conversation.public_token,
-        limit=settings.SMARTCRM_WIDGET_MESSAGES_PER_MINUTE,
-        window=60,
-    )
+    _count_message(conversation)
     _identify(conversation, payload.token, "token")
     return {"identified": True}

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from smartcrm.core import audit_chain
 from smartcrm.core.actors import Actor
 from smartcrm.core.models import AuditAction, AuditEvent
 
@@ -68,3 +69,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return str(value)
+
+
+def verify_chain() -> audit_chain.Verdict:
+    """Walk the whole audit log and report the first event that is not as it was written."""
+    return audit_chain.verify(audit_chain.rows_in_order(AuditEvent.objects.all()), audit_chain.chain_key())

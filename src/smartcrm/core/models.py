@@ -1,9 +1,14 @@
-"""The audit trail: who did what to which record, and when."""
+"""The audit trail: who did what to which record, and when; append-only and hash-chained."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
+
+from smartcrm.core import audit_chain
 
 
 class AuditAction(models.TextChoices):
@@ -69,23 +74,69 @@ class AuditAction(models.TextChoices):
     CREATE_API_TOKEN = "create_api_token", "Create an API token"
     ROTATE_KEYS = "rotate_keys", "Rotate encryption keys"
     GENERATE = "generate", "Generate the demo shop"
+    CHANGE_ROLE = "change_role", "Change a user's role"
+    REVOKE_API_TOKEN = "revoke_api_token", "Revoke an API token"
+    # Privacy.
+    EXPORT_PERSONAL_DATA = "export_personal_data", "Export a customer's personal data"
+    ERASE_PERSONAL_DATA = "erase_personal_data", "Erase a customer's personal data"
+    APPLY_RETENTION = "apply_retention", "Apply retention rules"
+
+
+class AuditLogIsAppendOnly(Exception):
+    """An audit event was about to be changed or deleted: the log only grows."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Refuses updates and deletes; a bulk insert is chained like single ones."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogIsAppendOnly("audit events cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            audit_chain.lock_head()
+            head = self.order_by("-seq").values("seq", "chain_hash").first()
+            seq, prev = (head["seq"], head["chain_hash"]) if head else (0, audit_chain.GENESIS)
+            key = audit_chain.chain_key()
+            for event in objs:
+                seq += 1
+                prev = event.seal(seq, prev, key)
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class AuditEvent(models.Model):
     """One change, export, erasure or read of unmasked PII.
 
-    Values of PII fields are never stored here, only the names of the fields that changed.
+    Values of personal-data fields are never stored here, only the names of the fields that
+    changed: the log is append-only, so what it holds outlives an erasure. Saving a new event
+    appends it to the hash chain (``core.audit_chain``); saving an old one or deleting any raises
+    ``AuditLogIsAppendOnly``, and on PostgreSQL a trigger refuses UPDATE and DELETE on the table.
     """
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    seq = models.PositiveBigIntegerField(unique=True, editable=False, help_text="Position in the chain")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # No database constraint and no cascade: deleting a user must not rewrite their events.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(max_length=150, help_text="Who acted, kept after the user goes")
     action = models.CharField(max_length=40, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64, blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    chain_hash = models.CharField(max_length=64, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
@@ -93,3 +144,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("audit events cannot be changed")
+        with transaction.atomic(using=kwargs.get("using")):
+            audit_chain.lock_head()
+            head = AuditEvent.objects.order_by("-seq").values("seq", "chain_hash").first()
+            seq, prev = (head["seq"], head["chain_hash"]) if head else (0, audit_chain.GENESIS)
+            self.seal(seq + 1, prev, audit_chain.chain_key())
+            super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+    def seal(self, seq: int, prev_hash: str, key: bytes) -> str:
+        """Put this new event at ``seq`` after ``prev_hash``; returns its own hash."""
+        self.seq, self.prev_hash, self.at = seq, prev_hash, timezone.now()
+        self.changes = audit_chain.canonical_changes(self.changes)
+        values = {name: getattr(self, name) for name in audit_chain.CHAINED_FIELDS}
+        self.chain_hash = audit_chain.event_hash(values, prev_hash, key)
+        return self.chain_hash

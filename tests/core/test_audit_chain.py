@@ -1,0 +1,169 @@
+"""The audit log is append-only and hash-chained; `smartcrm audit verify` finds the first tampered event."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, connections, transaction
+
+from smartcrm.core import audit
+from smartcrm.core.models import AuditAction, AuditEvent, AuditLogIsAppendOnly
+
+
+def _events(n: int) -> list[AuditEvent]:
+    return [
+        audit.record(f"test:{i}", AuditAction.UPDATE, object_type="t", object_id=str(i), changes={"n": i})
+        for i in range(n)
+    ]
+
+
+@contextmanager
+def _trigger_off() -> Iterator[None]:
+    """What someone with the database's owner rights could do: switch the guard off."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
+    else:
+        yield
+
+
+def _raw(sql: str, params: list[Any]) -> None:
+    with _trigger_off(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _verify_fails() -> str:
+    with pytest.raises(CommandError) as failed:
+        call_command("audit", "verify")
+    return str(failed.value)
+
+
+def test_events_are_chained_in_order_and_verify(db: Any, capsys: Any) -> None:
+    events = _events(3)
+    seqs = [e.seq for e in events]
+    assert seqs == sorted(seqs) and seqs[1] == seqs[0] + 1
+    assert events[1].prev_hash == events[0].chain_hash and len(events[0].chain_hash) == 64
+    call_command("audit", "verify")
+    assert "audit log intact" in capsys.readouterr().out
+
+
+def test_the_orm_refuses_to_change_or_delete_an_event(db: Any) -> None:
+    event = _events(1)[0]
+    event.changes = {"n": 99}
+    with pytest.raises(AuditLogIsAppendOnly):
+        event.save()
+    with pytest.raises(AuditLogIsAppendOnly):
+        event.delete()
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEvent.objects.filter(pk=event.pk).update(changes={})
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEvent.objects.all().delete()
+
+
+def test_postgres_refuses_update_and_delete_in_sql(db: Any, is_postgres: bool) -> None:
+    if not is_postgres:
+        pytest.skip("the trigger is PostgreSQL's")
+    event = _events(1)[0]
+    for sql in (
+        "UPDATE core_auditevent SET changes = '{}' WHERE id = %s",
+        "DELETE FROM core_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as c,
+        ):
+            c.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).changes == {"n": 0}
+
+
+def test_an_edited_event_is_found(db: Any) -> None:
+    events = _events(4)
+    _raw("UPDATE core_auditevent SET actor_label = %s WHERE id = %s", ["someone-else", events[2].pk])
+    message = _verify_fails()
+    assert f"seq {events[2].seq} (event id {events[2].pk}) edited" in message
+
+
+def test_an_edited_payload_is_found_even_with_its_hash_recomputed_without_the_key(db: Any) -> None:
+    events = _events(3)
+    forged = hashlib.sha256(b"anything").hexdigest()
+    _raw(
+        "UPDATE core_auditevent SET changes = %s, chain_hash = %s WHERE id = %s",
+        ['{"n": 7}', forged, events[1].pk],
+    )
+    assert f"seq {events[1].seq} (event id {events[1].pk}) edited" in _verify_fails()
+
+
+def test_a_deleted_event_is_found(db: Any) -> None:
+    events = _events(4)
+    _raw("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])
+    assert f"seq {events[1].seq} deleted" in _verify_fails()
+
+
+def test_an_inserted_event_is_found(db: Any) -> None:
+    events = _events(3)
+    last = events[-1]
+    _raw(
+        "INSERT INTO core_auditevent (seq, at, actor_label, action, object_type, object_id, changes,"
+        " prev_hash, chain_hash) VALUES (%s, %s, 'mallory', 'delete', 't', '1', '{}', %s, %s)",
+        [last.seq + 1, last.at, last.chain_hash, "0" * 64],
+    )
+    assert f"seq {last.seq + 1}" in _verify_fails()
+
+
+def test_a_renumbered_chain_is_found(db: Any) -> None:
+    """Deleting an event and moving the later ones down a place leaves their links broken."""
+    events = _events(3)
+    _raw("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])
+    _raw("UPDATE core_auditevent SET seq = %s WHERE id = %s", [events[1].seq, events[2].pk])
+    assert f"seq {events[1].seq} (event id {events[2].pk}) deleted" in _verify_fails()
+
+
+def test_bulk_created_events_are_chained(db: Any) -> None:
+    _events(1)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(actor_label="bulk", action=AuditAction.FIX_DATA, object_type="t", changes={"i": i})
+            for i in range(5)
+        ]
+    )
+    assert audit.verify_chain().problem is None
+    assert AuditEvent.objects.filter(actor_label="bulk").count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_chain(is_postgres: bool) -> None:
+    """Two threads, each with its own connection and transactions, append at once."""
+    if not is_postgres:
+        pytest.skip("SQLite has a single writer")
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def write(name: str) -> None:
+        try:
+            barrier.wait()
+            for i in range(15):
+                with transaction.atomic():
+                    audit.record(name, AuditAction.UPDATE, object_type="t", object_id=str(i))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(f"writer-{n}",)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    verdict = audit.verify_chain()
+    assert verdict.problem is None and verdict.checked == 30

@@ -5,7 +5,7 @@ from smartcrm.core.admin import AuditedModelAdmin
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(AuditedModelAdmin):
     list_display = ("occurred_at", "customer", "kind", "summary")
     list_filter = ("kind",)
     raw_id_fields = ("customer",)

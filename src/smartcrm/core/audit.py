@@ -23,7 +23,8 @@ def user_of(actor: Actor) -> StaffUser | None:
     return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
 
 
-def _actor_fields(actor: Actor) -> dict[str, Any]:
+def actor_fields(actor: Actor) -> dict[str, Any]:
+    """The ``actor`` and ``actor_label`` of an event (for callers that build events in bulk)."""
     user = user_of(actor)
     if user is None:
         return {"actor": None, "actor_label": str(actor) if isinstance(actor, str) else SYSTEM}
@@ -48,7 +49,7 @@ def record(
         object_type=object_type,
         object_id=object_id,
         changes=changes or {},
-        **_actor_fields(actor),
+        **actor_fields(actor),
     )
 
 

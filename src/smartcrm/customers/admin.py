@@ -36,12 +36,12 @@ class CustomerAdmin(AuditedModelAdmin):
     exclude = ("email_hash", "phone_hash")
     readonly_fields = ("orders_count", "total_spent", "first_order_at", "last_order_at")
     inlines = [ExternalIdInline, ConsentInline]
-    sensitive_fields = PII_FIELDS
+    pii_fields = PII_FIELDS
 
     def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         (events.customer_updated if change else events.customer_created)(obj)
 
 
-admin.site.register(Tag)
+admin.site.register(Tag, AuditedModelAdmin)
 admin.site.register(Note, AuditedModelAdmin)

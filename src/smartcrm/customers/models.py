@@ -9,7 +9,14 @@ from django.db import models
 
 from smartcrm.core.fields import EncryptedTextField
 
+# Encrypted at rest and masked by role.
 PII_FIELDS = frozenset({"email", "phone", "street_address"})
+# Every field that says who the customer is or where they live: audit events record that these
+# changed, never their values (the audit log is append-only, so it must outlive an erasure).
+PERSONAL_FIELDS = PII_FIELDS | frozenset(
+    {"first_name", "last_name", "company_name", "name", "city", "region", "postal_code"}
+    | {"email_hash", "phone_hash", "search_text"}
+)
 
 
 class CustomerKind(models.TextChoices):

@@ -28,7 +28,7 @@ from smartcrm.core.pii import (
 from smartcrm.customers import events
 from smartcrm.customers.contact import CONTACT_FIELDS
 from smartcrm.customers.models import (
-    PII_FIELDS,
+    PERSONAL_FIELDS,
     Channel,
     Consent,
     ConsentStatus,
@@ -144,8 +144,8 @@ def create_customer(
         actor,
         AuditAction.CREATE,
         customer,
-        changes={k: "set" for k in cleaned if k in PII_FIELDS}
-        | {k: v for k, v in cleaned.items() if k not in PII_FIELDS and not k.endswith("_hash")},
+        changes={k: "set" for k in cleaned if k in PERSONAL_FIELDS and not k.endswith("_hash")}
+        | {k: v for k, v in cleaned.items() if k not in PERSONAL_FIELDS},
     )
     events.customer_created(customer)
     return customer
@@ -153,9 +153,9 @@ def create_customer(
 
 @transaction.atomic
 def update_customer(*, actor: Actor, customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
-    """Change the given fields; returns what changed (PII values never leave this function)."""
+    """Change the given fields; returns what changed (personal values never leave this function)."""
     cleaned = _clean(values)
-    changes = audit.diff(customer, cleaned, PII_FIELDS | {"email_hash", "phone_hash"})
+    changes = audit.diff(customer, cleaned, PERSONAL_FIELDS)
     if not changes:
         return {}
     _refresh_derived(customer)

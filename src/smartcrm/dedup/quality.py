@@ -25,7 +25,7 @@ from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.models import AuditEvent
 from smartcrm.core.pii import hash_for_lookup, mask_address, mask_email, mask_phone
-from smartcrm.customers.models import Customer
+from smartcrm.customers.models import PERSONAL_FIELDS, Customer
 from smartcrm.engine.quality import Issue, checks, quality_report
 from smartcrm.orders.models import Order, OrderLine
 
@@ -118,7 +118,7 @@ FIXES: dict[str, tuple[str, Callable[[Customer], dict[str, Any]], tuple[str, ...
     "title_case_names": ("Title-case names in all capitals or all lower case", _fix_title_case,
                          ("first_name", "last_name")),
 }  # fmt: skip
-PII = frozenset({"email", "email_hash", "phone", "phone_hash"})
+PII = PERSONAL_FIELDS  # their values never reach the audit log
 
 
 def _fix(name: str) -> tuple[str, Callable[[Customer], dict[str, Any]], tuple[str, ...]]:

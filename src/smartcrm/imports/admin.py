@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from smartcrm.core.admin import AuditedModelAdmin
 from smartcrm.imports.models import ImportRun
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(AuditedModelAdmin):
     list_display = (
         "kind",
         "file_name",

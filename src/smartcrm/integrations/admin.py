@@ -97,7 +97,7 @@ class WebhookEndpointAdmin(AuditedModelAdmin):
 
 
 @admin.register(InboundDelivery)
-class InboundDeliveryAdmin(admin.ModelAdmin):
+class InboundDeliveryAdmin(AuditedModelAdmin):
     list_display = ("id", "connection", "topic", "status", "external_id", "received_at", "attempts")
     list_filter = ("status", "topic", "connection")
     search_fields = ("delivery_id", "external_id")
@@ -121,7 +121,7 @@ class InboundDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundDelivery)
-class OutboundDeliveryAdmin(admin.ModelAdmin):
+class OutboundDeliveryAdmin(AuditedModelAdmin):
     list_display = (
         "id",
         "endpoint",

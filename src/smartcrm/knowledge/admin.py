@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from smartcrm.core.admin import AuditedModelAdmin
 from smartcrm.knowledge.models import Article, ArticleVersion
 
 
@@ -20,7 +21,7 @@ class ArticleVersionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AuditedModelAdmin):
     list_display = ("key", "language", "title", "status", "version", "updated_at")
     list_filter = ("language", "status", "source")
     search_fields = ("key", "title")

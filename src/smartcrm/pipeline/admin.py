@@ -13,6 +13,7 @@ class StageAdmin(AuditedModelAdmin):
 class LeadAdmin(AuditedModelAdmin):
     list_display = ("company_name", "contact_name", "status", "owner", "created_at")
     exclude = ("email_hash",)
+    pii_fields = frozenset({"email"})
     raw_id_fields = ("customer",)
 
 

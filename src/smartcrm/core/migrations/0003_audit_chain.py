@@ -51,7 +51,9 @@ def scrub_and_chain(apps, schema_editor):
     prev, batch = "", []
     for seq, event in enumerate(AuditEvent.objects.order_by("id").iterator(chunk_size=BATCH), start=1):
         event.seq = seq
-        event.changes = json.loads(json.dumps(_scrub(event.object_type, event.changes or {}), default=str, sort_keys=True))
+        event.changes = json.loads(
+            json.dumps(_scrub(event.object_type, event.changes or {}), default=str, sort_keys=True)
+        )
         event.prev_hash = prev
         event.chain_hash = prev = _hash({n: getattr(event, n) for n in CHAINED}, prev, key)
         batch.append(event)

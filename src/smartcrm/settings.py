@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "smartcrm.assistant",
     "smartcrm.campaigns",
     "smartcrm.automation",
+    "smartcrm.privacy",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",
@@ -192,6 +193,10 @@ SMARTCRM_CAMPAIGN_CLAIM_SECONDS = int(os.environ.get("SMARTCRM_CAMPAIGN_CLAIM_SE
 SMARTCRM_CAMPAIGN_WEBHOOK_SECRET = os.environ.get("SMARTCRM_CAMPAIGN_WEBHOOK_SECRET", "")
 # Above this many new customers, an import starts one bulk de-duplication run instead of checking each.
 SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT = int(os.environ.get("SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT", "2000"))
+# Retention (privacy.services.apply_retention, nightly): closed tickets' texts and chat transcripts
+# are removed after this many months; 0 keeps them.
+SMARTCRM_RETAIN_CLOSED_TICKETS_MONTHS = int(os.environ.get("SMARTCRM_RETAIN_CLOSED_TICKETS_MONTHS", "24"))
+SMARTCRM_RETAIN_CHATS_MONTHS = int(os.environ.get("SMARTCRM_RETAIN_CHATS_MONTHS", "12"))
 
 # Jobs: Celery on Redis in production; with no REDIS_URL the same task functions run inline.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -227,6 +232,11 @@ CELERY_BEAT_SCHEDULE = {
     "campaigns-start-due": {"task": "smartcrm.campaigns.start_due", "schedule": 60.0},
     # Workflows: due timed triggers, waits that are over, retries' backoff, unsent outbox rows.
     "automation-sweep": {"task": "smartcrm.automation.sweep", "schedule": 60.0},
+    # Retention rules: old closed tickets' texts and chat transcripts removed.
+    "privacy-retention": {
+        "task": "smartcrm.privacy.apply_retention",
+        "schedule": crontab(hour=(NIGHTLY_HOUR + 2) % 24, minute=0),
+    },
 }
 
 LOGGING = {

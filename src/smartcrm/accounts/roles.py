@@ -38,6 +38,8 @@ class Capability(StrEnum):
     MANAGE_CAMPAIGNS = "manage_campaigns"  # create, schedule, send and cancel email campaigns; their results
     VIEW_WORKFLOWS = "view_workflows"  # see workflows and their runs' logs
     EDIT_WORKFLOWS = "edit_workflows"  # create, change, enable and start workflows; retry their runs
+    VIEW_AUDIT = "view_audit"  # read, filter and export the audit log
+    HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"  # export or erase one customer's data (GDPR/PIPL)
 
 
 C = Capability

@@ -38,7 +38,7 @@ from smartcrm.api.schemas import (
     storable,
 )
 from smartcrm.customers import selectors, services
-from smartcrm.customers.models import Channel, ConsentStatus, Customer, CustomerKind, Source
+from smartcrm.customers.models import Channel, ConsentSource, ConsentStatus, Customer, CustomerKind, Source
 from smartcrm.intelligence.selectors import score_of
 from smartcrm.readmodels.customer_list import CustomerFilters, customer_page
 
@@ -273,6 +273,7 @@ def set_consent(request: HttpRequest, customer_id: Id, channel: Channel, payload
         channel=channel.value,
         status=payload.status.value,
         source=payload.source,
+        via=ConsentSource.API,
     )
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
 from smartcrm.core.pii import hash_for_lookup, normalise_email
-from smartcrm.customers.models import Channel, ConsentStatus, Customer
+from smartcrm.customers.models import Channel, ConsentSource, ConsentStatus, Customer
 from smartcrm.customers.services import set_consent
 
 from .models import CampaignSend, SuppressionReason
@@ -82,6 +82,7 @@ def _complain(address: str, source: str, send_id: int | None) -> int:
             channel=Channel.EMAIL,
             status=ConsentStatus.WITHDRAWN,
             source="spam complaint",
+            via=ConsentSource.EMAIL_FEEDBACK,
         )
         log_activity(
             customer=customer,

@@ -19,7 +19,7 @@ from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.core.merge_fields import unknown_fields
 from smartcrm.core.models import AuditAction
 from smartcrm.core.pii import hash_for_lookup, normalise_email
-from smartcrm.customers.models import Channel, ConsentStatus, Customer
+from smartcrm.customers.models import Channel, ConsentSource, ConsentStatus, Customer
 from smartcrm.customers.services import set_consent
 from smartcrm.engine.uplift import in_control
 from smartcrm.engine.uplift.holdout import MAX_SHARE
@@ -278,6 +278,7 @@ def unsubscribe(token: str, *, source: str = "one-click") -> bool:
         channel=Channel.EMAIL,
         status=ConsentStatus.WITHDRAWN,
         source=f"unsubscribe from campaign {send.campaign_id}",
+        via=ConsentSource.UNSUBSCRIBE_LINK,
     )
     if first:
         log_activity(

@@ -74,6 +74,8 @@ class Customer(models.Model):
 
     # Lowercased name, company, city and external ids: what the list search matches.
     search_text = models.TextField(blank=True, editable=False)
+    # Set by an erasure (privacy.erasure): the row stays for the orders' sake, with nothing personal.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         # customer_last_order_idx (last_order_at DESC NULLS LAST, id) is created per database
@@ -132,12 +134,45 @@ class Channel(models.TextChoices):
     PHONE = "phone", "Phone"
     WHATSAPP = "whatsapp", "WhatsApp"
     POST = "post", "Post"
+    CHAT = "chat", "Chat"
 
 
 class ConsentStatus(models.TextChoices):
     GRANTED = "granted", "Granted"
     DENIED = "denied", "Denied"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ConsentSource(models.TextChoices):
+    """How a consent decision reached the shop (``Consent.source`` adds the detail: which form...)."""
+
+    STAFF = "staff", "Entered by staff"
+    FORM = "form", "A form the customer filled in"
+    IMPORT = "import", "An imported file"
+    API = "api", "The REST API"
+    UNSUBSCRIBE_LINK = "unsubscribe_link", "An unsubscribe link"
+    EMAIL_FEEDBACK = "email_feedback", "A bounce, complaint or unsubscribe email"
+    MERGE = "merge", "A merge of two customers"
+
+
+class ConsentEvent(models.Model):
+    """Every consent decision as it was made, kept after the next one replaces it (``Consent``
+    holds only the current state). Proof of consent: channel, decision, how, where from and when."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consent_history")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=ConsentStatus.choices)
+    via = models.CharField(max_length=20, choices=ConsentSource.choices)
+    source = models.CharField(max_length=100, blank=True)
+    recorded_by = models.CharField(max_length=150, help_text="The staff user or process that recorded it")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["customer", "channel", "-at"], name="consent_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.status} ({self.via})"
 
 
 class Consent(models.Model):

@@ -31,6 +31,8 @@ from smartcrm.customers.models import (
     PERSONAL_FIELDS,
     Channel,
     Consent,
+    ConsentEvent,
+    ConsentSource,
     ConsentStatus,
     Customer,
     CustomerKind,
@@ -186,7 +188,16 @@ def add_note(*, actor: Actor, customer: Customer, body: str) -> Note:
 
 
 @transaction.atomic
-def set_consent(*, actor: Actor, customer: Customer, channel: str, status: str, source: str = "") -> Consent:
+def set_consent(
+    *,
+    actor: Actor,
+    customer: Customer,
+    channel: str,
+    status: str,
+    source: str = "",
+    via: ConsentSource = ConsentSource.STAFF,
+) -> Consent:
+    """Set the current consent on one channel and add the decision to the customer's history."""
     errors = {}
     if channel not in Channel.values:
         errors["channel"] = f"Must be one of: {', '.join(Channel.values)}."
@@ -194,12 +205,19 @@ def set_consent(*, actor: Actor, customer: Customer, channel: str, status: str, 
         errors["status"] = f"Must be one of: {', '.join(ConsentStatus.values)}."
     if errors:
         raise ServiceValidationError(errors)
+    now, source = timezone.now(), source[:100]
     consent, _ = Consent.objects.update_or_create(
         customer=customer,
         channel=channel,
-        defaults={"status": status, "source": source[:100], "updated_at": timezone.now()},
+        defaults={"status": status, "source": source, "updated_at": now},
     )
-    audit.record(actor, AuditAction.SET_CONSENT, customer, changes={channel: status, "source": source[:100]})
+    label = audit.actor_fields(actor)["actor_label"]
+    ConsentEvent.objects.create(
+        customer=customer, channel=channel, status=status, via=via, source=source, recorded_by=label, at=now
+    )
+    audit.record(
+        actor, AuditAction.SET_CONSENT, customer, changes={channel: status, "via": via, "source": source}
+    )
     return consent
 
 
@@ -207,8 +225,10 @@ def set_consent(*, actor: Actor, customer: Customer, channel: str, status: str, 
 def set_tags(*, actor: Actor, customer: Customer, names: list[str]) -> list[str]:
     clean = sorted({n.strip().lower()[:50] for n in names if n.strip()})
     Tag.objects.bulk_create([Tag(name=n) for n in clean], ignore_conflicts=True)
-    customer.tags.set(Tag.objects.filter(name__in=clean))
-    audit.record(actor, AuditAction.SET_TAGS, customer, changes={"tags": clean})
+    tags = list(Tag.objects.filter(name__in=clean))
+    customer.tags.set(tags)
+    # Tag ids, not names: a tag can say something personal, and the audit log outlives an erasure.
+    audit.record(actor, AuditAction.SET_TAGS, customer, changes={"tag_ids": sorted(t.pk for t in tags)})
     return clean
 
 

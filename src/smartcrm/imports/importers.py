@@ -25,7 +25,7 @@ from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.contact import CONTACT_FIELDS
-from smartcrm.customers.models import Channel, ConsentStatus, Customer, ExternalId, Source
+from smartcrm.customers.models import Channel, ConsentSource, ConsentStatus, Customer, ExternalId, Source
 from smartcrm.customers.selectors import find_customer_by_external_id
 from smartcrm.customers.services import create_customer, set_consent, set_tags, update_customer
 from smartcrm.imports.errors import RowError
@@ -315,7 +315,12 @@ class CustomerImporter(Importer):
         for channel, status in consents.items():
             if current_consents.get(channel) != status:
                 set_consent(
-                    actor=self.actor, customer=customer, channel=channel, status=status, source="import"
+                    actor=self.actor,
+                    customer=customer,
+                    channel=channel,
+                    status=status,
+                    source="import",
+                    via=ConsentSource.IMPORT,
                 )
                 changed_more = True
         if changed_more and outcome is Outcome.UNCHANGED:

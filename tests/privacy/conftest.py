@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,7 @@ from smartcrm.core.pii import hash_for_lookup
 from smartcrm.customers.models import ConsentSource, Customer
 from smartcrm.customers.services import add_note, create_customer, set_consent, set_tags, update_customer
 from smartcrm.feedback.models import Review, SurveyResponse
-from smartcrm.integrations.models import InboundDelivery, Platform, ShopConnection
+from smartcrm.integrations.models import InboundDelivery, OutboundEvent, Platform, ShopConnection
 from smartcrm.orders.models import Order, Refund
 from smartcrm.pipeline.models import Lead
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
@@ -132,6 +133,12 @@ def distinctive(admin_user: Any) -> Distinctive:
         topic="customers/update",
         external_id=t["external_id"],
         payload=t["payload"],
+    )
+    OutboundEvent.objects.create(
+        uid="evt_zebu",
+        event_type="customer.updated",
+        data={"id": customer.pk, "city": t["city"], "external_ids": [f"shopify:{t['external_id']}"]},
+        pii=json.dumps({"email": EMAIL}),
     )
     values = [*t.values(), EMAIL, PHONE, hash_for_lookup(EMAIL), hash_for_lookup(PHONE)]
     return Distinctive(customer=customer, order=order, values=values)

@@ -247,6 +247,14 @@ REGISTRY: tuple[HeldField, ...] = (
         "deleted (those about the customer and their orders)",
     ),
     HeldField(
+        "integrations.OutboundEvent",
+        ("data", "pii"),
+        "Tell the shop's other systems what changed (contact details encrypted, sent only where allowed)",
+        CONTRACT,
+        ERASED,
+        "deleted with their delivery log (those about the customer, their orders and tickets)",
+    ),
+    HeldField(
         "dedup.Merge",
         ("snapshot",),
         "Undo a merge of two customers (encrypted)",

@@ -24,7 +24,7 @@ from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Consent, ConsentEvent, Customer, ExternalId, Note, Tag
 from smartcrm.dedup.models import DuplicatePair, Merge
 from smartcrm.feedback.models import Review, SurveyResponse
-from smartcrm.integrations.models import InboundDelivery
+from smartcrm.integrations.models import InboundDelivery, OutboundEvent
 from smartcrm.intelligence.models import CustomerScore
 from smartcrm.orders.models import Order, Refund
 from smartcrm.pipeline.models import Deal, Lead
@@ -77,6 +77,13 @@ def erase_personal_data(*, actor: Actor, customer: Customer) -> dict[str, int]:
                 Q(external_id__in=delivery_keys) | Q(waiting_for__in=order_ids)
             ).delete(),
         )
+    order_pks = list(Order.objects.filter(customer=customer).values_list("pk", flat=True))
+    about_them = (
+        Q(event_type__startswith="customer.", data__id=customer.pk)
+        | Q(data__customer_id=customer.pk)
+        | Q(data__order_id__in=order_pks)
+    )
+    count("outbound_events", OutboundEvent.objects.filter(about_them).delete())
     if customer.email_hash:
         count("suppressions", Suppression.objects.filter(email_hash=customer.email_hash).delete())
     count("merges", Merge.objects.filter(Q(survivor_id=customer.pk) | Q(merged_id=customer.pk)).delete())

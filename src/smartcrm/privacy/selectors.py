@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from smartcrm.activities.models import Activity, Task
 from smartcrm.assistant.models import Conversation, ConversationMessage
 from smartcrm.campaigns.models import CampaignSend
-from smartcrm.core.models import AuditEvent
+from smartcrm.core.models import AuditAction, AuditEvent
 from smartcrm.customers.models import Consent, ConsentEvent, Customer, ExternalId, Note
 from smartcrm.feedback.models import Review, SurveyResponse
 from smartcrm.intelligence.models import CustomerScore
@@ -86,3 +86,15 @@ def personal_data(customer: Customer) -> dict[str, Rows]:
     profile = _rows(Customer.objects.filter(pk=customer.pk))[0]
     profile["tags"] = sorted(customer.tags.values_list("name", flat=True))
     return {"customer": [profile], **{name: _rows(query(customer)) for name, query in SECTIONS.items()}}
+
+
+PRIVACY_ACTIONS = (
+    AuditAction.EXPORT_PERSONAL_DATA,
+    AuditAction.ERASE_PERSONAL_DATA,
+    AuditAction.APPLY_RETENTION,
+)
+
+
+def recent_privacy_events(limit: int = 20) -> list[AuditEvent]:
+    """The latest exports, erasures and retention runs, for the privacy page."""
+    return list(AuditEvent.objects.filter(action__in=PRIVACY_ACTIONS).order_by("-seq")[:limit])

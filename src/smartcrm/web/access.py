@@ -7,13 +7,14 @@ from functools import wraps
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Capability
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def current_user(request: HttpRequest) -> User:
@@ -26,7 +27,7 @@ def capability_required(capability: Capability) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not current_user(request).can(capability):
                 return render(request, "web/forbidden.html", {"capability": capability}, status=403)
             return view(request, *args, **kwargs)

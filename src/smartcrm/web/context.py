@@ -30,6 +30,8 @@ NAVIGATION: list[tuple[str, str, Capability]] = [
     ("Integrations", "web:integrations", Capability.MANAGE_INTEGRATIONS),
     ("Workflows", "web:workflow_list", Capability.VIEW_WORKFLOWS),
     ("Assistant settings", "web:assistant_settings", Capability.MANAGE_USERS),
+    ("Audit log", "web:audit_log", Capability.VIEW_AUDIT),
+    ("Privacy", "web:privacy", Capability.HANDLE_PRIVACY_REQUESTS),
 ]
 # Which navigation entry is highlighted for each page.
 SECTIONS = {
@@ -71,6 +73,9 @@ SECTIONS = {
     "article_list": "web:article_list",
     "article_new": "web:article_list",
     "article_edit": "web:article_list",
+    "audit_log": "web:audit_log",
+    "privacy": "web:privacy",
+    "customer_erase": "web:customer_list",
 }
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 
 from smartcrm.web.views import (
     assistant,
+    audit,
     campaigns,
     catalog,
     customers,
@@ -16,6 +17,7 @@ from smartcrm.web.views import (
     knowledge,
     orders,
     pipeline,
+    privacy,
     support,
     textanalysis,
     workflows,
@@ -44,6 +46,15 @@ urlpatterns = [
         customers.customer_complete_task,
         name="customer_complete_task",
     ),
+    path(
+        "customers/<int:customer_id>/privacy/export/",
+        privacy.customer_data_export,
+        name="customer_data_export",
+    ),
+    path("customers/<int:customer_id>/privacy/erase/", privacy.customer_erase, name="customer_erase"),
+    path("privacy/", privacy.privacy_page, name="privacy"),
+    path("audit/", audit.audit_list, name="audit_log"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("segments/", intelligence.segment_explorer, name="segments"),
     path("models/", intelligence.model_cards, name="model_cards"),
     path("insights/", insights.insights_page, name="insights"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smartcrm.customers.contact import ADDRESS_FIELDS
+
 CONTRACT = "Contract (art. 6(1)(b) GDPR; PIPL art. 13(2))"
 CONSENT = "Consent (art. 6(1)(a) GDPR; PIPL art. 13(1))"
 LEGAL = "Legal obligation (art. 6(1)(c) GDPR; PIPL art. 13(3))"
@@ -54,7 +56,7 @@ REGISTRY: tuple[HeldField, ...] = (
     ),
     HeldField(
         "customers.Customer",
-        ("street_address", "city", "region", "postal_code"),
+        tuple(name for name in ADDRESS_FIELDS if name != "country"),
         "Deliver orders; regional reports",
         CONTRACT,
         ERASED,

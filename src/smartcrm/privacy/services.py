@@ -21,7 +21,7 @@ from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
-from smartcrm.customers.models import Consent, ConsentEvent, Customer, ExternalId, Note, Tag
+from smartcrm.customers.models import PERSONAL_FIELDS, Consent, ConsentEvent, Customer, ExternalId, Note, Tag
 from smartcrm.dedup.models import DuplicatePair, Merge
 from smartcrm.feedback.models import Review, SurveyResponse
 from smartcrm.integrations.models import InboundDelivery, OutboundEvent
@@ -126,9 +126,7 @@ def erase_personal_data(*, actor: Actor, customer: Customer) -> dict[str, int]:
     tag_ids = list(customer.tags.values_list("pk", flat=True))
     customer.tags.clear()
     count("tags", Tag.objects.filter(pk__in=tag_ids, customers__isnull=True).delete())
-    for name in ("first_name", "last_name", "company_name", "email", "email_hash", "phone", "phone_hash"):
-        setattr(customer, name, "")
-    for name in ("street_address", "city", "region", "postal_code", "search_text"):
+    for name in PERSONAL_FIELDS:
         setattr(customer, name, "")
     customer.name = f"Erased customer {customer.pk}"
     customer.erased_at = timezone.now()

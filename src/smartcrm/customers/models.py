@@ -152,7 +152,6 @@ class ConsentSource(models.TextChoices):
     API = "api", "The REST API"
     UNSUBSCRIBE_LINK = "unsubscribe_link", "An unsubscribe link"
     EMAIL_FEEDBACK = "email_feedback", "A bounce, complaint or unsubscribe email"
-    MERGE = "merge", "A merge of two customers"
 
 
 class ConsentEvent(models.Model):

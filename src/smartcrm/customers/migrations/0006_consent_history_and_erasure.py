@@ -102,7 +102,6 @@ class Migration(migrations.Migration):
                             ("api", "The REST API"),
                             ("unsubscribe_link", "An unsubscribe link"),
                             ("email_feedback", "A bounce, complaint or unsubscribe email"),
-                            ("merge", "A merge of two customers"),
                         ],
                         max_length=20,
                     ),

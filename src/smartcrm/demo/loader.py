@@ -35,7 +35,7 @@ from smartcrm.core import audit
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.db import deferred_indexes
 from smartcrm.core.pii import hash_for_lookup, keyring, normalise_email
-from smartcrm.customers.models import Consent, Customer, CustomerKind
+from smartcrm.customers.models import Consent, ConsentEvent, ConsentSource, Customer, CustomerKind
 from smartcrm.feedback.models import Review, SurveyResponse
 from smartcrm.orders.models import Order, OrderLine, Refund
 from smartcrm.orders.rules import customer_totals_frame
@@ -52,6 +52,7 @@ LOADED_MODELS: tuple[type[models.Model], ...] = (
     Product,
     Customer,
     Consent,
+    ConsentEvent,
     Order,
     OrderLine,
     Refund,
@@ -236,6 +237,12 @@ class ShopLoader:
         consents["id"] += off[Consent]
         consents["customer_id"] += cust_off
         self._count("consents", write_frame(Consent, consents))
+        # Each consent's history starts with the decision itself: a signup form, at signup.
+        history = consents.rename(columns={"updated_at": "at"})
+        history["id"] += off[ConsentEvent] - off[Consent]
+        history["via"] = ConsentSource.FORM.value
+        history["recorded_by"] = "generator"
+        self._count("consent_history", write_frame(ConsentEvent, history))
 
         self._count("orders", write_frame(Order, orders))
 
@@ -327,6 +334,7 @@ class ShopLoader:
             people["street_address"].tolist(), _label(Customer, "street_address")
         )
         people["updated_at"] = self.now
+        people["erased_at"] = None
 
         # Denormalised totals: the customer totals rule, over the frame.
         people = people.join(customer_totals_frame(orders), on="id")

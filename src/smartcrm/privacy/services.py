@@ -119,9 +119,17 @@ def erase_personal_data(*, actor: Actor, customer: Customer) -> dict[str, int]:
         deal.title = f"Deal {deal.pk}"
         deal.save(update_fields=["title"])
         count("deals", 1)
-    count("orders", Order.objects.filter(customer=customer).exclude(ship_city="").update(ship_city=""))
-    count("refunds", Refund.objects.filter(order__customer=customer).exclude(reason="").update(reason=""))
-    count("campaign_sends", CampaignSend.objects.filter(customer=customer).exclude(error="").update(error=""))
+    count(
+        "order_ship_cities",
+        Order.objects.filter(customer=customer).exclude(ship_city="").update(ship_city=""),
+    )
+    count(
+        "refund_reasons", Refund.objects.filter(order__customer=customer).exclude(reason="").update(reason="")
+    )
+    count(
+        "campaign_send_errors",
+        CampaignSend.objects.filter(customer=customer).exclude(error="").update(error=""),
+    )
 
     tag_ids = list(customer.tags.values_list("pk", flat=True))
     customer.tags.clear()

@@ -16,6 +16,7 @@ from smartcrm.accounts.roles import Role
 from smartcrm.core import audit
 from smartcrm.core.models import AuditAction, AuditEvent
 from smartcrm.customers.models import Customer
+from smartcrm.customers.services import set_consent
 from tests import factories
 
 OTHER_ROLES = [Role.SALES, Role.SUPPORT, Role.MARKETING, Role.ANALYST]
@@ -85,9 +86,11 @@ def test_the_audit_export_is_formula_safe_and_audited(client_for: Any) -> None:
 
 def test_a_manager_downloads_and_erases_a_customer_from_the_360_page(client_for: Any) -> None:
     customer = factories.CustomerFactory(email="erase.me@example.com")
+    set_consent(actor="test", customer=customer, channel="chat", status="granted", source="checkout form")
     client = client_for(Role.MANAGER)
     page = client.get(f"/customers/{customer.pk}/").content.decode()
     assert "Download their data" in page and "Erase their data" in page
+    assert "checkout form" in page  # the consent card says where each consent came from
     assert client.get(f"/customers/{customer.pk}/privacy/export/").status_code == 405  # POST only
     download = client.post(f"/customers/{customer.pk}/privacy/export/")
     assert download["Content-Type"] == "application/zip"

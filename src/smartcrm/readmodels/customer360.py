@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 
 from smartcrm.activities.models import Task, TaskStatus
 from smartcrm.core.errors import NotFoundError
-from smartcrm.customers.models import Customer, ExternalId, Note, Tag
+from smartcrm.customers.models import Consent, Customer, ExternalId, Note, Tag
 from smartcrm.feedback.models import Review
 from smartcrm.intelligence.models import CustomerScore
 from smartcrm.intelligence.selectors import score_of
@@ -28,7 +28,7 @@ class Customer360:
     timeline: list[TimelineEntry]
     notes: list[Note]
     open_tasks: list[Task]
-    consents: dict[str, str]
+    consents: dict[str, Consent]  # by channel: the status, where it came from and when
     score: CustomerScore | None = None
 
 
@@ -72,6 +72,6 @@ def customer_360(customer_id: int, *, recent: int = 20) -> Customer360:
         timeline=timeline,
         notes=notes,
         open_tasks=list(customer.tasks.filter(status=TaskStatus.OPEN).order_by("due_at")[:recent]),
-        consents={c.channel: c.status for c in customer.consents.all()},
+        consents={c.channel: c for c in customer.consents.all()},
         score=score_of(customer),
     )

@@ -52,7 +52,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404("No such customer") from exc
     contact = contact_for_viewer(user=current_user(request), customer=view.customer)
-    consents = [(label, view.consents.get(value, "")) for value, label in Channel.choices]
+    consents = [(label, view.consents.get(value)) for value, label in Channel.choices]
     return render(
         request,
         "web/customers/detail.html",

@@ -167,3 +167,29 @@ def test_concurrent_writers_keep_one_chain(is_postgres: bool) -> None:
     assert not errors
     verdict = audit.verify_chain()
     assert verdict.problem is None and verdict.checked == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_scrubs_and_chains_the_events_written_before_it() -> None:
+    """Events stored by older versions (no chain, a customer's name in ``changes``) are sealed."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("core", "0002_audit_actions")], [("core", "0003_audit_chain")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    with connection.cursor() as cursor:
+        for n, changes in enumerate(['{"first_name": "Ottilie", "kind": "person"}', '{"rows": 3}']):
+            cursor.execute(
+                "INSERT INTO core_auditevent (at, actor_label, action, object_type, object_id, changes)"
+                " VALUES (%s, 'old', 'create', 'customers.customer', %s, %s)",
+                ["2025-01-02T03:04:05.123456+00:00", str(n), changes],
+            )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    old = list(AuditEvent.objects.filter(actor_label="old").order_by("seq"))
+    assert [e.changes for e in old] == [{"first_name": "changed", "kind": "person"}, {"rows": 3}]
+    assert [e.seq for e in old] == [1, 2] and old[1].prev_hash == old[0].chain_hash
+    _events(1)  # new events chain on
+    verdict = audit.verify_chain()
+    assert verdict.problem is None and verdict.checked == 3

@@ -116,10 +116,8 @@ def most_persuadable(queryset: QuerySet[Customer], share: float) -> QuerySet[Cus
     scored = queryset.filter(score__persuadability__isnull=False)
     if take == 0:
         return queryset.none()
-    line = (
-        scored.order_by("-score__persuadability", "pk").values_list("score__persuadability", flat=True)[
-            take - 1 : take
-        ]
-    )
+    line = scored.order_by("-score__persuadability", "pk").values_list("score__persuadability", flat=True)[
+        take - 1 : take
+    ]
     value = next(iter(line), None)
     return scored if value is None else scored.filter(score__persuadability__gte=value)

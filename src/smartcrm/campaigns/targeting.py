@@ -274,3 +274,20 @@ def refresh(*, actor: Actor, train: bool, now: datetime | None = None) -> Uplift
 
 def has_scores() -> bool:
     return CustomerScore.objects.filter(persuadability__isnull=False).exists()
+
+
+@dataclass(frozen=True)
+class UpliftStatus:
+    """What the campaigns page says about the uplift model: the data, the active version, scores."""
+
+    readiness: Readiness
+    active: ModelVersion | None
+    scored: int
+
+
+def uplift_status(now: datetime | None = None) -> UpliftStatus:
+    return UpliftStatus(
+        readiness=readiness(now),
+        active=registry.active_version(ModelKind.UPLIFT),
+        scored=CustomerScore.objects.filter(persuadability__isnull=False).count(),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -48,7 +49,11 @@ EDITABLE_FIELDS = (
     *CONTACT_FIELDS,
     "language",
     "source",
+    "birthday",
+    "renews_on",
 )
+# Audited as "set", never by value: a birthday is personal.
+PRIVATE_FIELDS = PII_FIELDS | {"birthday"}
 
 
 @dataclass
@@ -106,6 +111,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     ):
         if len(cleaned.get(name) or "") > limit:
             errors[name] = f"At most {limit} characters."
+    for name in ("birthday", "renews_on"):
+        if name in cleaned:
+            cleaned[name] = _clean_date(name, cleaned[name], errors)
     contact = clean_contact(cleaned.get("email") or "", cleaned.get("phone") or "", errors)
     if "email" in cleaned:
         cleaned["email"], cleaned["email_hash"] = contact.email, contact.email_hash
@@ -114,6 +122,21 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ServiceValidationError(errors)
     return cleaned
+
+
+def _clean_date(name: str, value: Any, errors: dict[str, str]) -> date | None:
+    """A date (or ``YYYY-MM-DD``), or None for empty; a birthday lies between 1900 and today."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value))
+        except ValueError:
+            errors[name] = "A date as YYYY-MM-DD."
+            return None
+    if name == "birthday" and not date(1900, 1, 1) <= value <= timezone.localdate():
+        errors[name] = "A birthday between 1900 and today."
+    return value
 
 
 def _refresh_derived(customer: Customer) -> None:
@@ -144,8 +167,12 @@ def create_customer(
         actor,
         AuditAction.CREATE,
         customer,
-        changes={k: "set" for k in cleaned if k in PII_FIELDS}
-        | {k: v for k, v in cleaned.items() if k not in PII_FIELDS and not k.endswith("_hash")},
+        changes={k: "set" for k in cleaned if k in PRIVATE_FIELDS}
+        | {
+            k: v.isoformat() if isinstance(v, date) else v
+            for k, v in cleaned.items()
+            if k not in PRIVATE_FIELDS and not k.endswith("_hash")
+        },
     )
     events.customer_created(customer)
     return customer
@@ -155,7 +182,7 @@ def create_customer(
 def update_customer(*, actor: Actor, customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
     """Change the given fields; returns what changed (PII values never leave this function)."""
     cleaned = _clean(values)
-    changes = audit.diff(customer, cleaned, PII_FIELDS | {"email_hash", "phone_hash"})
+    changes = audit.diff(customer, cleaned, PRIVATE_FIELDS | {"email_hash", "phone_hash"})
     if not changes:
         return {}
     _refresh_derived(customer)

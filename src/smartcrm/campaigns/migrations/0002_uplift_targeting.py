@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0001_initial'),
+        ("campaigns", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='persuadable_share',
+            model_name="campaign",
+            name="persuadable_share",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='campaignsend',
-            name='features',
+            model_name="campaignsend",
+            name="features",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

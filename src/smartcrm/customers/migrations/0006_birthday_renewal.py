@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0005_hash_indexes_without_like'),
+        ("customers", "0005_hash_indexes_without_like"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='birthday',
+            model_name="customer",
+            name="birthday",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='renews_on',
-            field=models.DateField(blank=True, help_text='Next subscription or membership renewal', null=True),
+            model_name="customer",
+            name="renews_on",
+            field=models.DateField(
+                blank=True, help_text="Next subscription or membership renewal", null=True
+            ),
         ),
     ]

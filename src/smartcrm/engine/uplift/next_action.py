@@ -101,7 +101,10 @@ def next_action(signals: Signals, thresholds: Thresholds, *, currency: str = "$"
     churn_top = churn is not None and thresholds.churn_top is not None and churn >= thresholds.churn_top
     clv_high = clv is not None and thresholds.clv_high is not None and clv >= thresholds.clv_high
     if churn_top and clv_high:
-        facts = f"Churn risk {churn:.2f} is in the top 10% and 12-month CLV {_money(clv or 0, currency)} is in the top 20%"
+        facts = (
+            f"Churn risk {churn:.2f} is in the top 10% and 12-month CLV {_money(clv or 0, currency)} is in "
+            f"the top 20%"
+        )
         uplift = signals.persuadability
         if uplift is None:
             return NextAction(Action.WIN_BACK, f"{facts}: worth a win-back offer.")

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0006_birthday_renewal'),
-        ('intelligence', '0005_modelversion_moved'),
+        ("customers", "0006_birthday_renewal"),
+        ("intelligence", "0005_modelversion_moved"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customerscore',
-            name='persuadability',
-            field=models.FloatField(blank=True, help_text="Predicted uplift: how much more likely to buy if contacted than if left alone (the uplift model trained on the shop's finished campaigns; empty without one)", null=True),
+            model_name="customerscore",
+            name="persuadability",
+            field=models.FloatField(
+                blank=True,
+                help_text="Predicted uplift: how much more likely to buy if contacted than if left alone (the uplift model trained on the shop's finished campaigns; empty without one)",
+                null=True,
+            ),
         ),
         migrations.AddIndex(
-            model_name='customerscore',
-            index=models.Index(fields=['-persuadability'], name='score_persuadability_idx'),
+            model_name="customerscore",
+            index=models.Index(fields=["-persuadability"], name="score_persuadability_idx"),
         ),
     ]

@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('modelregistry', '0002_contenttype_moved'),
+        ("modelregistry", "0002_contenttype_moved"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='modelversion',
-            name='kind',
-            field=models.CharField(choices=[('segments', 'Segments (RFM and clusters)'), ('clv', 'Customer lifetime value'), ('churn', 'Churn risk'), ('propensity_30d', 'Purchase propensity (30 days)'), ('category_propensity', 'Category propensity (30 days)'), ('recommendations', 'Product recommendations'), ('basket_rules', 'Market-basket rules'), ('forecast', 'Sales forecast'), ('anomalies', 'Order anomaly detector'), ('sentiment', 'Text sentiment'), ('text_triage', 'Ticket intent and urgency'), ('topics', 'Feedback topics'), ('uplift', 'Uplift (who is persuadable by a campaign)')], max_length=30),
+            model_name="modelversion",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("segments", "Segments (RFM and clusters)"),
+                    ("clv", "Customer lifetime value"),
+                    ("churn", "Churn risk"),
+                    ("propensity_30d", "Purchase propensity (30 days)"),
+                    ("category_propensity", "Category propensity (30 days)"),
+                    ("recommendations", "Product recommendations"),
+                    ("basket_rules", "Market-basket rules"),
+                    ("forecast", "Sales forecast"),
+                    ("anomalies", "Order anomaly detector"),
+                    ("sentiment", "Text sentiment"),
+                    ("text_triage", "Ticket intent and urgency"),
+                    ("topics", "Feedback topics"),
+                    ("uplift", "Uplift (who is persuadable by a campaign)"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

@@ -208,3 +208,19 @@ def test_a_birthday_is_checked_and_kept_out_of_the_audit_values() -> None:
     customers.update_customer(actor="t", customer=customer, values={"birthday": "1990-05-17"})
     assert Customer.objects.get(pk=customer.pk).birthday == date(1990, 5, 17)
     assert "1990" not in str(AuditEvent.objects.filter(object_id=str(customer.pk)).last().changes)
+
+
+@pytest.mark.django_db
+def test_the_customer_page_sets_the_dates_for_roles_that_edit_customers(client_for: Any) -> None:
+    from smartcrm.accounts.roles import Role
+
+    customer = factories.CustomerFactory()
+    url = f"/customers/{customer.pk}/dates/"
+    assert client_for(Role.MARKETING).post(url, {"renews_on": "2027-03-01"}).status_code == 403
+    sales = client_for(Role.SALES)
+    assert "customer-dates-form" in sales.get(f"/customers/{customer.pk}/").content.decode()
+    assert sales.post(url, {"birthday": "1979-02-28", "renews_on": "2027-03-01"}).status_code == 302
+    customer.refresh_from_db()
+    assert (customer.birthday, customer.renews_on) == (date(1979, 2, 28), date(2027, 3, 1))
+    page = sales.get(f"/customers/{customer.pk}/").content.decode()
+    assert "Feb 28, 1979" in page and "Mar 1, 2027" in page

@@ -5,14 +5,17 @@ on customers it never saw, and the "most persuadable X%" audience must pick them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from smartcrm.accounts.roles import Role
 from smartcrm.campaigns import services, targeting
 from smartcrm.campaigns.audience import campaign_audience
 from smartcrm.campaigns.models import Campaign, CampaignSend, CampaignStatus
@@ -106,13 +109,15 @@ def _plant_orders(campaign: Campaign, churn_of: dict[int, float], seed: int) -> 
     )
 
 
-def test_too_little_campaign_data_is_refused_and_said() -> None:
+def test_too_little_campaign_data_is_refused_and_said(client_for: Callable[[Role], Client]) -> None:
     _shop(50, seed=1, prefix="few")
     ready = targeting.readiness()
     assert not ready.enough and ready.campaigns == 0
     with pytest.raises(targeting.NotEnoughCampaignDataError, match="needs at least 20 buyers"):
         targeting.train_uplift(actor="test")
     assert targeting.refresh(actor="test", train=True).skipped.startswith("Not enough campaign data")
+    page = client_for(Role.MARKETING).get("/campaigns/").content.decode()
+    assert "No uplift model yet" in page and "Not enough campaign data" in page
     campaign = services.create_campaign(
         actor="test",
         values={"name": "Top", "saved_filter": {"min_spent": "0"}, "persuadable_share": 0.3, **TEMPLATE},
@@ -133,7 +138,7 @@ def test_the_share_is_checked() -> None:
 
 
 def test_the_model_learns_the_persuadable_from_a_finished_campaign_and_the_audience_picks_them(
-    settings: Any,
+    settings: Any, client_for: Callable[[Role], Client]
 ) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     ids, churn = _shop(3_000, seed=2, prefix="train")
@@ -164,11 +169,21 @@ def test_the_model_learns_the_persuadable_from_a_finished_campaign_and_the_audie
     assert qini_coefficient(y, t, uplift) > 0.01
     assert uplift[effect > 0].mean() - uplift[effect == 0].mean() > 0.1
 
-    # The most persuadable 30% of everyone: nearly all truly persuadable; the holdout still drawn.
-    top = services.create_campaign(
-        actor="test",
-        values={"name": "Top 30%", "saved_filter": {"min_spent": "0"}, "persuadable_share": 0.3, **TEMPLATE},
-    )
+    # The pages say so: the model on the campaigns page, the score on the customer's page.
+    marketing = client_for(Role.MARKETING)
+    page = marketing.get("/campaigns/").content.decode()
+    assert f"Uplift model v{version.version}" in page and "Enough to learn from" in page
+    best = new_ids[int(np.argmax(uplift))]
+    assert 'id="persuadability"' in marketing.get(f"/customers/{best}/").content.decode()
+
+    # The most persuadable 30% of everyone (made in the editor): nearly all truly persuadable;
+    # the holdout still drawn.
+    form = {"name": "Top 30%", "saved_filter": "min_spent=0", "persuadable_share": "30", **TEMPLATE}
+    form |= {"segment": "", "sends_per_minute": "600", "control_share": "10", "attribution_days": "14"}
+    assert marketing.post("/campaigns/new/", form).status_code == 302
+    top = Campaign.objects.get(name="Top 30%")
+    assert top.persuadable_share == 0.3
+    assert "only its most persuadable 30%" in marketing.get(f"/campaigns/{top.pk}/").content.decode()
     chosen = set(campaign_audience(top).values_list("pk", flat=True))
     assert abs(len(chosen) - 0.3 * 5_000) <= 5
     churn_of = dict(zip([*ids, *new_ids], [*churn, *new_churn], strict=True))

@@ -26,7 +26,7 @@ from smartcrm.customers.models import Customer
 from smartcrm.orders.services import LineInput, create_order
 
 DAYS_AGO = 21
-LIFT_HIGH_RISK = 0.10  # chance of an extra order for a treated customer among the riskiest
+LIFT_HIGH_RISK = 0.15  # chance of an extra order for a treated customer among the riskiest
 LIFT_OTHERS = 0.01
 HIGH_RISK_SHARE = 0.4  # by rank: the generated shop's churn risks are high (median about 0.85)
 SEED = 21

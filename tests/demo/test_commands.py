@@ -91,14 +91,17 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
     assert campaign.started_at < timezone.now() - timedelta(days=campaign.attribution_days)
     assert campaign.sends.filter(in_control=True).exists() and campaign.sends.filter(status="sent").exists()
     mailed = campaign.sends.filter(status="sent").count()
-    # The three workflows, enabled; the review requests the planted orders made due have run.
-    assert Workflow.objects.filter(enabled=True).count() == 3
+    # The four workflows, enabled; the review requests the planted orders made due have run.
+    assert Workflow.objects.filter(enabled=True).count() == 4
     review = Workflow.objects.get(name__startswith="Review request")
     planted = Order.objects.filter(number__startswith="DEMO-CAMPAIGN-").count()
     fired = TimedTrigger.objects.filter(workflow=review, fired_at__isnull=False).count()
     assert TimedTrigger.objects.filter(workflow=review).count() == planted > 0 and fired > 0
     assert WorkflowRun.objects.filter(workflow=review, status=RunStatus.SUCCEEDED).count() == fired
     reviews = Outbox.objects.filter(run__workflow=review, sent_at__isnull=False).count()
+    # Some demo customers have birthdays; the birthday workflow has each one's next due time.
+    with_birthday = Customer.objects.exclude(birthday=None).count()
+    assert 0 < with_birthday == TimedTrigger.objects.filter(workflow__name="Birthday greeting").count()
     # Campaigns speak SMTP to the sink; workflows use Django's mail backend (locmem under test).
     assert len(list((tmp_path / "mail").glob("*.eml"))) == mailed
     assert reviews > 0 and len(mailoutbox) == reviews

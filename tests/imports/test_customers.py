@@ -189,3 +189,21 @@ def test_dry_run_checks_everything_and_writes_nothing(write_csv) -> None:
     assert Customer.objects.count() == 0
     assert ImportRun.objects.count() == 0
     assert AuditEvent.objects.count() == 0
+
+
+def test_birthday_and_renewal_columns_are_read_in_local_formats_and_checked(write_csv) -> None:
+    path = write_csv(
+        "customer_id,first_name,date_of_birth,renewal_date\n"
+        "B1,Ann,1990-02-28,2027-01-15\n"
+        "B2,Bo,31/12/1985,\n"
+        "B3,Cy,2999-01-01,\n"
+    )
+    result = import_file("customers", path, actor="test")
+    assert (result.created, result.failed) == (2, 1)
+    ann = find_customer_by_external_id("import", "B1")
+    bo = find_customer_by_external_id("import", "B2")
+    assert ann is not None and bo is not None
+    assert (ann.birthday.isoformat(), ann.renews_on.isoformat()) == ("1990-02-28", "2027-01-15")
+    assert bo.birthday is not None and bo.birthday.isoformat() == "1985-12-31" and bo.renews_on is None
+    assert find_customer_by_external_id("import", "B3") is None
+    assert [(e.row, e.column) for e in result.errors] == [(4, "birthday")]

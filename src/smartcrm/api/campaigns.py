@@ -25,6 +25,7 @@ class CampaignOut(Schema):
     name: str
     segment: str
     saved_filter: dict[str, Any]
+    persuadable_share: float | None = Field(description="Only the most persuadable share of the audience")
     subject_en: str
     body_en: str
     subject_zh: str
@@ -42,6 +43,9 @@ class CampaignIn(Schema):
     name: str = Field(max_length=200)
     segment: str = ""
     saved_filter: dict[str, Any] = Field(default_factory=dict, description="The customer list's filters")
+    persuadable_share: float | None = Field(
+        None, description="0 < share ≤ 1: only the most persuadable share of the audience (uplift scores)"
+    )
     subject_en: str = Field("", max_length=200)
     body_en: str = Field("", max_length=50_000)
     subject_zh: str = Field("", max_length=200)
@@ -55,6 +59,7 @@ class CampaignPatch(Schema):
     name: str = omittable()
     segment: str = omittable()
     saved_filter: dict[str, Any] = omittable()
+    persuadable_share: float | None = omittable()
     subject_en: str = omittable()
     body_en: str = omittable()
     subject_zh: str = omittable()

@@ -5,7 +5,7 @@ There is no DELETE: removing a customer is a GDPR erasure, which has its own wor
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -132,6 +132,8 @@ class CustomerOut(CustomerSummaryOut):
     pii_masked: bool
     region: str
     postal_code: str
+    birthday: date | None = Field(description="Hidden (null) unless the role may view PII")
+    renews_on: date | None = Field(description="Next subscription or membership renewal")
     first_order_at: datetime | None
     updated_at: datetime
     tags: list[str]
@@ -152,6 +154,8 @@ class CustomerIn(Schema):
     country: Text2 = Field("", description="ISO 3166-1 alpha-2")
     language: Text10 = "en"
     source: Source = Source.API
+    birthday: date | None = Field(None, description="Birthday workflows fire before it each year")
+    renews_on: date | None = Field(None, description="Renewal workflows fire before it")
 
 
 class CustomerPatch(Schema):
@@ -170,6 +174,8 @@ class CustomerPatch(Schema):
     country: Text2 = omittable()
     language: Text10 = omittable()
     source: Source = omittable()
+    birthday: date | None = omittable(description="null clears it")
+    renews_on: date | None = omittable(description="null clears it")
 
 
 class NoteIn(Schema):
@@ -211,6 +217,7 @@ def _profile(user: User, customer: Customer) -> dict[str, Any]:
         "phone": contact.phone,
         "street_address": contact.street_address,
         "pii_masked": contact.masked,
+        "birthday": None if contact.masked else customer.birthday,
         "tags": sorted(t.name for t in customer.tags.all()),
         "consents": {c.channel: c.status for c in customer.consents.all()},
     }

@@ -52,6 +52,10 @@ class ScoresOut(Schema):
     next_category_propensity: float | None = Field(description="Its probability, 0–1")
     next_category_reasons: str
     category_propensities: list[CategoryPropensityOut] = Field(description="Top categories, best first")
+    persuadability: float | None = Field(
+        description="Predicted rise in the chance to buy if a campaign emails them (probability points; "
+        "the uplift model trained on the shop's finished campaigns; null without one)"
+    )
     model_versions: dict[str, Any] = Field(description="Model kind → registry version used")
 
 

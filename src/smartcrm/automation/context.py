@@ -29,6 +29,7 @@ CUSTOMER_FIELDS = (
     "first_order_at",
     "last_order_at",
     "created_at",
+    "renews_on",
 )
 SCORE_FIELDS = (
     "segment",

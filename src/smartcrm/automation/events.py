@@ -39,11 +39,13 @@ def _record(entity: str, action: str, obj: Any) -> None:
 
 def customer_created(obj: Any) -> Work | None:
     _record("customer", "created", obj)
+    services.schedule_dates(obj)
     return None
 
 
 def customer_updated(obj: Any) -> Work | None:
     _record("customer", "changed", obj)
+    services.schedule_dates(obj)  # a birthday or renewal date set or moved
     return None
 
 

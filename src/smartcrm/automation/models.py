@@ -131,8 +131,10 @@ class StepLog(models.Model):
 
 
 class TimedTrigger(models.Model):
-    """A stored due time (UTC) of a timed workflow: a cron line's next firing, or a customer's
-    "N days after the last order". The sweeper fires each row once and plans the next."""
+    """A stored due time (UTC) of a timed workflow: a cron line's next firing (key "cron"), or a
+    customer's "N days after the last order" ("customer:<id>"), "N days before the birthday"
+    ("birthday:<id>", moved to the next year when it fires) or "N days before the renewal"
+    ("renewal:<id>"). The sweeper fires each row once and plans the next."""
 
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="due_times")
     key = models.CharField(max_length=80, help_text='"cron", or "customer:<id>"')

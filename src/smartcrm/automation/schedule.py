@@ -8,6 +8,9 @@ line) becomes an instant here, once, with the daylight-saving rules of ``zoneinf
 - a wall time that does not happen (spring, 02:30 in Berlin) fires when the clock jumps over it
   (03:00 local), as cron does: never skipped, never early.
 
+Dates a customer owns: N days before their **birthday** each year (a 29 February birthday is
+kept on 28 February in common years) and N days before their next **renewal**, at a wall time.
+
 Cron lines have the five classic fields (minute hour day-of-month month day-of-week; ``*``,
 lists, ranges and ``/steps``; Sunday is 0 or 7) and are matched against wall times, so a daily
 02:30 job fires once on each of the two change days.
@@ -15,6 +18,7 @@ lists, ranges and ``/steps``; Sunday is 0 or 7) and are matched against wall tim
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -95,3 +99,26 @@ def next_cron(line: str, after: datetime, zone: ZoneInfo) -> datetime:
 def days_after(moment: datetime, days: int, at: time, zone: ZoneInfo) -> datetime:
     """``days`` calendar days after ``moment`` (as a local date in ``zone``), at wall time ``at``."""
     return to_utc(moment.astimezone(zone).date() + timedelta(days=days), at, zone)
+
+
+def birthday_in(year: int, birthday: date) -> date:
+    """The day the birthday falls on in ``year``: 29 February is 28 February in a common year."""
+    if (birthday.month, birthday.day) == (2, 29) and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return date(year, birthday.month, birthday.day)
+
+
+def before_birthday(birthday: date, days: int, at: time, zone: ZoneInfo, after: datetime) -> datetime:
+    """The first instant strictly after ``after`` that is ``days`` calendar days before one of
+    the customer's birthdays, at wall time ``at`` in ``zone`` (``days`` up to a year)."""
+    year = after.astimezone(zone).year
+    for candidate in range(year - 1, year + 3):
+        instant = to_utc(birthday_in(candidate, birthday) - timedelta(days=days), at, zone)
+        if instant > after:
+            return instant
+    raise ValueError("days before a birthday must be under a year")
+
+
+def before_day(day: date, days: int, at: time, zone: ZoneInfo) -> datetime:
+    """``days`` calendar days before ``day`` (a renewal date), at wall time ``at`` in ``zone``."""
+    return to_utc(day - timedelta(days=days), at, zone)

@@ -23,7 +23,7 @@ import smtplib
 import time as clock
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -51,7 +51,7 @@ from smartcrm.automation.models import (
     WorkflowVersion,
 )
 from smartcrm.automation.program import compile_steps
-from smartcrm.automation.schedule import days_after, next_cron
+from smartcrm.automation.schedule import before_birthday, before_day, days_after, next_cron
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
@@ -246,6 +246,50 @@ def _plan_time(workflow: Workflow, now: datetime | None = None) -> None:
         TimedTrigger.objects.update_or_create(
             workflow=workflow, key="cron", defaults={"due_at": due, "fired_at": None}
         )
+    elif version.trigger.get("schedule") in triggers.DATE_FIELDS:
+        _plan_dates(workflow, version, now or timezone.now())
+
+
+def _date_due(trigger: dict[str, Any], day: date, now: datetime) -> datetime | None:
+    """The next due instant of a birthday (each year) or renewal (once; None once it has passed)."""
+    at, zone, days = triggers.at_time(trigger), triggers.zone(trigger), int(trigger["days"])
+    if trigger["schedule"] == "before_birthday":
+        return before_birthday(day, days, at, zone, now)
+    due = before_day(day, days, at, zone)
+    return due if due > now else None
+
+
+def _plan_dates(workflow: Workflow, version: WorkflowVersion, now: datetime) -> int:
+    """Plan every customer's next birthday or renewal due time for this workflow, in batches.
+
+    Rows planned for another definition go; a row already due but not yet swept stays (it fires
+    at the next sweep); a renewal whose moment has passed is not planned (no backlog fires)."""
+    schedule = version.trigger["schedule"]
+    prefix, field = triggers.KEY_PREFIXES[schedule], triggers.DATE_FIELDS[schedule]
+    mine = TimedTrigger.objects.filter(workflow=workflow)
+    mine.filter(fired_at__isnull=True).exclude(key__startswith=f"{prefix}:").delete()
+    about_to_fire = set(mine.filter(fired_at__isnull=True, due_at__lte=now).values_list("key", flat=True))
+    customers = Customer.objects.exclude(**{f"{field}__isnull": True}).values_list("pk", field)
+    planned, batch = 0, []
+    for customer_id, day in customers.iterator(chunk_size=SWEEP_BATCH * 10):
+        key, due = f"{prefix}:{customer_id}", _date_due(version.trigger, day, now)
+        if due is None or key in about_to_fire:
+            continue
+        batch.append(TimedTrigger(workflow=workflow, key=key, due_at=due, customer_id=customer_id))
+        if len(batch) == SWEEP_BATCH * 10:
+            planned += _upsert_due(batch)
+            batch = []
+    return planned + (_upsert_due(batch) if batch else 0)
+
+
+def _upsert_due(rows: list[TimedTrigger]) -> int:
+    TimedTrigger.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["workflow", "key"],
+        update_fields=["due_at", "fired_at", "customer"],
+    )
+    return len(rows)
 
 
 # --- firing -------------------------------------------------------------------------------
@@ -333,6 +377,34 @@ def schedule_after_order(customer_id: int, placed_at: datetime) -> int:
             workflow_id=version.workflow_id,
             key=f"customer:{customer_id}",
             defaults={"due_at": due, "fired_at": None, "customer_id": customer_id},
+        )
+        planned += 1
+    return planned
+
+
+def schedule_dates(customer: Customer, now: datetime | None = None) -> int:
+    """A customer's birthday or renewal date was set or changed: (re)plan their due times in the
+    birthday and renewal workflows (a cleared date drops its pending row)."""
+    wanted = [k for k in ("time:before_birthday", "time:before_renewal") if k in listening()]
+    if not wanted:
+        return 0
+    now = now or timezone.now()
+    planned = 0
+    for version in (v for k in wanted for v in _listeners(k)):
+        schedule = version.trigger["schedule"]
+        key = f"{triggers.KEY_PREFIXES[schedule]}:{customer.pk}"
+        rows = TimedTrigger.objects.filter(workflow_id=version.workflow_id, key=key)
+        day = getattr(customer, triggers.DATE_FIELDS[schedule])
+        if day is None:
+            rows.filter(fired_at__isnull=True).delete()
+            continue
+        due = _date_due(version.trigger, day, now)
+        if due is None or rows.filter(fired_at__isnull=True, due_at__lte=now).exists():
+            continue  # a passed renewal; or a due time the next sweep fires anyway
+        TimedTrigger.objects.update_or_create(
+            workflow_id=version.workflow_id,
+            key=key,
+            defaults={"due_at": due, "fired_at": None, "customer_id": customer.pk},
         )
         planned += 1
     return planned
@@ -597,7 +669,11 @@ def _fire_due(due: TimedTrigger, now: datetime) -> bool:
     workflow = due.workflow
     version = workflow.current_version
     fired = False
-    timed = version is not None and version.trigger.get("type") == TriggerType.TIME
+    timed = (
+        version is not None
+        and version.trigger.get("type") == TriggerType.TIME
+        and due.key.split(":")[0] == triggers.due_prefix(version.trigger)
+    )
     if workflow.enabled and version is not None and timed:
         context = customer_values(due.customer_id) | {"event": "time"}
         fired = (
@@ -616,10 +692,28 @@ def _fire_due(due: TimedTrigger, now: datetime) -> bool:
         # once per missed occurrence.
         due.due_at = next_cron(version.trigger["cron"], max(due.due_at, now), triggers.zone(version.trigger))
         due.save(update_fields=["due_at"])
+    elif timed and version is not None and due.key.startswith("birthday:") and workflow.enabled:
+        _next_birthday(due, version, now)
     else:
         due.fired_at = now
         due.save(update_fields=["fired_at"])
     return fired
+
+
+def _next_birthday(due: TimedTrigger, version: WorkflowVersion, now: datetime) -> None:
+    """Move a fired birthday row to next year's due time (from now: after an outage it fires once)."""
+    found = Customer.objects.filter(pk=due.customer_id or 0).values_list("birthday", flat=True)
+    birthday = found.first()
+    if birthday is None:
+        due.fired_at = now
+        due.save(update_fields=["fired_at"])
+        return
+    trigger = version.trigger
+    after = max(due.due_at, now)
+    due.due_at = before_birthday(
+        birthday, int(trigger["days"]), triggers.at_time(trigger), triggers.zone(trigger), after
+    )
+    due.save(update_fields=["due_at"])
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:

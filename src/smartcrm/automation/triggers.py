@@ -9,6 +9,8 @@
     {"type": "sentiment", "to": "negative"}                          # a ticket's analysed sentiment
     {"type": "time", "schedule": "cron", "cron": "0 9 * * 1"}        # "time_zone" optional
     {"type": "time", "schedule": "after_last_order", "days": 30, "at": "09:00"}
+    {"type": "time", "schedule": "before_birthday", "days": 3, "at": "09:00"}   # every year
+    {"type": "time", "schedule": "before_renewal", "days": 7, "at": "09:00"}    # each renewal
     {"type": "webhook"}
     {"type": "manual"}
 """
@@ -28,6 +30,26 @@ from smartcrm.automation.schedule import BadCron, parse_cron
 Trigger = dict[str, Any]
 NUMERIC_SCORES = ("churn_risk", "clv_12m", "propensity_30d", "probability_alive")
 SENTIMENTS = ("negative", "neutral", "positive")
+# Timed schedules of one customer, with the most days each may be set to, the date field it
+# counts from (none: the last order) and the key prefix of its due rows (TimedTrigger.key).
+CUSTOMER_SCHEDULES = {"after_last_order": 3650, "before_birthday": 365, "before_renewal": 3650}
+DATE_FIELDS = {"before_birthday": "birthday", "before_renewal": "renews_on"}
+KEY_PREFIXES = {"after_last_order": "customer", "before_birthday": "birthday", "before_renewal": "renewal"}
+
+
+# One of each, for the editor to offer beside its JSON box.
+EXAMPLES: tuple[Trigger, ...] = (
+    {"type": "record", "entity": "order", "action": "created"},
+    {"type": "score", "score": "churn_risk", "above": 0.7},
+    {"type": "alert"},
+    {"type": "sentiment", "to": "negative"},
+    {"type": "time", "schedule": "after_last_order", "days": 30, "at": "09:00"},
+    {"type": "time", "schedule": "before_birthday", "days": 3, "at": "09:00"},
+    {"type": "time", "schedule": "before_renewal", "days": 7, "at": "09:00"},
+    {"type": "time", "schedule": "cron", "cron": "0 9 * * 1"},
+    {"type": "webhook"},
+    {"type": "manual"},
+)
 
 
 def zone(trigger: Trigger) -> ZoneInfo:
@@ -71,16 +93,24 @@ def problems(trigger: Any) -> list[str]:
                 parse_cron(str(trigger.get("cron", "")))
             except BadCron as exc:
                 found.append(f"trigger.cron: {exc}")
-        elif trigger.get("schedule") == "after_last_order":
-            if not isinstance(trigger.get("days"), int) or not 0 <= trigger["days"] <= 3650:
-                found.append("trigger.days: whole days, 0 to 3650")
+        elif trigger.get("schedule") in CUSTOMER_SCHEDULES:
+            most = CUSTOMER_SCHEDULES[trigger["schedule"]]
+            if not isinstance(trigger.get("days"), int) or not 0 <= trigger["days"] <= most:
+                found.append(f"trigger.days: whole days, 0 to {most}")
             try:
                 at_time(trigger)
             except ValueError:
                 found.append('trigger.at: a time like "09:00"')
         else:
-            found.append("trigger.schedule: cron or after_last_order")
+            found.append(f"trigger.schedule: cron or one of {', '.join(CUSTOMER_SCHEDULES)}")
     return found
+
+
+def due_prefix(trigger: Trigger) -> str:
+    """How the trigger's stored due rows are keyed: "cron", or "customer", "birthday", "renewal"
+    before ":<customer id>" (a row of another prefix was planned for an earlier definition)."""
+    schedule = str(trigger.get("schedule", ""))
+    return "cron" if schedule == "cron" else KEY_PREFIXES.get(schedule, "")
 
 
 def key(trigger: Trigger) -> str:
@@ -128,6 +158,10 @@ def sentence(trigger: Trigger) -> str:
         if trigger.get("schedule") == "cron":
             return f"On the schedule “{trigger.get('cron')}” ({tz})"
         at = trigger.get("at", "09:00")
+        if trigger.get("schedule") == "before_birthday":
+            return f"{trigger.get('days')} days before a customer's birthday, every year, at {at} ({tz})"
+        if trigger.get("schedule") == "before_renewal":
+            return f"{trigger.get('days')} days before a customer's renewal, at {at} ({tz})"
         return f"{trigger.get('days')} days after a customer's last order, at {at} ({tz})"
     if kind == TriggerType.WEBHOOK:
         return "When its webhook URL is called"

@@ -1,5 +1,6 @@
 """Who a campaign reaches: a segment's customers or a saved customer-list filter, with email
-consent granted, an address, and no suppression.
+consent granted, an address, and no suppression — optionally only its most persuadable share
+(by the stored uplift score, ``CustomerScore.persuadability``).
 
 A saved filter is the customer list's query string as a dict (``{"country": "CN", "activity":
 "lapsed_90", "segment": "at_risk"}``); campaigns sit below the read models, so the fields the
@@ -8,6 +9,7 @@ list offers are applied here again, with the same meaning.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -19,7 +21,7 @@ from django.utils import timezone
 from smartcrm.customers.models import Channel, Consent, ConsentStatus, Customer
 from smartcrm.intelligence.selectors import high_value_threshold
 
-from .models import Suppression
+from .models import Campaign, Suppression
 
 FILTER_FIELDS = (
     "source",
@@ -89,11 +91,33 @@ def reachable(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
     return queryset.exclude(email_hash="").filter(Exists(granted)).exclude(Exists(suppressed))
 
 
-def audience(segment: str, saved_filter: dict[str, Any]) -> QuerySet[Customer]:
+def audience(
+    segment: str, saved_filter: dict[str, Any], persuadable_share: float | None = None
+) -> QuerySet[Customer]:
     """The campaign's customers who may be mailed now (none when it names no audience)."""
     if not segment and not saved_filter:
         return Customer.objects.none()
     queryset = Customer.objects.all()
     if segment:
         queryset = queryset.filter(score__segment=segment)
-    return reachable(apply_filter(queryset, saved_filter)).distinct()
+    reached = reachable(apply_filter(queryset, saved_filter)).distinct()
+    return most_persuadable(reached, persuadable_share) if persuadable_share else reached
+
+
+def campaign_audience(campaign: Campaign) -> QuerySet[Customer]:
+    return audience(campaign.segment, campaign.saved_filter, campaign.persuadable_share)
+
+
+def most_persuadable(queryset: QuerySet[Customer], share: float) -> QuerySet[Customer]:
+    """The ``share`` of ``queryset`` with the highest persuadability (customers without one are
+    never chosen): everyone at or above the persuadability at that rank — a count and one
+    offset row on the persuadability index."""
+    take = math.ceil(queryset.count() * share)
+    if take == 0:
+        return queryset.none()
+    scored = queryset.filter(score__persuadability__isnull=False)
+    line = scored.order_by("-score__persuadability", "pk").values_list("score__persuadability", flat=True)[
+        take - 1 : take
+    ]
+    value = next(iter(line), None)
+    return scored if value is None else scored.filter(score__persuadability__gte=value)

@@ -23,6 +23,9 @@ class Campaign(models.Model):
     # neither (members added one by one, e.g. by workflows).
     segment = models.CharField(max_length=40, blank=True)
     saved_filter = models.JSONField(default=dict, blank=True)
+    # Only the most persuadable share of that audience (by the stored uplift score), e.g. 0.3;
+    # empty: all of it. The holdout is drawn inside the chosen share as always.
+    persuadable_share = models.FloatField(null=True, blank=True)
     subject_en = models.CharField(max_length=200, blank=True)
     body_en = models.TextField(blank=True)
     subject_zh = models.CharField(max_length=200, blank=True)
@@ -71,6 +74,9 @@ class CampaignSend(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=10, blank=True)
     error = models.CharField(max_length=200, blank=True)
+    # The customer's scores and order totals when they joined (campaigns.targeting.FEATURES):
+    # what the uplift model learns from, as they were at send time.
+    features = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from smartcrm.customers.models import Customer
 from smartcrm.engine.uplift import LiftEstimate, estimate_lift
 from smartcrm.orders.models import Order, OrderStatus
 
-from .audience import audience
+from .audience import campaign_audience
 from .mail import language_of, rendered, values_of
 from .models import Campaign, CampaignSend, SendStatus, Suppression
 
@@ -47,7 +47,7 @@ def status_counts(campaign: Campaign) -> dict[str, int]:
 
 
 def audience_size(campaign: Campaign) -> int:
-    return audience(campaign.segment, campaign.saved_filter).count()
+    return campaign_audience(campaign).count()
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Preview:
 def preview(campaign: Campaign, *, per_language: int = 2) -> list[Preview]:
     """The email as sample customers of the audience get it, per language (any customers when
     the audience is still empty)."""
-    pool = audience(campaign.segment, campaign.saved_filter)
+    pool = campaign_audience(campaign)
     if not pool.exists():
         pool = Customer.objects.all()
     out = []
@@ -92,13 +92,14 @@ def currency_symbol() -> str:
     return SYMBOLS.get(code, f"{code} ")
 
 
-def results(campaign: Campaign) -> Results:
-    """Conversion (an order in the attribution window) and revenue per customer, treatment
-    against control. The window starts when the campaign started, for both groups alike."""
-    counts = status_counts(campaign)
+def outcomes(campaign: Campaign) -> pd.DataFrame:
+    """One row per member (``customer_id``, ``in_control``, ``converted``, ``revenue``): an order
+    not cancelled or refunded in the attribution window, which starts when the campaign started
+    for both groups alike. Empty before the campaign started."""
+    columns = ["customer_id", "in_control", "converted", "revenue"]
     start = campaign.started_at
     if start is None:
-        return Results(campaign, None, None, None, "Not sent yet.", currency_symbol(), counts, 0)
+        return pd.DataFrame(columns=columns)
     end = start + timedelta(days=campaign.attribution_days)
     members = campaign.sends.exclude(status=SendStatus.REMOVED)
     frame = pd.DataFrame.from_records(
@@ -114,9 +115,21 @@ def results(campaign: Campaign) -> Results:
     )
     bought = pd.DataFrame.from_records(list(sales), columns=["customer_id", "revenue"])
     frame = frame.merge(bought, on="customer_id", how="left")
+    frame["in_control"] = frame["in_control"].astype(bool)
     frame["revenue"] = frame["revenue"].astype(float).fillna(0.0)
     frame["converted"] = frame["revenue"] > 0
-    treatment, control = frame[~frame["in_control"].astype(bool)], frame[frame["in_control"].astype(bool)]
+    return frame[columns]
+
+
+def results(campaign: Campaign) -> Results:
+    """Conversion and revenue per customer (:func:`outcomes`), treatment against control."""
+    counts = status_counts(campaign)
+    start = campaign.started_at
+    if start is None:
+        return Results(campaign, None, None, None, "Not sent yet.", currency_symbol(), counts, 0)
+    end = start + timedelta(days=campaign.attribution_days)
+    frame = outcomes(campaign)
+    treatment, control = frame[~frame["in_control"]], frame[frame["in_control"]]
     estimate = estimate_lift(treatment, control)
     symbol = currency_symbol()
     return Results(

@@ -25,8 +25,8 @@ from smartcrm.engine.uplift import in_control
 from smartcrm.engine.uplift.holdout import MAX_SHARE
 from smartcrm.intelligence.selectors import segment_catalogue
 
-from . import jobs
-from .audience import audience, filter_errors
+from . import jobs, targeting
+from .audience import campaign_audience, filter_errors
 from .mail import MERGE_FIELDS, send_of
 from .models import Campaign, CampaignSend, CampaignStatus, SendStatus, Suppression, SuppressionReason
 
@@ -34,6 +34,7 @@ EDITABLE = (
     "name",
     "segment",
     "saved_filter",
+    "persuadable_share",
     "subject_en",
     "body_en",
     "subject_zh",
@@ -61,6 +62,7 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
         else:
             clean["saved_filter"] = {k: v for k, v in clean["saved_filter"].items() if v not in ("", None)}
             errors.update(filter_errors(clean["saved_filter"]))
+    errors.update(_persuadable_errors(clean))
     for field in ("subject_en", "body_en", "subject_zh", "body_zh"):
         unknown = unknown_fields(str(clean.get(field, "")), MERGE_FIELDS)
         if unknown:
@@ -80,6 +82,24 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ServiceValidationError(errors)
     return clean
+
+
+def _persuadable_errors(clean: dict[str, Any]) -> dict[str, str]:
+    """A share in (0, 1] (0.3: the most persuadable 30% of the audience), or empty for all of it."""
+    if "persuadable_share" not in clean:
+        return {}
+    share = clean["persuadable_share"]
+    if share in (None, "", 0):
+        clean["persuadable_share"] = None
+        return {}
+    try:
+        value = float(share)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not 0 < value <= 1:
+        return {"persuadable_share": "A share above 0 and at most 1 (0.3: the most persuadable 30%)."}
+    clean["persuadable_share"] = value
+    return {}
 
 
 @transaction.atomic
@@ -120,7 +140,7 @@ def schedule_campaign(*, actor: Actor, campaign: Campaign, send_at: datetime | N
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status not in OPEN:
         raise ServiceValidationError({"status": f"The campaign is {campaign.get_status_display().lower()}."})
-    errors = _ready_errors(campaign)
+    errors = _ready_errors(campaign) | _persuadable_ready(campaign)
     if send_at is not None and timezone.is_naive(send_at):
         errors["send_at"] = "A send time needs its time zone."
     if errors:
@@ -134,9 +154,19 @@ def schedule_campaign(*, actor: Actor, campaign: Campaign, send_at: datetime | N
     return campaign
 
 
+def _persuadable_ready(campaign: Campaign) -> dict[str, str]:
+    if campaign.persuadable_share and not targeting.has_scores():
+        return {
+            "persuadable_share": "No persuadability scores yet: the uplift model trains once finished "
+            "campaigns hold enough buyers in both groups (see the campaigns page). Clear this option to "
+            "send to the whole audience."
+        }
+    return {}
+
+
 def _start(campaign: Campaign) -> None:
     """Write the audience as CampaignSend rows (control rows held out), then hand over the send."""
-    ids = audience(campaign.segment, campaign.saved_filter).order_by("pk").values_list("pk", flat=True)
+    ids = campaign_audience(campaign).order_by("pk").values_list("pk", flat=True)
     chunk: list[int] = []
     for customer_id in ids.iterator(chunk_size=CHUNK):
         chunk.append(customer_id)
@@ -154,6 +184,7 @@ def _add_rows(campaign: Campaign, customer_ids: list[int]) -> None:
     if not customer_ids:
         return
     control = in_control(customer_ids, campaign.key, campaign.control_share)
+    features = targeting.snapshot(customer_ids)
     CampaignSend.objects.bulk_create(
         [
             CampaignSend(
@@ -161,6 +192,7 @@ def _add_rows(campaign: Campaign, customer_ids: list[int]) -> None:
                 customer_id=cid,
                 in_control=bool(held),
                 status=SendStatus.HELD_OUT if held else SendStatus.PENDING,
+                features=features.get(cid, {}),
             )
             for cid, held in zip(customer_ids, control, strict=True)
         ],
@@ -214,7 +246,13 @@ def add_to_campaign(*, actor: Actor, campaign_id: int, customer_id: int) -> Camp
     held = bool(in_control([customer_id], campaign.key, campaign.control_share)[0])
     status = SendStatus.HELD_OUT if held else SendStatus.PENDING
     send, _ = CampaignSend.objects.update_or_create(
-        campaign=campaign, customer_id=customer_id, defaults={"in_control": held, "status": status}
+        campaign=campaign,
+        customer_id=customer_id,
+        defaults={
+            "in_control": held,
+            "status": status,
+            "features": targeting.snapshot([customer_id]).get(customer_id, {}),
+        },
     )
     audit.record(actor, AuditAction.UPDATE, campaign, changes={"added_customer": customer_id})
     if campaign.status == CampaignStatus.SENDING and not held:

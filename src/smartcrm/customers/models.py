@@ -15,7 +15,7 @@ PII_FIELDS = frozenset({"email", "phone", "street_address"})
 # changed, never their values (the audit log is append-only, so it must outlive an erasure).
 PERSONAL_FIELDS = PII_FIELDS | frozenset(
     {"first_name", "last_name", "company_name", "name", "city", "region", "postal_code"}
-    | {"email_hash", "phone_hash", "search_text"}
+    | {"email_hash", "phone_hash", "search_text", "birthday"}
 )
 
 
@@ -60,6 +60,11 @@ class Customer(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
 
     language = models.CharField(max_length=10, default="en")
+    # Optional dates that time-triggered workflows fire before (automation.triggers): the
+    # birthday (the year may be a placeholder; only month and day are used) and the next renewal
+    # of the customer's subscription or membership, as the shop's platform reports it.
+    birthday = models.DateField(null=True, blank=True)
+    renews_on = models.DateField(null=True, blank=True, help_text="Next subscription or membership renewal")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.WEB)
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -50,9 +51,12 @@ EDITABLE_FIELDS = (
     *CONTACT_FIELDS,
     "language",
     "source",
+    "birthday",
+    "renews_on",
 )
 
 
+# Audited as "set", never by value: a birthday is personal.
 @dataclass
 class CleanContact:
     email: str = ""
@@ -108,6 +112,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     ):
         if len(cleaned.get(name) or "") > limit:
             errors[name] = f"At most {limit} characters."
+    for name in ("birthday", "renews_on"):
+        if name in cleaned:
+            cleaned[name] = _clean_date(name, cleaned[name], errors)
     contact = clean_contact(cleaned.get("email") or "", cleaned.get("phone") or "", errors)
     if "email" in cleaned:
         cleaned["email"], cleaned["email_hash"] = contact.email, contact.email_hash
@@ -116,6 +123,21 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ServiceValidationError(errors)
     return cleaned
+
+
+def _clean_date(name: str, value: Any, errors: dict[str, str]) -> date | None:
+    """A date (or ``YYYY-MM-DD``), or None for empty; a birthday lies between 1900 and today."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value))
+        except ValueError:
+            errors[name] = "A date as YYYY-MM-DD."
+            return None
+    if name == "birthday" and not date(1900, 1, 1) <= value <= timezone.localdate():
+        errors[name] = "A birthday between 1900 and today."
+    return value
 
 
 def _refresh_derived(customer: Customer) -> None:
@@ -147,7 +169,11 @@ def create_customer(
         AuditAction.CREATE,
         customer,
         changes={k: "set" for k in cleaned if k in PERSONAL_FIELDS and not k.endswith("_hash")}
-        | {k: v for k, v in cleaned.items() if k not in PERSONAL_FIELDS},
+        | {
+            k: v.isoformat() if isinstance(v, date) else v
+            for k, v in cleaned.items()
+            if k not in PERSONAL_FIELDS
+        },
     )
     events.customer_created(customer)
     return customer

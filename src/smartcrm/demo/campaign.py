@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
+from smartcrm.campaigns import targeting
 from smartcrm.campaigns.models import Campaign, CampaignSend, SendStatus
 from smartcrm.campaigns.services import create_campaign, schedule_campaign
 from smartcrm.catalog.models import Product
@@ -25,7 +26,9 @@ from smartcrm.customers.models import Customer
 from smartcrm.orders.services import LineInput, create_order
 
 DAYS_AGO = 21
-PLANTED_LIFT = 0.04
+LIFT_HIGH_RISK = 0.15  # chance of an extra order for a treated customer among the riskiest
+LIFT_OTHERS = 0.01
+HIGH_RISK_SHARE = 0.4  # by rank: the generated shop's churn risks are high (median about 0.85)
 SEED = 21
 
 TEMPLATES = {
@@ -60,9 +63,16 @@ def demo_campaign(out: Any = None) -> Campaign | None:
     schedule_campaign(actor="demo", campaign=campaign)  # to the local mail sink (prepare_demo runs it)
     _move_back(campaign)
     planted = _plant_orders(campaign)
+    uplift = targeting.refresh(actor="demo", train=True)
     if out is not None:
         sent = campaign.sends.filter(status=SendStatus.SENT).count()
         out.write(f"Demo campaign: {sent:,} emails to the local mail sink, {planted} planted orders.\n")
+        if uplift.version is not None:
+            out.write(
+                f"Uplift model v{uplift.version.version} trained; {uplift.scored:,} customers scored.\n"
+            )
+        else:
+            out.write(f"Uplift model not trained: {uplift.skipped}\n")
     return campaign
 
 
@@ -84,10 +94,13 @@ def _plant_orders(campaign: Campaign) -> int:
     treated = list(
         campaign.sends.filter(in_control=False, status=SendStatus.SENT)
         .order_by("customer_id")
-        .values_list("customer_id", flat=True)
+        .values_list("customer_id", "features")
     )
     rng = np.random.default_rng(SEED)
-    chosen = [c for c, pick in zip(treated, rng.random(len(treated)) < PLANTED_LIFT, strict=True) if pick]
+    risk = np.array([f.get("churn_risk") or 0.0 for _, f in treated])
+    line = np.quantile(risk, 1 - HIGH_RISK_SHARE) if len(risk) else 0.0
+    lift = np.where(risk >= line, LIFT_HIGH_RISK, LIFT_OTHERS)
+    chosen = [c for (c, _), p, draw in zip(treated, lift, rng.random(len(treated)), strict=True) if draw < p]
     customers = Customer.objects.in_bulk(chosen)
     discount = (product.price * Decimal("0.15")).quantize(Decimal("0.01"))  # the AUTUMN15 code
     for n, customer_id in enumerate(chosen):

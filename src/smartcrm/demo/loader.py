@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any, TextIO
 
 import numpy as np
@@ -335,6 +336,10 @@ class ShopLoader:
         )
         people["updated_at"] = self.now
         people["erased_at"] = None
+        people["birthday"] = _birthdays(
+            people["id"].to_numpy(), people["kind"] == CustomerKind.PERSON, self.now
+        )
+        people["renews_on"] = None  # the generated shop sells no subscriptions
 
         # Denormalised totals: the customer totals rule, over the frame.
         people = people.join(customer_totals_frame(orders), on="id")
@@ -384,3 +389,16 @@ class ShopLoader:
                 "rows": dict(self.stats.rows),
             },
         )
+
+
+BIRTHDAY_SHARE = 0.6  # of people: how many told the shop their birthday
+
+
+def _birthdays(ids: np.ndarray, is_person: pd.Series, now: datetime) -> list[date | None]:
+    """Birthdays for some people (ages 18 to 75), drawn from their ids: the synthetic shop's own
+    random streams are untouched, so every generated figure stays as it was."""
+    rng = np.random.default_rng(int(ids[0]) if len(ids) else 0)
+    known = (rng.random(len(ids)) < BIRTHDAY_SHARE) & is_person.to_numpy()
+    ages_in_days = rng.uniform(18 * 365.25, 75 * 365.25, len(ids)).astype(int)
+    today = now.date()
+    return [today - timedelta(days=int(d)) if k else None for d, k in zip(ages_in_days, known, strict=True)]

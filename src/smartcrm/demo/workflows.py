@@ -1,5 +1,6 @@
-"""The demo shop's three workflows, enabled and working: a win-back when churn risk crosses 0.7,
-a review request ten days after an order, and a welcome for customers who become Champions.
+"""The demo shop's four workflows, enabled and working: a win-back when churn risk crosses 0.7,
+a review request ten days after an order, a welcome for customers who become Champions, and a
+birthday greeting on the morning of each customer's birthday (planned for everyone with one).
 
 They are created before the demo campaign plants its orders, so each planted order plans its
 customer's review request; the set-up then runs the sweeper once, and the review requests that
@@ -78,11 +79,27 @@ VIP_WELCOME: dict[str, Any] = {
         {"action": "notify_staff", "role": "manager", "message": "{{ first_name }} became a Champion."},
     ],
 }
-WORKFLOWS = (WIN_BACK, REVIEW_REQUEST, VIP_WELCOME)
+BIRTHDAY: dict[str, Any] = {
+    "name": "Birthday greeting",
+    "trigger": {"type": "time", "schedule": "before_birthday", "days": 0, "at": "09:00"},
+    "conditions": None,
+    "steps": [
+        {
+            "action": "send_email",
+            "subject": {"en": "Happy birthday!", "zh": "生日快乐！"},
+            "body": {
+                "en": f"Hi {HELLO_EN},\n\nHappy birthday from all of us. Your next order ships free this "
+                "week.\n\nThe shop team",
+                "zh": f"{HELLO_ZH}：\n\n祝您生日快乐！本周下单免运费。\n\n店铺团队",
+            },
+        },
+    ],
+}
+WORKFLOWS = (WIN_BACK, REVIEW_REQUEST, VIP_WELCOME, BIRTHDAY)
 
 
 def demo_workflows() -> int:
-    """Create and enable the three workflows once; returns how many were created."""
+    """Create and enable the workflows once; returns how many were created."""
     if Workflow.objects.exists():
         return 0
     for item in WORKFLOWS:

@@ -235,6 +235,14 @@ class CustomerImporter(Importer):
             ("created", "signup_date", "signed_up_at", "customer_since", "注册时间", "注册日期"),
             type="date",
         ),
+        Column(
+            "birthday", ("birth_date", "date_of_birth", "dob", "birthdate", "生日", "出生日期"), type="date"
+        ),
+        Column(
+            "renews_on",
+            ("renewal_date", "renews", "next_renewal", "renewal", "续费日期", "到期日"),
+            type="date",
+        ),
         Column("tags", ("labels", "标签")),
         Column("consent_email", ("email_consent", "accepts_marketing", "accepts_email_marketing")),
         *(Column(f"consent_{c}", (f"{c}_consent",)) for c in Channel.values if c != Channel.EMAIL),
@@ -275,6 +283,10 @@ class CustomerImporter(Importer):
                 values[name] = values[name].lower()
         _cell(errors, "language", check_length, values.get("language", ""), 10)
         created_at = _cell(errors, "created_at", parse_moment, row.get("created_at"))
+        for name in ("birthday", "renews_on"):
+            day = _cell(errors, name, parse_moment, row.get(name))
+            if day is not None:
+                values[name] = day.date()
         tags = {t.strip().lower()[:50] for t in row.get("tags").split(";") if t.strip()}
         consents = {}
         for channel in Channel.values:

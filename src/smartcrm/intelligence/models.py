@@ -37,10 +37,17 @@ class CustomerScore(models.Model):
         blank=True,
         help_text='Top categories, best first: [{"category": slug, "probability": p}, …]',
     )
+    persuadability = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Predicted uplift: how much more likely to buy if contacted than if left alone "
+        "(the uplift model trained on the shop's finished campaigns; empty without one)",
+    )
     model_versions = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [
+            models.Index(fields=["-persuadability"], name="score_persuadability_idx"),
             models.Index(fields=["segment"], name="score_segment_idx"),
             models.Index(fields=["-churn_risk"], name="score_churn_idx"),
             models.Index(fields=["-clv_12m"], name="score_clv_idx"),

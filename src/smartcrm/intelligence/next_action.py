@@ -82,6 +82,7 @@ def next_best_action(customer: Customer, score: CustomerScore | None) -> NextAct
         recommendation_reason=reason or "",
         days_since_last_order=days,
         reviewed_since_last_order=bool(reviewed),
+        persuadability=score.persuadability,
     )
     return next_action(signals, thresholds, currency=_currency())
 

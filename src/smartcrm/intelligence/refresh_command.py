@@ -39,4 +39,7 @@ def run_refresh(out: Any, *, train: bool, as_of: date | None) -> None:
         metrics = result.metrics.get(kind, {})
         figures = ", ".join(f"{k} {v:.3f}" for k, v in metrics.items() if isinstance(v, float))
         out.write(f"  {kind} v{version}" + (f": {figures}" if figures else ""))
+    for kind, metrics in result.metrics.items():
+        if "skipped" in metrics:
+            out.write(f"  {kind} not trained: {metrics['skipped']}")
     out.write("  seconds per stage: " + ", ".join(f"{k} {v}" for k, v in result.seconds.items()))

@@ -68,3 +68,43 @@ def _copy_upsert(rows: Iterable[dict[str, Any]], fields: Sequence[str]) -> int:
         )
         raw.execute("DROP TABLE score_load")  # now: an outer transaction may write again before it commits
     return written
+
+
+def write_persuadability(values: Iterable[tuple[int, float]]) -> int:
+    """Replace every customer's persuadability (the uplift model's prediction) with ``values``
+    (customer id, predicted uplift); customers not given are cleared. Only customers that have
+    scores are written (the column lives beside them); the count written."""
+    with transaction.atomic():
+        CustomerScore.objects.exclude(persuadability=None).update(persuadability=None)
+        if connection.vendor == "postgresql":
+            return _copy_persuadability(values)
+        table = CustomerScore._meta.db_table
+        with connection.cursor() as cursor:
+            # One prepared statement run per row: SQLite does each in microseconds, where
+            # bulk_update's CASE expressions grow with the batch.
+            cursor.executemany(
+                f'UPDATE "{table}" SET "persuadability" = %s WHERE "customer_id" = %s',  # noqa: S608
+                [(value, customer_id) for customer_id, value in values],
+            )
+            return int(cursor.rowcount)
+
+
+def _copy_persuadability(values: Iterable[tuple[int, float]]) -> int:
+    table = CustomerScore._meta.db_table
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        raw.execute(
+            "CREATE TEMP TABLE persuadability_load (customer_id bigint, value double precision) "
+            "ON COMMIT DROP"
+        )
+        with raw.copy("COPY persuadability_load (customer_id, value) FROM STDIN") as copy:
+            for customer_id, value in values:
+                copy.write_row((customer_id, value))
+        # The table name comes from the model's own metadata, never from input.
+        raw.execute(
+            f'UPDATE "{table}" AS s SET "persuadability" = l.value '  # noqa: S608
+            "FROM persuadability_load AS l WHERE s.customer_id = l.customer_id"
+        )
+        written = raw.rowcount
+        raw.execute("DROP TABLE persuadability_load")
+    return int(written)

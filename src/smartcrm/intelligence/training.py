@@ -78,6 +78,7 @@ class NotEnoughHistoryError(ValueError):
 @dataclass
 class RefreshResult:
     as_of: date
+    trained: bool = True  # False: scored with the active versions (``smartcrm score``)
     customers_scored: int = 0
     versions: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -235,7 +236,7 @@ def train(
     as of ``as_of``. This app's entry point for training (``smartcrm train``, ``smartcrm score``,
     the nightly task)."""
     as_of = as_of or timezone.localdate() - timedelta(days=1)
-    result = RefreshResult(as_of=as_of)
+    result = RefreshResult(as_of=as_of, trained=refit)
     with _stage(result, "extract", progress):
         extract = extract_shop(as_of)
         tx = extract.transactions
@@ -273,6 +274,7 @@ def train(
             as_of, segments, clv_scores, scored, by_category, result.versions
         )
         high_value_threshold(refresh=True)  # the list's "high value" filter follows the new scores
+    events.models_refreshed(result)  # models learnt from other apps' data (campaign uplift) follow
     return result
 
 

@@ -18,6 +18,7 @@ class ModelKind(models.TextChoices):
     SENTIMENT = "sentiment", "Text sentiment"
     TEXT_TRIAGE = "text_triage", "Ticket intent and urgency"
     TOPICS = "topics", "Feedback topics"
+    UPLIFT = "uplift", "Uplift (who is persuadable by a campaign)"
 
 
 class ModelVersion(models.Model):

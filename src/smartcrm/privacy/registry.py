@@ -72,6 +72,22 @@ REGISTRY: tuple[HeldField, ...] = (
     ),
     HeldField(
         "customers.Customer",
+        ("birthday",),
+        "Birthday greetings from workflows (only the month and day are used)",
+        CONSENT,
+        ERASED,
+        "emptied",
+    ),
+    HeldField(
+        "customers.Customer",
+        ("renews_on",),
+        "Renewal reminders from workflows",
+        CONTRACT,
+        ERASED,
+        "emptied",
+    ),
+    HeldField(
+        "customers.Customer",
         ("search_text",),
         "The customer list's search (lowercased name, company, city, external ids)",
         CONTRACT,

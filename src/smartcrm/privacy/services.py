@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from smartcrm.activities.models import Activity, Task
 from smartcrm.assistant.models import Conversation, ConversationMessage, ReplySuggestion
-from smartcrm.automation.models import ScoreSnapshot, WorkflowRun
+from smartcrm.automation.models import ScoreSnapshot, TimedTrigger, WorkflowRun
 from smartcrm.campaigns.models import CampaignSend, Suppression
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
@@ -106,6 +106,7 @@ def erase_personal_data(*, actor: Actor, customer: Customer) -> dict[str, int]:
         ("activities", Activity.objects.filter(customer=customer)),
         ("tasks", Task.objects.filter(customer=customer)),
         ("workflow_runs", WorkflowRun.objects.filter(customer=customer)),
+        ("timed_triggers", TimedTrigger.objects.filter(customer=customer)),
         ("scores", CustomerScore.objects.filter(customer=customer)),
         ("score_snapshots", ScoreSnapshot.objects.filter(customer=customer)),
         ("recommendations", CustomerRecommendation.objects.filter(customer=customer)),
@@ -134,8 +135,9 @@ def erase_personal_data(*, actor: Actor, customer: Customer) -> dict[str, int]:
     tag_ids = list(customer.tags.values_list("pk", flat=True))
     customer.tags.clear()
     count("tags", Tag.objects.filter(pk__in=tag_ids, customers__isnull=True).delete())
-    for name in PERSONAL_FIELDS:
+    for name in PERSONAL_FIELDS - {"birthday"}:
         setattr(customer, name, "")
+    customer.birthday = customer.renews_on = None
     customer.name = f"Erased customer {customer.pk}"
     customer.erased_at = timezone.now()
     customer.save()

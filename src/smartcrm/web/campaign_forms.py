@@ -23,6 +23,14 @@ class CampaignForm(forms.Form):
         label="Saved filter",
         help_text="The customer list's filters as in its address, e.g. country=CN&activity=lapsed_90",
     )
+    persuadable_share = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100,
+        label="Only the most persuadable (%)",
+        help_text="Empty: the whole audience. E.g. 30: the 30% of it the uplift model predicts an email "
+        "moves most (needs persuadability scores; the control group is drawn inside it as always).",
+    )
     subject_en = forms.CharField(required=False, max_length=200, label="Subject (English)")
     body_en = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 6}), label="Body (English)"
@@ -47,6 +55,9 @@ class CampaignForm(forms.Form):
             "name": campaign.name,
             "segment": campaign.segment,
             "saved_filter": saved.urlencode(),
+            "persuadable_share": round(campaign.persuadable_share * 100)
+            if campaign.persuadable_share
+            else None,
             "subject_en": campaign.subject_en,
             "body_en": campaign.body_en,
             "subject_zh": campaign.subject_zh,
@@ -61,6 +72,8 @@ class CampaignForm(forms.Form):
         query = QueryDict(data.pop("saved_filter") or "")
         data["saved_filter"] = {k: query.get(k) for k in query if k not in ("page", "sort", "q")}
         data["control_share"] = data["control_share"] / 100
+        share = data.get("persuadable_share")
+        data["persuadable_share"] = share / 100 if share else None
         return data
 
 

@@ -176,6 +176,16 @@ class InboxFilterForm(forms.Form):
         }
 
 
+class CustomerDatesForm(forms.Form):
+    """The dates birthday and renewal workflows fire before (the birthday only for roles that
+    see personal details)."""
+
+    birthday = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    renews_on = forms.DateField(
+        required=False, label="Renews on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class NoteForm(forms.Form):
     body = forms.CharField(
         required=False,  # the service says what an empty note means

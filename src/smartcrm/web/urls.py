@@ -40,6 +40,7 @@ urlpatterns = [
     path("customers/", customers.customer_list, name="customer_list"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer_detail"),
     path("customers/<int:customer_id>/notes/", customers.customer_add_note, name="customer_add_note"),
+    path("customers/<int:customer_id>/dates/", customers.customer_set_dates, name="customer_set_dates"),
     path("customers/<int:customer_id>/tasks/", customers.customer_add_task, name="customer_add_task"),
     path(
         "customers/<int:customer_id>/tasks/<int:task_id>/complete/",

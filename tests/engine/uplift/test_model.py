@@ -53,3 +53,14 @@ def test_fit_returns_self_and_refuses_bad_input() -> None:
         UpliftModel("s").fit(x, t, y)
     with pytest.raises(ValueError, match="control group"):
         UpliftModel("t").fit(x, np.ones(len(y), dtype=bool), y)
+
+
+@pytest.mark.parametrize("learner", ["t", "x"])
+def test_a_saved_model_predicts_the_same_after_loading(learner: str) -> None:
+    x, t, y, _ = _campaign(600, seed=8)
+    model = UpliftModel(learner, **SMALL).fit(x, t, y)
+    loaded = UpliftModel.from_bytes(model.to_bytes())
+    assert loaded.learner_ == learner and loaded.n_features_in_ == 4
+    np.testing.assert_allclose(loaded.predict_uplift(x[:200]), model.predict_uplift(x[:200]))
+    with pytest.raises(ValueError, match="UpliftModel"):
+        UpliftModel.from_bytes(b'{"type": "something else"}')

@@ -23,6 +23,21 @@ def test_valuable_and_leaving_gets_a_win_back_offer_with_the_figures() -> None:
     )
 
 
+def test_with_an_uplift_model_the_offer_goes_only_to_the_persuadable() -> None:
+    leaving = {"scored": True, "churn_risk": 0.82, "clv_12m": 640.0}
+    persuadable = next_action(Signals(**leaving, persuadability=0.031), LINES)
+    assert persuadable.action is Action.WIN_BACK
+    assert persuadable.reason == (
+        "Churn risk 0.82 is in the top 10% and 12-month CLV $640 is in the top 20%, and the uplift model "
+        "predicts an offer raises their chance to buy by +3.1 pp: worth a win-back offer."
+    )
+    for uplift in (0.0, -0.012):
+        unmoved = next_action(Signals(**leaving, persuadability=uplift), LINES)
+        assert unmoved.action is Action.NOTHING
+        assert "would not change what they do" in unmoved.reason
+    assert "−1.2 pp" in next_action(Signals(**leaving, persuadability=-0.012), LINES).reason
+
+
 def test_leaving_but_low_value_is_left_alone() -> None:
     nba = next_action(Signals(scored=True, churn_risk=0.9, clv_12m=40.0, propensity_30d=0.9), LINES)
     assert nba.action is Action.NOTHING

@@ -19,8 +19,11 @@ the winner on all of it. No Django.
 
 from __future__ import annotations
 
+import json
+from importlib.metadata import version
 from typing import Any
 
+import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 from lightgbm import LGBMClassifier, LGBMRegressor
@@ -29,6 +32,8 @@ from sklearn.model_selection import StratifiedKFold
 from smartcrm.engine.uplift.metrics import qini_coefficient
 
 LEARNERS = ("t", "x")
+MODEL_TYPE = "smartcrm.UpliftModel"
+FORMAT_VERSION = 1
 
 
 class UpliftModel:
@@ -90,18 +95,74 @@ class UpliftModel:
         return _predict(self.learner_, self.models_, x)
 
     def _fit_learner(self, learner: str, x: np.ndarray, t: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+        """The learner's LightGBM boosters (a binary booster predicts the probability)."""
         params = self._params()
-        treated = LGBMClassifier(**params).fit(x[t], y[t])
-        control = LGBMClassifier(**params).fit(x[~t], y[~t])
+        treated = LGBMClassifier(**params).fit(x[t], y[t]).booster_
+        control = LGBMClassifier(**params).fit(x[~t], y[~t]).booster_
         models: dict[str, Any] = {"treated": treated, "control": control}
         if learner == "x":
             share = float(t.mean())
             effect_treated = y[t] - _positive(control, x[t])
             effect_control = _positive(treated, x[~t]) - y[~t]
-            models["tau_treated"] = LGBMRegressor(**params).fit(x[t], effect_treated)
-            models["tau_control"] = LGBMRegressor(**params).fit(x[~t], effect_control)
+            models["tau_treated"] = LGBMRegressor(**params).fit(x[t], effect_treated).booster_
+            models["tau_control"] = LGBMRegressor(**params).fit(x[~t], effect_control).booster_
             models["share"] = share
         return models
+
+    # ------------------------------------------------------------------ persistence
+    def to_bytes(self) -> bytes:
+        """JSON document: type, format version, parameters, the learner chosen and its boosters."""
+        if not hasattr(self, "models_"):
+            raise ValueError("this UpliftModel is not fitted yet")
+        document = {
+            "type": MODEL_TYPE,
+            "format_version": FORMAT_VERSION,
+            "lightgbm_version": version("lightgbm"),
+            "params": {"learner": self.learner, "cv": self.cv} | self._params_of_init(),
+            "learner": self.learner_,
+            "cv_qini": self.cv_qini_,
+            "treatment_share": self.treatment_share_,
+            "n_features_in": self.n_features_in_,
+            "share": self.models_.get("share"),
+            "boosters": {
+                name: model.model_to_string() for name, model in self.models_.items() if name != "share"
+            },
+        }
+        return json.dumps(document).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> UpliftModel:
+        """Read a saved model; anything else (another type, another format version) is refused."""
+        try:
+            document = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError("not a saved UpliftModel (expected a JSON document)") from exc
+        if not isinstance(document, dict) or document.get("type") != MODEL_TYPE:
+            raise ValueError("not a saved UpliftModel")
+        if document.get("format_version") != FORMAT_VERSION:
+            raise ValueError(
+                f"saved UpliftModel has format version {document.get('format_version')!r}; "
+                f"this code reads version {FORMAT_VERSION}"
+            )
+        params = dict(document["params"])
+        model = cls(params.pop("learner"), **params)
+        model.learner_ = str(document["learner"])
+        model.cv_qini_ = {str(k): float(v) for k, v in document["cv_qini"].items()}
+        model.treatment_share_ = float(document["treatment_share"])
+        model.n_features_in_ = int(document["n_features_in"])
+        model.models_ = {name: lgb.Booster(model_str=text) for name, text in document["boosters"].items()}
+        if document.get("share") is not None:
+            model.models_["share"] = float(document["share"])
+        return model
+
+    def _params_of_init(self) -> dict[str, Any]:
+        return {
+            "n_estimators": self.n_estimators,
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "min_child_samples": self.min_child_samples,
+            "random_state": self.random_state,
+        }
 
     def _cross_validate(self, x: np.ndarray, t: np.ndarray, y: np.ndarray) -> dict[str, float]:
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
@@ -114,8 +175,8 @@ class UpliftModel:
         return {name: qini_coefficient(y, t, out_of_fold[name]) for name in LEARNERS}
 
 
-def _positive(model: LGBMClassifier, x: np.ndarray) -> np.ndarray:
-    return np.asarray(model.predict_proba(x))[:, 1]
+def _positive(model: lgb.Booster, x: np.ndarray) -> np.ndarray:
+    return np.asarray(model.predict(x))
 
 
 def _predict(learner: str, models: dict[str, Any], x: np.ndarray) -> np.ndarray:

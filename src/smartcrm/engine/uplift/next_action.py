@@ -5,7 +5,10 @@ sets the "top 10%" and "top 20%" lines):
 
 1. **Nothing** when the customer has not been scored yet.
 2. **Win-back offer** when churn risk is in the top 10% of customers *and* the 12-month CLV is
-   in the top 20%: worth paying to keep.
+   in the top 20%: worth paying to keep — unless the shop has an uplift model (trained on its
+   own campaigns) and it predicts that contacting this customer changes nothing or puts them
+   off (persuadability ≤ 0): then **nothing**, since the offer would be spent on someone who
+   buys, or leaves, either way.
 3. **Nothing** when churn risk is in the top 10% but the CLV is not high: an offer would likely
    cost more than the customer returns (a win-back workflow can still cover them in bulk).
 4. **Review request** when the last order was placed within ``review_days`` (30) and the
@@ -67,6 +70,8 @@ class Signals:
     recommendation_reason: str = ""
     days_since_last_order: int | None = None
     reviewed_since_last_order: bool = False
+    # Predicted uplift of contacting them (probability points; None without an uplift model).
+    persuadability: float | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,11 @@ def _money(value: float, currency: str) -> str:
     return f"{currency}{value:,.0f}"
 
 
+def _points(uplift: float) -> str:
+    """A predicted uplift (a probability difference) in percentage points: "+2.1 pp"."""
+    return f"{'+' if uplift >= 0 else '−'}{abs(uplift) * 100:.1f} pp"
+
+
 def next_action(signals: Signals, thresholds: Thresholds, *, currency: str = "$") -> NextAction:
     if not signals.scored:
         return NextAction(Action.NOTHING, "Not scored yet: the next scoring run will suggest an action.")
@@ -91,10 +101,23 @@ def next_action(signals: Signals, thresholds: Thresholds, *, currency: str = "$"
     churn_top = churn is not None and thresholds.churn_top is not None and churn >= thresholds.churn_top
     clv_high = clv is not None and thresholds.clv_high is not None and clv >= thresholds.clv_high
     if churn_top and clv_high:
+        facts = (
+            f"Churn risk {churn:.2f} is in the top 10% and 12-month CLV {_money(clv or 0, currency)} is in "
+            f"the top 20%"
+        )
+        uplift = signals.persuadability
+        if uplift is None:
+            return NextAction(Action.WIN_BACK, f"{facts}: worth a win-back offer.")
+        if uplift <= 0:
+            return NextAction(
+                Action.NOTHING,
+                f"{facts}, but the uplift model predicts an offer would not change what they do "
+                f"({_points(uplift)}): save it for someone it would persuade.",
+            )
         return NextAction(
             Action.WIN_BACK,
-            f"Churn risk {churn:.2f} is in the top 10% and 12-month CLV {_money(clv or 0, currency)} is in "
-            f"the top 20%: worth a win-back offer.",
+            f"{facts}, and the uplift model predicts an offer raises their chance to buy by "
+            f"{_points(uplift)}: worth a win-back offer.",
         )
     if churn_top:
         value = f"12-month CLV {_money(clv, currency)}" if clv is not None else "an unknown 12-month CLV"

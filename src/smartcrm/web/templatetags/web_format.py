@@ -81,6 +81,16 @@ def percent(value: Any, digits: int = 0) -> str:
 
 
 @register.filter
+def uplift_pp(value: Any) -> str:
+    """A predicted uplift (a probability difference) in signed percentage points: ``0.021`` →
+    ``+2.1 pp``; ``—`` when unknown."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return f"{'+' if number >= 0 else '−'}{abs(number) * 100:.1f} pp"
+
+
+@register.filter
 def churn_band(value: Any) -> str:
     """``low``, ``medium`` or ``high`` (below 30 %, 30–60 %, above 60 %): a badge class."""
     from smartcrm.intelligence.selectors import churn_band as band

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.campaigns import selectors, services
+from smartcrm.campaigns import selectors, services, targeting
 from smartcrm.campaigns.models import Campaign
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.core.mail_sink import kept_mail, sink_folder
@@ -29,7 +29,8 @@ def _campaign(campaign_id: int) -> Campaign:
 
 @capability_required(Capability.MANAGE_CAMPAIGNS)
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/campaigns/list.html", {"campaigns": selectors.campaign_list()[:200]})
+    context = {"campaigns": selectors.campaign_list()[:200], "uplift": targeting.uplift_status()}
+    return render(request, "web/campaigns/list.html", context)
 
 
 def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -> Campaign | None:

@@ -13,13 +13,19 @@ from smartcrm.activities.services import complete_task, create_task
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Channel, Customer
 from smartcrm.customers.selectors import get_customer, get_customer_task
-from smartcrm.customers.services import add_note, contact_for_viewer
+from smartcrm.customers.services import add_note, contact_for_viewer, update_customer
 from smartcrm.intelligence.next_action import next_best_action_for
 from smartcrm.intelligence.selectors import likely_categories, segment_info
 from smartcrm.readmodels.customer360 import customer_360
 from smartcrm.readmodels.customer_list import customer_page
 from smartcrm.web.access import capability_required, current_user, is_htmx
-from smartcrm.web.forms import CustomerFilterForm, NoteForm, TaskForm, add_service_errors
+from smartcrm.web.forms import (
+    CustomerDatesForm,
+    CustomerFilterForm,
+    NoteForm,
+    TaskForm,
+    add_service_errors,
+)
 from smartcrm.web.views.common import render_list
 
 PAGE_SIZE = 50
@@ -98,6 +104,28 @@ def _after_write(
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, str(error))
+    return redirect("web:customer_detail", customer_id=customer.pk)
+
+
+@require_POST
+@capability_required(Capability.EDIT_CUSTOMERS)
+def customer_set_dates(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The birthday (roles that see personal details only) and the renewal date."""
+    customer = _customer_or_404(customer_id)
+    form = CustomerDatesForm(request.POST)
+    user = current_user(request)
+    if not form.is_valid():
+        messages.error(request, "Dates as YYYY-MM-DD, please.")
+        return redirect("web:customer_detail", customer_id=customer.pk)
+    values = dict(form.cleaned_data)
+    if not user.can(Capability.VIEW_PII):
+        values.pop("birthday")
+    try:
+        changed = update_customer(actor=user, customer=customer, values=values)
+    except ServiceValidationError as exc:
+        messages.error(request, "; ".join(exc.errors.values()))
+    else:
+        messages.success(request, "Dates saved." if changed else "Nothing changed.")
     return redirect("web:customer_detail", customer_id=customer.pk)
 
 

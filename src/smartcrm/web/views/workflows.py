@@ -104,6 +104,9 @@ def _editor(
         if not rules.problems(conditions) and not services.steps_problems(steps)
         else [],
         "actions": [(k, a.label) for k, a in actions.ACTIONS.items()],
+        "trigger_examples": [
+            (triggers.sentence(t), json.dumps(t, ensure_ascii=False)) for t in triggers.EXAMPLES
+        ],
         "fields": all_fields(),
         "runs": selectors.runs(workflow.pk)[:25] if workflow else [],
         "versions": workflow.versions.all()[:10] if workflow else [],

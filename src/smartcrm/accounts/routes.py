@@ -47,8 +47,11 @@ class Route:
 
 
 def routes() -> list[Route]:
-    """Every route the project's URLconf answers, in URLconf order."""
-    return list(_walk(get_resolver().url_patterns, prefix="", namespace=""))
+    """Every route the project's URLconf answers, in URLconf order (each once: ninja mounts a path
+    shared by two routers twice)."""
+    walked = _walk(get_resolver().url_patterns, prefix="", namespace="")
+    unique = {(r.path, r.method, r.name): r for r in walked}
+    return list(unique.values())
 
 
 def _walk(patterns: list[Any], *, prefix: str, namespace: str) -> Iterator[Route]:

@@ -30,6 +30,7 @@ from tests.web.scores import make_version
 
 EMAIL = "ada.matrix@example.com"
 PHONE = "+15555550199"
+ADDRESS = "1 Engine Way"
 NO_SUCH_ID = 987_654
 # (path fragment, argument): routes whose row the shop does not build (see the module docstring).
 MISSING = {
@@ -54,7 +55,7 @@ def build() -> MatrixShop:
     now = timezone.now()
     customer = factories.CustomerFactory(
         first_name="Ada", last_name="Matrix", name="Ada Matrix", email=EMAIL, phone=PHONE,
-        search_text="ada matrix", street_address="1 Engine Way", orders_count=1, total_spent=Decimal("42.00"),
+        search_text="ada matrix", street_address=ADDRESS, orders_count=1, total_spent=Decimal("42.00"),
         first_order_at=now - timedelta(days=3), last_order_at=now - timedelta(days=3),
     )  # fmt: skip
     product = factories.ProductFactory(name="Brass Gear")

@@ -1,6 +1,7 @@
 """The permission matrix, walked: every page and API operation, as every role and as an anonymous
 visitor, answers what its declared capability (accounts/access.py) and the role table
-(accounts/roles.py) say — and a role without ``view_pii`` never sees a customer's email or phone.
+(accounts/roles.py) say — and a role without ``view_pii`` never sees a customer's email, phone or
+street address.
 
 Pages: GET for everyone (allowed → 200, refused → 403, anonymous → the login page); a page that
 only takes POST (a write) is posted to, empty, by the refused roles and the anonymous visitor,
@@ -24,7 +25,7 @@ from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import CAPABILITIES, Capability, Role
 from smartcrm.accounts.routes import Route, routes
 from tests.security.bodies import minimal_body
-from tests.security.shop import EMAIL, PHONE, MatrixShop, build, url_kwargs
+from tests.security.shop import ADDRESS, EMAIL, PHONE, MatrixShop, build, url_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ class Walk:
     def check(self, route: Route, method: str, status: int, body: bytes, expected: set[int]) -> None:
         if status not in expected:
             self.wrong.append(f"{self.role} {method} {route.label}: {status}, expected {sorted(expected)}")
-        if EMAIL.encode() in body or PHONE.encode() in body:
+        if any(value.encode() in body for value in (EMAIL, PHONE, ADDRESS)):
             self.seen_pii = True
             if self.role == ANONYMOUS or not CAPABILITIES[Role(self.role)] >= {Capability.VIEW_PII}:
                 self.wrong.append(

@@ -77,8 +77,10 @@ def test_no_payload_of_the_corpus_runs_on_any_page_that_shows_it(
     ticket = factories.TicketFactory(customer=main, subject=names[1])
     for text in batches(payloads, BATCHES):
         factories.TicketMessageFactory(ticket=ticket, body=text)
-    for product_name in sample(payloads, 200):
-        factories.ProductFactory(name=product_name)
+    products = [factories.ProductFactory(name=product_name) for product_name in sample(payloads, 200)]
+    orders = [factories.OrderFactory(customer=customer) for customer in customers]
+    for order, product in zip(orders, products, strict=False):
+        factories.OrderLineFactory(order=order, product=product)
     articles = [
         Article.objects.create(key=f"xss-{n}", title=names[n], body=text)
         for n, text in enumerate(batches(payloads, BATCHES))
@@ -91,6 +93,9 @@ def test_no_payload_of_the_corpus_runs_on_any_page_that_shows_it(
         "/inbox/",
         f"/inbox/{ticket.pk}/",
         "/products/",
+        f"/products/{products[0].pk}/",
+        "/orders/",
+        f"/orders/{orders[0].pk}/",
         "/knowledge/",
         *(f"/knowledge/{article.pk}/" for article in articles),
     ]

@@ -13,6 +13,7 @@ with or overwrites live data.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -21,7 +22,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs pg_dump/pg_restore with argument lists, no shell
+import subprocess  # nosec B404
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from typing import Any
 from django.db import connection
 
 import smartcrm
-from smartcrm.core.crypto import SEPARATOR, _decoded
+from smartcrm.core.crypto import SEPARATOR
 from smartcrm.core.rotation import encrypted_columns
 
 FORMAT = 1
@@ -61,7 +62,7 @@ class Manifest:
 
 
 def lookup_key_check(lookup_key: str) -> str:
-    return hmac.digest(_decoded(lookup_key), LOOKUP_CHECK_TEXT, hashlib.sha256).hex()
+    return hmac.digest(base64.b64decode(lookup_key), LOOKUP_CHECK_TEXT, hashlib.sha256).hex()
 
 
 def table_counts() -> dict[str, int]:
@@ -89,7 +90,7 @@ def key_ids_in_use() -> list[str]:
                     prefix = f"substr({column}, 1, instr({column}, '{SEPARATOR}') - 1)"
                 table = quote(model._meta.db_table)
                 # Introspected, quoted identifiers; no value is interpolated.
-                cursor.execute(f"SELECT DISTINCT {prefix} FROM {table} WHERE {column} <> ''")  # nosec B608 # noqa: S608
+                cursor.execute(f"SELECT DISTINCT {prefix} FROM {table} WHERE {column} <> ''")  # noqa: S608
                 ids.update(str(row[0]) for row in cursor.fetchall() if row[0])
     return sorted(ids)
 
@@ -147,7 +148,7 @@ def restore_backup(
         try:
             with tarfile.open(archive, "r:gz") as tar:
                 # The "data" filter refuses links, devices and paths outside ``work``.
-                tar.extractall(work, filter="data")  # nosec B202
+                tar.extractall(work, filter="data")
         except (OSError, tarfile.TarError) as exc:
             raise BackupError(f"{archive} is not a readable smartcrm backup: {exc}") from exc
         manifest = _manifest(work / MANIFEST)
@@ -250,7 +251,8 @@ def _check_pg_tool(tool: str, server_version: int) -> None:
 
 
 def _run(command: list[str], database: dict[str, Any]) -> None:
-    """Run a PostgreSQL client with the connection in its environment (the password never in argv)."""
+    """Run a PostgreSQL client (an argument list, no shell) with the connection in its environment,
+    so the password never appears in the process list."""
     env = os.environ | {
         "PGDATABASE": str(database["NAME"]),
         "PGHOST": str(database.get("HOST") or ""),

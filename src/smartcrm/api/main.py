@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 import smartcrm
+from smartcrm.accounts.access import public
 from smartcrm.api import campaigns as campaigns_api
 from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets, webhooks
 from smartcrm.api import dedup as dedup_api
@@ -15,6 +16,9 @@ from smartcrm.api import workflows as workflows_api
 from smartcrm.api.auth import BearerAuth, session_auth
 from smartcrm.api.errors import install_handlers
 
+# The schema and the interactive docs describe the operations; they hold no shop data.
+DESCRIBES_ONLY = "the API's description (OpenAPI schema and docs page); no shop data"
+
 api = NinjaAPI(
     title="smartcrm API",
     version=smartcrm.__version__,
@@ -26,6 +30,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=[BearerAuth(), session_auth],
+    docs_decorator=public(DESCRIBES_ONLY),
 )
 install_handlers(api)
 

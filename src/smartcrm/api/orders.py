@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS, renamed_fields
 from smartcrm.api.schemas import (
     Currency,
@@ -168,8 +168,8 @@ def _check_total(payload: OrderIn) -> None:
 
 
 @router.get("", response={200: OrderPage, **READ_ERRORS}, summary="List orders")
+@needs(Capability.VIEW_ORDERS)
 def list_orders(request: HttpRequest, query: Query[OrderQuery]) -> dict[str, Any]:
-    require(request, Capability.VIEW_ORDERS)
     page = selectors.order_page(
         page=query.page,
         size=query.page_size,
@@ -179,9 +179,10 @@ def list_orders(request: HttpRequest, query: Query[OrderQuery]) -> dict[str, Any
 
 
 @router.post("", response={201: OrderOut, **CREATE_ERRORS}, summary="Create an order with its lines")
+@needs(Capability.EDIT_ORDERS)
 def create_order(request: HttpRequest, payload: OrderIn) -> Status:
     """Prices default to the products' own; the customer's totals and timeline are updated."""
-    user = require(request, Capability.EDIT_ORDERS)
+    user = require_user(request)
     customer = referenced(get_customer, payload.customer_id, "customer_id")
     _check_total(payload)
     order = services.create_order(
@@ -201,8 +202,8 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status:
 
 
 @router.get("/{order_id}", response={200: OrderOut, **ONE_ERRORS}, summary="Get an order with its lines")
+@needs(Capability.VIEW_ORDERS)
 def get_order(request: HttpRequest, order_id: Id) -> Any:
-    require(request, Capability.VIEW_ORDERS)
     return selectors.get_order(order_id)
 
 
@@ -211,9 +212,10 @@ def get_order(request: HttpRequest, order_id: Id) -> Any:
     response={201: RefundOut, **WRITE_ERRORS},
     summary="Record a refund or a return on an order",
 )
+@needs(Capability.EDIT_ORDERS)
 def record_refund(request: HttpRequest, order_id: Id, payload: RefundIn) -> Status:
     """Never more than is left to refund; a return names the line and the quantity taken back."""
-    user = require(request, Capability.EDIT_ORDERS)
+    user = require_user(request)
     order = selectors.get_order(order_id)
     line = None
     if payload.line_id is not None:

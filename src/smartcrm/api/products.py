@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require, require_user
+from smartcrm.api.auth import needs, require_user, signed_in
 from smartcrm.api.errors import AUTH_ERRORS, CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import (
     Currency,
@@ -113,9 +113,9 @@ def _values(payload: ProductIn | ProductPatch) -> dict[str, Any]:
 
 
 @router.get("", response={200: ProductPage, **READ_ERRORS}, summary="List products")
+@signed_in
 def list_products(request: HttpRequest, query: Query[ProductQuery]) -> dict[str, Any]:
     # Every staff role sees the catalog: it holds no customer data.
-    require_user(request)
     page = selectors.product_page(
         page=query.page,
         size=query.page_size,
@@ -128,21 +128,23 @@ def list_products(request: HttpRequest, query: Query[ProductQuery]) -> dict[str,
 
 
 @router.post("", response={201: ProductOut, **CREATE_ERRORS}, summary="Create a product")
+@needs(Capability.EDIT_CATALOG)
 def create_product(request: HttpRequest, payload: ProductIn) -> Status:
-    user = require(request, Capability.EDIT_CATALOG)
+    user = require_user(request)
     product = services.create_product(actor=user, values=_values(payload))
     return Status(201, selectors.get_product(product.pk))
 
 
 @router.get("/{product_id}", response={200: ProductOut, **ONE_ERRORS}, summary="Get a product")
+@signed_in
 def get_product(request: HttpRequest, product_id: Id) -> Any:
-    require_user(request)
     return selectors.get_product(product_id)
 
 
 @router.patch("/{product_id}", response={200: ProductOut, **WRITE_ERRORS}, summary="Update a product")
+@needs(Capability.EDIT_CATALOG)
 def update_product(request: HttpRequest, product_id: Id, payload: ProductPatch) -> Any:
-    user = require(request, Capability.EDIT_CATALOG)
+    user = require_user(request)
     product = selectors.get_product(product_id)
     services.update_product(actor=user, product=product, values=_values(payload))
     return selectors.get_product(product_id)
@@ -153,21 +155,23 @@ def update_product(request: HttpRequest, product_id: Id, payload: ProductPatch) 
     response={200: ProductOut, **ONE_ERRORS},
     summary="Take a product off sale (soft delete)",
 )
+@needs(Capability.EDIT_CATALOG)
 def deactivate_product(request: HttpRequest, product_id: Id) -> Any:
     """Sets ``is_active`` to false; the product stays for the orders that contain it."""
-    user = require(request, Capability.EDIT_CATALOG)
+    user = require_user(request)
     return services.deactivate_product(actor=user, product=selectors.get_product(product_id))
 
 
 @categories_router.get("", response={200: list[CategoryOut], **AUTH_ERRORS}, summary="List categories")
+@signed_in
 def list_categories(request: HttpRequest) -> list[Any]:
-    require_user(request)
     return selectors.all_categories()
 
 
 @categories_router.post("", response={201: CategoryOut, **CREATE_ERRORS}, summary="Create a category")
+@needs(Capability.EDIT_CATALOG)
 def create_category(request: HttpRequest, payload: CategoryIn) -> Status:
-    user = require(request, Capability.EDIT_CATALOG)
+    user = require_user(request)
     parent = referenced(selectors.get_category, payload.parent_id, "parent_id") if payload.parent_id else None
     category = services.create_category(actor=user, name=payload.name, slug=payload.slug, parent=parent)
     return Status(201, category)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs
 from smartcrm.api.errors import ONE_ERRORS, READ_ERRORS
 from smartcrm.api.schemas import Id, PageMeta, PageQuery, page_response
 from smartcrm.core.pagination import paginate
@@ -113,9 +113,9 @@ def _pair(pair: ProductPair) -> dict[str, Any]:
     response={200: CustomerRecommendationsOut, **ONE_ERRORS},
     summary="Get a customer's recommended products",
 )
+@needs(Capability.VIEW_CUSTOMERS)
 def get_customer_recommendations(request: HttpRequest, customer_id: Id) -> dict[str, Any]:
     """The stored top-10 with reasons; a customer with none gets the most popular products."""
-    require(request, Capability.VIEW_CUSTOMERS)
     recs = selectors.customer_recommendations(customer_id)
     return {
         "customer_id": customer_id,
@@ -138,8 +138,8 @@ def get_customer_recommendations(request: HttpRequest, customer_id: Id) -> dict[
     response={200: SimilarProductsOut, **ONE_ERRORS},
     summary="Similar and bought-together products",
 )
+@needs(Capability.VIEW_ORDERS)
 def get_similar_products(request: HttpRequest, product_id: Id) -> dict[str, Any]:
-    require(request, Capability.VIEW_ORDERS)
     found = selectors.product_recommendations(product_id)
     return {
         "product_id": product_id,
@@ -149,9 +149,9 @@ def get_similar_products(request: HttpRequest, product_id: Id) -> dict[str, Any]
 
 
 @rules_router.get("", response={200: BasketRulePage, **READ_ERRORS}, summary="List market-basket rules")
+@needs(Capability.VIEW_ORDERS)
 def list_basket_rules(request: HttpRequest, query: Query[BasketRuleQuery]) -> dict[str, Any]:
     """Rules of one level (products or categories), strongest lift first, filtered by minimums."""
-    require(request, Capability.VIEW_ORDERS)
     rules = selectors.basket_rules(
         level=query.level,
         min_lift=query.min_lift,

@@ -11,7 +11,7 @@ from ninja.responses import Status
 from pydantic import AfterValidator
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import (
     Id,
@@ -86,9 +86,9 @@ class ReviewPatch(Schema):
 
 
 @router.get("", response={200: ReviewPage, **READ_ERRORS}, summary="List reviews")
+@needs(Capability.VIEW_CUSTOMERS)
 def list_reviews(request: HttpRequest, query: Query[ReviewQuery]) -> dict[str, Any]:
     """Newest first."""
-    require(request, Capability.VIEW_CUSTOMERS)
     page = selectors.review_page(
         page=query.page,
         size=query.page_size,
@@ -101,8 +101,9 @@ def list_reviews(request: HttpRequest, query: Query[ReviewQuery]) -> dict[str, A
 
 
 @router.post("", response={201: ReviewOut, **CREATE_ERRORS}, summary="Record a review")
+@needs(Capability.EDIT_REVIEWS)
 def record_review(request: HttpRequest, payload: ReviewIn) -> Status:
-    user = require(request, Capability.EDIT_REVIEWS)
+    user = require_user(request)
     review = services.record_review(
         actor=user,
         customer=referenced(get_customer, payload.customer_id, "customer_id"),
@@ -118,21 +119,23 @@ def record_review(request: HttpRequest, payload: ReviewIn) -> Status:
 
 
 @router.get("/{review_id}", response={200: ReviewOut, **ONE_ERRORS}, summary="Get a review")
+@needs(Capability.VIEW_CUSTOMERS)
 def get_review(request: HttpRequest, review_id: Id) -> Any:
-    require(request, Capability.VIEW_CUSTOMERS)
     return selectors.get_review(review_id)
 
 
 @router.patch("/{review_id}", response={200: ReviewOut, **WRITE_ERRORS}, summary="Publish or hide a review")
+@needs(Capability.EDIT_REVIEWS)
 def moderate_review(request: HttpRequest, review_id: Id, payload: ReviewPatch) -> Any:
-    user = require(request, Capability.EDIT_REVIEWS)
+    user = require_user(request)
     return services.set_review_status(
         actor=user, review=selectors.get_review(review_id), status=payload.status
     )
 
 
 @router.delete("/{review_id}", response={204: None, **ONE_ERRORS}, summary="Delete a review")
+@needs(Capability.EDIT_REVIEWS)
 def delete_review(request: HttpRequest, review_id: Id) -> Status:
-    user = require(request, Capability.EDIT_REVIEWS)
+    user = require_user(request)
     services.delete_review(actor=user, review=selectors.get_review(review_id))
     return Status(204, None)

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs
 from smartcrm.api.errors import ONE_ERRORS, READ_ERRORS
 from smartcrm.api.schemas import Id, PageMeta, PageQuery, page_response
 from smartcrm.core.errors import ServiceValidationError
@@ -83,9 +83,9 @@ class NegativeShareQuery(Schema):
 
 
 @router.get("", response={200: TextAnalysisPage, **READ_ERRORS}, summary="List text analyses")
+@needs(Capability.VIEW_TICKETS)
 def list_analyses(request: HttpRequest, query: Query[TextAnalysisQuery]) -> dict[str, Any]:
     """Filter by kind, ``?sentiment=``, ``?intent=``, urgency level or customer; newest or most urgent."""
-    require(request, Capability.VIEW_TICKETS)
     queryset = selectors.analysis_list(
         kind=query.kind or "",
         sentiment=query.sentiment or "",
@@ -100,9 +100,9 @@ def list_analyses(request: HttpRequest, query: Query[TextAnalysisQuery]) -> dict
 @router.get(
     "/negative-share", response={200: list[DailyNegativeOut], **READ_ERRORS}, summary="Daily negative share"
 )
+@needs(Capability.VIEW_TICKETS)
 def negative_share(request: HttpRequest, query: Query[NegativeShareQuery]) -> list[dict[str, Any]]:
     """Texts and the share of negative ones per day (what the anomaly alerts watch)."""
-    require(request, Capability.VIEW_TICKETS)
     if query.end < query.start or (query.end - query.start).days > 731:
         raise ServiceValidationError({"end": "Must be on or after start, at most two years later."})
     records: list[dict[str, Any]] = selectors.daily_negative_share(query.start, query.end).to_dict(
@@ -112,6 +112,6 @@ def negative_share(request: HttpRequest, query: Query[NegativeShareQuery]) -> li
 
 
 @router.get("/{kind}/{source_id}", response={200: TextAnalysisOut, **ONE_ERRORS}, summary="Get one analysis")
+@needs(Capability.VIEW_TICKETS)
 def get_analysis(request: HttpRequest, kind: SourceKind, source_id: Id) -> TextAnalysis:
-    require(request, Capability.VIEW_TICKETS)
     return selectors.get_analysis(kind, source_id)

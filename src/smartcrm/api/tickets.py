@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require, staff_user
+from smartcrm.api.auth import needs, require_user, staff_user
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import (
     Id,
@@ -122,9 +122,9 @@ class MessageIn(Schema):
 
 
 @router.get("", response={200: TicketPage, **READ_ERRORS}, summary="List tickets (the inbox)")
+@needs(Capability.VIEW_TICKETS)
 def list_tickets(request: HttpRequest, query: Query[TicketQuery]) -> dict[str, Any]:
     """Most urgent first, then the longest waiting."""
-    require(request, Capability.VIEW_TICKETS)
     page = selectors.inbox_page(
         page=query.page,
         size=query.page_size,
@@ -138,8 +138,9 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]) -> dict[str, A
 
 
 @router.post("", response={201: TicketOut, **CREATE_ERRORS}, summary="Open a ticket with its first message")
+@needs(Capability.REPLY_TICKETS)
 def open_ticket(request: HttpRequest, payload: TicketIn) -> Status:
-    user = require(request, Capability.REPLY_TICKETS)
+    user = require_user(request)
     customer = referenced(get_customer, payload.customer_id, "customer_id")
     order = referenced(get_order, payload.order_id, "order_id") if payload.order_id else None
     ticket = services.open_ticket(
@@ -157,8 +158,8 @@ def open_ticket(request: HttpRequest, payload: TicketIn) -> Status:
 
 
 @router.get("/{ticket_id}", response={200: TicketOut, **ONE_ERRORS}, summary="Get a ticket with its messages")
+@needs(Capability.VIEW_TICKETS)
 def get_ticket(request: HttpRequest, ticket_id: Id) -> Any:
-    require(request, Capability.VIEW_TICKETS)
     return selectors.get_ticket_thread(ticket_id)
 
 
@@ -167,8 +168,9 @@ def get_ticket(request: HttpRequest, ticket_id: Id) -> Any:
     response={200: TicketOut, **WRITE_ERRORS},
     summary="Change a ticket's status, priority or assignee",
 )
+@needs(Capability.REPLY_TICKETS)
 def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketPatch) -> Any:
-    user = require(request, Capability.REPLY_TICKETS)
+    user = require_user(request)
     ticket = selectors.get_ticket_thread(ticket_id)
     values = payload.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {"status": values.get("status"), "priority": values.get("priority")}
@@ -184,8 +186,9 @@ def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketPatch) -> 
     response={201: MessageOut, **WRITE_ERRORS},
     summary="Add a message: an agent's reply or note, or the customer's message",
 )
+@needs(Capability.REPLY_TICKETS)
 def add_message(request: HttpRequest, ticket_id: Id, payload: MessageIn) -> Status:
-    user = require(request, Capability.REPLY_TICKETS)
+    user = require_user(request)
     ticket = selectors.get_ticket_thread(ticket_id)
     if payload.author == "customer":
         message = services.add_customer_message(actor=user, ticket=ticket, body=payload.body)

@@ -15,7 +15,7 @@ from ninja.responses import Status
 from pydantic import AfterValidator
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import AUTH_ERRORS, CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import Id, PageMeta, PageQuery, Text100, Text500, omittable, page_response, storable
 from smartcrm.integrations import inbound, outbound, selectors
@@ -144,8 +144,8 @@ class EventTypesOut(Schema):
 
 
 @router.get("/event-types", response={200: EventTypesOut, **AUTH_ERRORS}, summary="Events and retry policy")
+@needs(Capability.MANAGE_INTEGRATIONS)
 def event_types(request: HttpRequest) -> dict[str, Any]:
-    require(request, Capability.MANAGE_INTEGRATIONS)
     from smartcrm.integrations import conf
 
     schedule = outbound.retry_schedule(
@@ -155,8 +155,8 @@ def event_types(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/endpoints", response={200: list[EndpointOut], **AUTH_ERRORS}, summary="List outbound endpoints")
+@needs(Capability.MANAGE_INTEGRATIONS)
 def list_endpoints(request: HttpRequest) -> list[Any]:
-    require(request, Capability.MANAGE_INTEGRATIONS)
     return selectors.endpoints()
 
 
@@ -165,8 +165,9 @@ def list_endpoints(request: HttpRequest) -> list[Any]:
     response={201: EndpointWithSecretOut, **CREATE_ERRORS},
     summary="Create an endpoint (its signing secret is in this answer only)",
 )
+@needs(Capability.MANAGE_INTEGRATIONS)
 def create_endpoint(request: HttpRequest, payload: EndpointIn) -> Status:
-    user = require(request, Capability.MANAGE_INTEGRATIONS)
+    user = require_user(request)
     endpoint = outbound.create_endpoint(
         actor=user,
         name=payload.name,
@@ -178,16 +179,17 @@ def create_endpoint(request: HttpRequest, payload: EndpointIn) -> Status:
 
 
 @router.get("/endpoints/{endpoint_id}", response={200: EndpointOut, **ONE_ERRORS}, summary="Get an endpoint")
+@needs(Capability.MANAGE_INTEGRATIONS)
 def get_endpoint(request: HttpRequest, endpoint_id: Id) -> Any:
-    require(request, Capability.MANAGE_INTEGRATIONS)
     return selectors.get_endpoint(endpoint_id)
 
 
 @router.patch(
     "/endpoints/{endpoint_id}", response={200: EndpointOut, **WRITE_ERRORS}, summary="Change an endpoint"
 )
+@needs(Capability.MANAGE_INTEGRATIONS)
 def update_endpoint(request: HttpRequest, endpoint_id: Id, payload: EndpointPatch) -> Any:
-    user = require(request, Capability.MANAGE_INTEGRATIONS)
+    user = require_user(request)
     endpoint = selectors.get_endpoint(endpoint_id)
     outbound.update_endpoint(actor=user, endpoint=endpoint, values=payload.model_dump(exclude_unset=True))
     return endpoint
@@ -198,23 +200,25 @@ def update_endpoint(request: HttpRequest, endpoint_id: Id, payload: EndpointPatc
     response={200: SecretOut, **ONE_ERRORS},
     summary="Replace the signing secret (the new one is in this answer only)",
 )
+@needs(Capability.MANAGE_INTEGRATIONS)
 def rotate_secret(request: HttpRequest, endpoint_id: Id) -> dict[str, str]:
-    user = require(request, Capability.MANAGE_INTEGRATIONS)
+    user = require_user(request)
     return {"secret": outbound.rotate_secret(actor=user, endpoint=selectors.get_endpoint(endpoint_id))}
 
 
 @router.delete(
     "/endpoints/{endpoint_id}", response={204: None, **ONE_ERRORS}, summary="Delete an endpoint and its log"
 )
+@needs(Capability.MANAGE_INTEGRATIONS)
 def delete_endpoint(request: HttpRequest, endpoint_id: Id) -> Status:
-    user = require(request, Capability.MANAGE_INTEGRATIONS)
+    user = require_user(request)
     outbound.delete_endpoint(actor=user, endpoint=selectors.get_endpoint(endpoint_id))
     return Status(204, None)
 
 
 @router.get("/deliveries", response={200: DeliveryPage, **READ_ERRORS}, summary="The outbound delivery log")
+@needs(Capability.MANAGE_INTEGRATIONS)
 def list_deliveries(request: HttpRequest, query: Query[DeliveryQuery]) -> dict[str, Any]:
-    require(request, Capability.MANAGE_INTEGRATIONS)
     page = selectors.outbound_page(
         page=query.page,
         size=query.page_size,
@@ -226,8 +230,8 @@ def list_deliveries(request: HttpRequest, query: Query[DeliveryQuery]) -> dict[s
 
 
 @router.get("/deliveries/{delivery_id}", response={200: DeliveryOut, **ONE_ERRORS}, summary="Get a delivery")
+@needs(Capability.MANAGE_INTEGRATIONS)
 def get_delivery(request: HttpRequest, delivery_id: Id) -> Any:
-    require(request, Capability.MANAGE_INTEGRATIONS)
     return selectors.get_outbound(delivery_id)
 
 
@@ -236,8 +240,9 @@ def get_delivery(request: HttpRequest, delivery_id: Id) -> Any:
     response={202: DeliveryOut, **ONE_ERRORS},
     summary="Send the event again (a new delivery in the log)",
 )
+@needs(Capability.MANAGE_INTEGRATIONS)
 def redeliver(request: HttpRequest, delivery_id: Id) -> Status:
-    user = require(request, Capability.MANAGE_INTEGRATIONS)
+    user = require_user(request)
     again = outbound.redeliver(actor=user, delivery=selectors.get_outbound(delivery_id))
     return Status(202, selectors.get_outbound(again.pk))
 
@@ -245,14 +250,14 @@ def redeliver(request: HttpRequest, delivery_id: Id) -> Status:
 @router.get(
     "/connections", response={200: list[ConnectionOut], **AUTH_ERRORS}, summary="List shop connections"
 )
+@needs(Capability.MANAGE_INTEGRATIONS)
 def list_connections(request: HttpRequest) -> list[Any]:
-    require(request, Capability.MANAGE_INTEGRATIONS)
     return selectors.connections()
 
 
 @router.get("/inbound", response={200: InboundPage, **READ_ERRORS}, summary="The inbound delivery log")
+@needs(Capability.MANAGE_INTEGRATIONS)
 def list_inbound(request: HttpRequest, query: Query[InboundQuery]) -> dict[str, Any]:
-    require(request, Capability.MANAGE_INTEGRATIONS)
     page = selectors.inbound_page(
         page=query.page,
         size=query.page_size,
@@ -268,7 +273,8 @@ def list_inbound(request: HttpRequest, query: Query[InboundQuery]) -> dict[str, 
     response={202: InboundOut, **WRITE_ERRORS},
     summary="Apply an inbound delivery again from its stored body",
 )
+@needs(Capability.MANAGE_INTEGRATIONS)
 def replay(request: HttpRequest, delivery_id: Id) -> Status:
-    user = require(request, Capability.MANAGE_INTEGRATIONS)
+    user = require_user(request)
     delivery = inbound.replay(actor=user, delivery=selectors.get_inbound(delivery_id))
     return Status(202, selectors.get_inbound(delivery.pk))

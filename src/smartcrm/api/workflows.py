@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.api.auth import require
+from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import Id, PageMeta, PageQuery, Text100, omittable, page_response
 from smartcrm.automation import rules, selectors, services, triggers
@@ -158,14 +158,15 @@ def _run(run_id: int) -> WorkflowRun:
 
 
 @router.get("", response={200: list[WorkflowOut], **READ_ERRORS}, summary="List workflows")
+@needs(Capability.VIEW_WORKFLOWS)
 def list_workflows(request: HttpRequest) -> list[Any]:
-    require(request, Capability.VIEW_WORKFLOWS)
     return list(selectors.workflows())
 
 
 @router.post("", response={201: WorkflowWithSecretsOut, **CREATE_ERRORS}, summary="Create a workflow")
+@needs(Capability.EDIT_WORKFLOWS)
 def create_workflow(request: HttpRequest, payload: WorkflowIn) -> Status:
-    user = require(request, Capability.EDIT_WORKFLOWS)
+    user = require_user(request)
     workflow = services.create_workflow(
         actor=user,
         name=payload.name,
@@ -178,8 +179,8 @@ def create_workflow(request: HttpRequest, payload: WorkflowIn) -> Status:
 
 
 @router.get("/runs", response={200: WorkflowRunPage, **READ_ERRORS}, summary="Runs, newest first")
+@needs(Capability.VIEW_WORKFLOWS)
 def list_runs(request: HttpRequest, query: Query[WorkflowRunQuery]) -> dict[str, Any]:
-    require(request, Capability.VIEW_WORKFLOWS)
     found = selectors.runs(query.workflow_id, query.status)
     return page_response(paginate(found, number=query.page, size=query.page_size))
 
@@ -187,8 +188,8 @@ def list_runs(request: HttpRequest, query: Query[WorkflowRunQuery]) -> dict[str,
 @router.get(
     "/runs/{run_id}", response={200: WorkflowRunDetailOut, **ONE_ERRORS}, summary="A run and its step log"
 )
+@needs(Capability.VIEW_WORKFLOWS)
 def get_run(request: HttpRequest, run_id: Id) -> Any:
-    require(request, Capability.VIEW_WORKFLOWS)
     return _run(run_id)
 
 
@@ -197,15 +198,16 @@ def get_run(request: HttpRequest, run_id: Id) -> Any:
     response={202: WorkflowRunOut, **WRITE_ERRORS},
     summary="Retry a failed run from its failed step",
 )
+@needs(Capability.EDIT_WORKFLOWS)
 def retry_run(request: HttpRequest, run_id: Id) -> Status:
-    user = require(request, Capability.EDIT_WORKFLOWS)
+    user = require_user(request)
     services.retry_run(actor=user, run=_run(run_id))
     return Status(202, _run(run_id))
 
 
 @router.get("/{workflow_id}", response={200: WorkflowWithSecretsOut, **ONE_ERRORS}, summary="Get a workflow")
+@needs(Capability.EDIT_WORKFLOWS)
 def get_workflow(request: HttpRequest, workflow_id: Id) -> Any:
-    require(request, Capability.EDIT_WORKFLOWS)
     return _workflow(workflow_id)
 
 
@@ -214,8 +216,9 @@ def get_workflow(request: HttpRequest, workflow_id: Id) -> Any:
     response={200: WorkflowOut, **WRITE_ERRORS},
     summary="Change a workflow (a changed definition is its next version) or enable/disable it",
 )
+@needs(Capability.EDIT_WORKFLOWS)
 def update_workflow(request: HttpRequest, workflow_id: Id, payload: WorkflowPatch) -> Any:
-    user = require(request, Capability.EDIT_WORKFLOWS)
+    user = require_user(request)
     workflow = _workflow(workflow_id)
     values = payload.model_dump(exclude_unset=True)
     enabled = values.pop("enabled", None)
@@ -231,8 +234,9 @@ def update_workflow(request: HttpRequest, workflow_id: Id, payload: WorkflowPatc
     response={202: list[WorkflowRunOut], **WRITE_ERRORS},
     summary="Start a manual workflow for chosen customers",
 )
+@needs(Capability.EDIT_WORKFLOWS)
 def start_workflow(request: HttpRequest, workflow_id: Id, payload: WorkflowStartIn) -> Status:
-    user = require(request, Capability.EDIT_WORKFLOWS)
+    user = require_user(request)
     runs = services.start_manual(
         actor=user, workflow=_workflow(workflow_id), customer_ids=payload.customer_ids
     )

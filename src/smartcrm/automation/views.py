@@ -12,12 +12,14 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from smartcrm.accounts.access import public
 from smartcrm.automation import services
 from smartcrm.automation.models import Workflow
 
 MAX_BODY = 64 * 1024
 
 
+@public("a workflow's inbound webhook, named by its unguessable secret token in the URL")
 @csrf_exempt
 @require_POST
 def inbound(request: HttpRequest, token: str) -> JsonResponse:

@@ -13,12 +13,15 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from smartcrm.accounts.access import public
+
 from . import feedback, services
 from .mail import send_of
 
 MAX_BODY = 64 * 1024
 
 
+@public("a recipient's one-click unsubscribe, authenticated by the link's signed token")
 @csrf_exempt  # the mail client's one-click POST has no session; the signed token is the proof
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -30,6 +33,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "campaigns/unsubscribe.html", {"state": "done"})
 
 
+@public("the mail provider's bounce and complaint webhook, authenticated by its shared secret")
 @csrf_exempt
 @require_POST
 def feedback_webhook(request: HttpRequest) -> HttpResponse:

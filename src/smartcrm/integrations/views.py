@@ -7,9 +7,11 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from smartcrm.accounts.access import public
 from smartcrm.integrations import inbound
 
 
+@public("a shop's webhook, authenticated by its HMAC signature with the connection's secret")
 @csrf_exempt
 @require_POST
 def shop_webhook(request: HttpRequest, platform: str, shop: str) -> JsonResponse:

@@ -1,5 +1,8 @@
 """Article Markdown to HTML that is safe to show: raw HTML is escaped, never passed through, and
-links with a script scheme are dropped (markdown-it's link validation)."""
+links with a script scheme are dropped (markdown-it's link validation). Images are not rendered
+(``![alt](url)`` stays text): an article may start from a customer's ticket, and an image would
+load from wherever its text points, on the reader's screen (a tracker, or a URL the page's
+Content-Security-Policy then has to refuse)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from markdown_it import MarkdownIt
 
 @cache
 def _renderer() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    options = {"html": False, "linkify": False, "typographer": False}
+    return MarkdownIt("commonmark", options).enable("table").disable("image")
 
 
 def render_markdown(text: str) -> str:

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from smartcrm.accounts.access import public
 from smartcrm.web.views import (
     assistant,
     audit,
@@ -32,10 +33,16 @@ app_name = "web"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+        public("the sign-in form itself")(
+            auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True)
+        ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "logout/",
+        public("ends the caller's own session (POST, CSRF-checked)")(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
     path("", dashboard.dashboard, name="dashboard"),
     path("customers/", customers.customer_list, name="customer_list"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer_detail"),

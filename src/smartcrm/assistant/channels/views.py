@@ -7,9 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from smartcrm.accounts.access import public
+
 from . import telegram_hook
 
 
+@public("Telegram's webhook, authenticated by the bot's secret token header")
 @csrf_exempt
 @require_POST
 def telegram_webhook(request: HttpRequest, bot_id: str) -> HttpResponse:

@@ -16,6 +16,7 @@ from smartcrm.assistant.drafting import draft_article_for_questions
 from smartcrm.assistant.models import ConversationState
 from smartcrm.assistant.reports import assistant_report
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.core.pii import mask_email
 from smartcrm.web.access import capability_required, current_user
 
 REPORT_PERIODS = (7, 30, 90, 365)
@@ -78,8 +79,11 @@ def widget_demo(request: HttpRequest) -> HttpResponse:
     language = "zh-Hans" if request.GET.get("lang", "").lower().startswith("zh") else "en"
     order = selectors.order_to_try()
     customer = order.customer if order is not None else None
+    # The customer's address in clear, and posing as them, only for roles that may see contact details.
+    sees_pii = current_user(request).can(Capability.VIEW_PII)
     signed_in = (
-        request.GET.get("signed_in") == "1"
+        sees_pii
+        and request.GET.get("signed_in") == "1"
         and bool(settings.SMARTCRM_ASSISTANT_IDENTITY_SECRET)
         and customer is not None
         and bool(customer.email)
@@ -88,6 +92,8 @@ def widget_demo(request: HttpRequest) -> HttpResponse:
         "language": language,
         "order": order,
         "customer": customer,
+        "customer_email": (customer.email if sees_pii else mask_email(customer.email)) if customer else "",
+        "sees_pii": sees_pii,
         "identity_token": identity.sign_identity(customer.email) if signed_in and customer else "",
         "crm_url": request.build_absolute_uri("/").rstrip("/"),
         "can_sign": bool(settings.SMARTCRM_ASSISTANT_IDENTITY_SECRET),

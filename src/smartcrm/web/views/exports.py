@@ -6,26 +6,18 @@ import shutil
 from pathlib import Path
 from typing import BinaryIO
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
 
 from smartcrm.core.errors import NotFoundError
 from smartcrm.exports import services
-from smartcrm.web.access import current_user
+from smartcrm.web.access import capability_per, current_user
 
 
-@login_required
+@capability_per("kind", lambda kind: services.export_list(kind).capability)
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
-    """Checks the list's own capability (customers, products, orders, tickets differ)."""
-    try:
-        export_list = services.export_list(kind)
-    except NotFoundError as exc:
-        raise Http404("No such list") from exc
+    """Each list has its own capability (customers, products, orders, tickets differ)."""
     user = current_user(request)
-    if not user.can(export_list.capability):
-        return render(request, "web/forbidden.html", {"capability": export_list.capability}, status=403)
     try:
         if fmt == "csv":
             response: HttpResponseBase = StreamingHttpResponse(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -139,13 +138,11 @@ class _Echo:
         return value
 
 
-@login_required
+@capability_required(Capability.IMPORT_DATA)
 def import_errors(request: HttpRequest, run_id: int) -> HttpResponseBase:
     """Every rejected row as CSV (formula-like cells defused), streamed."""
     import csv
 
-    if not current_user(request).can(Capability.IMPORT_DATA):
-        return render(request, "web/forbidden.html", {"capability": Capability.IMPORT_DATA}, status=403)
     run = _run(run_id)
     writer = csv.writer(_Echo())
     lines = (writer.writerow([csv_cell(cell) for cell in row]) for row in selectors.error_rows(run))

@@ -1,0 +1,129 @@
+"""A small shop with one row behind every id a URL can name, for the role-matrix test.
+
+``url_kwargs`` builds a route's URL arguments from it. A few rows are costly to build by hand
+(an outbound or inbound webhook delivery, a duplicate pair, a merge, a workflow run); their
+routes get an id that does not exist, listed in ``MISSING``: a role that may open them gets 404,
+one that may not still gets 403 (the capability is checked before the lookup).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from smartcrm.activities.models import Task
+from smartcrm.assistant.models import Conversation, ConversationMessage, ReplySuggestion, Speaker
+from smartcrm.automation import services as automation
+from smartcrm.campaigns.models import Campaign
+from smartcrm.customers.models import Customer
+from smartcrm.feedback.models import Review
+from smartcrm.imports.models import ImportRun
+from smartcrm.insights.models import Alert
+from smartcrm.knowledge.models import Article, Intent
+from smartcrm.support.models import TicketMessage
+from tests import factories
+from tests.web.scores import make_version
+
+EMAIL = "ada.matrix@example.com"
+PHONE = "+15555550199"
+ADDRESS = "1 Engine Way"
+NO_SUCH_ID = 987_654
+# (path fragment, argument): routes whose row the shop does not build (see the module docstring).
+MISSING = {
+    ("deliveries/", "delivery_id"),
+    ("inbound/", "delivery_id"),
+    ("duplicates/", "pair_id"),
+    ("duplicates/", "merge_id"),
+    ("merges/", "merge_id"),
+    ("runs/", "run_id"),  # a workflow run or a de-duplication run; import runs are built
+    ("texts/", "source_id"),
+    ("endpoints/", "endpoint_id"),  # a text's analysis
+}
+
+
+@dataclass
+class MatrixShop:
+    ids: dict[str, int]
+    customer: Customer
+
+
+def build() -> MatrixShop:
+    now = timezone.now()
+    customer = factories.CustomerFactory(
+        first_name="Ada", last_name="Matrix", name="Ada Matrix", email=EMAIL, phone=PHONE,
+        search_text="ada matrix", street_address=ADDRESS, orders_count=1, total_spent=Decimal("42.00"),
+        first_order_at=now - timedelta(days=3), last_order_at=now - timedelta(days=3),
+    )  # fmt: skip
+    product = factories.ProductFactory(name="Brass Gear")
+    order = factories.OrderFactory(
+        customer=customer, placed_at=now - timedelta(days=3), total=Decimal("42.00")
+    )
+    factories.OrderLineFactory(order=order, product=product, quantity=2, line_total=Decimal("42.00"))
+    ticket = factories.TicketFactory(customer=customer, subject="Gear arrived bent", order=order)
+    message: TicketMessage = factories.TicketMessageFactory(ticket=ticket, body="My gear is bent.")
+    suggestion = ReplySuggestion.objects.create(
+        ticket=ticket, for_message=message, body="Sorry to hear that."
+    )
+    review = Review.objects.create(
+        customer=customer, product=product, rating=4, title="Solid", created_at=now
+    )
+    stage = factories.StageFactory(name="Qualified", position=0, probability=10)
+    deal = factories.DealFactory(title="Gears for the mill", stage=stage, customer=customer)
+    task = Task.objects.create(customer=customer, title="Call back")
+    alert = Alert.objects.create(
+        key="metric:revenue:2025-06-03", kind="metric", metric="revenue", first_day=date(2025, 6, 3),
+        last_day=date(2025, 6, 5), severity="high", score=8.2, explanation="Revenue was 61% below.",
+    )  # fmt: skip
+    version = make_version("churn", 1)
+    make_version("churn", 2, active=True)
+    conversation = Conversation.objects.create()
+    ConversationMessage.objects.create(
+        conversation=conversation, speaker=Speaker.CUSTOMER, body="Where is it?"
+    )
+    article = Article.objects.create(key="returns", title="Returns", body="Send it back within 30 days.")
+    intent = Intent.objects.create(name="greeting", response="Hello!", phrases=["hi"])
+    run = ImportRun.objects.create(kind="customers", file_name="customers.csv")
+    workflow = automation.create_workflow(
+        actor="test", name="Thank buyers", trigger={"type": "manual"},
+        steps=[{"action": "send_email", "subject": {"en": "Thanks"}, "body": {"en": "Thank you."}}],
+    )  # fmt: skip
+    campaign = Campaign.objects.create(key="spring", name="Spring sale")
+    ids = {
+        "customer_id": customer.pk, "product_id": product.pk, "order_id": order.pk, "ticket_id": ticket.pk,
+        "message_id": message.pk, "suggestion_id": suggestion.pk, "deal_id": deal.pk, "task_id": task.pk,
+        "alert_id": alert.pk, "version_id": version.pk, "conversation_id": conversation.pk,
+        "article_id": article.pk, "intent_id": intent.pk, "run_id": run.pk, "workflow_id": workflow.pk,
+        "campaign_id": campaign.pk, "position": 0, "review_id": review.pk,
+    }  # fmt: skip
+    return MatrixShop(ids, customer)
+
+
+# Arguments that are not row ids, by argument and the path they appear in ("" for any path).
+WORDS: dict[tuple[str, str], str] = {
+    ("kind", "exports"): "customers",
+    ("kind", "models"): "churn",
+    ("kind", "texts"): "ticket_message",
+    ("action", ""): "acknowledge",
+    ("fix", ""): "trim_names",
+    ("fmt", ""): "csv",
+    ("channel", ""): "email",
+}
+
+
+def url_kwargs(shop: MatrixShop, path: str, names: list[str]) -> tuple[dict[str, Any], bool]:
+    """The route's URL arguments, and whether one of them names a row the shop did not build."""
+    kwargs: dict[str, Any] = {}
+    missing = False
+    for name in names:
+        word = next((v for (arg, where), v in WORDS.items() if arg == name and where in path), None)
+        if word is not None:
+            kwargs[name] = word
+        elif any(name == arg and fragment in path for fragment, arg in MISSING):
+            kwargs[name], missing = NO_SUCH_ID, True
+        else:
+            kwargs[name] = shop.ids[name]
+    return kwargs, missing

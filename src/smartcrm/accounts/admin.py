@@ -14,8 +14,26 @@ class SmartcrmUserAdmin(UserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("user", "name", "key_hash", "prefix", "created_at", "last_used_at")
+    """Read-only: tokens are created (shown once) and revoked (audited) on /account/ and
+    /account/tokens/all/, or with `smartcrm create_api_token`."""
+
+    list_display = ("name", "user", "prefix", "expires_at", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = (
+        "user",
+        "name",
+        "key_hash",
+        "prefix",
+        "scopes",
+        "expires_at",
+        "created_at",
+        "last_used_at",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # the raw value must be shown once: `smartcrm create_api_token USER NAME`
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -67,6 +67,17 @@ class AuditAction(models.TextChoices):
     # Accounts and operations.
     CREATE_USER = "create_user", "Create a user"
     CREATE_API_TOKEN = "create_api_token", "Create an API token"
+    REVOKE_API_TOKEN = "revoke_api_token", "Revoke an API token"
+    LOGIN = "login", "Log in"
+    LOGIN_FAILED = "login_failed", "Failed login"
+    LOCKOUT = "lockout", "Lock out after failed logins"
+    LOGOUT_EVERYWHERE = "logout_everywhere", "Log out everywhere"
+    CHANGE_PASSWORD = "change_password", "Change a password"
+    RESET_PASSWORD = "reset_password", "Reset a password by email"
+    ENABLE_2FA = "enable_2fa", "Turn on two-factor authentication"
+    DISABLE_2FA = "disable_2fa", "Turn off two-factor authentication"
+    USE_RECOVERY_CODE = "use_recovery_code", "Log in with a recovery code"
+    NEW_RECOVERY_CODES = "new_recovery_codes", "Make new recovery codes"
     ROTATE_KEYS = "rotate_keys", "Rotate encryption keys"
     GENERATE = "generate", "Generate the demo shop"
 

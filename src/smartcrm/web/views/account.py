@@ -112,18 +112,21 @@ def login_code(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
+    return render(request, "web/account/index.html", _account_context(current_user(request), ApiTokenForm()))
+
+
+def _account_context(user: User, token_form: ApiTokenForm) -> dict[str, Any]:
     context: dict[str, Any] = {
         "enrolled": twofactor.is_enrolled(user),
         "recovery_left": twofactor.remaining_recovery_codes(user),
         "tokens": _token_rows(ApiToken.objects.filter(user=user).order_by("-created_at")),
-        "token_form": ApiTokenForm(),
+        "token_form": token_form,
     }
     if user.can(Capability.MANAGE_USERS):
         context["settings_form"] = SecuritySettingsForm(
             initial={"require_admin_2fa": SecuritySettings.current().require_admin_2fa}
         )
-    return render(request, "web/account/index.html", context)
+    return context
 
 
 def _token_rows(tokens: Any) -> list[dict[str, Any]]:
@@ -149,9 +152,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
         else:
             # Shown on this answer only: nothing keeps the raw value.
             return render(request, "web/account/token_created.html", {"token": token, "raw": raw})
-    tokens = _token_rows(ApiToken.objects.filter(user=user).order_by("-created_at"))
-    context = {"tokens": tokens, "token_form": form, "enrolled": twofactor.is_enrolled(user)}
-    return render(request, "web/account/index.html", context, status=422)
+    return render(request, "web/account/index.html", _account_context(user, form), status=422)
 
 
 @login_required
@@ -206,7 +207,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         context = {
             "enrolled": True,
             "recovery_left": twofactor.remaining_recovery_codes(user),
-            "form": CodeForm(),
+            "codes_form": CodeForm(auto_id="codes_%s"),
+            "disable_form": CodeForm(auto_id="disable_%s"),
         }
         return render(request, "web/account/two_factor.html", context)
     device = twofactor.start_enrolment(user)

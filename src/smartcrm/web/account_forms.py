@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest
 from django.utils import timezone
 
-from smartcrm.accounts import scopes, throttle
+from smartcrm.accounts import password_reset, scopes, throttle
 from smartcrm.api.ratelimit import client_ip
 
 LOCKED_MESSAGE = (
@@ -76,3 +76,10 @@ class SecuritySettingsForm(forms.Form):
         label="Require two-factor authentication for admins",
         help_text="Admins without it are sent to set it up before anything else",
     )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's form, but the mail is a job started after the commit (see accounts/password_reset.py)."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        password_reset.request_reset(self.cleaned_data["email"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -30,6 +29,7 @@ from smartcrm.web.account_forms import (
     LOCKED_MESSAGE,
     ApiTokenForm,
     CodeForm,
+    PasswordResetRequestForm,
     SecuritySettingsForm,
     ThrottledAuthenticationForm,
     throttle_subject,
@@ -281,13 +281,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Asks for an email address and always answers the same page, whether or not an account
-    has it. The link is built on SMARTCRM_PUBLIC_URL, never on the request's Host header."""
+    has it; the mail goes from a worker (accounts/password_reset.py)."""
 
+    form_class = PasswordResetRequestForm
     template_name = "web/account/password_reset.html"
-    email_template_name = "web/account/password_reset_email.txt"
-    subject_template_name = "web/account/password_reset_subject.txt"
     success_url = reverse_lazy("web:password_reset_done")
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        self.extra_email_context = {"base_url": settings.SMARTCRM_PUBLIC_URL.rstrip("/")}
-        return super().form_valid(form)

@@ -3,13 +3,16 @@ page says so in the same words whether or not the account exists."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from smartcrm.accounts import throttle
 from smartcrm.accounts.models import LoginLockout, ThrottleKind, User
 from smartcrm.accounts.roles import Role
 from smartcrm.core.models import AuditEvent
@@ -91,3 +94,32 @@ def test_the_admin_login_is_ours(make_user: Any) -> None:
     response = Client().get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/admin/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failures_at_the_same_moment_lock_once_and_never_fail(is_postgres: bool) -> None:
+    """Twelve processes refusing one name at once (threads with their own connections here)."""
+    if not is_postgres:
+        pytest.skip("SQLite serialises writers anyway")
+    subject = throttle.Subject(username="sam", ip="198.51.100.7")
+    start = threading.Barrier(12)
+    errors: list[BaseException] = []
+
+    def fail_once() -> None:
+        try:
+            start.wait()
+            throttle.record_failure(subject, step="password")
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fail_once) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert throttle.locked_until(subject) is not None
+    assert AuditEvent.objects.filter(action="lockout", changes__by="account").count() == 1
+    assert LoginLockout.objects.get(kind=ThrottleKind.ACCOUNT).level == 1

@@ -10,7 +10,7 @@ one (capped); a successful login clears the account's failures and lockout level
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +21,7 @@ from smartcrm.accounts.models import LoginFailure, LoginLockout, ThrottleKind, U
 from smartcrm.core import audit
 from smartcrm.core.models import AuditAction
 
+NEVER_LOCKED = datetime(2000, 1, 1, tzinfo=UTC)  # a name or address with failures, never locked
 # A lockout older than this no longer makes the next one longer.
 LEVEL_MEMORY = timedelta(days=1)
 MAX_LOCKOUT = timedelta(days=1)
@@ -78,18 +79,19 @@ def record_failure(subject: Subject, *, step: str) -> datetime | None:
     ends: list[datetime] = []
     for kind, key in subject.keys().items():
         LoginFailure.objects.create(kind=kind, key=key)
-        lock = LoginLockout.objects.select_for_update().filter(kind=kind, key=key).first()
-        since = max(now - window, lock.until) if lock else now - window
-        failures = LoginFailure.objects.filter(kind=kind, key=key, at__gt=since).count()
-        if failures < _limits()[kind]:
+        # One row per name or address, locked while its failures are counted: two processes
+        # refusing the same name at once cannot both miss the limit or both create the lockout.
+        LoginLockout.objects.get_or_create(kind=kind, key=key, defaults={"until": NEVER_LOCKED, "level": 0})
+        lock = LoginLockout.objects.select_for_update().get(kind=kind, key=key)
+        since = max(now - window, lock.until)
+        if LoginFailure.objects.filter(kind=kind, key=key, at__gt=since).count() < _limits()[kind]:
             continue
-        level = lock.level + 1 if lock and now - lock.until < LEVEL_MEMORY else 1
+        lock.level = lock.level + 1 if lock.level and now - lock.until < LEVEL_MEMORY else 1
         duration = min(
-            timedelta(minutes=int(settings.SMARTCRM_LOCKOUT_MINUTES)) * 2 ** (level - 1), MAX_LOCKOUT
+            timedelta(minutes=int(settings.SMARTCRM_LOCKOUT_MINUTES)) * 2 ** (lock.level - 1), MAX_LOCKOUT
         )
-        lock, _ = LoginLockout.objects.update_or_create(
-            kind=kind, key=key, defaults={"until": now + duration, "level": level}
-        )
+        lock.until = now + duration
+        lock.save(update_fields=["until", "level"])
         audit.record(
             "anonymous",
             AuditAction.LOCKOUT,
@@ -99,12 +101,14 @@ def record_failure(subject: Subject, *, step: str) -> datetime | None:
                 "by": kind.value,
                 "ip": subject.ip,
                 "minutes": int(duration.total_seconds() // 60),
-                "level": level,
+                "level": lock.level,
             },
         )
         ends.append(lock.until)
-    # Old failures are of no further use.
+    # Old failures, and lockouts long over, are of no further use.
     LoginFailure.objects.filter(at__lt=now - max(window, LEVEL_MEMORY)).delete()
+    stale = LoginLockout.objects.filter(until__lt=now - LEVEL_MEMORY)
+    stale.exclude(key__in=subject.keys().values()).delete()
     return max(ends) if ends else locked_until(subject)
 
 

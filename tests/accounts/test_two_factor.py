@@ -122,3 +122,18 @@ def test_admins_without_two_factor_are_sent_to_enrol_when_the_shop_requires_it(m
     sales = Client()
     sales.force_login(make_user(Role.SALES, username="sam"))
     assert sales.get("/customers/").status_code == 200
+
+
+def test_an_admin_turns_off_the_two_factor_of_someone_who_lost_their_phone(make_user: Any) -> None:
+    user: User = make_user(Role.SUPPORT, username="sue")
+    client = Client()
+    client.force_login(user)
+    _enrol(client)
+    admin = Client()
+    admin_user = make_user(Role.ADMIN, username="ada")
+    admin.force_login(admin_user)
+    listing = admin.get("/admin/accounts/user/").content.decode()
+    assert "icon-yes.svg" in listing  # sue's two-factor column
+    admin.post("/admin/accounts/user/", {"action": "turn_off_two_factor", "_selected_action": [user.pk]})
+    assert not twofactor.is_enrolled(user)
+    assert AuditEvent.objects.get(action="disable_2fa").actor == admin_user

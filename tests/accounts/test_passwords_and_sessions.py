@@ -102,3 +102,13 @@ def test_idle_and_absolute_session_limits(make_user: Any, settings: Any) -> None
     client = _log_in("sam")
     _age_session(client, started=8 * 3600 + 5, seen=10)
     assert client.get("/customers/").status_code == 302  # busy, but too old
+
+
+def test_guessing_the_old_password_counts_as_failed_logins(make_user: Any) -> None:
+    make_user(Role.SALES, username="sam")
+    client = _log_in("sam")
+    for i in range(10):
+        wrong = {"old_password": f"guess-{i}", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        assert client.post("/account/password/", wrong).status_code == 200
+    assert AuditEvent.objects.filter(action="login_failed", changes__step="password_change").count() == 10
+    assert Client().post("/login/", {"username": "sam", "password": PASSWORD}).status_code == 429

@@ -267,6 +267,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         messages.success(self.request, "Password changed; your other sessions have ended.")
         return response
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # A wrong old password counts like a wrong login: an open session cannot be used to guess it.
+        if form.has_error("old_password"):
+            subject = throttle_subject(self.request, current_user(self.request).get_username())
+            throttle.record_failure(subject, step="password_change")
+        return super().form_invalid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "web/account/password_reset_confirm.html"

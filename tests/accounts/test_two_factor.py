@@ -48,7 +48,7 @@ def test_enrol_then_log_in_with_a_code(make_user: Any) -> None:
     assert TotpDevice.objects.get(user=user).confirmed_at is not None
     stored = list(RecoveryCode.objects.filter(user=user).values_list("code_hash", flat=True))
     assert not set(codes) & set(stored)
-    assert AuditEvent.objects.filter(action="enable_2fa", object_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(action="enable_two_factor", object_id=str(user.pk)).exists()
 
     client = _password_step("sue")
     wrong = client.post("/login/code/", {"code": "000000"})
@@ -103,7 +103,7 @@ def test_turning_it_off_needs_a_current_code(make_user: Any) -> None:
         "/account/two-factor/disable/", {"code": pyotp.TOTP(key).at(timezone.now() + timedelta(seconds=30))}
     )
     assert not twofactor.is_enrolled(user)
-    assert AuditEvent.objects.filter(action="disable_2fa").count() == 1
+    assert AuditEvent.objects.filter(action="disable_two_factor").count() == 1
 
 
 def test_admins_without_two_factor_are_sent_to_enrol_when_the_shop_requires_it(make_user: Any) -> None:
@@ -136,4 +136,4 @@ def test_an_admin_turns_off_the_two_factor_of_someone_who_lost_their_phone(make_
     assert "icon-yes.svg" in listing  # sue's two-factor column
     admin.post("/admin/accounts/user/", {"action": "turn_off_two_factor", "_selected_action": [user.pk]})
     assert not twofactor.is_enrolled(user)
-    assert AuditEvent.objects.get(action="disable_2fa").actor == admin_user
+    assert AuditEvent.objects.get(action="disable_two_factor").actor == admin_user

@@ -75,7 +75,7 @@ def confirm_enrolment(user: User, code: str) -> list[str] | None:
         return None
     device.confirmed_at = timezone.now()
     device.save(update_fields=["confirmed_at"])
-    audit.record(user, AuditAction.ENABLE_2FA, user)
+    audit.record(user, AuditAction.ENABLE_TWO_FACTOR, user)
     return _new_recovery_codes(user)
 
 
@@ -103,7 +103,7 @@ def disable(user: User, *, actor: Actor) -> None:
     deleted, _ = TotpDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     if deleted:
-        audit.record(actor, AuditAction.DISABLE_2FA, user)
+        audit.record(actor, AuditAction.DISABLE_TWO_FACTOR, user)
 
 
 @transaction.atomic

@@ -121,3 +121,10 @@ def analyzer(small_analyzer: TextAnalyzer) -> Iterator[TextAnalyzer]:
     textanalysis_services.use_analyzer(small_analyzer)
     yield small_analyzer
     textanalysis_services.use_analyzer(None)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """MD5 instead of PBKDF2's 1,000,000 rounds: the login tests check many passwords, and the
+    strength of the hash is Django's to test, not ours."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

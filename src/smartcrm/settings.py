@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "smartcrm.accounts.sessions.AccountSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "smartcrm.core.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -114,7 +115,7 @@ LOGOUT_REDIRECT_URL = "web:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -135,6 +136,18 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
+# Accounts (docs/security.md "Accounts"): a session ends after this long without a request, and
+# in any case this long after its login (the cookie's own age).
+SMARTCRM_SESSION_IDLE_MINUTES = int(os.environ.get("SMARTCRM_SESSION_IDLE_MINUTES", "60"))
+SESSION_COOKIE_AGE = int(os.environ.get("SMARTCRM_SESSION_MAX_HOURS", "12")) * 3600
+# Login throttling: refused passwords or codes per account name and per client address within
+# the window before a lockout; the first lockout's length, doubled for each one in a row.
+SMARTCRM_LOGIN_ACCOUNT_LIMIT = int(os.environ.get("SMARTCRM_LOGIN_ACCOUNT_LIMIT", "10"))
+SMARTCRM_LOGIN_IP_LIMIT = int(os.environ.get("SMARTCRM_LOGIN_IP_LIMIT", "50"))
+SMARTCRM_LOGIN_WINDOW_MINUTES = int(os.environ.get("SMARTCRM_LOGIN_WINDOW_MINUTES", "15"))
+SMARTCRM_LOCKOUT_MINUTES = int(os.environ.get("SMARTCRM_LOCKOUT_MINUTES", "15"))
+# A password-reset link works once, for this long.
+PASSWORD_RESET_TIMEOUT = 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

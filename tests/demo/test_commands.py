@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from smartcrm.accounts.models import User
+from smartcrm.accounts.models import ApiToken, User
 from smartcrm.accounts.roles import Role
 from smartcrm.automation.models import Outbox, RunStatus, TimedTrigger, Workflow, WorkflowRun
 from smartcrm.campaigns.models import Campaign, CampaignStatus
@@ -116,6 +116,10 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
     assert again.trained is None  # trained once; a second demo start reuses the models
     assert again.texts_analysed is None
     assert Campaign.objects.count() == 1
+    # One scoped, expiring API token for the account pages, made once.
+    token = ApiToken.objects.get()
+    assert token.user.username == Role.ANALYST.value and token.expires_at is not None
+    assert token.scopes == ["customers:read", "insights:read", "orders:read"]
 
 
 def test_train_defaults_writes_the_intent_artifact_once(quick_default_intent: Path) -> None:

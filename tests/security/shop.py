@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from smartcrm.accounts.services import create_api_token
 from smartcrm.activities.models import Task
 from smartcrm.assistant.models import Conversation, ConversationMessage, ReplySuggestion, Speaker
 from smartcrm.automation import services as automation
@@ -92,12 +93,15 @@ def build() -> MatrixShop:
         steps=[{"action": "send_email", "subject": {"en": "Thanks"}, "body": {"en": "Thank you."}}],
     )  # fmt: skip
     campaign = Campaign.objects.create(key="spring", name="Spring sale")
+    owner = factories.UserFactory(username="token-owner")
+    token, _raw = create_api_token(user=owner, name="matrix")
     ids = {
         "customer_id": customer.pk, "product_id": product.pk, "order_id": order.pk, "ticket_id": ticket.pk,
         "message_id": message.pk, "suggestion_id": suggestion.pk, "deal_id": deal.pk, "task_id": task.pk,
         "alert_id": alert.pk, "version_id": version.pk, "conversation_id": conversation.pk,
         "article_id": article.pk, "intent_id": intent.pk, "run_id": run.pk, "workflow_id": workflow.pk,
         "campaign_id": campaign.pk, "position": 0, "review_id": review.pk,
+        "token_id": token.pk,
     }  # fmt: skip
     return MatrixShop(ids, customer)
 
@@ -108,6 +112,8 @@ WORDS: dict[tuple[str, str], str] = {
     ("kind", "models"): "churn",
     ("kind", "texts"): "ticket_message",
     ("action", ""): "acknowledge",
+    ("uidb64", ""): "MQ",
+    ("token", ""): "set-password",
     ("fix", ""): "trim_names",
     ("fmt", ""): "csv",
     ("channel", ""): "email",

@@ -12,6 +12,12 @@ from smartcrm.api.main import api
 PUBLIC = {
     "web:login",
     "web:logout",
+    "web:login_code",
+    "web:password_reset",
+    "web:password_reset_done",
+    "web:password_reset_confirm",
+    "web:password_reset_complete",
+    "admin_login",
     "api:api-root",
     "api:openapi-json",
     "api:openapi-view",

@@ -110,7 +110,8 @@ def install_handlers(api: NinjaAPI) -> None:
 
     # ninja's own answers, as its default handlers give them, plus the code.
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        code = STATUS_CODES.get(exc.status_code, ErrorCode.ERROR)
+        # A more precise code where the raiser gave one (an expired token, a missing scope).
+        code = getattr(exc, "code", None) or STATUS_CODES.get(exc.status_code, ErrorCode.ERROR)
         return api.create_response(request, {"detail": str(exc), "code": code}, status=exc.status_code)
 
     def on_schema_validation(request: HttpRequest, exc: Any) -> HttpResponse:

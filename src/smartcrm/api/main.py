@@ -24,7 +24,9 @@ api = NinjaAPI(
     version=smartcrm.__version__,
     description=(
         "The smartcrm REST API. Authenticate with `Authorization: Bearer <token>` (or the web "
-        "UI's session with its CSRF token). Lists are paginated with `page` and `page_size` and "
+        "UI's session with its CSRF token). A token carries scopes (`area:read`, `area:write`) and "
+        "an expiry: outside its scopes a call is 403 `insufficient_scope`, past its expiry 401 "
+        "`token_expired`. Lists are paginated with `page` and `page_size` and "
         'answer `has_next` instead of a total. Errors are `{"detail": ..., "code": ...}`: a message, '
         "or for 422 a list of `{loc, msg, type, code}` naming each refused field. See docs/api.md."
     ),

@@ -15,6 +15,9 @@ class ErrorCode(StrEnum):
 
     BAD_REQUEST = "bad_request"  # the request cannot be read at all (not JSON)
     NOT_AUTHENTICATED = "not_authenticated"  # no valid credentials
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105 - a code, not a secret; the API token is past its expiry date
+    INSUFFICIENT_SCOPE = "insufficient_scope"  # the API token's scopes do not cover this call
+    TWO_FACTOR_REQUIRED = "two_factor_required"  # the shop requires two-factor for this admin
     PERMISSION_DENIED = "permission_denied"  # the role may not do this (or no CSRF token)
     NOT_FOUND = "not_found"  # the object asked for does not exist
     INVALID = "invalid"  # input refused: a field's value, or the request as a whole

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.management import call_command
 from django.utils import timezone
 from tqdm import tqdm
 
+from smartcrm.accounts.models import ApiToken, User
 from smartcrm.accounts.roles import Role
-from smartcrm.accounts.services import ensure_user
+from smartcrm.accounts.services import create_api_token, ensure_user
 from smartcrm.automation.services import sweep
 from smartcrm.config import is_production
 from smartcrm.core.mail_sink import running_sink
@@ -122,7 +124,22 @@ def prepare_demo(
         password = demo_password(role)
         ensure_user(username=role.value, password=password, role=role, email=f"{role.value}@demo.example.com")
         logins.append(DemoLogin(username=role.value, password=password, role=role))
+    _demo_api_token()
     return DemoState(logins=logins, generated=stats, trained=trained, texts_analysed=analysed)
+
+
+def _demo_api_token() -> None:
+    """A scoped, expiring token for the analyst's BI tool, so the account pages show one (its raw
+    value is thrown away: nothing can use it)."""
+    analyst = User.objects.get(username=Role.ANALYST.value)
+    if not ApiToken.objects.filter(user=analyst).exists():
+        create_api_token(
+            user=analyst,
+            name="BI dashboard",
+            actor="demo",
+            scopes=["customers:read", "orders:read", "insights:read"],
+            expires_at=timezone.now() + timedelta(days=90),
+        )
 
 
 def _analyse_texts(progress: bool) -> int:

@@ -49,6 +49,11 @@ def capability_required(capability: Capability) -> Callable[[View], View]:
     return _guarded(Access(capability=capability))
 
 
+def signed_in_required(view: View) -> View:
+    """A page for every signed-in staff user, whatever the role (their own account pages)."""
+    return _guarded(Access())(view)
+
+
 def capability_per(argument: str, capability_of: Callable[[str], Capability]) -> Callable[[View], View]:
     """The capability depends on a URL argument (which list an export reads); an unknown one is 404."""
     return _guarded(Access(argument=argument, capability_of=capability_of))

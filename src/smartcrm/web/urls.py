@@ -2,7 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from smartcrm.accounts.access import public
+from smartcrm.web.access import signed_in_required
 from smartcrm.web.views import (
+    account,
     assistant,
     audit,
     campaigns,
@@ -31,18 +33,61 @@ from smartcrm.web.views import recommendations as recommendation_views
 app_name = "web"
 
 urlpatterns = [
+    path("login/", public("the sign-in form itself")(account.LoginView.as_view()), name="login"),
     path(
-        "login/",
-        public("the sign-in form itself")(
-            auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True)
-        ),
-        name="login",
+        "login/code/",
+        public("the second step of signing in, for the password just checked")(account.login_code),
+        name="login_code",
     ),
     path(
         "logout/",
         public("ends the caller's own session (POST, CSRF-checked)")(auth_views.LogoutView.as_view()),
         name="logout",
     ),
+    path(
+        "password-reset/",
+        public("asks for an address and answers the same for any (no account enumeration)")(
+            account.PasswordResetView.as_view()
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        public("a static notice")(
+            auth_views.PasswordResetDoneView.as_view(template_name="web/account/password_reset_done.html")
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        public("authenticated by the single-use, expiring token in the link")(
+            account.PasswordResetConfirmView.as_view()
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        public("a static notice")(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="web/account/password_reset_complete.html"
+            )
+        ),
+        name="password_reset_complete",
+    ),
+    path("account/", account.account, name="account"),
+    path(
+        "account/password/",
+        signed_in_required(account.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path("account/tokens/", account.token_create, name="token_create"),
+    path("account/tokens/all/", account.all_tokens, name="all_tokens"),
+    path("account/tokens/<int:token_id>/revoke/", account.token_revoke, name="token_revoke"),
+    path("account/logout-everywhere/", account.log_out_everywhere, name="logout_everywhere"),
+    path("account/security-settings/", account.security_settings, name="security_settings"),
+    path("account/two-factor/", account.two_factor, name="two_factor"),
+    path("account/two-factor/disable/", account.two_factor_disable, name="two_factor_disable"),
+    path("account/two-factor/recovery-codes/", account.recovery_codes, name="recovery_codes"),
     path("", dashboard.dashboard, name="dashboard"),
     path("customers/", customers.customer_list, name="customer_list"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer_detail"),

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartcrm.engine.forecast.calibration import RULES
 from smartcrm.engine.forecast.metrics import coverage, mase, seasonal_naive_scale
 from smartcrm.evaluation.forecast_splits import DATASETS, Split, csv_splits, dataset_splits
 from smartcrm.evaluation.robustness_rows import RobustnessRow
@@ -47,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--season", type=int, help="season length (default: from the dates)")
     parser.add_argument("--windows", type=int, default=3, help="rolling CV origins inside the training part")
     parser.add_argument(
-        "--intervals", choices=("scale", "growth", "none"), default="scale", help="interval calibration rule"
+        "--intervals", choices=RULES, default="pooled", help="interval calibration rule (default pooled)"
     )
 
 
@@ -126,7 +127,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     splits = csv_splits(options) if options.get("csv") else dataset_splits(dataset, options)
     source = str(options["csv"]) if options.get("csv") else dataset
     windows = int(options.get("windows") or 3)
-    rule = str(options.get("intervals") or "scale")
+    rule = str(options.get("intervals") or "pooled")
     started = time.perf_counter()
     per_series: dict[str, dict[str, Any]] = {}
     for group in _groups(splits):

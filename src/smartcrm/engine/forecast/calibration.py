@@ -9,10 +9,14 @@ prediction, with the rolling origins as the calibration set).
 
 Rules (``rule`` argument; ``docs/models/forecast.md`` has the measured comparison):
 
-* ``"scale"`` (default): one factor per series and level stretches or shrinks the model's
-  own interval about the mean. The factor is the conformal quantile of each CV error in units
-  of the model's half-width on its side, so the model keeps the shape (growth with the
-  horizon, asymmetry of log fits) and the CV errors fix the size.
+* ``"pooled"`` (default): one factor per level, shared by every series of the fit, stretches
+  or shrinks each model interval about its mean. The factor is the conformal quantile of every
+  CV error in units of the model's half-width on its side, pooled over the series, so each
+  model keeps its shape (growth with the horizon, asymmetry of log fits, how much wider one
+  series' band is than another's) and the CV errors of all series fix the size. Three origins
+  of one series are few, and the errors within one origin move together: a factor per series
+  caught a level shift or missed it, and its coverage was all or nothing per series.
+* ``"scale"``: the same factor, computed per series from that series' CV errors alone.
 * ``"growth"``: ignore the model's width; the half-width at step ``h`` is ``q · √h`` with
   ``q`` the conformal quantile of ``|error| / √step`` over every CV point.
 * ``"none"``: the models' intervals as they are.
@@ -27,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-RULES = ("scale", "growth", "none")
+RULES = ("pooled", "scale", "growth", "none")
 _TINY = 1e-9
 
 
@@ -44,6 +48,7 @@ def _scores(cv: pd.DataFrame, rule: str, level: int) -> np.ndarray:
     err = cv["y"].to_numpy(dtype=float) - cv["mean"].to_numpy(dtype=float)
     if rule == "growth":
         return np.abs(err) / np.sqrt(cv["step"].to_numpy(dtype=float))
+    # "scale" and "pooled": the error in units of the model's half-width on the error's side
     upper = cv[f"hi_{level}"].to_numpy(dtype=float) - cv["mean"].to_numpy(dtype=float)
     lower = cv["mean"].to_numpy(dtype=float) - cv[f"lo_{level}"].to_numpy(dtype=float)
     half = np.where(err >= 0, upper, lower)
@@ -51,15 +56,23 @@ def _scores(cv: pd.DataFrame, rule: str, level: int) -> np.ndarray:
 
 
 def fit_calibration(cv: pd.DataFrame, rule: str, levels: Sequence[int]) -> pd.DataFrame:
-    """Per series and level, the calibrated quantity (a factor for ``scale``, ``q`` for ``growth``).
+    """Per series and level, the calibrated value (a factor for ``scale``/``pooled``, ``q`` for ``growth``).
 
     ``cv`` holds the combined CV forecasts: ``unique_id, step, y, mean, lo_L, hi_L`` per level.
-    Returns ``unique_id, level, value, n`` (``n`` = CV points used).
+    Returns ``unique_id, level, value, n`` (``n`` = CV points used; for ``pooled``, those of
+    every series, and the same value on every series' row).
     """
     if rule not in RULES:
         raise ValueError(f"interval rule must be one of {', '.join(RULES)}")
     rows = []
-    if rule != "none" and not cv.empty:
+    if rule == "pooled" and not cv.empty:
+        pooled = {level: conformal_quantile(_scores(cv, rule, level), level) for level in levels}
+        rows = [
+            {"unique_id": str(uid), "level": level, "value": pooled[level], "n": len(cv)}
+            for uid in cv["unique_id"].unique()
+            for level in levels
+        ]
+    elif rule != "none" and not cv.empty:
         rows = [
             {
                 "unique_id": str(uid),
@@ -88,7 +101,7 @@ def apply_calibration(
         known = np.isfinite(value)
         lo = out[f"lo_{level}"].to_numpy(dtype=float)
         hi = out[f"hi_{level}"].to_numpy(dtype=float)
-        if rule == "scale":
+        if rule in ("scale", "pooled"):
             new_lo, new_hi = mean - value * (mean - lo), mean + value * (hi - mean)
         else:
             half = value * np.sqrt(step)

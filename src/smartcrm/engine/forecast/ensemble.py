@@ -71,8 +71,8 @@ class EnsembleForecaster:
 
     ``freq`` is a pandas frequency for date stamps ("D", "W-MON", "MS", "QS") or 1 for integer
     steps. Series shorter than two seasons plus a horizon are fitted without seasonality.
-    ``intervals`` is the calibration rule of :mod:`.calibration` (``"scale"``, ``"growth"``,
-    ``"none"``).
+    ``intervals`` is the calibration rule of :mod:`.calibration` (``"pooled"``, ``"scale"``,
+    ``"growth"``, ``"none"``).
     """
 
     def __init__(
@@ -86,7 +86,7 @@ class EnsembleForecaster:
         n_windows: int = 3,
         weighting: str = "inverse_cv_mase",
         nonnegative: bool = False,
-        intervals: str = "scale",
+        intervals: str = "pooled",
     ) -> None:
         self.horizon = horizon
         self.season_length = season_length

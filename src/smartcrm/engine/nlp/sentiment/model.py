@@ -24,7 +24,7 @@ from smartcrm.engine import pickled
 
 from ..language import detect_languages
 from .aspects import aspect_sentiments
-from .classifier import GENERAL_WEIGHT, LanguageClassifier
+from .classifier import GENERAL_WEIGHT, ZERO_SHOT_WEIGHT, LanguageClassifier
 from .labels import LABELS, as_labels
 from .lexicon_scorer import LexiconScorer
 from .text import clean_all
@@ -49,6 +49,7 @@ class SentimentModel(BaseEstimator):
         inner_folds: int = 3,
         embeddings: bool = True,
         general_weight: float = GENERAL_WEIGHT,
+        zero_shot_weight: float = ZERO_SHOT_WEIGHT,
         seed: int = 0,
     ) -> None:
         self.method = method
@@ -57,6 +58,7 @@ class SentimentModel(BaseEstimator):
         self.inner_folds = inner_folds
         self.embeddings = embeddings
         self.general_weight = general_weight
+        self.zero_shot_weight = zero_shot_weight
         self.seed = seed
 
     # ------------------------------------------------------------------ training
@@ -105,8 +107,13 @@ class SentimentModel(BaseEstimator):
             lexicon = LexiconScorer()
             proba, classes = lexicon.predict_proba(texts), lexicon.classes_
         else:
-            # Models pickled before the general blend existed score as they did.
-            proba = classifier.predict_proba(texts, sentence_embeddings, getattr(self, "general_weight", 0.0))
+            # Models pickled before the general blend or the label score existed score as they did.
+            proba = classifier.predict_proba(
+                texts,
+                sentence_embeddings,
+                getattr(self, "general_weight", 0.0),
+                getattr(self, "zero_shot_weight", 0.0),
+            )
             classes = classifier.classes_
         out = np.zeros((len(texts), len(LABELS)))
         for j, label in enumerate(classes):

@@ -90,6 +90,9 @@ class WorkflowRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, help_text="Its last step or state change")
     finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(
+        max_length=120, blank=True, help_text="host:pid of the process that last ran it"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

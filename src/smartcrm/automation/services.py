@@ -52,7 +52,7 @@ from smartcrm.automation.models import (
 )
 from smartcrm.automation.program import compile_steps
 from smartcrm.automation.schedule import days_after, next_cron
-from smartcrm.core import audit
+from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
@@ -66,7 +66,6 @@ logger = logging.getLogger("smartcrm.automation")
 LISTENING_CACHE_KEY = "automation:listening"
 MAX_ATTEMPTS = 4  # tries of one step before the run fails (then "retry from the failed step")
 RATE_RECHECK = timedelta(minutes=5)
-STALE_AFTER = timedelta(minutes=10)  # a pending/running run untouched this long lost its worker
 SWEEP_BATCH = 500
 OUTBOX_MAX_ATTEMPTS = 5
 
@@ -559,7 +558,12 @@ def _act(run: WorkflowRun, step: dict[str, Any], now: datetime, started: datetim
 
 
 def execute(run_id: int, *, now: datetime | None = None) -> str:
-    """Run ``run_id`` from its cursor until it waits, fails or finishes; the last state."""
+    """Run ``run_id`` from its cursor until it waits, fails or finishes; the last state.
+
+    The run records this worker; each step's commit renews ``updated_at``, its heartbeat, so a
+    run whose worker died is sent again by the stale-run sweeper (``recovery.py``).
+    """
+    WorkflowRun.objects.filter(pk=run_id, status__in=ACTIVE_STATUSES).update(worker=heartbeat.worker_id())
     while True:
         state = _advance(run_id, now or timezone.now())
         if state != "next":
@@ -648,17 +652,27 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             ):
                 jobs.execute_run.on_commit(run_id)
                 woken += 1
-    # A run whose worker died: Redis hands an unacknowledged task back only after its
-    # visibility timeout, so a run pending or running untouched for a while is sent again
-    # (harmless if it is in fact running: the run's row lock and cursor keep steps single).
-    stale = WorkflowRun.objects.filter(
-        status__in=(RunStatus.PENDING, RunStatus.RUNNING), updated_at__lte=now - STALE_AFTER
+    return {"fired": fired, "woken": woken, "stale": recover_stale(now)}
+
+
+def recover_stale(now: datetime) -> int:
+    """Send again the runs whose worker died, and the unsent outbox rows older than a lease.
+
+    Redis hands an unacknowledged task back only after its visibility timeout (an hour), so a
+    run pending or running untouched for a lease, or whose worker's process is gone, is sent
+    again; harmless if it is in fact running: the run's row lock and cursor keep steps single,
+    and an outbox row is sent under its own row lock, once.
+    """
+    runs = WorkflowRun.objects.filter(status__in=(RunStatus.PENDING, RunStatus.RUNNING)).only(
+        "pk", "updated_at", "worker"
     )
     resent = 0
-    for run_id in stale.values_list("pk", flat=True)[:5000]:
-        jobs.execute_run.send(run_id)
-        resent += 1
-    return {"fired": fired, "woken": woken, "stale": resent}
+    for run in runs.order_by("updated_at")[:5000]:
+        if heartbeat.is_stale(run.updated_at, run.worker, now):
+            jobs.execute_run.send(run.pk)
+            resent += 1
+    deliver_pending(older_than=heartbeat.lease(), now=now)
+    return resent
 
 
 # --- the outbox ---------------------------------------------------------------------------
@@ -725,10 +739,10 @@ def deliver(outbox_id: int) -> str:
         return "sent"
 
 
-def deliver_pending(older_than: timedelta = timedelta(minutes=1)) -> int:
+def deliver_pending(older_than: timedelta = timedelta(minutes=1), now: datetime | None = None) -> int:
     """Queue again the outbox rows not sent yet: a failure, or a worker that died between the
     step's commit and handing the message over (a sent row is skipped when its job runs)."""
-    stale = timezone.now() - older_than
+    stale = (now or timezone.now()) - older_than
     pending = Outbox.objects.filter(Q(status=OutboxStatus.PENDING) & Q(created_at__lte=stale))
     queued = 0
     for pk in pending.values_list("pk", flat=True)[:1000]:

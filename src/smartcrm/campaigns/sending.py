@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
+from smartcrm.core import heartbeat
 from smartcrm.customers.models import Channel, Consent, ConsentStatus
 
 from .mail import build, language_of
@@ -171,11 +172,18 @@ class Sender:
 
 def send_pending(campaign_id: int) -> Report:
     """Send the campaign's pending (and abandoned) rows, throttled; finish the campaign when
-    none is left. Safe to run twice at once and to run again after a crash."""
-    report = Report()
+    none is left. Safe to run twice at once and to run again after a crash (the stale-run
+    sweeper sends the job again when this worker stops beating: recovery.py)."""
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None or campaign.status != CampaignStatus.SENDING:
-        return report
+        return Report()
+    with heartbeat.beating(Campaign, campaign_id):
+        return _send_pending(campaign)
+
+
+def _send_pending(campaign: Campaign) -> Report:
+    report = Report()
+    campaign_id = campaign.pk
     interval = 60.0 / max(1, campaign.sends_per_minute)
     sender: Sender | None = None
     next_at = time.monotonic()

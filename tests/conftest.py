@@ -121,3 +121,20 @@ def analyzer(small_analyzer: TextAnalyzer) -> Iterator[TextAnalyzer]:
     textanalysis_services.use_analyzer(small_analyzer)
     yield small_analyzer
     textanalysis_services.use_analyzer(None)
+
+
+# -- the embedded background runner (core/background.py) ---------------------------------
+
+
+@pytest.fixture
+def background_runner() -> Iterator[Any]:
+    """This process's runner started, as the web server starts it without Redis; every job sent
+    meanwhile runs on its threads. ``drain()`` waits for them; they are drained at the end too."""
+    from smartcrm.core.background import runner
+
+    runner.start()
+    try:
+        yield runner
+        runner.drain(timeout=60)
+    finally:
+        runner.stop()

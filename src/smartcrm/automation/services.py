@@ -23,7 +23,9 @@ import smtplib
 import time as clock
 import urllib.error
 import urllib.request
+import uuid
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -56,6 +58,7 @@ from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.core.smtp import ClaimLost, OnceSender, Refused, commit_without_flush_wait
 from smartcrm.customers.models import Customer
 from smartcrm.integrations.signing import SIGNATURE_HEADER, sign_outbound
 from smartcrm.integrations.targets import UnsafeTarget, check_url
@@ -68,6 +71,7 @@ MAX_ATTEMPTS = 4  # tries of one step before the run fails (then "retry from the
 RATE_RECHECK = timedelta(minutes=5)
 SWEEP_BATCH = 500
 OUTBOX_MAX_ATTEMPTS = 5
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
 def retry_base_seconds() -> float:
@@ -678,9 +682,9 @@ def recover_stale(now: datetime) -> int:
 # --- the outbox ---------------------------------------------------------------------------
 
 
-def _send_email(outbox: Outbox) -> None:
+def _email(outbox: Outbox) -> EmailMessage:
     payload = outbox.payload
-    message = EmailMessage(
+    return EmailMessage(
         subject=payload["subject"],
         body=payload["body"],
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -691,7 +695,6 @@ def _send_email(outbox: Outbox) -> None:
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.send(fail_silently=False)
 
 
 def _call_webhook(outbox: Outbox) -> None:
@@ -715,7 +718,13 @@ def _call_webhook(outbox: Outbox) -> None:
 
 def deliver(outbox_id: int) -> str:
     """Send one outbox row once: a row already sent is left alone; a failure is retried by the
-    sweeper (``deliver_pending``) up to five times."""
+    sweeper (``deliver_pending``) up to five times. An email over SMTP is claimed and recorded
+    sent before the server may accept it (core/smtp.py), so a worker killed mid-send never sends
+    it twice; other mail backends (the tests' memory, the console) and webhooks are sent under
+    the row's lock and recorded in the same transaction."""
+    kind = Outbox.objects.filter(pk=outbox_id).values_list("kind", flat=True).first()
+    if kind == OutboxKind.EMAIL and settings.EMAIL_BACKEND == SMTP_BACKEND:
+        return _deliver_email_once(outbox_id)
     with transaction.atomic():
         outbox = (
             Outbox.objects.select_for_update().select_related("run__workflow").filter(pk=outbox_id).first()
@@ -725,7 +734,7 @@ def deliver(outbox_id: int) -> str:
         outbox.attempts += 1
         try:
             if outbox.kind == OutboxKind.EMAIL:
-                _send_email(outbox)
+                _email(outbox).send(fail_silently=False)
             else:
                 _call_webhook(outbox)
         except (smtplib.SMTPException, OSError, urllib.error.URLError, UnsafeTarget) as exc:
@@ -739,11 +748,55 @@ def deliver(outbox_id: int) -> str:
         return "sent"
 
 
+def _claimable() -> Q:
+    """Pending, or claimed by a worker that has not finished within a lease (it died)."""
+    stale = timezone.now() - heartbeat.lease()
+    return Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENDING, claimed_at__lte=stale)
+
+
+def _deliver_email_once(outbox_id: int) -> str:
+    token = uuid.uuid4().hex
+    claimed = Outbox.objects.filter(_claimable(), pk=outbox_id).update(
+        status=OutboxStatus.SENDING, claim=token, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "skipped"
+    outbox = Outbox.objects.get(pk=outbox_id)
+    mine = Outbox.objects.filter(pk=outbox_id, status=OutboxStatus.SENDING, claim=token)
+
+    def commit() -> bool:
+        with commit_without_flush_wait():
+            return bool(mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), error=""))
+
+    message = _email(outbox)
+    sender: OnceSender | None = None
+    try:
+        sender = OnceSender()
+        raw = message.message().as_bytes(linesep="\r\n")
+        sender.send(parseaddr(message.from_email)[1], message.to[0], raw, commit)
+    except ClaimLost:
+        return "skipped"
+    except Refused as exc:  # the server's answer: final, before or after the commit
+        Outbox.objects.filter(pk=outbox_id, claim=token).update(status=OutboxStatus.FAILED, error=str(exc))
+        return "failed"
+    except (smtplib.SMTPException, OSError) as exc:
+        # The connection broke. Before the commit the server has no message: the row waits for
+        # its next try. After it, the row stays sent (the "." may have been taken).
+        gave_up = outbox.attempts >= OUTBOX_MAX_ATTEMPTS
+        mine.update(status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING, error=type(exc).__name__)
+        return "failed"
+    finally:
+        if sender is not None:
+            sender.close()
+    return "sent"
+
+
 def deliver_pending(older_than: timedelta = timedelta(minutes=1), now: datetime | None = None) -> int:
     """Queue again the outbox rows not sent yet: a failure, or a worker that died between the
-    step's commit and handing the message over (a sent row is skipped when its job runs)."""
+    step's commit and handing the message over, or in the middle of sending it (a sent row is
+    skipped when its job runs)."""
     stale = (now or timezone.now()) - older_than
-    pending = Outbox.objects.filter(Q(status=OutboxStatus.PENDING) & Q(created_at__lte=stale))
+    pending = Outbox.objects.filter(_claimable() & Q(created_at__lte=stale))
     queued = 0
     for pk in pending.values_list("pk", flat=True)[:1000]:
         jobs.deliver_outbox.send(pk)

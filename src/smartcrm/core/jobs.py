@@ -32,7 +32,7 @@ from typing import Generic, ParamSpec
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from smartcrm.core.background import runner
+from smartcrm.core import background
 
 P = ParamSpec("P")
 
@@ -68,8 +68,8 @@ class Job(Generic[P]):
         sender = self._sender
         if sender is None:
             raise JobNotConnected(f"The job {self.name} is not connected to a task.")
-        if runner.started:
-            runner.submit(self.name, lambda: sender(*args, **kwargs))
+        if background.runner.started:
+            background.runner.submit(self.name, lambda: sender(*args, **kwargs))
         else:
             sender(*args, **kwargs)
 

@@ -24,7 +24,7 @@ from tests.faults.processes import ON_POSTGRES, kill9, wait_until
 
 pytestmark = [ON_POSTGRES, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 REDIS_URL = "redis://127.0.0.1:6379/12"
-CUSTOMERS = 150
+CUSTOMERS = 90
 LEASE = 2  # seconds: a dead worker's claim on an email is taken over after this
 EMAIL = {"action": "send_email", "transactional": True}
 

@@ -461,7 +461,16 @@ def _log(run: WorkflowRun, kind: str, status: str, started: datetime, t0: float,
 def _finish(run: WorkflowRun, status: str, now: datetime, error: str = "") -> None:
     run.status, run.finished_at, run.error, run.resume_at = status, now, error[:300], None
     run.save(
-        update_fields=["status", "finished_at", "error", "resume_at", "cursor", "attempts", "updated_at"]
+        update_fields=[
+            "status",
+            "finished_at",
+            "error",
+            "resume_at",
+            "cursor",
+            "attempts",
+            "updated_at",
+            "worker",
+        ]
     )
 
 
@@ -484,6 +493,7 @@ def _advance(run_id: int, now: datetime) -> str:
         )
         if run is None or run.status not in ACTIVE_STATUSES:
             return "stopped"
+        run.worker = heartbeat.worker_id()  # saved with the step: who to ask whether it is alive
         if run.status == RunStatus.WAITING and run.resume_at is not None and run.resume_at > now:
             return "waiting"
         program = compile_steps(run.version.steps)
@@ -516,14 +526,14 @@ def _advance(run_id: int, now: datetime) -> str:
                 _log(
                     run, "wait", StepStatus.WAITING, started, t0, output={"until": run.resume_at.isoformat()}
                 )
-                run.save(update_fields=["status", "resume_at", "updated_at"])
+                run.save(update_fields=["status", "resume_at", "updated_at", "worker"])
                 return "waiting"
         else:
             outcome = _act(run, instruction["step"], now, started, t0)
             if outcome != "next":
                 return outcome
         run.status = RunStatus.RUNNING
-        run.save(update_fields=["status", "cursor", "resume_at", "attempts", "error", "updated_at"])
+        run.save(update_fields=["status", "cursor", "resume_at", "attempts", "error", "updated_at", "worker"])
         return "next"
 
 
@@ -539,7 +549,7 @@ def _act(run: WorkflowRun, step: dict[str, Any], now: datetime, started: datetim
         ).count()
         if used >= limit:
             run.status, run.resume_at = RunStatus.WAITING, now + RATE_RECHECK
-            run.save(update_fields=["status", "resume_at", "updated_at"])
+            run.save(update_fields=["status", "resume_at", "updated_at", "worker"])
             return "waiting"
     customer = Customer.objects.filter(pk=run.customer_id).first() if run.customer_id else None
     try:
@@ -551,7 +561,7 @@ def _act(run: WorkflowRun, step: dict[str, Any], now: datetime, started: datetim
         _log(run, name, StepStatus.FAILED, started, t0, input=step, error=error, attempt=run.attempts)
         if run.attempts < MAX_ATTEMPTS:
             run.status, run.resume_at, run.error = RunStatus.WAITING, now + backoff(run.attempts), error
-            run.save(update_fields=["status", "resume_at", "attempts", "error", "updated_at"])
+            run.save(update_fields=["status", "resume_at", "attempts", "error", "updated_at", "worker"])
             return "retrying"
         _finish(run, RunStatus.FAILED, now, error)
         return "failed"
@@ -564,10 +574,9 @@ def _act(run: WorkflowRun, step: dict[str, Any], now: datetime, started: datetim
 def execute(run_id: int, *, now: datetime | None = None) -> str:
     """Run ``run_id`` from its cursor until it waits, fails or finishes; the last state.
 
-    The run records this worker; each step's commit renews ``updated_at``, its heartbeat, so a
-    run whose worker died is sent again by the stale-run sweeper (``recovery.py``).
+    Each step's commit records this worker and renews ``updated_at``, the run's heartbeat, so a
+    run whose worker died is sent again by the stale-run sweeper (``recover_stale``).
     """
-    WorkflowRun.objects.filter(pk=run_id, status__in=ACTIVE_STATUSES).update(worker=heartbeat.worker_id())
     while True:
         state = _advance(run_id, now or timezone.now())
         if state != "next":

@@ -146,6 +146,7 @@ def find_duplicates(*, run_id: int, progress: Progress | None = None) -> DedupRu
     run.state, run.error = RunState.RUNNING, ""
     DedupRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, error="")
     with heartbeat.beating(DedupRun, run.pk):
+        run.refresh_from_db(fields=["worker", "heartbeat_at"])  # kept by the run's final save
         return _find_duplicates(run, progress)
 
 

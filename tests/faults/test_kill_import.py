@@ -15,7 +15,7 @@ import requests
 
 from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import create_api_token
-from smartcrm.core import recovery
+from smartcrm.core import heartbeat, recovery
 from smartcrm.customers.models import Customer
 from smartcrm.dedup import jobs as dedup_jobs
 from smartcrm.imports import wizard
@@ -83,6 +83,9 @@ def test_an_import_killed_with_its_server_is_interrupted_and_resumes_to_exactly_
     assert run.status == ImportStatus.RUNNING and 0 < kept < ROWS, (run.status, kept)
     # The resume point and the rows are committed together: the run counts exactly what is there.
     assert run.rows_created == kept
+    deadline = time.monotonic() + 10  # the server's worker process dies with its group
+    while not heartbeat.process_gone(run.worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert recovery.sweep()["imports"] == 1  # its process is gone: no need to wait for the lease
     run.refresh_from_db()
     assert run.status == ImportStatus.INTERRUPTED and "Resume" in run.message

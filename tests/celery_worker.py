@@ -64,13 +64,13 @@ def redis_broker(url: str) -> Iterator[str]:
         client.close()
 
 
-def start_worker(data_dir: Path, log: Path, redis_url: str, **extra_env: str) -> subprocess.Popen[bytes]:
-    """One solo worker process on ``redis_url``, its output in ``log``."""
+def process_env(data_dir: Path, **extra_env: str) -> dict[str, str]:
+    """The environment of a smartcrm process (worker, server, command) on the test database."""
     env = {
         **os.environ,
+        "PYTHONPATH": os.pathsep.join(sys.path),
         "DJANGO_SETTINGS_MODULE": "smartcrm.settings",
         "DATABASE_URL": database_url(connection.settings_dict),
-        "REDIS_URL": redis_url,
         "SMARTCRM_DATA_DIR": str(data_dir),
         "SMARTCRM_SECRET_KEY": settings.SECRET_KEY,
         "SMARTCRM_FIELD_KEYS": settings.SMARTCRM_FIELD_KEYS,
@@ -79,6 +79,12 @@ def start_worker(data_dir: Path, log: Path, redis_url: str, **extra_env: str) ->
         **extra_env,
     }
     env.pop("SMARTCRM_TEST_DB_NAME", None)
+    return env
+
+
+def start_worker(data_dir: Path, log: Path, redis_url: str, **extra_env: str) -> subprocess.Popen[bytes]:
+    """One solo worker process on ``redis_url``, its output in ``log``."""
+    env = process_env(data_dir, REDIS_URL=redis_url, **extra_env)
     command = [str(CELERY), "-A", "smartcrm.celery", "worker", "-P", "solo", "-c", "1"]
     command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "warning"]
     with log.open("wb") as out:

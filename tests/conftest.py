@@ -128,3 +128,20 @@ def fast_password_hashing(settings: Any) -> None:
     """MD5 instead of PBKDF2's 1,000,000 rounds: the login tests check many passwords, and the
     strength of the hash is Django's to test, not ours."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# -- the embedded background runner (core/background.py) ---------------------------------
+
+
+@pytest.fixture
+def background_runner() -> Iterator[Any]:
+    """This process's runner started, as the web server starts it without Redis; every job sent
+    meanwhile runs on its threads. ``drain()`` waits for them; they are drained at the end too."""
+    from smartcrm.core.background import runner
+
+    runner.start()
+    try:
+        yield runner
+        runner.drain(timeout=60)
+    finally:
+        runner.stop()

@@ -221,6 +221,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Without Redis, the web server runs jobs on this many threads of its own (0: inline in the
+# request, as before); see core/background.py.
+SMARTCRM_BACKGROUND_THREADS = int(os.environ.get("SMARTCRM_BACKGROUND_THREADS", "2"))
+# A running job (import, de-duplication, campaign, workflow run, training) beats on its record at
+# least every quarter of this; one silent for longer, or whose process is gone, is swept as
+# interrupted (core/recovery.py).
+SMARTCRM_JOB_LEASE_SECONDS = int(os.environ.get("SMARTCRM_JOB_LEASE_SECONDS", "120"))
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -243,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
     "assistant-deliver-pending": {"task": "smartcrm.assistant.deliver_pending", "schedule": 300.0},
     # Scheduled campaigns whose send time has come.
     "campaigns-start-due": {"task": "smartcrm.campaigns.start_due", "schedule": 60.0},
+    # Runs whose worker died (no heartbeat for a lease, or its process gone): core/recovery.py.
+    "stale-runs-sweep": {
+        "task": "smartcrm.core.sweep_stale_runs",
+        "schedule": float(SMARTCRM_JOB_LEASE_SECONDS),
+    },
     # Workflows: due timed triggers, waits that are over, retries' backoff, unsent outbox rows.
     "automation-sweep": {"task": "smartcrm.automation.sweep", "schedule": 60.0},
     # Retention rules: old closed tickets' texts and chat transcripts removed.

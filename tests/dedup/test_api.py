@@ -9,7 +9,7 @@ import pytest
 
 from smartcrm.accounts.roles import Role
 from smartcrm.customers.models import Customer
-from smartcrm.dedup.models import DuplicatePair, PairState
+from smartcrm.dedup.models import DedupRun, DuplicatePair, PairState, RunState
 from tests.api.client import ApiClient
 from tests.dedup.conftest import Twins
 
@@ -74,6 +74,12 @@ def test_run_and_check_one_customer(
     assert response.status_code == 202
     run = admin_api.get(f"/duplicates/runs/{response.json()['id']}").json()
     assert run["state"] == "done" and run["customers"] == 2
+    assert admin_api.post(f"/duplicates/runs/{run['id']}/resume").status_code == 422  # done
+    DedupRun.objects.filter(pk=run["id"]).update(state=RunState.INTERRUPTED)  # its worker died
+    with django_capture_on_commit_callbacks(execute=True):
+        resumed = admin_api.post(f"/duplicates/runs/{run['id']}/resume")
+    assert resumed.status_code == 202
+    assert admin_api.get(f"/duplicates/runs/{run['id']}").json()["state"] == "done"
     matches = admin_api.get(f"/duplicates/matches/{twins.merged.pk}").json()
     assert isinstance(matches, list)
     assert admin_api.get("/duplicates/matches/999999").status_code == 404

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -89,3 +90,17 @@ def test_models_command_lists_activates_and_rolls_back() -> None:
     assert registry.active_version(ModelKind.CHURN) == first
     with pytest.raises(CommandError):
         call_command("models", "activate", "999999", stdout=out)
+
+
+def test_staged_versions_switch_on_together_or_not_at_all() -> None:
+    """What ``smartcrm train`` does: versions registered inactive, activated in one transaction."""
+    churn_v1 = registry.register(record(b"churn 1"), actor="t")
+    clv_v1 = registry.register(replace(record(b"clv 1"), kind=ModelKind.CLV), actor="t")
+    churn_v2 = registry.register(record(b"churn 2"), actor="t", activate=False)
+    clv_v2 = registry.register(replace(record(b"clv 2"), kind=ModelKind.CLV), actor="t", activate=False)
+    assert {registry.active_version(k) for k in (ModelKind.CHURN, ModelKind.CLV)} == {churn_v1, clv_v1}
+    with pytest.raises(NotFoundError):  # one of them cannot be switched: none is
+        registry.activate_together([churn_v2.pk, clv_v2.pk, 999_999], actor="t")
+    assert {registry.active_version(k) for k in (ModelKind.CHURN, ModelKind.CLV)} == {churn_v1, clv_v1}
+    registry.activate_together([churn_v2.pk, clv_v2.pk], actor="t")
+    assert {registry.active_version(k) for k in (ModelKind.CHURN, ModelKind.CLV)} == {churn_v2, clv_v2}

@@ -208,6 +208,16 @@ def get_run(request: HttpRequest, run_id: Id) -> dict[str, Any]:
     return _run(selectors.get_run(run_id))
 
 
+@router.post(
+    "/runs/{run_id}/resume", response={202: RunOut, **ONE_ERRORS}, summary="Resume an interrupted run"
+)
+@needs(Capability.MERGE_CUSTOMERS)
+def resume_run(request: HttpRequest, run_id: Id) -> Status:
+    """Run an interrupted (its worker died) or failed run again; decided pairs keep their decision."""
+    user = require_user(request)
+    return Status(202, _run(services.resume_run(actor=user, run_id=run_id)))
+
+
 @router.get(
     "/matches/{customer_id}", response={200: list[MatchOut], **ONE_ERRORS}, summary="Check one customer"
 )

@@ -90,6 +90,9 @@ class WorkflowRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, help_text="Its last step or state change")
     finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(
+        max_length=120, blank=True, help_text="host:pid of the process that last ran it"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -169,6 +172,7 @@ class OutboxKind(models.TextChoices):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending"
+    SENDING = "sending"  # an email claimed by a worker; the server has not been told to accept it
     SENT = "sent"
     FAILED = "failed"
 
@@ -186,6 +190,8 @@ class Outbox(models.Model):
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, help_text="The token of the worker sending it")
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "position"], name="outbox_once_per_step")]

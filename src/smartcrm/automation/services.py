@@ -23,7 +23,9 @@ import smtplib
 import time as clock
 import urllib.error
 import urllib.request
+import uuid
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -52,10 +54,11 @@ from smartcrm.automation.models import (
 )
 from smartcrm.automation.program import compile_steps
 from smartcrm.automation.schedule import before_birthday, before_day, days_after, next_cron
-from smartcrm.core import audit
+from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.core.smtp import ClaimLost, OnceSender, Refused, commit_without_flush_wait
 from smartcrm.customers.models import Customer
 from smartcrm.integrations.signing import SIGNATURE_HEADER, sign_outbound
 from smartcrm.integrations.targets import UnsafeTarget, check_url
@@ -66,9 +69,9 @@ logger = logging.getLogger("smartcrm.automation")
 LISTENING_CACHE_KEY = "automation:listening"
 MAX_ATTEMPTS = 4  # tries of one step before the run fails (then "retry from the failed step")
 RATE_RECHECK = timedelta(minutes=5)
-STALE_AFTER = timedelta(minutes=10)  # a pending/running run untouched this long lost its worker
 SWEEP_BATCH = 500
 OUTBOX_MAX_ATTEMPTS = 5
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
 def retry_base_seconds() -> float:
@@ -530,7 +533,16 @@ def _log(run: WorkflowRun, kind: str, status: str, started: datetime, t0: float,
 def _finish(run: WorkflowRun, status: str, now: datetime, error: str = "") -> None:
     run.status, run.finished_at, run.error, run.resume_at = status, now, error[:300], None
     run.save(
-        update_fields=["status", "finished_at", "error", "resume_at", "cursor", "attempts", "updated_at"]
+        update_fields=[
+            "status",
+            "finished_at",
+            "error",
+            "resume_at",
+            "cursor",
+            "attempts",
+            "updated_at",
+            "worker",
+        ]
     )
 
 
@@ -553,6 +565,7 @@ def _advance(run_id: int, now: datetime) -> str:
         )
         if run is None or run.status not in ACTIVE_STATUSES:
             return "stopped"
+        run.worker = heartbeat.worker_id()  # saved with the step: who to ask whether it is alive
         if run.status == RunStatus.WAITING and run.resume_at is not None and run.resume_at > now:
             return "waiting"
         program = compile_steps(run.version.steps)
@@ -585,14 +598,14 @@ def _advance(run_id: int, now: datetime) -> str:
                 _log(
                     run, "wait", StepStatus.WAITING, started, t0, output={"until": run.resume_at.isoformat()}
                 )
-                run.save(update_fields=["status", "resume_at", "updated_at"])
+                run.save(update_fields=["status", "resume_at", "updated_at", "worker"])
                 return "waiting"
         else:
             outcome = _act(run, instruction["step"], now, started, t0)
             if outcome != "next":
                 return outcome
         run.status = RunStatus.RUNNING
-        run.save(update_fields=["status", "cursor", "resume_at", "attempts", "error", "updated_at"])
+        run.save(update_fields=["status", "cursor", "resume_at", "attempts", "error", "updated_at", "worker"])
         return "next"
 
 
@@ -608,7 +621,7 @@ def _act(run: WorkflowRun, step: dict[str, Any], now: datetime, started: datetim
         ).count()
         if used >= limit:
             run.status, run.resume_at = RunStatus.WAITING, now + RATE_RECHECK
-            run.save(update_fields=["status", "resume_at", "updated_at"])
+            run.save(update_fields=["status", "resume_at", "updated_at", "worker"])
             return "waiting"
     customer = Customer.objects.filter(pk=run.customer_id).first() if run.customer_id else None
     try:
@@ -620,7 +633,7 @@ def _act(run: WorkflowRun, step: dict[str, Any], now: datetime, started: datetim
         _log(run, name, StepStatus.FAILED, started, t0, input=step, error=error, attempt=run.attempts)
         if run.attempts < MAX_ATTEMPTS:
             run.status, run.resume_at, run.error = RunStatus.WAITING, now + backoff(run.attempts), error
-            run.save(update_fields=["status", "resume_at", "attempts", "error", "updated_at"])
+            run.save(update_fields=["status", "resume_at", "attempts", "error", "updated_at", "worker"])
             return "retrying"
         _finish(run, RunStatus.FAILED, now, error)
         return "failed"
@@ -631,7 +644,11 @@ def _act(run: WorkflowRun, step: dict[str, Any], now: datetime, started: datetim
 
 
 def execute(run_id: int, *, now: datetime | None = None) -> str:
-    """Run ``run_id`` from its cursor until it waits, fails or finishes; the last state."""
+    """Run ``run_id`` from its cursor until it waits, fails or finishes; the last state.
+
+    Each step's commit records this worker and renews ``updated_at``, the run's heartbeat, so a
+    run whose worker died is sent again by the stale-run sweeper (``recover_stale``).
+    """
     while True:
         state = _advance(run_id, now or timezone.now())
         if state != "next":
@@ -742,25 +759,35 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             ):
                 jobs.execute_run.on_commit(run_id)
                 woken += 1
-    # A run whose worker died: Redis hands an unacknowledged task back only after its
-    # visibility timeout, so a run pending or running untouched for a while is sent again
-    # (harmless if it is in fact running: the run's row lock and cursor keep steps single).
-    stale = WorkflowRun.objects.filter(
-        status__in=(RunStatus.PENDING, RunStatus.RUNNING), updated_at__lte=now - STALE_AFTER
+    return {"fired": fired, "woken": woken, "stale": recover_stale(now)}
+
+
+def recover_stale(now: datetime) -> int:
+    """Send again the runs whose worker died, and the unsent outbox rows older than a lease.
+
+    Redis hands an unacknowledged task back only after its visibility timeout (an hour), so a
+    run pending or running untouched for a lease, or whose worker's process is gone, is sent
+    again; harmless if it is in fact running: the run's row lock and cursor keep steps single,
+    and an outbox row is sent under its own row lock, once.
+    """
+    runs = WorkflowRun.objects.filter(status__in=(RunStatus.PENDING, RunStatus.RUNNING)).only(
+        "pk", "updated_at", "worker"
     )
     resent = 0
-    for run_id in stale.values_list("pk", flat=True)[:5000]:
-        jobs.execute_run.send(run_id)
-        resent += 1
-    return {"fired": fired, "woken": woken, "stale": resent}
+    for run in runs.order_by("updated_at")[:5000]:
+        if heartbeat.is_stale(run.updated_at, run.worker, now):
+            jobs.execute_run.send(run.pk)
+            resent += 1
+    deliver_pending(older_than=heartbeat.lease(), now=now)
+    return resent
 
 
 # --- the outbox ---------------------------------------------------------------------------
 
 
-def _send_email(outbox: Outbox) -> None:
+def _email(outbox: Outbox) -> EmailMessage:
     payload = outbox.payload
-    message = EmailMessage(
+    return EmailMessage(
         subject=payload["subject"],
         body=payload["body"],
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -771,7 +798,6 @@ def _send_email(outbox: Outbox) -> None:
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.send(fail_silently=False)
 
 
 def _call_webhook(outbox: Outbox) -> None:
@@ -795,7 +821,13 @@ def _call_webhook(outbox: Outbox) -> None:
 
 def deliver(outbox_id: int) -> str:
     """Send one outbox row once: a row already sent is left alone; a failure is retried by the
-    sweeper (``deliver_pending``) up to five times."""
+    sweeper (``deliver_pending``) up to five times. An email over SMTP is claimed and recorded
+    sent before the server may accept it (core/smtp.py), so a worker killed mid-send never sends
+    it twice; other mail backends (the tests' memory, the console) and webhooks are sent under
+    the row's lock and recorded in the same transaction."""
+    kind = Outbox.objects.filter(pk=outbox_id).values_list("kind", flat=True).first()
+    if kind == OutboxKind.EMAIL and settings.EMAIL_BACKEND == SMTP_BACKEND:
+        return _deliver_email_once(outbox_id)
     with transaction.atomic():
         outbox = (
             Outbox.objects.select_for_update().select_related("run__workflow").filter(pk=outbox_id).first()
@@ -805,7 +837,7 @@ def deliver(outbox_id: int) -> str:
         outbox.attempts += 1
         try:
             if outbox.kind == OutboxKind.EMAIL:
-                _send_email(outbox)
+                _email(outbox).send(fail_silently=False)
             else:
                 _call_webhook(outbox)
         except (smtplib.SMTPException, OSError, urllib.error.URLError, UnsafeTarget) as exc:
@@ -819,11 +851,55 @@ def deliver(outbox_id: int) -> str:
         return "sent"
 
 
-def deliver_pending(older_than: timedelta = timedelta(minutes=1)) -> int:
+def _claimable() -> Q:
+    """Pending, or claimed by a worker that has not finished within a lease (it died)."""
+    stale = timezone.now() - heartbeat.lease()
+    return Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENDING, claimed_at__lte=stale)
+
+
+def _deliver_email_once(outbox_id: int) -> str:
+    token = uuid.uuid4().hex
+    claimed = Outbox.objects.filter(_claimable(), pk=outbox_id).update(
+        status=OutboxStatus.SENDING, claim=token, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "skipped"
+    outbox = Outbox.objects.get(pk=outbox_id)
+    mine = Outbox.objects.filter(pk=outbox_id, status=OutboxStatus.SENDING, claim=token)
+
+    def commit() -> bool:
+        with commit_without_flush_wait():
+            return bool(mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), error=""))
+
+    message = _email(outbox)
+    sender: OnceSender | None = None
+    try:
+        sender = OnceSender()
+        raw = message.message().as_bytes(linesep="\r\n")
+        sender.send(parseaddr(message.from_email)[1], message.to[0], raw, commit)
+    except ClaimLost:
+        return "skipped"
+    except Refused as exc:  # the server's answer: final, before or after the commit
+        Outbox.objects.filter(pk=outbox_id, claim=token).update(status=OutboxStatus.FAILED, error=str(exc))
+        return "failed"
+    except (smtplib.SMTPException, OSError) as exc:
+        # The connection broke. Before the commit the server has no message: the row waits for
+        # its next try. After it, the row stays sent (the "." may have been taken).
+        gave_up = outbox.attempts >= OUTBOX_MAX_ATTEMPTS
+        mine.update(status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING, error=type(exc).__name__)
+        return "failed"
+    finally:
+        if sender is not None:
+            sender.close()
+    return "sent"
+
+
+def deliver_pending(older_than: timedelta = timedelta(minutes=1), now: datetime | None = None) -> int:
     """Queue again the outbox rows not sent yet: a failure, or a worker that died between the
-    step's commit and handing the message over (a sent row is skipped when its job runs)."""
-    stale = timezone.now() - older_than
-    pending = Outbox.objects.filter(Q(status=OutboxStatus.PENDING) & Q(created_at__lte=stale))
+    step's commit and handing the message over, or in the middle of sending it (a sent row is
+    skipped when its job runs)."""
+    stale = (now or timezone.now()) - older_than
+    pending = Outbox.objects.filter(_claimable() & Q(created_at__lte=stale))
     queued = 0
     for pk in pending.values_list("pk", flat=True)[:1000]:
         jobs.deliver_outbox.send(pk)

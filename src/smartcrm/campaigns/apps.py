@@ -8,5 +8,7 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from smartcrm.campaigns import jobs
+        from smartcrm.core import recovery
 
         jobs.send_campaign.connect_task("smartcrm.campaigns.tasks.send_campaign")
+        recovery.register("campaigns", "smartcrm.campaigns.recovery.recover_stale")

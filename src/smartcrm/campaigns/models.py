@@ -39,6 +39,10 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=120, blank=True, help_text="host:pid of the process sending it")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Its sending worker's last sign of life (core/heartbeat.py)"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -26,25 +26,21 @@ step 5 turns the row to ``failed``.
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
-import socket
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import get_connection
-from django.core.mail.backends.smtp import EmailBackend
-from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
+from smartcrm.core import heartbeat
+from smartcrm.core.smtp import ClaimLost, OnceSender, Refused, commit_without_flush_wait
 from smartcrm.customers.models import Channel, Consent, ConsentStatus
 
 from .mail import build, language_of
@@ -55,19 +51,7 @@ logger = logging.getLogger(__name__)
 BATCH = 200
 # Rows claimed at once: a killed worker's claims wait SMARTCRM_CAMPAIGN_CLAIM_SECONDS.
 CLAIM = 20
-EOL = re.compile(rb"\r\n|\n|\r")
-DOT = re.compile(rb"(?m)^\.")
 HARD_BOUNCE = (550, 551, 553)
-
-
-class Refused(Exception):
-    def __init__(self, code: int, stage: str) -> None:
-        super().__init__(f"{stage} refused with {code}")
-        self.code, self.stage = code, stage
-
-
-class ClaimLost(Exception):
-    """The row's claim expired and another worker owns it now."""
 
 
 @dataclass
@@ -122,62 +106,22 @@ def _blocked(sends: list[CampaignSend]) -> dict[int, str]:
     return blocked
 
 
-def _wire(raw: bytes) -> bytes:
-    data = DOT.sub(b"..", EOL.sub(b"\r\n", raw))
-    return data if data.endswith(b"\r\n") else data + b"\r\n"
-
-
-class Sender:
-    """One SMTP connection (Django's backend: host, port, TLS and login from settings)."""
-
-    def __init__(self) -> None:
-        self.backend: EmailBackend = get_connection(backend="django.core.mail.backends.smtp.EmailBackend")
-        self.backend.open()
-        sock = self.smtp.sock
-        if sock is not None:  # the body and the final "." are two writes: no Nagle delay between
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    @property
-    def smtp(self) -> smtplib.SMTP:
-        assert self.backend.connection is not None
-        return self.backend.connection
-
-    def send(self, sender: str, recipient: str, raw: bytes, commit: Callable[[], bool]) -> None:
-        self.smtp.ehlo_or_helo_if_needed()
-        code, _ = self.smtp.mail(sender)
-        if code != 250:
-            self.smtp.rset()
-            raise Refused(code, "MAIL")
-        code, _ = self.smtp.rcpt(recipient)
-        if code not in (250, 251):
-            self.smtp.rset()
-            raise Refused(code, "RCPT")
-        self.smtp.putcmd("data")
-        code, _ = self.smtp.getreply()
-        if code != 354:
-            self.smtp.rset()
-            raise Refused(code, "DATA")
-        self.smtp.send(_wire(raw))
-        if not commit():  # the row is "sent" before the server may accept the message
-            raise ClaimLost()  # another worker took it over: drop the connection, the server discards
-        self.smtp.send(b".\r\n")
-        code, _ = self.smtp.getreply()
-        if code != 250:
-            raise Refused(code, "end of data")
-
-    def close(self) -> None:
-        self.backend.close()
-
-
 def send_pending(campaign_id: int) -> Report:
     """Send the campaign's pending (and abandoned) rows, throttled; finish the campaign when
-    none is left. Safe to run twice at once and to run again after a crash."""
-    report = Report()
+    none is left. Safe to run twice at once and to run again after a crash (the stale-run
+    sweeper sends the job again when this worker stops beating: recovery.py)."""
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None or campaign.status != CampaignStatus.SENDING:
-        return report
+        return Report()
+    with heartbeat.beating(Campaign, campaign_id):
+        return _send_pending(campaign)
+
+
+def _send_pending(campaign: Campaign) -> Report:
+    report = Report()
+    campaign_id = campaign.pk
     interval = 60.0 / max(1, campaign.sends_per_minute)
-    sender: Sender | None = None
+    sender: OnceSender | None = None
     next_at = time.monotonic()
     last_id = 0
     try:
@@ -204,7 +148,7 @@ def send_pending(campaign_id: int) -> Report:
                     if delay > 0:
                         time.sleep(delay)
                     next_at = max(next_at, time.monotonic() - interval) + interval
-                    sender = sender or Sender()
+                    sender = sender or OnceSender()
                     sender = _send_one(campaign, send, sender, report)
     finally:
         if sender is not None:
@@ -213,7 +157,7 @@ def send_pending(campaign_id: int) -> Report:
     return report
 
 
-def _send_one(campaign: Campaign, send: CampaignSend, sender: Sender, report: Report) -> Sender:
+def _send_one(campaign: Campaign, send: CampaignSend, sender: OnceSender, report: Report) -> OnceSender:
     customer = send.customer
     language = language_of(customer.language, campaign)
     mail = build(campaign, send_id=send.pk, customer=customer, recipient=customer.email, language=language)
@@ -221,13 +165,7 @@ def _send_one(campaign: Campaign, send: CampaignSend, sender: Sender, report: Re
     envelope_from = parseaddr(mail.from_email)[1]
 
     def commit() -> bool:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # The window in which a killed worker loses a message is this commit's round trip;
-                # without waiting for the WAL flush it is far shorter (a database crash, not a
-                # worker's, could then undo the mark and send it again).
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        with commit_without_flush_wait():  # a killed worker's window: this commit's round trip
             mine = CampaignSend.objects.filter(
                 pk=send.pk, status=SendStatus.SENDING, claim=send.claim
             ).update(status=SendStatus.SENT, sent_at=timezone.now(), language=language, error="")
@@ -247,7 +185,7 @@ def _send_one(campaign: Campaign, send: CampaignSend, sender: Sender, report: Re
     except ClaimLost:
         logger.warning("campaign %s: a claim expired mid-send; the other worker sends it", campaign.pk)
         sender.close()
-        return Sender()
+        return OnceSender()
     except Refused as exc:
         _set(send, SendStatus.FAILED, str(exc))
         report.failed += 1

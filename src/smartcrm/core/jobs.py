@@ -18,6 +18,10 @@ service that hands work to a worker starts a ``Job`` instead. Each app declares 
 imports its app's services and, through them, the engines (pandas, scikit-learn…), which a web
 worker or a CLI command that never starts the job should not pay for at start-up. A test (or a
 tool) can ``connect`` another sender. Jobs take ids, like the tasks they start.
+
+Where the job runs: with Redis, on a Celery worker; without, in the web server on the embedded
+background runner (``background.py``) once it is started, and inline everywhere else (the
+commands, the tests), where Celery is eager.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from typing import Generic, ParamSpec
 
 from django.db import transaction
 from django.utils.module_loading import import_string
+
+from smartcrm.core import background
 
 P = ParamSpec("P")
 
@@ -56,12 +62,16 @@ class Job(Generic[P]):
         return self._sender is not None or self._task_path is not None
 
     def send(self, *args: P.args, **kwargs: P.kwargs) -> None:
-        """Hand the job over now."""
+        """Hand the job over now (to the embedded runner's threads when it is started)."""
         if self._sender is None and self._task_path is not None:
             self._sender = import_string(self._task_path).delay
-        if self._sender is None:
+        sender = self._sender
+        if sender is None:
             raise JobNotConnected(f"The job {self.name} is not connected to a task.")
-        self._sender(*args, **kwargs)
+        if background.runner.started:
+            background.runner.submit(self.name, lambda: sender(*args, **kwargs))
+        else:
+            sender(*args, **kwargs)
 
     def on_commit(self, *args: P.args, **kwargs: P.kwargs) -> None:
         """Hand the job over once the current transaction commits (at once outside one)."""

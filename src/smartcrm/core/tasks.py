@@ -77,3 +77,11 @@ def smartcrm_task(
         )(timed)
 
     return decorator
+
+
+@smartcrm_task(name="smartcrm.core.sweep_stale_runs")
+def sweep_stale_runs(self: Task) -> dict[str, int]:
+    """Find the runs whose worker died and mark or resend them (core/recovery.py; beat)."""
+    from smartcrm.core import recovery
+
+    return recovery.sweep()

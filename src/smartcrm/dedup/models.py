@@ -90,12 +90,13 @@ class RunState(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    INTERRUPTED = "interrupted", "Interrupted (its worker stopped)"
 
 
 class DedupRun(models.Model):
     """One bulk search for duplicates: its progress and what it found."""
 
-    state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.RUNNING)
+    state = models.CharField(max_length=12, choices=RunState.choices, default=RunState.RUNNING)
     stage = models.CharField(max_length=20, blank=True)
     percent = models.PositiveSmallIntegerField(default=0)
     auto_merge = models.BooleanField(default=False)
@@ -108,6 +109,10 @@ class DedupRun(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     actor_label = models.CharField(max_length=150, blank=True)
+    worker = models.CharField(max_length=120, blank=True, help_text="host:pid of the process running it")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Its worker's last sign of life (core/heartbeat.py)"
+    )
 
     def __str__(self) -> str:
         return f"run {self.pk} ({self.state})"

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from smartcrm.core import audit
+from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
@@ -139,8 +139,30 @@ def request_run(*, actor: Actor, auto_merge: bool = False) -> DedupRun:
 def find_duplicates(*, run_id: int, progress: Progress | None = None) -> DedupRun:
     """Score every candidate pair of the customer table; store the pairs at or above the review
     threshold as pending (pairs already decided keep their decision); with ``auto_merge`` merge
-    the pairs at or above the auto-merge threshold. Idempotent: a rerun refreshes the scores."""
+    the pairs at or above the auto-merge threshold. Idempotent: a rerun refreshes the scores.
+    The run beats while it works (core/heartbeat.py); one whose worker died is swept as
+    ``interrupted`` and can be resumed (``resume_run``)."""
     run = selectors.get_run(run_id)
+    run.state, run.error = RunState.RUNNING, ""
+    DedupRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, error="")
+    with heartbeat.beating(DedupRun, run.pk):
+        run.refresh_from_db(fields=["worker", "heartbeat_at"])  # kept by the run's final save
+        return _find_duplicates(run, progress)
+
+
+def resume_run(*, actor: Actor, run_id: int) -> DedupRun:
+    """Run an interrupted or failed run again from the start (a rerun only refreshes its pairs)."""
+    run = selectors.get_run(run_id)
+    if run.state not in (RunState.INTERRUPTED, RunState.FAILED):
+        raise ServiceValidationError({"run": "Only an interrupted or failed run can be resumed."})
+    run.state, run.stage, run.percent, run.error, run.finished_at = RunState.RUNNING, "queued", 0, "", None
+    run.save(update_fields=["state", "stage", "percent", "error", "finished_at"])
+    audit.record(actor, AuditAction.START_DEDUP_RUN, run, changes={"resumed": True})
+    jobs.find_duplicates.on_commit(run.pk)
+    return run
+
+
+def _find_duplicates(run: DedupRun, progress: Progress | None) -> DedupRun:
     started = time.perf_counter()
 
     def report(stage: str, fraction: float) -> None:

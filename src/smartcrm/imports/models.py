@@ -21,6 +21,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
     DRAFT = "draft", "Uploaded, not started"
     CANCELLED = "cancelled", "Cancelled"
+    INTERRUPTED = "interrupted", "Interrupted (its worker stopped)"
 
 
 class ImportRun(models.Model):
@@ -32,7 +33,7 @@ class ImportRun(models.Model):
     system = models.CharField(
         max_length=40, default="import", help_text="The external-id system the file's ids belong to"
     )
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of rows processed")
     message = models.TextField(blank=True, help_text="Why a run failed as a whole (the file, not a row)")
     started_at = models.DateTimeField(auto_now_add=True)
@@ -53,6 +54,10 @@ class ImportRun(models.Model):
         default=0, help_text="File row of the last committed batch: where a resumed run continues"
     )
     cancel_requested = models.BooleanField(default=False)
+    worker = models.CharField(max_length=120, blank=True, help_text="host:pid of the process running it")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Its worker's last sign of life (core/heartbeat.py)"
+    )
 
     def __str__(self) -> str:
         return f"{self.kind} import of {self.file_name}"
@@ -60,6 +65,14 @@ class ImportRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def resumable(self) -> bool:
+        return self.status in RESUMABLE
+
+
+#: A run stopped before its end, whose committed batches are kept: it can go on from there.
+RESUMABLE = (ImportStatus.CANCELLED, ImportStatus.FAILED, ImportStatus.INTERRUPTED)
 
 
 class MappingTemplate(models.Model):

@@ -59,9 +59,11 @@ def cancel_requested(run: ImportRun | None) -> bool:
 
 
 def save_progress(run: ImportRun, result: ImportResult) -> None:
+    """The counts, first errors and last row so far (in the batch's transaction: see writing.py)."""
     run.progress = percent(result.processed, result.rows_total)
     run.rows_created, run.rows_updated = result.created, result.updated
     run.rows_unchanged, run.rows_failed = result.unchanged, result.failed
+    run.errors = [error.as_dict() for error in result.errors]
     run.save(
         update_fields=[
             "progress",
@@ -69,6 +71,7 @@ def save_progress(run: ImportRun, result: ImportResult) -> None:
             "rows_updated",
             "rows_unchanged",
             "rows_failed",
+            "errors",
             "last_row",
         ]
     )

@@ -26,7 +26,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from smartcrm.core import audit
+from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.dedup.services import check_new_customers
@@ -247,13 +247,22 @@ def errors_path(run: ImportRun) -> Path:
 
 
 def execute_run(import_run_id: int, *, on_progress: ProgressCallback | None = None) -> ImportRun:
-    """Run a recorded import by id. A finished run is left alone; anything else runs (again)."""
+    """Run a recorded import by id. A finished run is left alone, and so is one that another
+    live worker is running (a redelivered task); anything else runs (again), beating on the run
+    while it does (core/heartbeat.py)."""
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=import_run_id)
         if run.status in (ImportStatus.DONE, ImportStatus.CANCELLED, ImportStatus.DRAFT):
             return run
-        run.status = ImportStatus.RUNNING
-        run.save(update_fields=["status"])
+        if run.status == ImportStatus.RUNNING and not heartbeat.is_stale(run.heartbeat_at, run.worker):
+            return run
+        run.status, run.worker, run.heartbeat_at = ImportStatus.RUNNING, heartbeat.worker_id(), timezone.now()
+        run.save(update_fields=["status", "worker", "heartbeat_at"])
+    with heartbeat.beating(ImportRun, run.pk):
+        return _execute(run, on_progress)
+
+
+def _execute(run: ImportRun, on_progress: ProgressCallback | None) -> ImportRun:
     actor = run.actor or TASK_ACTOR
     resuming = bool(run.last_row) and run.kind != "orders"
     try:

@@ -184,12 +184,15 @@ def start_run(run: ImportRun, *, actor: Actor) -> ImportRun:
 
 
 def cancel_run(run: ImportRun, *, actor: Actor) -> ImportRun:
-    """Ask a running import to stop after its current batch (a queued one stops at once)."""
-    if run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
-        raise ServiceValidationError({"__all__": "Only a queued or running import can be cancelled."})
-    updated = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.CANCELLED, cancel_requested=True
-    )
+    """Ask a running import to stop after its current batch (the writing loop checks between
+    batches); a queued or interrupted one stops at once."""
+    if run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.INTERRUPTED):
+        raise ServiceValidationError(
+            {"__all__": "Only a queued, running or interrupted import can be cancelled."}
+        )
+    updated = ImportRun.objects.filter(
+        pk=run.pk, status__in=(ImportStatus.QUEUED, ImportStatus.INTERRUPTED)
+    ).update(status=ImportStatus.CANCELLED, cancel_requested=True)
     if not updated:
         ImportRun.objects.filter(pk=run.pk).update(cancel_requested=True)
     audit.record(actor, AuditAction.CANCEL, run)
@@ -198,9 +201,12 @@ def cancel_run(run: ImportRun, *, actor: Actor) -> ImportRun:
 
 
 def resume_run(run: ImportRun, *, actor: Actor) -> ImportRun:
-    """Queue a cancelled (or failed) run again; it continues after its last committed batch."""
-    if run.status not in (ImportStatus.CANCELLED, ImportStatus.FAILED):
-        raise ServiceValidationError({"__all__": "Only a cancelled or failed import can be resumed."})
+    """Queue a cancelled, failed or interrupted run again; it continues after its last committed
+    batch (an orders run starts over and skips the orders it wrote)."""
+    if not run.resumable:
+        raise ServiceValidationError(
+            {"__all__": "Only a cancelled, failed or interrupted import can be resumed."}
+        )
     run.status, run.cancel_requested = ImportStatus.QUEUED, False
     run.save(update_fields=["status", "cancel_requested"])
     audit.record(actor, AuditAction.RESUME, run, changes={"after_row": run.last_row})

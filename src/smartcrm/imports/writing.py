@@ -1,10 +1,12 @@
 """Writing an opened file: row by row in batches through an importer, or the bulk path for orders.
 
 Row by row, each batch is one transaction and each unit (a row, or an order's lines) its own
-savepoint inside it, where the importer validates the unit and writes it or rejects it. After
-each batch ``after_batch`` is told the last record number written (the run saves its progress
-there), and ``should_stop`` is asked whether to stop (a cancelled run). Neither path knows
-about ImportRun: the caller passes those callbacks.
+savepoint inside it, where the importer validates the unit and writes it or rejects it. At the
+end of each batch, inside its transaction, ``after_batch`` is told the last record number
+written (the run saves its progress there), so the rows and the point a resumed run continues
+from are committed together: a process killed at any instant leaves no row that a resume would
+write again. Then ``should_stop`` is asked whether to stop (a cancelled run). Neither path
+knows about ImportRun: the caller passes those callbacks.
 """
 
 from __future__ import annotations
@@ -62,9 +64,9 @@ def write_rows(
     for batch in batches(islice(units, limit) if limit is not None else units, BATCH_ROWS):
         with transaction.atomic():
             outcomes = importer.import_batch(batch)
-        result.count(outcomes, on_error)
-        if after_batch:
-            after_batch(max(row.number for unit in batch for row in unit))
+            result.count(outcomes, on_error)
+            if after_batch:
+                after_batch(max(row.number for unit in batch for row in unit))
         if should_stop():
             raise ImportCancelled
 

@@ -83,3 +83,39 @@ class SegmentMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_segment} → {self.to_segment}: {self.customers}"
+
+
+class TrainingStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    INTERRUPTED = "interrupted", "Interrupted (its worker stopped)"
+
+
+class TrainingRun(models.Model):
+    """One ``smartcrm train`` / ``score`` / nightly refresh: its stage, how it ended, what it made.
+
+    The versions a run trains are registered inactive as it goes and switched on together with
+    the scores in one transaction at its end (training.py): a run that never reaches its end
+    leaves the registry and the scores as they were.
+    """
+
+    as_of = models.DateField()
+    refit = models.BooleanField(default=True, help_text="Trained new versions (not only scored)")
+    status = models.CharField(max_length=12, choices=TrainingStatus.choices, default=TrainingStatus.RUNNING)
+    stage = models.CharField(max_length=30, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    versions = models.JSONField(default=dict, blank=True, help_text="Kind → version it made or used")
+    actor_label = models.CharField(max_length=150, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=120, blank=True, help_text="host:pid of the process running it")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Its worker's last sign of life (core/heartbeat.py)"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"training as of {self.as_of} ({self.status})"

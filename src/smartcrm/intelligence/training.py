@@ -4,6 +4,12 @@
 activates the versions, and writes one CustomerScore per customer. ``train(refit=False)`` reuses
 the active versions (segments are descriptive and are recomputed on the current data).
 Each stage reports its seconds, so `make bench` and the model cards can show where time goes.
+
+The registry never mixes two trainings: each version is registered *inactive* (staged) when
+its model is fitted, and the staged versions are activated together with the new scores in one
+transaction at the very end. A training killed half-way (kill -9, a lost database) leaves every
+kind on its previous version and every score from it; its ``TrainingRun`` is swept as
+``interrupted`` (recovery.py) and its staged versions stay inactive, for the record.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,13 +25,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from smartcrm.core import heartbeat
 from smartcrm.core.actors import Actor
 from smartcrm.engine.clv.lifetime_value import LifetimeValueModel
 from smartcrm.engine.clv.selection import training_split
@@ -45,7 +52,7 @@ from smartcrm.engine.segments.rfm import RFMSegmenter
 from smartcrm.engine.segments.transitions import segment_transitions
 from smartcrm.intelligence import category_scores, events
 from smartcrm.intelligence.extract import ShopExtract, extract_shop
-from smartcrm.intelligence.models import CustomerScore, SegmentMovement
+from smartcrm.intelligence.models import CustomerScore, SegmentMovement, TrainingRun, TrainingStatus
 from smartcrm.intelligence.score_writer import upsert_scores
 from smartcrm.intelligence.selectors import high_value_threshold
 from smartcrm.modelregistry import registry
@@ -236,6 +243,28 @@ def train(
     as of ``as_of``. This app's entry point for training (``smartcrm train``, ``smartcrm score``,
     the nightly task)."""
     as_of = as_of or timezone.localdate() - timedelta(days=1)
+    run = TrainingRun.objects.create(as_of=as_of, refit=refit, actor_label=str(actor)[:150])
+
+    def stage(name: str) -> None:
+        TrainingRun.objects.filter(pk=run.pk).update(stage=name)
+        progress(name)
+
+    with heartbeat.beating(TrainingRun, run.pk):
+        try:
+            result = _train(as_of, actor, refit, stage)
+        except BaseException as exc:
+            with suppress(DatabaseError):  # the database may be what failed; the error matters more
+                TrainingRun.objects.filter(pk=run.pk).update(
+                    status=TrainingStatus.FAILED, message=type(exc).__name__, finished_at=timezone.now()
+                )
+            raise
+    TrainingRun.objects.filter(pk=run.pk).update(
+        status=TrainingStatus.DONE, versions=result.versions, finished_at=timezone.now()
+    )
+    return result
+
+
+def _train(as_of: date, actor: Actor, refit: bool, progress: Callable[[str], None]) -> RefreshResult:
     result = RefreshResult(as_of=as_of, trained=refit)
     with _stage(result, "extract", progress):
         extract = extract_shop(as_of)
@@ -271,7 +300,7 @@ def train(
 
     with _stage(result, "write", progress):
         result.customers_scored = _write_scores(
-            as_of, segments, clv_scores, scored, by_category, result.versions
+            as_of, segments, clv_scores, scored, by_category, result.versions, record
         )
         high_value_threshold(refresh=True)  # the list's "high value" filter follows the new scores
     events.models_refreshed(result)  # models learnt from other apps' data (campaign uplift) follow
@@ -280,12 +309,17 @@ def train(
 
 @dataclass(frozen=True)
 class _Recorder:
-    """Registers (and activates) each model version this training run makes, noting it in ``result``."""
+    """Registers each model version this training run makes, inactive (staged), noting it in
+    ``result``; ``activate`` switches them all on at once."""
 
     as_of: date
     data_hash: str
     actor: Actor
     result: RefreshResult
+    staged: list[int] = field(default_factory=list)
+
+    def activate(self) -> None:
+        registry.activate_together(self.staged, actor=self.actor)
 
     def __call__(
         self, kind: ModelKind, artifact: bytes, engine: str, metrics: dict[str, Any], schema: dict[str, Any]
@@ -301,7 +335,9 @@ class _Recorder:
                 feature_schema=schema,
             ),
             actor=self.actor,
+            activate=False,
         )
+        self.staged.append(version.pk)
         self.result.versions[kind.value] = version.version
         self.result.metrics[kind.value] = metrics
 
@@ -422,6 +458,7 @@ def _write_scores(
     scored: dict[str, pd.DataFrame],
     by_category: pd.DataFrame,
     versions: dict[str, int],
+    record: _Recorder,
 ) -> int:
     churn, buy = scored[ModelKind.CHURN], scored[ModelKind.PROPENSITY]
     table = (
@@ -470,7 +507,8 @@ def _write_scores(
                 "model_versions": versions,
             }
 
-    with transaction.atomic():
+    with transaction.atomic():  # the new versions and their scores switch together
+        record.activate()
         _record_movement(as_of, table["segment"])
         upsert_scores(rows(), SCORE_FIELDS)
         events.scores_refreshed(as_of)  # the workflows of scores that crossed a line

@@ -95,6 +95,12 @@ def activate_version(*, version_id: int, actor: Actor) -> ModelVersion:
     return version
 
 
+@transaction.atomic
+def activate_together(version_ids: list[int], *, actor: Actor) -> list[ModelVersion]:
+    """Activate several versions (of different kinds) in one transaction: all or none."""
+    return [activate_version(version_id=pk, actor=actor) for pk in version_ids]
+
+
 def rollback(*, kind: str, actor: Actor) -> ModelVersion:
     """Re-activate the version before the active one."""
     active = ModelVersion.objects.filter(kind=kind, is_active=True).first()

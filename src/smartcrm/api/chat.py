@@ -21,13 +21,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, NinjaAPI, Query, Schema
 from ninja.parser import Parser
 from ninja.responses import Status
-from pydantic import AfterValidator
 
 import smartcrm
 from smartcrm.api.cors import TOKEN_HEADER
 from smartcrm.api.errors import ErrorOut, ValidationErrorOut, install_handlers
 from smartcrm.api.ratelimit import RateLimited, client_ip, hit
-from smartcrm.api.schemas import MAX_ID, storable
+from smartcrm.api.schemas import CONTROL_FREE, MAX_ID
 from smartcrm.assistant import identity, selectors, services
 from smartcrm.assistant.models import Conversation, ConversationMessage
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
@@ -76,8 +75,8 @@ TokenHeader = Annotated[
 ]
 # A BCP 47 tag as the page (<html lang>) or the browser (navigator.language) gives it.
 LanguageTag = Annotated[str, Field("", max_length=35, pattern=r"^([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)?$")]
-Message = Annotated[str, Field(max_length=services.MAX_MESSAGE), AfterValidator(storable)]
-SignedToken = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable)]
+Message = Annotated[str, Field(max_length=services.MAX_MESSAGE), CONTROL_FREE]
+SignedToken = Annotated[str, Field(min_length=1, max_length=2000), CONTROL_FREE]
 
 ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
 BODY_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: ErrorOut}

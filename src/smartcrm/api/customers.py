@@ -12,13 +12,13 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import AfterValidator
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import require
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import (
+    CONTROL_FREE,
     Id,
     Money,
     PageMeta,
@@ -35,7 +35,6 @@ from smartcrm.api.schemas import (
     Text500,
     omittable,
     page_response,
-    storable,
 )
 from smartcrm.customers import selectors, services
 from smartcrm.customers.models import Channel, ConsentStatus, Customer, CustomerKind, Source
@@ -59,7 +58,7 @@ class CustomerQuery(PageQuery):
     segment: Text40 = Field("", description="RFM segment key, e.g. `at_risk` (scored customers only)")
     churn_risk_min: float | None = Field(None, ge=0, le=1, description="Churn risk at least this (0–1)")
     high_value: bool = Field(False, description="Only the top 20 % of scored customers by 12-month CLV")
-    next_category: Annotated[str, Field(max_length=100)] = Field(
+    next_category: Text100 = Field(
         "", description="Category slug: customers whose most likely next category (30 days) it is"
     )
     sort: Literal[
@@ -173,7 +172,7 @@ class CustomerPatch(Schema):
 
 
 class NoteIn(Schema):
-    body: Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(storable)]
+    body: Annotated[str, Field(min_length=1, max_length=10_000), CONTROL_FREE]
 
 
 class NoteOut(Schema):

@@ -15,7 +15,7 @@ from ninja.responses import Status
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import require
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS
-from smartcrm.api.schemas import Id
+from smartcrm.api.schemas import Id, Text40
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.exports.cells import csv_cell
 from smartcrm.imports import selectors, wizard
@@ -45,7 +45,7 @@ class ImportRunOut(Schema):
 
 class ImportStartIn(Schema):
     kind: Literal["customers", "products", "orders", "tickets", "reviews"]
-    system: str = "import"
+    system: Text40 = "import"
     start: bool = True
 
 

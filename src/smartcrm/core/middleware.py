@@ -1,10 +1,13 @@
-"""Security headers that Django does not set itself."""
+"""Security headers that Django does not set itself, and one check of every page's form input."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.html import escape
+
+from smartcrm.core.text import CONTROL_CHARACTERS, CONTROL_MESSAGE, strip_control
 
 # Everything is served from our own origin: no CDN, no inline script.
 POLICY = (
@@ -25,3 +28,25 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+class ControlCharacterMiddleware:
+    """Refuse page requests whose query or form fields hold control characters (``core.text``).
+
+    One place for every page, whether a view reads its input through a form or straight from
+    ``request.GET``/``request.POST``. The API checks its own input per field (422 with the field's
+    location), so /api/ is left to it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            for data in (request.GET, request.POST):
+                for name, values in data.lists():
+                    if CONTROL_CHARACTERS.search(name) or any(CONTROL_CHARACTERS.search(v) for v in values):
+                        return HttpResponseBadRequest(
+                            f"<p>{escape(strip_control(name))}: {CONTROL_MESSAGE}</p>", content_type="text/html"
+                        )
+        return self.get_response(request)

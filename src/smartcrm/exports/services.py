@@ -25,6 +25,7 @@ from smartcrm.core import audit
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pii import mask_address, mask_email, mask_phone
+from smartcrm.core.text import strip_control
 from smartcrm.customers.models import Customer
 from smartcrm.exports.cells import csv_cell, neutralise
 from smartcrm.orders.models import Order
@@ -176,6 +177,10 @@ def xlsx_file(user: User, kind: str) -> Path:
 
 
 def _xlsx_value(value: Any) -> Any:
+    """A cell openpyxl can write: XLSX refuses control characters, which rows saved before input
+    refused them may still hold (an export must not fail for everyone because of one cell)."""
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         return value.replace(tzinfo=None)  # Excel has no time zones; values are UTC
+    if isinstance(value, str):
+        value = strip_control(value)
     return neutralise(value)

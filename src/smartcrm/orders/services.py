@@ -15,6 +15,7 @@ from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.core.moments import check_recorded
 from smartcrm.customers.models import Customer
 from smartcrm.orders import events
 from smartcrm.orders.models import (
@@ -57,6 +58,10 @@ def _validate_lines(lines: list[LineInput]) -> dict[int, Product]:
             errors[f"lines[{i}].unit_price"] = "Price cannot be negative."
         if line.discount < 0:
             errors[f"lines[{i}].discount"] = "Discount cannot be negative."
+        product = products.get(line.product_id)
+        price = line.unit_price if line.unit_price is not None else product.price if product else None
+        if price is not None and line.quantity >= 1 and line.discount > line_gross(price, line.quantity):
+            errors[f"lines[{i}].discount"] = "The discount is more than the line's amount (price × quantity)."
     if errors:
         raise ServiceValidationError(errors)
     return products
@@ -85,6 +90,11 @@ def create_order(
         errors["channel"] = f"Must be one of: {', '.join(SalesChannel.values)}."
     if shipping_total < 0:
         errors["shipping_total"] = "Cannot be negative."
+    if placed_at is not None:
+        try:
+            check_recorded(placed_at)
+        except ValueError as exc:
+            errors["placed_at"] = str(exc)
     if number and Order.objects.filter(number=number).exists():
         errors["number"] = "An order with this number exists."
     if external_id and Order.objects.filter(external_id=external_id).exists():

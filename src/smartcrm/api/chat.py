@@ -19,12 +19,12 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, NinjaAPI, Query, Schema
-from ninja.parser import Parser
 from ninja.responses import Status
 
 import smartcrm
 from smartcrm.api.cors import TOKEN_HEADER
 from smartcrm.api.errors import ErrorOut, ValidationErrorOut, install_handlers
+from smartcrm.api.parser import JsonBodyParser
 from smartcrm.api.ratelimit import RateLimited, client_ip, hit
 from smartcrm.api.schemas import CONTROL_FREE, MAX_ID
 from smartcrm.assistant import identity, selectors, services
@@ -34,7 +34,7 @@ from smartcrm.core.errors import NotFoundError, ServiceValidationError
 RATE_LIMITED = "rate_limited"
 
 
-class JsonBodiesOnly(Parser):
+class JsonBodiesOnly(JsonBodyParser):
     """A body is read only when it is declared JSON (else 400). Browsers send that type across
     origins only after a CORS preflight, so a page of an origin that is not listed cannot post
     here with a "simple" request (text/plain or a form) whose answer it merely cannot read."""

@@ -14,6 +14,7 @@ from smartcrm.api import textanalysis as textanalysis_api
 from smartcrm.api import workflows as workflows_api
 from smartcrm.api.auth import BearerAuth, session_auth
 from smartcrm.api.errors import install_handlers
+from smartcrm.api.parser import JsonBodyParser
 
 api = NinjaAPI(
     title="smartcrm API",
@@ -26,6 +27,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=[BearerAuth(), session_auth],
+    parser=JsonBodyParser(),
 )
 install_handlers(api)
 

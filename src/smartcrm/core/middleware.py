@@ -46,7 +46,6 @@ class ControlCharacterMiddleware:
             for data in (request.GET, request.POST):
                 for name, values in data.lists():
                     if CONTROL_CHARACTERS.search(name) or any(CONTROL_CHARACTERS.search(v) for v in values):
-                        return HttpResponseBadRequest(
-                            f"<p>{escape(strip_control(name))}: {CONTROL_MESSAGE}</p>", content_type="text/html"
-                        )
+                        field = escape(strip_control(name))
+                        return HttpResponseBadRequest(f"<p>{field}: {CONTROL_MESSAGE}</p>")
         return self.get_response(request)

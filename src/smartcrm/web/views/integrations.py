@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
-from smartcrm.core.pagination import page_number
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.core.pagination import page_number
 from smartcrm.integrations import inbound, outbound, selectors
 from smartcrm.integrations.models import InboundStatus, OutboundStatus
 from smartcrm.web.access import capability_required, current_user
@@ -24,7 +24,9 @@ def integrations(request: HttpRequest) -> HttpResponse:
     context = {
         **selectors.overview(),
         "deliveries": selectors.outbound_page(
-            page=page_number(request.GET.get("page")), size=25, status=status if status in OutboundStatus.values else ""
+            page=page_number(request.GET.get("page")),
+            size=25,
+            status=status if status in OutboundStatus.values else "",
         ),
         "inbound": selectors.inbound_page(
             size=25, status=inbound_status if inbound_status in InboundStatus.values else ""

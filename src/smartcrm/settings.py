@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "smartcrm.core.middleware.ContentSecurityPolicyMiddleware",
+    "smartcrm.api.errors.JsonErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "smartcrm.urls"

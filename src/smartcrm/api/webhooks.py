@@ -146,7 +146,7 @@ class ConnectionOut(Schema):
 
 class EventTypesOut(Schema):
     event_types: list[str]
-    retry_schedule_seconds: list[tuple[float, float]] = Field(
+    retry_schedule_seconds: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
         description="(earliest, latest) wait before each retry"
     )
 

@@ -169,6 +169,8 @@ SMARTCRM_WIDGET_STARTS_PER_HOUR = int(os.environ.get("SMARTCRM_WIDGET_STARTS_PER
 SMARTCRM_WIDGET_MESSAGES_PER_MINUTE = int(os.environ.get("SMARTCRM_WIDGET_MESSAGES_PER_MINUTE", "12"))
 # Reverse proxies in front of smartcrm that append to X-Forwarded-For (0: the peer is the client).
 SMARTCRM_PROXY_HOPS = int(os.environ.get("SMARTCRM_PROXY_HOPS", "0"))
+# Exports of a list with contact details (customers) per user and hour: a bulk read, limited.
+SMARTCRM_EXPORT_CONTACTS_PER_HOUR = int(os.environ.get("SMARTCRM_EXPORT_CONTACTS_PER_HOUR", "10"))
 # The Telegram Bot API (a local fake in the tests).
 SMARTCRM_TELEGRAM_API_BASE = os.environ.get("SMARTCRM_TELEGRAM_API_BASE", "https://api.telegram.org")
 

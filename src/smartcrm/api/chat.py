@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Field, Header, NinjaAPI, Query, Schema
 from ninja.responses import Status
 
@@ -25,13 +25,12 @@ import smartcrm
 from smartcrm.api.cors import TOKEN_HEADER
 from smartcrm.api.errors import ErrorOut, ValidationErrorOut, install_handlers
 from smartcrm.api.parser import JsonBodyParser
-from smartcrm.api.ratelimit import RateLimited, client_ip, hit
+from smartcrm.api.ratelimit import client_ip
 from smartcrm.api.schemas import CONTROL_FREE, MAX_ID
 from smartcrm.assistant import identity, selectors, services
 from smartcrm.assistant.models import Conversation, ConversationMessage
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
-
-RATE_LIMITED = "rate_limited"
+from smartcrm.core.ratelimit import hit
 
 
 class JsonBodiesOnly(JsonBodyParser):
@@ -60,15 +59,6 @@ chat_api = NinjaAPI(
 )
 install_handlers(chat_api)
 
-
-def _on_rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
-    body = {"detail": f"Too many requests; try again in {exc.retry_after} s.", "code": RATE_LIMITED}
-    response = chat_api.create_response(request, body, status=429)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-chat_api.add_exception_handler(RateLimited, _on_rate_limited)
 
 TokenHeader = Annotated[
     str, Header(alias=TOKEN_HEADER, max_length=64, description="The conversation's token")

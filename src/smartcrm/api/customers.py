@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from smartcrm.accounts.masking import may_view_pii
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import require
@@ -35,6 +36,7 @@ from smartcrm.api.schemas import (
     Text500,
     omittable,
     page_response,
+    text_for_caller,
 )
 from smartcrm.customers import selectors, services
 from smartcrm.customers.models import Channel, ConsentStatus, Customer, CustomerKind, Source
@@ -47,7 +49,10 @@ Days = Annotated[int, Field(ge=0, le=36_500)]
 
 
 class CustomerQuery(PageQuery):
-    search: Search = Field("", description="Name, company, city or external id; or an exact email or phone")
+    search: Search = Field(
+        "",
+        description="Name, company, city or external id; or an exact email or phone (with view_pii)",
+    )
     source: Source | None = None
     country: Annotated[str, Field(max_length=2, pattern=r"^[A-Za-z]{0,2}$")] = ""
     kind: CustomerKind | None = None
@@ -181,6 +186,11 @@ class NoteOut(Schema):
     author: str | None
     created_at: datetime
 
+    @staticmethod
+    def resolve_body(obj: Any, context: dict[str, Any]) -> str:
+        body = obj["body"] if isinstance(obj, dict) else obj.body
+        return text_for_caller(body, context)
+
 
 class ConsentIn(Schema):
     status: ConsentStatus
@@ -218,9 +228,10 @@ def _profile(user: User, customer: Customer) -> dict[str, Any]:
 @router.get("", response={200: CustomerPage, **READ_ERRORS}, summary="List customers")
 def list_customers(request: HttpRequest, query: Query[CustomerQuery]) -> dict[str, Any]:
     """Filter, search and sort customers; the list carries no contact details."""
-    require(request, Capability.VIEW_CUSTOMERS)
+    user = require(request, Capability.VIEW_CUSTOMERS)
     filters = CustomerFilters(
         **query.model_dump(exclude={"page", "page_size"}, exclude_none=True),
+        contact_search=may_view_pii(user),
     )
     page = customer_page(filters, page=query.page, size=query.page_size)
     return page_response(page)

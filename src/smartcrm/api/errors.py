@@ -23,6 +23,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from smartcrm.core.errors import ErrorCode, NotFoundError, ServiceValidationError
+from smartcrm.core.ratelimit import RateLimited
 
 # Where a service's field errors point: the JSON body, as ninja's own errors do.
 BODY_LOC: tuple[str | int, ...] = ("body", "payload")
@@ -122,7 +123,15 @@ def install_handlers(api: NinjaAPI) -> None:
         detail = f"Not Found: {exc}" if settings.DEBUG else "Not Found"
         return api.create_response(request, {"detail": detail, "code": ErrorCode.NOT_FOUND}, status=404)
 
+    def on_rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
+        detail = f"Too many requests; try again in {exc.retry_after} s."
+        body = {"detail": detail, "code": ErrorCode.RATE_LIMITED}
+        response = api.create_response(request, body, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     api.add_exception_handler(ServiceValidationError, on_service_validation)
+    api.add_exception_handler(RateLimited, on_rate_limited)
     api.add_exception_handler(NotFoundError, on_not_found)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(SchemaValidationError, on_schema_validation)

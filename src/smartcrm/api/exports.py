@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import AuthorizationError
 
 from smartcrm.api.auth import require_user
-from smartcrm.api.errors import ONE_ERRORS
+from smartcrm.api.errors import ONE_ERRORS, ErrorOut
 from smartcrm.exports import services
 
 router = Router(tags=["exports"])
@@ -24,7 +24,7 @@ class ExportQuery(Schema):
 
 @router.get(
     "/{kind}",
-    response={200: str, **ONE_ERRORS},
+    response={200: str, **ONE_ERRORS, 429: ErrorOut},
     summary="Export a list (customers, products, orders, tickets) as CSV or XLSX",
     openapi_extra={
         "responses": {

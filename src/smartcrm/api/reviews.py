@@ -22,6 +22,7 @@ from smartcrm.api.schemas import (
     Text200,
     page_response,
     referenced,
+    text_for_caller,
 )
 from smartcrm.catalog.selectors import get_product
 from smartcrm.customers.selectors import get_customer
@@ -63,6 +64,14 @@ class ReviewOut(Schema):
     @staticmethod
     def resolve_customer_name(obj: Review) -> str:
         return obj.customer.name
+
+    @staticmethod
+    def resolve_title(obj: Review, context: dict[str, Any]) -> str:
+        return text_for_caller(obj.title, context)
+
+    @staticmethod
+    def resolve_body(obj: Review, context: dict[str, Any]) -> str:
+        return text_for_caller(obj.body, context)
 
 
 class ReviewPage(PageMeta):

@@ -9,7 +9,7 @@ happened (``Recorded``) must be plausible (``core.moments``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -20,6 +20,7 @@ from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from smartcrm.accounts.masking import free_text_for
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.core.moments import check_offset, check_recorded
 from smartcrm.core.pagination import MAX_PAGE_SIZE, Page
@@ -118,3 +119,10 @@ def referenced(getter: Callable[[int], T], object_id: int, field: str) -> T:
         return getter(object_id)
     except NotFoundError as exc:
         raise ServiceValidationError({field: f"Nothing with id {object_id}."}) from exc
+
+
+def text_for_caller(text: str, context: Mapping[str, Any] | None) -> str:
+    """Free text in an answer, as the caller may read it (``accounts.masking``): for a resolver
+    ``resolve_<field>(obj, context)``, which ninja gives the request."""
+    request = (context or {}).get("request")
+    return free_text_for(getattr(request, "auth", None), text)

@@ -169,6 +169,11 @@ SMARTCRM_WIDGET_STARTS_PER_HOUR = int(os.environ.get("SMARTCRM_WIDGET_STARTS_PER
 SMARTCRM_WIDGET_MESSAGES_PER_MINUTE = int(os.environ.get("SMARTCRM_WIDGET_MESSAGES_PER_MINUTE", "12"))
 # Reverse proxies in front of smartcrm that append to X-Forwarded-For (0: the peer is the client).
 SMARTCRM_PROXY_HOPS = int(os.environ.get("SMARTCRM_PROXY_HOPS", "0"))
+# Import uploads: size limits, and how long an upload not yet imported (a draft, a failed or
+# cancelled run that may be resumed) is kept (imports/uploads.py).
+SMARTCRM_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("SMARTCRM_IMPORT_MAX_UPLOAD_MB", "2048"))
+SMARTCRM_IMPORT_MAX_XLSX_MB = int(os.environ.get("SMARTCRM_IMPORT_MAX_XLSX_MB", "512"))
+SMARTCRM_IMPORT_RETENTION_DAYS = int(os.environ.get("SMARTCRM_IMPORT_RETENTION_DAYS", "7"))
 # Exports of a list with contact details (customers) per user and hour: a bulk read, limited.
 SMARTCRM_EXPORT_CONTACTS_PER_HOUR = int(os.environ.get("SMARTCRM_EXPORT_CONTACTS_PER_HOUR", "10"))
 # The Telegram Bot API (a local fake in the tests).

@@ -16,10 +16,8 @@ from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import require
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS
 from smartcrm.api.schemas import Id, Text40
-from smartcrm.core.errors import ServiceValidationError
 from smartcrm.exports.cells import csv_cell
 from smartcrm.imports import selectors, wizard
-from smartcrm.imports.errors import ImportFileError
 
 router = Router(tags=["imports"])
 
@@ -57,10 +55,6 @@ def upload(request: HttpRequest, payload: Form[ImportStartIn], file: File[Upload
     (then it waits as a draft). A file that cannot be read at all is refused here with the reason."""
     user = require(request, Capability.IMPORT_DATA)
     run = wizard.store_upload(actor=user, kind=payload.kind, upload=file, system=payload.system)
-    try:
-        wizard.inspect_run(run)
-    except ImportFileError as exc:
-        raise ServiceValidationError({"file": str(exc)}) from exc
     if payload.start:
         wizard.start_run(run, actor=user)
     return Status(201, run)

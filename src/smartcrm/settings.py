@@ -141,8 +141,17 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if is_production():
+    # HTTPS only (``manage.py check --deploy`` is clean; docs/security.md). Behind a TLS proxy
+    # that sends X-Forwarded-Proto, set SMARTCRM_PROXY_SSL_HEADER=1; a proxy that redirects
+    # to HTTPS itself may turn the redirect here off with SMARTCRM_SSL_REDIRECT=0.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("SMARTCRM_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("SMARTCRM_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SMARTCRM_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("SMARTCRM_HSTS_PRELOAD", "0") == "1"
+    if os.environ.get("SMARTCRM_PROXY_SSL_HEADER", "0") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # PII encryption at rest (see smartcrm.core.crypto).
 SMARTCRM_FIELD_KEYS = secret("SMARTCRM_FIELD_KEYS")

@@ -47,7 +47,10 @@ class ControlCharacterMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith("/api/"):
-            for data in (request.GET, request.POST):
+            # A multipart body is left to the view: reading it here would consume the stream a
+            # view may read itself (its text fields are checked by the services).
+            form = request.content_type == "application/x-www-form-urlencoded"
+            for data in (request.GET, request.POST) if form else (request.GET,):
                 for name, values in data.lists():
                     if CONTROL_CHARACTERS.search(name) or any(CONTROL_CHARACTERS.search(v) for v in values):
                         field = escape(strip_control(name))

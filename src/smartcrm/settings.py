@@ -64,11 +64,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "smartcrm.core.middleware.ControlCharacterMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "smartcrm.accounts.sessions.AccountSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "smartcrm.core.middleware.ContentSecurityPolicyMiddleware",
+    "smartcrm.api.errors.JsonErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "smartcrm.urls"
@@ -153,8 +155,17 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if is_production():
+    # HTTPS only (``manage.py check --deploy`` is clean; docs/security.md). Behind a TLS proxy
+    # that sends X-Forwarded-Proto, set SMARTCRM_PROXY_SSL_HEADER=1; a proxy that redirects
+    # to HTTPS itself may turn the redirect here off with SMARTCRM_SSL_REDIRECT=0.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("SMARTCRM_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("SMARTCRM_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SMARTCRM_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("SMARTCRM_HSTS_PRELOAD", "0") == "1"
+    if os.environ.get("SMARTCRM_PROXY_SSL_HEADER", "0") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # PII encryption at rest (see smartcrm.core.crypto).
 SMARTCRM_FIELD_KEYS = secret("SMARTCRM_FIELD_KEYS")
@@ -181,6 +192,13 @@ SMARTCRM_WIDGET_STARTS_PER_HOUR = int(os.environ.get("SMARTCRM_WIDGET_STARTS_PER
 SMARTCRM_WIDGET_MESSAGES_PER_MINUTE = int(os.environ.get("SMARTCRM_WIDGET_MESSAGES_PER_MINUTE", "12"))
 # Reverse proxies in front of smartcrm that append to X-Forwarded-For (0: the peer is the client).
 SMARTCRM_PROXY_HOPS = int(os.environ.get("SMARTCRM_PROXY_HOPS", "0"))
+# Import uploads: size limits, and how long an upload not yet imported (a draft, a failed or
+# cancelled run that may be resumed) is kept (imports/uploads.py).
+SMARTCRM_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("SMARTCRM_IMPORT_MAX_UPLOAD_MB", "2048"))
+SMARTCRM_IMPORT_MAX_XLSX_MB = int(os.environ.get("SMARTCRM_IMPORT_MAX_XLSX_MB", "512"))
+SMARTCRM_IMPORT_RETENTION_DAYS = int(os.environ.get("SMARTCRM_IMPORT_RETENTION_DAYS", "7"))
+# Exports of a list with contact details (customers) per user and hour: a bulk read, limited.
+SMARTCRM_EXPORT_CONTACTS_PER_HOUR = int(os.environ.get("SMARTCRM_EXPORT_CONTACTS_PER_HOUR", "10"))
 # The Telegram Bot API (a local fake in the tests).
 SMARTCRM_TELEGRAM_API_BASE = os.environ.get("SMARTCRM_TELEGRAM_API_BASE", "https://api.telegram.org")
 

@@ -54,7 +54,14 @@ def test_csv_export_defuses_formulas_and_masks_pii_without_the_capability(make_u
     unmasked = _csv(_client(make_user, Role.SALES).get("/exports/customers.csv"))
     assert unmasked[1][header.index("email")] == "ada@example.com"
     event = AuditEvent.objects.filter(action="export").order_by("pk").last()
-    assert event is not None and event.changes == {"format": "csv", "unmasked_pii": True}
+    assert event is not None and event.changes == {
+        "format": "csv",
+        "unmasked_pii": True,
+        "bulk_read": True,
+        "rows": 1,
+        "filters": {},
+        "contact_fields": ["email", "phone", "street_address"],
+    }
 
 
 def test_xlsx_export_opens_in_a_spreadsheet_with_text_cells(make_user: Any, shop: Any) -> None:

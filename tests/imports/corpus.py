@@ -319,4 +319,47 @@ def cases() -> list[Case]:
             landed=frozenset({"P1"}),
             failed={3: "price"},
         ),
+        Case(
+            "control characters in cells",
+            "customers",
+            _text(
+                "controls.csv",
+                "external_id,first_name,last_name\nC1,Ada,Lovelace\nC2,Ctl\x0bName,X\nC3,Esc,\x1b[31mRed\n"
+                "C4,Bell\x07,Y\nC5,Tab\tOk,Z\n",
+            ),
+            landed=frozenset({"C1", "C5"}),
+            failed={3: "first_name", 4: "last_name", 5: "first_name"},
+        ),
+        Case(
+            "dates in year 9999, next decade and before 1900",
+            "customers",
+            _text(
+                "far.csv",
+                "external_id,first_name,created_at\nC1,Ada,2024-03-31\nC2,Bob,9999-12-31\n"
+                "C3,Cy,2040-01-01T00:00:00Z\nC4,Di,1850-06-01\nC5,Ed,2024-01-01T00:00:00-18:00\n",
+            ),
+            landed=frozenset({"C1"}),
+            failed={3: "created_at", 4: "created_at", 5: "created_at", 6: "created_at"},
+        ),
+        Case(
+            "huge and negative numbers",
+            "products",
+            _text(
+                "huge.csv",
+                "sku,name,price,stock\nP1,Pen,3.50,2\nP2,Cup,1e30,1\nP3,Mug,99999999999999999999,1\n"
+                "P4,Hat,-5,1\nP5,Cap,2,99999999999999999999\n",
+            ),
+            landed=frozenset({"P1"}),
+            failed={3: "price", 4: "price", 5: "price", 6: "stock"},
+        ),
+        Case(
+            "10,000 columns",
+            "customers",
+            _text(
+                "wide.csv",
+                CUSTOMERS_HEADER + "," + ",".join(f"x{i}" for i in range(10_000)) + "\n"
+                "C1,Ada,Lovelace,,,," + ",".join("v" for _ in range(10_000)) + "\n",
+            ),
+            landed=frozenset({"C1"}),
+        ),
     ]

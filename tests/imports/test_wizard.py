@@ -87,12 +87,13 @@ def test_a_bad_mapping_is_refused_with_the_reason(client_for: Any) -> None:
 
 
 def test_an_unreadable_upload_says_why(client_for: Any) -> None:
+    """Refused at the upload, with nothing kept (no draft run, no file)."""
     client = client_for(Role.ADMIN)
-    client.post("/imports/", {"kind": "customers", "file": SimpleUploadedFile("x.xlsx", b"name,email\n")})
-    run = ImportRun.objects.get()
-    response = client.get(f"/imports/{run.pk}/map/")
+    upload = SimpleUploadedFile("x.xlsx", b"name,email\n")
+    response = client.post("/imports/", {"kind": "customers", "file": upload})
     assert response.status_code == 400
     assert "named .xlsx but is not an Excel workbook" in response.content.decode()
+    assert not ImportRun.objects.exists()
 
 
 @pytest.mark.parametrize("role", [Role.SALES, Role.SUPPORT, Role.MARKETING, Role.ANALYST])

@@ -4,7 +4,7 @@ against the holdout control group (docs/campaigns.md)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -13,8 +13,9 @@ from ninja.responses import Status
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import AUTH_ERRORS, CREATE_ERRORS, ONE_ERRORS, WRITE_ERRORS
-from smartcrm.api.schemas import Id, omittable
+from smartcrm.api.schemas import Id, LongText, Text40, Text200, When, omittable
 from smartcrm.campaigns import selectors, services
+from smartcrm.engine.uplift.holdout import MAX_SHARE
 
 router = Router(tags=["campaigns"])
 
@@ -39,38 +40,47 @@ class CampaignOut(Schema):
     finished_at: datetime | None
 
 
+# The limits the service checks, stated in the schema.
+SendRate = Annotated[int, Field(ge=1, le=1_000_000)]
+ControlShare = Annotated[float, Field(ge=0, le=MAX_SHARE)]
+AttributionDays = Annotated[int, Field(ge=1, le=365)]
+
+
 class CampaignIn(Schema):
-    name: str = Field(max_length=200)
-    segment: str = ""
+    name: Text200
+    segment: Text40 = ""
     saved_filter: dict[str, Any] = Field(default_factory=dict, description="The customer list's filters")
     persuadable_share: float | None = Field(
-        None, description="0 < share ≤ 1: only the most persuadable share of the audience (uplift scores)"
+        None,
+        gt=0,
+        le=1,
+        description="0 < share ≤ 1: only the most persuadable share of the audience (uplift scores)",
     )
-    subject_en: str = Field("", max_length=200)
-    body_en: str = Field("", max_length=50_000)
-    subject_zh: str = Field("", max_length=200)
-    body_zh: str = Field("", max_length=50_000)
-    sends_per_minute: int = 600
-    control_share: float = 0.1
-    attribution_days: int = 14
+    subject_en: Text200 = ""
+    body_en: LongText = ""
+    subject_zh: Text200 = ""
+    body_zh: LongText = ""
+    sends_per_minute: SendRate = 600
+    control_share: ControlShare = 0.1
+    attribution_days: AttributionDays = 14
 
 
 class CampaignPatch(Schema):
-    name: str = omittable()
-    segment: str = omittable()
+    name: Text200 = omittable()
+    segment: Text40 = omittable()
     saved_filter: dict[str, Any] = omittable()
     persuadable_share: float | None = omittable()
-    subject_en: str = omittable()
-    body_en: str = omittable()
-    subject_zh: str = omittable()
-    body_zh: str = omittable()
-    sends_per_minute: int = omittable()
-    control_share: float = omittable()
-    attribution_days: int = omittable()
+    subject_en: Text200 = omittable()
+    body_en: LongText = omittable()
+    subject_zh: Text200 = omittable()
+    body_zh: LongText = omittable()
+    sends_per_minute: SendRate = omittable()
+    control_share: ControlShare = omittable()
+    attribution_days: AttributionDays = omittable()
 
 
 class ScheduleIn(Schema):
-    send_at: datetime | None = Field(None, description="With its offset; omitted: now")
+    send_at: When | None = Field(None, description="With its offset; omitted: now")
 
 
 class PreviewOut(Schema):

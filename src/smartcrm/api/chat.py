@@ -17,26 +17,24 @@ from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Field, Header, NinjaAPI, Query, Schema
-from ninja.parser import Parser
 from ninja.responses import Status
-from pydantic import AfterValidator
 
 import smartcrm
 from smartcrm.accounts.access import public
 from smartcrm.api.cors import TOKEN_HEADER
 from smartcrm.api.errors import ErrorOut, ValidationErrorOut, install_handlers
-from smartcrm.api.ratelimit import RateLimited, client_ip, hit
-from smartcrm.api.schemas import MAX_ID, storable
+from smartcrm.api.parser import JsonBodyParser
+from smartcrm.api.ratelimit import client_ip
+from smartcrm.api.schemas import CONTROL_FREE, MAX_ID
 from smartcrm.assistant import identity, selectors, services
 from smartcrm.assistant.models import Conversation, ConversationMessage
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.core.ratelimit import hit
 
-RATE_LIMITED = "rate_limited"
 
-
-class JsonBodiesOnly(Parser):
+class JsonBodiesOnly(JsonBodyParser):
     """A body is read only when it is declared JSON (else 400). Browsers send that type across
     origins only after a CORS preflight, so a page of an origin that is not listed cannot post
     here with a "simple" request (text/plain or a form) whose answer it merely cannot read."""
@@ -66,22 +64,13 @@ install_handlers(chat_api)
 VISITOR = "a website visitor's own conversation, named by its unguessable token; rate-limited per address"
 
 
-def _on_rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
-    body = {"detail": f"Too many requests; try again in {exc.retry_after} s.", "code": RATE_LIMITED}
-    response = chat_api.create_response(request, body, status=429)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-chat_api.add_exception_handler(RateLimited, _on_rate_limited)
-
 TokenHeader = Annotated[
     str, Header(alias=TOKEN_HEADER, max_length=64, description="The conversation's token")
 ]
 # A BCP 47 tag as the page (<html lang>) or the browser (navigator.language) gives it.
 LanguageTag = Annotated[str, Field("", max_length=35, pattern=r"^([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)?$")]
-Message = Annotated[str, Field(max_length=services.MAX_MESSAGE), AfterValidator(storable)]
-SignedToken = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable)]
+Message = Annotated[str, Field(max_length=services.MAX_MESSAGE), CONTROL_FREE]
+SignedToken = Annotated[str, Field(min_length=1, max_length=2000), CONTROL_FREE]
 
 ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
 BODY_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: ErrorOut}

@@ -12,13 +12,14 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import AfterValidator
 
+from smartcrm.accounts.masking import may_view_pii
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import (
+    CONTROL_FREE,
     Id,
     Money,
     PageMeta,
@@ -35,7 +36,7 @@ from smartcrm.api.schemas import (
     Text500,
     omittable,
     page_response,
-    storable,
+    text_for_caller,
 )
 from smartcrm.customers import selectors, services
 from smartcrm.customers.models import Channel, ConsentSource, ConsentStatus, Customer, CustomerKind, Source
@@ -48,7 +49,10 @@ Days = Annotated[int, Field(ge=0, le=36_500)]
 
 
 class CustomerQuery(PageQuery):
-    search: Search = Field("", description="Name, company, city or external id; or an exact email or phone")
+    search: Search = Field(
+        "",
+        description="Name, company, city or external id; or an exact email or phone (with view_pii)",
+    )
     source: Source | None = None
     country: Annotated[str, Field(max_length=2, pattern=r"^[A-Za-z]{0,2}$")] = ""
     kind: CustomerKind | None = None
@@ -59,7 +63,7 @@ class CustomerQuery(PageQuery):
     segment: Text40 = Field("", description="RFM segment key, e.g. `at_risk` (scored customers only)")
     churn_risk_min: float | None = Field(None, ge=0, le=1, description="Churn risk at least this (0–1)")
     high_value: bool = Field(False, description="Only the top 20 % of scored customers by 12-month CLV")
-    next_category: Annotated[str, Field(max_length=100)] = Field(
+    next_category: Text100 = Field(
         "", description="Category slug: customers whose most likely next category (30 days) it is"
     )
     sort: Literal[
@@ -179,7 +183,7 @@ class CustomerPatch(Schema):
 
 
 class NoteIn(Schema):
-    body: Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(storable)]
+    body: Annotated[str, Field(min_length=1, max_length=10_000), CONTROL_FREE]
 
 
 class NoteOut(Schema):
@@ -187,6 +191,11 @@ class NoteOut(Schema):
     body: str
     author: str | None
     created_at: datetime
+
+    @staticmethod
+    def resolve_body(obj: Any, context: dict[str, Any]) -> str:
+        body = obj["body"] if isinstance(obj, dict) else obj.body
+        return text_for_caller(body, context)
 
 
 class ConsentIn(Schema):
@@ -227,8 +236,10 @@ def _profile(user: User, customer: Customer) -> dict[str, Any]:
 @needs(Capability.VIEW_CUSTOMERS)
 def list_customers(request: HttpRequest, query: Query[CustomerQuery]) -> dict[str, Any]:
     """Filter, search and sort customers; the list carries no contact details."""
+    user = require_user(request)
     filters = CustomerFilters(
         **query.model_dump(exclude={"page", "page_size"}, exclude_none=True),
+        contact_search=may_view_pii(user),
     )
     page = customer_page(filters, page=query.page, size=query.page_size)
     return page_response(page)

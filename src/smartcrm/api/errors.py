@@ -11,17 +11,19 @@ also carries a ``code`` from ``core.errors.ErrorCode`` (or a service's own code 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from smartcrm.core.errors import ErrorCode, NotFoundError, ServiceValidationError
+from smartcrm.core.ratelimit import RateLimited
 
 # Where a service's field errors point: the JSON body, as ninja's own errors do.
 BODY_LOC: tuple[str | int, ...] = ("body", "payload")
@@ -122,7 +124,15 @@ def install_handlers(api: NinjaAPI) -> None:
         detail = f"Not Found: {exc}" if settings.DEBUG else "Not Found"
         return api.create_response(request, {"detail": detail, "code": ErrorCode.NOT_FOUND}, status=404)
 
+    def on_rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
+        detail = f"Too many requests; try again in {exc.retry_after} s."
+        body = {"detail": detail, "code": ErrorCode.RATE_LIMITED}
+        response = api.create_response(request, body, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     api.add_exception_handler(ServiceValidationError, on_service_validation)
+    api.add_exception_handler(RateLimited, on_rate_limited)
     api.add_exception_handler(NotFoundError, on_not_found)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(SchemaValidationError, on_schema_validation)
@@ -136,3 +146,38 @@ READ_ERRORS: dict[int, type[Schema]] = {**AUTH_ERRORS, 422: ValidationErrorOut}
 ONE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 404: ErrorOut}
 CREATE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 400: ErrorOut}
 WRITE_ERRORS: dict[int, type[Schema]] = {**ONE_ERRORS, 400: ErrorOut}
+
+
+class JsonErrorsMiddleware:
+    """Every failure under /api/ answers in the error format, also those the API's handlers never
+    see: Django's 404 for an unknown path, ninja's plain-text 405 for a method the path does not
+    take, 413 for a body past ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            code = PLAIN_CODES.get(status, ErrorCode.ERROR)
+            body = {"detail": HTTPStatus(status).phrase if status in HTTP_STATUSES else "Error", "code": code}
+            replaced = JsonResponse(body, status=status)
+            if "Allow" in response:
+                replaced["Allow"] = response["Allow"]
+            return replaced
+        return response
+
+
+PLAIN_CODES: dict[int, ErrorCode] = {
+    **STATUS_CODES,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.TOO_LARGE,
+    414: ErrorCode.TOO_LARGE,
+    429: ErrorCode.RATE_LIMITED,
+}
+HTTP_STATUSES = frozenset(s.value for s in HTTPStatus)

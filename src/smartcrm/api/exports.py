@@ -10,7 +10,7 @@ from django.http.response import HttpResponseBase
 from ninja import Query, Router, Schema
 
 from smartcrm.api.auth import needs_per, require_user
-from smartcrm.api.errors import ONE_ERRORS
+from smartcrm.api.errors import ONE_ERRORS, ErrorOut
 from smartcrm.exports import services
 
 router = Router(tags=["exports"])
@@ -23,7 +23,7 @@ class ExportQuery(Schema):
 
 @router.get(
     "/{kind}",
-    response={200: str, **ONE_ERRORS},
+    response={200: str, **ONE_ERRORS, 429: ErrorOut},
     summary="Export a list (customers, products, orders, tickets) as CSV or XLSX",
     openapi_extra={
         "responses": {

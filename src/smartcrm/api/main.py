@@ -15,6 +15,7 @@ from smartcrm.api import textanalysis as textanalysis_api
 from smartcrm.api import workflows as workflows_api
 from smartcrm.api.auth import BearerAuth, session_auth
 from smartcrm.api.errors import install_handlers
+from smartcrm.api.parser import JsonBodyParser
 
 # The schema and the interactive docs describe the operations; they hold no shop data.
 DESCRIBES_ONLY = "the API's description (OpenAPI schema and docs page); no shop data"
@@ -33,6 +34,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[BearerAuth(), session_auth],
     docs_decorator=public(DESCRIBES_ONLY),
+    parser=JsonBodyParser(),
 )
 install_handlers(api)
 

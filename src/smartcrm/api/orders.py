@@ -19,6 +19,7 @@ from smartcrm.api.schemas import (
     Money,
     PageMeta,
     PageQuery,
+    Recorded,
     Text40,
     Text120,
     Text200,
@@ -139,7 +140,7 @@ class OrderIn(Schema):
     status: OrderStatus = OrderStatus.PAID
     channel: SalesChannel = SalesChannel.WEB
     currency: Currency = "USD"
-    placed_at: When | None = Field(None, description="Now when omitted")
+    placed_at: Recorded | None = Field(None, description="Now when omitted")
     shipping_total: Money = Decimal("0")
     promotion_code: Text40 = ""
 

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import needs
 from smartcrm.api.errors import ONE_ERRORS, READ_ERRORS
-from smartcrm.api.schemas import Id, PageMeta, PageQuery, page_response
+from smartcrm.api.schemas import Id, PageMeta, PageQuery, Text100, page_response
 from smartcrm.core.pagination import paginate
 from smartcrm.recommendations import selectors
 from smartcrm.recommendations.models import ProductPair
@@ -86,7 +86,7 @@ class BasketRuleQuery(PageQuery):
     min_lift: float | None = Field(None, ge=0)
     min_support: float | None = Field(None, ge=0, le=1)
     min_confidence: float | None = Field(None, ge=0, le=1)
-    search: str | None = Field(None, max_length=100, description="Text in either side's label")
+    search: Text100 | None = Field(None, description="Text in either side's label")
 
 
 def _product(product: Any) -> dict[str, Any]:

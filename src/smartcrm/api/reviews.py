@@ -8,21 +8,21 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import AfterValidator
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import (
+    CONTROL_FREE,
     Id,
     PageMeta,
     PageQuery,
+    Recorded,
     Text10,
     Text200,
-    When,
     page_response,
     referenced,
-    storable,
+    text_for_caller,
 )
 from smartcrm.catalog.selectors import get_product
 from smartcrm.customers.selectors import get_customer
@@ -33,7 +33,7 @@ from smartcrm.orders.selectors import get_order
 router = Router(tags=["reviews"])
 
 Rating = Annotated[int, Field(ge=1, le=5, description="1 to 5 stars")]
-ReviewBody = Annotated[str, Field(max_length=20_000), AfterValidator(storable)]
+ReviewBody = Annotated[str, Field(max_length=20_000), CONTROL_FREE]
 
 
 class ReviewQuery(PageQuery):
@@ -65,6 +65,14 @@ class ReviewOut(Schema):
     def resolve_customer_name(obj: Review) -> str:
         return obj.customer.name
 
+    @staticmethod
+    def resolve_title(obj: Review, context: dict[str, Any]) -> str:
+        return text_for_caller(obj.title, context)
+
+    @staticmethod
+    def resolve_body(obj: Review, context: dict[str, Any]) -> str:
+        return text_for_caller(obj.body, context)
+
 
 class ReviewPage(PageMeta):
     items: list[ReviewOut]
@@ -78,7 +86,7 @@ class ReviewIn(Schema):
     title: Text200 = ""
     body: ReviewBody = ""
     language: Text10 = "en"
-    created_at: When | None = Field(None, description="When the customer wrote it; now when omitted")
+    created_at: Recorded | None = Field(None, description="When the customer wrote it; now when omitted")
 
 
 class ReviewPatch(Schema):

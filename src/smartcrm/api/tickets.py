@@ -23,6 +23,7 @@ from smartcrm.api.schemas import (
     omittable,
     page_response,
     referenced,
+    text_for_caller,
 )
 from smartcrm.assistant.channels.mail_in import ticket_arrived
 from smartcrm.customers.selectors import get_customer
@@ -61,6 +62,10 @@ class TicketSummaryOut(Schema):
         return obj.customer.name
 
     @staticmethod
+    def resolve_subject(obj: Ticket, context: dict[str, Any]) -> str:
+        return text_for_caller(obj.subject, context)
+
+    @staticmethod
     def resolve_assignee(obj: Ticket) -> str | None:
         return obj.assignee.get_username() if obj.assignee_id and obj.assignee else None
 
@@ -80,6 +85,10 @@ class MessageOut(Schema):
     @staticmethod
     def resolve_author(obj: TicketMessage) -> str | None:
         return obj.author.get_username() if obj.author_id and obj.author else None
+
+    @staticmethod
+    def resolve_body(obj: TicketMessage, context: dict[str, Any]) -> str:
+        return text_for_caller(obj.body, context)
 
 
 class TicketOut(TicketSummaryOut):

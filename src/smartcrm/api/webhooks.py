@@ -12,17 +12,25 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import AfterValidator
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import AUTH_ERRORS, CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
-from smartcrm.api.schemas import Id, PageMeta, PageQuery, Text100, Text500, omittable, page_response, storable
+from smartcrm.api.schemas import (
+    CONTROL_FREE,
+    Id,
+    PageMeta,
+    PageQuery,
+    Text100,
+    Text500,
+    omittable,
+    page_response,
+)
 from smartcrm.integrations import inbound, outbound, selectors
 from smartcrm.integrations.models import InboundStatus, OutboundStatus
 
 router = Router(tags=["webhooks"])
-Text80 = Annotated[str, Field(max_length=80), AfterValidator(storable)]
+Text80 = Annotated[str, Field(max_length=80), CONTROL_FREE]
 
 
 class EndpointOut(Schema):
@@ -138,7 +146,7 @@ class ConnectionOut(Schema):
 
 class EventTypesOut(Schema):
     event_types: list[str]
-    retry_schedule_seconds: list[tuple[float, float]] = Field(
+    retry_schedule_seconds: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
         description="(earliest, latest) wait before each retry"
     )
 

@@ -21,8 +21,6 @@ import random
 import secrets
 import smtplib
 import time as clock
-import urllib.error
-import urllib.request
 import uuid
 from datetime import date, datetime, timedelta
 from email.utils import parseaddr
@@ -61,7 +59,7 @@ from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.smtp import ClaimLost, OnceSender, Refused, commit_without_flush_wait
 from smartcrm.customers.models import Customer
 from smartcrm.integrations.signing import SIGNATURE_HEADER, sign_outbound
-from smartcrm.integrations.targets import UnsafeTarget, check_url
+from smartcrm.integrations.targets import UnsafeTarget, post
 from smartcrm.intelligence.models import CustomerScore
 
 logger = logging.getLogger("smartcrm.automation")
@@ -802,21 +800,16 @@ def _email(outbox: Outbox) -> EmailMessage:
 
 def _call_webhook(outbox: Outbox) -> None:
     url, body = outbox.payload["url"], outbox.payload["body"].encode()
-    check_url(url)
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked by check_url
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "smartcrm-workflows/1",
-            SIGNATURE_HEADER: sign_outbound(outbox.run.workflow.signing_secret, body),
-            "X-Smartcrm-Workflow-Run": str(outbox.run_id),
-            "Idempotency-Key": f"run-{outbox.run_id}-step-{outbox.position}",
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        response.read(1024)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "smartcrm-workflows/1",
+        SIGNATURE_HEADER: sign_outbound(outbox.run.workflow.signing_secret, body),
+        "X-Smartcrm-Workflow-Run": str(outbox.run_id),
+        "Idempotency-Key": f"run-{outbox.run_id}-step-{outbox.position}",
+    }
+    status = post(url, body, headers, timeout=10)  # the address checked is the one called
+    if not 200 <= status < 300:
+        raise OSError(f"the endpoint answered HTTP {status}")
 
 
 def deliver(outbox_id: int) -> str:
@@ -840,7 +833,7 @@ def deliver(outbox_id: int) -> str:
                 _email(outbox).send(fail_silently=False)
             else:
                 _call_webhook(outbox)
-        except (smtplib.SMTPException, OSError, urllib.error.URLError, UnsafeTarget) as exc:
+        except (smtplib.SMTPException, OSError, UnsafeTarget) as exc:
             outbox.error = type(exc).__name__
             if outbox.attempts >= OUTBOX_MAX_ATTEMPTS:
                 outbox.status = OutboxStatus.FAILED

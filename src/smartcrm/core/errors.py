@@ -21,6 +21,9 @@ class ErrorCode(StrEnum):
     PERMISSION_DENIED = "permission_denied"  # the role may not do this (or no CSRF token)
     NOT_FOUND = "not_found"  # the object asked for does not exist
     INVALID = "invalid"  # input refused: a field's value, or the request as a whole
+    METHOD_NOT_ALLOWED = "method_not_allowed"  # the path exists, but not with this method
+    TOO_LARGE = "too_large"  # the request (or its URL) is larger than the server takes
+    RATE_LIMITED = "rate_limited"  # too many requests; the answer says when to try again
     ERROR = "error"  # any other failure
 
 

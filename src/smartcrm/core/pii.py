@@ -44,3 +44,21 @@ def mask_phone(value: str) -> str:
 
 def mask_address(value: str) -> str:
     return "•••" if value else ""
+
+
+# What free text (ticket messages, notes, reviews, conversations) has masked for a role without
+# view_pii: the contact details and the payment numbers a customer writes into a message.
+FREE_TEXT_KINDS = ("EMAIL", "PHONE", "CARD", "IBAN")
+
+
+def mask_free_text(text: str) -> str:
+    """``text`` with emails, phone numbers, card and account numbers replaced (``[EMAIL]``).
+
+    The NLP engine's detector (measured by ``smartcrm eval pii``) finds them; it is imported on
+    first use so that starting Django loads none of its tables.
+    """
+    if not text:
+        return text
+    from smartcrm.engine.nlp.pii import find_entities, redact
+
+    return redact(text, FREE_TEXT_KINDS, find_entities(text, FREE_TEXT_KINDS))

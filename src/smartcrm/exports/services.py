@@ -16,15 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Capability
 from smartcrm.catalog.models import Product
-from smartcrm.core import audit
+from smartcrm.core import audit, ratelimit
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pii import mask_address, mask_email, mask_phone
+from smartcrm.core.text import strip_control
 from smartcrm.customers.models import Customer
 from smartcrm.exports.cells import csv_cell, neutralise
 from smartcrm.orders.models import Order
@@ -132,17 +134,26 @@ def _rows(export: ExportList, unmasked: bool) -> Iterator[list[Any]]:
 
 
 def _start(user: User, kind: str, fmt: str) -> tuple[ExportList, bool]:
-    """Check the request and record it; the caller has checked ``export.capability``."""
+    """Check the request and record it; the caller has checked ``export.capability``.
+
+    A list with contact fields is a bulk read of contact details: limited per user to
+    ``SMARTCRM_EXPORT_CONTACTS_PER_HOUR`` (``RateLimited`` past it) and audited with its row count
+    and filters, masked or not."""
     if fmt not in FORMATS:
         raise NotFoundError(f"No export format {fmt!r}")
     export = export_list(kind)
+    contact_fields = [field.header for field in export.fields if field.mask is not None]
+    if contact_fields:
+        limit = settings.SMARTCRM_EXPORT_CONTACTS_PER_HOUR
+        # The account's creation time too: a user id reused after a restore is another person.
+        subject = f"{user.pk}:{user.date_joined.timestamp()}"
+        ratelimit.hit("export-contacts", subject, limit=limit, window=3600)
     unmasked = user.can(Capability.VIEW_PII)
-    audit.record(
-        user,
-        AuditAction.EXPORT,
-        object_type=f"exports.{kind}",
-        changes={"format": fmt, "unmasked_pii": unmasked},
-    )
+    changes: dict[str, Any] = {"format": fmt, "unmasked_pii": unmasked}
+    if contact_fields:
+        rows = export.queryset().count()
+        changes |= {"bulk_read": True, "rows": rows, "filters": {}, "contact_fields": contact_fields}
+    audit.record(user, AuditAction.EXPORT, object_type=f"exports.{kind}", changes=changes)
     return export, unmasked
 
 
@@ -152,8 +163,13 @@ class _Echo:
 
 
 def csv_lines(user: User, kind: str) -> Iterator[str]:
-    """The list as CSV lines (header first), for a streaming response."""
+    """The list as CSV lines (header first), for a streaming response. The request is checked and
+    audited now, before the response starts, so a refusal is an answer rather than a cut stream."""
     export, unmasked = _start(user, kind, "csv")
+    return _csv_lines(export, unmasked)
+
+
+def _csv_lines(export: ExportList, unmasked: bool) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow([field.header for field in export.fields])
     for row in _rows(export, unmasked):
@@ -176,6 +192,10 @@ def xlsx_file(user: User, kind: str) -> Path:
 
 
 def _xlsx_value(value: Any) -> Any:
+    """A cell openpyxl can write: XLSX refuses control characters, which rows saved before input
+    refused them may still hold (an export must not fail for everyone because of one cell)."""
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         return value.replace(tzinfo=None)  # Excel has no time zones; values are UTC
+    if isinstance(value, str):
+        value = strip_control(value)
     return neutralise(value)

@@ -12,6 +12,7 @@ from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.core.moments import check_recorded
 from smartcrm.customers.models import Customer
 from smartcrm.feedback import events
 from smartcrm.feedback.models import Review, ReviewStatus
@@ -44,6 +45,11 @@ def record_review(
         errors["language"] = "Give a language code of at most 10 characters."
     if order is not None and order.customer_id != customer.pk:
         errors["order_id"] = "That order belongs to another customer."
+    if created_at is not None:
+        try:
+            check_recorded(created_at)
+        except ValueError as exc:
+            errors["created_at"] = str(exc)
     if errors:
         raise ServiceValidationError(errors)
     review = Review.objects.create(

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -44,6 +46,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from smartcrm.core.db import deferred_indexes
+from smartcrm.core.moments import EARLIEST, latest_plausible
+from smartcrm.core.text import CONTROL_CHARACTERS, CONTROL_MESSAGE
 from smartcrm.imports.bulk_common import (
     DIFFERS,
     NOT_IMPORTED,
@@ -102,9 +106,11 @@ _SHIPPING = r"^\d{1,12}(\.\d{1,2})?$"
 # A date, or a date-time with an optional offset; anything else goes through ``parse_moment``.
 _ISO = (
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
-    r"(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$"
+    r"(Z|[+-](0\d|1[0-5]):?[0-5]\d)?)?$"
 )
 _CURRENCY = r"^[A-Za-z]{3}$"
+# ``core.text.CONTROL_CHARACTERS`` in UTF-8 bytes: a search of a column's buffer, before any cell is read.
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
 
 ErrorSink = Callable[[RowError], None]
 ProgressCallback = Callable[[int, int], None]
@@ -492,6 +498,10 @@ class BulkOrderImport:
                     name,
                     "Contains a NUL character (a damaged or binary file?).",
                 )
+            elif _CONTROL_BYTES.search(text):
+                errors.add(
+                    _np(pc.match_substring_regex(column, CONTROL_CHARACTERS.pattern)), name, CONTROL_MESSAGE
+                )
             if len(column) and pc.max(pc.binary_length(column)).as_py() > MAX_CELL_CHARS:  # bytes ≥ chars
                 errors.add(
                     _np(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS)),
@@ -579,12 +589,15 @@ class BulkOrderImport:
     def _dates(self, column: pa.Array, errors: _Errors) -> pa.Array:
         blank = _np(pc.equal(column, ""))
         iso = _np(pc.match_substring_regex(column, _ISO))
-        real = _np(
-            pc.is_valid(
-                pc.strptime(pc.utf8_slice_codeunits(column, 0, 10), "%Y-%m-%d", "s", error_is_null=True)
-            )
+        day = pc.utf8_slice_codeunits(column, 0, 10)
+        real = _np(pc.is_valid(pc.strptime(day, "%Y-%m-%d", "s", error_is_null=True)))
+        # Days outside the plausible window (and the window's edges) go to ``parse_moment``, which
+        # refuses them with its message.
+        first, last = EARLIEST.date() + timedelta(days=1), latest_plausible().date() - timedelta(days=1)
+        plausible = _np(
+            pc.and_(pc.greater_equal(day, first.isoformat()), pc.less_equal(day, last.isoformat()))
         )
-        fast = (iso & real) | blank
+        fast = (iso & real & plausible) | blank
         if not fast.all():
             for value in column.filter(pa.array(~fast)).to_pylist()[:200]:
                 self.dates.observe_date(value)

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from smartcrm.core.moments import check_recorded
+
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "active"})
@@ -67,7 +69,9 @@ def parse_bool(text: str) -> bool:
 
 
 def parse_moment(text: str) -> datetime:
-    """An ISO 8601 date or date-time; one without an offset is in the shop's time zone."""
+    """An ISO 8601 date or date-time; one without an offset is in the shop's time zone.
+
+    It is the date of something that happened, so it must be plausible (``core.moments``)."""
     try:
         moment = parse_datetime(text)
         if moment is None:
@@ -82,7 +86,10 @@ def parse_moment(text: str) -> datetime:
         )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    return moment
+    try:
+        return check_recorded(moment)
+    except ValueError as exc:
+        raise CellError(str(exc)) from exc
 
 
 def parse_choice(text: str, choices: list[str]) -> str:

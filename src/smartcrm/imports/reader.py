@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from smartcrm.core.text import CONTROL_CHARACTERS, CONTROL_MESSAGE
 from smartcrm.imports.errors import ImportFileError
 from smartcrm.imports.normalise import ColumnProfile, normalise_date, normalise_number
 from smartcrm.imports.sources import REPLACEMENT, FileFormat, detect_format, records
@@ -94,6 +95,8 @@ class Table:
                 # The row is rejected, but its values are still looked up and reported, and
                 # PostgreSQL text cannot hold NUL.
                 values[name] = text = text.replace("\x00", REPLACEMENT)
+            elif CONTROL_CHARACTERS.search(text):
+                problems[name] = CONTROL_MESSAGE
             elif len(text) > MAX_CELL_CHARS:
                 problems[name] = f"Longer than {MAX_CELL_CHARS:,} characters."
             kind = types.get(name, "text")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
+from smartcrm.imports import uploads
 from smartcrm.imports.errors import RowError
 from smartcrm.imports.models import ImportRun, ImportStatus
 from smartcrm.imports.result import ImportResult, percent
@@ -93,6 +94,8 @@ def finish_run(run: ImportRun, result: ImportResult, actor: Actor, *, status: st
     if status == ImportStatus.DONE:
         run.progress = 100
     run.save(update_fields=["status", "message", "finished_at", "errors", "progress"])
+    if status == ImportStatus.DONE:
+        uploads.delete_file(run.file_path)  # an uploaded file's data is no longer needed
     audit.record(
         actor,
         AuditAction.IMPORT,

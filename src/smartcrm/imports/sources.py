@@ -96,7 +96,7 @@ class FileFormat:
 
 
 def max_xlsx_bytes() -> int:
-    return int(getattr(settings, "SMARTCRM_IMPORT_MAX_XLSX_MB", 512)) * 1024 * 1024
+    return int(settings.SMARTCRM_IMPORT_MAX_XLSX_MB) * 1024 * 1024
 
 
 def _head(path: Path) -> bytes:

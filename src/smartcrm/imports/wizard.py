@@ -1,26 +1,27 @@
 """The import wizard's steps, for the web UI and the API: upload, inspect, map, preview, run, cancel, resume.
 
-An upload is stored under ``MEDIA_ROOT/imports/<random>/`` and recorded as an ``ImportRun`` in
-status ``draft``; nothing is imported until ``start``. The run then goes through the same
-``services.run_request`` as the CLI, on a worker.
+An upload is stored privately under ``MEDIA_ROOT/imports/<random>/`` (``uploads``) and recorded
+as an ``ImportRun`` in status ``draft``; nothing is imported until ``start``. The run then goes
+through the same ``services.run_request`` as the CLI, on a worker.
 """
 
 from __future__ import annotations
 
-import secrets
+import shutil
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.text import get_valid_filename
+from django.utils import timezone
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
-from smartcrm.imports import jobs
+from smartcrm.imports import jobs, uploads
 from smartcrm.imports.errors import ImportFileError
 from smartcrm.imports.kinds import IMPORTERS
 from smartcrm.imports.mapping import suggest_mapping
@@ -47,11 +48,14 @@ class Inspection:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "SMARTCRM_IMPORT_MAX_UPLOAD_MB", 2048)) * 1024 * 1024
+    return int(settings.SMARTCRM_IMPORT_MAX_UPLOAD_MB) * 1024 * 1024
 
 
 def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str = "import") -> ImportRun:
-    """Keep an uploaded file for a later run; refuses unknown kinds and files over the size limit."""
+    """Keep an uploaded file for a later run (``uploads``: private, deleted when no longer needed).
+
+    Refuses unknown kinds, files over the size limit and files that cannot be read at all; a
+    refused upload leaves nothing behind, neither the file nor a run."""
     errors: dict[str, str] = {}
     if kind not in IMPORTERS:
         errors["kind"] = f"Choose one of: {', '.join(IMPORTERS)}."
@@ -62,16 +66,19 @@ def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str =
         errors["file"] = f"The file is larger than {max_upload_bytes() // 2**20:,} MB."
     if errors:
         raise ServiceValidationError(errors)
-    directory = Path(settings.MEDIA_ROOT) / "imports" / secrets.token_hex(8)
-    directory.mkdir(parents=True, exist_ok=True)
-    name = get_valid_filename(Path(upload.name or "upload").name)[:200] or "upload"
-    path = directory / name
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
+    purge_expired_uploads()
+    path = uploads.save_upload(upload)
+    try:
+        inspect_file(path, kind)
+    except ImportFileError as exc:
+        uploads.discard(path)
+        raise ServiceValidationError({"file": str(exc)}) from exc
+    except BaseException:
+        uploads.discard(path)
+        raise
     run = ImportRun.objects.create(
         kind=kind,
-        file_name=name,
+        file_name=path.name,
         file_path=str(path),
         system=system,
         actor=audit.user_of(actor),
@@ -81,10 +88,22 @@ def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str =
     return run
 
 
+def purge_expired_uploads() -> None:
+    """Delete uploads past the retention period, and the drafts that were never started."""
+    for directory in uploads.expired_dirs():
+        shutil.rmtree(directory, ignore_errors=True)
+    cutoff = timezone.now() - timedelta(days=settings.SMARTCRM_IMPORT_RETENTION_DAYS)
+    ImportRun.objects.filter(status=ImportStatus.DRAFT, started_at__lt=cutoff).delete()
+
+
 def inspect_run(run: ImportRun) -> Inspection:
     """Detect the encoding, delimiter and header row, and suggest a mapping for the header's cells."""
-    columns = IMPORTERS[run.kind].columns
-    path = Path(run.file_path)
+    return inspect_file(Path(run.file_path), run.kind, run.mapping)
+
+
+def inspect_file(path: Path, kind: str, mapping: dict[str, str] | None = None) -> Inspection:
+    """:func:`inspect_run` for a file; ``ImportFileError`` when it cannot be read at all."""
+    columns = IMPORTERS[kind].columns
     fmt = detect_format(path)
     try:
         table = open_table(path, columns, scan=False)
@@ -93,8 +112,8 @@ def inspect_run(run: ImportRun) -> Inspection:
         # No header the built-in names recognise: offer the first filled row for mapping by hand.
         header_row, header = _first_filled(path, fmt)
     suggestion = suggest_mapping(header, columns)
-    if run.mapping:
-        suggestion = {cell: run.mapping.get(cell, "") for cell in header}
+    if mapping:
+        suggestion = {cell: mapping.get(cell, "") for cell in header}
     return Inspection(fmt.description, header_row, header, suggestion, columns)
 
 

@@ -13,8 +13,6 @@ import logging
 import random
 import secrets
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -31,7 +29,7 @@ from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations import conf, jobs
 from smartcrm.integrations.models import OutboundDelivery, OutboundEvent, OutboundStatus, WebhookEndpoint
 from smartcrm.integrations.signing import SIGNATURE_HEADER, sign_outbound
-from smartcrm.integrations.targets import UnsafeTarget, check_url
+from smartcrm.integrations.targets import UnsafeTarget, check_url, post
 
 logger = logging.getLogger("smartcrm.integrations")
 
@@ -297,45 +295,25 @@ def _claim(delivery_pk: int) -> OutboundDelivery | None:
         return delivery
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a redirect could point anywhere, including inside the network
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
 def _send(delivery: OutboundDelivery) -> tuple[int | None, str]:
     """POST the signed body; (status code or None, error summary without any payload value)."""
     endpoint = delivery.endpoint
+    body = body_for(delivery)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        SIGNATURE_HEADER: sign_outbound(endpoint.secret, body),
+        "X-Smartcrm-Event": delivery.event.event_type,
+        "X-Smartcrm-Event-Id": delivery.event.uid,
+        "X-Smartcrm-Delivery": str(delivery.pk),
+    }
     try:
-        check_url(endpoint.url)
+        status = post(endpoint.url, body, headers, timeout=conf.timeout_seconds())
     except UnsafeTarget as exc:
         return None, f"refused: {exc}"[:200]
-    body = body_for(delivery)
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked by check_url
-        endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            SIGNATURE_HEADER: sign_outbound(endpoint.secret, body),
-            "X-Smartcrm-Event": delivery.event.event_type,
-            "X-Smartcrm-Event-Id": delivery.event.uid,
-            "X-Smartcrm-Delivery": str(delivery.pk),
-        },
-    )
-    try:
-        with _OPENER.open(request, timeout=conf.timeout_seconds()) as response:
-            response.read(1024)
-            return int(response.status), ""
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return None, f"{type(reason).__name__}: could not reach the endpoint"
+    except OSError as exc:
+        return None, f"{type(exc).__name__}: could not reach the endpoint"
+    return status, "" if 200 <= status < 300 else f"HTTP {status}"
 
 
 def attempt(delivery_pk: int, *, rng: random.Random | None = None) -> Attempt:

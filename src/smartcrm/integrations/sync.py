@@ -208,6 +208,7 @@ def _create_order(connection: ShopConnection, data: OrderIn, notes: list[str]) -
         placed_at=data.placed_at,
         shipping_total=max(data.shipping_total, Decimal(0)),
         promotion_code=data.promotion_code,
+        refuse_excess_discount=False,  # the shop's order as it happened
     )
     # Remember which of our lines is which remote line: refunds name the remote one.
     created = list(order.lines.order_by("id").values_list("id", flat=True))

@@ -15,6 +15,7 @@ from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.core.moments import check_recorded
 from smartcrm.customers.models import Customer
 from smartcrm.orders import events
 from smartcrm.orders.models import (
@@ -43,7 +44,7 @@ class LineInput:
     discount: Decimal = Decimal("0")
 
 
-def _validate_lines(lines: list[LineInput]) -> dict[int, Product]:
+def _validate_lines(lines: list[LineInput], *, refuse_excess_discount: bool) -> dict[int, Product]:
     errors: dict[str, str] = {}
     if not lines:
         errors["lines"] = "An order needs at least one line."
@@ -57,6 +58,11 @@ def _validate_lines(lines: list[LineInput]) -> dict[int, Product]:
             errors[f"lines[{i}].unit_price"] = "Price cannot be negative."
         if line.discount < 0:
             errors[f"lines[{i}].discount"] = "Discount cannot be negative."
+        product = products.get(line.product_id)
+        price = line.unit_price if line.unit_price is not None else product.price if product else None
+        excess = price is not None and line.quantity >= 1 and line.discount > line_gross(price, line.quantity)
+        if excess and refuse_excess_discount:
+            errors[f"lines[{i}].discount"] = "The discount is more than the line's amount (price × quantity)."
     if errors:
         raise ServiceValidationError(errors)
     return products
@@ -76,8 +82,13 @@ def create_order(
     placed_at: datetime | None = None,
     shipping_total: Decimal = Decimal("0"),
     promotion_code: str = "",
+    refuse_excess_discount: bool = True,
 ) -> Order:
-    """Place an order with its lines, and update the customer's totals and timeline."""
+    """Place an order with its lines, and update the customer's totals and timeline.
+
+    A line's discount larger than its amount is refused, unless ``refuse_excess_discount`` is
+    false: an order that already happened elsewhere (an import, a shop's webhook) is recorded as
+    it was, its line total clamped at zero like every import path does (``rules.line_total``)."""
     errors: dict[str, str] = {}
     if status not in OrderStatus.values:
         errors["status"] = f"Must be one of: {', '.join(OrderStatus.values)}."
@@ -85,13 +96,18 @@ def create_order(
         errors["channel"] = f"Must be one of: {', '.join(SalesChannel.values)}."
     if shipping_total < 0:
         errors["shipping_total"] = "Cannot be negative."
+    if placed_at is not None:
+        try:
+            check_recorded(placed_at)
+        except ValueError as exc:
+            errors["placed_at"] = str(exc)
     if number and Order.objects.filter(number=number).exists():
         errors["number"] = "An order with this number exists."
     if external_id and Order.objects.filter(external_id=external_id).exists():
         errors["external_id"] = "An order with this external id exists."
     if errors:
         raise ServiceValidationError(errors)
-    products = _validate_lines(lines)
+    products = _validate_lines(lines, refuse_excess_discount=refuse_excess_discount)
     order = Order.objects.create(
         number=number or f"TMP-{timezone.now().timestamp()}",
         external_id=external_id or None,

@@ -67,12 +67,17 @@ class CustomerFilters:
     churn_risk_min: float | None = None
     high_value: bool = False
     next_category: str = ""  # category slug: customers whose most likely next category it is
+    # An exact email or phone number finds its customer only for a caller who may see contact
+    # details (view_pii): for anyone else a hit would confirm whose address it is.
+    contact_search: bool = False
 
 
-def _search(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+def _search(queryset: QuerySet[Customer], text: str, *, contacts: bool) -> QuerySet[Customer]:
     text = text.strip()
     if not text:
         return queryset
+    if not contacts:
+        return queryset.filter(search_text__contains=text.lower())
     if "@" in text:
         return queryset.filter(email_hash=hash_for_lookup(normalise_email(text)))
     digits = sum(ch.isdigit() for ch in text)
@@ -88,7 +93,7 @@ def _search(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
 def filter_customers(filters: CustomerFilters) -> QuerySet[Customer]:
     """One query for one page, scores joined; score filters use CustomerScore's indexes."""
     queryset = Customer.objects.select_related("score").only(*LIST_COLUMNS, *LIST_SCORE_COLUMNS)
-    queryset = _search(queryset, filters.search)
+    queryset = _search(queryset, filters.search, contacts=filters.contact_search)
     if filters.source:
         queryset = queryset.filter(source=filters.source)
     if filters.country:

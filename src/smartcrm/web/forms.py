@@ -101,7 +101,8 @@ class CustomerFilterForm(forms.Form):
             *((c.slug, c.name) for c in all_categories()),
         ]
 
-    def filters(self) -> CustomerFilters:
+    def filters(self, *, contact_search: bool) -> CustomerFilters:
+        """``contact_search``: whether an exact email or phone may find its customer (view_pii)."""
         data = cleaned(self)
         _, active, lapsed = ACTIVITY.get(data.get("activity", ""), ("", None, None))
         return CustomerFilters(
@@ -117,6 +118,7 @@ class CustomerFilterForm(forms.Form):
             churn_risk_min=data.get("churn_min"),
             high_value=bool(data.get("high_value")),
             next_category=data.get("next_category", ""),
+            contact_search=contact_search,
         )
 
 

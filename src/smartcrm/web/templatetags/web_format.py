@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.conf import settings
 
+from smartcrm.accounts.masking import free_text_for
+
 register = template.Library()
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
@@ -106,3 +108,10 @@ def segment_title(key: Any) -> str:
 
     info = segment_info(str(key or ""))
     return info.title if info else ""
+
+
+@register.filter
+def masked_for(text: str | None, viewer: Any) -> str:
+    """Free text as ``viewer`` may read it: ``{{ m.body|masked_for:user|linebreaksbr }}``
+    (contact details masked for roles without view_pii; ``accounts.masking``)."""
+    return free_text_for(viewer, text or "")

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from smartcrm.accounts.masking import may_view_pii
 from smartcrm.accounts.roles import Capability
 from smartcrm.activities.services import complete_task, create_task
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
@@ -38,7 +39,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     comes as POST instead (app.js switches it), so contact details stay out of URLs and logs."""
     private = request.method == "POST"
     form = CustomerFilterForm(request.POST if private else request.GET)
-    filters = form.filters()
+    filters = form.filters(contact_search=may_view_pii(current_user(request)))
     page = customer_page(filters, page=form.cleaned_data.get("page") or 1, size=PAGE_SIZE)
     response = render_list(
         request,

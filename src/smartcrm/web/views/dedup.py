@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.core.pagination import page_number
 from smartcrm.customers.models import Customer
 from smartcrm.customers.services import ContactView, contact_for_viewer
 from smartcrm.dedup import selectors, services
@@ -43,13 +44,6 @@ class ReviewCard:
     evidence: list[tuple[str, str, float]]
 
 
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 def _card(user: Any, view: PairView) -> ReviewCard:
     def side(customer: Customer | None) -> Side | None:
         return Side(customer, contact_for_viewer(user=user, customer=customer)) if customer else None
@@ -64,7 +58,7 @@ def _card(user: Any, view: PairView) -> ReviewCard:
 @capability_required(Capability.MERGE_CUSTOMERS)
 def duplicate_queue(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    page = selectors.review_queue(page=_page_number(request), size=PAGE_SIZE)
+    page = selectors.review_queue(page=page_number(request.GET.get("page")), size=PAGE_SIZE)
     return render(
         request,
         "web/dedup/queue.html",
@@ -129,7 +123,7 @@ def duplicate_run(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MERGE_CUSTOMERS)
 def merge_history(request: HttpRequest) -> HttpResponse:
-    page = selectors.merge_history(page=_page_number(request), size=25)
+    page = selectors.merge_history(page=page_number(request.GET.get("page")), size=25)
     return render(request, "web/dedup/history.html", {"page": page})
 
 

@@ -6,10 +6,11 @@ import shutil
 from pathlib import Path
 from typing import BinaryIO
 
-from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
 from smartcrm.core.errors import NotFoundError
+from smartcrm.core.ratelimit import RateLimited
 from smartcrm.exports import services
 from smartcrm.web.access import capability_per, current_user
 
@@ -33,6 +34,9 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
             raise Http404("No such format")
     except NotFoundError as exc:
         raise Http404(str(exc)) from exc
+    except RateLimited as exc:
+        message = f"Too many exports of contact details; try again in {exc.retry_after} s."
+        return HttpResponse(message, status=429, headers={"Retry-After": str(exc.retry_after)})
     response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
     return response
 

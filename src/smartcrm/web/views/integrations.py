@@ -10,15 +10,11 @@ from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
+from smartcrm.core.pagination import page_number
 from smartcrm.integrations import inbound, outbound, selectors
 from smartcrm.integrations.models import InboundStatus, OutboundStatus
 from smartcrm.web.access import capability_required, current_user
 from smartcrm.web.views.common import render_list
-
-
-def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get("page", "1")
-    return min(int(value), 1_000_000) if value.isdigit() and value != "0" else 1
 
 
 @capability_required(Capability.MANAGE_INTEGRATIONS)
@@ -28,7 +24,9 @@ def integrations(request: HttpRequest) -> HttpResponse:
     context = {
         **selectors.overview(),
         "deliveries": selectors.outbound_page(
-            page=_page_number(request), size=25, status=status if status in OutboundStatus.values else ""
+            page=page_number(request.GET.get("page")),
+            size=25,
+            status=status if status in OutboundStatus.values else "",
         ),
         "inbound": selectors.inbound_page(
             size=25, status=inbound_status if inbound_status in InboundStatus.values else ""

@@ -24,6 +24,9 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int, mail_sink: b
         str(threads),
         "--access-logfile",
         "-",
+        # Query values of searches and contact fields never reach the access log.
+        "--logger-class",
+        "smartcrm.core.access_log.RedactingAccessLogger",
         "--graceful-timeout",
         "5",
         *sink,

@@ -6,6 +6,7 @@ import os
 
 import dj_database_url
 from celery.schedules import crontab
+from kombu import Queue
 
 from smartcrm.config import data_dir, is_production, secret
 
@@ -251,9 +252,27 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker killed mid-task (the OOM killer, kill -9) leaves its message to be delivered again.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Two queues (smartcrm.core.queues): replies, webhooks, emails and single-record work never wait
+# behind an import or a refresh.
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+CELERY_TASK_QUEUES = (Queue("interactive"), Queue("bulk"))  # a worker without --queues takes both
+CELERY_TASK_ROUTES = "smartcrm.core.queues.route"
+# An unacknowledged message goes back to the queue after this long: it must be longer than the
+# longest task (a full refresh, a big import), or a second worker starts it while the first runs.
+SMARTCRM_CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("SMARTCRM_CELERY_VISIBILITY_TIMEOUT", str(6 * 3600)))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": SMARTCRM_CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": SMARTCRM_CELERY_VISIBILITY_TIMEOUT}
+# A worker process is replaced after its task when it grew above this (KiB; 0: no limit) or
+# after this many tasks (0: no limit): a leak or a huge import does not keep the memory.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = (
+    int(os.environ.get("SMARTCRM_WORKER_MAX_MEMORY_MB", "2048")) * 1024 or None
+)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("SMARTCRM_WORKER_MAX_TASKS_PER_CHILD", "200")) or None
 CELERY_TIMEZONE = TIME_ZONE
-# `celery -A smartcrm.celery beat` runs these; nightly after the day's orders are in.
+# `smartcrm beat` runs these; nightly after the day's orders are in.
 NIGHTLY_HOUR = int(os.environ.get("SMARTCRM_NIGHTLY_HOUR", "2"))
 CELERY_BEAT_SCHEDULE = {
     "nightly-train-and-score": {

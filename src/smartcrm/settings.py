@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "smartcrm.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "smartcrm.api.cors.WidgetCorsMiddleware",
@@ -93,12 +94,22 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL connections: kept open for SMARTCRM_DB_CONN_MAX_AGE seconds and checked before
+# reuse, or (SMARTCRM_DB_POOL=N) a psycopg pool of up to N per process (docs/deploy.md).
+SMARTCRM_DB_POOL = int(os.environ.get("SMARTCRM_DB_POOL", "0"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'smartcrm.sqlite3'}",
-        conn_max_age=int(os.environ.get("SMARTCRM_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=0 if SMARTCRM_DB_POOL else int(os.environ.get("SMARTCRM_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+if SMARTCRM_DB_POOL and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": SMARTCRM_DB_POOL,
+        "timeout": int(os.environ.get("SMARTCRM_DB_POOL_TIMEOUT", "10")),
+    }
 if os.environ.get("SMARTCRM_TEST_DB_NAME") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Lets several test runs share one PostgreSQL server without touching each other's database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SMARTCRM_TEST_DB_NAME"]}
@@ -136,6 +147,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+if os.environ.get("SMARTCRM_STATIC_MANIFEST", "0") == "1":
+    # After `smartcrm collectstatic`: file names carry a content hash, so browsers keep them for a
+    # year (WhiteNoise's far-future headers); the pages name the hashed files. Without it (the demo,
+    # development) files are served from the apps as they are.
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = False
 MEDIA_ROOT = DATA_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -165,6 +182,8 @@ if is_production():
     SECURE_HSTS_SECONDS = int(os.environ.get("SMARTCRM_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SMARTCRM_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
     SECURE_HSTS_PRELOAD = os.environ.get("SMARTCRM_HSTS_PRELOAD", "0") == "1"
+    # A load balancer probes health over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     if os.environ.get("SMARTCRM_PROXY_SSL_HEADER", "0") == "1":
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -301,12 +320,23 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# /metrics (docs/deploy.md): scrapers send `Authorization: Bearer <token>`; unset, only a client
+# on this machine's loopback, not through a proxy, may read it.
+SMARTCRM_METRICS_TOKEN = os.environ.get("SMARTCRM_METRICS_TOKEN", "")
+
+# SMARTCRM_LOG_FORMAT=json: one JSON object a line (for a log shipper), after the same redaction.
+SMARTCRM_LOG_FORMAT = os.environ.get("SMARTCRM_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_pii": {"()": "smartcrm.core.logging.RedactPIIFilter"}},
+    "formatters": {"json": {"()": "smartcrm.core.logging.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_pii"],
+            **({"formatter": "json"} if SMARTCRM_LOG_FORMAT == "json" else {}),
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("SMARTCRM_LOG_LEVEL", "WARNING")},
 }

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from smartcrm.core.metrics import prepare_multiprocess_dir
 from smartcrm.core.queues import QUEUES
 
 NO_BROKER = (
@@ -53,6 +54,8 @@ class Command(BaseCommand):
         if not settings.REDIS_URL:
             raise CommandError(NO_BROKER)
         argv = worker_argv(parse_queues(options["queues"]), options["concurrency"], options["loglevel"])
+        # Task durations, counted per pool process, for /metrics on this machine (core/metrics.py).
+        prepare_multiprocess_dir(settings.DATA_DIR / "metrics" / "worker")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcrm.settings")
         sys.stdout.flush()
         os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter, fixed arguments

@@ -11,12 +11,14 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 from celery.result import AsyncResult, allow_join_result
 from django.db import connection
 
+from smartcrm.celery import app as celery_app
 from smartcrm.core.queues import BULK, INTERACTIVE, queue_of
 from smartcrm.core.tasks import sweep_stale_runs
 from smartcrm.privacy.tasks import apply_retention
@@ -33,6 +35,17 @@ def test_tasks_are_routed_by_kind() -> None:
     assert queue_of("smartcrm.assistant.deliver_message") == INTERACTIVE
     assert queue_of("smartcrm.integrations.deliver_webhook") == INTERACTIVE
     assert queue_of("smartcrm.textanalysis.analyse") == INTERACTIVE
+
+
+def test_the_worker_limits_reach_celery(settings: Any) -> None:
+    conf = celery_app.conf
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    assert conf.broker_transport_options["visibility_timeout"] == settings.SMARTCRM_CELERY_VISIBILITY_TIMEOUT
+    assert conf.worker_max_memory_per_child == 2048 * 1024  # KiB
+    assert conf.worker_max_tasks_per_child == 200
+    assert [q.name for q in conf.task_queues] == [INTERACTIVE, BULK]
+    # What beat sends is routed like the rest: the nightly refresh is bulk work.
+    assert celery_app.amqp.router.route({}, "smartcrm.intelligence.refresh_scores")["queue"].name == BULK
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import logging
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from django.utils import timezone
 from smartcrm.core.logging import JsonFormatter, RedactPIIFilter
 from smartcrm.core.metrics import _Merged
 from smartcrm.core.tasks import sweep_stale_runs
-from smartcrm.demo.management.commands.serve import MAX_WORKERS, default_workers
+from smartcrm.demo.management.commands.serve import MAX_WORKERS, default_workers, gunicorn_argv
 from smartcrm.demo.management.commands.worker import parse_queues, worker_argv
 from smartcrm.intelligence.models import TrainingRun, TrainingStatus
 from tests.ports import free_port
@@ -232,3 +234,30 @@ def test_hashed_static_files_are_served_with_long_cache_headers(tmp_path: Path) 
     _css, status, encoding, cache = done.stdout.split(" ", 3)
     assert (status, encoding) == ("200", "gzip")
     assert "immutable" in cache and "max-age=315360000" in cache
+
+
+def test_the_servers_json_access_log_is_parseable_and_keeps_no_pii(tmp_path: Path, settings: Any) -> None:
+    settings.SMARTCRM_LOG_FORMAT = "json"
+    port = free_port()
+    argv = gunicorn_argv("127.0.0.1", port, workers=1, threads=1)
+    env = {**os.environ, "DATABASE_URL": "", "SMARTCRM_DATA_DIR": str(tmp_path), "REDIS_URL": ""}
+    server = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/healthz?search=ada%40example.com"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    assert answer.status == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    entries = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert len(entries) == 1, output
+    assert entries[0]["request"] == "GET /healthz?search=%5BREDACTED%5D HTTP/1.1"
+    assert entries[0]["status"] == 200 and entries[0]["duration_ms"] >= 0
+    assert "example.com" not in output

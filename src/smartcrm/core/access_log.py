@@ -54,5 +54,6 @@ class JsonAccessLogger(RedactingAccessLogger):
             return
         atoms = self.atoms(resp, req, environ, request_time)
         entry = {name: atoms.get(atom, "-") for atom, name in self.FIELDS.items()}
+        entry["status"] = int(entry["status"]) if str(entry["status"]).isdigit() else entry["status"]
         entry["duration_ms"] = round(request_time.total_seconds() * 1000, 2)
         self.access_log.info(json.dumps(entry, ensure_ascii=False, default=str))

@@ -82,11 +82,15 @@ def process_env(data_dir: Path, **extra_env: str) -> dict[str, str]:
     return env
 
 
-def start_worker(data_dir: Path, log: Path, redis_url: str, **extra_env: str) -> subprocess.Popen[bytes]:
-    """One solo worker process on ``redis_url``, its output in ``log``."""
+def start_worker(
+    data_dir: Path, log: Path, redis_url: str, queues: str = "", **extra_env: str
+) -> subprocess.Popen[bytes]:
+    """One solo worker process on ``redis_url`` (on ``queues``, comma-separated: default all), its
+    output in ``log``."""
     env = process_env(data_dir, REDIS_URL=redis_url, **extra_env)
     command = [str(CELERY), "-A", "smartcrm.celery", "worker", "-P", "solo", "-c", "1"]
     command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "warning"]
+    command += ["--queues", queues] if queues else []
     with log.open("wb") as out:
         return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
 

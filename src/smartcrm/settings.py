@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from kombu import Queue
 
 from smartcrm.config import data_dir, is_production, secret
 
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "smartcrm.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "smartcrm.api.cors.WidgetCorsMiddleware",
@@ -92,12 +95,22 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL connections: kept open for SMARTCRM_DB_CONN_MAX_AGE seconds and checked before
+# reuse, or (SMARTCRM_DB_POOL=N) a psycopg pool of up to N per process (docs/deploy.md).
+SMARTCRM_DB_POOL = int(os.environ.get("SMARTCRM_DB_POOL", "0"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'smartcrm.sqlite3'}",
-        conn_max_age=int(os.environ.get("SMARTCRM_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=0 if SMARTCRM_DB_POOL else int(os.environ.get("SMARTCRM_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+if SMARTCRM_DB_POOL and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": SMARTCRM_DB_POOL,
+        "timeout": int(os.environ.get("SMARTCRM_DB_POOL_TIMEOUT", "10")),
+    }
 if os.environ.get("SMARTCRM_TEST_DB_NAME") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Lets several test runs share one PostgreSQL server without touching each other's database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SMARTCRM_TEST_DB_NAME"]}
@@ -128,13 +141,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
+# Where `smartcrm collectstatic` puts the files (an image keeps them beside the code, not in the data volume).
+STATIC_ROOT = Path(os.environ.get("SMARTCRM_STATIC_ROOT") or DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+if os.environ.get("SMARTCRM_STATIC_MANIFEST", "0") == "1":
+    # After `smartcrm collectstatic`: file names carry a content hash, so browsers keep them for a
+    # year (WhiteNoise's far-future headers); the pages name the hashed files. Without it (the demo,
+    # development) files are served from the apps as they are.
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = False
 MEDIA_ROOT = DATA_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -164,6 +184,8 @@ if is_production():
     SECURE_HSTS_SECONDS = int(os.environ.get("SMARTCRM_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SMARTCRM_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
     SECURE_HSTS_PRELOAD = os.environ.get("SMARTCRM_HSTS_PRELOAD", "0") == "1"
+    # A load balancer probes health over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     if os.environ.get("SMARTCRM_PROXY_SSL_HEADER", "0") == "1":
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -251,9 +273,27 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker killed mid-task (the OOM killer, kill -9) leaves its message to be delivered again.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Two queues (smartcrm.core.queues): replies, webhooks, emails and single-record work never wait
+# behind an import or a refresh.
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+CELERY_TASK_QUEUES = (Queue("interactive"), Queue("bulk"))  # a worker without --queues takes both
+CELERY_TASK_ROUTES = "smartcrm.core.queues.route"
+# An unacknowledged message goes back to the queue after this long: it must be longer than the
+# longest task (a full refresh, a big import), or a second worker starts it while the first runs.
+SMARTCRM_CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("SMARTCRM_CELERY_VISIBILITY_TIMEOUT", str(6 * 3600)))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": SMARTCRM_CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": SMARTCRM_CELERY_VISIBILITY_TIMEOUT}
+# A worker process is replaced after its task when it grew above this (KiB; 0: no limit) or
+# after this many tasks (0: no limit): a leak or a huge import does not keep the memory.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = (
+    int(os.environ.get("SMARTCRM_WORKER_MAX_MEMORY_MB", "2048")) * 1024 or None
+)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("SMARTCRM_WORKER_MAX_TASKS_PER_CHILD", "200")) or None
 CELERY_TIMEZONE = TIME_ZONE
-# `celery -A smartcrm.celery beat` runs these; nightly after the day's orders are in.
+# `smartcrm beat` runs these; nightly after the day's orders are in.
 NIGHTLY_HOUR = int(os.environ.get("SMARTCRM_NIGHTLY_HOUR", "2"))
 CELERY_BEAT_SCHEDULE = {
     "nightly-train-and-score": {
@@ -282,12 +322,23 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# /metrics (docs/deploy.md): scrapers send `Authorization: Bearer <token>`; unset, only a client
+# on this machine's loopback, not through a proxy, may read it.
+SMARTCRM_METRICS_TOKEN = os.environ.get("SMARTCRM_METRICS_TOKEN", "")
+
+# SMARTCRM_LOG_FORMAT=json: one JSON object a line (for a log shipper), after the same redaction.
+SMARTCRM_LOG_FORMAT = os.environ.get("SMARTCRM_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_pii": {"()": "smartcrm.core.logging.RedactPIIFilter"}},
+    "formatters": {"json": {"()": "smartcrm.core.logging.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_pii"],
+            **({"formatter": "json"} if SMARTCRM_LOG_FORMAT == "json" else {}),
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("SMARTCRM_LOG_LEVEL", "WARNING")},
 }

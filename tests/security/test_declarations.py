@@ -29,6 +29,9 @@ PUBLIC = {
     "campaigns_public:unsubscribe",
     "campaigns_public:feedback",
     "automation:inbound",
+    "web:healthz",
+    "web:readyz",
+    "web:metrics",
 }
 
 

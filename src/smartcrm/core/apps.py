@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "smartcrm.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from smartcrm.core import metrics  # noqa: F401 - connects the task-duration signals

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -15,7 +16,7 @@ from django.db.models import Avg, Count, Max, Sum
 
 from smartcrm.catalog.models import Category
 from smartcrm.customers.models import Customer
-from smartcrm.intelligence.models import CustomerScore, SegmentMovement
+from smartcrm.intelligence.models import CustomerScore, SegmentMovement, TrainingRun, TrainingStatus
 
 # "High value" is the top fifth of customers by predicted 12-month value.
 HIGH_VALUE_SHARE = 0.2
@@ -258,3 +259,13 @@ def latest_segment_movement() -> SegmentMovementTable | None:
         values = [counts.get((origin, to), 0) for to in destinations]
         rows.append((_segment_title(origin), values, sum(values)))
     return SegmentMovementTable(moves[0].from_as_of, latest, [_segment_title(k) for k in destinations], rows)
+
+
+def last_refresh_finished_at() -> datetime | None:
+    """When the latest training or scoring run that succeeded finished (``/metrics``' refresh age)."""
+    return (
+        TrainingRun.objects.filter(status=TrainingStatus.DONE, finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )

@@ -18,6 +18,7 @@ from smartcrm.web.views import (
     intelligence,
     intents,
     knowledge,
+    ops,
     orders,
     pipeline,
     privacy,
@@ -33,6 +34,9 @@ from smartcrm.web.views import recommendations as recommendation_views
 app_name = "web"
 
 urlpatterns = [
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ops.metrics_view, name="metrics"),
     path("login/", public("the sign-in form itself")(account.LoginView.as_view()), name="login"),
     path(
         "login/code/",

@@ -44,7 +44,14 @@ def test_a_worker_is_gone_only_when_its_process_on_this_host_is() -> None:
 
 
 def test_every_app_with_long_runs_registers_a_recoverer() -> None:
-    assert set(recovery.registered()) == {"imports", "dedup", "campaigns", "workflows", "training"}
+    assert set(recovery.registered()) == {
+        "imports",
+        "dedup",
+        "campaigns",
+        "workflows",
+        "training",
+        "webhooks",
+    }
 
 
 @pytest.mark.django_db

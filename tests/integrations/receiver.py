@@ -29,6 +29,8 @@ class Receiver:
     # Status codes to answer, in turn; the last one repeats.
     script: list[int] = field(default_factory=lambda: [200])
     redirect_to: str = ""
+    # Seconds to wait before answering (a request is recorded when it arrives).
+    delay: float = 0.0
     requests: list[Received] = field(default_factory=list)
     url: str = ""
 
@@ -53,6 +55,7 @@ def running(receiver: Receiver) -> Iterator[Receiver]:
                 )
             )
             status = receiver.answer()
+            time.sleep(receiver.delay)
             self.send_response(status)
             if 300 <= status < 400:
                 self.send_header("Location", receiver.redirect_to)

@@ -7,11 +7,14 @@ import json
 import logging
 import random
 import time
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from smartcrm.core import recovery
 from smartcrm.customers.services import create_customer
 from smartcrm.integrations import outbound
 from smartcrm.integrations.models import OutboundDelivery, OutboundEvent, OutboundStatus
@@ -382,3 +385,32 @@ def test_an_insights_alert_is_published_when_that_app_is_installed(
         "severity": "high",
     }
     assert "explanation" not in body["data"]  # free text: only for endpoints allowed PII
+
+
+def test_the_sweeper_sends_again_what_a_dead_worker_left_sending_or_pending(
+    local_targets: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with running(Receiver(secret=SECRET)) as receiver:
+        _endpoint(receiver.url)
+        with django_capture_on_commit_callbacks(execute=False):  # the worker died holding the tasks
+            events = [outbound.publish("thing.happened", {"id": i}) for i in range(3)]
+        lost, sending, fresh = (OutboundDelivery.objects.get(event=e) for e in events)
+        long_ago = timezone.now() - outbound.sender_lost_after() - timedelta(seconds=1)
+        OutboundDelivery.objects.filter(pk=lost.pk).update(created_at=long_ago)
+        OutboundDelivery.objects.filter(pk=sending.pk).update(
+            status=OutboundStatus.SENDING, attempts=1, last_attempt_at=long_ago
+        )
+        OutboundDelivery.objects.filter(pk=fresh.pk).update(
+            status=OutboundStatus.SENDING, attempts=1, last_attempt_at=timezone.now()
+        )
+        assert recovery.sweep()["webhooks"] == 2
+        assert recovery.sweep()["webhooks"] == 0  # once
+    statuses = dict(OutboundDelivery.objects.values_list("pk", "status"))
+    assert statuses == {
+        lost.pk: OutboundStatus.SUCCEEDED,
+        sending.pk: OutboundStatus.SUCCEEDED,
+        fresh.pk: OutboundStatus.SENDING,  # its sender may still be waiting for the answer
+    }
+    assert sorted(r.headers["X-Smartcrm-Event-Id"] for r in receiver.requests) == sorted(
+        [events[0].uid, events[1].uid]
+    )

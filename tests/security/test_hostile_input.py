@@ -162,6 +162,22 @@ def test_pages_refuse_control_characters_in_form_fields(make_user: Any) -> None:
     assert client.get("/customers/", {"q": "Ada\t"}).status_code == 200
 
 
+def test_pages_refuse_control_characters_in_multipart_form_fields(make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user(Role.ADMIN))
+
+    def upload(system: str) -> Any:
+        data = b"external_id,first_name\nM1,Ada\n"
+        file = io.BytesIO(data)
+        file.name = "customers.csv"
+        return client.post("/imports/", {"kind": "customers", "system": system, "file": file})
+
+    refused = upload("shop\x1b[31m")
+    assert refused.status_code == 400
+    assert b"system: Text cannot contain control characters" in refused.content
+    assert upload("shop\t").status_code == 302  # stored, on to the mapping step
+
+
 def test_xlsx_export_survives_a_stored_control_character(make_user: Any) -> None:
     Customer.objects.filter(pk=factories.CustomerFactory().pk).update(name="Ctl\x0bName\x1b")
     client = Client()

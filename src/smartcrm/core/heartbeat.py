@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import connections, models
 from django.utils import timezone
 
+from smartcrm.core.connection import reconnect_if_broken
+
 logger = logging.getLogger("smartcrm.heartbeat")
 
 HOST = socket.gethostname()[:100]
@@ -86,6 +88,7 @@ def beating(model: type[models.Model], pk: int) -> Iterator[None]:
                     rows.filter(worker=me).update(heartbeat_at=timezone.now())
                 except Exception as exc:  # a database hiccup: the next beat tries again
                     logger.warning("heartbeat on %s %s failed: %s", model.__name__, pk, type(exc).__name__)
+                    reconnect_if_broken()  # on a fresh connection if this one was lost
         finally:
             connections.close_all()  # this thread's connection
 

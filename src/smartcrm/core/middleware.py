@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.utils.html import escape
 
 from smartcrm.core.text import CONTROL_CHARACTERS, CONTROL_MESSAGE, strip_control
@@ -40,19 +41,41 @@ class ControlCharacterMiddleware:
     One place for every page, whether a view reads its input through a form or straight from
     ``request.GET``/``request.POST``. The API checks its own input per field (422 with the field's
     location), so /api/ is left to it.
+
+    A multipart form's text fields are checked exactly when Django's CSRF check has already parsed
+    the body (a POST to a view that is not ``csrf_exempt``): parsing it consumes the request's
+    stream, and the exempt views (webhooks, one-click unsubscribe) read their raw body themselves.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith("/api/"):
-            # A multipart body is left to the view: reading it here would consume the stream a
-            # view may read itself (its text fields are checked by the services).
-            form = request.content_type == "application/x-www-form-urlencoded"
-            for data in (request.GET, request.POST) if form else (request.GET,):
-                for name, values in data.lists():
-                    if CONTROL_CHARACTERS.search(name) or any(CONTROL_CHARACTERS.search(v) for v in values):
-                        field = escape(strip_control(name))
-                        return HttpResponseBadRequest(f"<p>{field}: {CONTROL_MESSAGE}</p>")
         return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view: Callable[..., HttpResponse],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        if request.path.startswith("/api/"):
+            return None
+        for data in _fields(request, exempt=getattr(view, "csrf_exempt", False)):
+            for name, values in data.lists():
+                if CONTROL_CHARACTERS.search(name) or any(
+                    isinstance(v, str) and CONTROL_CHARACTERS.search(v) for v in values
+                ):
+                    field = escape(strip_control(name))
+                    return HttpResponseBadRequest(f"<p>{field}: {CONTROL_MESSAGE}</p>")
+        return None
+
+
+def _fields(request: HttpRequest, *, exempt: bool) -> tuple[QueryDict, ...]:
+    """The query and, when reading it is safe, the form fields of the request."""
+    if request.content_type == "application/x-www-form-urlencoded":
+        return request.GET, request.POST  # parsed from ``request.body``, which stays readable
+    if request.content_type == "multipart/form-data" and request.method == "POST" and not exempt:
+        return request.GET, request.POST
+    return (request.GET,)

@@ -6,12 +6,13 @@ log says who imported what and how it ended.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
+from smartcrm.core.connection import reconnect_if_broken
 from smartcrm.imports import uploads
 from smartcrm.imports.errors import RowError
 from smartcrm.imports.models import ImportRun, ImportStatus
@@ -78,11 +79,27 @@ def save_progress(run: ImportRun, result: ImportResult) -> None:
     )
 
 
-def stopped_message(result: ImportResult) -> str:
-    return (
-        f"Stopped by an unexpected error after {result.processed} of {result.rows_total} rows; "
-        "the rows before were kept. Re-running the import is safe."
-    )
+def fail_run(run: ImportRun, actor: Actor, error: BaseException) -> None:
+    """Record an unexpected stop from what is committed, not from memory: the batch that failed
+    was rolled back with the progress it had counted, and its connection may be what died."""
+    reconnect_if_broken()
+    with transaction.atomic():
+        run.refresh_from_db()
+        kept = f"the rows up to file row {run.last_row} were kept" if run.last_row else "no batch was kept"
+        cause = "the database connection was lost" if isinstance(error, DatabaseError) else "an error"
+        run.status, run.finished_at = ImportStatus.FAILED, timezone.now()
+        run.message = (
+            f"Stopped by an unexpected error ({cause}, {type(error).__name__}); {kept}. "
+            "Resume to continue after them; nothing is imported twice."
+        )
+        run.save(update_fields=["status", "message", "finished_at"])
+        audit.record(
+            actor,
+            AuditAction.IMPORT,
+            object_type="imports.importrun",
+            object_id=str(run.pk),
+            changes={"kind": run.kind, "status": ImportStatus.FAILED, "last_row": run.last_row},
+        )
 
 
 @transaction.atomic

@@ -107,12 +107,11 @@ def run_request(
             run, result, request.actor, status=ImportStatus.CANCELLED, message=runs.CANCELLED_MESSAGE
         )
         return result
-    except Exception:
+    except Exception as exc:
         logger.exception("import of %s stopped after %d rows", request.kind, result.processed)
         if run is not None:
             try:
-                message = runs.stopped_message(result)
-                runs.finish_run(run, result, request.actor, status=ImportStatus.FAILED, message=message)
+                runs.fail_run(run, request.actor, exc)
             except Exception:  # the database may be what failed; the original error matters more
                 logger.exception("could not record the failed import run %s", run.pk)
         raise

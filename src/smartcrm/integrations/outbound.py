@@ -14,7 +14,7 @@ import random
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from smartcrm.core import audit
+from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
@@ -64,7 +64,6 @@ PII_KEYS = frozenset(
 WANTED_CACHE_KEY = "integrations:wanted-event-types"
 WANTED_CACHE_SECONDS = 30
 USER_AGENT = "smartcrm-webhooks/1"
-SENDING_STALE_AFTER = timedelta(minutes=5)
 
 
 # --- endpoints --------------------------------------------------------------------------------
@@ -279,7 +278,7 @@ def _claim(delivery_pk: int) -> OutboundDelivery | None:
         if delivery is None or delivery.status in (OutboundStatus.SUCCEEDED, OutboundStatus.FAILED):
             return None
         if delivery.status == OutboundStatus.SENDING and (
-            delivery.last_attempt_at and now - delivery.last_attempt_at < SENDING_STALE_AFTER
+            delivery.last_attempt_at and now - delivery.last_attempt_at < sender_lost_after()
         ):
             return None
         if (
@@ -358,20 +357,40 @@ def attempt(delivery_pk: int, *, rng: random.Random | None = None) -> Attempt:
     return Attempt(delivery.status, retry_in)
 
 
-def due_deliveries(limit: int = 500) -> list[int]:
-    """Deliveries whose retry is due (or whose sender died): the sweep's work list."""
+def sender_lost_after() -> timedelta:
+    """How long a delivery may stay ``sending`` (or ``pending``) before its sender counts as dead:
+    longer than one request can take (the timeout), plus a job lease (core/heartbeat.py)."""
+    return timedelta(seconds=conf.timeout_seconds()) + heartbeat.lease()
+
+
+def due_deliveries(limit: int = 500, *, overdue: timedelta = timedelta(0)) -> list[int]:
+    """Deliveries whose retry is due by more than ``overdue`` or whose sender died: the sweep's
+    work list."""
     now = timezone.now()
-    retrying = OutboundDelivery.objects.filter(status=OutboundStatus.RETRYING, next_retry_at__lte=now)
-    stuck = OutboundDelivery.objects.filter(
-        status=OutboundStatus.SENDING, last_attempt_at__lt=now - SENDING_STALE_AFTER
+    lost = now - sender_lost_after()
+    retrying = OutboundDelivery.objects.filter(
+        status=OutboundStatus.RETRYING, next_retry_at__lte=now - overdue
     )
-    pending = OutboundDelivery.objects.filter(
-        status=OutboundStatus.PENDING, created_at__lt=now - SENDING_STALE_AFTER
-    )
+    stuck = OutboundDelivery.objects.filter(status=OutboundStatus.SENDING, last_attempt_at__lt=lost)
+    pending = OutboundDelivery.objects.filter(status=OutboundStatus.PENDING, created_at__lt=lost)
     ids: list[int] = []
     for query in (retrying, stuck, pending):
         ids.extend(query.order_by("id").values_list("pk", flat=True)[: limit - len(ids)])
     return ids
+
+
+def recover_stale(now: datetime) -> int:
+    """The stale-run sweeper's part (core/recovery.py): deliveries a dead worker left ``sending``,
+    ``pending`` or with a retry it held are queued again; how many.
+
+    Delivery is at-least-once: a worker killed after the endpoint received a request but before
+    it recorded the answer leaves the delivery ``sending``, and it is sent again with the same
+    ``X-Smartcrm-Event-Id`` (receivers dedupe on it). ``_claim`` lets one sender at a time in.
+    """
+    ids = due_deliveries(overdue=sender_lost_after())
+    for pk in ids:
+        jobs.deliver_webhook.send(pk)
+    return len(ids)
 
 
 def send_due(limit: int = 500) -> int:

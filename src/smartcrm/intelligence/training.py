@@ -34,6 +34,7 @@ from sklearn.preprocessing import StandardScaler
 
 from smartcrm.core import heartbeat
 from smartcrm.core.actors import Actor
+from smartcrm.core.connection import reconnect_if_broken
 from smartcrm.engine.clv.lifetime_value import LifetimeValueModel
 from smartcrm.engine.clv.selection import training_split
 from smartcrm.engine.clv.summary import summarise_transactions
@@ -254,14 +255,23 @@ def train(
             result = _train(as_of, actor, refit, stage)
         except BaseException as exc:
             with suppress(DatabaseError):  # the database may be what failed; the error matters more
+                reconnect_if_broken()
                 TrainingRun.objects.filter(pk=run.pk).update(
-                    status=TrainingStatus.FAILED, message=type(exc).__name__, finished_at=timezone.now()
+                    status=TrainingStatus.FAILED, message=failed_message(exc), finished_at=timezone.now()
                 )
             raise
     TrainingRun.objects.filter(pk=run.pk).update(
         status=TrainingStatus.DONE, versions=result.versions, finished_at=timezone.now()
     )
     return result
+
+
+def failed_message(error: BaseException) -> str:
+    cause = "the database connection was lost, " if isinstance(error, DatabaseError) else ""
+    return (
+        f"Failed ({cause}{type(error).__name__}); the previous training's models and scores stay "
+        "active: nothing of this run was switched in."
+    )
 
 
 def _train(as_of: date, actor: Actor, refit: bool, progress: Callable[[str], None]) -> RefreshResult:

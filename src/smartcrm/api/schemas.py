@@ -10,7 +10,7 @@ happened (``Recorded``) must be plausible (``core.moments``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -86,6 +86,9 @@ Recorded = Annotated[
     AfterValidator(check_recorded),
     Field(description="ISO 8601; from 1900 to a year from now; offset within ±15:59"),
 ]
+# A calendar day asked about or planned (a report's range, a renewal): within what the analyses'
+# calendars hold (pandas counts in nanoseconds from 1677 to 2262).
+Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
 Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0)]
 Currency = Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")]
 

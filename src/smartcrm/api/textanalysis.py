@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import needs
 from smartcrm.api.errors import ONE_ERRORS, READ_ERRORS
-from smartcrm.api.schemas import Id, PageMeta, PageQuery, page_response
+from smartcrm.api.schemas import Day, Id, PageMeta, PageQuery, page_response
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.pagination import paginate
 from smartcrm.engine.nlp.intent import INTENTS
@@ -78,8 +78,8 @@ class DailyNegativeOut(Schema):
 
 
 class NegativeShareQuery(Schema):
-    start: date
-    end: date
+    start: Day
+    end: Day
 
 
 @router.get("", response={200: TextAnalysisPage, **READ_ERRORS}, summary="List text analyses")

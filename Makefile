@@ -86,9 +86,9 @@ test-postgres: install chromium services
 test-sqlite: install
 	DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider -m "not browser and not celery and not schemathesis"
 
-# The API fuzz test with 100 examples per operation (make test runs it with 25, on PostgreSQL).
+# The API fuzz test with 500 examples per operation (make test runs it with 100, on PostgreSQL).
 fuzz: install services
-	DATABASE_URL=$(PG_URL) SMARTCRM_FUZZ_EXAMPLES=100 $(BIN)/pytest -n 2 -p no:cacheprovider -m schemathesis
+	DATABASE_URL=$(PG_URL) SMARTCRM_FUZZ_EXAMPLES=500 $(BIN)/pytest -n 2 -p no:cacheprovider -m schemathesis
 
 test: lint test-postgres test-sqlite
 

@@ -3,8 +3,8 @@
 Each operation gets generated requests — valid ones and, from the schema's own bounds, invalid
 ones — sent as an admin and as a low-privilege role (analyst). Every answer must: not be a 5xx,
 use a status code the operation declares, match the declared schema, and (a 4xx) carry a JSON
-error ``code``. ``SMARTCRM_FUZZ_EXAMPLES`` sets the examples per operation (25 in ``make test``,
-100 in ``make fuzz``); ``SMARTCRM_FUZZ_PATHS`` (a regular expression) fuzzes only matching paths.
+error ``code``. ``SMARTCRM_FUZZ_EXAMPLES`` sets the examples per operation (100 in ``make test``,
+500 in ``make fuzz``); ``SMARTCRM_FUZZ_PATHS`` (a regular expression) fuzzes only matching paths.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import create_api_token
 from tests import factories
 
-EXAMPLES = int(os.environ.get("SMARTCRM_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("SMARTCRM_FUZZ_EXAMPLES", "100"))
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 if os.environ.get("SMARTCRM_FUZZ_PATHS"):  # a regular expression: fuzz only the paths it matches
     schema = schema.include(path_regex=os.environ["SMARTCRM_FUZZ_PATHS"])

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from smartcrm.accounts import scopes
-from smartcrm.accounts.models import ApiToken, User, hash_token
+from smartcrm.accounts.models import ApiToken, SecuritySettings, TotpDevice, User, hash_token
 from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import create_api_token
 from smartcrm.api.main import api
@@ -19,6 +19,21 @@ from smartcrm.core.models import AuditEvent
 from tests.api.client import ApiClient
 
 pytestmark = pytest.mark.django_db
+
+
+def test_an_admins_token_is_refused_while_the_shop_requires_two_factor_they_lack(make_user: Any) -> None:
+    admin: User = make_user(Role.ADMIN, username="ada")
+    _token, raw = create_api_token(user=admin, name="script")
+    client = ApiClient(raw)
+    assert client.get("/api/v1/customers").status_code == 200
+    SecuritySettings.objects.update_or_create(pk=1, defaults={"require_admin_2fa": True})
+    refused = client.get("/api/v1/customers")
+    assert refused.status_code == 403 and refused.json()["code"] == "two_factor_required"
+    TotpDevice.objects.create(user=admin, secret="JBSWY3DPEHPK3PXP", confirmed_at=timezone.now())
+    assert client.get("/api/v1/customers").status_code == 200
+    # Other roles' tokens are not held up by the admins' rule.
+    _token, sales_raw = create_api_token(user=make_user(Role.SALES, username="sam"), name="crm")
+    assert ApiClient(sales_raw).get("/api/v1/customers").status_code == 200
 
 
 def test_every_api_operation_belongs_to_an_area() -> None:

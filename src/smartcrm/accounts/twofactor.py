@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from smartcrm.accounts.models import RecoveryCode, TotpDevice, User
+from smartcrm.accounts.models import RecoveryCode, SecuritySettings, TotpDevice, User
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.models import AuditAction
@@ -27,6 +27,16 @@ VALID_WINDOW = 1  # steps of 30 s either side, for a phone whose clock drifts
 
 def is_enrolled(user: User) -> bool:
     return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def missing_for_admin(user: User) -> bool:
+    """True when the shop requires two-factor for admins and this admin has not set it up: their
+    API tokens are refused until they do (a token must not be a way round the rule)."""
+    if not user.is_admin_role:
+        return False
+    if not SecuritySettings.objects.filter(pk=1, require_admin_2fa=True).exists():
+        return False
+    return not is_enrolled(user)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
-from smartcrm.accounts import scopes
+from smartcrm.accounts import scopes, twofactor
 from smartcrm.accounts.access import Access, declare
 from smartcrm.accounts.models import ApiToken, User, hash_token
 from smartcrm.accounts.roles import Capability
@@ -37,6 +37,16 @@ class ScopeMissing(AuthorizationError):
 
     def __init__(self, needed: str) -> None:
         super().__init__(message=f"This API token's scopes do not include {needed}.")
+
+
+class TwoFactorRequired(AuthorizationError):
+    code = ErrorCode.TWO_FACTOR_REQUIRED
+
+    def __init__(self) -> None:
+        super().__init__(
+            message="The shop requires two-factor authentication for admins: set it up on "
+            "/account/two-factor/ to use this token."
+        )
 
 
 class BearerAuth(HttpBearer):
@@ -66,6 +76,8 @@ class BearerAuth(HttpBearer):
         )
         if not allowed:
             raise ScopeMissing(needed or "every area")
+        if twofactor.missing_for_admin(api_token.user):
+            raise TwoFactorRequired()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         return api_token.user

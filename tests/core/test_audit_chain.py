@@ -103,6 +103,16 @@ def test_an_edited_payload_is_found_even_with_its_hash_recomputed_without_the_ke
     assert f"seq {events[1].seq} (event id {events[1].pk}) edited" in _verify_fails()
 
 
+def test_a_cut_tail_is_found_against_a_head_noted_earlier(db: Any) -> None:
+    events = _events(4)
+    head = f"{events[-1].seq}:{events[-1].chain_hash}"
+    call_command("audit", "verify", "--expect-head", head)
+    _raw("DELETE FROM core_auditevent WHERE id IN (%s, %s)", [events[2].pk, events[3].pk])
+    call_command("audit", "verify")  # the shorter chain is consistent in itself
+    with pytest.raises(CommandError, match="an earlier head, is gone"):
+        call_command("audit", "verify", "--expect-head", head)
+
+
 def test_a_deleted_event_is_found(db: Any) -> None:
     events = _events(4)
     _raw("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])

@@ -79,6 +79,19 @@ def save_progress(run: ImportRun, result: ImportResult) -> None:
     )
 
 
+def record_failure(run: ImportRun, actor: Actor, message: str) -> None:
+    """Mark the run failed with ``message`` for the person who started it, and audit it."""
+    run.status, run.message, run.finished_at = ImportStatus.FAILED, message, timezone.now()
+    run.save(update_fields=["status", "message", "finished_at"])
+    audit.record(
+        actor,
+        AuditAction.IMPORT,
+        object_type="imports.importrun",
+        object_id=str(run.pk),
+        changes={"kind": run.kind, "status": ImportStatus.FAILED, "last_row": run.last_row},
+    )
+
+
 def fail_run(run: ImportRun, actor: Actor, error: BaseException) -> None:
     """Record an unexpected stop from what is committed, not from memory: the batch that failed
     was rolled back with the progress it had counted, and its connection may be what died."""
@@ -87,18 +100,11 @@ def fail_run(run: ImportRun, actor: Actor, error: BaseException) -> None:
         run.refresh_from_db()
         kept = f"the rows up to file row {run.last_row} were kept" if run.last_row else "no batch was kept"
         cause = "the database connection was lost" if isinstance(error, DatabaseError) else "an error"
-        run.status, run.finished_at = ImportStatus.FAILED, timezone.now()
-        run.message = (
-            f"Stopped by an unexpected error ({cause}, {type(error).__name__}); {kept}. "
-            "Resume to continue after them; nothing is imported twice."
-        )
-        run.save(update_fields=["status", "message", "finished_at"])
-        audit.record(
+        record_failure(
+            run,
             actor,
-            AuditAction.IMPORT,
-            object_type="imports.importrun",
-            object_id=str(run.pk),
-            changes={"kind": run.kind, "status": ImportStatus.FAILED, "last_row": run.last_row},
+            f"Stopped by an unexpected error ({cause}, {type(error).__name__}); {kept}. "
+            "Resume to continue after them; nothing is imported twice.",
         )
 
 

@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
-from smartcrm.core.audit import AuditAction
 from smartcrm.dedup.services import check_new_customers
 from smartcrm.imports import bulk, jobs, runs, writing
 from smartcrm.imports.errors import ImportCancelled, ImportFileError
@@ -279,14 +278,6 @@ def _execute(run: ImportRun, on_progress: ProgressCallback | None) -> ImportRun:
                 on_error=lambda error: writer.writerow([error.row, error.column, error.message]),
             )
     except ImportFileError as exc:
-        run.status, run.message, run.finished_at = ImportStatus.FAILED, str(exc), timezone.now()
-        run.save(update_fields=["status", "message", "finished_at"])
-        audit.record(
-            actor,
-            AuditAction.IMPORT,
-            object_type="imports.importrun",
-            object_id=str(run.pk),
-            changes={"kind": run.kind, "status": ImportStatus.FAILED},
-        )
+        runs.record_failure(run, actor, str(exc))
     run.refresh_from_db()
     return run

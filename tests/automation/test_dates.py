@@ -24,15 +24,6 @@ NEW_YORK = ZoneInfo("America/New_York")
 TAG = [{"action": "add_tag", "tag": "birthday-greeted"}]
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
-    def go(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return go
-
-
 def _birthday_workflow(commit: Callable[..., Any], now: datetime, **trigger: Any) -> Any:
     definition = {"type": "time", "schedule": "before_birthday", "days": 0, "at": "09:00"} | trigger
     return commit(

@@ -39,17 +39,6 @@ EMAIL = {
 }
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
-    """Run ``fn`` and then its on-commit work (the jobs, eager here), as a commit would."""
-
-    def go(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return go
-
-
 def _workflow(
     commit: Callable[..., Any], trigger: dict[str, Any], steps: list[dict[str, Any]], **kw: Any
 ) -> Any:

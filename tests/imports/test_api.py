@@ -12,7 +12,8 @@ from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import create_api_token
 from smartcrm.customers.models import Customer
 from tests.api.client import ApiClient
-from tests.api.openapi import openapi_document, validate_response
+from tests.api.openapi import openapi_document
+from tests.imports.uploading import upload_import
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +29,10 @@ def api(make_user: Any, settings: Any, tmp_path: Any) -> Any:
     return make
 
 
-def _upload(client: ApiClient, content: bytes, name: str = "c.csv", **data: Any) -> Any:
-    upload = io.BytesIO(content)
-    upload.name = name
-    response = client.client.post("/api/v1/imports", {"kind": "customers", "file": upload, **data})
-    validate_response("POST", "/api/v1/imports", response)
-    return response
-
-
 def test_upload_runs_the_import_and_reports_errors(api: Any, django_capture_on_commit_callbacks: Any) -> None:
     client = api(Role.MANAGER)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(
+        response = upload_import(
             client, "external_id;first_name;email\nC1;Zoë;z@example.com\nC2;Bo;@@\n".encode("cp1252")
         )
     assert response.status_code == 201
@@ -55,15 +48,15 @@ def test_upload_runs_the_import_and_reports_errors(api: Any, django_capture_on_c
 
 
 def test_an_unreadable_file_is_refused_with_the_reason(api: Any) -> None:
-    response = _upload(api(Role.ADMIN), b"PK\x03\x04broken", name="c.xlsx")
+    response = upload_import(api(Role.ADMIN), b"PK\x03\x04broken", name="c.xlsx")
     assert response.status_code == 422
     assert "damaged or truncated" in response.content.decode()
 
 
 def test_a_draft_waits_and_roles_without_import_are_refused(api: Any) -> None:
-    response = _upload(api(Role.ADMIN), b"external_id\nC1\n", start="false")
+    response = upload_import(api(Role.ADMIN), b"external_id\nC1\n", start="false")
     assert response.json()["status"] == "draft"
-    assert _upload(api(Role.SUPPORT), b"external_id\nC1\n").status_code == 403
+    assert upload_import(api(Role.SUPPORT), b"external_id\nC1\n").status_code == 403
     assert api(Role.ANALYST).get(f"/imports/{response.json()['id']}").status_code == 403
     assert api(Role.ADMIN).get("/imports/999999").status_code == 404
 

@@ -18,7 +18,7 @@ from smartcrm.accounts.services import create_api_token
 from smartcrm.imports.models import ImportRun, ImportStatus
 from smartcrm.imports.wizard import purge_expired_uploads
 from tests.api.client import ApiClient
-from tests.api.openapi import validate_response
+from tests.imports.uploading import upload_import
 
 pytestmark = pytest.mark.django_db
 
@@ -32,37 +32,29 @@ def api(make_user: Any, settings: Any, tmp_path: Path) -> ApiClient:
     return ApiClient(create_api_token(user=user, name="t")[1], user=user)
 
 
-def _upload(client: ApiClient, content: bytes, name: str = "c.csv", **data: Any) -> Any:
-    upload = io.BytesIO(content)
-    upload.name = name
-    response = client.client.post("/api/v1/imports", {"kind": "customers", "file": upload, **data})
-    validate_response("POST", "/api/v1/imports", response)
-    return response
-
-
 def _files(root: Path) -> list[Path]:
     return [p for p in (root / "imports").rglob("*") if p.is_file()] if (root / "imports").exists() else []
 
 
 def test_a_draft_upload_is_private(api: ApiClient, tmp_path: Path) -> None:
-    assert _upload(api, CSV, start="false").status_code == 201
+    assert upload_import(api, CSV, start="false").status_code == 201
     [path] = _files(tmp_path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
-def test_a_finished_run_deletes_its_upload(
+def test_a_finished_run_deletes_itsupload_import(
     api: ApiClient, tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(api, CSV)
+        response = upload_import(api, CSV)
     assert ImportRun.objects.get(pk=response.json()["id"]).status == ImportStatus.DONE
     assert [p.name for p in _files(tmp_path)] in ([], ["c.csv.errors.csv"])
 
 
 @pytest.mark.parametrize("content", [b"", b"PK\x03\x04broken", b"\x00\x01\x02" * 100])
 def test_a_refused_upload_leaves_no_file_and_no_run(api: ApiClient, tmp_path: Path, content: bytes) -> None:
-    response = _upload(api, content, name="c.xlsx" if content.startswith(b"PK") else "c.csv")
+    response = upload_import(api, content, name="c.xlsx" if content.startswith(b"PK") else "c.csv")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "file"
     assert not ImportRun.objects.exists()
@@ -71,7 +63,7 @@ def test_a_refused_upload_leaves_no_file_and_no_run(api: ApiClient, tmp_path: Pa
 
 def test_the_size_limit_setting_is_honoured(api: ApiClient, settings: Any, tmp_path: Path) -> None:
     settings.SMARTCRM_IMPORT_MAX_UPLOAD_MB = 1
-    response = _upload(api, CSV + b"C2,Bo,bo@example.com\n" * 60_000)
+    response = upload_import(api, CSV + b"C2,Bo,bo@example.com\n" * 60_000)
     assert response.status_code == 422
     assert "larger than 1 MB" in response.content.decode()
     assert not ImportRun.objects.exists() and _files(tmp_path) == []
@@ -87,13 +79,13 @@ def test_the_xlsx_limit_setting_is_honoured(api: ApiClient, settings: Any, tmp_p
     buffer = io.BytesIO()
     workbook.save(buffer)
     settings.SMARTCRM_IMPORT_MAX_XLSX_MB = 1
-    response = _upload(api, buffer.getvalue(), name="c.xlsx")
+    response = upload_import(api, buffer.getvalue(), name="c.xlsx")
     assert response.status_code == 422, response.content
     assert not ImportRun.objects.exists() and _files(tmp_path) == []
 
 
 def test_old_uploads_and_drafts_are_purged(api: ApiClient, settings: Any, tmp_path: Path) -> None:
-    assert _upload(api, CSV, start="false").status_code == 201
+    assert upload_import(api, CSV, start="false").status_code == 201
     [path] = _files(tmp_path)
     old = time.time() - 8 * 86400
     os.utime(path.parent, (old, old))

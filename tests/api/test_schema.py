@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -34,6 +35,20 @@ def test_the_document_is_valid_openapi_3(db: Any) -> None:
     validate(document)
     assert document["openapi"].startswith("3.")
     assert document == openapi_document()
+
+
+def test_the_served_document_has_no_repeated_keys(db: Any) -> None:
+    """A key written twice (an int 200 and a string "200" both serialise as "200") is valid JSON
+    for Python but a YAML parser error for the interactive docs, which then render nothing."""
+    repeated: list[str] = []
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        repeated.extend(sorted({key for key in keys if keys.count(key) > 1}))
+        return dict(pairs)
+
+    json.loads(Client().get(f"{PREFIX}/openapi.json").content, object_pairs_hook=unique)
+    assert repeated == []
 
 
 def test_every_api_route_is_in_the_document() -> None:

@@ -27,7 +27,7 @@ class ExportQuery(Schema):
     summary="Export a list (customers, products, orders, tickets) as CSV or XLSX",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The list as CSV or XLSX (formula cells neutralised, PII masked by role)",
                 "content": {
                     "text/csv": {"schema": {"type": "string"}},

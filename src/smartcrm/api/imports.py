@@ -91,7 +91,7 @@ def resume(request: HttpRequest, run_id: Id) -> Any:
     summary="The run's rejected rows as CSV (row, column, message)",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "CSV with the columns row, column, message",
                 "content": {"text/csv": {"schema": {"type": "string"}}},
             }

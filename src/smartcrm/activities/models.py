@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ActivityKind(models.TextChoices):
@@ -73,3 +74,7 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == TaskStatus.OPEN and self.due_at is not None and self.due_at < timezone.now()

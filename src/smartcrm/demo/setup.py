@@ -16,13 +16,18 @@ from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import create_api_token, ensure_user
 from smartcrm.automation.services import sweep
 from smartcrm.config import is_production
+from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.mail_sink import running_sink
 from smartcrm.customers.models import Customer
 from smartcrm.demo.campaign import demo_campaign
 from smartcrm.demo.defaults import train_default_models
 from smartcrm.demo.help_center import demo_conversations, load_help_center
+from smartcrm.demo.incidents import plant_demo_incidents
 from smartcrm.demo.loader import LoadStats, ShopLoader
 from smartcrm.demo.workflows import demo_workflows
+from smartcrm.insights import training as forecast_training
+from smartcrm.insights.models import Grain
+from smartcrm.insights.services import detect_alerts
 from smartcrm.intelligence import training as intelligence_training
 from smartcrm.intelligence.training import NotEnoughHistoryError, RefreshResult
 from smartcrm.modelregistry import registry
@@ -87,6 +92,12 @@ def prepare_demo(
             out.write(f"Generating a demo shop with {customers:,} customers (seed {seed}) …\n")
         spec = ShopSpec(n_customers=customers, seed=seed, end=timezone.localdate())
         stats = ShopLoader(spec, progress=progress).run()
+        planted = plant_demo_incidents(seed)
+        if out is not None:
+            out.write(
+                f"Planted incidents for the anomaly alerts: {planted['refunds']} returns in a refund spike, "
+                f"{planted['fraud_orders']} orders in a fraud burst.\n"
+            )
     trained = None
     if registry.active_version(ModelKind.CHURN) is None:
         if out is not None:
@@ -104,6 +115,7 @@ def prepare_demo(
         except NoOrdersError as exc:
             if out is not None:
                 out.write(f"Recommendations not trained: {exc}\n")
+    _forecast_and_alerts(out)
     train_default_models(out=out)
     load_help_center(out=out)
     demo_conversations()
@@ -126,6 +138,24 @@ def prepare_demo(
         logins.append(DemoLogin(username=role.value, password=password, role=role))
     _demo_api_token()
     return DemoState(logins=logins, generated=stats, trained=trained, texts_analysed=analysed)
+
+
+def _forecast_and_alerts(out: Any) -> None:
+    """The weekly and monthly sales forecasts (daily ones take minutes more: `smartcrm forecast`) and the
+    anomaly alerts, once."""
+    if registry.active_version(ModelKind.FORECAST) is not None:
+        return
+    if out is not None:
+        out.write("Forecasting sales (weekly and monthly) and looking for anomalies …\n")
+    for grain in (Grain.WEEK, Grain.MONTH):
+        try:
+            forecast_training.train(actor="demo", grain=grain)
+        except ServiceValidationError as exc:  # a tiny demo shop: too little history
+            if out is not None:
+                out.write(f"No {grain}ly forecast: {exc}\n")
+    found = detect_alerts(actor="demo")
+    if out is not None:
+        out.write(f"Anomaly alerts: {found}.\n")
 
 
 def _demo_api_token() -> None:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pagination import Page, paginate
-from smartcrm.insights.models import Alert, StoredForecast
+from smartcrm.insights.models import Alert, Grain, StoredForecast
 
 
 def forecasts(
@@ -20,6 +20,12 @@ def forecasts(
     if level:
         qs = qs.filter(level=level)
     return qs.order_by("series_key", "day")
+
+
+def default_grain() -> str:
+    """The finest grain that has a stored forecast (day, then week, then month); day if none."""
+    stored = set(StoredForecast.objects.values_list("grain", flat=True).distinct())
+    return next((grain for grain in (Grain.DAY, Grain.WEEK, Grain.MONTH) if grain in stored), Grain.DAY)
 
 
 def series_keys(*, grain: str = "day") -> list[str]:

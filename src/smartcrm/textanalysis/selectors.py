@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Avg, Count, F, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from smartcrm.feedback.models import Review
@@ -231,3 +231,33 @@ def rated_review_texts() -> tuple[list[str], list[int]]:
             texts.append(text)
             stars.append(rating)
     return texts, stars
+
+
+def product_review_insights(product_id: int, *, top_aspects: int = 5) -> dict[str, Any]:
+    """What the product's reviews say: how many, the average rating, the sentiment split of the
+    analysed ones, and the aspects mentioned most with their negative share."""
+    reviews = Review.objects.filter(product_id=product_id)
+    ratings = reviews.aggregate(n=Count("pk"), average=Avg("rating"))
+    analysed = TextAnalysis.objects.filter(
+        source_kind=SourceKind.REVIEW, source_id__in=reviews.values("pk")
+    ).values_list("sentiment", "aspects")
+    sentiment = {"positive": 0, "neutral": 0, "negative": 0}
+    aspects: dict[str, dict[str, int]] = {}
+    for label, found in analysed:
+        if label in sentiment:
+            sentiment[label] += 1
+        for aspect, aspect_label in (found or {}).items():
+            counts = aspects.setdefault(aspect, {"mentions": 0, "negative": 0})
+            counts["mentions"] += 1
+            counts["negative"] += aspect_label == "negative"
+    n_analysed = sum(sentiment.values())
+    return {
+        "n_reviews": ratings["n"],
+        "average_rating": ratings["average"],
+        "n_analysed": n_analysed,
+        "sentiment_pct": {k: round(100 * v / n_analysed) if n_analysed else 0 for k, v in sentiment.items()},
+        "aspects": [
+            {"aspect": name, **counts, "negative_pct": round(100 * counts["negative"] / counts["mentions"])}
+            for name, counts in sorted(aspects.items(), key=lambda item: -item[1]["mentions"])[:top_aspects]
+        ],
+    }

@@ -23,6 +23,7 @@ from smartcrm.web.views import (
     pipeline,
     privacy,
     support,
+    tasks,
     textanalysis,
     workflows,
 )
@@ -139,6 +140,8 @@ urlpatterns = [
     path("basket-rules/", recommendation_views.basket_rules, name="basket_rules"),
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
+    path("tasks/", tasks.task_list, name="task_list"),
+    path("tasks/<int:task_id>/complete/", tasks.task_complete, name="task_complete"),
     path("inbox/", support.ticket_inbox, name="ticket_inbox"),
     path("inbox/urgency/", textanalysis.inbox_urgency, name="inbox_urgency"),
     path("feedback/", textanalysis.feedback, name="feedback"),

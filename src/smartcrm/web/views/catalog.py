@@ -9,6 +9,7 @@ from smartcrm.accounts.roles import Capability
 from smartcrm.catalog.selectors import all_categories, get_product, product_page
 from smartcrm.core.errors import NotFoundError
 from smartcrm.feedback.selectors import filter_reviews
+from smartcrm.textanalysis.selectors import product_review_insights
 from smartcrm.web.access import capability_required
 from smartcrm.web.forms import ProductFilterForm
 from smartcrm.web.views.common import render_list
@@ -33,4 +34,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404("No such product") from exc
     reviews = list(filter_reviews(product_id=product.pk)[:RECENT_REVIEWS])
-    return render(request, "web/products/detail.html", {"product": product, "reviews": reviews})
+    insights = product_review_insights(product.pk)
+    return render(
+        request, "web/products/detail.html", {"product": product, "reviews": reviews, "insights": insights}
+    )

@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from smartcrm.accounts.roles import Capability
+from smartcrm.intelligence.selectors import segment_summary
 from smartcrm.readmodels.dashboard import monthly_revenue, sales_summary
-from smartcrm.web.access import capability_required
+from smartcrm.web.access import capability_required, current_user
 from smartcrm.web.charts import revenue_chart
 
 PERIOD = timedelta(days=30)
@@ -50,5 +51,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/dashboard.html",
-        {"kpis": kpis, "chart": chart, "period_start": current.start, "period_end": current.end},
+        {
+            "kpis": kpis,
+            "chart": chart,
+            "period_start": current.start,
+            "period_end": current.end,
+            "segments": segment_summary() if current_user(request).can(Capability.VIEW_CUSTOMERS) else [],
+        },
     )

@@ -19,9 +19,9 @@ DEFAULT_SERIES = "revenue/total/all"
 
 
 def _context(request: HttpRequest) -> dict[str, object]:
-    grain = request.GET.get("grain", Grain.DAY)
+    grain = request.GET.get("grain", "")
     if grain not in Grain.values:
-        grain = Grain.DAY
+        grain = selectors.default_grain()
     keys = selectors.series_keys(grain=grain)
     key = request.GET.get("series", DEFAULT_SERIES)
     if key not in keys:

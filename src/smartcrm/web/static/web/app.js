@@ -87,4 +87,44 @@
       values: { stage: col.dataset.stageId },
     });
   });
+
+  // Keyboard shortcuts for agents on the inbox and a ticket (the pages that include the
+  // #shortcuts list): j/k move through the tickets, o or Enter opens one, / searches, r replies,
+  // u goes back up, ? shows the list, Escape leaves a field or closes the list. Keys typed in a
+  // field are the field's.
+  function typing(target) {
+    return target.closest && target.closest("input, textarea, select, [contenteditable]");
+  }
+  document.addEventListener("keydown", function (event) {
+    var help = document.getElementById("shortcuts");
+    if (!help || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Escape") {
+      if (!help.hidden) help.hidden = true;
+      else if (typing(event.target)) event.target.blur();
+      return;
+    }
+    if (typing(event.target)) return;
+    var focus = { "/": "input[name=q]", r: "textarea[name=body]" }[event.key];
+    if (focus) {
+      var field = document.querySelector(focus);
+      if (field) { event.preventDefault(); field.focus(); }
+      return;
+    }
+    if (event.key === "?") { help.hidden = !help.hidden; return; }
+    if (event.key === "u") {
+      var up = document.querySelector("[data-shortcut-up]");
+      if (up) window.location.href = up.href;
+      return;
+    }
+    var rows = Array.prototype.slice.call(document.querySelectorAll("#results tr[data-href]"));
+    var at = rows.findIndex(function (row) { return row.classList.contains("selected"); });
+    if ((event.key === "j" || event.key === "k") && rows.length) {
+      var next = event.key === "j" ? Math.min(at + 1, rows.length - 1) : Math.max(at - 1, 0);
+      if (at >= 0) rows[at].classList.remove("selected");
+      rows[next].classList.add("selected");
+      rows[next].scrollIntoView({ block: "nearest" });
+    } else if ((event.key === "o" || event.key === "Enter") && at >= 0) {
+      window.location.href = rows[at].dataset.href;
+    }
+  });
 })();

@@ -26,6 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
 
 from smartcrm.core import filecrypt
 from smartcrm.core.crypto import DecryptionError
@@ -78,7 +79,8 @@ def readable(path: str | Path) -> Iterator[Path]:
             try:
                 filecrypt.decrypt_to(keyring(), source, plain)
             except DecryptionError as exc:
-                raise ImportFileError(f"The stored upload cannot be decrypted ({exc}).") from exc
+                message = gettext("The stored upload cannot be decrypted (%(reason)s).") % {"reason": exc}
+                raise ImportFileError(message) from exc
             plain.flush()
             link = Path(links) / path.name
             link.symlink_to(f"/proc/{os.getpid()}/fd/{plain.fileno()}")

@@ -62,8 +62,8 @@ def plain_size(path: str | Path) -> int:
 
 @contextmanager
 def readable(path: str | Path) -> Iterator[Path]:
-    """A path to read the file at: an upload decrypted for as long as the block runs; any other
-    file (one given to ``smartcrm import``, an upload stored before encryption) as it is."""
+    """A path to read the file at: an encrypted upload decrypted for as long as the block runs;
+    any other file (one given to ``smartcrm import``, an upload stored before encryption) as it is."""
     path = Path(path)
     try:
         source = path.open("rb")
@@ -71,7 +71,7 @@ def readable(path: str | Path) -> Iterator[Path]:
         yield path  # the readers report a missing or unreadable file in their own words
         return
     with source:
-        if not is_upload(path) or not filecrypt.is_encrypted(source):
+        if not filecrypt.is_encrypted(source):  # by its header: another process's data dir too
             source.close()
             yield path
             return

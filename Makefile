@@ -66,15 +66,20 @@ lint: install
 	@$(MAKE) --no-print-directory audit
 
 # Known vulnerabilities in the pinned versions (requirements.lock, `make lock` after an upgrade),
-# from PyPI's advisory data. Where PyPI's per-release JSON is unreachable (a registry mirror
-# without it), the audit says so and is skipped rather than passing silently.
+# from PyPI's advisory data, or from an OSV service given as AUDIT_OSV_URL (its /v1/query URL).
+# Where neither answers (a registry mirror serves /pypi/<name>/json but not the per-release JSON
+# pip-audit reads), the audit says so and is skipped rather than passing silently.
 AUDIT_PROBE := https://pypi.org/pypi/pip/25.0/json
+AUDIT_OSV_URL ?=
 audit: install
-	@if $(BIN)/python -c "import urllib.request; urllib.request.urlopen('$(AUDIT_PROBE)', timeout=10)" 2>/dev/null; then \
+	@if [ -n "$(AUDIT_OSV_URL)" ]; then \
+		$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off \
+			--vulnerability-service osv --osv-url '$(AUDIT_OSV_URL)'; \
+	elif $(BIN)/python -c "import urllib.request; urllib.request.urlopen('$(AUDIT_PROBE)', timeout=10)" 2>/dev/null; then \
 		$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off; \
 	else \
 		echo "pip-audit SKIPPED: PyPI's vulnerability data ($(AUDIT_PROBE)) is unreachable from here;"; \
-		echo "  run 'make audit' where pypi.org answers (docs/security.md, Dependencies)"; \
+		echo "  run 'make audit' where pypi.org answers, or give AUDIT_OSV_URL (docs/security.md, Dependencies)"; \
 	fi
 
 lock: install

@@ -130,6 +130,12 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def own_audit_anchor_file(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test its own anchor file: `audit verify` checks the latest anchor (core/audit_anchor.py)."""
+    settings.SMARTCRM_AUDIT_ANCHOR_FILE = tmp_path_factory.mktemp("anchor") / "audit-anchors.jsonl"
+
+
 # -- the embedded background runner (core/background.py) ---------------------------------
 
 

@@ -192,6 +192,11 @@ if is_production():
 # PII encryption at rest (see smartcrm.core.crypto).
 SMARTCRM_FIELD_KEYS = secret("SMARTCRM_FIELD_KEYS")
 SMARTCRM_LOOKUP_KEY = secret("SMARTCRM_LOOKUP_KEY")
+# The audit chain's head, appended here on a schedule (core/audit_anchor.py); keep it on a disk
+# the database's users cannot write, and make it append-only (chattr +a) where you can.
+SMARTCRM_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("SMARTCRM_AUDIT_ANCHOR_FILE") or DATA_DIR / "audit-anchors.jsonl"
+)
 SMARTCRM_DEFAULT_REGION = os.environ.get("SMARTCRM_DEFAULT_REGION", "US")
 SMARTCRM_CURRENCY = os.environ.get("SMARTCRM_CURRENCY", "USD")
 # The key the shop's site signs a logged-in customer's identity with for the chat assistant;
@@ -315,6 +320,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Workflows: due timed triggers, waits that are over, retries' backoff, unsent outbox rows.
     "automation-sweep": {"task": "smartcrm.automation.sweep", "schedule": 60.0},
+    # The audit chain's head, anchored outside the database (a cut tail is then found).
+    "audit-anchor": {"task": "smartcrm.core.anchor_audit_head", "schedule": 3600.0},
     # Retention rules: old closed tickets' texts and chat transcripts removed.
     "privacy-retention": {
         "task": "smartcrm.privacy.apply_retention",

@@ -15,6 +15,7 @@ from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import create_api_token
 from smartcrm.accounts.sessions import LAST_SEEN, STARTED
 from smartcrm.core.models import AuditEvent
+from smartcrm.imports.models import ImportRun, ImportStatus
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-Secret-123"
@@ -102,6 +103,35 @@ def test_idle_and_absolute_session_limits(make_user: Any, settings: Any) -> None
     client = _log_in("sam")
     _age_session(client, started=8 * 3600 + 5, seen=10)
     assert client.get("/customers/").status_code == 302  # busy, but too old
+
+
+def test_polling_does_not_keep_an_idle_session_alive(make_user: Any, settings: Any) -> None:
+    """An import's progress bar polls every second (marked as background): that is not use.
+    The user's own htmx request is; once idle too long, the poll sends the page to the login."""
+    make_user(Role.ADMIN, username="ada")
+    settings.SMARTCRM_SESSION_IDLE_MINUTES = 60
+    run = ImportRun.objects.create(kind="customers", file_name="c.csv", status=ImportStatus.RUNNING)
+    url = f"/imports/{run.pk}/"
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_X_SMARTCRM_BACKGROUND": "poll"}
+    client = _log_in("ada")
+    _age_session(client, started=3600, seen=59 * 60)
+    idle_since = client.session[LAST_SEEN]
+    for _ in range(3):
+        response = client.get(url, **poll)
+        assert response.status_code == 200
+        assert b"X-Smartcrm-Background" in response.content  # the swapped-in element polls on as such
+    assert client.session[LAST_SEEN] == idle_since
+    _age_session(client, started=3600, seen=61 * 60)
+    response = client.get(url, **poll)
+    assert (response.status_code, response.headers["HX-Redirect"]) == (204, "/login/")
+    assert client.get("/customers/").status_code == 302  # logged out
+
+    client = _log_in("ada")
+    _age_session(client, started=3600, seen=59 * 60)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200  # the user's own request
+    assert client.session[LAST_SEEN] >= int(time.time()) - 5
+    _age_session(client, started=3600, seen=2 * 60)
+    assert client.get(url, **poll).status_code == 200
 
 
 def test_guessing_the_old_password_counts_as_failed_logins(make_user: Any) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from smartcrm.core import audit
+from smartcrm.core import audit, audit_anchor, tasks
 from smartcrm.core.models import AuditAction, AuditEvent, AuditLogIsAppendOnly
 
 
@@ -111,6 +113,45 @@ def test_a_cut_tail_is_found_against_a_head_noted_earlier(db: Any) -> None:
     call_command("audit", "verify")  # the shorter chain is consistent in itself
     with pytest.raises(CommandError, match="an earlier head, is gone"):
         call_command("audit", "verify", "--expect-head", head)
+
+
+def test_a_cut_tail_is_found_against_the_latest_anchor_without_being_told(db: Any, settings: Any) -> None:
+    """The hourly anchor (beat, or `smartcrm audit anchor`) names the head outside the database:
+    deleting the newest events is found by a plain `audit verify`."""
+    call_command("audit", "verify")  # no anchor yet: fine
+    events = _events(4)
+    call_command("audit", "anchor")
+    lines = settings.SMARTCRM_AUDIT_ANCHOR_FILE.read_text().splitlines()
+    assert len(lines) == 1 and f'"seq": {events[-1].seq}' in lines[0]
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert f"latest anchor found in the chain: seq {events[-1].seq}" in out.getvalue()
+    _raw("DELETE FROM core_auditevent WHERE id IN (%s, %s)", [events[2].pk, events[3].pk])
+    with pytest.raises(CommandError, match=f"seq {events[-1].seq}, the anchor of .* is gone"):
+        call_command("audit", "verify")
+
+
+def test_an_anchor_line_edited_or_forged_without_the_key_is_refused(db: Any, settings: Any) -> None:
+    _events(3)
+    assert audit_anchor.write_anchor() is not None
+    path = settings.SMARTCRM_AUDIT_ANCHOR_FILE
+    line = json.loads(path.read_text())
+    line["seq"] = 1  # pointing the anchor back before a cut
+    path.write_text(path.read_text() + json.dumps(line) + "\n")
+    with pytest.raises(CommandError, match="line 2 of the anchor file was not written with the key"):
+        call_command("audit", "verify")
+
+
+def test_the_anchor_task_is_scheduled_and_writes_the_head(db: Any, settings: Any) -> None:
+    events = _events(2)
+    entry = settings.CELERY_BEAT_SCHEDULE["audit-anchor"]
+    assert entry["task"] == tasks.anchor_audit_head.name
+    assert tasks.anchor_audit_head.apply().get() == events[-1].seq
+    assert audit_anchor.latest_anchor() == audit_anchor.Anchor(
+        audit_anchor.latest_anchor().at,
+        events[-1].seq,
+        events[-1].chain_hash,  # type: ignore[union-attr]
+    )
 
 
 def test_a_deleted_event_is_found(db: Any) -> None:

@@ -17,6 +17,7 @@ from smartcrm.imports import bulk
 from smartcrm.imports.bulk_direct import NotGrouped
 from smartcrm.imports.services import import_file
 from smartcrm.orders.models import Order, OrderLine, OrderStatus
+from smartcrm.orders.rules import EXCESS_DISCOUNT
 from smartcrm.orders.services import LineInput, create_order
 from tests.factories import CustomerFactory, ProductFactory
 
@@ -27,13 +28,14 @@ HEADER = (
     "channel,currency,shipping_total,promotion_code\n"
 )
 # Discounts up to and past the line, the product's price and a quantity of one by default,
-# shipping, every status (revenue and not), local and offset times, and one order rejected.
+# shipping, every status (revenue and not), local and offset times; A6 (an unknown SKU) and
+# A9 (a discount one cent more than its line) are refused with their rows.
 FILE = HEADER + (
     "A1,C1,MUG,2,,,2024-05-01T10:00:00+02:00,paid,web,usd,4.90,SPRING\n"
     "A1,,TEA,3,3.99,1.50,,,,,,\n"
-    "A1,C1,MUG,1,8.50,9.00,,,,,,\n"
+    "A1,C1,MUG,1,8.50,8.50,,,,,,\n"
     "A2,C1,TEA,,,,2024-05-03 09:30,shipped,pos,EUR,,\n"
-    "A3,C2,MUG,4,0.01,0.05,2024-05-04,cancelled,,,,\n"
+    "A3,C2,MUG,4,0.01,0.04,2024-05-04,cancelled,,,,\n"
     "A4,C2,TEA,1,12.34,,2024-05-05T23:59:59Z,partially_refunded,mobile,,0.99,\n"
     "A4,C2,MUG,7,8.49,0.07,,,,,,\n"
     "A5,C3,TEA,2,,,2024-05-06,refunded,,,,\n"
@@ -41,6 +43,8 @@ FILE = HEADER + (
     "A6,C1,MUG,1,,,2024-05-07,,,,,\n"
     "A7,C2,MUG,1,1000.00,,2024-05-08,delivered,b2b,,25,\n"
     "A8,C1,TEA,1000,4.00,3999.99,2024-05-09,pending,,,,\n"
+    "A9,C3,TEA,1,,,2024-05-10,,,,,\n"
+    "A9,C3,MUG,2,,17.01,,,,,,\n"
 )
 EARLIER = datetime(2024, 4, 1, 12, tzinfo=UTC)
 
@@ -97,7 +101,9 @@ def _reset() -> None:
     Customer.objects.update(orders_count=0, total_spent=0, first_order_at=None, last_order_at=None)
 
 
-def _run(path: str, file: Path, settings, monkeypatch: pytest.MonkeyPatch, caplog) -> tuple[int, int]:
+def _run(
+    path: str, file: Path, settings, monkeypatch: pytest.MonkeyPatch, caplog
+) -> tuple[int, int, set[tuple[int, str, str]]]:
     caplog.clear()
     settings.SMARTCRM_IMPORT_BULK_MIN_BYTES = 1 << 40 if path == "rows" else 0
     with monkeypatch.context() as patch:
@@ -114,16 +120,17 @@ def _run(path: str, file: Path, settings, monkeypatch: pytest.MonkeyPatch, caplo
             assert cursor.fetchone()[0] == "UTC"
     staged = "staging it whole" in caplog.text
     assert staged == (path == "staged")
-    return result.created, result.failed
+    refused = {(e.row, e.column, e.message) for e in result.errors if e.column == "discount"}
+    return result.created, result.failed, refused
 
 
 def _expected_totals(snapshot: dict[str, Any]) -> None:
     """The numbers the rules give, worked by hand for a few orders."""
     a1, a4, a8 = (snapshot["orders"][k] for k in ("A1", "A4", "A8"))
-    # MUG 2 × 8.50 = 17.00; TEA 3 × 3.99 − 1.50 = 10.47; MUG 1 × 8.50 − 9.00 → 0.00
+    # MUG 2 × 8.50 = 17.00; TEA 3 × 3.99 − 1.50 = 10.47; MUG 1 × 8.50 − 8.50 = 0.00
     assert (a1["subtotal"], a1["discount_total"], a1["total"]) == (
         Decimal("37.47"),
-        Decimal("10.50"),
+        Decimal("10.00"),
         Decimal("32.37"),  # 27.47 + 4.90 shipping
     )
     # TEA 12.34; MUG 7 × 8.49 − 0.07 = 59.36; + 0.99 shipping
@@ -131,6 +138,7 @@ def _expected_totals(snapshot: dict[str, Any]) -> None:
     assert a8["total"] == Decimal("0.01")
     assert (a1["currency"], a1["promotion_code"]) == ("USD", "SPRING")
     assert "A6" not in snapshot["orders"]
+    assert "A9" not in snapshot["orders"]
 
 
 @pytest.mark.parametrize("earlier", [False, True], ids=["empty orders table", "orders already there"])
@@ -145,7 +153,9 @@ def test_the_same_file_lands_the_same_through_every_path(
         _reset()
         if earlier:
             _earlier_orders(shop)
-        assert _run(path, file, settings, monkeypatch, caplog) == (10, 2)
+        created, failed, refused = _run(path, file, settings, monkeypatch, caplog)
+        assert (created, failed) == (10, 4), path
+        assert refused == {(15, "discount", EXCESS_DISCOUNT)}, path
         snapshots[path] = _snapshot()
     rows = snapshots["rows"]
     _expected_totals(rows)

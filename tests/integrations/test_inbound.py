@@ -17,6 +17,7 @@ from smartcrm.core.models import AuditEvent
 from smartcrm.customers.models import Customer, ExternalId
 from smartcrm.integrations.models import InboundDelivery, InboundStatus, ShopConnection
 from smartcrm.orders.models import Order, OrderStatus, Refund, RefundKind
+from smartcrm.orders.rules import EXCESS_DISCOUNT
 from tests import factories
 from tests.integrations.conftest import PAYLOADS, payload
 
@@ -418,6 +419,22 @@ def test_a_business_rule_failure_is_recorded_on_the_delivery(send: Any, shopify:
     assert delivery.status == InboundStatus.FAILED
     assert delivery.errors == {"email": "Enter a valid email address."}
     assert Customer.objects.count() == 0
+
+
+def test_a_discount_larger_than_its_line_is_refused_not_clamped(send: Any, shopify: ShopConnection) -> None:
+    """Two mugs at 19.90 with 39.81 off: the order is not recorded with a zero line (as it was),
+    the delivery fails naming the line's discount; the next good delivery still lands."""
+    body = payload("shopify", "orders_create")
+    body["line_items"][0]["total_discount"] = "39.81"
+    assert send(shopify, "orders/create", body, delivery_id="excess").status_code == 200
+    delivery = InboundDelivery.objects.get()
+    assert delivery.status == InboundStatus.FAILED
+    assert delivery.errors == {"lines[0].discount": EXCESS_DISCOUNT}
+    assert Order.objects.count() == 0
+    body["line_items"][0]["total_discount"] = "39.80"  # the whole line off is allowed
+    assert send(shopify, "orders/create", body, delivery_id="exact").status_code == 200
+    assert InboundDelivery.objects.get(delivery_id="exact").status == InboundStatus.PROCESSED
+    assert Order.objects.get().lines.order_by("id").first().line_total == Decimal("0.00")
 
 
 def test_the_woocommerce_ping_is_answered_200_and_stores_nothing(client: Any, woo: ShopConnection) -> None:

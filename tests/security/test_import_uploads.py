@@ -15,6 +15,10 @@ import pytest
 
 from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import create_api_token
+from smartcrm.core import filecrypt
+from smartcrm.core.models import AuditEvent
+from smartcrm.customers.models import Customer
+from smartcrm.imports import uploads, wizard
 from smartcrm.imports.models import ImportRun, ImportStatus
 from smartcrm.imports.wizard import purge_expired_uploads
 from tests.api.client import ApiClient
@@ -41,6 +45,45 @@ def test_a_draft_upload_is_private(api: ApiClient, tmp_path: Path) -> None:
     [path] = _files(tmp_path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_an_upload_is_encrypted_at_rest_and_read_back_only_by_the_import(
+    api: ApiClient, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert upload_import(api, CSV, start="false").status_code == 201
+    [path] = _files(tmp_path)
+    stored = path.read_bytes()
+    assert stored.startswith(filecrypt.MAGIC)
+    assert b"ada@example.com" not in stored and b"Ada" not in stored and b"external_id" not in stored
+    run = ImportRun.objects.get()
+    assert AuditEvent.objects.get(action="upload").changes["bytes"] == len(CSV)  # the file's own size
+    assert uploads.plain_size(path) == len(CSV)
+    with uploads.readable(path) as plain:
+        assert plain.name == path.name and plain.read_bytes() == CSV
+        assert plain.parent != path.parent  # the clear text has no name beside the upload
+    with django_capture_on_commit_callbacks(execute=True):
+        wizard.start_run(run, actor="test")
+    run.refresh_from_db()
+    assert (run.status, run.rows_created) == (ImportStatus.DONE, 1)
+    assert Customer.objects.get().email == "ada@example.com"
+    assert [p.name for p in _files(tmp_path)] in ([], ["c.csv.errors.csv"])
+
+
+def test_a_tampered_upload_fails_its_run_and_imports_nothing(
+    api: ApiClient, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert upload_import(api, CSV, start="false").status_code == 201
+    [path] = _files(tmp_path)
+    stored = bytearray(path.read_bytes())
+    stored[-20] ^= 1
+    path.write_bytes(bytes(stored))
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        wizard.start_run(run, actor="test")
+    run.refresh_from_db()
+    assert run.status == ImportStatus.FAILED
+    assert "cannot be decrypted" in run.message
+    assert not Customer.objects.exists()
 
 
 def test_a_finished_run_deletes_itsupload_import(

@@ -3,7 +3,8 @@ and the shop's "admins need two-factor" setting.
 
 The login stamps the session with when it started, when it was last used and the user's
 session generation; every request checks them. Last use is rewritten at most once a minute,
-not on every request.
+not on every request, and never by a request the page made on its own (htmx polling, marked
+with :data:`BACKGROUND_HEADER`): a progress bar left open does not keep a session alive.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ LAST_SEEN = "smartcrm_last_seen"
 GENERATION = "smartcrm_session_generation"
 SECOND_FACTOR = "smartcrm_second_factor"  # set when this login passed a TOTP or recovery code
 SEEN_RESOLUTION = timedelta(minutes=1)
+# Sent by elements that poll on a timer (hx-headers); such a request is not the user's activity.
+BACKGROUND_HEADER = "X-Smartcrm-Background"
 # Pages an admin who must enrol may still open (besides static files).
 ENROL_PATHS = ("/account/two-factor/", "/logout/")
 
@@ -57,6 +60,9 @@ class AccountSessionMiddleware:
         if isinstance(user, User) and user.is_authenticated:
             if self._ended(request, user):
                 logout(request)
+                if request.headers.get("HX-Request"):
+                    # htmx would swap the login page into the element: load it as the page instead.
+                    return HttpResponse(status=204, headers={"HX-Redirect": reverse("web:login")})
                 if not request.path.startswith("/api/"):
                     messages.info(request, "Your session has ended; please log in again.")
             else:
@@ -77,8 +83,10 @@ class AccountSessionMiddleware:
             return True
         if now - started > int(settings.SESSION_COOKIE_AGE):
             return True
-        if STARTED not in session or now - seen >= SEEN_RESOLUTION.total_seconds():
-            session[STARTED] = started
+        background = bool(request.headers.get(BACKGROUND_HEADER))
+        if STARTED not in session or LAST_SEEN not in session:
+            session[STARTED], session[LAST_SEEN] = started, seen
+        elif not background and now - seen >= SEEN_RESOLUTION.total_seconds():
             session[LAST_SEEN] = now
         return False
 

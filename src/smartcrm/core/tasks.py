@@ -85,3 +85,12 @@ def sweep_stale_runs(self: Task) -> dict[str, int]:
     from smartcrm.core import recovery
 
     return recovery.sweep()
+
+
+@smartcrm_task(name="smartcrm.core.anchor_audit_head")
+def anchor_audit_head(self: Task) -> int:
+    """Append the audit chain's head to the anchor file and the log (core/audit_anchor.py; beat)."""
+    from smartcrm.core import audit_anchor
+
+    anchor = audit_anchor.write_anchor()
+    return anchor.seq if anchor else 0

@@ -71,7 +71,7 @@ from smartcrm.imports.parsing import CellError, parse_decimal, parse_int, parse_
 from smartcrm.imports.reader import MAX_CELL_CHARS, Table
 from smartcrm.imports.sources import REPLACEMENT
 from smartcrm.orders.models import Order, OrderLine, OrderStatus, SalesChannel
-from smartcrm.orders.rules import line_gross_sql, line_total_sql, order_total_sql
+from smartcrm.orders.rules import EXCESS_DISCOUNT, line_gross_sql, line_total_sql, order_total_sql
 
 logger = logging.getLogger(__name__)
 
@@ -684,6 +684,14 @@ class BulkOrderImport:
                 "LEFT JOIN catalog_product p ON p.sku = s.sku "
                 "WHERE s.sku <> '' AND p.id IS NULL",
                 ["No product with this SKU (import the products first)."],
+            )
+            run(
+                f"INSERT INTO {errors} (row, order_key, col, message) "
+                f"SELECT s.row, s.order_key, 'discount', %s FROM {stage} s "
+                "JOIN imports_agg a ON a.order_key = s.order_key "
+                "JOIN catalog_product p ON p.sku = s.sku "
+                f"WHERE {DISCOUNT} > {line_gross_sql(PRICE, 's.quantity')}",
+                [EXCESS_DISCOUNT],
             )
             run(
                 "CREATE TEMP TABLE imports_bad ON COMMIT DROP AS "

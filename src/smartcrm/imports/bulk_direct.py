@@ -43,7 +43,7 @@ from smartcrm.imports.bulk_common import (
 )
 from smartcrm.imports.parsing import parse_moment
 from smartcrm.orders.models import OrderStatus, SalesChannel
-from smartcrm.orders.rules import line_gross_cents, line_total_cents, order_total_cents
+from smartcrm.orders.rules import EXCESS_DISCOUNT, line_gross_cents, line_total_cents, order_total_cents
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -320,6 +320,7 @@ class DirectOrderWriter:
             return Payload(errors=errors_csv(errors))
         found = [errors, *self._order_errors(rows, orders, errors, batch.customers)]
         found.append(self._sku_errors(rows))
+        found.append(self._discount_errors(rows))
         reported = pd.concat(found, ignore_index=True)
         keyed = reported[reported["order_key"] != ""]
         first_bad = keyed.groupby("order_key")["row"].min()
@@ -391,6 +392,20 @@ class DirectOrderWriter:
                 "order_key": unknown["order_key"].to_numpy(),
                 "col": "sku",
                 "message": "No product with this SKU (import the products first).",
+            }
+        )
+
+    def _discount_errors(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Lines whose discount is more than price × quantity (unknown SKUs are reported above)."""
+        unit = rows["unit_price"].fillna(rows["sku"].map(self.product_cents))
+        gross = line_gross_cents(unit, rows["quantity"])
+        excess = rows[(rows["discount"].fillna(0) > gross).to_numpy()]
+        return pd.DataFrame(
+            {
+                "row": excess["row"].to_numpy(),
+                "order_key": excess["order_key"].to_numpy(),
+                "col": "discount",
+                "message": EXCESS_DISCOUNT,
             }
         )
 

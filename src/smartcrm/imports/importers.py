@@ -608,7 +608,6 @@ class OrderImporter(Importer):
                 placed_at=placed_at,
                 shipping_total=shipping,
                 promotion_code=promotion,
-                refuse_excess_discount=False,  # the rule of every import path: clamp at zero
             )
         except ServiceValidationError as exc:
             for name, message in exc.errors.items():

@@ -29,7 +29,7 @@ from django.utils import timezone
 from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
 from smartcrm.dedup.services import check_new_customers
-from smartcrm.imports import bulk, jobs, runs, writing
+from smartcrm.imports import bulk, jobs, runs, uploads, writing
 from smartcrm.imports.errors import ImportCancelled, ImportFileError
 from smartcrm.imports.importers import Importer
 from smartcrm.imports.kinds import importer_class
@@ -264,13 +264,14 @@ def _execute(run: ImportRun, on_progress: ProgressCallback | None) -> ImportRun:
     actor = run.actor or TASK_ACTOR
     resuming = bool(run.last_row) and run.kind != "orders"
     try:
-        with errors_path(run).open("a" if resuming else "w", encoding="utf-8", newline="") as handle:
+        with (
+            errors_path(run).open("a" if resuming else "w", encoding="utf-8", newline="") as handle,
+            uploads.readable(run.file_path) as plain,  # an upload is decrypted only while it runs
+        ):
             writer = csv.writer(handle)
             if not resuming:
                 writer.writerow(["row", "column", "message"])
-            request = ImportRequest(
-                run.kind, Path(run.file_path), actor, system=run.system, mapping=run.mapping or None
-            )
+            request = ImportRequest(run.kind, plain, actor, system=run.system, mapping=run.mapping or None)
             run_request(
                 request,
                 run=run,

@@ -69,7 +69,8 @@ def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str =
     purge_expired_uploads()
     path = uploads.save_upload(upload)
     try:
-        inspect_file(path, kind)
+        with uploads.readable(path) as plain:
+            inspect_file(plain, kind)
     except ImportFileError as exc:
         uploads.discard(path)
         raise ServiceValidationError({"file": str(exc)}) from exc
@@ -84,7 +85,7 @@ def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str =
         actor=audit.user_of(actor),
         status=ImportStatus.DRAFT,
     )
-    audit.record(actor, AuditAction.UPLOAD, run, changes={"kind": kind, "bytes": path.stat().st_size})
+    audit.record(actor, AuditAction.UPLOAD, run, changes={"kind": kind, "bytes": uploads.plain_size(path)})
     return run
 
 
@@ -98,7 +99,8 @@ def purge_expired_uploads() -> None:
 
 def inspect_run(run: ImportRun) -> Inspection:
     """Detect the encoding, delimiter and header row, and suggest a mapping for the header's cells."""
-    return inspect_file(Path(run.file_path), run.kind, run.mapping)
+    with uploads.readable(run.file_path) as plain:
+        return inspect_file(plain, run.kind, run.mapping)
 
 
 def inspect_file(path: Path, kind: str, mapping: dict[str, str] | None = None) -> Inspection:
@@ -171,23 +173,18 @@ class Preview:
 
 def preview_run(run: ImportRun, *, actor: Actor, rows: int = PREVIEW_ROWS) -> Preview:
     """Validate the first ``rows`` rows exactly as the run will (a dry run: nothing is kept)."""
-    request = ImportRequest(
-        run.kind,
-        Path(run.file_path),
-        actor,
-        system=run.system,
-        dry_run=True,
-        mapping=run.mapping or None,
-        limit=rows,
-    )
-    result = run_request(request)
-    table = open_table(run.file_path, IMPORTERS[run.kind].columns, mapping=run.mapping or None, scan=False)
-    table.scan()
-    sample: list[Row] = []
-    for row in table.rows():
-        sample.append(row)
-        if len(sample) >= rows:
-            break
+    with uploads.readable(run.file_path) as plain:
+        request = ImportRequest(
+            run.kind, plain, actor, system=run.system, dry_run=True, mapping=run.mapping or None, limit=rows
+        )
+        result = run_request(request)
+        table = open_table(plain, IMPORTERS[run.kind].columns, mapping=run.mapping or None, scan=False)
+        table.scan()
+        sample: list[Row] = []
+        for row in table.rows():
+            sample.append(row)
+            if len(sample) >= rows:
+                break
     return Preview(result, sample)
 
 

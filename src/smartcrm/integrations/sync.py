@@ -193,7 +193,7 @@ def _create_order(connection: ShopConnection, data: OrderIn, notes: list[str]) -
             product_id=_product_for(connection, line, currency).pk,
             quantity=line.quantity,
             unit_price=line.unit_price,
-            discount=min(line.discount, line.unit_price * line.quantity),
+            discount=line.discount,  # more than the line is refused: the delivery fails, saying so
         )
         for line in data.lines
     ]
@@ -208,7 +208,6 @@ def _create_order(connection: ShopConnection, data: OrderIn, notes: list[str]) -
         placed_at=data.placed_at,
         shipping_total=max(data.shipping_total, Decimal(0)),
         promotion_code=data.promotion_code,
-        refuse_excess_discount=False,  # the shop's order as it happened
     )
     # Remember which of our lines is which remote line: refunds name the remote one.
     created = list(order.lines.order_by("id").values_list("id", flat=True))

@@ -10,6 +10,8 @@ three: :class:`Decimal` values, SQL expression text and integer cents in numpy a
 - **Line total**: price × quantity − discount, to the cent (half away from zero, as SQL's
   ``round``), never below zero. With prices and discounts in cents, as every path stores them,
   the rounding changes nothing; it is there for the rule to hold on any input.
+- **Discount**: at most the line's amount (price × quantity); every path refuses a larger one
+  with :data:`EXCESS_DISCOUNT` on the line's row or field, and writes nothing of that order.
 - **Order amounts**: subtotal = Σ price × quantity, discount total = Σ discount,
   total = Σ line totals + shipping.
 - **Status after a refund**: refunded once all of the total is given back, else partially
@@ -38,6 +40,7 @@ REVENUE_STATUSES: tuple[OrderStatus, ...] = (
     OrderStatus.PARTIALLY_REFUNDED,
 )
 CENT = Decimal("0.01")
+EXCESS_DISCOUNT = "The discount is more than the line's amount (price × quantity)."
 
 T = TypeVar("T")
 

@@ -27,6 +27,7 @@ from smartcrm.orders.models import (
     SalesChannel,
 )
 from smartcrm.orders.rules import (
+    EXCESS_DISCOUNT,
     customer_totals_select,
     customer_totals_update,
     line_gross,
@@ -44,7 +45,7 @@ class LineInput:
     discount: Decimal = Decimal("0")
 
 
-def _validate_lines(lines: list[LineInput], *, refuse_excess_discount: bool) -> dict[int, Product]:
+def _validate_lines(lines: list[LineInput]) -> dict[int, Product]:
     errors: dict[str, str] = {}
     if not lines:
         errors["lines"] = "An order needs at least one line."
@@ -60,9 +61,8 @@ def _validate_lines(lines: list[LineInput], *, refuse_excess_discount: bool) -> 
             errors[f"lines[{i}].discount"] = "Discount cannot be negative."
         product = products.get(line.product_id)
         price = line.unit_price if line.unit_price is not None else product.price if product else None
-        excess = price is not None and line.quantity >= 1 and line.discount > line_gross(price, line.quantity)
-        if excess and refuse_excess_discount:
-            errors[f"lines[{i}].discount"] = "The discount is more than the line's amount (price × quantity)."
+        if price is not None and line.quantity >= 1 and line.discount > line_gross(price, line.quantity):
+            errors[f"lines[{i}].discount"] = EXCESS_DISCOUNT
     if errors:
         raise ServiceValidationError(errors)
     return products
@@ -82,13 +82,12 @@ def create_order(
     placed_at: datetime | None = None,
     shipping_total: Decimal = Decimal("0"),
     promotion_code: str = "",
-    refuse_excess_discount: bool = True,
 ) -> Order:
     """Place an order with its lines, and update the customer's totals and timeline.
 
-    A line's discount larger than its amount is refused, unless ``refuse_excess_discount`` is
-    false: an order that already happened elsewhere (an import, a shop's webhook) is recorded as
-    it was, its line total clamped at zero like every import path does (``rules.line_total``)."""
+    A line's discount larger than its amount is refused (``rules.EXCESS_DISCOUNT``) on every
+    path, an import's or a shop's webhook too: such an order is not recorded, and its row or
+    delivery says why."""
     errors: dict[str, str] = {}
     if status not in OrderStatus.values:
         errors["status"] = f"Must be one of: {', '.join(OrderStatus.values)}."
@@ -107,7 +106,7 @@ def create_order(
         errors["external_id"] = "An order with this external id exists."
     if errors:
         raise ServiceValidationError(errors)
-    products = _validate_lines(lines, refuse_excess_discount=refuse_excess_discount)
+    products = _validate_lines(lines)
     order = Order.objects.create(
         number=number or f"TMP-{timezone.now().timestamp()}",
         external_id=external_id or None,

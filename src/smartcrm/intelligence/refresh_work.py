@@ -73,6 +73,8 @@ def _plan_chunks(run: RefreshRun) -> list[int]:
 def _fitted(run_id: int) -> FittedModels:
     """The run's models, unpickled once per worker process."""
     data = RefreshRun.objects.filter(pk=run_id).values_list("fitted", flat=True).get()
+    if data is None:
+        raise ValueError("the refresh run has no fitted models")
     return FittedModels.from_bytes(bytes(data))
 
 

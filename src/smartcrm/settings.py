@@ -301,8 +301,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # `smartcrm beat` runs these; nightly after the day's orders are in.
 NIGHTLY_HOUR = int(os.environ.get("SMARTCRM_NIGHTLY_HOUR", "2"))
 CELERY_BEAT_SCHEDULE = {
-    "nightly-train-and-score": {
-        "task": "smartcrm.intelligence.refresh_scores",
+    "nightly-train-and-score": {  # fan-out: chunks spread over the bulk workers
+        "task": "smartcrm.intelligence.refresh_run",
         "schedule": crontab(hour=NIGHTLY_HOUR, minute=30),
     },
     "nightly-recommendations": {

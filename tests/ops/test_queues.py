@@ -31,6 +31,8 @@ TIMEOUT = 60.0
 def test_tasks_are_routed_by_kind() -> None:
     assert queue_of("smartcrm.imports.run_import") == BULK
     assert queue_of("smartcrm.intelligence.refresh_scores") == BULK
+    for step in ("refresh_run", "refresh_train", "refresh_chunk", "refresh_switch"):  # the fan-out
+        assert queue_of(f"smartcrm.intelligence.{step}") == BULK
     assert queue_of("smartcrm.campaigns.send_campaign") == BULK
     assert queue_of("smartcrm.assistant.deliver_message") == INTERACTIVE
     assert queue_of("smartcrm.integrations.deliver_webhook") == INTERACTIVE

@@ -24,6 +24,7 @@ from smartcrm.customers.models import Customer
 from smartcrm.feedback.models import Review
 from smartcrm.imports.models import ImportRun
 from smartcrm.insights.models import Alert
+from smartcrm.intelligence.models import RefreshRun
 from smartcrm.knowledge.models import Article, Intent
 from smartcrm.support.models import TicketMessage
 from tests import factories
@@ -93,6 +94,7 @@ def build() -> MatrixShop:
         steps=[{"action": "send_email", "subject": {"en": "Thanks"}, "body": {"en": "Thank you."}}],
     )  # fmt: skip
     campaign = Campaign.objects.create(key="spring", name="Spring sale")
+    refresh_run = RefreshRun.objects.create(as_of=date(2025, 6, 3), chunk_size=1000)
     owner = factories.UserFactory(username="token-owner")
     token, _raw = create_api_token(user=owner, name="matrix")
     ids = {
@@ -101,7 +103,7 @@ def build() -> MatrixShop:
         "alert_id": alert.pk, "version_id": version.pk, "conversation_id": conversation.pk,
         "article_id": article.pk, "intent_id": intent.pk, "run_id": run.pk, "workflow_id": workflow.pk,
         "campaign_id": campaign.pk, "position": 0, "review_id": review.pk,
-        "token_id": token.pk,
+        "token_id": token.pk, "refresh_id": refresh_run.pk,
     }  # fmt: skip
     return MatrixShop(ids, customer)
 

@@ -20,6 +20,10 @@ BULK_TASKS = frozenset(
     {
         "smartcrm.imports.run_import",
         "smartcrm.intelligence.refresh_scores",
+        "smartcrm.intelligence.refresh_run",
+        "smartcrm.intelligence.refresh_train",
+        "smartcrm.intelligence.refresh_chunk",
+        "smartcrm.intelligence.refresh_switch",
         "smartcrm.recommendations.refresh",
         "smartcrm.insights.refresh_forecast",
         "smartcrm.insights.detect_anomalies",

@@ -124,6 +124,7 @@ def customer_features(
     as_of: date | datetime | pd.Timestamp | str,
     refunds: pd.DataFrame | None = None,
     n_categories: int = 12,
+    categories: Iterable[object] | None = None,
 ) -> pd.DataFrame:
     """One row per customer with an order by ``as_of``; see the module docstring and
     docs/models/segments.md for the columns.
@@ -134,6 +135,8 @@ def customer_features(
     optional sentiment (−1…1). ``reviews``: customer_id, rating, created_at. ``refunds``:
     order_id, amount, created_at. ``n_categories``: how many of the shop's biggest categories
     (by spend) get a ``share_<category>`` column; the rest are summed in ``share_other``.
+    ``categories``: those columns' categories instead (features of a slice of the customers
+    with the columns of the whole shop, see :func:`biggest_categories`).
     """
     require_columns(orders, ORDER_COLUMNS, "orders")
     if lines is not None:
@@ -157,7 +160,10 @@ def customer_features(
 
     out = _order_features(visible, placed, cut, refunds)
     if lines is not None:
-        out = out.join(_line_features(visible, lines, n_categories))
+        kept = (
+            list(categories) if categories is not None else biggest_categories(visible, lines, n_categories)
+        )
+        out = out.join(_line_features(visible, lines, kept))
     if tickets is not None:
         out = out.join(_ticket_features(tickets, cut), how="left")
         out["tickets_total"] = out["tickets_total"].fillna(0).astype("int64")
@@ -258,7 +264,14 @@ def _refund_rate(
     return _safe_ratio(refunded.reindex(spent.index, fill_value=0.0), spent).clip(0.0, 1.0)
 
 
-def _line_features(orders: pd.DataFrame, lines: pd.DataFrame, n_categories: int) -> pd.DataFrame:
+def biggest_categories(orders: pd.DataFrame, lines: pd.DataFrame, n_categories: int) -> list[object]:
+    """The ``n_categories`` categories with the most spend in the lines of ``orders``."""
+    seen = lines[lines["order_id"].isin(orders["id"])]
+    spend = seen["line_total"].astype("float64").groupby(seen["category"].to_numpy()).sum()
+    return list(spend.sort_values(ascending=False, kind="stable").index[: max(n_categories, 0)])
+
+
+def _line_features(orders: pd.DataFrame, lines: pd.DataFrame, kept: list[object]) -> pd.DataFrame:
     """Basket size and category mix (share of spend) from the lines of the visible orders."""
     pos = pd.Index(orders["id"].to_numpy()).get_indexer(lines["order_id"].to_numpy())
     seen = pos >= 0
@@ -292,8 +305,6 @@ def _line_features(orders: pd.DataFrame, lines: pd.DataFrame, n_categories: int)
     out["top_category_share"] = top["share"]
     out["n_categories"] = ranked.loc[ranked["share"] > 0].groupby("customer_id").size()
 
-    biggest = frame.groupby("category")["spend"].sum().sort_values(ascending=False, kind="stable")
-    kept = list(biggest.index[: max(n_categories, 0)])
     wide = share.loc[share.index.get_level_values("category").isin(kept)].unstack("category", fill_value=0.0)
     wide = wide.reindex(columns=kept, fill_value=0.0).reindex(out.index, fill_value=0.0)
     wide.columns = [category_column_name(c) for c in kept]

@@ -115,8 +115,10 @@ def score(
     as_of: date,
     categories: list[str],
     progress: Callable[[int, int], None] = lambda _done, _total: None,
+    trend: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Per customer: ``next_category``, its probability and reasons, and the top-3 list."""
+    """Per customer: ``next_category``, its probability and reasons, and the top-3 list
+    (``trend``: the shop's recent category shares when ``tx`` holds a slice of its customers)."""
     tx = tx[tx["date"] <= pd.Timestamp(as_of)].sort_values("customer_id", kind="stable")
     ids = tx["customer_id"].to_numpy()
     customers = pd.unique(ids)
@@ -126,7 +128,7 @@ def score(
         chunk = customers[start : start + SCORE_SLICE]
         lo = int(np.searchsorted(ids, chunk[0], side="left"))
         hi = int(np.searchsorted(ids, chunk[-1], side="right"))
-        features = category_features(tx.iloc[lo:hi], pd.Timestamp(as_of), categories)
+        features = category_features(tx.iloc[lo:hi], pd.Timestamp(as_of), categories, trend=trend)
         probability = model.predict_probability(features[columns])
         top = top_per_customer(
             features.index.to_numpy(),

@@ -59,6 +59,26 @@ class ShopExtract:
         ].sum()
 
 
+@dataclass(frozen=True)
+class CustomerIds:
+    """Which customers an extract reads: ids ``first``…``last`` (a refresh chunk), and of those
+    only a hashed ``keep_per_10007`` out of 10,007 (the training sample: the same customers every
+    run, chosen by the database without a list of ids going back and forth)."""
+
+    first: int = 0
+    last: int = 2**62
+    keep_per_10007: int = 10_007
+
+    def where(self, column: str) -> tuple[str, list[Any]]:
+        """An SQL condition on ``column`` (a trusted identifier) and its parameters."""
+        sql = f" AND {column} BETWEEN %s AND %s"
+        params: list[Any] = [self.first, self.last]
+        if self.keep_per_10007 < 10_007:
+            sql += f" AND ({column} * 7919) %% 10007 < %s"  # %% is % once the parameters are in
+            params.append(self.keep_per_10007)
+        return sql, params
+
+
 def end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
@@ -69,24 +89,28 @@ def _frame(sql: str, params: list[Any], columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
 
 
-def extract_shop(as_of: date) -> ShopExtract:
+def extract_shop(as_of: date, customers: CustomerIds | None = None) -> ShopExtract:
+    """The history as of ``as_of`` of every customer, or of ``customers`` only."""
     cut = end_of(as_of)
     statuses = [str(s) for s in REVENUE_STATUSES]
     in_revenue = "status IN (" + ", ".join(["%s"] * len(statuses)) + ")"  # placeholders only
+    which = customers or CustomerIds()
+    order_filter, order_params = which.where("customer_id")
+    line_filter, line_params = which.where("o.customer_id")
     orders_sql = (
         "SELECT id, customer_id, placed_at, total, refunded_total, discount_total, channel, status "
-        "FROM orders_order WHERE placed_at < %s AND " + in_revenue
+        "FROM orders_order WHERE placed_at < %s AND " + in_revenue + order_filter
     )
     lines_sql = (
         "SELECT l.order_id, COALESCE(c.slug, 'unknown'), l.quantity, l.line_total "
         "FROM orders_orderline l JOIN orders_order o ON o.id = l.order_id "
         "JOIN catalog_product p ON p.id = l.product_id "
         "LEFT JOIN catalog_category c ON c.id = p.category_id "
-        "WHERE o.placed_at < %s AND o." + in_revenue
+        "WHERE o.placed_at < %s AND o." + in_revenue + line_filter
     )
     orders = _frame(
         orders_sql,
-        [cut, *statuses],
+        [cut, *statuses, *order_params],
         ["id", "customer_id", "placed_at", "total", "refunded_total", "discount_total", "channel", "status"],
     )
     for money in ("total", "refunded_total", "discount_total"):
@@ -94,7 +118,7 @@ def extract_shop(as_of: date) -> ShopExtract:
     orders["placed_at"] = pd.to_datetime(orders["placed_at"], utc=True)
     lines = _frame(
         lines_sql,
-        [cut, *statuses],
+        [cut, *statuses, *line_params],
         ["order_id", "category", "quantity", "line_total"],
     )
     lines["line_total"] = lines["line_total"].astype("float64")
@@ -103,22 +127,27 @@ def extract_shop(as_of: date) -> ShopExtract:
     for label in ("channel", "status"):
         orders[label] = orders[label].astype("category")
     tickets = _frame(
-        "SELECT customer_id, created_at FROM support_ticket WHERE created_at < %s",
-        [cut],
+        "SELECT customer_id, created_at FROM support_ticket WHERE created_at < %s"  # noqa: S608 - placeholders only
+        + order_filter,
+        [cut, *order_params],
         ["customer_id", "created_at"],
     )
     tickets["created_at"] = pd.to_datetime(tickets["created_at"], utc=True)
     reviews = _frame(
-        "SELECT customer_id, rating, created_at FROM feedback_review WHERE created_at < %s",
-        [cut],
+        "SELECT customer_id, rating, created_at FROM feedback_review WHERE created_at < %s"  # noqa: S608 - placeholders only
+        + order_filter,
+        [cut, *order_params],
         ["customer_id", "rating", "created_at"],
     )
     reviews["created_at"] = pd.to_datetime(reviews["created_at"], utc=True)
-    texts = _frame(
-        "SELECT customer_id, text_created_at, sentiment_score, sentiment = 'negative', "
+    texts_sql = (
+        "SELECT customer_id, text_created_at, sentiment_score, sentiment = 'negative', "  # noqa: S608
         "source_kind IN ('ticket', 'ticket_message') FROM textanalysis_textanalysis "
-        "WHERE customer_id IS NOT NULL AND text_created_at < %s",
-        [cut],
+        "WHERE customer_id IS NOT NULL AND text_created_at < %s" + order_filter  # placeholders only
+    )
+    texts = _frame(
+        texts_sql,
+        [cut, *order_params],
         ["customer_id", "at", "score", "negative", "is_ticket"],
     )
     texts["at"] = pd.to_datetime(texts["at"], utc=True).dt.tz_localize(None)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.customers.models import Customer
 
@@ -119,3 +120,112 @@ class TrainingRun(models.Model):
 
     def __str__(self) -> str:
         return f"training as of {self.as_of} ({self.status})"
+
+
+class RefreshStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    TRAINING = "training", _("Training on the sample")
+    SCORING = "scoring", _("Scoring chunks")
+    SWITCHING = "switching", _("Switching to the new scores")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("A chunk failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    INTERRUPTED = "interrupted", _("Interrupted (its worker stopped)")
+
+
+class RefreshRun(models.Model):
+    """One fan-out refresh (refresh.py): models fitted on a bounded sample, then every customer
+    scored in chunks of customer ids that workers take in parallel, each chunk's rows staged
+    under this run (its generation) and switched into CustomerScore in one transaction once
+    every chunk is done."""
+
+    as_of = models.DateField()
+    status = models.CharField(max_length=12, choices=RefreshStatus.choices, default=RefreshStatus.QUEUED)
+    message = models.CharField(max_length=300, blank=True)
+    actor_label = models.CharField(max_length=150, blank=True)
+    chunk_size = models.PositiveIntegerField(help_text="Customer ids per chunk")
+    sample_customers = models.PositiveIntegerField(default=0, help_text="Customers the models learnt from")
+    fitted = models.BinaryField(null=True, blank=True, help_text="The fitted models every chunk scores with")
+    staged_versions = models.JSONField(default=list, blank=True, help_text="Model version ids to activate")
+    versions = models.JSONField(default=dict, blank=True, help_text="Kind → version it made")
+    metrics = models.JSONField(default=dict, blank=True)
+    seconds = models.JSONField(default=dict, blank=True, help_text="Seconds per stage")
+    customers_scored = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(
+        max_length=120, blank=True, help_text="host:pid of the process training or switching"
+    )
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"refresh as of {self.as_of} ({self.status})"
+
+
+class ChunkStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RefreshChunk(models.Model):
+    """The customers with ids ``first_id`` … ``last_id`` of one refresh run: one bulk-queue task."""
+
+    run = models.ForeignKey(RefreshRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0, help_text="Customers scored")
+    seconds = models.FloatField(null=True, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    worker = models.CharField(max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="one_chunk_number_per_run")]
+
+    def __str__(self) -> str:
+        return f"chunk {self.number} of refresh {self.run_id} ({self.status})"
+
+
+class StagedScore(models.Model):
+    """A customer's new scores in a refresh run's generation, not yet visible: the columns of
+    CustomerScore that a refresh writes, copied over all at once by the switch."""
+
+    run = models.ForeignKey(RefreshRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    customer_id = models.BigIntegerField()
+    as_of = models.DateField()
+    scored_at = models.DateTimeField()
+    rfm_code = models.CharField(max_length=3, blank=True)
+    segment = models.CharField(max_length=40, blank=True)
+    cluster = models.SmallIntegerField(null=True, blank=True)
+    cluster_label = models.CharField(max_length=200, blank=True)
+    expected_purchases_90d = models.FloatField(null=True, blank=True)
+    probability_alive = models.FloatField(null=True, blank=True)
+    clv_12m = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    churn_risk = models.FloatField(null=True, blank=True)
+    churn_reasons = models.TextField(blank=True)
+    propensity_30d = models.FloatField(null=True, blank=True)
+    propensity_reasons = models.TextField(blank=True)
+    next_category = models.CharField(max_length=100, blank=True)
+    next_category_propensity = models.FloatField(null=True, blank=True)
+    next_category_reasons = models.TextField(blank=True)
+    category_propensities = models.JSONField(default=list, blank=True)
+    model_versions = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "customer_id"], name="one_staged_score_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"staged scores of customer {self.customer_id} (refresh {self.run_id})"

@@ -12,11 +12,20 @@ from functools import cache
 from typing import Any
 
 from django.core.cache import cache as django_cache
-from django.db.models import Avg, Count, Max, Sum
+from django.db.models import Avg, Count, Max, Q, Sum
 
 from smartcrm.catalog.models import Category
 from smartcrm.customers.models import Customer
-from smartcrm.intelligence.models import CustomerScore, SegmentMovement, TrainingRun, TrainingStatus
+from smartcrm.intelligence.models import (
+    ChunkStatus,
+    CustomerScore,
+    RefreshChunk,
+    RefreshRun,
+    RefreshStatus,
+    SegmentMovement,
+    TrainingRun,
+    TrainingStatus,
+)
 
 # "High value" is the top fifth of customers by predicted 12-month value.
 HIGH_VALUE_SHARE = 0.2
@@ -262,10 +271,59 @@ def latest_segment_movement() -> SegmentMovementTable | None:
 
 
 def last_refresh_finished_at() -> datetime | None:
-    """When the latest training or scoring run that succeeded finished (``/metrics``' refresh age)."""
-    return (
-        TrainingRun.objects.filter(status=TrainingStatus.DONE, finished_at__isnull=False)
-        .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
-        .first()
+    """When the latest training, scoring or fan-out refresh run that succeeded finished
+    (``/metrics``' refresh age)."""
+    trained = TrainingRun.objects.filter(status=TrainingStatus.DONE, finished_at__isnull=False).aggregate(
+        m=Max("finished_at")
+    )["m"]
+    refreshed = RefreshRun.objects.filter(status=RefreshStatus.DONE).aggregate(m=Max("finished_at"))["m"]
+    return max((t for t in (trained, refreshed) if t is not None), default=None)
+
+
+@dataclass(frozen=True)
+class RefreshProgress:
+    run: RefreshRun
+    chunks: int
+    done: int
+    failed: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.chunks) if self.chunks else 0
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.run.status in CANCELLABLE
+
+    @property
+    def can_retry(self) -> bool:
+        return self.run.status == RefreshStatus.FAILED and self.chunks > 0
+
+
+CANCELLABLE = frozenset(
+    {RefreshStatus.QUEUED, RefreshStatus.TRAINING, RefreshStatus.SCORING, RefreshStatus.FAILED}
+)
+
+
+def recent_refreshes(limit: int = 5) -> list[RefreshProgress]:
+    """The latest fan-out refresh runs with their chunks' progress (two queries)."""
+    runs = list(RefreshRun.objects.defer("fitted", "metrics")[:limit])
+    counts = (
+        RefreshChunk.objects.filter(run__in=runs)
+        .values("run_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=ChunkStatus.DONE)),
+            failed=Count("pk", filter=Q(status=ChunkStatus.FAILED)),
+        )
     )
+    by_run = {c["run_id"]: c for c in counts}
+    return [
+        RefreshProgress(
+            run=run,
+            chunks=by_run.get(run.pk, {}).get("total", 0),
+            done=by_run.get(run.pk, {}).get("done", 0),
+            failed=by_run.get(run.pk, {}).get("failed", 0),
+        )
+        for run in runs
+    ]

@@ -8,7 +8,7 @@ from typing import Any
 from celery import Task
 
 from smartcrm.core.tasks import smartcrm_task
-from smartcrm.intelligence import training
+from smartcrm.intelligence import refresh, refresh_work, training
 from smartcrm.intelligence.training import STAGES
 
 
@@ -37,3 +37,28 @@ def refresh_scores(self: Task, as_of: str | None = None, train: bool = True) -> 
         "versions": {str(k): v for k, v in result.versions.items()},
         "seconds": result.seconds,
     }
+
+
+@smartcrm_task(name="smartcrm.intelligence.refresh_run")
+def refresh_run(self: Task, as_of: str | None = None) -> int:
+    """Start a fan-out refresh (the nightly schedule); the RefreshRun's id."""
+    run = refresh.start_refresh(actor="task:refresh_run", as_of=date.fromisoformat(as_of) if as_of else None)
+    return run.pk
+
+
+@smartcrm_task(name="smartcrm.intelligence.refresh_train")
+def refresh_train(self: Task, run_id: int) -> None:
+    """Fit a refresh run's models on the sample and send its chunks."""
+    refresh_work.run_training(run_id)
+
+
+@smartcrm_task(name="smartcrm.intelligence.refresh_chunk")
+def refresh_chunk(self: Task, chunk_id: int) -> None:
+    """Score one chunk of a refresh run; the last one done switches the run in."""
+    refresh_work.run_chunk(chunk_id)
+
+
+@smartcrm_task(name="smartcrm.intelligence.refresh_switch")
+def refresh_switch(self: Task, run_id: int) -> None:
+    """Switch in a refresh run whose chunks are all done."""
+    refresh_work.resume_switch(run_id)

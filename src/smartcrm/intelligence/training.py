@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -379,22 +379,29 @@ def _propensity(
     target: _PropensityTarget, extract: ShopExtract, as_of: date, refit: bool, record: _Recorder
 ) -> pd.DataFrame:
     """Train (or load) one propensity model and score every customer with it."""
-    tx = extract.transactions
     if refit:
-        history = _sample_customers(tx, TRAIN_CUSTOMERS)  # training cost stops growing with the shop
-        frame = target.build(
-            history,
-            _training_dates(as_of, target.horizon_days),
-            target.horizon_days,
-            features=_features_with_texts(extract.texts),
-            data_end=pd.Timestamp(as_of),
-        )
-        model, metrics = _train_propensity(frame, target.label, target.outcome)
-        columns = [c for c in frame.columns if c not in ("customer_id", "as_of", target.label)]
-        record(target.kind, model.to_bytes(), "PropensityModel", metrics, {"columns": columns})
+        model = fit_propensity(target, extract, as_of, record)
     else:
         model = PropensityModel.from_bytes(_active_artifact(target.kind, record.result))
-    return _score_propensity(model, tx, extract.texts, as_of)
+    return _score_propensity(model, extract.transactions, extract.texts, as_of)
+
+
+def fit_propensity(
+    target: _PropensityTarget, extract: ShopExtract, as_of: date, record: _Recorder
+) -> PropensityModel:
+    """Fit one propensity model on (a sample of) the extract's customers and register it staged."""
+    history = _sample_customers(extract.transactions, TRAIN_CUSTOMERS)  # cost stops growing with the shop
+    frame = target.build(
+        history,
+        _training_dates(as_of, target.horizon_days),
+        target.horizon_days,
+        features=_features_with_texts(extract.texts),
+        data_end=pd.Timestamp(as_of),
+    )
+    model, metrics = _train_propensity(frame, target.label, target.outcome)
+    columns = [c for c in frame.columns if c not in ("customer_id", "as_of", target.label)]
+    record(target.kind, model.to_bytes(), "PropensityModel", metrics, {"columns": columns})
+    return model
 
 
 def _category_propensity(
@@ -405,23 +412,11 @@ def _category_propensity(
     result: RefreshResult,
 ) -> pd.DataFrame:
     """Each customer's most likely next categories; empty when the shop has too little history."""
-    tx = extract.category_transactions
     if refit:
-        horizon = PURCHASE_HORIZON_DAYS
-        try:
-            model, metrics, categories = category_scores.train(
-                tx, _training_dates(as_of, horizon), horizon, data_end=pd.Timestamp(as_of)
-            )
-        except (category_scores.NotEnoughCategoryHistoryError, ValueError) as exc:
-            result.metrics[ModelKind.CATEGORY_PROPENSITY.value] = {"skipped": str(exc)}
+        fitted = fit_category_propensity(extract, as_of, record, result)
+        if fitted is None:
             return pd.DataFrame()
-        record(
-            ModelKind.CATEGORY_PROPENSITY,
-            model.to_bytes(),
-            "PropensityModel",
-            metrics,
-            {"columns": model.feature_names_, "categories": categories},
-        )
+        model, categories = fitted
     else:
         version = registry.active_version(ModelKind.CATEGORY_PROPENSITY)
         if version is None:  # optional: a shop without categories never trained one
@@ -429,7 +424,32 @@ def _category_propensity(
         result.versions[ModelKind.CATEGORY_PROPENSITY.value] = version.version
         model = PropensityModel.from_bytes(registry.load_artifact(version))
         categories = list(version.feature_schema.get("categories", []))
-    return category_scores.score(model, tx, as_of, categories)
+    return category_scores.score(model, extract.category_transactions, as_of, categories)
+
+
+def fit_category_propensity(
+    extract: ShopExtract, as_of: date, record: _Recorder, result: RefreshResult
+) -> tuple[PropensityModel, list[str]] | None:
+    """Fit and stage the category model and its categories; ``None`` with too little history."""
+    horizon = PURCHASE_HORIZON_DAYS
+    try:
+        model, metrics, categories = category_scores.train(
+            extract.category_transactions,
+            _training_dates(as_of, horizon),
+            horizon,
+            data_end=pd.Timestamp(as_of),
+        )
+    except (category_scores.NotEnoughCategoryHistoryError, ValueError) as exc:
+        result.metrics[ModelKind.CATEGORY_PROPENSITY.value] = {"skipped": str(exc)}
+        return None
+    record(
+        ModelKind.CATEGORY_PROPENSITY,
+        model.to_bytes(),
+        "PropensityModel",
+        metrics,
+        {"columns": model.feature_names_, "categories": categories},
+    )
+    return model, categories
 
 
 def _active_artifact(kind: ModelKind, result: RefreshResult) -> bytes:
@@ -470,6 +490,19 @@ def _write_scores(
     versions: dict[str, int],
     record: _Recorder,
 ) -> int:
+    table = score_table(segments, clv, scored, by_category)
+    with transaction.atomic():  # the new versions and their scores switch together
+        record.activate()
+        _record_movement(as_of, table["segment"])
+        upsert_scores(score_rows(table, as_of, timezone.now(), versions), SCORE_FIELDS)
+        events.scores_refreshed(as_of)  # the workflows of scores that crossed a line
+    return len(table)
+
+
+def score_table(
+    segments: pd.DataFrame, clv: pd.DataFrame, scored: dict[str, pd.DataFrame], by_category: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per customer with every score column (the CustomerScore columns a refresh writes)."""
     churn, buy = scored[ModelKind.CHURN], scored[ModelKind.PROPENSITY]
     table = (
         segments.join(clv, how="outer")
@@ -483,7 +516,13 @@ def _write_scores(
     for column in category_scores.SCORE_COLUMNS:
         if column not in table.columns:
             table[column] = None
-    now = timezone.now()
+    return table
+
+
+def score_rows(
+    table: pd.DataFrame, as_of: date, now: datetime, versions: dict[str, int]
+) -> Iterator[dict[str, Any]]:
+    """``table``'s rows as CustomerScore field values (``customer_id`` and SCORE_FIELDS)."""
 
     def text(value: Any) -> str:
         return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
@@ -491,38 +530,30 @@ def _write_scores(
     def number(value: Any) -> float | None:
         return None if value is None or pd.isna(value) else float(value)
 
-    def rows() -> Iterator[dict[str, Any]]:
-        for customer_id, row in zip(table.index, table.itertuples(index=False), strict=True):
-            yield {
-                "customer_id": int(customer_id),
-                "as_of": as_of,
-                "scored_at": now,
-                "rfm_code": text(row.rfm_code),
-                "segment": text(row.segment),
-                "cluster": None if pd.isna(row.cluster) else int(row.cluster),
-                "cluster_label": text(row.cluster_label)[:200],
-                "expected_purchases_90d": number(row.expected_purchases_90d),
-                "probability_alive": number(row.probability_alive),
-                "clv_12m": None if pd.isna(row.clv_12m) else Decimal(f"{row.clv_12m:.2f}"),
-                "churn_risk": number(row.churn_risk),
-                "churn_reasons": text(row.churn_reasons),
-                "propensity_30d": number(row.propensity_30d),
-                "propensity_reasons": text(row.propensity_reasons),
-                "next_category": text(row.next_category)[:100],
-                "next_category_propensity": number(row.next_category_propensity),
-                "next_category_reasons": text(row.next_category_reasons),
-                "category_propensities": row.category_propensities
-                if isinstance(row.category_propensities, list)
-                else [],
-                "model_versions": versions,
-            }
-
-    with transaction.atomic():  # the new versions and their scores switch together
-        record.activate()
-        _record_movement(as_of, table["segment"])
-        upsert_scores(rows(), SCORE_FIELDS)
-        events.scores_refreshed(as_of)  # the workflows of scores that crossed a line
-    return len(table)
+    for customer_id, row in zip(table.index, table.itertuples(index=False), strict=True):
+        yield {
+            "customer_id": int(customer_id),
+            "as_of": as_of,
+            "scored_at": now,
+            "rfm_code": text(row.rfm_code),
+            "segment": text(row.segment),
+            "cluster": None if pd.isna(row.cluster) else int(row.cluster),
+            "cluster_label": text(row.cluster_label)[:200],
+            "expected_purchases_90d": number(row.expected_purchases_90d),
+            "probability_alive": number(row.probability_alive),
+            "clv_12m": None if pd.isna(row.clv_12m) else Decimal(f"{row.clv_12m:.2f}"),
+            "churn_risk": number(row.churn_risk),
+            "churn_reasons": text(row.churn_reasons),
+            "propensity_30d": number(row.propensity_30d),
+            "propensity_reasons": text(row.propensity_reasons),
+            "next_category": text(row.next_category)[:100],
+            "next_category_propensity": number(row.next_category_propensity),
+            "next_category_reasons": text(row.next_category_reasons),
+            "category_propensities": row.category_propensities
+            if isinstance(row.category_propensities, list)
+            else [],
+            "model_versions": versions,
+        }
 
 
 SCORE_FIELDS = [

@@ -120,6 +120,9 @@ urlpatterns = [
     path("insights/alerts/<int:alert_id>/<str:action>/", insights.alert_action, name="alert_action"),
     path("models/<int:version_id>/activate/", intelligence.model_activate, name="model_activate"),
     path("models/<str:kind>/rollback/", intelligence.model_rollback, name="model_rollback"),
+    path("models/refresh/", intelligence.refresh_start, name="refresh_start"),
+    path("models/refresh/<int:refresh_id>/cancel/", intelligence.refresh_cancel, name="refresh_cancel"),
+    path("models/refresh/<int:refresh_id>/retry/", intelligence.refresh_retry, name="refresh_retry"),
     path("products/", catalog.product_list, name="product_list"),
     path("products/<int:product_id>/", catalog.product_detail, name="product_detail"),
     path(

@@ -60,11 +60,14 @@ def category_features(
     as_of: pd.Timestamp,
     categories: Sequence[str],
     customers: pd.Index | None = None,
+    trend: pd.Series | None = None,
 ) -> pd.DataFrame:
     """One row per (customer, category) from purchases on or before ``as_of``.
 
     ``customers`` limits the rows (default: everyone who bought on or before ``as_of``);
-    ``categories`` fixes the category list so that training and scoring agree.
+    ``categories`` fixes the category list so that training and scoring agree; ``trend``
+    (category → share of recent purchases, :func:`category_trend`) gives the shop's trend
+    when ``transactions`` hold only some of its customers.
     """
     tx = _category_transactions(transactions)
     tx = tx[tx["date"] <= as_of]
@@ -82,8 +85,8 @@ def category_features(
             "category_recency_days": (as_of - grouped["date"].max()).dt.days.astype(float),
         }
     )
-    recent = tx[tx["date"] > as_of - pd.Timedelta(days=RECENT_DAYS)]
-    trend = recent["category"].value_counts(normalize=True).reindex(list(categories), fill_value=0.0)
+    if trend is None:
+        trend = _recent_shares(tx, as_of, categories)
 
     index = pd.MultiIndex.from_product(
         [per_customer.index, list(categories)], names=["customer_id", "category"]
@@ -99,6 +102,17 @@ def category_features(
     out = out.reset_index(level="category")
     out["category"] = pd.Categorical(out["category"], categories=list(categories))
     return out
+
+
+def category_trend(transactions: pd.DataFrame, as_of: pd.Timestamp, categories: Sequence[str]) -> pd.Series:
+    """Each category's share of the purchases in the RECENT_DAYS before ``as_of``."""
+    tx = _category_transactions(transactions)
+    return _recent_shares(tx[(tx["date"] <= as_of) & tx["category"].isin(categories)], as_of, categories)
+
+
+def _recent_shares(tx: pd.DataFrame, as_of: pd.Timestamp, categories: Sequence[str]) -> pd.Series:
+    recent = tx[tx["date"] > as_of - pd.Timedelta(days=RECENT_DAYS)]
+    return recent["category"].value_counts(normalize=True).reindex(list(categories), fill_value=0.0)
 
 
 def top_categories(transactions: pd.DataFrame, limit: int) -> list[str]:

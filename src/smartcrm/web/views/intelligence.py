@@ -10,11 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.core.errors import NotFoundError
-from smartcrm.intelligence import selectors
+from smartcrm.intelligence import refresh, selectors
+from smartcrm.intelligence.models import RefreshRun
 from smartcrm.modelregistry import registry
 from smartcrm.modelregistry import selectors as registry_selectors
 from smartcrm.modelregistry.models import ModelKind
@@ -147,7 +149,47 @@ def model_cards(request: HttpRequest) -> HttpResponse:
         )
         for group in registry_selectors.model_versions()
     ]
-    return render(request, "web/intelligence/models.html", {"groups": groups, "kinds": ModelKind.choices})
+    return render(
+        request,
+        "web/intelligence/models.html",
+        {"groups": groups, "kinds": ModelKind.choices, "refreshes": selectors.recent_refreshes()},
+    )
+
+
+@require_POST
+@capability_required(Capability.MANAGE_MODELS)
+def refresh_start(request: HttpRequest) -> HttpResponse:
+    refresh.start_refresh(actor=current_user(request))
+    messages.success(request, _("Refresh queued: its chunks show below as workers take them."))
+    return redirect("web:model_cards")
+
+
+@require_POST
+@capability_required(Capability.MANAGE_MODELS)
+def refresh_cancel(request: HttpRequest, refresh_id: int) -> HttpResponse:
+    try:
+        refresh.cancel(run_id=refresh_id, actor=current_user(request))
+    except RefreshRun.DoesNotExist:
+        messages.error(request, _("That refresh no longer exists."))
+    except refresh.RefreshStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Refresh cancelled; the previous scores stay."))
+    return redirect("web:model_cards")
+
+
+@require_POST
+@capability_required(Capability.MANAGE_MODELS)
+def refresh_retry(request: HttpRequest, refresh_id: int) -> HttpResponse:
+    try:
+        refresh.retry(run_id=refresh_id, actor=current_user(request))
+    except RefreshRun.DoesNotExist:
+        messages.error(request, _("That refresh no longer exists."))
+    except refresh.RefreshStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The failed chunks were sent again."))
+    return redirect("web:model_cards")
 
 
 @require_POST

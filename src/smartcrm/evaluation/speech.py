@@ -44,29 +44,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--truth", type=Path, default=None, help="truth.csv for --audio: file,language,text[,condition]"
     )
     parser.add_argument("--errors", type=int, default=0, help="also list up to this many wrong transcripts")
+    parser.add_argument("--beam-size", type=int, default=5, help="beam width of the decoder (default 5)")
+    parser.add_argument("--prompt", default=None, help="an initial prompt of words to expect (default none)")
+    parser.add_argument("--vad", action="store_true", help="drop silence first (Silero VAD)")
 
 
 def run(options: dict[str, Any]) -> dict[str, Any]:
     models = [m.strip() for m in str(options.get("models") or DEFAULT_MODEL).split(",") if m.strip()]
     max_errors = int(options.get("errors") or 0)
+    settings = {
+        "beam_size": int(options.get("beam_size") or 5),
+        "initial_prompt": options.get("prompt") or None,
+        "vad": bool(options.get("vad")),
+    }
     if options.get("audio") or options.get("truth"):
         if not (options.get("audio") and options.get("truth")):
             raise ValueError("--audio and --truth go together")
         utterances = speech_scoring.read_truth(Path(options["audio"]), Path(options["truth"]))
-        return evaluate(utterances, models, max_errors, source=str(options["truth"]))
+        return evaluate(utterances, models, settings, max_errors, source=str(options["truth"]))
     seed = int(options.get("seed") or 0)
     with tempfile.TemporaryDirectory(prefix="smartcrm-speech-") as folder:
         utterances = speech_corpus.english(Path(folder), seed=seed, n=options.get("n"))
         utterances += speech_corpus.mandarin(Path(folder), seed=seed, n=options.get("n_mandarin"))
-        result = evaluate(utterances, models, max_errors, source="espeak-ng synthetic set")
+        result = evaluate(utterances, models, settings, max_errors, source="synthetic set (flite, espeak-ng)")
     result["voices"] = sorted({u.voice for u in utterances})
     return result
 
 
-def evaluate(utterances: list[Utterance], models: list[str], max_errors: int, source: str) -> dict[str, Any]:
+def evaluate(
+    utterances: list[Utterance], models: list[str], settings: dict[str, Any], max_errors: int, source: str
+) -> dict[str, Any]:
     per_model: dict[str, Any] = {}
     for model in models:
-        transcriber = Transcriber(model)
+        transcriber = Transcriber(model, **settings)
         english_only = transcriber.files().english_only
         usable = [u for u in utterances if u.language == "en" or not english_only]
         per_model[model] = speech_scoring.score(transcriber, usable, max_errors)
@@ -81,6 +91,7 @@ def evaluate(utterances: list[Utterance], models: list[str], max_errors: int, so
         "order_number_recall": english.get("all", {}).get("order_number_recall"),
         "real_time_factor": default["real_time_factor"],
         "models": per_model,
+        "settings": settings,
     }
     result["targets"] = {
         key: {"target": target, "met": _met(key, result[key], target)} for key, target in TARGETS.items()

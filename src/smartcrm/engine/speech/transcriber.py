@@ -78,7 +78,12 @@ def _model(files: ModelFiles, compute_type: str, cpu_threads: int) -> WhisperMod
 
 
 class Transcriber:
-    """Speech to text with a packaged Whisper model (``tiny.en``, ``base``) or a shop's own directory."""
+    """Speech to text with a packaged Whisper model (``tiny.en``, ``base``) or a shop's own directory.
+
+    ``initial_prompt`` primes the decoder with words to expect; ``vad`` drops silence first with
+    the Silero voice-activity model inside faster-whisper's wheel (``smartcrm eval speech
+    --prompt/--vad`` measures both).
+    """
 
     def __init__(
         self,
@@ -87,6 +92,7 @@ class Transcriber:
         max_seconds: float = DEFAULT_MAX_SECONDS,
         beam_size: int = 5,
         initial_prompt: str | None = None,
+        vad: bool = False,
         compute_type: str = "int8",
         cpu_threads: int = 2,
         cache_dir: Path | None = None,
@@ -95,6 +101,7 @@ class Transcriber:
         self.max_seconds = max_seconds
         self.beam_size = beam_size
         self.initial_prompt = initial_prompt
+        self.vad = vad
         self.compute_type = compute_type
         self.cpu_threads = cpu_threads
         self.cache_dir = cache_dir
@@ -120,6 +127,7 @@ class Transcriber:
             language=wanted,
             beam_size=self.beam_size,
             initial_prompt=self.initial_prompt,
+            vad_filter=self.vad,
             condition_on_previous_text=False,
         )
         segments = tuple(Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in pieces)

@@ -20,6 +20,11 @@ from smartcrm.engine.speech import digits_in_words, find_spoken_order_numbers
         ("order seven, zero, four, eight, seven, six, and it", ["704876"]),
         ("order 1 1 8 four 5 two", ["118452"]),
         ("ORDER NINE EIGHT SEVEN SIX", ["9876"]),
+        # Homophones Whisper writes for a digit, when a digit follows; a decimal point it invents.
+        ("the shoes from order to 578156, they are", ["2578156"]),
+        ("order for double 2-5-8 is cracked", ["42258"]),
+        ("The box for order 7934 to 3 arrived", ["793423"]),
+        ("the status of Order 91013.09.", ["9101309"]),
         # Two numbers with words between stay two numbers.
         ("order one two three four and order five six seven eight", ["1234", "5678"]),
     ],
@@ -36,10 +41,16 @@ def test_spoken_numbers_become_digits(text: str, numbers: list[str]) -> None:
         "I ordered two. Three came.",  # a full stop ends a run
         "I bought one, you know, and two more",
         "double check it please",
+        "I paid for 3 items",
     ],
 )
 def test_no_order_number_where_there_is_none(text: str) -> None:
     assert find_spoken_order_numbers(text) == []
+
+
+def test_a_homophone_after_the_number_stays_a_word() -> None:
+    assert find_spoken_order_numbers("order 12345 for my mother") == ["12345"]
+    assert find_spoken_order_numbers("order 12345 to the office") == ["12345"]
 
 
 def test_min_digits_is_a_parameter() -> None:

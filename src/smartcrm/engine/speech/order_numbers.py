@@ -23,12 +23,15 @@ DIGIT_WORDS = {
     "nine": "9",
 }
 ZERO_LETTERS = {"oh", "o"}
+# Words Whisper writes for a digit it heard ("order to five seven", "double four to eight"): a
+# digit only when a digit follows, so "order 12345 for my mother" keeps its "for".
+HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
 REPEATS = {"double": 2, "triple": 3}
 MIN_ORDER_DIGITS = 4
-# Words, digit groups and the joiners between digits ("1-1-8", "118,452"); anything else (a full
-# stop too: "I ordered two. Three came") ends a run.
+# Words, digit groups and the joiners between digits ("1-1-8", "118,452", "91013.09"); anything
+# else (a full stop with a space too: "I ordered two. Three came") ends a run.
 TOKEN = re.compile(r"[a-z]+|\d+")
-JOINERS = re.compile(r"^[\s,\-]*$")
+JOINERS = re.compile(r"^(?:[\s,\-]*|\.)$")
 
 
 def _digits_of(tokens: list[str], i: int) -> tuple[str, int] | None:
@@ -55,10 +58,11 @@ def _runs(text: str) -> list[tuple[str, int, int]]:
     while i < len(tokens):
         found = _digits_of(tokens, i)
         adjacent = bool(digits) and JOINERS.match(lowered[end : matches[i].start()]) is not None
-        if found is None and tokens[i] in ZERO_LETTERS:
-            ahead = i + 1 < len(tokens) and _digits_of(tokens, i + 1) is not None
-            if adjacent or ahead:
-                found = ("0", 1)
+        ahead = i + 1 < len(tokens) and _digits_of(tokens, i + 1) is not None
+        if found is None and tokens[i] in ZERO_LETTERS and (adjacent or ahead):
+            found = ("0", 1)
+        if found is None and tokens[i] in HOMOPHONES and ahead:
+            found = (HOMOPHONES[tokens[i]], 1)
         if found is not None and (adjacent or not digits):
             if not digits:
                 start = matches[i].start()

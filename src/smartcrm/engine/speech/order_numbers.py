@@ -1,0 +1,97 @@
+"""Spoken order numbers back to digits: "one one eight four", "double five", "oh" for zero.
+
+Customers read order numbers digit by digit, and Whisper writes them either as words
+("one one eight four") or as digits it groups at will ("118 4", "1-1-8-4"). Both become one run
+of digits here. "oh" and "o" count as zero only beside another digit, so "oh, my order" stays
+words; "double"/"triple" repeat the digit that follows.
+"""
+
+from __future__ import annotations
+
+import re
+
+DIGIT_WORDS = {
+    "zero": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+ZERO_LETTERS = {"oh", "o"}
+# Words Whisper writes for a digit it heard ("order to five seven", "double four to eight"): a
+# digit only when a digit follows, so "order 12345 for my mother" keeps its "for".
+HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
+REPEATS = {"double": 2, "triple": 3}
+MIN_ORDER_DIGITS = 4
+# Words, digit groups and the joiners between digits ("1-1-8", "118,452", "91013.09"); anything
+# else (a full stop with a space too: "I ordered two. Three came") ends a run.
+TOKEN = re.compile(r"[a-z]+|\d+")
+JOINERS = re.compile(r"^(?:[\s,\-]*|\.)$")
+
+
+def _digits_of(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """The digits the token at ``i`` (and maybe the next one) stands for, and how many tokens it took."""
+    word = tokens[i]
+    if word.isdigit():
+        return word, 1
+    if word in DIGIT_WORDS:
+        return DIGIT_WORDS[word], 1
+    if word in REPEATS and i + 1 < len(tokens):
+        following = _digits_of(tokens, i + 1)
+        if following is not None and len(following[0]) == 1:
+            return following[0] * REPEATS[word], 1 + following[1]
+    return None
+
+
+def _runs(text: str) -> list[tuple[str, int, int]]:
+    """Runs of spoken or written digits: (digits, start, end) in ``text``."""
+    lowered = text.lower()
+    matches = list(TOKEN.finditer(lowered))
+    tokens = [m.group(0) for m in matches]
+    runs: list[tuple[str, int, int]] = []
+    digits, start, end, i = "", -1, -1, 0
+    while i < len(tokens):
+        found = _digits_of(tokens, i)
+        adjacent = bool(digits) and JOINERS.match(lowered[end : matches[i].start()]) is not None
+        ahead = i + 1 < len(tokens) and _digits_of(tokens, i + 1) is not None
+        if found is None and tokens[i] in ZERO_LETTERS and (adjacent or ahead):
+            found = ("0", 1)
+        if found is None and tokens[i] in HOMOPHONES and ahead:
+            found = (HOMOPHONES[tokens[i]], 1)
+        if found is not None and (adjacent or not digits):
+            if not digits:
+                start = matches[i].start()
+            digits += found[0]
+            end = matches[i + found[1] - 1].end()
+            i += found[1]
+            continue
+        if digits:
+            runs.append((digits, start, end))
+            digits = ""
+        if found is None:
+            i += 1
+    if digits:
+        runs.append((digits, start, end))
+    return runs
+
+
+def find_spoken_order_numbers(text: str, min_digits: int = MIN_ORDER_DIGITS) -> list[str]:
+    """Every run of at least ``min_digits`` digits, spoken or written, in reading order."""
+    return [digits for digits, _, _ in _runs(text) if len(digits) >= min_digits]
+
+
+def digits_in_words(text: str) -> str:
+    """``text`` with every spoken or written digit run written as one number (for WER and search)."""
+    out: list[str] = []
+    last = 0
+    for digits, start, end in _runs(text):
+        out.append(text[last:start])
+        out.append(digits)
+        last = end
+    out.append(text[last:])
+    return "".join(out)

@@ -1,0 +1,101 @@
+"""The sentences of ``smartcrm eval speech``: what customers say on the phone and in voice messages.
+
+``{order}`` is where an order number is read out; English sentences are written plainly (no
+abbreviations, no figures besides the order number, American spelling as Whisper writes it) so the
+reference text is unambiguous.
+Mandarin sentences come with their pinyin, which espeak-ng's ``cmn-latn-pinyin`` voice reads
+(its character reader gets many characters wrong).
+"""
+
+from __future__ import annotations
+
+ENGLISH = (
+    "Hello, my order number is {order} and it still has not arrived.",
+    "I am calling about order {order}, the parcel was damaged when it came.",
+    "Could you tell me where my package is? The order number is {order}.",
+    "I would like to return the shoes from order {order}, they are too small.",
+    "My order {order} shows as delivered but I never received it.",
+    "Please cancel order {order} before it ships.",
+    "I was charged twice for order {order}, can you refund one of the payments?",
+    "The jacket in order {order} is the wrong color.",
+    "Hi, I need to change the delivery address for order {order}.",
+    "The box for order {order} arrived empty.",
+    "I ordered a blue kettle, order {order}, and received a red one.",
+    "Can I still add something to order {order}?",
+    "Order {order} was supposed to arrive on Monday and it is now Friday.",
+    "I want a refund for order {order}, the product stopped working after two days.",
+    "The tracking link for order {order} does not work.",
+    "Good morning, I am checking on the status of order {order}.",
+    "My order number is {order}, one of the items is missing from the box.",
+    "Could you send me an invoice for order {order}, please?",
+    "The courier left order {order} with a neighbor I do not know.",
+    "I received someone else's parcel instead of order {order}.",
+    "The screen of the laptop in order {order} is cracked.",
+    "Please call me back about order {order}, I have been waiting for a week.",
+    "I returned order {order} a month ago and I am still waiting for my money.",
+    "Is there a discount code I can use on order {order}?",
+    "The size chart was wrong, so order {order} does not fit.",
+    "I need order {order} delivered before the weekend, is that possible?",
+    "My order {order} was split into two parcels and only one came.",
+    "Why was order {order} cancelled without telling me?",
+    "The coffee machine from order {order} is leaking water.",
+    "Can you confirm that order {order} has been paid?",
+    "I would like to exchange the dress in order {order} for a larger size.",
+    "The parcel for order {order} is stuck at the depot.",
+    "Hello, this is about order {order}, the glass was broken in the box.",
+    "I paid for express shipping on order {order} but it came by normal post.",
+    "Order {order} has the wrong item, I asked for the black one.",
+    "Can you check if order {order} can be picked up from the store?",
+    "The gift wrapping was missing on order {order}.",
+    "My account shows order {order} twice, I only placed it once.",
+    "I am not happy with the quality of order {order}.",
+    "Please tell me how to send back order {order}.",
+    "The delivery driver said order {order} was too heavy to carry upstairs.",
+    "I would like to leave a complaint about order {order}.",
+    "Order {order} came without the charger.",
+    "Thank you, the replacement for order {order} arrived today.",
+    "When will the missing part of order {order} be sent?",
+    "Hello, I cannot log in to my account to see my orders.",
+    "Do you ship to Canada, and how long does it take?",
+    "I forgot my password and the reset email never comes.",
+    "Can I pay with a gift card on your website?",
+    "Your website shows an error when I try to check out.",
+    "I would like to speak to a manager, please.",
+    "How long do refunds usually take to reach my bank?",
+    "Is this sofa available in green?",
+    "Please remove my phone number from your marketing list.",
+    "The store in the city center was closed during opening hours.",
+    "I love the new collection, when will it be back in stock?",
+    "My discount did not apply at the checkout.",
+    "Could you help me choose a present for my mother?",
+    "The app keeps crashing when I open the basket.",
+    "I would like to update my email address on my account.",
+)
+
+# (characters, pinyin with tone numbers); {order} is read digit by digit in Mandarin.
+MANDARIN = (
+    ("我的订单号是{order}，还没有收到。", "wo3 de ding4 dan1 hao4 shi4 {order}, hai2 mei2 you3 shou1 dao4."),
+    ("订单{order}的包裹坏了。", "ding4 dan1 {order} de bao1 guo3 huai4 le."),
+    ("我想退货，订单号是{order}。", "wo3 xiang3 tui4 huo4, ding4 dan1 hao4 shi4 {order}."),
+    ("请帮我取消订单{order}。", "qing3 bang1 wo3 qu3 xiao1 ding4 dan1 {order}."),
+    (
+        "订单{order}显示已经送到了，可是我没有收到。",
+        "ding4 dan1 {order} xian3 shi4 yi3 jing1 song4 dao4 le, ke3 shi4 wo3 mei2 you3 shou1 dao4.",
+    ),
+    ("你们寄错了颜色。", "ni3 men ji4 cuo4 le yan2 se4."),
+    ("我被扣了两次钱。", "wo3 bei4 kou4 le liang3 ci4 qian2."),
+    ("什么时候可以退款？", "shen2 me shi2 hou4 ke3 yi3 tui4 kuan3?"),
+    ("快递员把包裹放在门口了。", "kuai4 di4 yuan2 ba3 bao1 guo3 fang4 zai4 men2 kou3 le."),
+    ("我要换一个大一号的。", "wo3 yao4 huan4 yi2 ge4 da4 yi1 hao4 de."),
+    ("请给我打电话。", "qing3 gei3 wo3 da3 dian4 hua4."),
+    ("网站付款的时候出错了。", "wang3 zhan4 fu4 kuan3 de shi2 hou4 chu1 cuo4 le."),
+    ("这个商品质量太差了。", "zhe4 ge4 shang1 pin3 zhi4 liang4 tai4 cha4 le."),
+    ("订单{order}少了一件衣服。", "ding4 dan1 {order} shao3 le yi2 jian4 yi1 fu."),
+    ("谢谢你的帮助。", "xie4 xie4 ni3 de bang1 zhu4."),
+    ("我想改一下送货地址。", "wo3 xiang3 gai3 yi2 xia4 song4 huo4 di4 zhi3."),
+    ("你们周末发货吗？", "ni3 men zhou1 mo4 fa1 huo4 ma?"),
+    ("订单{order}什么时候到？", "ding4 dan1 {order} shen2 me shi2 hou4 dao4?"),
+    ("我的优惠券不能用。", "wo3 de you1 hui4 quan4 bu4 neng2 yong4."),
+    ("盒子里面是空的。", "he2 zi li3 mian4 shi4 kong1 de."),
+)
+MANDARIN_DIGITS = ("ling2", "yi1", "er4", "san1", "si4", "wu3", "liu4", "qi1", "ba1", "jiu3")

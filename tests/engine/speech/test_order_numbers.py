@@ -1,0 +1,62 @@
+"""Spoken order numbers back to digits, as customers say them and as Whisper writes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from smartcrm.engine.speech import digits_in_words, find_spoken_order_numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("my order number is one one eight four five two", ["118452"]),
+        ("order six oh oh four one please", ["60041"]),
+        ("order double five zero seven three", ["55073"]),
+        ("triple nine one two", ["99912"]),
+        # Whisper's own ways of writing digits it heard.
+        ("My order number is 108 452 and it has not arrived.", ["108452"]),
+        ("order 1-1-8-4, the parcel", ["1184"]),
+        ("order seven, zero, four, eight, seven, six, and it", ["704876"]),
+        ("order 1 1 8 four 5 two", ["118452"]),
+        ("ORDER NINE EIGHT SEVEN SIX", ["9876"]),
+        # Homophones Whisper writes for a digit, when a digit follows; a decimal point it invents.
+        ("the shoes from order to 578156, they are", ["2578156"]),
+        ("order for double 2-5-8 is cracked", ["42258"]),
+        ("The box for order 7934 to 3 arrived", ["793423"]),
+        ("the status of Order 91013.09.", ["9101309"]),
+        # Two numbers with words between stay two numbers.
+        ("order one two three four and order five six seven eight", ["1234", "5678"]),
+    ],
+)
+def test_spoken_numbers_become_digits(text: str, numbers: list[str]) -> None:
+    assert find_spoken_order_numbers(text) == numbers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oh, my parcel is late.",  # "oh" alone is a word, not a zero
+        "I have one question about two items",  # short counts are not order numbers
+        "I ordered two. Three came.",  # a full stop ends a run
+        "I bought one, you know, and two more",
+        "double check it please",
+        "I paid for 3 items",
+    ],
+)
+def test_no_order_number_where_there_is_none(text: str) -> None:
+    assert find_spoken_order_numbers(text) == []
+
+
+def test_a_homophone_after_the_number_stays_a_word() -> None:
+    assert find_spoken_order_numbers("order 12345 for my mother") == ["12345"]
+    assert find_spoken_order_numbers("order 12345 to the office") == ["12345"]
+
+
+def test_min_digits_is_a_parameter() -> None:
+    assert find_spoken_order_numbers("room one two", min_digits=2) == ["12"]
+
+
+def test_digits_in_words_keeps_the_rest_of_the_sentence() -> None:
+    assert digits_in_words("Hi, order one one eight four oh, it is late") == "Hi, order 11840, it is late"
+    assert digits_in_words("Oh, order 118 4 is late") == "Oh, order 1184 is late"

@@ -20,12 +20,15 @@ from smartcrm.activities.models import Task
 from smartcrm.assistant.models import Conversation, ConversationMessage, ReplySuggestion, Speaker
 from smartcrm.automation import services as automation
 from smartcrm.campaigns.models import Campaign
+from smartcrm.collaboration.models import Notification, NotificationKind, TargetKind
 from smartcrm.customers.models import Customer
 from smartcrm.feedback.models import Review
 from smartcrm.imports.models import ImportRun
 from smartcrm.insights.models import Alert
 from smartcrm.knowledge.models import Article, Intent
 from smartcrm.support.models import TicketMessage
+from smartcrm.teams import services as teams
+from smartcrm.teams.models import RecordKind
 from tests import factories
 from tests.web.scores import make_version
 
@@ -94,6 +97,12 @@ def build() -> MatrixShop:
     )  # fmt: skip
     campaign = Campaign.objects.create(key="spring", name="Spring sale")
     owner = factories.UserFactory(username="token-owner")
+    team = teams.create_team(actor="test", name="Matrix support", lead=owner)
+    rule = teams.create_rule(actor="test", name="all tickets", record_kind=RecordKind.TICKET, team=team)
+    notification = Notification.objects.create(
+        recipient=owner, kind=NotificationKind.MENTION, target_kind=TargetKind.CUSTOMER,
+        target_id=customer.pk, target_label=customer.name,
+    )  # fmt: skip
     token, _raw = create_api_token(user=owner, name="matrix")
     ids = {
         "customer_id": customer.pk, "product_id": product.pk, "order_id": order.pk, "ticket_id": ticket.pk,
@@ -101,7 +110,8 @@ def build() -> MatrixShop:
         "alert_id": alert.pk, "version_id": version.pk, "conversation_id": conversation.pk,
         "article_id": article.pk, "intent_id": intent.pk, "run_id": run.pk, "workflow_id": workflow.pk,
         "campaign_id": campaign.pk, "position": 0, "review_id": review.pk,
-        "token_id": token.pk,
+        "token_id": token.pk, "team_id": team.pk, "user_id": owner.pk, "rule_id": rule.pk,
+        "notification_id": notification.pk, "target_id": customer.pk,
     }  # fmt: skip
     return MatrixShop(ids, customer)
 
@@ -117,6 +127,8 @@ WORDS: dict[tuple[str, str], str] = {
     ("fix", ""): "trim_names",
     ("fmt", ""): "csv",
     ("channel", ""): "email",
+    ("kind", "follow"): "customer",
+    ("kind", "records/"): "customer",
 }
 
 

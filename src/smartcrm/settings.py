@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "smartcrm.campaigns",
     "smartcrm.automation",
     "smartcrm.privacy",
+    "smartcrm.bulk",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",
@@ -318,6 +319,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Workflows: due timed triggers, waits that are over, retries' backoff, unsent outbox rows.
     "automation-sweep": {"task": "smartcrm.automation.sweep", "schedule": 60.0},
+    # Email digests of unread notifications, for the users who chose each schedule.
+    "collaboration-digest-hourly": {
+        "task": "smartcrm.collaboration.send_digests",
+        "schedule": crontab(minute=5),
+        "args": ("hourly",),
+    },
+    "collaboration-digest-nightly": {
+        "task": "smartcrm.collaboration.send_digests",
+        "schedule": crontab(hour=(NIGHTLY_HOUR + 4) % 24, minute=30),
+        "args": ("daily",),
+    },
     # Retention rules: old closed tickets' texts and chat transcripts removed.
     "privacy-retention": {
         "task": "smartcrm.privacy.apply_retention",

@@ -19,8 +19,9 @@ from smartcrm.accounts.services import create_api_token
 from smartcrm.activities.models import Task
 from smartcrm.assistant.models import Conversation, ConversationMessage, ReplySuggestion, Speaker
 from smartcrm.automation import services as automation
+from smartcrm.bulk.models import BulkRun
 from smartcrm.campaigns.models import Campaign
-from smartcrm.collaboration.models import Notification, NotificationKind, TargetKind
+from smartcrm.collaboration.models import Notification, NotificationKind, SavedView, TargetKind
 from smartcrm.customers.models import Customer
 from smartcrm.feedback.models import Review
 from smartcrm.imports.models import ImportRun
@@ -46,6 +47,8 @@ MISSING = {
     ("runs/", "run_id"),  # a workflow run or a de-duplication run; import runs are built
     ("texts/", "source_id"),
     ("endpoints/", "endpoint_id"),  # a text's analysis
+    ("bulk-actions/", "bulk_id"),  # a bulk action is read by its author only
+    ("bulk/", "run_id"),
 }
 
 
@@ -99,6 +102,8 @@ def build() -> MatrixShop:
     owner = factories.UserFactory(username="token-owner")
     team = teams.create_team(actor="test", name="Matrix support", lead=owner)
     rule = teams.create_rule(actor="test", name="all tickets", record_kind=RecordKind.TICKET, team=team)
+    view = SavedView.objects.create(owner=owner, list_kind="customers", name="All", filters={})
+    bulk = BulkRun.objects.create(action="tag", value="vip", customer_ids=[customer.pk])
     notification = Notification.objects.create(
         recipient=owner, kind=NotificationKind.MENTION, target_kind=TargetKind.CUSTOMER,
         target_id=customer.pk, target_label=customer.name,
@@ -111,7 +116,8 @@ def build() -> MatrixShop:
         "article_id": article.pk, "intent_id": intent.pk, "run_id": run.pk, "workflow_id": workflow.pk,
         "campaign_id": campaign.pk, "position": 0, "review_id": review.pk,
         "token_id": token.pk, "team_id": team.pk, "user_id": owner.pk, "rule_id": rule.pk,
-        "notification_id": notification.pk, "target_id": customer.pk,
+        "notification_id": notification.pk, "target_id": customer.pk, "view_id": view.pk,
+        "bulk_id": bulk.pk,
     }  # fmt: skip
     return MatrixShop(ids, customer)
 

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 import smartcrm
 from smartcrm.accounts.access import public
+from smartcrm.api import bulk as bulk_api
 from smartcrm.api import campaigns as campaigns_api
 from smartcrm.api import collaboration as collaboration_api
 from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets, webhooks
@@ -12,6 +13,7 @@ from smartcrm.api import exports as exports_api
 from smartcrm.api import imports as imports_api
 from smartcrm.api import insights as insights_api
 from smartcrm.api import recommendations as recommendations_api
+from smartcrm.api import saved_views as saved_views_api
 from smartcrm.api import teams as teams_api
 from smartcrm.api import textanalysis as textanalysis_api
 from smartcrm.api import workflows as workflows_api
@@ -67,3 +69,5 @@ api.add_router("/teams", teams_api.router)
 api.add_router("/notifications", collaboration_api.notifications_router)
 api.add_router("/follows", collaboration_api.follows_router)
 api.add_router("/customers", collaboration_api.handovers_router)
+api.add_router("/saved-views", saved_views_api.router)
+api.add_router("/bulk-actions", bulk_api.router)

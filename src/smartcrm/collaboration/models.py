@@ -112,3 +112,39 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"customer {self.customer_id} to team {self.to_team_id}"
+
+
+class ListKind(models.TextChoices):
+    CUSTOMERS = "customers", _("Customers")
+    ORDERS = "orders", _("Orders")
+    TICKETS = "tickets", _("Tickets")
+    DEALS = "deals", _("Deals")
+
+
+class SavedView(models.Model):
+    """Filters and columns of a main list, saved by a user for themself or shared with a team.
+
+    ``filters`` are the list's query-string fields (``{"country": "CN", "segment": "at_risk"}``),
+    the same a link to the list carries; a customer view is also a campaign audience and a
+    workflow condition (``customer.saved_views``)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="saved_views",
+        help_text=_("Shared with this team; empty: only the owner"),
+    )  # fmt: skip
+    list_kind = models.CharField(max_length=12, choices=ListKind.choices)
+    name = models.CharField(max_length=100)
+    filters = models.JSONField(default=dict, blank=True)
+    columns = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["list_kind", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "list_kind", "name"], name="saved_view_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,7 +3,7 @@ following, hand-overs, saved views and bulk actions (included by web/urls.py).""
 
 from django.urls import path
 
-from smartcrm.web.views import collaboration, teams
+from smartcrm.web.views import collaboration, saved_views, teams
 
 urlpatterns = [
     path("teams/", teams.team_list, name="team_list"),
@@ -27,4 +27,9 @@ urlpatterns = [
     path("follow/<str:kind>/<int:target_id>/", collaboration.follow_toggle, name="follow_toggle"),
     path("records/<str:kind>/<int:target_id>/panel/", collaboration.record_panel, name="record_panel"),
     path("customers/<int:customer_id>/handover/", collaboration.customer_handover, name="customer_handover"),
+    path("views/", saved_views.view_list, name="view_list"),
+    path("views/new/", saved_views.view_new, name="view_new"),
+    path("views/<int:view_id>/delete/", saved_views.view_delete, name="view_delete"),
+    path("views/<int:view_id>/bulk/", saved_views.view_bulk, name="view_bulk"),
+    path("bulk/<int:run_id>/", saved_views.bulk_run, name="bulk_run"),
 ]

@@ -42,10 +42,11 @@ def view_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in_required
 def view_new(request: HttpRequest) -> HttpResponse:
-    """GET: the form, with the list and filters from the query string; POST: save."""
+    """GET: the form, with the list (customers when none is named) and filters from the query
+    string; POST: save."""
     user = current_user(request)
     source = request.POST if request.method == "POST" else request.GET
-    list_kind = source.get("list", "")
+    list_kind = source.get("list") or ListKind.CUSTOMERS
     if list_kind not in ListKind.values:
         raise Http404(_("No such list"))
     if not user.can(saved_views.capability_of_list(list_kind)):

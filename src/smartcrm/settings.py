@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "smartcrm.textanalysis",
     "smartcrm.knowledge",
     "smartcrm.assistant",
+    "smartcrm.teams",
+    "smartcrm.collaboration",
     "smartcrm.campaigns",
     "smartcrm.automation",
     "smartcrm.privacy",
+    "smartcrm.bulk",
     "smartcrm.api",
     "smartcrm.demo",
     "smartcrm.web",
@@ -90,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "smartcrm.web.context.navigation",
+                "smartcrm.web.context.notifications",
             ],
         },
     },
@@ -322,6 +326,17 @@ CELERY_BEAT_SCHEDULE = {
     "automation-sweep": {"task": "smartcrm.automation.sweep", "schedule": 60.0},
     # The audit chain's head, anchored outside the database (a cut tail is then found).
     "audit-anchor": {"task": "smartcrm.core.anchor_audit_head", "schedule": 3600.0},
+    # Email digests of unread notifications, for the users who chose each schedule.
+    "collaboration-digest-hourly": {
+        "task": "smartcrm.collaboration.send_digests",
+        "schedule": crontab(minute=5),
+        "args": ("hourly",),
+    },
+    "collaboration-digest-nightly": {
+        "task": "smartcrm.collaboration.send_digests",
+        "schedule": crontab(hour=(NIGHTLY_HOUR + 4) % 24, minute=30),
+        "args": ("daily",),
+    },
     # Retention rules: old closed tickets' texts and chat transcripts removed.
     "privacy-retention": {
         "task": "smartcrm.privacy.apply_retention",

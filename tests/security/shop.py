@@ -19,7 +19,9 @@ from smartcrm.accounts.services import create_api_token
 from smartcrm.activities.models import Task
 from smartcrm.assistant.models import Conversation, ConversationMessage, ReplySuggestion, Speaker
 from smartcrm.automation import services as automation
+from smartcrm.bulk.models import BulkRun
 from smartcrm.campaigns.models import Campaign
+from smartcrm.collaboration.models import Notification, NotificationKind, SavedView, TargetKind
 from smartcrm.customers.models import Customer
 from smartcrm.feedback.models import Review
 from smartcrm.imports.models import ImportRun
@@ -27,6 +29,8 @@ from smartcrm.insights.models import Alert
 from smartcrm.intelligence.models import RefreshRun
 from smartcrm.knowledge.models import Article, Intent
 from smartcrm.support.models import TicketMessage
+from smartcrm.teams import services as teams
+from smartcrm.teams.models import RecordKind
 from tests import factories
 from tests.web.scores import make_version
 
@@ -44,6 +48,8 @@ MISSING = {
     ("runs/", "run_id"),  # a workflow run or a de-duplication run; import runs are built
     ("texts/", "source_id"),
     ("endpoints/", "endpoint_id"),  # a text's analysis
+    ("bulk-actions/", "bulk_id"),  # a bulk action is read by its author only
+    ("bulk/", "run_id"),
 }
 
 
@@ -96,6 +102,14 @@ def build() -> MatrixShop:
     campaign = Campaign.objects.create(key="spring", name="Spring sale")
     refresh_run = RefreshRun.objects.create(as_of=date(2025, 6, 3), chunk_size=1000)
     owner = factories.UserFactory(username="token-owner")
+    team = teams.create_team(actor="test", name="Matrix support", lead=owner)
+    rule = teams.create_rule(actor="test", name="all tickets", record_kind=RecordKind.TICKET, team=team)
+    view = SavedView.objects.create(owner=owner, list_kind="customers", name="All", filters={})
+    bulk = BulkRun.objects.create(action="tag", value="vip", customer_ids=[customer.pk])
+    notification = Notification.objects.create(
+        recipient=owner, kind=NotificationKind.MENTION, target_kind=TargetKind.CUSTOMER,
+        target_id=customer.pk, target_label=customer.name,
+    )  # fmt: skip
     token, _raw = create_api_token(user=owner, name="matrix")
     ids = {
         "customer_id": customer.pk, "product_id": product.pk, "order_id": order.pk, "ticket_id": ticket.pk,
@@ -103,7 +117,9 @@ def build() -> MatrixShop:
         "alert_id": alert.pk, "version_id": version.pk, "conversation_id": conversation.pk,
         "article_id": article.pk, "intent_id": intent.pk, "run_id": run.pk, "workflow_id": workflow.pk,
         "campaign_id": campaign.pk, "position": 0, "review_id": review.pk,
-        "token_id": token.pk, "refresh_id": refresh_run.pk,
+        "token_id": token.pk, "refresh_id": refresh_run.pk, "team_id": team.pk, "user_id": owner.pk,
+        "rule_id": rule.pk, "notification_id": notification.pk, "target_id": customer.pk, "view_id": view.pk,
+        "bulk_id": bulk.pk,
     }  # fmt: skip
     return MatrixShop(ids, customer)
 
@@ -119,6 +135,8 @@ WORDS: dict[tuple[str, str], str] = {
     ("fix", ""): "trim_names",
     ("fmt", ""): "csv",
     ("channel", ""): "email",
+    ("kind", "follow"): "customer",
+    ("kind", "records/"): "customer",
 }
 
 

@@ -40,6 +40,8 @@ class Capability(StrEnum):
     EDIT_WORKFLOWS = "edit_workflows"  # create, change, enable and start workflows; retry their runs
     VIEW_AUDIT = "view_audit"  # read, filter and export the audit log
     HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"  # export or erase one customer's data (GDPR/PIPL)
+    VIEW_WORKLOAD = "view_workload"  # see open items per person and per team (counts, no customer data)
+    MANAGE_TEAMS = "manage_teams"  # create teams, change members and leads, write assignment rules
 
 
 C = Capability
@@ -48,7 +50,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.MANAGER: frozenset(Capability) - {C.MANAGE_USERS, C.MANAGE_MODELS},
     Role.SALES: frozenset(
         {C.VIEW_CUSTOMERS, C.EDIT_CUSTOMERS, C.VIEW_PII, C.VIEW_ORDERS, C.VIEW_PIPELINE, C.EDIT_PIPELINE}
-        | {C.VIEW_INSIGHTS, C.VIEW_MODELS}
+        | {C.VIEW_INSIGHTS, C.VIEW_MODELS, C.VIEW_WORKLOAD}
     ),
     Role.SUPPORT: frozenset(
         {
@@ -65,6 +67,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.VIEW_MODELS,
             C.EDIT_KNOWLEDGE,
             C.VIEW_WORKFLOWS,
+            C.VIEW_WORKLOAD,
         }
     ),
     Role.MARKETING: frozenset(

@@ -13,7 +13,7 @@ ALL = "*"  # every area, read and write (tokens made before scopes existed)
 
 # area → the first path segments of its operations
 AREAS: dict[str, tuple[str, ...]] = {
-    "customers": ("customers",),
+    "customers": ("customers", "bulk-actions"),
     "products": ("products", "categories", "basket-rules"),
     "orders": ("orders",),
     "tickets": ("tickets",),
@@ -27,6 +27,8 @@ AREAS: dict[str, tuple[str, ...]] = {
     "webhooks": ("webhooks",),
     "workflows": ("workflows",),
     "campaigns": ("campaigns",),
+    "teams": ("teams",),
+    "collaboration": ("notifications", "follows", "saved-views"),
 }
 AREA_OF_SEGMENT = {segment: area for area, segments in AREAS.items() for segment in segments}
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -10,11 +10,16 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import needs, require_user
 from smartcrm.api.errors import AUTH_ERRORS, CREATE_ERRORS, ONE_ERRORS, WRITE_ERRORS
-from smartcrm.api.schemas import Id, LongText, Text40, Text200, When, omittable
+from smartcrm.api.schemas import Id, LongText, Text40, Text200, When, omittable, referenced
 from smartcrm.campaigns import selectors, services
+from smartcrm.campaigns.audience import view_filter
+from smartcrm.collaboration.models import ListKind
+from smartcrm.collaboration.saved_views import get_visible_view
+from smartcrm.core.errors import ServiceValidationError
 from smartcrm.engine.uplift.holdout import MAX_SHARE
 
 router = Router(tags=["campaigns"])
@@ -50,6 +55,9 @@ class CampaignIn(Schema):
     name: Text200
     segment: Text40 = ""
     saved_filter: dict[str, Any] = Field(default_factory=dict, description="The customer list's filters")
+    saved_view_id: Id | None = Field(
+        None, description="A saved customer view (yours or your team's): its filters become the audience"
+    )
     persuadable_share: float | None = Field(
         None,
         gt=0,
@@ -110,6 +118,18 @@ class ResultsOut(Schema):
     sentence: str
 
 
+def _with_view_filter(user: User, values: dict[str, Any]) -> dict[str, Any]:
+    """``saved_view_id`` replaced by the view's customer filters (422 for a view the caller
+    cannot see or that is not a customer view)."""
+    view_id = values.pop("saved_view_id", None)
+    if view_id is None:
+        return values
+    view = referenced(lambda pk: get_visible_view(user, pk), view_id, "saved_view_id")
+    if view.list_kind != ListKind.CUSTOMERS:
+        raise ServiceValidationError({"saved_view_id": "Not a customer view."})
+    return {**values, "saved_filter": view_filter(view)}
+
+
 @router.get("", response={200: list[CampaignOut], **AUTH_ERRORS}, summary="List campaigns")
 @needs(Capability.MANAGE_CAMPAIGNS)
 def list_campaigns(request: HttpRequest) -> Any:
@@ -120,7 +140,8 @@ def list_campaigns(request: HttpRequest) -> Any:
 @needs(Capability.MANAGE_CAMPAIGNS)
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status:
     user = require_user(request)
-    return Status(201, services.create_campaign(actor=user, values=payload.model_dump()))
+    values = _with_view_filter(user, payload.model_dump())
+    return Status(201, services.create_campaign(actor=user, values=values))
 
 
 @router.get("/{campaign_id}", response={200: CampaignOut, **ONE_ERRORS}, summary="Get a campaign")

@@ -4,13 +4,17 @@ from ninja import NinjaAPI
 
 import smartcrm
 from smartcrm.accounts.access import public
+from smartcrm.api import bulk as bulk_api
 from smartcrm.api import campaigns as campaigns_api
+from smartcrm.api import collaboration as collaboration_api
 from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets, webhooks
 from smartcrm.api import dedup as dedup_api
 from smartcrm.api import exports as exports_api
 from smartcrm.api import imports as imports_api
 from smartcrm.api import insights as insights_api
 from smartcrm.api import recommendations as recommendations_api
+from smartcrm.api import saved_views as saved_views_api
+from smartcrm.api import teams as teams_api
 from smartcrm.api import textanalysis as textanalysis_api
 from smartcrm.api import workflows as workflows_api
 from smartcrm.api.auth import BearerAuth, session_auth
@@ -61,3 +65,9 @@ api.add_router("/duplicates", dedup_api.router)
 api.add_router("/texts", textanalysis_api.router)
 api.add_router("/data-quality", dedup_api.quality_router)
 api.add_router("/campaigns", campaigns_api.router)
+api.add_router("/teams", teams_api.router)
+api.add_router("/notifications", collaboration_api.notifications_router)
+api.add_router("/follows", collaboration_api.follows_router)
+api.add_router("/customers", collaboration_api.handovers_router)
+api.add_router("/saved-views", saved_views_api.router)
+api.add_router("/bulk-actions", bulk_api.router)

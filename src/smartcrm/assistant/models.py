@@ -61,6 +61,13 @@ class Conversation(models.Model):
     )
     # The visitor's handle on the conversation (the widget keeps it to survive a reload).
     public_token = models.CharField(max_length=64, unique=True, default=new_public_token)
+    # Who has the conversation once a person took it over (the teams' assignment rules).
+    assignee = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
     external_ref = models.CharField(max_length=120, blank=True, help_text="e.g. the Telegram chat id")
     low_confidence_turns = models.PositiveSmallIntegerField(default=0)
     handoff_reason = models.CharField(max_length=40, blank=True)

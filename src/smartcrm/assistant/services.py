@@ -14,6 +14,7 @@ import re
 from django.db import transaction
 
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.core.events import announce
 from smartcrm.customers.models import Customer
 from smartcrm.customers.selectors import find_customer_by_email
 from smartcrm.customers.services import create_customer
@@ -123,6 +124,7 @@ def hand_off(conversation: Conversation, reason: str, guess: str = "") -> Conver
             language=language,
         )
         conversation.save(update_fields=["ticket", "updated_at"])
+    announce(conversation, "smartcrm.teams.events.conversation_handed_off")  # the teams' rules
     return _reply(conversation, say("handoff", language, ticket=conversation.ticket.pk), decision)
 
 

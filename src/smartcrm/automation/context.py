@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from smartcrm.campaigns.audience import views_containing
 from smartcrm.customers.models import Customer
 from smartcrm.intelligence.models import CustomerScore
 
@@ -50,6 +51,7 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
 }
 EXTRA_FIELDS = (
     "customer.tags",
+    "customer.saved_views",  # the ids of the saved customer views the customer is in
     "record.stage",
     "record.sentiment",
     "record.sentiment_score",
@@ -93,6 +95,7 @@ def customer_values(customer_id: int | None) -> dict[str, Any]:
         return {}
     values = {f"customer.{f}": jsonable(getattr(customer, f)) for f in CUSTOMER_FIELDS}
     values["customer.tags"] = sorted(t.name for t in customer.tags.all())
+    values["customer.saved_views"] = views_containing(customer_id)
     score = CustomerScore.objects.filter(customer_id=customer_id).values(*SCORE_FIELDS).first() or {}
     values |= {f"score.{f}": jsonable(score.get(f)) for f in SCORE_FIELDS}
     return values

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from smartcrm.collaboration.models import ListKind, SavedView
 from smartcrm.customers.models import Channel, Consent, ConsentStatus, Customer
 from smartcrm.intelligence.selectors import high_value_threshold
 
@@ -121,3 +122,19 @@ def most_persuadable(queryset: QuerySet[Customer], share: float) -> QuerySet[Cus
     ]
     value = next(iter(line), None)
     return scored if value is None else scored.filter(score__persuadability__gte=value)
+
+
+def view_filter(view: SavedView) -> dict[str, str]:
+    """A saved customer view's filters that select customers (search and sort do not)."""
+    return {k: v for k, v in view.filters.items() if k in FILTER_FIELDS}
+
+
+MAX_VIEWS_CHECKED = 200
+
+
+def views_containing(customer_id: int) -> list[int]:
+    """The ids of the saved customer views (the first 200) that the customer is in: one
+    ``EXISTS`` per view, for a workflow's condition on ``customer.saved_views``."""
+    views = SavedView.objects.filter(list_kind=ListKind.CUSTOMERS).order_by("pk")[:MAX_VIEWS_CHECKED]
+    one = Customer.objects.filter(pk=customer_id)
+    return [view.pk for view in views if apply_filter(one, view_filter(view)).exists()]

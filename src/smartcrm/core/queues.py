@@ -30,6 +30,8 @@ BULK_TASKS = frozenset(
         "smartcrm.dedup.find_duplicates",
         "smartcrm.campaigns.send_campaign",
         "smartcrm.privacy.apply_retention",
+        "smartcrm.collaboration.send_digests",
+        "smartcrm.bulk.run_bulk",
     }
 )
 

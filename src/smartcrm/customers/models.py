@@ -67,6 +67,13 @@ class Customer(models.Model):
     renews_on = models.DateField(null=True, blank=True, help_text="Next subscription or membership renewal")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.WEB)
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
+    # Who looks after the customer: a person, a team, or both (teams' hand-overs move it).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
+    )
+    owner_team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
+    )
 
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

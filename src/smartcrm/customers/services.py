@@ -210,6 +210,7 @@ def add_note(*, actor: Actor, customer: Customer, body: str) -> Note:
         raise ServiceValidationError({"body": "At most 10,000 characters."})
     note = Note.objects.create(customer=customer, author=audit.user_of(actor), body=body)
     audit.record(actor, AuditAction.ADD_NOTE, customer, changes={"note": note.pk})
+    events.note_added(note)  # mentions and followers
     return note
 
 

@@ -10,8 +10,8 @@ from smartcrm.pipeline.models import Deal
 
 
 def deal_created(deal: Deal) -> None:
-    announce(deal, "smartcrm.automation.events.deal_created")
+    announce(deal, "smartcrm.teams.events.deal_created", "smartcrm.automation.events.deal_created")
 
 
 def deal_changed(deal: Deal) -> None:
-    announce(deal, "smartcrm.automation.events.deal_changed")
+    announce(deal, "smartcrm.automation.events.deal_changed", "smartcrm.collaboration.events.deal_changed")

@@ -49,6 +49,9 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_tickets",
     )
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
     last_message_at = models.DateTimeField()

@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.accounts.roles import Capability
+from smartcrm.collaboration.selectors import unread_count
 
 # label, URL name, capability the role needs to see the entry
-NAVIGATION: list[tuple[str, str, Capability]] = [
+NAVIGATION: list[tuple[str | Promise, str, Capability]] = [
     ("Dashboard", "web:dashboard", Capability.VIEW_ORDERS),
     ("Customers", "web:customer_list", Capability.VIEW_CUSTOMERS),
     ("Segments", "web:segments", Capability.VIEW_CUSTOMERS),
@@ -33,6 +36,8 @@ NAVIGATION: list[tuple[str, str, Capability]] = [
     ("Assistant settings", "web:assistant_settings", Capability.MANAGE_USERS),
     ("Audit log", "web:audit_log", Capability.VIEW_AUDIT),
     ("Privacy", "web:privacy", Capability.HANDLE_PRIVACY_REQUESTS),
+    (_("Teams"), "web:team_list", Capability.MANAGE_TEAMS),
+    (_("Workload"), "web:workload", Capability.VIEW_WORKLOAD),
 ]
 # Which navigation entry is highlighted for each page.
 SECTIONS = {
@@ -78,7 +83,18 @@ SECTIONS = {
     "audit_log": "web:audit_log",
     "privacy": "web:privacy",
     "customer_erase": "web:customer_list",
+    "team_list": "web:team_list",
+    "rule_list": "web:team_list",
+    "workload": "web:workload",
 }
+
+
+def notifications(request: HttpRequest) -> dict[str, Any]:
+    """The unread count on the header's notifications link (one indexed count per page)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(user)}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from smartcrm.accounts.access import public
+from smartcrm.web import collab_urls
 from smartcrm.web.access import signed_in_required
 from smartcrm.web.views import (
     account,
@@ -220,4 +221,5 @@ urlpatterns = [
     path("duplicates/merges/<int:merge_id>/undo/", dedup_views.merge_undo, name="merge_undo"),
     path("data-quality/", data_quality_views.data_quality, name="data_quality"),
     path("data-quality/fixes/<str:fix>/", data_quality_views.data_quality_fix, name="data_quality_fix"),
+    *collab_urls.urlpatterns,
 ]

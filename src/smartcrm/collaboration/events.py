@@ -1,0 +1,48 @@
+"""Handlers for the writes people collaborate on (see :mod:`smartcrm.core.events`): mentions in
+customer notes and ticket internal notes, and changes on followed customers, tickets and deals.
+
+Each writes its notifications inside the writer's transaction (rows that roll back with the
+note) and returns no work for after the commit: the unread count is right at the next request.
+"""
+
+from __future__ import annotations
+
+from smartcrm.collaboration.services import notify_followers, notify_mentions
+from smartcrm.core.events import Work
+from smartcrm.customers.models import Customer, Note
+from smartcrm.pipeline.models import Deal
+from smartcrm.support.models import AuthorKind, Ticket, TicketMessage
+
+
+def note_added(note: Note) -> Work | None:
+    notify_mentions(text=note.body, target=note.customer, author=note.author)
+    notify_followers(target=note.customer, actor=note.author, detail="note")
+    return None
+
+
+def ticket_message_added(message: TicketMessage) -> Work | None:
+    """Mentions count in internal notes only: a reply goes to the customer, who cannot be
+    expected to write ``@agent`` to the team."""
+    ticket = message.ticket
+    if message.is_internal and message.author_kind == AuthorKind.AGENT:
+        notify_mentions(text=message.body, target=ticket, author=message.author)
+        detail = "internal_note"
+    else:
+        detail = "customer_message" if message.author_kind == AuthorKind.CUSTOMER else "reply"
+    notify_followers(target=ticket, actor=message.author, detail=detail)
+    return None
+
+
+def ticket_changed(ticket: Ticket) -> Work | None:
+    notify_followers(target=ticket, actor=None, detail="changed")
+    return None
+
+
+def deal_changed(deal: Deal) -> Work | None:
+    notify_followers(target=deal, actor=None, detail="changed")
+    return None
+
+
+def customer_updated(customer: Customer) -> Work | None:
+    notify_followers(target=customer, actor=None, detail="changed")
+    return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -21,6 +22,8 @@ class User(AbstractUser):
     )
     # Bumped by "log out everywhere": a session started under an older generation is ended.
     session_generation = models.PositiveIntegerField(default=0)
+    # The interface language the user chose in the header; empty: the browser's (Accept-Language).
+    language = models.CharField(max_length=10, blank=True, default="", choices=settings.LANGUAGES)
 
     def can(self, capability: Capability) -> bool:
         if not self.is_active:

@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.accounts.roles import Capability, Role, role_can
 from smartcrm.core.fields import EncryptedTextField
@@ -91,8 +92,8 @@ class RecoveryCode(models.Model):
 
 
 class ThrottleKind(models.TextChoices):
-    ACCOUNT = "account", "Account"
-    IP = "ip", "Client address"
+    ACCOUNT = "account", _("Account")
+    IP = "ip", _("Client address")
 
 
 class LoginFailure(models.Model):

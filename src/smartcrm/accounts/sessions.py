@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.accounts.models import SecuritySettings, TotpDevice, User
 from smartcrm.core.errors import ErrorCode
@@ -58,7 +59,7 @@ class AccountSessionMiddleware:
             if self._ended(request, user):
                 logout(request)
                 if not request.path.startswith("/api/"):
-                    messages.info(request, "Your session has ended; please log in again.")
+                    messages.info(request, _("Your session has ended; please log in again."))
             else:
                 refused = self._second_factor_missing(request, user)
                 if refused is not None:

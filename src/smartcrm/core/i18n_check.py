@@ -20,7 +20,7 @@ LANGUAGE = "zh_Hans"
 DOMAINS = ("django", "djangojs")
 IGNORED = ("static/vendor/*", "locale/*", "engine/*", "synth/*", "evaluation/*")
 
-PYTHON_FORMAT = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
+PYTHON_FORMAT = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdiouxXeEfFgGcra%]")
 BRACES = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_]*(?:[.:!][^{}]*)?\}(?!\})")
 
 

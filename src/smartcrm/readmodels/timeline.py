@@ -29,7 +29,7 @@ class TimelineEntry:
 
     @property
     def label(self) -> str:
-        return LABELS.get(self.kind, self.kind)
+        return str(LABELS.get(self.kind, self.kind))
 
 
 def merge_timeline(

@@ -18,7 +18,7 @@ import polib
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LANGUAGE = "zh_Hans"
 DOMAINS = ("django", "djangojs")
-IGNORED = ("static/vendor/*", "locale/*", "engine/*", "synth/*", "evaluation/*")
+IGNORED = ("static/vendor/*", "locale/*", "synth/*", "evaluation/*")
 
 PYTHON_FORMAT = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdiouxXeEfFgGcra%]")
 BRACES = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_]*(?:[.:!][^{}]*)?\}(?!\})")

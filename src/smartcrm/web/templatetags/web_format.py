@@ -112,3 +112,12 @@ def masked_for(text: str | None, viewer: Any) -> str:
     """Free text as ``viewer`` may read it: ``{{ m.body|masked_for:user|linebreaksbr }}``
     (contact details masked for roles without view_pii; ``accounts.masking``)."""
     return free_text_for(viewer, text or "")
+
+
+@register.filter
+def engine_text(text: str | None) -> str:
+    """A sentence an engine wrote in English (a recommendation's reason…), in the reader's
+    language (``smartcrm.intelligence.wording``)."""
+    from smartcrm.intelligence.wording import translate
+
+    return translate(text or "")

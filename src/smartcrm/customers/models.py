@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from smartcrm.core.fields import EncryptedTextField
+from smartcrm.engine.text_search import pinyin_forms
 
 # Encrypted at rest and masked by role.
 PII_FIELDS = frozenset({"email", "phone", "street_address"})
@@ -114,8 +115,15 @@ class Customer(models.Model):
         return person or self.company_name
 
     def compose_search_text(self, external_ids: list[str] | None = None) -> str:
-        parts = [self.name, self.company_name, self.city, *(external_ids or [])]
-        return " ".join(p.lower() for p in parts if p)
+        """What the list's search looks in: the name (and a Chinese name's pinyin), company,
+        city and external ids, lower-case."""
+        return search_text_of([self.name, self.company_name, self.city, *(external_ids or [])])
+
+
+def search_text_of(parts: list[str]) -> str:
+    """The parts lower-case, then the pinyin of the Chinese ones (``engine.text_search``)."""
+    present = [p.lower() for p in parts if p]
+    return " ".join(present + [form for p in present for form in pinyin_forms(p)])
 
 
 class ExternalId(models.Model):

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from smartcrm.accounts.roles import Capability, Role, role_can
+from smartcrm.accounts.roles import ROLE_LABELS, Capability, Role, role_can
 from smartcrm.core.fields import EncryptedTextField
 
 TOKEN_PREFIX = "scrm_"  # noqa: S105 - a marker, not a secret
@@ -19,7 +19,7 @@ TOKEN_PREFIX = "scrm_"  # noqa: S105 - a marker, not a secret
 
 class User(AbstractUser):
     role = models.CharField(
-        max_length=20, choices=[(r.value, r.name.title()) for r in Role], default=Role.ANALYST
+        max_length=20, choices=[(r.value, ROLE_LABELS[r]) for r in Role], default=Role.ANALYST
     )
     # Bumped by "log out everywhere": a session started under an older generation is ended.
     session_generation = models.PositiveIntegerField(default=0)

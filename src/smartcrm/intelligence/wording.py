@@ -19,8 +19,12 @@ def _templates() -> tuple[str, ...]:
     # Imported here: the recommender pulls in its numerical libraries, which pages that show
     # no engine sentence should not pay for.
     from smartcrm.engine.recs import shop
+    from smartcrm.engine.uplift import next_action
 
     return (
+        *next_action.LABELS.values(),
+        next_action.NOT_SCORED,
+        next_action.NO_SIGNAL,
         shop.REPURCHASE_REASON,
         shop.BOUGHT_WITH_REASON,
         shop.LIKE_YOU_REASON,

@@ -59,8 +59,11 @@ EXPIRY_CHOICES = [("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days"))
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text=_("What the token is for, e.g. “shop sync”"))
+    name = forms.CharField(
+        max_length=100, label=_("Name"), help_text=_("What the token is for, e.g. “shop sync”")
+    )
     scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
         choices=[(s, s) for s in scopes.SCOPES],
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Write includes read. Your role still limits what any token may do."),

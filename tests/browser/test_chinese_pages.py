@@ -1,7 +1,7 @@
 """With a zh-Hans user, the busiest pages show no English interface string: the visible text is
 collected in Chromium and every ASCII word must be data (the shop's own names) or a brand or
 acronym on the allow-list. Screenshots of both languages go to docs/screenshots on request
-(SMARTCRM_UPDATE_SCREENSHOTS=1), to test-artifacts/ otherwise."""
+(SMARTCRM_UPDATE_SCREENSHOTS=1, into docs/screenshots/i18n), to test-artifacts/ otherwise."""
 
 from __future__ import annotations
 
@@ -25,9 +25,8 @@ from tests import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / (
-    "docs/screenshots" if os.environ.get("SMARTCRM_UPDATE_SCREENSHOTS") else "test-artifacts"
-)
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ROOT / "docs/screenshots/i18n" if os.environ.get("SMARTCRM_UPDATE_SCREENSHOTS") else ARTIFACTS
 # Brands, acronyms and units that are the same in Chinese text.
 ALLOWED = {
     "smartcrm", "api", "csv", "xlsx", "rfm", "clv", "sku", "url", "id", "pii", "json", "llm", "faq",
@@ -125,7 +124,8 @@ def test_a_chinese_speaking_user_sees_no_english_on_the_busiest_pages(
         if words := _english_words(page, allowed):
             found[name] = words
     # Written out in full for a look: an assertion message is cut short.
-    (SCREENSHOTS / "zh-hans-english-words.json").write_text(json.dumps(found, indent=1), encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "zh-hans-english-words.json").write_text(json.dumps(found, indent=1), encoding="utf-8")
     assert found == {}, found
 
 

@@ -99,3 +99,28 @@ def test_a_catalog_that_extraction_would_change_is_reported_and_put_back(tmp_pat
 def test_the_shipped_catalogs_are_complete() -> None:
     for domain in i18n_check.DOMAINS:
         assert i18n_check.catalog_problems(i18n_check.catalog_path(domain)) == []
+
+
+def test_translations_are_merged_from_other_files_into_untranslated_and_fuzzy_messages(
+    tmp_path: Path,
+) -> None:
+    path = _catalog(
+        tmp_path,
+        'msgid "Save"\nmsgstr "保存"\n\nmsgid "Teams"\nmsgstr ""\n\n'
+        '#, fuzzy\nmsgid "Team lead"\nmsgstr "组长?"\n\n'
+        'msgid "%(count)s member"\nmsgid_plural "%(count)s members"\nmsgstr[0] ""\n',
+    )
+    helper = tmp_path / "helper.po"
+    helper.write_text(
+        'msgid "Save"\nmsgstr "存"\n\nmsgid "Teams"\nmsgstr "团队"\n\n'
+        'msgid "Team lead"\nmsgstr "团队负责人"\n\n'
+        'msgid "%(count)s member"\nmsgid_plural "%(count)s members"\nmsgstr[0] "%(count)s 位成员"\n',
+        encoding="utf-8",
+    )
+    assert i18n_check.merge_translations(path, [helper]) == 3
+    catalog = {e.msgid: e for e in polib.pofile(str(path))}
+    assert catalog["Save"].msgstr == "保存"  # a translation already there is kept
+    assert catalog["Teams"].msgstr == "团队"
+    assert catalog["Team lead"].msgstr == "团队负责人" and "fuzzy" not in catalog["Team lead"].flags
+    assert catalog["%(count)s member"].msgstr_plural == {0: "%(count)s 位成员"}
+    assert i18n_check.catalog_problems(path) == []

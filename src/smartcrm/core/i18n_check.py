@@ -96,3 +96,29 @@ def extraction_problems(extract: Callable[[str], None], locale_dir: Path = LOCAL
                 Problem(path.name, "", "makemessages changes it: run `smartcrm i18n_check --update`")
             )
     return problems
+
+
+def merge_translations(path: Path, sources: list[Path]) -> int:
+    """Copy translations from other .po files (entries without a header are fine) into the
+    catalog at ``path`` for its messages that are untranslated or fuzzy; the count merged."""
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    found: dict[str, polib.POEntry] = {}
+    for source in sources:
+        for entry in polib.pofile(str(source)):
+            if entry.msgstr or any(entry.msgstr_plural.values()):
+                found[entry.msgid] = entry
+    merged = 0
+    for entry in catalog:
+        source_entry = found.get(entry.msgid)
+        if source_entry is None or (entry.translated() and "fuzzy" not in entry.flags):
+            continue
+        if entry.msgid_plural:
+            text = source_entry.msgstr_plural.get(0) or source_entry.msgstr
+            entry.msgstr_plural = {0: text}
+        else:
+            entry.msgstr = source_entry.msgstr or source_entry.msgstr_plural.get(0, "")
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        merged += 1
+    catalog.save(str(path))
+    return merged

@@ -1,10 +1,12 @@
 """``smartcrm i18n_check``: fail on untranslated, fuzzy or placeholder-mismatched messages in the
 zh_Hans catalogs, or on catalogs that ``makemessages`` would change; ``--update`` runs
-``makemessages`` the way the catalogs are kept (then translate what it added)."""
+``makemessages`` the way the catalogs are kept (then translate what it added, or take the
+translations from other .po files with ``--merge FILE…``)."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
@@ -37,11 +39,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--update", action="store_true", help="run makemessages on the catalogs")
+        parser.add_argument(
+            "--merge",
+            nargs="+",
+            default=[],
+            metavar="PO",
+            help="with --update: take the translations of new messages from these .po files",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["update"]:
             for domain in i18n_check.DOMAINS:
                 makemessages(domain)
+            if options["merge"]:
+                path = i18n_check.catalog_path("django")
+                merged = i18n_check.merge_translations(path, [Path(p) for p in options["merge"]])
+                makemessages("django")  # back in makemessages' own layout
+                self.stdout.write(f"{merged} translation(s) merged into {path.name}")
         problems = [
             problem
             for domain in i18n_check.DOMAINS

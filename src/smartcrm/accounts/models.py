@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from smartcrm.accounts.roles import Capability, Role, role_can
+from smartcrm.accounts.roles import ROLE_LABELS, Capability, Role, role_can
 from smartcrm.core.fields import EncryptedTextField
 
 TOKEN_PREFIX = "scrm_"  # noqa: S105 - a marker, not a secret
@@ -17,10 +19,12 @@ TOKEN_PREFIX = "scrm_"  # noqa: S105 - a marker, not a secret
 
 class User(AbstractUser):
     role = models.CharField(
-        max_length=20, choices=[(r.value, r.name.title()) for r in Role], default=Role.ANALYST
+        max_length=20, choices=[(r.value, ROLE_LABELS[r]) for r in Role], default=Role.ANALYST
     )
     # Bumped by "log out everywhere": a session started under an older generation is ended.
     session_generation = models.PositiveIntegerField(default=0)
+    # The interface language the user chose in the header; empty: the browser's (Accept-Language).
+    language = models.CharField(max_length=10, blank=True, default="", choices=settings.LANGUAGES)
 
     def can(self, capability: Capability) -> bool:
         if not self.is_active:
@@ -88,8 +92,8 @@ class RecoveryCode(models.Model):
 
 
 class ThrottleKind(models.TextChoices):
-    ACCOUNT = "account", "Account"
-    IP = "ip", "Client address"
+    ACCOUNT = "account", _("Account")
+    IP = "ip", _("Client address")
 
 
 class LoginFailure(models.Model):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -12,6 +14,17 @@ class Role(StrEnum):
     SUPPORT = "support"
     MARKETING = "marketing"
     ANALYST = "analyst"
+
+
+# The roles' names as the pages show them.
+ROLE_LABELS = {
+    Role.ADMIN: _("Admin"),
+    Role.MANAGER: _("Manager"),
+    Role.SALES: _("Sales"),
+    Role.SUPPORT: _("Support"),
+    Role.MARKETING: _("Marketing"),
+    Role.ANALYST: _("Analyst"),
+}
 
 
 class Capability(StrEnum):

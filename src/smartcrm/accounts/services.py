@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -104,6 +105,15 @@ def set_security_settings(*, require_admin_2fa: bool, actor: User) -> SecuritySe
         current.save(update_fields=["require_admin_2fa", "updated_at"])
         audit.record(actor, AuditAction.UPDATE, current, changes={"require_admin_2fa": require_admin_2fa})
     return current
+
+
+def set_language(*, user: User, language: str) -> None:
+    """The user's interface language ('' follows the browser); not audited: a preference."""
+    if language not in {"", *(code for code, _ in settings.LANGUAGES)}:
+        raise ServiceValidationError({"language": "unknown language"})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.accounts.models import SecuritySettings, TotpDevice, User
 from smartcrm.core.errors import ErrorCode
@@ -64,7 +65,7 @@ class AccountSessionMiddleware:
                     # htmx would swap the login page into the element: load it as the page instead.
                     return HttpResponse(status=204, headers={"HX-Redirect": reverse("web:login")})
                 if not request.path.startswith("/api/"):
-                    messages.info(request, "Your session has ended; please log in again.")
+                    messages.info(request, _("Your session has ended; please log in again."))
             else:
                 refused = self._second_factor_missing(request, user)
                 if refused is not None:

@@ -10,20 +10,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ActivityKind(models.TextChoices):
-    ORDER_PLACED = "order_placed", "Order placed"
-    REFUND = "refund", "Refund or return"
-    TICKET_OPENED = "ticket_opened", "Ticket opened"
-    TICKET_REPLY = "ticket_reply", "Ticket reply"
-    REVIEW = "review", "Review"
-    SURVEY = "survey", "Survey answer"
-    NOTE = "note", "Note"
-    EMAIL = "email", "Email"
-    CALL = "call", "Call"
-    DEAL = "deal", "Deal"
-    PROFILE = "profile", "Profile change"
+    ORDER_PLACED = "order_placed", _("Order placed")
+    REFUND = "refund", _("Refund or return")
+    TICKET_OPENED = "ticket_opened", _("Ticket opened")
+    TICKET_REPLY = "ticket_reply", _("Ticket reply")
+    REVIEW = "review", _("Review")
+    SURVEY = "survey", _("Survey answer")
+    NOTE = "note", _("Note")
+    EMAIL = "email", _("Email")
+    CALL = "call", _("Call")
+    DEAL = "deal", _("Deal")
+    PROFILE = "profile", _("Profile change")
 
 
 class Activity(models.Model):
@@ -46,8 +47,8 @@ class Activity(models.Model):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
 
 
 class Task(models.Model):

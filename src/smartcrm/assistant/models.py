@@ -10,36 +10,37 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.core.fields import EncryptedTextField
 
 
 class Channel(models.TextChoices):
-    WIDGET = "widget", "Website chat"
-    EMAIL = "email", "Email"
-    TELEGRAM = "telegram", "Telegram"
-    API = "api", "API"
+    WIDGET = "widget", _("Website chat")
+    EMAIL = "email", _("Email")
+    TELEGRAM = "telegram", _("Telegram")
+    API = "api", _("API")
 
 
 class ConversationState(models.TextChoices):
-    BOT = "bot", "With the assistant"
-    HANDED_OFF = "handed_off", "With a person"
-    CLOSED = "closed", "Closed"
+    BOT = "bot", _("With the assistant")
+    HANDED_OFF = "handed_off", _("With a person")
+    CLOSED = "closed", _("Closed")
 
 
 class Speaker(models.TextChoices):
-    CUSTOMER = "customer", "Customer"
-    ASSISTANT = "assistant", "Assistant"
-    AGENT = "agent", "Agent"
+    CUSTOMER = "customer", _("Customer")
+    ASSISTANT = "assistant", _("Assistant")
+    AGENT = "agent", _("Agent")
 
 
 class Composer(models.TextChoices):
     """Which path wrote an assistant reply (see :mod:`smartcrm.assistant.compose`)."""
 
-    OFFLINE = "offline", "Offline (the articles' and tools' own words)"
-    LLM = "llm", "LLM, from the cited sources"
-    LLM_FALLBACK = "llm_fallback", "Offline after the LLM failed or cited badly"
-    GUARDED = "guarded", "Withheld by the reply guards"
+    OFFLINE = "offline", _("Offline (the articles' and tools' own words)")
+    LLM = "llm", _("LLM, from the cited sources")
+    LLM_FALLBACK = "llm_fallback", _("Offline after the LLM failed or cited badly")
+    GUARDED = "guarded", _("Withheld by the reply guards")
 
 
 def new_public_token() -> str:
@@ -136,9 +137,9 @@ class ReplySuggestion(models.Model):
 
 
 class EmailAutoReply(models.TextChoices):
-    OFF = "off", "Off"
-    ACKNOWLEDGE = "acknowledge", "Acknowledge"
-    ANSWER = "answer", "Acknowledge, and answer when the help center is confident"
+    OFF = "off", _("Off")
+    ACKNOWLEDGE = "acknowledge", _("Acknowledge")
+    ANSWER = "answer", _("Acknowledge, and answer when the help center is confident")
 
 
 class AssistantSettings(models.Model):

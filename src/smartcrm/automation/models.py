@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TriggerType(models.TextChoices):
-    RECORD = "record", "A record is created or changed"
-    SCORE = "score", "A score crosses a line"
-    ALERT = "alert", "An anomaly alert"
-    SENTIMENT = "sentiment", "A ticket's sentiment"
-    TIME = "time", "Time"
-    WEBHOOK = "webhook", "An inbound webhook"
-    MANUAL = "manual", "Manual, for chosen customers"
+    RECORD = "record", _("A record is created or changed")
+    SCORE = "score", _("A score crosses a line")
+    ALERT = "alert", _("An anomaly alert")
+    SENTIMENT = "sentiment", _("A ticket's sentiment")
+    TIME = "time", _("Time")
+    WEBHOOK = "webhook", _("An inbound webhook")
+    MANUAL = "manual", _("Manual, for chosen customers")
 
 
 class Workflow(models.Model):

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CampaignStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SCHEDULED = "scheduled", "Scheduled"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Campaign(models.Model):
@@ -53,15 +54,15 @@ class Campaign(models.Model):
 
 
 class SendStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Being sent"  # claimed by a worker; the server has not been told to accept it
-    SENT = "sent", "Sent"
-    HELD_OUT = "held_out", "Held out (control group)"
-    NO_CONSENT = "no_consent", "Skipped: no email consent"
-    SUPPRESSED = "suppressed", "Skipped: suppressed"
-    NO_EMAIL = "no_email", "Skipped: no email address"
-    FAILED = "failed", "Failed"
-    REMOVED = "removed", "Removed before sending"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Being sent")  # claimed by a worker; the server has not been told to accept it
+    SENT = "sent", _("Sent")
+    HELD_OUT = "held_out", _("Held out (control group)")
+    NO_CONSENT = "no_consent", _("Skipped: no email consent")
+    SUPPRESSED = "suppressed", _("Skipped: suppressed")
+    NO_EMAIL = "no_email", _("Skipped: no email address")
+    FAILED = "failed", _("Failed")
+    REMOVED = "removed", _("Removed before sending")
 
 
 class CampaignSend(models.Model):
@@ -94,10 +95,10 @@ class CampaignSend(models.Model):
 
 
 class SuppressionReason(models.TextChoices):
-    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
-    BOUNCED = "bounced", "Hard bounce"
-    COMPLAINED = "complained", "Spam complaint"
-    MANUAL = "manual", "Added by staff"
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    BOUNCED = "bounced", _("Hard bounce")
+    COMPLAINED = "complained", _("Spam complaint")
+    MANUAL = "manual", _("Added by staff")
 
 
 class Suppression(models.Model):

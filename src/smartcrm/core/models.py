@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.core import audit_chain
 
@@ -21,75 +22,75 @@ class AuditAction(models.TextChoices):
     """
 
     # Common writes on any record (the event's object_type says which).
-    CREATE = "create", "Create"
-    UPDATE = "update", "Update"
-    DELETE = "delete", "Delete"
-    DEACTIVATE = "deactivate", "Deactivate"
-    CREATE_IN_ADMIN = "create_in_admin", "Create in the admin"
-    UPDATE_IN_ADMIN = "update_in_admin", "Update in the admin"
-    DELETE_IN_ADMIN = "delete_in_admin", "Delete in the admin"
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    DEACTIVATE = "deactivate", _("Deactivate")
+    CREATE_IN_ADMIN = "create_in_admin", _("Create in the admin")
+    UPDATE_IN_ADMIN = "update_in_admin", _("Update in the admin")
+    DELETE_IN_ADMIN = "delete_in_admin", _("Delete in the admin")
     # Customers, activities, reviews, deals, tickets, orders.
-    ADD_NOTE = "add_note", "Add a note"
-    SET_CONSENT = "set_consent", "Set consent"
-    SET_TAGS = "set_tags", "Set tags"
-    VIEW_PII = "view_pii", "View unmasked PII"
-    COMPLETE = "complete", "Complete"
-    MODERATE = "moderate", "Moderate"
-    MOVE = "move", "Move"
-    OPEN = "open", "Open"
-    REPLY = "reply", "Reply"
-    ADD_CUSTOMER_MESSAGE = "add_customer_message", "Add a customer message"
-    REFUND = "refund", "Refund"
-    RETURN = "return", "Return"
+    ADD_NOTE = "add_note", _("Add a note")
+    SET_CONSENT = "set_consent", _("Set consent")
+    SET_TAGS = "set_tags", _("Set tags")
+    VIEW_PII = "view_pii", _("View unmasked PII")
+    COMPLETE = "complete", _("Complete")
+    MODERATE = "moderate", _("Moderate")
+    MOVE = "move", _("Move")
+    OPEN = "open", _("Open")
+    REPLY = "reply", _("Reply")
+    ADD_CUSTOMER_MESSAGE = "add_customer_message", _("Add a customer message")
+    REFUND = "refund", _("Refund")
+    RETURN = "return", _("Return")
     # Exports and imports.
-    EXPORT = "export", "Export"
-    IMPORT = "import", "Import"
-    UPLOAD = "upload", "Upload"
-    START = "start", "Start"
-    CANCEL = "cancel", "Cancel"
-    RESUME = "resume", "Resume"
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+    UPLOAD = "upload", _("Upload")
+    START = "start", _("Start")
+    CANCEL = "cancel", _("Cancel")
+    RESUME = "resume", _("Resume")
     # De-duplication and data quality.
-    MERGE = "merge", "Merge"
-    MERGE_INTO = "merge_into", "Merge into another customer"
-    UNDO_MERGE = "undo_merge", "Undo a merge"
-    RESTORE_MERGED = "restore_merged", "Restore a merged customer"
-    START_DEDUP_RUN = "start_dedup_run", "Start a de-duplication run"
-    REJECT_DUPLICATE = "reject_duplicate", "Reject a duplicate"
-    FIX_DATA = "fix_data", "Fix data"
-    RUN_DATA_FIX = "run_data_fix", "Run a data fix"
+    MERGE = "merge", _("Merge")
+    MERGE_INTO = "merge_into", _("Merge into another customer")
+    UNDO_MERGE = "undo_merge", _("Undo a merge")
+    RESTORE_MERGED = "restore_merged", _("Restore a merged customer")
+    START_DEDUP_RUN = "start_dedup_run", _("Start a de-duplication run")
+    REJECT_DUPLICATE = "reject_duplicate", _("Reject a duplicate")
+    FIX_DATA = "fix_data", _("Fix data")
+    RUN_DATA_FIX = "run_data_fix", _("Run a data fix")
     # Integrations.
-    LINK_EXTERNAL_ID = "link_external_id", "Link an external id"
-    REPLAY = "replay", "Replay a delivery"
-    REDELIVER = "redeliver", "Redeliver"
-    ROTATE_SECRET = "rotate_secret", "Rotate a secret"
+    LINK_EXTERNAL_ID = "link_external_id", _("Link an external id")
+    REPLAY = "replay", _("Replay a delivery")
+    REDELIVER = "redeliver", _("Redeliver")
+    ROTATE_SECRET = "rotate_secret", _("Rotate a secret")
     # Models and insights.
-    REGISTER_MODEL = "register_model", "Register a model"
-    ACTIVATE_MODEL = "activate_model", "Activate a model"
-    DEACTIVATE_MODEL = "deactivate_model", "Deactivate a model"
-    DETECT_ALERTS = "detect_alerts", "Detect alerts"
-    ACKNOWLEDGE_ALERT = "acknowledge_alert", "Acknowledge an alert"
-    RESOLVE_ALERT = "resolve_alert", "Resolve an alert"
+    REGISTER_MODEL = "register_model", _("Register a model")
+    ACTIVATE_MODEL = "activate_model", _("Activate a model")
+    DEACTIVATE_MODEL = "deactivate_model", _("Deactivate a model")
+    DETECT_ALERTS = "detect_alerts", _("Detect alerts")
+    ACKNOWLEDGE_ALERT = "acknowledge_alert", _("Acknowledge an alert")
+    RESOLVE_ALERT = "resolve_alert", _("Resolve an alert")
     # Accounts and operations.
-    CREATE_USER = "create_user", "Create a user"
-    CREATE_API_TOKEN = "create_api_token", "Create an API token"
-    REVOKE_API_TOKEN = "revoke_api_token", "Revoke an API token"
-    LOGIN = "login", "Log in"
-    LOGIN_FAILED = "login_failed", "Failed login"
-    LOCKOUT = "lockout", "Lock out after failed logins"
-    LOGOUT_EVERYWHERE = "logout_everywhere", "Log out everywhere"
-    CHANGE_PASSWORD = "change_password", "Change a password"
-    RESET_PASSWORD = "reset_password", "Reset a password by email"
-    ENABLE_TWO_FACTOR = "enable_two_factor", "Turn on two-factor authentication"
-    DISABLE_TWO_FACTOR = "disable_two_factor", "Turn off two-factor authentication"
-    USE_RECOVERY_CODE = "use_recovery_code", "Log in with a recovery code"
-    NEW_RECOVERY_CODES = "new_recovery_codes", "Make new recovery codes"
-    ROTATE_KEYS = "rotate_keys", "Rotate encryption keys"
-    GENERATE = "generate", "Generate the demo shop"
-    CHANGE_ROLE = "change_role", "Change a user's role"
+    CREATE_USER = "create_user", _("Create a user")
+    CREATE_API_TOKEN = "create_api_token", _("Create an API token")
+    REVOKE_API_TOKEN = "revoke_api_token", _("Revoke an API token")
+    LOGIN = "login", _("Log in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOCKOUT = "lockout", _("Lock out after failed logins")
+    LOGOUT_EVERYWHERE = "logout_everywhere", _("Log out everywhere")
+    CHANGE_PASSWORD = "change_password", _("Change a password")
+    RESET_PASSWORD = "reset_password", _("Reset a password by email")
+    ENABLE_TWO_FACTOR = "enable_two_factor", _("Turn on two-factor authentication")
+    DISABLE_TWO_FACTOR = "disable_two_factor", _("Turn off two-factor authentication")
+    USE_RECOVERY_CODE = "use_recovery_code", _("Log in with a recovery code")
+    NEW_RECOVERY_CODES = "new_recovery_codes", _("Make new recovery codes")
+    ROTATE_KEYS = "rotate_keys", _("Rotate encryption keys")
+    GENERATE = "generate", _("Generate the demo shop")
+    CHANGE_ROLE = "change_role", _("Change a user's role")
     # Privacy.
-    EXPORT_PERSONAL_DATA = "export_personal_data", "Export a customer's personal data"
-    ERASE_PERSONAL_DATA = "erase_personal_data", "Erase a customer's personal data"
-    APPLY_RETENTION = "apply_retention", "Apply retention rules"
+    EXPORT_PERSONAL_DATA = "export_personal_data", _("Export a customer's personal data")
+    ERASE_PERSONAL_DATA = "erase_personal_data", _("Erase a customer's personal data")
+    APPLY_RETENTION = "apply_retention", _("Apply retention rules")
 
 
 class AuditLogIsAppendOnly(Exception):

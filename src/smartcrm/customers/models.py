@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.core.fields import EncryptedTextField
+from smartcrm.engine.text_search import pinyin_forms
 
 # Encrypted at rest and masked by role.
 PII_FIELDS = frozenset({"email", "phone", "street_address"})
@@ -20,19 +22,19 @@ PERSONAL_FIELDS = PII_FIELDS | frozenset(
 
 
 class CustomerKind(models.TextChoices):
-    PERSON = "person", "Person"
-    COMPANY = "company", "Company"
+    PERSON = "person", _("Person")
+    COMPANY = "company", _("Company")
 
 
 class Source(models.TextChoices):
-    WEB = "web", "Web shop"
-    MOBILE = "mobile", "Mobile app"
-    MARKETPLACE = "marketplace", "Marketplace"
-    POS = "pos", "Point of sale"
-    REFERRAL = "referral", "Referral"
-    IMPORT = "import", "Import"
-    API = "api", "API"
-    B2B = "b2b", "B2B sales"
+    WEB = "web", _("Web shop")
+    MOBILE = "mobile", _("Mobile app")
+    MARKETPLACE = "marketplace", _("Marketplace")
+    POS = "pos", _("Point of sale")
+    REFERRAL = "referral", _("Referral")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+    B2B = "b2b", _("B2B sales")
 
 
 class Tag(models.Model):
@@ -120,8 +122,15 @@ class Customer(models.Model):
         return person or self.company_name
 
     def compose_search_text(self, external_ids: list[str] | None = None) -> str:
-        parts = [self.name, self.company_name, self.city, *(external_ids or [])]
-        return " ".join(p.lower() for p in parts if p)
+        """What the list's search looks in: the name (and a Chinese name's pinyin), company,
+        city and external ids, lower-case."""
+        return search_text_of([self.name, self.company_name, self.city, *(external_ids or [])])
+
+
+def search_text_of(parts: list[str]) -> str:
+    """The parts lower-case, then the pinyin of the Chinese ones (``engine.text_search``)."""
+    present = [p.lower() for p in parts if p]
+    return " ".join(present + [form for p in present for form in pinyin_forms(p)])
 
 
 class ExternalId(models.Model):
@@ -141,29 +150,29 @@ class ExternalId(models.Model):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "SMS"
-    PHONE = "phone", "Phone"
-    WHATSAPP = "whatsapp", "WhatsApp"
-    POST = "post", "Post"
-    CHAT = "chat", "Chat"
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    PHONE = "phone", _("Phone")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    POST = "post", _("Post")
+    CHAT = "chat", _("Chat")
 
 
 class ConsentStatus(models.TextChoices):
-    GRANTED = "granted", "Granted"
-    DENIED = "denied", "Denied"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    GRANTED = "granted", _("Granted")
+    DENIED = "denied", _("Denied")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ConsentSource(models.TextChoices):
     """How a consent decision reached the shop (``Consent.source`` adds the detail: which form...)."""
 
-    STAFF = "staff", "Entered by staff"
-    FORM = "form", "A form the customer filled in"
-    IMPORT = "import", "An imported file"
-    API = "api", "The REST API"
-    UNSUBSCRIBE_LINK = "unsubscribe_link", "An unsubscribe link"
-    EMAIL_FEEDBACK = "email_feedback", "A bounce, complaint or unsubscribe email"
+    STAFF = "staff", _("Entered by staff")
+    FORM = "form", _("A form the customer filled in")
+    IMPORT = "import", _("An imported file")
+    API = "api", _("The REST API")
+    UNSUBSCRIBE_LINK = "unsubscribe_link", _("An unsubscribe link")
+    EMAIL_FEEDBACK = "email_feedback", _("A bounce, complaint or unsubscribe email")
 
 
 class ConsentEvent(models.Model):

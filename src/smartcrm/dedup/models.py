@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.core.fields import EncryptedTextField
 
 
 class PairState(models.TextChoices):
-    PENDING = "pending", "Pending review"
-    MERGED = "merged", "Merged"
-    REJECTED = "rejected", "Not a duplicate"
-    OBSOLETE = "obsolete", "Obsolete (a customer was merged away)"
+    PENDING = "pending", _("Pending review")
+    MERGED = "merged", _("Merged")
+    REJECTED = "rejected", _("Not a duplicate")
+    OBSOLETE = "obsolete", _("Obsolete (a customer was merged away)")
 
 
 class DuplicatePair(models.Model):
@@ -53,8 +54,8 @@ class DuplicatePair(models.Model):
 
 
 class MergeState(models.TextChoices):
-    DONE = "done", "Merged"
-    UNDONE = "undone", "Undone"
+    DONE = "done", _("Merged")
+    UNDONE = "undone", _("Undone")
 
 
 class Merge(models.Model):
@@ -87,10 +88,10 @@ class Merge(models.Model):
 
 
 class RunState(models.TextChoices):
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-    INTERRUPTED = "interrupted", "Interrupted (its worker stopped)"
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    INTERRUPTED = "interrupted", _("Interrupted (its worker stopped)")
 
 
 class DedupRun(models.Model):

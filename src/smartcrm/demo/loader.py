@@ -36,7 +36,14 @@ from smartcrm.core import audit
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.db import deferred_indexes
 from smartcrm.core.pii import hash_for_lookup, keyring, normalise_email
-from smartcrm.customers.models import Consent, ConsentEvent, ConsentSource, Customer, CustomerKind
+from smartcrm.customers.models import (
+    Consent,
+    ConsentEvent,
+    ConsentSource,
+    Customer,
+    CustomerKind,
+    search_text_of,
+)
 from smartcrm.feedback.models import Review, SurveyResponse
 from smartcrm.orders.models import Order, OrderLine, Refund
 from smartcrm.orders.rules import customer_totals_frame
@@ -323,7 +330,7 @@ class ShopLoader:
         )
         parts = [people["name"], company, people["city"]]
         people["search_text"] = [
-            " ".join(p.lower() for p in row if p) for row in zip(*(s.tolist() for s in parts), strict=True)
+            search_text_of(list(row)) for row in zip(*(s.tolist() for s in parts), strict=True)
         ]
         emails = people["email"].tolist()
         phones = people["phone"].tolist()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.catalog.models import Product
 from smartcrm.customers.models import Customer
@@ -10,8 +11,8 @@ from smartcrm.orders.models import Order
 
 
 class ReviewStatus(models.TextChoices):
-    PUBLISHED = "published", "Published"
-    HIDDEN = "hidden", "Hidden"
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden")
 
 
 class Review(models.Model):

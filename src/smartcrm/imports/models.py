@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportKind(models.TextChoices):
-    CUSTOMERS = "customers", "Customers"
-    PRODUCTS = "products", "Products"
-    ORDERS = "orders", "Orders"
-    TICKETS = "tickets", "Support tickets"
-    REVIEWS = "reviews", "Product reviews"
+    CUSTOMERS = "customers", _("Customers")
+    PRODUCTS = "products", _("Products")
+    ORDERS = "orders", _("Orders")
+    TICKETS = "tickets", _("Support tickets")
+    REVIEWS = "reviews", _("Product reviews")
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-    DRAFT = "draft", "Uploaded, not started"
-    CANCELLED = "cancelled", "Cancelled"
-    INTERRUPTED = "interrupted", "Interrupted (its worker stopped)"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    DRAFT = "draft", _("Uploaded, not started")
+    CANCELLED = "cancelled", _("Cancelled")
+    INTERRUPTED = "interrupted", _("Interrupted (its worker stopped)")
 
 
 class ImportRun(models.Model):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.modelregistry.models import ModelVersion
 
 
 class Grain(models.TextChoices):
-    DAY = "day", "Daily"
-    WEEK = "week", "Weekly"
-    MONTH = "month", "Monthly"
+    DAY = "day", _("Daily")
+    WEEK = "week", _("Weekly")
+    MONTH = "month", _("Monthly")
 
 
 class StoredForecast(models.Model):
@@ -44,20 +45,20 @@ class StoredForecast(models.Model):
 
 
 class AlertKind(models.TextChoices):
-    METRIC = "metric", "Daily metric"
-    ORDER = "order", "Unusual order"
+    METRIC = "metric", _("Daily metric")
+    ORDER = "order", _("Unusual order")
 
 
 class Severity(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 class AlertState(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
 
 
 class Alert(models.Model):

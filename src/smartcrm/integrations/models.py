@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.core.fields import EncryptedTextField
 
 
 class Platform(models.TextChoices):
-    SHOPIFY = "shopify", "Shopify"
-    WOOCOMMERCE = "woocommerce", "WooCommerce"
+    SHOPIFY = "shopify", _("Shopify")
+    WOOCOMMERCE = "woocommerce", _("WooCommerce")
 
 
 class ShopConnection(models.Model):
@@ -47,12 +48,12 @@ class ShopConnection(models.Model):
 
 
 class InboundStatus(models.TextChoices):
-    RECEIVED = "received", "Received"  # verified and stored; processing is queued
-    PROCESSED = "processed", "Processed"
-    STALE = "stale", "Stale (older than what is stored; ignored)"
-    IGNORED = "ignored", "Ignored (topic not synced)"
-    WAITING = "waiting", "Waiting for the order it refers to"
-    FAILED = "failed", "Failed"
+    RECEIVED = "received", _("Received")  # verified and stored; processing is queued
+    PROCESSED = "processed", _("Processed")
+    STALE = "stale", _("Stale (older than what is stored; ignored)")
+    IGNORED = "ignored", _("Ignored (topic not synced)")
+    WAITING = "waiting", _("Waiting for the order it refers to")
+    FAILED = "failed", _("Failed")
 
 
 class InboundDelivery(models.Model):
@@ -150,11 +151,11 @@ class OutboundEvent(models.Model):
 
 
 class OutboundStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    RETRYING = "retrying", "Retrying"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed (gave up)"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    RETRYING = "retrying", _("Retrying")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed (gave up)")
 
 
 class OutboundDelivery(models.Model):

@@ -87,10 +87,10 @@ class SegmentMovement(models.Model):
 
 
 class TrainingStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-    INTERRUPTED = "interrupted", "Interrupted (its worker stopped)"
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    INTERRUPTED = "interrupted", _("Interrupted (its worker stopped)")
 
 
 class TrainingRun(models.Model):

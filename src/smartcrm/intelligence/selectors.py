@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache as django_cache
 from django.db.models import Avg, Count, Max, Q, Sum
+from django.utils.translation import gettext
 
 from smartcrm.catalog.models import Category
 from smartcrm.customers.models import Customer
@@ -26,6 +27,9 @@ from smartcrm.intelligence.models import (
     TrainingRun,
     TrainingStatus,
 )
+
+if TYPE_CHECKING:
+    from smartcrm.engine.segments.rfm_rules import RFMSegment
 
 # "High value" is the top fifth of customers by predicted 12-month value.
 HIGH_VALUE_SHARE = 0.2
@@ -46,16 +50,24 @@ class SegmentInfo:
     description: str
 
 
-@cache
 def segment_catalogue() -> dict[str, SegmentInfo]:
-    """The named RFM segments in their canonical order, with their plain descriptions.
+    """The named RFM segments in their canonical order, with their plain descriptions, in the
+    active language (the engine's English titles and descriptions are the message ids)."""
+    return {
+        key: SegmentInfo(key, gettext(s.title), gettext(s.description)) for key, s in _rfm_segments().items()
+    }
+
+
+@cache
+def _rfm_segments() -> dict[str, RFMSegment]:
+    """The engine's segments, in English.
 
     Imported lazily: the engine package pulls in scikit-learn, which pages that never show a
     segment should not pay for.
     """
     from smartcrm.engine.segments.rfm_rules import SEGMENTS
 
-    return {s.key: SegmentInfo(s.key, s.title, s.description) for s in SEGMENTS}
+    return {s.key: s for s in SEGMENTS}
 
 
 def score_of(customer: Customer) -> CustomerScore | None:

@@ -8,25 +8,26 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Language(models.TextChoices):
-    ENGLISH = "en", "English"
-    CHINESE = "zh-Hans", "简体中文"
+    ENGLISH = "en", _("English")
+    CHINESE = "zh-Hans", _("简体中文")
 
 
 class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
 
 
 class ArticleSource(models.TextChoices):
-    EDITOR = "editor", "Written in the editor"
-    IMPORT = "import", "Imported"
-    TICKET = "ticket", "Saved from a ticket reply"
-    CHATS = "chats", "Drafted from unanswered chat questions"
-    API = "api", "API"
+    EDITOR = "editor", _("Written in the editor")
+    IMPORT = "import", _("Imported")
+    TICKET = "ticket", _("Saved from a ticket reply")
+    CHATS = "chats", _("Drafted from unanswered chat questions")
+    API = "api", _("API")
 
 
 class Article(models.Model):

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ModelKind(models.TextChoices):
-    SEGMENTS = "segments", "Segments (RFM and clusters)"
-    CLV = "clv", "Customer lifetime value"
-    CHURN = "churn", "Churn risk"
-    PROPENSITY = "propensity_30d", "Purchase propensity (30 days)"
-    CATEGORY_PROPENSITY = "category_propensity", "Category propensity (30 days)"
-    RECOMMENDATIONS = "recommendations", "Product recommendations"
-    BASKET_RULES = "basket_rules", "Market-basket rules"
-    FORECAST = "forecast", "Sales forecast"
-    ANOMALIES = "anomalies", "Order anomaly detector"
-    SENTIMENT = "sentiment", "Text sentiment"
-    TEXT_TRIAGE = "text_triage", "Ticket intent and urgency"
-    TOPICS = "topics", "Feedback topics"
-    UPLIFT = "uplift", "Uplift (who is persuadable by a campaign)"
+    SEGMENTS = "segments", _("Segments (RFM and clusters)")
+    CLV = "clv", _("Customer lifetime value")
+    CHURN = "churn", _("Churn risk")
+    PROPENSITY = "propensity_30d", _("Purchase propensity (30 days)")
+    CATEGORY_PROPENSITY = "category_propensity", _("Category propensity (30 days)")
+    RECOMMENDATIONS = "recommendations", _("Product recommendations")
+    BASKET_RULES = "basket_rules", _("Market-basket rules")
+    FORECAST = "forecast", _("Sales forecast")
+    ANOMALIES = "anomalies", _("Order anomaly detector")
+    SENTIMENT = "sentiment", _("Text sentiment")
+    TEXT_TRIAGE = "text_triage", _("Ticket intent and urgency")
+    TOPICS = "topics", _("Feedback topics")
+    UPLIFT = "uplift", _("Uplift (who is persuadable by a campaign)")
 
 
 class ModelVersion(models.Model):

@@ -5,27 +5,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.catalog.models import Product
 from smartcrm.customers.models import Customer
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    PAID = "paid", "Paid"
-    SHIPPED = "shipped", "Shipped"
-    DELIVERED = "delivered", "Delivered"
-    CANCELLED = "cancelled", "Cancelled"
-    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-    REFUNDED = "refunded", "Refunded"
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+    REFUNDED = "refunded", _("Refunded")
 
 
 class SalesChannel(models.TextChoices):
-    WEB = "web", "Web shop"
-    MOBILE = "mobile", "Mobile app"
-    MARKETPLACE = "marketplace", "Marketplace"
-    POS = "pos", "Point of sale"
-    B2B = "b2b", "B2B"
+    WEB = "web", _("Web shop")
+    MOBILE = "mobile", _("Mobile app")
+    MARKETPLACE = "marketplace", _("Marketplace")
+    POS = "pos", _("Point of sale")
+    B2B = "b2b", _("B2B")
 
 
 class Order(models.Model):
@@ -92,8 +93,8 @@ class OrderLine(models.Model):
 
 
 class RefundKind(models.TextChoices):
-    REFUND = "refund", "Refund"
-    RETURN = "return", "Return"
+    REFUND = "refund", _("Refund")
+    RETURN = "return", _("Return")
 
 
 class Refund(models.Model):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.core.fields import EncryptedTextField
 from smartcrm.customers.models import Customer
@@ -26,10 +27,10 @@ class Stage(models.Model):
 
 
 class LeadStatus(models.TextChoices):
-    NEW = "new", "New"
-    QUALIFIED = "qualified", "Qualified"
-    DISQUALIFIED = "disqualified", "Disqualified"
-    CONVERTED = "converted", "Converted"
+    NEW = "new", _("New")
+    QUALIFIED = "qualified", _("Qualified")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+    CONVERTED = "converted", _("Converted")
 
 
 class Lead(models.Model):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import F, OrderBy, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils import timezone
 
 from smartcrm.core.pagination import Page, paginate
 from smartcrm.core.pii import hash_for_lookup, normalise_email, normalise_phone
-from smartcrm.customers.models import Customer
+from smartcrm.customers.models import Customer, Note
+from smartcrm.engine.text_search import search_terms
 from smartcrm.intelligence.selectors import high_value_threshold
 
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -72,12 +74,15 @@ class CustomerFilters:
     contact_search: bool = False
 
 
+CONTACT_LIKE = re.compile(r"@|\d{3}")
+
+
 def _search(queryset: QuerySet[Customer], text: str, *, contacts: bool) -> QuerySet[Customer]:
     text = text.strip()
     if not text:
         return queryset
     if not contacts:
-        return queryset.filter(search_text__contains=text.lower())
+        return _words(queryset, text)
     if "@" in text:
         return queryset.filter(email_hash=hash_for_lookup(normalise_email(text)))
     digits = sum(ch.isdigit() for ch in text)
@@ -86,8 +91,20 @@ def _search(queryset: QuerySet[Customer], text: str, *, contacts: bool) -> Query
             return queryset.filter(phone_hash=hash_for_lookup(normalise_phone(text)))
         except ValueError:
             pass
-    # Trigram-indexed on PostgreSQL (see the customers migrations).
-    return queryset.filter(search_text__contains=text.lower())
+    return _words(queryset, text)
+
+
+def _words(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+    """Every word of the query (Chinese cut into words) in the name, company, city, external ids
+    or a Chinese name's pinyin (search_text, trigram-indexed on PostgreSQL), or in a note. A
+    word that looks like a contact detail is not looked for in notes: a hit would confirm it
+    to a role that may not see it."""
+    for term in search_terms(text):
+        match = Q(search_text__contains=term)
+        if not CONTACT_LIKE.search(term):
+            match |= Q(pk__in=Note.objects.filter(body__icontains=term).values("customer_id"))
+        queryset = queryset.filter(match)
+    return queryset
 
 
 def filter_customers(filters: CustomerFilters) -> QuerySet[Customer]:

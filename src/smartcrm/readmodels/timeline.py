@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from smartcrm.activities.models import Activity, ActivityKind
 from smartcrm.customers.models import Note
 from smartcrm.feedback.models import Review, SurveyResponse
@@ -29,7 +31,7 @@ class TimelineEntry:
 
     @property
     def label(self) -> str:
-        return LABELS.get(self.kind, self.kind)
+        return str(LABELS.get(self.kind, self.kind))
 
 
 def merge_timeline(
@@ -46,28 +48,47 @@ def merge_timeline(
     """The ``limit`` most recent entries, newest first; each input is already newest-first."""
     entries = [
         *(
-            TimelineEntry(ActivityKind.ORDER_PLACED, f"Order {o.number}: {o.total} {o.currency}", o.placed_at)
+            TimelineEntry(
+                ActivityKind.ORDER_PLACED,
+                gettext("Order %(number)s: %(total)s %(currency)s")
+                % {"number": o.number, "total": o.total, "currency": o.currency},
+                o.placed_at,
+            )
             for o in orders
         ),
         *(
             TimelineEntry(
                 ActivityKind.REFUND,
-                f"{r.get_kind_display()} of {r.amount} on {r.order.number}"
+                gettext("%(kind)s of %(amount)s on %(order)s")
+                % {"kind": r.get_kind_display(), "amount": r.amount, "order": r.order.number}
                 + (f": {r.reason}" if r.reason else ""),
                 r.created_at,
             )
             for r in refunds
         ),
         *(
-            TimelineEntry(ActivityKind.TICKET_OPENED, f"Ticket opened: {t.subject}", t.created_at)
+            TimelineEntry(
+                ActivityKind.TICKET_OPENED,
+                gettext("Ticket opened: %(subject)s") % {"subject": t.subject},
+                t.created_at,
+            )
             for t in tickets
         ),
         *(
-            TimelineEntry(ActivityKind.REVIEW, f"{r.rating}★ review of {r.product.name}", r.created_at)
+            TimelineEntry(
+                ActivityKind.REVIEW,
+                gettext("%(rating)s★ review of %(product)s")
+                % {"rating": r.rating, "product": r.product.name},
+                r.created_at,
+            )
             for r in reviews
         ),
         *(
-            TimelineEntry(ActivityKind.SURVEY, f"{s.survey.upper()} answer: {s.score}", s.created_at)
+            TimelineEntry(
+                ActivityKind.SURVEY,
+                gettext("%(survey)s answer: %(score)s") % {"survey": s.survey.upper(), "score": s.score},
+                s.created_at,
+            )
             for s in surveys
         ),
         *(TimelineEntry(ActivityKind.NOTE, n.body[:300], n.created_at) for n in notes),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.catalog.models import Product
 from smartcrm.customers.models import Customer
@@ -10,9 +11,9 @@ from smartcrm.modelregistry.models import ModelVersion
 
 
 class Source(models.TextChoices):
-    REPURCHASE = "repurchase", "Due for a repurchase"
-    COLLABORATIVE = "collaborative", "Collaborative filtering"
-    POPULAR = "popular", "Popular"
+    REPURCHASE = "repurchase", _("Due for a repurchase")
+    COLLABORATIVE = "collaborative", _("Collaborative filtering")
+    POPULAR = "popular", _("Popular")
 
 
 class CustomerRecommendation(models.Model):
@@ -36,8 +37,8 @@ class CustomerRecommendation(models.Model):
 
 
 class PairKind(models.TextChoices):
-    SIMILAR = "similar", "Similar products"
-    TOGETHER = "together", "Frequently bought together"
+    SIMILAR = "similar", _("Similar products")
+    TOGETHER = "together", _("Frequently bought together")
 
 
 class ProductPair(models.Model):
@@ -65,8 +66,8 @@ class ProductPair(models.Model):
 
 
 class RuleLevel(models.TextChoices):
-    PRODUCT = "product", "Products"
-    CATEGORY = "category", "Categories"
+    PRODUCT = "product", _("Products")
+    CATEGORY = "category", _("Categories")
 
 
 class BasketRule(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from smartcrm.catalog.models import Product
 from smartcrm.core.errors import NotFoundError
 from smartcrm.customers.models import Customer
+from smartcrm.engine.wording import gettext_noop
 from smartcrm.orders.rules import REVENUE_STATUSES
 from smartcrm.recommendations.models import (
     BasketRule,
@@ -19,7 +20,8 @@ from smartcrm.recommendations.models import (
     RuleLevel,
 )
 
-POPULAR_REASON = "popular with customers"
+# The reason of the popularity fallback, worded as the engine's (smartcrm.engine.recs.shop).
+POPULAR_REASON = gettext_noop("popular with customers")
 
 
 @dataclass(frozen=True)

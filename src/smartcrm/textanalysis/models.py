@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.customers.models import Customer
 
 
 class SourceKind(models.TextChoices):
-    TICKET = "ticket", "Ticket"
-    TICKET_MESSAGE = "ticket_message", "Ticket message"
-    REVIEW = "review", "Review"
-    SURVEY = "survey", "Survey answer"
+    TICKET = "ticket", _("Ticket")
+    TICKET_MESSAGE = "ticket_message", _("Ticket message")
+    REVIEW = "review", _("Review")
+    SURVEY = "survey", _("Survey answer")
 
 
 class TextAnalysis(models.Model):

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.accounts import password_reset, scopes, throttle
 from smartcrm.api.ratelimit import client_ip
@@ -46,25 +47,28 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 class CodeForm(forms.Form):
     code = forms.CharField(
         max_length=20,
-        label="Code",
-        help_text="The 6 digits your authenticator app shows, or one of your recovery codes",
+        label=_("Code"),
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes"),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
 
 
-EXPIRY_CHOICES = [("7", "7 days"), ("30", "30 days"), ("90", "90 days"), ("365", "1 year")]
+EXPIRY_CHOICES = [("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days")), ("365", _("1 year"))]
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “shop sync”")
+    name = forms.CharField(
+        max_length=100, label=_("Name"), help_text=_("What the token is for, e.g. “shop sync”")
+    )
     scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
         choices=[(s, s) for s in scopes.SCOPES],
         widget=forms.CheckboxSelectMultiple,
-        help_text="Write includes read. Your role still limits what any token may do.",
+        help_text=_("Write includes read. Your role still limits what any token may do."),
     )
-    expires_in = forms.ChoiceField(choices=EXPIRY_CHOICES, initial="90", label="Expires in")
+    expires_in = forms.ChoiceField(choices=EXPIRY_CHOICES, initial="90", label=_("Expires in"))
 
     def expires_at(self) -> datetime:
         return timezone.now() + timedelta(days=int(self.cleaned_data["expires_in"]))
@@ -73,8 +77,8 @@ class ApiTokenForm(forms.Form):
 class SecuritySettingsForm(forms.Form):
     require_admin_2fa = forms.BooleanField(
         required=False,
-        label="Require two-factor authentication for admins",
-        help_text="Admins without it are sent to set it up before anything else",
+        label=_("Require two-factor authentication for admins"),
+        help_text=_("Admins without it are sent to set it up before anything else"),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.core.models import AuditAction
 from smartcrm.core.selectors import AuditFilter
@@ -12,11 +13,11 @@ from smartcrm.web.forms import ANY, PageField, cleaned
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(required=False, max_length=150, label="User")
-    customer = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label="Customer id")
-    action = forms.ChoiceField(required=False, choices=[(ANY, "Any action"), *AuditAction.choices])
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    actor = forms.CharField(required=False, max_length=150, label=_("User"))
+    customer = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label=_("Customer id"))
+    action = forms.ChoiceField(required=False, choices=[(ANY, _("Any action")), *AuditAction.choices])
+    since = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     page = PageField()
 
     def audit_filter(self) -> AuditFilter:
@@ -37,7 +38,7 @@ class AuditFilterForm(forms.Form):
 class EraseConfirmForm(forms.Form):
     """Typing the customer's id is the confirmation: it cannot be clicked through by accident."""
 
-    confirm = forms.CharField(max_length=30, label="Type the customer's id to confirm")
+    confirm = forms.CharField(max_length=30, label=_("Type the customer's id to confirm"))
 
     def __init__(self, *args: Any, customer_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.campaigns.models import Campaign
 from smartcrm.intelligence.selectors import segment_choices
@@ -20,32 +21,34 @@ class CampaignForm(forms.Form):
     saved_filter = forms.CharField(
         required=False,
         max_length=500,
-        label="Saved filter",
-        help_text="The customer list's filters as in its address, e.g. country=CN&activity=lapsed_90",
+        label=_("Saved filter"),
+        help_text=_("The customer list's filters as in its address, e.g. country=CN&activity=lapsed_90"),
     )
     persuadable_share = forms.IntegerField(
         required=False,
         min_value=1,
         max_value=100,
-        label="Only the most persuadable (%)",
-        help_text="Empty: the whole audience. E.g. 30: the 30% of it the uplift model predicts an email "
-        "moves most (needs persuadability scores; the control group is drawn inside it as always).",
+        label=_("Only the most persuadable (%)"),
+        help_text=_(
+            "Empty: the whole audience. E.g. 30: the 30% that the uplift model predicts an email "
+            "moves most (needs persuadability scores; the control group is drawn inside it as always)."
+        ),
     )
-    subject_en = forms.CharField(required=False, max_length=200, label="Subject (English)")
+    subject_en = forms.CharField(required=False, max_length=200, label=_("Subject (English)"))
     body_en = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 6}), label="Body (English)"
+        required=False, widget=forms.Textarea(attrs={"rows": 6}), label=_("Body (English)")
     )
-    subject_zh = forms.CharField(required=False, max_length=200, label="Subject (简体中文)")
+    subject_zh = forms.CharField(required=False, max_length=200, label=_("Subject (简体中文)"))
     body_zh = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 6}), label="Body (简体中文)"
+        required=False, widget=forms.Textarea(attrs={"rows": 6}), label=_("Body (简体中文)")
     )
     sends_per_minute = forms.IntegerField(min_value=1, max_value=1_000_000, initial=600)
-    control_share = forms.IntegerField(min_value=0, max_value=50, initial=10, label="Control group (%)")
+    control_share = forms.IntegerField(min_value=0, max_value=50, initial=10, label=_("Control group (%)"))
     attribution_days = forms.IntegerField(min_value=1, max_value=365, initial=14)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["segment"]).choices = [("", "No segment"), *segment_choices()]
+        cast(forms.ChoiceField, self.fields["segment"]).choices = [("", _("No segment")), *segment_choices()]
 
     @staticmethod
     def initial_of(campaign: Campaign) -> dict[str, Any]:
@@ -80,7 +83,7 @@ class CampaignForm(forms.Form):
 class ScheduleForm(forms.Form):
     send_at = forms.DateTimeField(
         required=False,
-        label="Send at (shop time)",
+        label=_("Send at (shop time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M"],
     )

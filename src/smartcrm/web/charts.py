@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
+from django.utils.formats import date_format
+
 from smartcrm.readmodels.dashboard import MonthlyRevenue
 
 WIDTH = 960
@@ -76,7 +78,7 @@ def revenue_chart(months: Sequence[MonthlyRevenue]) -> BarChart:
                 width=round(slot * 0.7, 2),
                 height=round(height, 2),
                 cx=round(LEFT + i * slot + slot / 2, 2),
-                label=month.month.strftime("%b %y"),
+                label=date_format(month.month, "M y"),
                 # Every label fits on a 12-month chart; on longer ones every other month.
                 show_label=len(months) <= 12 or i % 2 == (len(months) - 1) % 2,
                 revenue=month.revenue,

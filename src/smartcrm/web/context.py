@@ -6,36 +6,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.collaboration.selectors import unread_count
 
 # label, URL name, capability the role needs to see the entry
-NAVIGATION: list[tuple[str | Promise, str, Capability]] = [
-    ("Dashboard", "web:dashboard", Capability.VIEW_ORDERS),
-    ("Customers", "web:customer_list", Capability.VIEW_CUSTOMERS),
-    ("Segments", "web:segments", Capability.VIEW_CUSTOMERS),
-    ("Products", "web:product_list", Capability.VIEW_ORDERS),
-    ("Orders", "web:order_list", Capability.VIEW_ORDERS),
-    ("Inbox", "web:ticket_inbox", Capability.VIEW_TICKETS),
-    ("Tasks", "web:task_list", Capability.VIEW_CUSTOMERS),
-    ("Pipeline", "web:pipeline", Capability.VIEW_PIPELINE),
-    ("Insights", "web:insights", Capability.VIEW_INSIGHTS),
-    ("Feedback", "web:feedback", Capability.VIEW_TICKETS),
-    ("Conversations", "web:conversation_list", Capability.VIEW_TICKETS),
-    ("Help center", "web:article_list", Capability.EDIT_KNOWLEDGE),
-    ("Campaigns", "web:campaign_list", Capability.MANAGE_CAMPAIGNS),
-    ("Basket rules", "web:basket_rules", Capability.VIEW_ORDERS),
-    ("Models", "web:model_cards", Capability.VIEW_MODELS),
-    ("Import", "web:import_home", Capability.IMPORT_DATA),
-    ("Duplicates", "web:duplicates", Capability.MERGE_CUSTOMERS),
-    ("Integrations", "web:integrations", Capability.MANAGE_INTEGRATIONS),
-    ("Workflows", "web:workflow_list", Capability.VIEW_WORKFLOWS),
-    ("Assistant settings", "web:assistant_settings", Capability.MANAGE_USERS),
-    ("Audit log", "web:audit_log", Capability.VIEW_AUDIT),
-    ("Privacy", "web:privacy", Capability.HANDLE_PRIVACY_REQUESTS),
+NAVIGATION: list[tuple[StrOrPromise, str, Capability]] = [
+    (_("Dashboard"), "web:dashboard", Capability.VIEW_ORDERS),
+    (_("Customers"), "web:customer_list", Capability.VIEW_CUSTOMERS),
+    (_("Segments"), "web:segments", Capability.VIEW_CUSTOMERS),
+    (_("Products"), "web:product_list", Capability.VIEW_ORDERS),
+    (_("Orders"), "web:order_list", Capability.VIEW_ORDERS),
+    (_("Inbox"), "web:ticket_inbox", Capability.VIEW_TICKETS),
+    (_("Tasks"), "web:task_list", Capability.VIEW_CUSTOMERS),
+    (_("Pipeline"), "web:pipeline", Capability.VIEW_PIPELINE),
+    (_("Insights"), "web:insights", Capability.VIEW_INSIGHTS),
+    (_("Feedback"), "web:feedback", Capability.VIEW_TICKETS),
+    (_("Conversations"), "web:conversation_list", Capability.VIEW_TICKETS),
+    (_("Help center"), "web:article_list", Capability.EDIT_KNOWLEDGE),
+    (_("Campaigns"), "web:campaign_list", Capability.MANAGE_CAMPAIGNS),
+    (_("Basket rules"), "web:basket_rules", Capability.VIEW_ORDERS),
+    (_("Models"), "web:model_cards", Capability.VIEW_MODELS),
+    (_("Import"), "web:import_home", Capability.IMPORT_DATA),
+    (_("Duplicates"), "web:duplicates", Capability.MERGE_CUSTOMERS),
+    (_("Integrations"), "web:integrations", Capability.MANAGE_INTEGRATIONS),
+    (_("Workflows"), "web:workflow_list", Capability.VIEW_WORKFLOWS),
+    (_("Assistant settings"), "web:assistant_settings", Capability.MANAGE_USERS),
+    (_("Audit log"), "web:audit_log", Capability.VIEW_AUDIT),
+    (_("Privacy"), "web:privacy", Capability.HANDLE_PRIVACY_REQUESTS),
     (_("Teams"), "web:team_list", Capability.MANAGE_TEAMS),
     (_("Workload"), "web:workload", Capability.VIEW_WORKLOAD),
 ]

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.catalog.selectors import all_categories
 from smartcrm.core.errors import ServiceValidationError
@@ -22,38 +23,38 @@ from smartcrm.support.models import Priority, TicketStatus
 ANY = ""
 
 CUSTOMER_SORTS = [
-    ("recent_order", "Most recent order"),
-    ("top_spend", "Highest spend"),
-    ("most_orders", "Most orders"),
-    ("newest", "Newest customers"),
-    ("name", "Name A–Z"),
-    ("top_clv", "Highest CLV (scored only)"),
-    ("churn_risk", "Highest churn risk (scored only)"),
-    ("category_propensity", "Most likely to buy their next category (scored only)"),
+    ("recent_order", _("Most recent order")),
+    ("top_spend", _("Highest spend")),
+    ("most_orders", _("Most orders")),
+    ("newest", _("Newest customers")),
+    ("name", _("Name A–Z")),
+    ("top_clv", _("Highest CLV (scored only)")),
+    ("churn_risk", _("Highest churn risk (scored only)")),
+    ("category_propensity", _("Most likely to buy their next category (scored only)")),
 ]
 CHURN_RISK_MIN = [
-    (ANY, "Any churn risk"),
-    ("0.3", "30 % or more"),
-    ("0.5", "50 % or more"),
-    ("0.7", "70 % or more"),
+    (ANY, _("Any churn risk")),
+    ("0.3", _("At least 30 %")),
+    ("0.5", _("At least 50 %")),
+    ("0.7", _("At least 70 %")),
 ]
 # (value, label, days active within, days lapsed for)
 ACTIVITY = {
-    "active_30": ("Bought in the last 30 days", 30, None),
-    "active_90": ("Bought in the last 90 days", 90, None),
-    "active_365": ("Bought in the last year", 365, None),
-    "lapsed_90": ("No order for 90+ days", None, 90),
-    "lapsed_180": ("No order for 180+ days", None, 180),
-    "lapsed_365": ("No order for a year+", None, 365),
+    "active_30": (_("Bought in the last 30 days"), 30, None),
+    "active_90": (_("Bought in the last 90 days"), 90, None),
+    "active_365": (_("Bought in the last year"), 365, None),
+    "lapsed_90": (_("No order for 90+ days"), None, 90),
+    "lapsed_180": (_("No order for 180+ days"), None, 180),
+    "lapsed_365": (_("No order for a year+"), None, 365),
 }
 PRODUCT_SORTS = [
-    ("name", "Name A–Z"),
-    ("price", "Price, low to high"),
-    ("-price", "Price, high to low"),
-    ("stock", "Stock, lowest first"),
-    ("newest", "Newest"),
+    ("name", _("Name A–Z")),
+    ("price", _("Price, low to high")),
+    ("-price", _("Price, high to low")),
+    ("stock", _("Stock, lowest first")),
+    ("newest", _("Newest")),
 ]
-ORDER_SORTS = [("newest", "Newest"), ("oldest", "Oldest"), ("largest", "Largest")]
+ORDER_SORTS = [("newest", _("Newest")), ("oldest", _("Oldest")), ("largest", _("Largest"))]
 
 
 def add_service_errors(form: forms.Form, error: ServiceValidationError) -> None:
@@ -74,30 +75,35 @@ class PageField(forms.IntegerField):
 
 
 class CustomerFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search")
-    source = forms.ChoiceField(required=False, choices=[(ANY, "Any source"), *Source.choices])
-    kind = forms.ChoiceField(required=False, choices=[(ANY, "People and companies"), *CustomerKind.choices])
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
+    source = forms.ChoiceField(required=False, choices=[(ANY, _("Any source")), *Source.choices])
+    kind = forms.ChoiceField(
+        required=False, choices=[(ANY, _("People and companies")), *CustomerKind.choices]
+    )
     country = forms.RegexField(
-        required=False, regex=r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": "Two letters."}
+        required=False, regex=r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": _("Two letters.")}
     )
     min_spent = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
     activity = forms.ChoiceField(
-        required=False, choices=[(ANY, "Any activity"), *((k, v[0]) for k, v in ACTIVITY.items())]
+        required=False, choices=[(ANY, _("Any activity")), *((k, v[0]) for k, v in ACTIVITY.items())]
     )
     segment = forms.ChoiceField(required=False)
     churn_min = forms.TypedChoiceField(
-        required=False, label="Churn risk", choices=CHURN_RISK_MIN, coerce=float, empty_value=None
+        required=False, label=_("Churn risk"), choices=CHURN_RISK_MIN, coerce=float, empty_value=None
     )
-    high_value = forms.BooleanField(required=False, label="High value (top 20 % CLV)")
-    next_category = forms.ChoiceField(required=False, label="Likely next category")
+    high_value = forms.BooleanField(required=False, label=_("High value (top 20 % CLV)"))
+    next_category = forms.ChoiceField(required=False, label=_("Likely next category"))
     sort = forms.ChoiceField(required=False, choices=CUSTOMER_SORTS)
     page = PageField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["segment"]).choices = [(ANY, "Any segment"), *segment_choices()]
+        cast(forms.ChoiceField, self.fields["segment"]).choices = [
+            (ANY, _("Any segment")),
+            *segment_choices(),
+        ]
         cast(forms.ChoiceField, self.fields["next_category"]).choices = [
-            (ANY, "Any next category"),
+            (ANY, _("Any next category")),
             *((c.slug, c.name) for c in all_categories()),
         ]
 
@@ -123,14 +129,14 @@ class CustomerFilterForm(forms.Form):
 
 
 class ProductFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
     category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     sort = forms.ChoiceField(required=False, choices=PRODUCT_SORTS)
     page = PageField()
 
     def __init__(self, *args: Any, categories: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["category"]).choices = [(ANY, "All categories"), *categories]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [(ANY, _("All categories")), *categories]
 
     def selector_args(self) -> dict[str, Any]:
         data = cleaned(self)
@@ -143,9 +149,9 @@ class ProductFilterForm(forms.Form):
 
 
 class OrderFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=120, label="Order number")
-    status = forms.ChoiceField(required=False, choices=[(ANY, "Any status"), *OrderStatus.choices])
-    channel = forms.ChoiceField(required=False, choices=[(ANY, "Any channel"), *SalesChannel.choices])
+    q = forms.CharField(required=False, max_length=120, label=_("Order number"))
+    status = forms.ChoiceField(required=False, choices=[(ANY, _("Any status")), *OrderStatus.choices])
+    channel = forms.ChoiceField(required=False, choices=[(ANY, _("Any channel")), *SalesChannel.choices])
     sort = forms.ChoiceField(required=False, choices=ORDER_SORTS)
     page = PageField()
 
@@ -161,10 +167,10 @@ class OrderFilterForm(forms.Form):
 
 
 class InboxFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Subject")
-    status = forms.ChoiceField(required=False, choices=[(ANY, "Open and waiting"), *TicketStatus.choices])
-    priority = forms.ChoiceField(required=False, choices=[(ANY, "Any priority"), *Priority.choices])
-    mine = forms.BooleanField(required=False, label="Assigned to me")
+    q = forms.CharField(required=False, max_length=200, label=_("Subject"))
+    status = forms.ChoiceField(required=False, choices=[(ANY, _("Open and waiting")), *TicketStatus.choices])
+    priority = forms.ChoiceField(required=False, choices=[(ANY, _("Any priority")), *Priority.choices])
+    mine = forms.BooleanField(required=False, label=_("Assigned to me"))
     page = PageField()
 
     def selector_args(self, user_id: int) -> dict[str, Any]:
@@ -184,23 +190,23 @@ class CustomerDatesForm(forms.Form):
 
     birthday = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     renews_on = forms.DateField(
-        required=False, label="Renews on", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Renews on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
 class NoteForm(forms.Form):
     body = forms.CharField(
         required=False,  # the service says what an empty note means
-        label="Note",
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Add a note for the team…"}),
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Add a note for the team…")}),
     )
 
 
 class TaskForm(forms.Form):
     title = forms.CharField(
-        required=False, label="Task", widget=forms.TextInput(attrs={"placeholder": "Call back about…"})
+        required=False, label=_("Task"), widget=forms.TextInput(attrs={"placeholder": _("Call back about…")})
     )
-    due = forms.DateField(required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(required=False, label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def due_at(self) -> datetime | None:
         due = self.cleaned_data.get("due")
@@ -213,14 +219,14 @@ class ReplyForm(forms.Form):
     KEEP = ""
     body = forms.CharField(
         required=False,
-        label="Reply",
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "Write a reply to the customer…"}),
+        label=_("Reply"),
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": _("Write a reply to the customer…")}),
     )
-    internal = forms.BooleanField(required=False, label="Internal note (not sent to the customer)")
+    internal = forms.BooleanField(required=False, label=_("Internal note (not sent to the customer)"))
     status = forms.ChoiceField(
         required=False,
-        label="Then set status to",
-        choices=[(KEEP, "Waiting on customer (default)"), *TicketStatus.choices],
+        label=_("Then set status to"),
+        choices=[(KEEP, _("Waiting on customer (default)")), *TicketStatus.choices],
     )
 
 
@@ -231,7 +237,7 @@ class TicketUpdateForm(forms.Form):
 
     def __init__(self, *args: Any, agents: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["assignee"]).choices = [(ANY, "Unassigned"), *agents]
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [(ANY, _("Unassigned")), *agents]
 
 
 class MoveDealForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.knowledge.models import ArticleStatus, Language
 
@@ -13,20 +14,21 @@ ANY = ""
 
 class ArticleFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200)
-    language = forms.ChoiceField(required=False, choices=[(ANY, "Any language"), *Language.choices])
-    status = forms.ChoiceField(required=False, choices=[(ANY, "Any status"), *ArticleStatus.choices])
+    language = forms.ChoiceField(required=False, choices=[(ANY, _("Any language")), *Language.choices])
+    status = forms.ChoiceField(required=False, choices=[(ANY, _("Any status")), *ArticleStatus.choices])
 
 
 class ArticleForm(forms.Form):
     key = forms.CharField(
-        max_length=100, help_text="Lower-case words joined by hyphens; translations share it (e.g. returns)"
+        max_length=100,
+        help_text=_("Lower-case words joined by hyphens; translations share it (e.g. returns)"),
     )
     language = forms.ChoiceField(choices=Language.choices)
     title = forms.CharField(max_length=200)
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 18}), max_length=100_000, help_text="Markdown"
+        widget=forms.Textarea(attrs={"rows": 18}), max_length=100_000, help_text=_("Markdown")
     )
-    tags = forms.CharField(required=False, max_length=500, help_text="Comma-separated")
+    tags = forms.CharField(required=False, max_length=500, help_text=_("Comma-separated"))
     status = forms.ChoiceField(choices=ArticleStatus.choices)
 
 
@@ -47,20 +49,27 @@ class MultipleFileField(forms.FileField):
 
 
 class ArticleImportForm(forms.Form):
-    uploads = MultipleFileField(help_text="Markdown or HTML pages, or a FAQ CSV (question, answer, language)")
+    uploads = MultipleFileField(
+        help_text=_("Markdown or HTML pages, or a FAQ CSV (question, answer, language)")
+    )
     status = forms.ChoiceField(
-        choices=[(ArticleStatus.PUBLISHED, "Publish them"), (ArticleStatus.DRAFT, "Keep them as drafts")],
-        help_text="For files that do not say in their front matter",
+        choices=[
+            (ArticleStatus.PUBLISHED, _("Publish them")),
+            (ArticleStatus.DRAFT, _("Keep them as drafts")),
+        ],
+        help_text=_("For files that do not say in their front matter"),
     )
 
 
 class IntentForm(forms.Form):
-    name = forms.CharField(max_length=30, help_text="Lower-case words joined by dashes, e.g. gift-wrapping")
+    name = forms.CharField(
+        max_length=30, help_text=_("Lower-case words joined by dashes, e.g. gift-wrapping")
+    )
     language = forms.ChoiceField(choices=Language.choices)
     phrases = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=60_000,
-        help_text="One training phrase per line, written the way customers write (5–20 work well)",
+        help_text=_("One training phrase per line, written the way customers write (5–20 work well)"),
     )
     response = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=5_000)
     active = forms.BooleanField(required=False, initial=True)
@@ -70,5 +79,5 @@ class IntentForm(forms.Form):
 
 
 class IntentTryForm(forms.Form):
-    text = forms.CharField(max_length=500, label="Try a message")
+    text = forms.CharField(max_length=500, label=_("Try a message"))
     language = forms.ChoiceField(choices=Language.choices)

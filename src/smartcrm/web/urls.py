@@ -19,6 +19,7 @@ from smartcrm.web.views import (
     intelligence,
     intents,
     knowledge,
+    language,
     ops,
     orders,
     pipeline,
@@ -39,6 +40,8 @@ urlpatterns = [
     path("healthz", ops.healthz, name="healthz"),
     path("readyz", ops.readyz, name="readyz"),
     path("metrics", ops.metrics_view, name="metrics"),
+    path("i18n/setlang/", language.set_language, name="set_language"),
+    path("i18n/catalog.js", language.javascript_catalog, name="javascript_catalog"),
     path("login/", public("the sign-in form itself")(account.LoginView.as_view()), name="login"),
     path(
         "login/code/",

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from smartcrm.engine.basket import RepurchaseRecommender, bought_together
+from smartcrm.engine.wording import gettext_noop
 
 from .data import InteractionMatrix
 from .model import CollaborativeRecommender
@@ -31,6 +32,13 @@ from .similar import similar_items
 
 LINE_COLUMNS = ("customer_id", "order_id", "product_id", "placed_at")
 RESULT_COLUMNS = ["customer_id", "product_id", "rank", "score", "reason", "source"]
+# Each recommendation's reason, in English; the pages show it in the reader's language
+# (smartcrm.engine.wording).
+REPURCHASE_REASON = gettext_noop("you buy this every ~{days} days")
+BOUGHT_WITH_REASON = gettext_noop("bought with {product}")
+LIKE_YOU_REASON = gettext_noop("customers like you")
+POPULAR_IN_REASON = gettext_noop("popular in {category}")
+POPULAR_REASON = gettext_noop("popular with customers")
 MIN_CUSTOMERS_TO_TUNE = 200
 
 
@@ -158,7 +166,7 @@ def _due_repurchases(
                 "customer_id": scored["customer_id"].to_numpy(),
                 "product_id": scored["product_id"].to_numpy(),
                 "score": scored["score"].to_numpy(dtype=float),
-                "reason": [f"you buy this every ~{max(1, round(c))} days" for c in scored["cycle"]],
+                "reason": [REPURCHASE_REASON.format(days=max(1, round(c))) for c in scored["cycle"]],
                 "source": "repurchase",
             }
         ),
@@ -178,7 +186,9 @@ def _collaborative(
     top = model.recommend(model.data_.users, k=candidates)
     anchors = _anchors(model, top)
     reasons = [
-        f"bought with {names.get(anchor, anchor)}" if anchor is not None else "customers like you"
+        BOUGHT_WITH_REASON.format(product=names.get(anchor, anchor))
+        if anchor is not None
+        else LIKE_YOU_REASON
         for anchor in anchors
     ]
     frame = pd.DataFrame(
@@ -235,7 +245,9 @@ def _category_fallback(
     )
     in_category = popular.dropna(subset=["category"])
     by_category = favourite.rename("category").reset_index().merge(in_category, on="category", how="inner")
-    by_category = by_category.assign(reason="popular in " + by_category["category"].astype(str))
+    by_category = by_category.assign(
+        reason=by_category["category"].astype(str).map(lambda c: POPULAR_IN_REASON.format(category=c))
+    )
     customers = bought["customer_id"].unique()
     overall = popular.head(candidates)
     everyone = pd.DataFrame(
@@ -243,7 +255,7 @@ def _category_fallback(
             "customer_id": np.repeat(customers, len(overall)),
             "product_id": np.tile(overall["product_id"].to_numpy(), len(customers)),
             "rank": np.tile(overall["rank"].to_numpy(), len(customers)),
-            "reason": "popular with customers",
+            "reason": POPULAR_REASON,
         }
     )
     both = pd.concat([by_category.sort_values(["customer_id", "rank"]), everyone], ignore_index=True)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from smartcrm.engine.wording import gettext_noop
+
 
 @dataclass(frozen=True)
 class RFMSegment:
@@ -43,68 +45,68 @@ def _cells(r: range | tuple[int, ...], f: range | tuple[int, ...]) -> tuple[tupl
 SEGMENTS: tuple[RFMSegment, ...] = (
     RFMSegment(
         "champions",
-        "Champions",
-        "Bought very recently, buy often and spend the most.",
+        gettext_noop("Champions"),
+        gettext_noop("Bought very recently, buy often and spend the most."),
         _cells((5,), (4, 5)),
     ),
     RFMSegment(
         "loyal_customers",
-        "Loyal customers",
-        "Buy often and bought not long ago.",
+        gettext_noop("Loyal customers"),
+        gettext_noop("Buy often and bought not long ago."),
         _cells((3, 4), (4, 5)),
     ),
     RFMSegment(
         "potential_loyalists",
-        "Potential loyalists",
-        "Recent customers with a few orders who could become loyal.",
+        gettext_noop("Potential loyalists"),
+        gettext_noop("Recent customers with a few orders who could become loyal."),
         _cells((4, 5), (2, 3)),
     ),
     RFMSegment(
         "new_customers",
-        "New customers",
-        "Made their first order very recently.",
+        gettext_noop("New customers"),
+        gettext_noop("Made their first order very recently."),
         _cells((5,), (1,)),
     ),
     RFMSegment(
         "promising",
-        "Promising",
-        "Bought once, fairly recently, and have not come back yet.",
+        gettext_noop("Promising"),
+        gettext_noop("Bought once, fairly recently, and have not come back yet."),
         _cells((4,), (1,)),
     ),
     RFMSegment(
         "need_attention",
-        "Need attention",
-        "Middling recency and frequency: drifting away unless reminded.",
+        gettext_noop("Need attention"),
+        gettext_noop("Middling recency and frequency: drifting away unless reminded."),
         _cells((3,), (3,)),
     ),
     RFMSegment(
         "about_to_sleep",
-        "About to sleep",
-        "Bought once or twice, a while ago; will be lost without a nudge.",
+        gettext_noop("About to sleep"),
+        gettext_noop("Bought once or twice, a while ago; will be lost without a nudge."),
         _cells((3,), (1, 2)),
     ),
     RFMSegment(
         "at_risk",
-        "At risk",
-        "Used to buy fairly often but have not bought for a long time.",
+        gettext_noop("At risk"),
+        gettext_noop("Used to buy fairly often but have not bought for a long time."),
         _cells((1, 2), (3, 4)),
     ),
     RFMSegment(
         "cant_lose",
-        "Can't lose them",
-        "Were among the most frequent buyers but have not come back for a long time.",
+        gettext_noop("Can't lose them"),
+        gettext_noop("Were among the most frequent buyers but have not come back for a long time."),
         _cells((1, 2), (5,)),
     ),
     RFMSegment(
         "hibernating",
-        "Hibernating",
-        "Few orders, and the last one was long ago.",
+        gettext_noop("Hibernating"),
+        gettext_noop("Few orders, and the last one was long ago."),
         ((1, 2), (2, 1), (2, 2)),
     ),
     RFMSegment(
         "lost",
-        "Lost",
-        "One order or very few, the longest ago: the least likely to come back.",
+        gettext_noop("Lost"),
+        gettext_noop("One order or very few, the longest ago: the least likely to come back."),
         ((1, 1),),
     ),
 )

@@ -26,6 +26,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from smartcrm.engine.wording import gettext_noop
+
 CHURN_LOW = 0.30
 
 
@@ -42,12 +44,14 @@ class Action(enum.StrEnum):
 
 
 LABELS = {
-    Action.WIN_BACK: "Win-back offer",
-    Action.VIP_THANKS: "VIP thank-you",
-    Action.CROSS_SELL: "Cross-sell",
-    Action.REVIEW_REQUEST: "Review request",
-    Action.NOTHING: "Nothing for now",
+    Action.WIN_BACK: gettext_noop("Win-back offer"),
+    Action.VIP_THANKS: gettext_noop("VIP thank-you"),
+    Action.CROSS_SELL: gettext_noop("Cross-sell"),
+    Action.REVIEW_REQUEST: gettext_noop("Review request"),
+    Action.NOTHING: gettext_noop("Nothing for now"),
 }
+NOT_SCORED = gettext_noop("Not scored yet: the next scoring run will suggest an action.")
+NO_SIGNAL = gettext_noop("No signal strong enough to act on: leave them be for now.")
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ def _points(uplift: float) -> str:
 
 def next_action(signals: Signals, thresholds: Thresholds, *, currency: str = "$") -> NextAction:
     if not signals.scored:
-        return NextAction(Action.NOTHING, "Not scored yet: the next scoring run will suggest an action.")
+        return NextAction(Action.NOTHING, NOT_SCORED)
     churn, clv = signals.churn_risk, signals.clv_12m
     churn_top = churn is not None and thresholds.churn_top is not None and churn >= thresholds.churn_top
     clv_high = clv is not None and thresholds.clv_high is not None and clv >= thresholds.clv_high
@@ -148,4 +152,4 @@ def next_action(signals: Signals, thresholds: Thresholds, *, currency: str = "$"
             f"{signals.recommended_product}{because}.",
             product=signals.recommended_product,
         )
-    return NextAction(Action.NOTHING, "No signal strong enough to act on: leave them be for now.")
+    return NextAction(Action.NOTHING, NO_SIGNAL)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel.numbers import format_compact_currency, format_currency
 from django import template
 from django.conf import settings
+from django.utils.translation import get_language, to_locale
 
 from smartcrm.accounts.masking import free_text_for
 
 register = template.Library()
-
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -24,34 +24,31 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+def _locale() -> str:
+    """The interface language as a CLDR locale (``en``, ``zh_Hans``) for babel."""
+    return to_locale(get_language() or settings.LANGUAGE_CODE)
+
+
 @register.filter
 def money(value: Any, currency: str = "") -> str:
-    """``1234.5`` → ``$1,234.50`` (the shop's currency unless the row says otherwise)."""
+    """An amount in the shop's currency (``SMARTCRM_CURRENCY``) unless the row says otherwise,
+    written the way the interface language writes it: ``$1,234.50`` in English, ``US$1,234.50``
+    and ``¥1,234.50`` (CNY) in Chinese."""
     amount = _decimal(value)
     if amount is None:
         return "—"
     code = (currency or settings.SMARTCRM_CURRENCY).upper()
-    sign = "-" if amount < 0 else ""
-    text = f"{abs(amount):,.2f}"
-    symbol = SYMBOLS.get(code)
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {code}"
+    return format_currency(amount, code, locale=_locale())
 
 
 @register.filter
 def money_short(value: Any) -> str:
-    """A compact amount for chart labels: ``$12.3k``, ``$1.2M``."""
+    """A compact amount for chart labels: ``$12.3K``, ``$1.2M``; ``¥1.2万`` in Chinese."""
     amount = _decimal(value)
     if amount is None:
         return "—"
-    symbol = SYMBOLS.get(settings.SMARTCRM_CURRENCY.upper(), "")
-    for limit, suffix in ((Decimal(1_000_000), "M"), (Decimal(1_000), "k")):
-        if abs(amount) >= limit:
-            return f"{symbol}{_trim(f'{amount / limit:.1f}')}{suffix}"
-    return f"{symbol}{amount:.0f}"
-
-
-def _trim(number: str) -> str:
-    return number.rstrip("0").rstrip(".") if "." in number else number
+    code = settings.SMARTCRM_CURRENCY.upper()
+    return format_compact_currency(amount, code, locale=_locale(), fraction_digits=1)
 
 
 @register.filter
@@ -115,3 +112,12 @@ def masked_for(text: str | None, viewer: Any) -> str:
     """Free text as ``viewer`` may read it: ``{{ m.body|masked_for:user|linebreaksbr }}``
     (contact details masked for roles without view_pii; ``accounts.masking``)."""
     return free_text_for(viewer, text or "")
+
+
+@register.filter
+def engine_text(text: str | None) -> str:
+    """A sentence an engine wrote in English (a recommendation's reason…), in the reader's
+    language (``smartcrm.intelligence.wording``)."""
+    from smartcrm.intelligence.wording import translate
+
+    return translate(text or "")

@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts import services, throttle, twofactor
@@ -80,7 +82,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     pending: dict[str, Any] | None = request.session.get(PENDING)
     if not pending or time.time() - pending["at"] > PENDING_SECONDS:
         request.session.pop(PENDING, None)
-        messages.info(request, "Please log in again.")
+        messages.info(request, _("Please log in again."))
         return redirect("web:login")
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
     subject = throttle_subject(request, user.get_username())
@@ -164,7 +166,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     )
     token = get_object_or_404(tokens.select_related("user"), pk=token_id)
     services.revoke_api_token(token=token, actor=user)
-    messages.success(request, f"Token {token.prefix}… revoked.")
+    messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     back = request.POST.get("back", "")
     return redirect(
         "web:all_tokens" if back == "all" and user.can(Capability.MANAGE_USERS) else "web:account"
@@ -182,7 +184,15 @@ def all_tokens(request: HttpRequest) -> HttpResponse:
 def log_out_everywhere(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     revoked = services.log_out_everywhere(user=user, actor=user)
-    messages.success(request, f"Logged out of every session; {revoked} API token(s) revoked.")
+    messages.success(
+        request,
+        ngettext(
+            "Logged out of every session; %(count)d API token revoked.",
+            "Logged out of every session; %(count)d API tokens revoked.",
+            revoked,
+        )
+        % {"count": revoked},
+    )
     return redirect("web:login")
 
 
@@ -194,7 +204,7 @@ def security_settings(request: HttpRequest) -> HttpResponse:
         services.set_security_settings(
             require_admin_2fa=form.cleaned_data["require_admin_2fa"], actor=current_user(request)
         )
-        messages.success(request, "Account rules saved.")
+        messages.success(request, _("Account rules saved."))
     return redirect("web:account")
 
 
@@ -235,11 +245,11 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = CodeForm(request.POST)
     if not form.is_valid() or twofactor.verify(user, form.cleaned_data["code"]) is None:
-        messages.error(request, "That code is not right; two-factor authentication stays on.")
+        messages.error(request, _("That code is not right; two-factor authentication stays on."))
         return redirect("web:two_factor")
     twofactor.disable(user, actor=user)
     request.session[SECOND_FACTOR] = False
-    messages.success(request, "Two-factor authentication is off.")
+    messages.success(request, _("Two-factor authentication is off."))
     return redirect("web:account")
 
 
@@ -249,7 +259,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = CodeForm(request.POST)
     if not form.is_valid() or twofactor.verify(user, form.cleaned_data["code"]) is None:
-        messages.error(request, "That code is not right; your recovery codes are unchanged.")
+        messages.error(request, _("That code is not right; your recovery codes are unchanged."))
         return redirect("web:two_factor")
     return render(
         request, "web/account/recovery_codes.html", {"codes": twofactor.regenerate_recovery_codes(user)}
@@ -263,7 +273,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.record_password_change(current_user(self.request), how="change")
-        messages.success(self.request, "Password changed; your other sessions have ended.")
+        messages.success(self.request, _("Password changed; your other sessions have ended."))
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:

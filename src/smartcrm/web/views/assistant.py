@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -60,7 +61,7 @@ def draft_from_unanswered(request: HttpRequest) -> HttpResponse:
     except ServiceValidationError as exc:
         messages.error(request, " ".join(str(m) for m in exc.errors.values()))
         return redirect("web:assistant_report")
-    messages.success(request, "Draft article created from the questions; write the answer and publish it.")
+    messages.success(request, _("Draft article created from the questions; write the answer and publish it."))
     return redirect("web:article_edit", article_id=article.pk)
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.assistant import shop_settings
@@ -51,7 +52,7 @@ def assistant_settings(request: HttpRequest) -> HttpResponse:
                 for field, error in exc.errors.items():
                     form.add_error(field if field in form.fields else None, error)
             else:
-                messages.success(request, "Settings saved." if changes else "Nothing changed.")
+                messages.success(request, _("Settings saved.") if changes else _("Nothing changed."))
                 return redirect("web:assistant_settings")
     else:
         form = AssistantSettingsForm(

@@ -8,6 +8,7 @@ from dataclasses import replace
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -53,7 +54,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         saved = _save(request, form, None)
         if saved is not None:
-            messages.success(request, "Campaign saved as a draft.")
+            messages.success(request, _("Campaign saved as a draft."))
             return redirect("web:campaign_detail", campaign_id=saved.pk)
     return render(request, "web/campaigns/edit.html", {"form": form, "campaign": None})
 
@@ -65,7 +66,7 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if request.method == "POST":
         saved = _save(request, form, campaign)
         if saved is not None:
-            messages.success(request, "Campaign saved.")
+            messages.success(request, _("Campaign saved."))
             return redirect("web:campaign_detail", campaign_id=saved.pk)
     return render(request, "web/campaigns/edit.html", {"form": form, "campaign": campaign})
 
@@ -89,7 +90,7 @@ def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(campaign_id)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not a date and time.")
+        messages.error(request, _("Not a date and time."))
         return redirect("web:campaign_detail", campaign_id=campaign.pk)
     try:
         services.schedule_campaign(
@@ -98,7 +99,9 @@ def campaign_schedule(request: HttpRequest, campaign_id: int) -> HttpResponse:
     except ServiceValidationError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
-        messages.success(request, "Campaign scheduled." if form.send_at_aware() else "Campaign sending.")
+        messages.success(
+            request, _("Campaign scheduled.") if form.send_at_aware() else _("Campaign sending.")
+        )
     return redirect("web:campaign_detail", campaign_id=campaign.pk)
 
 
@@ -111,7 +114,7 @@ def campaign_cancel(request: HttpRequest, campaign_id: int) -> HttpResponse:
     except ServiceValidationError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
-        messages.success(request, "Campaign cancelled.")
+        messages.success(request, _("Campaign cancelled."))
     return redirect("web:campaign_detail", campaign_id=campaign.pk)
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smartcrm.accounts.masking import may_view_pii
@@ -116,7 +117,7 @@ def customer_set_dates(request: HttpRequest, customer_id: int) -> HttpResponse:
     form = CustomerDatesForm(request.POST)
     user = current_user(request)
     if not form.is_valid():
-        messages.error(request, "Dates as YYYY-MM-DD, please.")
+        messages.error(request, _("Dates as YYYY-MM-DD, please."))
         return redirect("web:customer_detail", customer_id=customer.pk)
     values = dict(form.cleaned_data)
     if not user.can(Capability.VIEW_PII):
@@ -126,7 +127,7 @@ def customer_set_dates(request: HttpRequest, customer_id: int) -> HttpResponse:
     except ServiceValidationError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
-        messages.success(request, "Dates saved." if changed else "Nothing changed.")
+        messages.success(request, _("Dates saved.") if changed else _("Nothing changed."))
     return redirect("web:customer_detail", customer_id=customer.pk)
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.intelligence.selectors import segment_summary
@@ -35,16 +36,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     current = sales_summary(now - PERIOD, now)
     previous = sales_summary(now - 2 * PERIOD, now - PERIOD)
     kpis = [
-        Kpi("Revenue", current.revenue, previous.revenue, is_money=True, hint="Net of refunds"),
-        Kpi("Orders", current.orders, previous.orders),
-        Kpi("Average order value", current.average_order_value, previous.average_order_value, True),
-        Kpi("Active customers", current.active_customers, previous.active_customers, hint="Bought"),
-        Kpi("New customers", current.new_customers, previous.new_customers, hint="First order"),
+        Kpi(_("Revenue"), current.revenue, previous.revenue, is_money=True, hint=_("Net of refunds")),
+        Kpi(_("Orders"), current.orders, previous.orders),
+        Kpi(_("Average order value"), current.average_order_value, previous.average_order_value, True),
+        Kpi(_("Active customers"), current.active_customers, previous.active_customers, hint=_("Bought")),
+        Kpi(_("New customers"), current.new_customers, previous.new_customers, hint=_("First order")),
         Kpi(
-            "Returning customers",
+            _("Returning customers"),
             current.returning_customers,
             previous.returning_customers,
-            hint="Bought before",
+            hint=_("Bought before"),
         ),
     ]
     chart = revenue_chart(monthly_revenue(months=CHART_MONTHS, now=now))

@@ -7,6 +7,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -45,5 +46,8 @@ def data_quality_fix(request: HttpRequest, fix: str) -> HttpResponse:
         for message in exc.errors.values():
             messages.error(request, message)
     else:
-        messages.success(request, f"Fixed {changed} customer{'s' if changed != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Fixed %(count)d customer.", "Fixed %(count)d customers.", changed) % {"count": changed},
+        )
     return redirect("web:data_quality")

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -75,7 +76,7 @@ def _decided(request: HttpRequest, action: Any, success: str) -> HttpResponse:
     try:
         action()
     except NotFoundError:
-        messages.error(request, "That pair or merge no longer exists.")
+        messages.error(request, _("That pair or merge no longer exists."))
     except ServiceValidationError as exc:
         for message in exc.errors.values():
             messages.error(request, message)

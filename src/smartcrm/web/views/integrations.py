@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -47,7 +48,10 @@ def redeliver(request: HttpRequest, delivery_id: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404("No such delivery") from exc
     again = outbound.redeliver(actor=current_user(request), delivery=delivery)
-    messages.success(request, f"Delivery {delivery.pk} queued again as delivery {again.pk}.")
+    messages.success(
+        request,
+        _("Delivery %(id)s queued again as delivery %(again)s.") % {"id": delivery.pk, "again": again.pk},
+    )
     return redirect("web:integrations")
 
 
@@ -63,5 +67,5 @@ def replay(request: HttpRequest, delivery_id: int) -> HttpResponse:
     except ServiceValidationError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
-        messages.success(request, f"Inbound delivery {delivery.pk} queued again.")
+        messages.success(request, _("Inbound delivery %(id)s queued again.") % {"id": delivery.pk})
     return redirect("web:integrations")

@@ -198,9 +198,13 @@ def model_activate(request: HttpRequest, version_id: int) -> HttpResponse:
     try:
         version = registry.activate_version(version_id=version_id, actor=current_user(request))
     except NotFoundError:
-        messages.error(request, "That model version no longer exists.")
+        messages.error(request, _("That model version no longer exists."))
     else:
-        messages.success(request, f"{version.get_kind_display()} v{version.version} is now active.")
+        messages.success(
+            request,
+            _("%(kind)s v%(version)s is now active.")
+            % {"kind": version.get_kind_display(), "version": version.version},
+        )
     return redirect("web:model_cards")
 
 
@@ -208,14 +212,16 @@ def model_activate(request: HttpRequest, version_id: int) -> HttpResponse:
 @capability_required(Capability.MANAGE_MODELS)
 def model_rollback(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ModelKind.values:
-        messages.error(request, "No such model kind.")
+        messages.error(request, _("No such model kind."))
         return redirect("web:model_cards")
     try:
         version = registry.rollback(kind=kind, actor=current_user(request))
     except NotFoundError as exc:
-        messages.error(request, f"Nothing to roll back to: {exc}.")
+        messages.error(request, _("Nothing to roll back to: %(reason)s.") % {"reason": exc})
     else:
         messages.success(
-            request, f"Rolled back: {version.get_kind_display()} v{version.version} is active again."
+            request,
+            _("Rolled back: %(kind)s v%(version)s is active again.")
+            % {"kind": version.get_kind_display(), "version": version.version},
         )
     return redirect("web:model_cards")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
@@ -49,7 +50,10 @@ def _save(request: HttpRequest, intent: Intent | None) -> HttpResponse:
         return _editor(request, form, intent, status=400)
     except NotFoundError as exc:
         raise Http404("No such intent") from exc
-    messages.success(request, f"Intent “{saved.name}” saved; the assistant uses it from the next message.")
+    messages.success(
+        request,
+        _("Intent “%(name)s” saved; the assistant uses it from the next message.") % {"name": saved.name},
+    )
     return redirect("web:intent_list")
 
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -73,7 +74,12 @@ def _save(request: HttpRequest, form: ArticleForm, article: Article | None) -> H
     except ServiceValidationError as exc:
         add_service_errors(form, exc)
         return _editor(request, form, article, status=400)
-    messages.success(request, f"Saved as version {saved.version}." if changed else "No changes to save.")
+    messages.success(
+        request,
+        _("Saved as version %(version)s.") % {"version": saved.version}
+        if changed
+        else _("No changes to save."),
+    )
     return redirect("web:article_edit", article_id=saved.pk)
 
 
@@ -116,20 +122,26 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
 def article_import(request: HttpRequest) -> HttpResponse:
     form = ArticleImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose one or more Markdown, HTML or CSV files.")
+        messages.error(request, _("Choose one or more Markdown, HTML or CSV files."))
         return redirect("web:article_list")
     uploads = form.cleaned_data["uploads"]
     if len(uploads) > MAX_UPLOAD_FILES:
-        messages.error(request, f"At most {MAX_UPLOAD_FILES} files at a time.")
+        messages.error(request, _("At most %(count)s files at a time.") % {"count": MAX_UPLOAD_FILES})
         return redirect("web:article_list")
     status = form.cleaned_data["status"]
     items = [
         item for upload in uploads for item in read_file(upload.name or "", upload.read(), status=status)
     ]
     report = import_articles(actor=current_user(request), items=items)
-    summary = f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    summary = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+    }
     if report.errors:
-        messages.warning(request, f"{summary}; {report.failed} refused.")
+        messages.warning(
+            request, _("%(summary)s; %(failed)s refused.") % {"summary": summary, "failed": report.failed}
+        )
         for error in report.errors[:20]:
             messages.error(request, f"{error.where} — {error.field}: {error.message}")
     else:
@@ -147,5 +159,5 @@ def draft_from_reply(request: HttpRequest, ticket_id: int, message_id: int) -> H
     except ServiceValidationError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
         return redirect(reverse("web:ticket_detail", kwargs={"ticket_id": ticket_id}))
-    messages.success(request, "Saved as a draft article: check it, then publish it.")
+    messages.success(request, _("Saved as a draft article: check it, then publish it."))
     return redirect("web:article_edit", article_id=article.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -34,5 +35,5 @@ def pipeline_move(request: HttpRequest, deal_id: int) -> HttpResponse:
     move_deal(actor=current_user(request), deal=deal, stage=stage)
     if is_htmx(request):
         return render(request, "web/pipeline/_board.html", {"columns": pipeline_board()})
-    messages.success(request, f"Moved to {stage.name}.")
+    messages.success(request, _("Moved to %(stage)s.") % {"stage": stage.name})
     return redirect("web:pipeline")

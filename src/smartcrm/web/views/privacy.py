@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -58,7 +59,11 @@ def customer_erase(request: HttpRequest, customer_id: int) -> HttpResponse:
         except ServiceValidationError as exc:
             messages.error(request, "; ".join(exc.errors.values()))
         else:
-            messages.success(request, f"Customer {customer.pk} erased ({sum(removed.values())} records).")
+            messages.success(
+                request,
+                _("Customer %(id)s erased (%(records)s records).")
+                % {"id": customer.pk, "records": sum(removed.values())},
+            )
         return redirect("web:customer_detail", customer_id=customer.pk)
     status = 400 if form.errors else 200
     return render(request, "web/privacy/erase.html", {"customer": customer, "form": form}, status=status)

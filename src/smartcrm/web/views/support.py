@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -83,7 +84,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
         except ServiceValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Internal note added." if message.is_internal else "Reply sent.")
+            messages.success(request, _("Internal note added.") if message.is_internal else _("Reply sent."))
             url = reverse("web:ticket_detail", kwargs={"ticket_id": ticket.pk})
             return redirect(f"{url}#message-{message.pk}")
     return _render_thread(request, ticket, reply_form=form, status=400)
@@ -109,7 +110,7 @@ def ticket_update(request: HttpRequest, ticket_id: int) -> HttpResponse:
         except ServiceValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Ticket updated." if changes else "Nothing changed.")
+            messages.success(request, _("Ticket updated.") if changes else _("Nothing changed."))
             return redirect("web:ticket_detail", ticket_id=ticket.pk)
     return _render_thread(request, ticket, update_form=form, status=400)
 

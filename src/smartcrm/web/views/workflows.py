@@ -13,6 +13,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -135,7 +137,9 @@ def workflow_new(request: HttpRequest) -> HttpResponse:
         except ServiceValidationError as exc:
             errors = dict(exc.errors)
         else:
-            messages.success(request, f"Workflow “{workflow.name}” saved (version 1, disabled).")
+            messages.success(
+                request, _("Workflow “%(name)s” saved (version 1, disabled).") % {"name": workflow.name}
+            )
             return redirect("web:workflow_edit", workflow.pk)
     return _editor(
         request, None, {k: v for k, v in definition.items() if v is not None}, errors=errors, name=name
@@ -162,7 +166,7 @@ def workflow_edit(request: HttpRequest, workflow_id: int) -> HttpResponse:
         except ServiceValidationError as exc:
             errors = dict(exc.errors)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("web:workflow_edit", workflow.pk)
     return _editor(request, workflow, {k: v for k, v in definition.items() if v is not None}, errors=errors)
 
@@ -173,7 +177,7 @@ def _save_steps(request: HttpRequest, workflow: Workflow, steps: list[dict[str, 
     except ServiceValidationError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
-        messages.success(request, "Step list saved.")
+        messages.success(request, _("Step list saved."))
     return redirect("web:workflow_edit", workflow.pk)
 
 
@@ -183,7 +187,7 @@ def step_add(request: HttpRequest, workflow_id: int) -> HttpResponse:
     workflow = _workflow(workflow_id)
     action = request.POST.get("action", "")
     if action not in actions.ACTIONS and action != "wait":
-        messages.error(request, "Choose an action.")
+        messages.error(request, _("Choose an action."))
         return redirect("web:workflow_edit", workflow.pk)
     step = _step_from_form(action, request.POST.get("detail", ""))
     return _save_steps(request, workflow, [*_definition(workflow)["steps"], step])
@@ -204,7 +208,7 @@ def step_remove(request: HttpRequest, workflow_id: int, position: int) -> HttpRe
 def workflow_toggle(request: HttpRequest, workflow_id: int) -> HttpResponse:
     workflow = _workflow(workflow_id)
     services.set_enabled(actor=current_user(request), workflow=workflow, enabled=not workflow.enabled)
-    messages.success(request, f"Workflow {'enabled' if not workflow.enabled else 'disabled'}.")
+    messages.success(request, _("Workflow enabled.") if not workflow.enabled else _("Workflow disabled."))
     return redirect("web:workflow_edit", workflow.pk)
 
 
@@ -218,7 +222,10 @@ def workflow_start(request: HttpRequest, workflow_id: int) -> HttpResponse:
     except ServiceValidationError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
         return redirect("web:workflow_edit", workflow.pk)
-    messages.success(request, f"Started {len(runs)} run{'' if len(runs) == 1 else 's'}.")
+    messages.success(
+        request,
+        ngettext("Started %(count)d run.", "Started %(count)d runs.", len(runs)) % {"count": len(runs)},
+    )
     if len(runs) == 1:
         return redirect("web:workflow_run", runs[0].pk)
     return redirect("web:workflow_edit", workflow.pk)
@@ -253,5 +260,7 @@ def workflow_run_retry(request: HttpRequest, run_id: int) -> HttpResponse:
     except ServiceValidationError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
-        messages.success(request, f"Run {run.pk} retried from step {run.cursor + 1}.")
+        messages.success(
+            request, _("Run %(run)s retried from step %(step)s.") % {"run": run.pk, "step": run.cursor + 1}
+        )
     return redirect("web:workflow_run", run.pk)

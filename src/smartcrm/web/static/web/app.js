@@ -2,6 +2,12 @@
 (function () {
   "use strict";
 
+  // The interface strings of the user's language (the JavaScript catalog, /i18n/catalog.js).
+  function gettext(text) { return window.gettext ? window.gettext(text) : text; }
+  function interpolate(text, values) {
+    return window.interpolate ? window.interpolate(text, values, true) : text;
+  }
+
   // Something that looks like an email address or a phone number.
   var CONTACT = /@|^[\d\s()+.\-]{6,}$/;
 
@@ -44,10 +50,17 @@
 
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
-    toast(status === 403 ? "Your role does not allow this." : "Something went wrong (" + status + "). Please try again.");
+    toast(status === 403 ? gettext("Your role does not allow this.")
+      : interpolate(gettext("Something went wrong (%(status)s). Please try again."), { status: status }));
   });
   document.addEventListener("htmx:sendError", function () {
-    toast("The server could not be reached. Check your connection.");
+    toast(gettext("The server could not be reached. Check your connection."));
+  });
+
+  // The header's language menu submits its form as soon as a language is picked.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-autosubmit]") && select.form) select.form.requestSubmit();
   });
 
   // Pipeline: drag a deal card onto another column to move it (the select + button does the

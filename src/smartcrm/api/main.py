@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 import smartcrm
 from smartcrm.accounts.access import public
+from smartcrm.api import attachments as attachments_api
 from smartcrm.api import campaigns as campaigns_api
 from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets, webhooks
 from smartcrm.api import dedup as dedup_api
@@ -61,3 +62,4 @@ api.add_router("/duplicates", dedup_api.router)
 api.add_router("/texts", textanalysis_api.router)
 api.add_router("/data-quality", dedup_api.quality_router)
 api.add_router("/campaigns", campaigns_api.router)
+api.add_router("/attachments", attachments_api.router)

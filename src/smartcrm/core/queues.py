@@ -26,6 +26,7 @@ BULK_TASKS = frozenset(
         "smartcrm.dedup.find_duplicates",
         "smartcrm.campaigns.send_campaign",
         "smartcrm.privacy.apply_retention",
+        "smartcrm.attachments.process",  # OCR or speech to text: seconds to minutes per file
     }
 )
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 from smartcrm.accounts.services import create_api_token
 from smartcrm.activities.models import Task
 from smartcrm.assistant.models import Conversation, ConversationMessage, ReplySuggestion, Speaker
+from smartcrm.attachments import owners
+from smartcrm.attachments.services import add_attachment
 from smartcrm.automation import services as automation
 from smartcrm.campaigns.models import Campaign
 from smartcrm.customers.models import Customer
@@ -27,6 +29,7 @@ from smartcrm.insights.models import Alert
 from smartcrm.knowledge.models import Article, Intent
 from smartcrm.support.models import TicketMessage
 from tests import factories
+from tests.attachments.files import png
 from tests.web.scores import make_version
 
 EMAIL = "ada.matrix@example.com"
@@ -93,6 +96,7 @@ def build() -> MatrixShop:
         steps=[{"action": "send_email", "subject": {"en": "Thanks"}, "body": {"en": "Thank you."}}],
     )  # fmt: skip
     campaign = Campaign.objects.create(key="spring", name="Spring sale")
+    attachment = add_attachment(actor="test", owner=owners.of_message(message), name="bent.png", data=png())
     owner = factories.UserFactory(username="token-owner")
     token, _raw = create_api_token(user=owner, name="matrix")
     ids = {
@@ -101,7 +105,7 @@ def build() -> MatrixShop:
         "alert_id": alert.pk, "version_id": version.pk, "conversation_id": conversation.pk,
         "article_id": article.pk, "intent_id": intent.pk, "run_id": run.pk, "workflow_id": workflow.pk,
         "campaign_id": campaign.pk, "position": 0, "review_id": review.pk,
-        "token_id": token.pk,
+        "token_id": token.pk, "attachment_id": attachment.pk, "owner_id": message.pk,
     }  # fmt: skip
     return MatrixShop(ids, customer)
 
@@ -117,6 +121,7 @@ WORDS: dict[tuple[str, str], str] = {
     ("fix", ""): "trim_names",
     ("fmt", ""): "csv",
     ("channel", ""): "email",
+    ("owner_kind", "attachments"): "ticket_message",
 }
 
 

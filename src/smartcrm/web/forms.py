@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from smartcrm.catalog.selectors import all_categories
 from smartcrm.core.errors import ServiceValidationError
@@ -194,6 +195,7 @@ class NoteForm(forms.Form):
         label="Note",
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Add a note for the team…"}),
     )
+    file = forms.FileField(required=False, label=_("Attach a file"))
 
 
 class TaskForm(forms.Form):
@@ -222,6 +224,8 @@ class ReplyForm(forms.Form):
         label="Then set status to",
         choices=[(KEEP, "Waiting on customer (default)"), *TicketStatus.choices],
     )
+    # Checked by its bytes in attachments.services, not here (no size or type trusted from the form).
+    file = forms.FileField(required=False, label=_("Attach a file"))
 
 
 class TicketUpdateForm(forms.Form):

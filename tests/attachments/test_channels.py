@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from email.message import EmailMessage
+from typing import Any
 
 import pytest
 
@@ -42,3 +44,27 @@ def test_a_mails_photo_and_text_file_are_attached_and_its_svg_is_refused() -> No
     receive_mail(reply.as_bytes())
     second = ticket.messages.order_by("-pk").first()
     assert second is not None and Attachment.objects.filter(owner_id=second.pk, name="second.png").exists()
+
+
+def test_a_chat_visitor_sends_a_photo_with_the_conversation_token(client: Any) -> None:
+    started = client.post("/api/v1/chat/conversations", {"language": "en"}, content_type="application/json")
+    token = started.json()["token"]
+    upload = io.BytesIO(files.jpeg_with_gps())
+    upload.name = "damage.jpg"
+    sent = client.post("/api/v1/chat/conversation/files", {"file": upload}, headers={"X-Chat-Token": token})
+    assert sent.status_code == 201, sent.content
+    assert sent.json()["kind"] == "image"
+    attachment = Attachment.objects.get()
+    assert (attachment.owner_kind, attachment.source) == ("conversation", "chat")
+    svg = io.BytesIO(SVG)
+    svg.name = "x.svg"
+    refused = client.post("/api/v1/chat/conversation/files", {"file": svg}, headers={"X-Chat-Token": token})
+    assert refused.status_code == 422 and "SVG" in refused.content.decode()
+    wrong = io.BytesIO(files.png())
+    wrong.name = "p.png"
+    assert (
+        client.post(
+            "/api/v1/chat/conversation/files", {"file": wrong}, headers={"X-Chat-Token": "nope"}
+        ).status_code
+        == 404
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +20,18 @@ from tests.attachments import files
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _commits(django_capture_on_commit_callbacks: Any) -> Any:
-    """Jobs start after the commit: run them when each add returns, like the embedded mode does."""
-    global add
+Add = Callable[..., Attachment]
+
+
+@pytest.fixture
+def add(django_capture_on_commit_callbacks: Any) -> Add:
+    """``services.add_attachment`` with its reading job run on commit, as a worker would."""
 
     def add_now(**kwargs: Any) -> Attachment:
         with django_capture_on_commit_callbacks(execute=True):
             return services.add_attachment(**kwargs)
 
-    add = add_now
     return add_now
-
-
-add = services.add_attachment
 
 
 def _message(**ticket: Any) -> Any:
@@ -41,7 +40,9 @@ def _message(**ticket: Any) -> Any:
     return factories.TicketMessageFactory(ticket=t, body="See the attached file.")
 
 
-def test_a_text_file_is_read_masked_and_links_the_ticket_to_the_order_it_names(analyzer: Any) -> None:
+def test_a_text_file_is_read_masked_and_links_the_ticket_to_the_order_it_names(
+    add: Add, analyzer: Any
+) -> None:
     message = _message()
     order = factories.OrderFactory(customer=message.ticket.customer, number="SO-00004242")
     body = b"Order SO-4242 arrived broken and I am very angry.\nCall me on +44 20 7946 0958, jo@example.com\n"
@@ -61,7 +62,7 @@ def test_a_text_file_is_read_masked_and_links_the_ticket_to_the_order_it_names(a
     assert TextAnalysis.objects.filter(source_kind=SourceKind.TICKET, source_id=message.ticket_id).exists()
 
 
-def test_an_order_of_another_customer_is_never_linked() -> None:
+def test_an_order_of_another_customer_is_never_linked(add: Add) -> None:
     message = _message()
     factories.OrderFactory(number="SO-00000077")  # somebody else's
     add(actor="test", owner=owners.of_message(message), name="a.txt", data=b"SO-00000077")
@@ -69,7 +70,7 @@ def test_an_order_of_another_customer_is_never_linked() -> None:
     assert message.ticket.order_id is None
 
 
-def test_processing_is_idempotent_and_audited() -> None:
+def test_processing_is_idempotent_and_audited(add: Add) -> None:
     message = _message()
     attachment = add(actor="test", owner=owners.of_message(message), name="a.txt", data=b"hello")
     again = services.process_attachment(attachment.pk)
@@ -78,7 +79,9 @@ def test_processing_is_idempotent_and_audited() -> None:
     assert AuditEvent.objects.filter(action="upload", object_id=str(attachment.pk)).count() == 1
 
 
-def test_a_reader_that_raises_leaves_a_failed_status_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reader_that_raises_leaves_a_failed_status_not_a_crash(
+    add: Add, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(path: Path) -> readers.ReadResult:
         raise MemoryError("boom")
 
@@ -90,7 +93,9 @@ def test_a_reader_that_raises_leaves_a_failed_status_not_a_crash(monkeypatch: py
     assert "MemoryError" in attachment.reason
 
 
-def test_a_reader_that_finds_nothing_marks_the_file_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reader_that_finds_nothing_marks_the_file_unreadable(
+    add: Add, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def empty(path: Path) -> readers.ReadResult:
         raise readers.Unreadable("No text found in the image.")
 
@@ -104,7 +109,7 @@ def test_a_reader_that_finds_nothing_marks_the_file_unreadable(monkeypatch: pyte
     )
 
 
-def test_a_kind_without_reader_is_kept_and_shown() -> None:
+def test_a_kind_without_reader_is_kept_and_shown(add: Add) -> None:
     message = _message()
     attachment = add(actor="test", owner=owners.of_message(message), name="v.wav", data=files.wav(1.0))
     attachment.refresh_from_db()
@@ -113,7 +118,9 @@ def test_a_kind_without_reader_is_kept_and_shown() -> None:
     assert "no reader" in attachment.reason
 
 
-def test_a_photo_loses_its_gps_location_and_gets_a_bounded_thumbnail(attachment_folder: Path) -> None:
+def test_a_photo_loses_its_gps_location_and_gets_a_bounded_thumbnail(
+    add: Add, attachment_folder: Path
+) -> None:
     message = _message()
     original = files.jpeg_with_gps(1200, 900)
     assert b"PhoneModel" in original
@@ -127,7 +134,7 @@ def test_a_photo_loses_its_gps_location_and_gets_a_bounded_thumbnail(attachment_
 
 
 def test_deleting_removes_the_row_and_the_files(
-    attachment_folder: Path, django_capture_on_commit_callbacks: Any
+    add: Add, attachment_folder: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     message = _message()
     attachment = add(actor="test", owner=owners.of_message(message), name="p.png", data=files.png())
@@ -139,7 +146,7 @@ def test_deleting_removes_the_row_and_the_files(
     assert not any(p.exists() for p in paths)
 
 
-def test_a_record_holds_at_most_twenty_files() -> None:
+def test_a_record_holds_at_most_twenty_files(add: Add) -> None:
     message = _message()
     owner = owners.of_message(message)
     for i in range(services.MAX_PER_RECORD):

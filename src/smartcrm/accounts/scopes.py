@@ -27,6 +27,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "webhooks": ("webhooks",),
     "workflows": ("workflows",),
     "campaigns": ("campaigns",),
+    "attachments": ("attachments",),
 }
 AREA_OF_SEGMENT = {segment: area for area, segments in AREAS.items() for segment in segments}
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

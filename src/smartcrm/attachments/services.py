@@ -170,7 +170,15 @@ def process_attachment(attachment_id: int) -> dict[str, Any]:
             AttachmentStatus.FAILED,
             _("Reading failed (%(error)s).") % {"error": type(exc).__name__},
         )
-    return _store_reading(attachment, result)
+    try:
+        return _store_reading(attachment, result)
+    except Exception as exc:  # masking, linking or saving what was read: the file's status too
+        logger.warning("attachment %s: storing the reading failed with %s", attachment_id, type(exc).__name__)
+        return _finish(
+            attachment,
+            AttachmentStatus.FAILED,
+            _("Reading failed (%(error)s).") % {"error": type(exc).__name__},
+        )
 
 
 def _finish(attachment: Attachment, status: str, reason: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "smartcrm.dedup",
     "smartcrm.textanalysis",
     "smartcrm.knowledge",
+    "smartcrm.attachments",
     "smartcrm.assistant",
     "smartcrm.teams",
     "smartcrm.collaboration",
@@ -157,7 +159,7 @@ STATIC_URL = "static/"
 # Where `smartcrm collectstatic` puts the files (an image keeps them beside the code, not in the data volume).
 STATIC_ROOT = Path(os.environ.get("SMARTCRM_STATIC_ROOT") or DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -268,6 +270,32 @@ SMARTCRM_DEDUP_IMPORT_CHECK_LIMIT = int(os.environ.get("SMARTCRM_DEDUP_IMPORT_CH
 # are removed after this many months; 0 keeps them.
 SMARTCRM_RETAIN_CLOSED_TICKETS_MONTHS = int(os.environ.get("SMARTCRM_RETAIN_CLOSED_TICKETS_MONTHS", "24"))
 SMARTCRM_RETAIN_CHATS_MONTHS = int(os.environ.get("SMARTCRM_RETAIN_CHATS_MONTHS", "12"))
+# Attachments (docs/attachments.md): files customers send (photos, voice messages, text files),
+# checked by their bytes. Stored under the data directory, or in an S3-compatible bucket when
+# SMARTCRM_ATTACHMENTS_S3_BUCKET is set (credentials: boto3's usual AWS_* variables); never
+# under a public URL. Closed tickets' attachments follow SMARTCRM_RETAIN_CLOSED_TICKETS_MONTHS.
+SMARTCRM_ATTACHMENT_MAX_MB = int(os.environ.get("SMARTCRM_ATTACHMENT_MAX_MB", "20"))
+SMARTCRM_ATTACHMENT_MAX_TEXT_KB = int(os.environ.get("SMARTCRM_ATTACHMENT_MAX_TEXT_KB", "2048"))
+SMARTCRM_ATTACHMENT_MAX_PIXELS = int(os.environ.get("SMARTCRM_ATTACHMENT_MAX_PIXELS", "40000000"))
+SMARTCRM_ATTACHMENT_MAX_AUDIO_MINUTES = float(os.environ.get("SMARTCRM_ATTACHMENT_MAX_AUDIO_MINUTES", "30"))
+_ATTACHMENTS_BUCKET = os.environ.get("SMARTCRM_ATTACHMENTS_S3_BUCKET", "")
+STORAGES["attachments"] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _ATTACHMENTS_BUCKET,
+            "endpoint_url": os.environ.get("SMARTCRM_ATTACHMENTS_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("SMARTCRM_ATTACHMENTS_S3_REGION") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+    if _ATTACHMENTS_BUCKET
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "attachments"), "base_url": None},
+    }
+)
 
 # Jobs: Celery on Redis in production; with no REDIS_URL the same task functions run inline.
 REDIS_URL = os.environ.get("REDIS_URL", "")

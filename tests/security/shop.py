@@ -18,6 +18,8 @@ from django.utils import timezone
 from smartcrm.accounts.services import create_api_token
 from smartcrm.activities.models import Task
 from smartcrm.assistant.models import Conversation, ConversationMessage, ReplySuggestion, Speaker
+from smartcrm.attachments import owners
+from smartcrm.attachments.services import add_attachment
 from smartcrm.automation import services as automation
 from smartcrm.bulk.models import BulkRun
 from smartcrm.campaigns.models import Campaign
@@ -32,6 +34,7 @@ from smartcrm.support.models import TicketMessage
 from smartcrm.teams import services as teams
 from smartcrm.teams.models import RecordKind
 from tests import factories
+from tests.attachments.files import png
 from tests.web.scores import make_version
 
 EMAIL = "ada.matrix@example.com"
@@ -101,6 +104,7 @@ def build() -> MatrixShop:
     )  # fmt: skip
     campaign = Campaign.objects.create(key="spring", name="Spring sale")
     refresh_run = RefreshRun.objects.create(as_of=date(2025, 6, 3), chunk_size=1000)
+    attachment = add_attachment(actor="test", owner=owners.of_message(message), name="bent.png", data=png())
     owner = factories.UserFactory(username="token-owner")
     team = teams.create_team(actor="test", name="Matrix support", lead=owner)
     rule = teams.create_rule(actor="test", name="all tickets", record_kind=RecordKind.TICKET, team=team)
@@ -119,7 +123,7 @@ def build() -> MatrixShop:
         "campaign_id": campaign.pk, "position": 0, "review_id": review.pk,
         "token_id": token.pk, "refresh_id": refresh_run.pk, "team_id": team.pk, "user_id": owner.pk,
         "rule_id": rule.pk, "notification_id": notification.pk, "target_id": customer.pk, "view_id": view.pk,
-        "bulk_id": bulk.pk,
+        "bulk_id": bulk.pk, "attachment_id": attachment.pk, "owner_id": message.pk,
     }  # fmt: skip
     return MatrixShop(ids, customer)
 
@@ -137,6 +141,7 @@ WORDS: dict[tuple[str, str], str] = {
     ("channel", ""): "email",
     ("kind", "follow"): "customer",
     ("kind", "records/"): "customer",
+    ("owner_kind", "attachments"): "ticket_message",
 }
 
 

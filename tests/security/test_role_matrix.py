@@ -41,7 +41,7 @@ STATUSES = {
 }
 # Refused, but django-ninja reads a multipart upload's form before the operation runs: an empty
 # one is 422 whoever sends it (a valid upload from a refused role is 403, tests/imports).
-REFUSED_AFTER_THE_FORM = {"smartcrm_api_imports_upload": 422}
+REFUSED_AFTER_THE_FORM = {"smartcrm_api_imports_upload": 422, "smartcrm_api_attachments_upload": 422}
 _ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 
 

@@ -29,6 +29,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "campaigns": ("campaigns",),
     "teams": ("teams",),
     "collaboration": ("notifications", "follows", "saved-views"),
+    "attachments": ("attachments",),
 }
 AREA_OF_SEGMENT = {segment: area for area, segments in AREAS.items() for segment in segments}
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

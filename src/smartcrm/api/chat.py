@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Field, Header, NinjaAPI, Query, Schema
+from ninja import Field, File, Header, NinjaAPI, Query, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 import smartcrm
@@ -30,6 +31,8 @@ from smartcrm.api.ratelimit import client_ip
 from smartcrm.api.schemas import CONTROL_FREE, MAX_ID
 from smartcrm.assistant import identity, selectors, services
 from smartcrm.assistant.models import Conversation, ConversationMessage
+from smartcrm.attachments import owners
+from smartcrm.attachments import services as attachment_services
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.core.ratelimit import hit
 
@@ -240,3 +243,28 @@ def identify(request: HttpRequest, token: TokenHeader, payload: IdentityIn) -> A
     _count_message(conversation)
     _identify(conversation, payload.token, "token")
     return {"identified": True}
+
+
+class FileOut(Schema):
+    id: int
+    name: str
+    kind: str = Field(description="image, audio, text or other, judged by the bytes")
+    status: str
+
+
+@chat_api.post(
+    "/conversation/files",
+    response={201: FileOut, **BODY_ERRORS},
+    summary="Send a photo, a voice message or a text file",
+    tags=["chat"],
+)
+@public(VISITOR)
+def send_file(request: HttpRequest, token: TokenHeader, file: File[UploadedFile]) -> Any:
+    """Multipart ``file``, checked by its bytes like a staff upload (images re-encoded without their
+    location, SVG and HTML refused: 422 with the reason); counted with the conversation's messages."""
+    conversation = _conversation(request, token)
+    _count_message(conversation)
+    attachment = attachment_services.upload_to(
+        actor="chat-widget", owner=owners.of_conversation(conversation), upload=file, source="chat"
+    )
+    return Status(201, attachment)

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 import smartcrm
 from smartcrm.accounts.access import public
 from smartcrm.api import bulk as bulk_api
+from smartcrm.api import attachments as attachments_api
 from smartcrm.api import campaigns as campaigns_api
 from smartcrm.api import collaboration as collaboration_api
 from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets, webhooks
@@ -71,3 +72,4 @@ api.add_router("/follows", collaboration_api.follows_router)
 api.add_router("/customers", collaboration_api.handovers_router)
 api.add_router("/saved-views", saved_views_api.router)
 api.add_router("/bulk-actions", bulk_api.router)
+api.add_router("/attachments", attachments_api.router)

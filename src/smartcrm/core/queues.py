@@ -32,6 +32,7 @@ BULK_TASKS = frozenset(
         "smartcrm.privacy.apply_retention",
         "smartcrm.collaboration.send_digests",
         "smartcrm.bulk.run_bulk",
+        "smartcrm.attachments.process",  # OCR or speech to text: seconds to minutes per file
     }
 )
 

@@ -29,7 +29,10 @@ def _flat(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, (list, dict)) else value
 
 
-def build_zip(customer_id: int, sections: dict[str, list[dict[str, Any]]]) -> bytes:
+def build_zip(
+    customer_id: int, sections: dict[str, list[dict[str, Any]]], files: dict[str, bytes] | None = None
+) -> bytes:
+    """``files``: the customer's attachments as they are stored, by their path in the zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         document = {"customer_id": customer_id, "sections": sections}
@@ -37,4 +40,6 @@ def build_zip(customer_id: int, sections: dict[str, list[dict[str, Any]]]) -> by
         for name, rows in sections.items():
             if rows:
                 archive.writestr(f"{name}.csv", "\ufeff" + _csv(rows))  # a BOM: Excel reads UTF-8
+        for path, data in (files or {}).items():
+            archive.writestr(path, data)
     return buffer.getvalue()

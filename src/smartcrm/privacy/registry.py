@@ -168,6 +168,15 @@ REGISTRY: tuple[HeldField, ...] = (
         "deleted",
     ),
     HeldField(
+        "attachments.Attachment",
+        ("name", "text", "details"),
+        "Read what customers send besides text (photos, voice messages, files): the stored file, "
+        "its thumbnail and what was read from it with personal data masked",
+        CONTRACT,
+        "with its record: closed tickets' and chats' retention, or the customer's erasure",
+        "deleted with the stored file and thumbnail",
+    ),
+    HeldField(
         "feedback.Review",
         ("title", "body", "rating"),
         "Product feedback and sentiment",

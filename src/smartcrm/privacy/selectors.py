@@ -15,6 +15,8 @@ from django.db.models import Q, QuerySet
 
 from smartcrm.activities.models import Activity, Task
 from smartcrm.assistant.models import Conversation, ConversationMessage
+from smartcrm.attachments.models import Attachment
+from smartcrm.attachments.storage import read
 from smartcrm.campaigns.models import CampaignSend
 from smartcrm.core.models import AuditAction, AuditEvent
 from smartcrm.customers.models import Consent, ConsentEvent, Customer, ExternalId, Note
@@ -37,6 +39,8 @@ LEFT_OUT = frozenset(
         "erased_at",
         "prev_hash",
         "chain_hash",
+        "file_key",
+        "thumbnail_key",
     }
 )
 
@@ -75,10 +79,22 @@ SECTIONS: dict[str, Callable[[Customer], QuerySet[Any]]] = {
     "tasks": lambda c: Task.objects.filter(customer=c),
     "leads": lambda c: Lead.objects.filter(customer=c),
     "deals": lambda c: Deal.objects.filter(customer=c),
+    "attachments": lambda c: attachments_of(c),
     "audit_events": lambda c: AuditEvent.objects.filter(
         object_type="customers.customer", object_id=str(c.pk)
     ),
 }
+
+
+def attachments_of(customer: Customer) -> QuerySet[Attachment]:
+    """The files the customer sent or that were attached to their records."""
+    return Attachment.objects.filter(Q(customer=customer) | Q(ticket__customer=customer)).distinct()
+
+
+def attachment_files(customer: Customer) -> dict[str, bytes]:
+    """The stored files themselves, for the export zip (``attachments/<id>-<name>``)."""
+    rows = attachments_of(customer).order_by("pk").only("pk", "name", "file_key")
+    return {f"attachments/{a.pk}-{a.name}": read(a.file_key) for a in rows}
 
 
 def personal_data(customer: Customer) -> dict[str, Rows]:

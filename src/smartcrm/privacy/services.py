@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from smartcrm.activities.models import Activity, Task
 from smartcrm.assistant.models import Conversation, ConversationMessage, ReplySuggestion
+from smartcrm.attachments.models import Attachment, OwnerKind
+from smartcrm.attachments.services import delete_files_of
 from smartcrm.automation.models import ScoreSnapshot, TimedTrigger, WorkflowRun
 from smartcrm.campaigns.models import CampaignSend, Suppression
 from smartcrm.core import audit
@@ -39,7 +41,7 @@ ERASED_TEXT = ""
 def export_personal_data(*, actor: Actor, customer: Customer) -> bytes:
     """A zip of everything held about the customer (JSON and one CSV per section); audited."""
     sections = selectors.personal_data(customer)
-    data = archive.build_zip(customer.pk, sections)
+    data = archive.build_zip(customer.pk, sections, selectors.attachment_files(customer))
     counts = {name: len(rows) for name, rows in sections.items() if rows}
     audit.record(actor, AuditAction.EXPORT_PERSONAL_DATA, customer, changes={"rows": counts})
     return data
@@ -93,6 +95,7 @@ def erase_personal_data(*, actor: Actor, customer: Customer) -> dict[str, int]:
     )
 
     conversations = Conversation.objects.filter(Q(customer=customer) | Q(ticket__customer=customer))
+    count("attachments", delete_files_of(selectors.attachments_of(customer)))  # the files go after the commit
     count("conversations", conversations.delete())
     tickets = Ticket.objects.filter(customer=customer)
     count("reply_suggestions", ReplySuggestion.objects.filter(ticket__in=tickets).delete())
@@ -176,6 +179,7 @@ def apply_retention(*, actor: Actor, now: datetime | None = None) -> dict[str, i
             | Q(source_kind=SourceKind.TICKET_MESSAGE, source_id__in=message_ids)
         )
         done["ticket_analyses"] = analyses.delete()[0]
+        done["ticket_attachments"] = delete_files_of(Attachment.objects.filter(ticket__in=old))
         done["reply_suggestions"] = ReplySuggestion.objects.filter(ticket__in=old).delete()[0]
         done["ticket_messages"] = messages.update(body=ERASED_TEXT)
         done["ticket_subjects"] = old.exclude(subject=ERASED_TEXT).update(subject=ERASED_TEXT)
@@ -183,6 +187,9 @@ def apply_retention(*, actor: Actor, now: datetime | None = None) -> dict[str, i
     if chat_months > 0:
         stale = Conversation.objects.filter(updated_at__lt=_months_ago(chat_months, now))
         done["chat_messages"] = ConversationMessage.objects.filter(conversation__in=stale).delete()[0]
+        done["chat_attachments"] = delete_files_of(
+            Attachment.objects.filter(owner_kind=OwnerKind.CONVERSATION, owner_id__in=stale.values("pk"))
+        )
     done = {k: v for k, v in done.items() if v}
     audit.record(
         actor, AuditAction.APPLY_RETENTION, object_type="privacy.retention", changes={"removed": done}

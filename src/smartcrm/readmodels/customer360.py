@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
 from smartcrm.activities.models import Task, TaskStatus
+from smartcrm.attachments.models import Attachment
+from smartcrm.attachments.selectors import of_customer
 from smartcrm.core.errors import NotFoundError
 from smartcrm.customers.models import Consent, Customer, ExternalId, Note, Tag
 from smartcrm.feedback.models import Review
@@ -30,6 +32,7 @@ class Customer360:
     open_tasks: list[Task]
     consents: dict[str, Consent]  # by channel: the status, where it came from and when
     score: CustomerScore | None = None
+    attachments: list[Attachment] = field(default_factory=list)  # photos, voice messages, files sent
 
 
 def customer_360(customer_id: int, *, recent: int = 20) -> Customer360:
@@ -74,4 +77,5 @@ def customer_360(customer_id: int, *, recent: int = 20) -> Customer360:
         open_tasks=list(customer.tasks.filter(status=TaskStatus.OPEN).order_by("due_at")[:recent]),
         consents={c.channel: c for c in customer.consents.all()},
         score=score_of(customer),
+        attachments=of_customer(customer.pk),
     )

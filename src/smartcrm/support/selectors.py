@@ -46,7 +46,10 @@ def inbox(
     if customer_id is not None:
         queryset = queryset.filter(customer_id=customer_id)
     if search:
-        queryset = queryset.filter(subject__icontains=search)
+        # The subject, or words read from the ticket's attachments (OCR, transcripts, text files;
+        # ``attachments.Attachment.ticket``, named by its reverse relation).
+        in_files = Ticket.objects.filter(attachments__text__icontains=search).values("pk")
+        queryset = queryset.filter(Q(subject__icontains=search) | Q(pk__in=in_files))
     return queryset.order_by("priority_rank", "last_message_at", "id")
 
 

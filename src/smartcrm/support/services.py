@@ -160,6 +160,17 @@ def add_system_message(*, actor: Actor, ticket: Ticket, body: str) -> TicketMess
 
 
 @transaction.atomic
+def link_order(*, actor: Actor, ticket: Ticket, order: Order) -> bool:
+    """Name the order a ticket is about (found in an attachment, say) when it names none yet."""
+    if ticket.order_id is not None or order.customer_id != ticket.customer_id:
+        return False
+    ticket.order = order
+    ticket.save(update_fields=["order", "updated_at"])
+    audit.record(actor, AuditAction.UPDATE, ticket, changes={"order": {"from": None, "to": order.pk}})
+    return True
+
+
+@transaction.atomic
 def update_ticket(
     *,
     actor: Actor,

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from smartcrm.attachments.selectors import texts_of
 from smartcrm.core.events import announce
 from smartcrm.engine.nlp.pipeline import TextAnalyzer
 from smartcrm.engine.nlp.sentiment import SentimentModel
@@ -98,12 +99,14 @@ class _Text:
 def _ticket_texts(ids: Sequence[int]) -> list[_Text]:
     tickets = Ticket.objects.filter(pk__in=ids).select_related("order")
     bodies: dict[int, list[str]] = {}
-    for ticket_id, body in (
+    rows = list(
         TicketMessage.objects.filter(ticket_id__in=ids, author_kind=AuthorKind.CUSTOMER, is_internal=False)
         .order_by("created_at", "id")
-        .values_list("ticket_id", "body")
-    ):
-        bodies.setdefault(ticket_id, []).append(body)
+        .values_list("pk", "ticket_id", "body")
+    )
+    read = texts_of("ticket_message", [pk for pk, _, _ in rows])
+    for pk, ticket_id, body in rows:
+        bodies.setdefault(ticket_id, []).append(_with_attachments(body, read.get(pk, [])))
     out = []
     for t in tickets:
         earlier = Ticket.objects.filter(
@@ -125,17 +128,28 @@ def _ticket_texts(ids: Sequence[int]) -> list[_Text]:
     return out
 
 
+def _with_attachments(text: str, read: list[str]) -> str:
+    """A text with what was read from its attachments (masked already), one paragraph each."""
+    return "\n\n".join([text, *read]) if read else text
+
+
 def _message_texts(ids: Sequence[int]) -> list[_Text]:
     rows = TicketMessage.objects.filter(
         pk__in=ids, author_kind=AuthorKind.CUSTOMER, is_internal=False
     ).values_list("pk", "ticket__customer_id", "body", "created_at")
-    return [_Text(pk, customer, body, created) for pk, customer, body, created in rows]
+    read = texts_of("ticket_message", ids)
+    return [
+        _Text(pk, customer, _with_attachments(body, read.get(pk, [])), created)
+        for pk, customer, body, created in rows
+    ]
 
 
 def _review_texts(ids: Sequence[int]) -> list[_Text]:
     rows = Review.objects.filter(pk__in=ids).values_list("pk", "customer_id", "title", "body", "created_at")
+    read = texts_of("review", ids)
     return [
-        _Text(pk, customer, review_text(title, body), created) for pk, customer, title, body, created in rows
+        _Text(pk, customer, _with_attachments(review_text(title, body), read.get(pk, [])), created)
+        for pk, customer, title, body, created in rows
     ]
 
 

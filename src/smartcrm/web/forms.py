@@ -200,6 +200,7 @@ class NoteForm(forms.Form):
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Add a note for the team…")}),
     )
+    file = forms.FileField(required=False, label=_("Attach a file"))
 
 
 class TaskForm(forms.Form):
@@ -228,6 +229,8 @@ class ReplyForm(forms.Form):
         label=_("Then set status to"),
         choices=[(KEEP, _("Waiting on customer (default)")), *TicketStatus.choices],
     )
+    # Checked by its bytes in attachments.services, not here (no size or type trusted from the form).
+    file = forms.FileField(required=False, label=_("Attach a file"))
 
 
 class TicketUpdateForm(forms.Form):

@@ -30,6 +30,7 @@ from smartcrm.web.views import (
     workflows,
 )
 from smartcrm.web.views import assistant_settings as assistant_settings_views
+from smartcrm.web.views import attachments as attachment_views
 from smartcrm.web.views import data_quality as data_quality_views
 from smartcrm.web.views import dedup as dedup_views
 from smartcrm.web.views import recommendations as recommendation_views
@@ -101,6 +102,26 @@ urlpatterns = [
     path("customers/", customers.customer_list, name="customer_list"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer_detail"),
     path("customers/<int:customer_id>/notes/", customers.customer_add_note, name="customer_add_note"),
+    path(
+        "attachments/<str:owner_kind>/<int:attachment_id>/file/",
+        attachment_views.attachment_file,
+        name="attachment_file",
+    ),
+    path(
+        "attachments/<str:owner_kind>/<int:attachment_id>/thumbnail/",
+        attachment_views.attachment_thumbnail,
+        name="attachment_thumbnail",
+    ),
+    path(
+        "attachments/<str:owner_kind>/<int:attachment_id>/delete/",
+        attachment_views.attachment_delete,
+        name="attachment_delete",
+    ),
+    path(
+        "attachments/<str:owner_kind>/on/<int:owner_id>/",
+        attachment_views.attachment_upload,
+        name="attachment_upload",
+    ),
     path("customers/<int:customer_id>/dates/", customers.customer_set_dates, name="customer_set_dates"),
     path("customers/<int:customer_id>/tasks/", customers.customer_add_task, name="customer_add_task"),
     path(

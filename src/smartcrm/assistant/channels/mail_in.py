@@ -22,13 +22,16 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from smartcrm.attachments import owners
+from smartcrm.attachments.mail import files_in_mail
+from smartcrm.attachments.services import add_attachments
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.customers.selectors import find_customer_by_email
 from smartcrm.customers.services import create_customer
 from smartcrm.engine.dialogue import Action, TurnContext, decide_turn
 from smartcrm.engine.nlp.language import detect_language
-from smartcrm.support.models import AuthorKind, Ticket, TicketChannel
+from smartcrm.support.models import AuthorKind, Ticket, TicketChannel, TicketMessage
 from smartcrm.support.services import add_customer_message, add_system_message, open_ticket
 
 from .. import answers, jobs, shop_settings
@@ -104,6 +107,13 @@ def email_conversation(ticket: Ticket, external_ref: str = "") -> Conversation:
     )
 
 
+def _attach(raw: bytes, message: TicketMessage) -> None:
+    """The mail's files go on the customer's message (a refused one is skipped, the mail kept)."""
+    files = files_in_mail(raw)
+    if files:
+        add_attachments(actor=ACTOR, owner=owners.of_message(message), files=files, source="email")
+
+
 @transaction.atomic
 def receive_mail(raw: bytes) -> Received:
     """Open a ticket for the mail in ``raw`` or add it to the ticket it answers."""
@@ -118,7 +128,8 @@ def receive_mail(raw: bytes) -> Received:
     reason = AUTOMATIC if inbound.extra.get("automatic") else ""
     ticket = _ticket_named(inbound, customer)
     if ticket is not None:
-        add_customer_message(actor=ACTOR, ticket=ticket, body=inbound.text)
+        message = add_customer_message(actor=ACTOR, ticket=ticket, body=inbound.text)
+        _attach(raw, message)
         conversation = email_conversation(ticket)
         ConversationMessage.objects.create(
             conversation=conversation, speaker=Speaker.CUSTOMER, body=inbound.text, reason=reason
@@ -134,6 +145,7 @@ def receive_mail(raw: bytes) -> Received:
         channel=TicketChannel.EMAIL,
         language=language,
     )
+    _attach(raw, ticket.messages.get())
     conversation = email_conversation(ticket, external_ref=inbound.external_ref)
     ConversationMessage.objects.create(
         conversation=conversation, speaker=Speaker.CUSTOMER, body=inbound.text, reason=reason

@@ -16,6 +16,8 @@ from smartcrm.assistant import identity, selectors
 from smartcrm.assistant.drafting import draft_article_for_questions
 from smartcrm.assistant.models import ConversationState
 from smartcrm.assistant.reports import assistant_report
+from smartcrm.attachments.models import OwnerKind
+from smartcrm.attachments.selectors import of_record
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.pii import mask_email
 from smartcrm.web.access import capability_required, current_user
@@ -40,7 +42,11 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
     item = selectors.conversation(conversation_id)
     if item is None:
         raise Http404("No such conversation")
-    context = {"conversation": item, "messages_list": selectors.transcript(item)}
+    context = {
+        "conversation": item,
+        "messages_list": selectors.transcript(item),
+        "files": of_record(OwnerKind.CONVERSATION, item.pk),
+    }
     return render(request, "web/assistant/detail.html", context)
 
 

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from smartcrm.accounts.masking import may_view_pii
 from smartcrm.accounts.roles import Capability
 from smartcrm.activities.services import complete_task, create_task
+from smartcrm.attachments.flows import note_with_file
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Channel, Customer
 from smartcrm.customers.selectors import get_customer, get_customer_task
-from smartcrm.customers.services import add_note, contact_for_viewer, update_customer
+from smartcrm.customers.services import contact_for_viewer, update_customer
 from smartcrm.intelligence.next_action import next_best_action_for
 from smartcrm.intelligence.selectors import likely_categories, segment_info
 from smartcrm.readmodels.customer360 import customer_360
@@ -135,11 +136,16 @@ def customer_set_dates(request: HttpRequest, customer_id: int) -> HttpResponse:
 @capability_required(Capability.EDIT_CUSTOMERS)
 def customer_add_note(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer_or_404(customer_id)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, request.FILES)
     note = None
     if form.is_valid():
         try:
-            note = add_note(actor=current_user(request), customer=customer, body=form.cleaned_data["body"])
+            note = note_with_file(
+                actor=current_user(request),
+                customer=customer,
+                body=form.cleaned_data["body"],
+                upload=form.cleaned_data["file"],
+            )
         except ServiceValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -11,10 +11,12 @@ from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.assistant.agent_assist import assist_for_ticket, insert_suggestion
+from smartcrm.attachments.flows import reply_with_file
+from smartcrm.attachments.selectors import of_ticket
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.support.models import Ticket
 from smartcrm.support.selectors import get_ticket_thread, inbox_page, ticket_agents
-from smartcrm.support.services import reply_to_ticket, update_ticket
+from smartcrm.support.services import update_ticket
 from smartcrm.web.access import capability_required, current_user
 from smartcrm.web.forms import InboxFilterForm, ReplyForm, TicketUpdateForm, add_service_errors
 from smartcrm.web.views.common import render_list
@@ -48,13 +50,14 @@ def _render_thread(
     agents = [(u.pk, u.username) for u in ticket_agents()] if can_reply else []
     initial = {"status": ticket.status, "priority": ticket.priority, "assignee": ticket.assignee_id}
     assist = assist_for_ticket(ticket) if can_reply else None
+    files = of_ticket(ticket.pk)
     if reply_form is None:
         suggestion = assist.suggestion if assist else None
         inserting = suggestion is not None and request.GET.get("insert") == str(suggestion.pk)
         reply_form = ReplyForm(initial={"body": suggestion.body} if suggestion and inserting else None)
     context = {
         "ticket": ticket,
-        "messages_list": list(ticket.messages.all()),
+        "thread": [(m, files.get(m.pk, [])) for m in ticket.messages.all()],
         "reply_form": reply_form,
         "update_form": update_form or TicketUpdateForm(initial=initial, agents=agents),
         "assist": assist,
@@ -71,15 +74,16 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @capability_required(Capability.REPLY_TICKETS)
 def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = _thread_or_404(ticket_id)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            message = reply_to_ticket(
+            message = reply_with_file(
                 actor=current_user(request),
                 ticket=ticket,
                 body=form.cleaned_data["body"],
                 internal=form.cleaned_data["internal"],
                 status=form.cleaned_data["status"] or None,
+                upload=form.cleaned_data["file"],
             )
         except ServiceValidationError as exc:
             add_service_errors(form, exc)

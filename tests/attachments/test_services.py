@@ -109,7 +109,8 @@ def test_a_reader_that_finds_nothing_marks_the_file_unreadable(
     )
 
 
-def test_a_kind_without_reader_is_kept_and_shown(add: Add) -> None:
+def test_a_kind_without_reader_is_kept_and_shown(add: Add, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(readers.READERS, "audio")
     message = _message()
     attachment = add(actor="test", owner=owners.of_message(message), name="v.wav", data=files.wav(1.0))
     attachment.refresh_from_db()

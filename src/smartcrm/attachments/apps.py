@@ -8,5 +8,7 @@ class AttachmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from smartcrm.attachments import jobs
+        from smartcrm.attachments.engines import register_engines
 
         jobs.process_attachment.connect_task("smartcrm.attachments.tasks.process_attachment_task")
+        register_engines()

@@ -1,0 +1,89 @@
+"""Photos and voice messages read by the real engines (OCR, Whisper tiny.en) through the
+attachment pipeline: the text joins the ticket, and an order number in it links the order."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from smartcrm.attachments import owners, services
+from smartcrm.attachments.engines import spoken_order_numbers
+from smartcrm.attachments.models import Attachment, AttachmentStatus
+from smartcrm.evaluation.speech_corpus import synthesise
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+@pytest.fixture
+def add(django_capture_on_commit_callbacks: Any) -> Callable[..., Attachment]:
+    def add_now(**kwargs: Any) -> Attachment:
+        with django_capture_on_commit_callbacks(execute=True):
+            attachment = services.add_attachment(**kwargs)
+        attachment.refresh_from_db()
+        return attachment
+
+    return add_now
+
+
+def _photo_of(lines: list[str]) -> bytes:
+    image = Image.new("RGB", (900, 60 + 50 * len(lines)), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 30)
+    for n, line in enumerate(lines):
+        draw.text((30, 30 + 50 * n), line, fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_a_photo_is_read_and_links_the_order_it_shows(add: Callable[..., Attachment]) -> None:
+    customer = factories.CustomerFactory()
+    order = factories.OrderFactory(customer=customer, number="SO-00004242")
+    ticket = factories.TicketFactory(customer=customer)
+    message = factories.TicketMessageFactory(ticket=ticket, body="Photo attached.")
+    photo = _photo_of(["Order SO-00004242", "The box arrived crushed and wet"])
+    attachment = add(actor="test", owner=owners.of_message(message), name="box.jpg", data=photo)
+    assert attachment.status == AttachmentStatus.DONE, attachment.reason
+    assert attachment.details["reader"] == "ocr"
+    assert "crushed" in attachment.text.lower()
+    assert attachment.details["linked_order"] == "SO-00004242"
+    ticket.refresh_from_db()
+    assert ticket.order_id == order.pk
+
+
+def test_a_blank_photo_is_marked_unreadable(add: Callable[..., Attachment]) -> None:
+    message = factories.TicketMessageFactory(ticket=factories.TicketFactory())
+    attachment = add(actor="test", owner=owners.of_message(message), name="blank.jpg", data=_photo_of([]))
+    assert attachment.status == AttachmentStatus.UNREADABLE
+    assert attachment.reason == "No text found in the image."
+
+
+def test_a_voice_message_is_transcribed_and_links_the_order_spoken(
+    add: Callable[..., Attachment], tmp_path: Path
+) -> None:
+    customer = factories.CustomerFactory()
+    order = factories.OrderFactory(customer=customer, number="SO-00001184")
+    ticket = factories.TicketFactory(customer=customer)
+    message = factories.TicketMessageFactory(ticket=ticket, body="Voice message.")
+    voice = tmp_path / "voice.wav"
+    synthesise("Hello, my order number is one one eight four and it never arrived.", "flite:slt", 160, voice)
+    attachment = add(
+        actor="test", owner=owners.of_message(message), name="voice.wav", data=voice.read_bytes()
+    )
+    assert attachment.status == AttachmentStatus.DONE, attachment.reason
+    assert attachment.details["reader"] == "speech" and attachment.language == "en"
+    assert "arrived" in attachment.text.lower()
+    ticket.refresh_from_db()
+    assert ticket.order_id == order.pk
+
+
+def test_spoken_digits_become_the_shops_order_numbers() -> None:
+    assert spoken_order_numbers("it is one one eight four, thanks") == ["SO-00001184"]
+    assert spoken_order_numbers("no number here") == []

@@ -4,8 +4,8 @@ from ninja import NinjaAPI
 
 import smartcrm
 from smartcrm.accounts.access import public
-from smartcrm.api import bulk as bulk_api
 from smartcrm.api import attachments as attachments_api
+from smartcrm.api import bulk as bulk_api
 from smartcrm.api import campaigns as campaigns_api
 from smartcrm.api import collaboration as collaboration_api
 from smartcrm.api import customers, deals, intelligence, orders, products, reviews, tickets, webhooks

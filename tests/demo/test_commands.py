@@ -27,7 +27,8 @@ from smartcrm.customers.models import Customer
 from smartcrm.demo import intent_default
 from smartcrm.demo.setup import demo_password, login_table, prepare_demo
 from smartcrm.engine.nlp import intent
-from smartcrm.orders.models import Order
+from smartcrm.insights.models import Alert, StoredForecast
+from smartcrm.orders.models import Order, Refund
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
 from smartcrm.textanalysis.services import pending_ids
 from tests.ports import free_port
@@ -79,7 +80,13 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
     finally:
         sink.stop()
     assert quick_default_intent.exists()  # the default intent model is trained at demo time
-    assert state.generated is not None and Customer.objects.count() == 400
+    # 400 generated, and the 8 new accounts of the planted fraud burst.
+    assert state.generated is not None and Customer.objects.count() == 408
+    # Forecasts with intervals and the anomaly alerts are there, the fraud burst among the alerts.
+    assert set(StoredForecast.objects.values_list("grain", flat=True)) == {"week", "month"}
+    burst = Order.objects.filter(customer__last_name__startswith="Account ").values_list("pk", flat=True)
+    assert len(burst) == 8 and Alert.objects.filter(order_id__in=list(burst)).exists()
+    assert Refund.objects.filter(reason="Defective", kind="return").exists()
     assert state.trained is not None and state.trained.customers_scored > 0
     texts = sum(len(pending_ids(kind, only_missing=False)) for kind in SourceKind)
     assert texts > 0 and state.texts_analysed == texts == TextAnalysis.objects.count()
@@ -112,7 +119,7 @@ def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
         assert login.password == demo_password(login.role)
         assert login.password in login_table(state.logins)
     again = prepare_demo(customers=400, progress=False)
-    assert again.generated is None and Customer.objects.count() == 400
+    assert again.generated is None and Customer.objects.count() == 408
     assert again.trained is None  # trained once; a second demo start reuses the models
     assert again.texts_analysed is None
     assert Campaign.objects.count() == 1

@@ -23,15 +23,19 @@ def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 def write_frame(model: type[models.Model], frame: pd.DataFrame) -> int:
     """Insert every row of ``frame`` (database column names, explicit ids) into ``model``'s table.
 
-    Columns the model does not have are ignored; every concrete column must be present.
+    Columns the model does not have are ignored. A column the frame lacks is NULL where the
+    field is nullable, or the field's constant default (a field added later, such as an owner,
+    that generated rows leave empty); any other missing column is an error.
     Values must already be in storage form (ciphertext for encrypted fields).
     """
     if frame.empty:
         return 0
     fields = _columns(model)
-    missing = [f.column for f in fields if f.column not in frame.columns]
+    absent = [f for f in fields if f.column not in frame.columns]
+    missing = [f.column for f in absent if not f.null and not (f.has_default() and not callable(f.default))]
     if missing:
         raise ValueError(f"{model._meta.label}: missing columns {missing}")
+    frame = frame.assign(**{f.column: None if f.null else f.default for f in absent})
     data = frame[[f.column for f in fields]]
     connection.ensure_connection()
     if connection.vendor == "postgresql":

@@ -11,7 +11,7 @@ from ninja.responses import Status
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import needs, needs_per, require_user, signed_in
-from smartcrm.api.errors import AUTH_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
+from smartcrm.api.errors import AUTH_ERRORS, CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import Id, LongText, PageMeta, PageQuery, page_response, referenced
 from smartcrm.collaboration import selectors, services, targets
 from smartcrm.collaboration.models import DigestFrequency, Handover, HandoverKind, Notification, TargetKind
@@ -125,7 +125,9 @@ def unread(request: HttpRequest) -> dict[str, int]:
     return {"unread": selectors.unread_count(require_user(request))}
 
 
-@notifications_router.post("/read", response={200: ReadOut, **READ_ERRORS}, summary="Mark notifications read")
+@notifications_router.post(
+    "/read", response={200: ReadOut, **CREATE_ERRORS}, summary="Mark notifications read"
+)
 @signed_in
 def mark_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     """Only the caller's own notifications are touched; other ids are ignored."""
@@ -138,7 +140,7 @@ def get_settings(request: HttpRequest) -> dict[str, str]:
     return {"digest": selectors.digest_of(require_user(request))}
 
 
-@notifications_router.put("/settings", response={200: DigestOut, **READ_ERRORS}, summary="Set my digest")
+@notifications_router.put("/settings", response={200: DigestOut, **CREATE_ERRORS}, summary="Set my digest")
 @signed_in
 def put_settings(request: HttpRequest, payload: DigestIn) -> dict[str, str]:
     row = services.set_digest(user=require_user(request), digest=payload.digest)
@@ -159,7 +161,7 @@ def _follow_state(request: HttpRequest, kind: str, target_id: int) -> dict[str, 
     "/{kind}/{target_id}", response={200: FollowOut, **ONE_ERRORS}, summary="A record's followers"
 )
 @needs_per("kind", targets.capability_of)
-def get_follow(request: HttpRequest, kind: str, target_id: Id) -> dict[str, Any]:
+def get_follow(request: HttpRequest, kind: TargetKind, target_id: Id) -> dict[str, Any]:
     targets.get_target(kind, target_id)
     return _follow_state(request, kind, target_id)
 
@@ -168,7 +170,7 @@ def get_follow(request: HttpRequest, kind: str, target_id: Id) -> dict[str, Any]
     "/{kind}/{target_id}", response={200: FollowOut, **WRITE_ERRORS}, summary="Follow a record"
 )
 @needs_per("kind", targets.capability_of)
-def follow(request: HttpRequest, kind: str, target_id: Id) -> dict[str, Any]:
+def follow(request: HttpRequest, kind: TargetKind, target_id: Id) -> dict[str, Any]:
     """Idempotent: following twice is one follow."""
     services.follow(user=require_user(request), target=targets.get_target(kind, target_id))
     return _follow_state(request, kind, target_id)
@@ -178,7 +180,7 @@ def follow(request: HttpRequest, kind: str, target_id: Id) -> dict[str, Any]:
     "/{kind}/{target_id}", response={200: FollowOut, **ONE_ERRORS}, summary="Unfollow a record"
 )
 @needs_per("kind", targets.capability_of)
-def unfollow(request: HttpRequest, kind: str, target_id: Id) -> dict[str, Any]:
+def unfollow(request: HttpRequest, kind: TargetKind, target_id: Id) -> dict[str, Any]:
     services.unfollow(user=require_user(request), target=targets.get_target(kind, target_id))
     return _follow_state(request, kind, target_id)
 

@@ -11,7 +11,7 @@ from ninja.responses import Status
 
 from smartcrm.api.auth import require, require_user, signed_in
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
-from smartcrm.api.schemas import Id, Text100, referenced
+from smartcrm.api.schemas import Id, Text50, Text100, referenced
 from smartcrm.collaboration import saved_views
 from smartcrm.collaboration.models import ListKind, SavedView
 from smartcrm.teams.selectors import get_team
@@ -47,7 +47,7 @@ class ViewIn(Schema):
     list_kind: ListKind
     name: Text100
     filters: dict[str, Any] = Field(default_factory=dict, description="The list's query-string fields")
-    columns: list[str] = Field(default_factory=list, max_length=20)
+    columns: list[Text50] = Field(default_factory=list, max_length=20)
     team_id: Id | None = Field(None, description="Share with this team (one you are in)")
 
 

@@ -101,7 +101,8 @@ def write_file(path: Path, lines: int, customers: int, seed: int) -> int:
                     "sku": np.char.add("SKU-", rng.integers(1, PRODUCTS + 1, size=n).astype(str)),
                     "quantity": pa.array(quantity, pa.string()),
                     "unit_price": pa.array(price, pa.string()),
-                    "discount": np.where(rng.random(n) < 0.1, "1.00", ""),
+                    # A discount only where the line's own price covers it (a larger one is refused).
+                    "discount": np.where((rng.random(n) < 0.1) & (cents >= 500) & (price != ""), "1.00", ""),
                     "placed_at": pa.array(placed, pa.string()),
                     "status": np.where(day < 860, "delivered", "paid"),
                     "channel": pa.array(np.full(n, "web")),

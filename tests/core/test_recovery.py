@@ -50,6 +50,7 @@ def test_every_app_with_long_runs_registers_a_recoverer() -> None:
         "campaigns",
         "workflows",
         "training",
+        "refresh",
         "webhooks",
     }
 

@@ -9,28 +9,37 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from smartcrm.attachments import readers
-from smartcrm.engine import ocr, speech
+
+if TYPE_CHECKING:  # the engines import numpy and friends: loaded on the first file, not at startup
+    from smartcrm.engine import ocr, speech
 
 LANGUAGES = {"en", "zh"}
 
 
 @cache
 def _ocr_reader() -> ocr.OcrReader:
+    from smartcrm.engine import ocr
+
     return ocr.OcrReader()
 
 
 @cache
 def _transcriber() -> speech.Transcriber:
+    from smartcrm.engine import speech
+
     return speech.Transcriber(settings.SMARTCRM_SPEECH_MODEL)
 
 
 def read_image(path: Path) -> readers.ReadResult:
     """The text in a photo or screenshot, lines in reading order."""
+    from smartcrm.engine import ocr
+
     try:
         result = _ocr_reader().read(path.read_bytes())
     except ocr.UnreadableImage as exc:
@@ -43,6 +52,8 @@ def read_image(path: Path) -> readers.ReadResult:
 
 def read_audio(path: Path) -> readers.ReadResult:
     """The words of a voice message or call recording."""
+    from smartcrm.engine import speech
+
     try:
         transcript = _transcriber().transcribe(path)
     except (speech.AudioEmpty, speech.AudioTooLong, speech.AudioUnreadable) as exc:
@@ -61,12 +72,27 @@ def read_audio(path: Path) -> readers.ReadResult:
 
 def spoken_order_numbers(text: str) -> list[str]:
     """Order numbers read out digit by digit ("one one eight four"), in the shop's SO-######## form."""
+    from smartcrm.engine import speech
+
     return [f"SO-{int(digits):08d}" for digits in speech.find_spoken_order_numbers(text)]
+
+
+def photo_order_numbers(text: str) -> list[str]:
+    """Order numbers in OCR text, tolerant of O/0, S/5 and I/1 misreads."""
+    from smartcrm.engine import ocr
+
+    return ocr.find_order_numbers(text)
+
+
+def photo_tracking_numbers(text: str) -> list[str]:
+    from smartcrm.engine import ocr
+
+    return ocr.find_tracking_numbers(text)
 
 
 def register_engines() -> None:
     readers.register("image", read_image)
     readers.register("audio", read_audio)
-    readers.register_finder(ocr.find_order_numbers)
-    readers.register_finder(ocr.find_tracking_numbers, tracking=True)
+    readers.register_finder(photo_order_numbers)
+    readers.register_finder(photo_tracking_numbers, tracking=True)
     readers.register_finder(spoken_order_numbers)

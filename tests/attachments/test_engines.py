@@ -6,12 +6,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from smartcrm.attachments import owners, services
+from smartcrm.attachments import owners
 from smartcrm.attachments.engines import spoken_order_numbers
 from smartcrm.attachments.models import Attachment, AttachmentStatus
 from smartcrm.evaluation.speech_corpus import synthesise
@@ -19,17 +18,6 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-
-
-@pytest.fixture
-def add(django_capture_on_commit_callbacks: Any) -> Callable[..., Attachment]:
-    def add_now(**kwargs: Any) -> Attachment:
-        with django_capture_on_commit_callbacks(execute=True):
-            attachment = services.add_attachment(**kwargs)
-        attachment.refresh_from_db()
-        return attachment
-
-    return add_now
 
 
 def _photo_of(lines: list[str]) -> bytes:

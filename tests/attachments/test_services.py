@@ -23,17 +23,6 @@ pytestmark = pytest.mark.django_db
 Add = Callable[..., Attachment]
 
 
-@pytest.fixture
-def add(django_capture_on_commit_callbacks: Any) -> Add:
-    """``services.add_attachment`` with its reading job run on commit, as a worker would."""
-
-    def add_now(**kwargs: Any) -> Attachment:
-        with django_capture_on_commit_callbacks(execute=True):
-            return services.add_attachment(**kwargs)
-
-    return add_now
-
-
 def _message(**ticket: Any) -> Any:
     customer = factories.CustomerFactory()
     t = factories.TicketFactory(customer=customer, **ticket)

@@ -396,10 +396,14 @@ class DirectOrderWriter:
         )
 
     def _discount_errors(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """Lines whose discount is more than price × quantity (unknown SKUs are reported above)."""
+        """Lines whose discount is more than price × quantity (unknown SKUs are reported above).
+
+        Only lines whose cells all passed their checks: a quantity or price that failed is already
+        reported, and read as 0 it would make any discount look excessive.
+        """
         unit = rows["unit_price"].fillna(rows["sku"].map(self.product_cents))
         gross = line_gross_cents(unit, rows["quantity"])
-        excess = rows[(rows["discount"].fillna(0) > gross).to_numpy()]
+        excess = rows[(rows["ok"] & (rows["discount"].fillna(0) > gross)).to_numpy()]
         return pd.DataFrame(
             {
                 "row": excess["row"].to_numpy(),

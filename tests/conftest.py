@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,8 @@ from django.test import Client
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
 from smartcrm.accounts.services import create_api_token
+from smartcrm.demo import intent_default
+from smartcrm.engine.nlp import intent
 from smartcrm.engine.nlp.intent import IntentModel, ticket_training_frame
 from smartcrm.engine.nlp.pipeline import TextAnalyzer
 from smartcrm.engine.nlp.sentiment import SentimentModel
@@ -121,6 +124,17 @@ def analyzer(small_analyzer: TextAnalyzer) -> Iterator[TextAnalyzer]:
     textanalysis_services.use_analyzer(small_analyzer)
     yield small_analyzer
     textanalysis_services.use_analyzer(None)
+
+
+@pytest.fixture
+def quick_default_intent(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path, analyzer: TextAnalyzer
+) -> Path:
+    """Default models go to a fresh DATA_DIR; the intent default is the small analyzer's model
+    (the real one generates a 10,000-customer shop to train on)."""
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(intent_default, "train_default_intent_model", lambda: analyzer.intent_model)
+    return intent.default_intent_model_path(tmp_path)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -15,22 +14,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client, override_settings
-from django.utils import timezone
+from django.db import connection
+from django.test import override_settings
 
-from smartcrm.accounts.models import ApiToken, User
-from smartcrm.accounts.roles import Role
-from smartcrm.automation.models import Outbox, RunStatus, TimedTrigger, Workflow, WorkflowRun
-from smartcrm.campaigns.models import Campaign, CampaignStatus
-from smartcrm.core.mail_sink import start_sink
 from smartcrm.customers.models import Customer
-from smartcrm.demo import intent_default
-from smartcrm.demo.setup import demo_password, login_table, prepare_demo
 from smartcrm.engine.nlp import intent
-from smartcrm.insights.models import Alert, StoredForecast
-from smartcrm.orders.models import Order, Refund
-from smartcrm.textanalysis.models import SourceKind, TextAnalysis
-from smartcrm.textanalysis.services import pending_ids
+from tests.demo.checks import build_demo, check_demo
 from tests.ports import free_port
 
 
@@ -51,82 +40,20 @@ def test_generate_rejects_a_bad_date(db: Any) -> None:
         call_command("generate", "--end-date", "30/06/2025", stdout=StringIO(), stderr=StringIO())
 
 
-@pytest.fixture
-def quick_default_intent(
-    monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path, analyzer: Any
-) -> Path:
-    """Default models go to a fresh DATA_DIR; the intent default is the small analyzer's model
-    (the real one generates a 10,000-customer shop to train on)."""
-    settings.DATA_DIR = tmp_path
-    monkeypatch.setattr(intent_default, "train_default_intent_model", lambda: analyzer.intent_model)
-    return intent.default_intent_model_path(tmp_path)
-
-
+@pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="on PostgreSQL tests/browser/test_demo_screens.py builds the same demo and checks it too",
+)
 def test_demo_setup_creates_a_login_per_role_and_reuses_the_shop(
     transactional_db: Any,
     settings: Any,
     tmp_path: Path,
-    analyzer: Any,
     quick_default_intent: Path,
     mailoutbox: list[Any],
 ) -> None:
     """Committed like the real demo: the campaign sends and the workflows run after their commits."""
-    settings.MEDIA_ROOT = tmp_path
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
-    sink = start_sink(folder=tmp_path / "mail")
-    assert sink is not None
-    try:
-        state = prepare_demo(customers=400, progress=False)
-    finally:
-        sink.stop()
-    assert quick_default_intent.exists()  # the default intent model is trained at demo time
-    # 400 generated, and the 8 new accounts of the planted fraud burst.
-    assert state.generated is not None and Customer.objects.count() == 408
-    # Forecasts with intervals and the anomaly alerts are there, the fraud burst among the alerts.
-    assert set(StoredForecast.objects.values_list("grain", flat=True)) == {"week", "month"}
-    burst = Order.objects.filter(customer__last_name__startswith="Account ").values_list("pk", flat=True)
-    assert len(burst) == 8 and Alert.objects.filter(order_id__in=list(burst)).exists()
-    assert Refund.objects.filter(reason="Defective", kind="return").exists()
-    assert state.trained is not None and state.trained.customers_scored > 0
-    texts = sum(len(pending_ids(kind, only_missing=False)) for kind in SourceKind)
-    assert texts > 0 and state.texts_analysed == texts == TextAnalysis.objects.count()
-    assert TextAnalysis.objects.filter(source_kind=SourceKind.REVIEW).exclude(sentiment="").exists()
-    assert {x.role for x in state.logins} == set(Role)
-    # The finished demo campaign: sent through the real path, its window closed, an effect planted.
-    campaign = Campaign.objects.get()
-    assert campaign.status == CampaignStatus.SENT and campaign.started_at is not None
-    assert campaign.started_at < timezone.now() - timedelta(days=campaign.attribution_days)
-    assert campaign.sends.filter(in_control=True).exists() and campaign.sends.filter(status="sent").exists()
-    mailed = campaign.sends.filter(status="sent").count()
-    # The four workflows, enabled; the review requests the planted orders made due have run.
-    assert Workflow.objects.filter(enabled=True).count() == 4
-    review = Workflow.objects.get(name__startswith="Review request")
-    planted = Order.objects.filter(number__startswith="DEMO-CAMPAIGN-").count()
-    fired = TimedTrigger.objects.filter(workflow=review, fired_at__isnull=False).count()
-    assert TimedTrigger.objects.filter(workflow=review).count() == planted > 0 and fired > 0
-    assert WorkflowRun.objects.filter(workflow=review, status=RunStatus.SUCCEEDED).count() == fired
-    reviews = Outbox.objects.filter(run__workflow=review, sent_at__isnull=False).count()
-    # Some demo customers have birthdays; the birthday workflow has each one's next due time.
-    with_birthday = Customer.objects.exclude(birthday=None).count()
-    assert 0 < with_birthday == TimedTrigger.objects.filter(workflow__name="Birthday greeting").count()
-    # Campaigns speak SMTP to the sink; workflows use Django's mail backend (locmem under test).
-    assert len(list((tmp_path / "mail").glob("*.eml"))) == mailed
-    assert reviews > 0 and len(mailoutbox) == reviews
-    for login in state.logins:
-        client = Client()
-        assert client.login(username=login.username, password=login.password)
-        assert User.objects.get(username=login.username).role == login.role
-        assert login.password == demo_password(login.role)
-        assert login.password in login_table(state.logins)
-    again = prepare_demo(customers=400, progress=False)
-    assert again.generated is None and Customer.objects.count() == 408
-    assert again.trained is None  # trained once; a second demo start reuses the models
-    assert again.texts_analysed is None
-    assert Campaign.objects.count() == 1
-    # One scoped, expiring API token for the account pages, made once.
-    token = ApiToken.objects.get()
-    assert token.user.username == Role.ANALYST.value and token.expires_at is not None
-    assert token.scopes == ["customers:read", "insights:read", "orders:read"]
+    state = build_demo(settings, tmp_path)
+    check_demo(state, tmp_path, quick_default_intent, mailoutbox)
 
 
 def test_train_defaults_writes_the_intent_artifact_once(quick_default_intent: Path) -> None:

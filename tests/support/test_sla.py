@@ -16,6 +16,7 @@ from smartcrm.core.errors import ServiceValidationError
 from smartcrm.support.models import BreachKind, SLABreach, SLAPolicy, Ticket, TicketStatus
 from smartcrm.support.services import open_ticket, update_ticket
 from smartcrm.support.sla import check_breaches, save_policy
+from smartcrm.support.tasks import check_sla_breaches
 from smartcrm.teams.models import Team
 from tests import factories
 
@@ -151,3 +152,10 @@ def test_solving_and_reopening_keep_the_resolution_time(policies: list[SLAPolicy
     update_ticket(actor="test", ticket=ticket, status=TicketStatus.OPEN)
     ticket.refresh_from_db()
     assert ticket.solved_at is None
+
+
+def test_the_periodic_task_alerts_once_however_often_it_runs(late_ticket: tuple[Ticket, Any, Any]) -> None:
+    first = check_sla_breaches.apply().get()
+    assert (first["alerted"], first["recorded_late"]) == (1, 0)
+    assert check_sla_breaches.apply().get()["alerted"] == 0
+    assert Notification.objects.filter(kind=NotificationKind.SLA_BREACH).count() == 2

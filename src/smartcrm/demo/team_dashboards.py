@@ -55,13 +55,16 @@ def demo_sla_and_targets(out: Any = None) -> None:
 
 
 def _assign_some_to_support() -> None:
-    """The newest open tickets past their first-reply target go to the support login, so the
+    """The newest unanswered tickets past their first-reply target go to the support login, so the
     breach check alerts it (its notifications) about tickets of its own."""
     support = User.objects.filter(username=Role.SUPPORT.value).first()
     if support is None or Ticket.objects.filter(assignee=support).exists():
         return
     late = Ticket.objects.filter(
-        status__in=OPEN_STATUSES, assignee__isnull=True, first_response_due_at__lt=timezone.now()
+        status__in=OPEN_STATUSES,
+        assignee__isnull=True,
+        first_response_at__isnull=True,
+        first_response_due_at__lt=timezone.now(),
     )
     newest = late.order_by("-created_at")
     Ticket.objects.filter(pk__in=list(newest.values_list("pk", flat=True)[:ASSIGNED_TO_SUPPORT])).update(

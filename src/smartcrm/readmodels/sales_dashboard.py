@@ -60,7 +60,7 @@ def _money(value: Decimal | None) -> Decimal:
 
 
 def sales_dashboard(today: date) -> SalesDashboard:
-    """Figures for the calendar month of ``today`` (five queries)."""
+    """Figures for the calendar month of ``today`` (seven queries)."""
     month = today.replace(day=1)
     stages = list(Stage.objects.order_by("position"))
     by_stage = {

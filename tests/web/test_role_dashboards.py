@@ -141,6 +141,7 @@ def desk() -> Desk:
             solved_at=200 * h,
         ),
         "t5": ticket("Old open high", TicketStatus.OPEN, "high", timedelta(days=50)),
+        "t6": ticket("Old open urgent", TicketStatus.OPEN, "urgent", timedelta(days=45), first_response_at=h),
     }
     for key, kind in (
         ("t1", BreachKind.FIRST_RESPONSE),
@@ -165,12 +166,12 @@ def desk() -> Desk:
 
 def test_the_support_figures(desk: Desk) -> None:
     figures = support_dashboard(timezone.localdate())
-    assert figures.backlog == 3
+    assert figures.backlog == 4
     assert {p.priority: p.tickets for p in figures.backlog_by_priority} == {
         "low": 0,
         "normal": 1,
         "high": 1,
-        "urgent": 1,
+        "urgent": 2,
     }
     assert figures.breached_open == 2
     assert (figures.created, figures.breached_created) == (3, 2)
@@ -194,6 +195,7 @@ def test_each_support_figure_links_to_its_tickets(desk: Desk, client_for: Any) -
         "Unanswered urgent",
         "Waiting normal",
         "Old open high",
+        "Old open urgent",
     }
     assert _ticket_subjects(client.get(view.breached_open_link).content.decode()) == {
         "Unanswered urgent",
@@ -209,7 +211,7 @@ def test_each_support_figure_links_to_its_tickets(desk: Desk, client_for: Any) -
         "Solved normal",
     }
     urgent = next(b.href for b in view.backlog_chart.bars if "urgent" in b.href)
-    assert _ticket_subjects(client.get(urgent).content.decode()) == {"Unanswered urgent"}
+    assert _ticket_subjects(client.get(urgent).content.decode()) == {"Unanswered urgent", "Old open urgent"}
     assert client.get(view.sentiment_chart.bars[-1].href).status_code == 200
 
 

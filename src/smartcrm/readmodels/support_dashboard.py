@@ -73,12 +73,11 @@ def support_dashboard(today: date, *, days: int = PERIOD_DAYS) -> SupportDashboa
     start = today - timedelta(days=days - 1)
     is_open = Q(status__in=OPEN_STATUSES)
     in_period = created_between(start, today)
-    tickets = Ticket.objects.annotate(sla_breached=breached())
     by_priority = {
         row["priority"]: row["n"]
-        for row in tickets.filter(is_open).values("priority").annotate(n=Count("id")).order_by()
+        for row in Ticket.objects.filter(is_open).values("priority").annotate(n=Count("id")).order_by()
     }
-    totals = tickets.aggregate(
+    totals = Ticket.objects.annotate(sla_breached=breached()).aggregate(
         breached_open=Count("id", filter=is_open & Q(sla_breached=True)),
         created=Count("id", filter=in_period),
         breached_created=Count("id", filter=in_period & Q(sla_breached=True)),

@@ -345,6 +345,8 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("SMARTCRM_WORKER_MAX_TASK
 CELERY_TIMEZONE = TIME_ZONE
 # `smartcrm beat` runs these; nightly after the day's orders are in.
 NIGHTLY_HOUR = int(os.environ.get("SMARTCRM_NIGHTLY_HOUR", "2"))
+# How often tickets are checked against their SLA targets (beat, or the embedded runner's timer).
+SMARTCRM_SLA_CHECK_SECONDS = int(os.environ.get("SMARTCRM_SLA_CHECK_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "nightly-train-and-score": {  # fan-out: chunks spread over the bulk workers
         "task": "smartcrm.intelligence.refresh_run",
@@ -377,6 +379,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smartcrm.collaboration.send_digests",
         "schedule": crontab(hour=(NIGHTLY_HOUR + 4) % 24, minute=30),
         "args": ("daily",),
+    },
+    # Tickets that missed an SLA target: recorded once, their assignee and team lead notified.
+    "support-sla-breaches": {
+        "task": "smartcrm.support.check_sla_breaches",
+        "schedule": float(SMARTCRM_SLA_CHECK_SECONDS),
     },
     # Retention rules: old closed tickets' texts and chat transcripts removed.
     "privacy-retention": {

@@ -31,7 +31,7 @@ SCREENSHOTS = ROOT / "docs/screenshots/i18n" if os.environ.get("SMARTCRM_UPDATE_
 ALLOWED = {
     "smartcrm", "api", "csv", "xlsx", "rfm", "clv", "sku", "url", "id", "pii", "json", "llm", "faq",
     "html", "markdown", "mase", "qini", "shopify", "woocommerce", "telegram", "english", "zip",
-    "b2b", "sms", "whatsapp", "ms", "pp", "utc", "excel",
+    "b2b", "sms", "whatsapp", "ms", "pp", "utc", "excel", "sla",
     "us", "usd", "cny",  # currency symbols and codes as CLDR writes them in Chinese (US$)
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")

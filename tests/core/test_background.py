@@ -120,3 +120,37 @@ def test_an_upload_answers_queued_before_its_import_runs_then_the_runner_finishe
     run = ImportRun.objects.get(pk=response.json()["id"])
     assert (run.status, run.rows_created) == (ImportStatus.DONE, 2)
     assert Customer.objects.count() == 2
+
+
+TICKS = threading.Semaphore(0)
+
+
+def tick() -> None:
+    """A periodic job for the test below (registered by its dotted path)."""
+    TICKS.release()
+
+
+def test_the_registered_periodic_jobs_run_again_and_again_only_with_periodic(monkeypatch: Any) -> None:
+    monkeypatch.setattr(background, "_periodic", {})
+    background.register_periodic("tick", "tests.core.test_background.tick", every=0.05)
+    quiet = BackgroundRunner(workers=1)
+    quiet.start()  # what the tests and commands do: no periodic jobs
+    try:
+        assert not TICKS.acquire(timeout=0.3)
+    finally:
+        quiet.stop()
+    runner = BackgroundRunner(workers=1)
+    runner.start(periodic=True)
+    try:
+        assert all(TICKS.acquire(timeout=5) for _ in range(3))  # ran, and ran again
+    finally:
+        runner.stop()
+
+
+def test_the_sla_check_is_a_registered_periodic_job(settings: Any) -> None:
+    path, every = background._periodic["sla-breaches"]
+    assert path == "smartcrm.support.sla.check_breaches"
+    assert every == settings.SMARTCRM_SLA_CHECK_SECONDS
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["support-sla-breaches"]["task"] == "smartcrm.support.check_sla_breaches"
+    )

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
@@ -15,11 +16,15 @@ from smartcrm.accounts.models import ApiToken, User
 from smartcrm.accounts.roles import Role
 from smartcrm.automation.models import Outbox, RunStatus, TimedTrigger, Workflow, WorkflowRun
 from smartcrm.campaigns.models import Campaign, CampaignStatus
+from smartcrm.collaboration.models import Notification, NotificationKind
 from smartcrm.core.mail_sink import start_sink
 from smartcrm.customers.models import Customer
 from smartcrm.demo.setup import DemoState, demo_password, login_table, prepare_demo
 from smartcrm.insights.models import Alert, StoredForecast
 from smartcrm.orders.models import Order, Refund
+from smartcrm.pipeline.models import SalesTarget
+from smartcrm.readmodels.support_dashboard import support_dashboard
+from smartcrm.support.models import SLABreach, Ticket
 from smartcrm.textanalysis.models import SourceKind, TextAnalysis
 from smartcrm.textanalysis.services import pending_ids
 from tests.ports import free_port
@@ -78,6 +83,16 @@ def check_demo(state: DemoState, tmp_path: Path, quick_default_intent: Path, mai
     # Campaigns speak SMTP to the sink; workflows use Django's mail backend (locmem under test).
     assert len(list((tmp_path / "mail").glob("*.eml"))) == mailed
     assert reviews > 0 and len(mailoutbox) == reviews
+    # SLA policies gave the tickets due times; some open ones missed them, up to five of them
+    # the support login's, which was alerted about each; the sales targets are set.
+    board = support_dashboard(timezone.localdate())
+    assert board.breached_open > 0 and board.backlog > 0
+    alerts = Notification.objects.filter(kind=NotificationKind.SLA_BREACH, recipient__username="support")
+    assigned = Ticket.objects.filter(assignee__username="support")
+    assert 0 < assigned.count() <= 5
+    assert set(alerts.values_list("target_id", flat=True)) == set(assigned.values_list("pk", flat=True))
+    breaches = SLABreach.objects.count()
+    assert SalesTarget.objects.count() == 6
     for login in state.logins:
         client = Client()
         assert client.login(username=login.username, password=login.password)
@@ -89,6 +104,8 @@ def check_demo(state: DemoState, tmp_path: Path, quick_default_intent: Path, mai
     assert again.trained is None  # trained once; a second demo start reuses the models
     assert again.texts_analysed is None
     assert Campaign.objects.count() == 1
+    assert SLABreach.objects.count() >= breaches  # only newly due ones added, nobody alerted twice
+    assert not alerts.values("target_id", "detail").annotate(n=Count("id")).filter(n__gt=1).exists()
     # One scoped, expiring API token for the account pages, made once.
     token = ApiToken.objects.get()
     assert token.user.username == Role.ANALYST.value and token.expires_at is not None

@@ -30,7 +30,7 @@ from smartcrm.imports.models import ImportRun
 from smartcrm.insights.models import Alert
 from smartcrm.intelligence.models import RefreshRun
 from smartcrm.knowledge.models import Article, Intent
-from smartcrm.support.models import TicketMessage
+from smartcrm.support.models import SLAPolicy, TicketMessage
 from smartcrm.teams import services as teams
 from smartcrm.teams.models import RecordKind
 from tests import factories
@@ -115,6 +115,9 @@ def build() -> MatrixShop:
         target_id=customer.pk, target_label=customer.name,
     )  # fmt: skip
     token, _raw = create_api_token(user=owner, name="matrix")
+    policy = SLAPolicy.objects.create(
+        name="Default", first_response_hours=Decimal(24), resolution_hours=Decimal(72)
+    )
     ids = {
         "customer_id": customer.pk, "product_id": product.pk, "order_id": order.pk, "ticket_id": ticket.pk,
         "message_id": message.pk, "suggestion_id": suggestion.pk, "deal_id": deal.pk, "task_id": task.pk,
@@ -124,6 +127,7 @@ def build() -> MatrixShop:
         "token_id": token.pk, "refresh_id": refresh_run.pk, "team_id": team.pk, "user_id": owner.pk,
         "rule_id": rule.pk, "notification_id": notification.pk, "target_id": customer.pk, "view_id": view.pk,
         "bulk_id": bulk.pk, "attachment_id": attachment.pk, "owner_id": message.pk,
+        "policy_id": policy.pk,
     }  # fmt: skip
     return MatrixShop(ids, customer)
 
@@ -142,6 +146,7 @@ WORDS: dict[tuple[str, str], str] = {
     ("kind", "follow"): "customer",
     ("kind", "records/"): "customer",
     ("owner_kind", "attachments"): "ticket_message",
+    ("board", "dashboards"): "manager",
 }
 
 

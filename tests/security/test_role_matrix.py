@@ -38,6 +38,7 @@ STATUSES = {
     "web:import_map": 400,  # the run has no uploaded file to map: "upload again"
     "web:import_preview": 400,
     "smartcrm_api_intelligence_get_scores": 404,  # the customer has no scores yet
+    "web:dashboards": 302,  # to the board of the user's role
 }
 # Refused, but django-ninja reads a multipart upload's form before the operation runs: an empty
 # one is 422 whoever sends it (a valid upload from a refused role is 403, tests/imports).

@@ -1,5 +1,6 @@
 """Handlers for the writes people collaborate on (see :mod:`smartcrm.core.events`): mentions in
-customer notes and ticket internal notes, and changes on followed customers, tickets and deals.
+customer notes and ticket internal notes, changes on followed customers, tickets and deals, and
+tickets that missed an SLA target.
 
 Each writes its notifications inside the writer's transaction (rows that roll back with the
 note) and returns no work for after the commit: the unread count is right at the next request.
@@ -7,11 +8,11 @@ note) and returns no work for after the commit: the unread count is right at the
 
 from __future__ import annotations
 
-from smartcrm.collaboration.services import notify_followers, notify_mentions
+from smartcrm.collaboration.services import notify_followers, notify_mentions, notify_sla_breach
 from smartcrm.core.events import Work
 from smartcrm.customers.models import Customer, Note
 from smartcrm.pipeline.models import Deal
-from smartcrm.support.models import AuthorKind, Ticket, TicketMessage
+from smartcrm.support.models import AuthorKind, SLABreach, Ticket, TicketMessage
 
 
 def note_added(note: Note) -> Work | None:
@@ -45,4 +46,9 @@ def deal_changed(deal: Deal) -> Work | None:
 
 def customer_updated(customer: Customer) -> Work | None:
     notify_followers(target=customer, actor=None, detail="changed")
+    return None
+
+
+def sla_breached(breach: SLABreach) -> Work | None:
+    notify_sla_breach(ticket=breach.ticket, kind=breach.kind)
     return None

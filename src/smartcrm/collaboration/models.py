@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     MENTION = "mention", _("Mention")
     FOLLOWED_CHANGE = "followed_change", _("Change on a followed record")
     HANDOVER = "handover", _("Hand-over")
+    SLA_BREACH = "sla_breach", _("SLA breach")
 
 
 class Notification(models.Model):

@@ -27,7 +27,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "high_value", "next_category", "sort",
     ),
     ListKind.ORDERS: ("q", "status", "channel", "sort"),
-    ListKind.TICKETS: ("q", "status", "priority", "mine"),
+    ListKind.TICKETS: ("q", "status", "priority", "mine", "sla", "created_from", "created_to"),
     ListKind.DEALS: ("stage_id", "owner_id"),
 }  # fmt: skip
 COLUMNS: dict[str, tuple[str, ...]] = {

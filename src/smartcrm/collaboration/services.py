@@ -34,6 +34,7 @@ from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
+from smartcrm.support.models import Ticket
 from smartcrm.teams.models import Team
 
 MAX_HANDOVER_NOTE = 5_000
@@ -74,6 +75,15 @@ def notify_followers(*, target: Any, actor: User | None, detail: str) -> list[No
     followers = User.objects.filter(follows__target_kind=kind, follows__target_id=target.pk, is_active=True)
     return notify(
         recipients=followers, kind=NotificationKind.FOLLOWED_CHANGE, target=target, actor=actor, detail=detail
+    )
+
+
+def notify_sla_breach(*, ticket: Ticket, kind: str) -> list[Notification]:
+    """Tell the ticket's assignee and its team's lead that it missed its ``kind`` target."""
+    lead = ticket.team.lead if ticket.team is not None else None
+    recipients = [u for u in (ticket.assignee, lead) if u is not None and u.is_active]
+    return notify(
+        recipients=recipients, kind=NotificationKind.SLA_BREACH, target=ticket, actor=None, detail=kind
     )
 
 

@@ -15,6 +15,10 @@ def describe(notification: Notification) -> str:
     if notification.kind == NotificationKind.HANDOVER:
         kind = HandoverKind(notification.detail).label if notification.detail in HandoverKind.values else ""
         return _("%(actor)s handed %(target)s over to your team (%(kind)s)") % {**values, "kind": kind}
+    if notification.kind == NotificationKind.SLA_BREACH:
+        if notification.detail == "first_response":
+            return _("%(target)s has had no first response within its SLA target") % values
+        return _("%(target)s was not resolved within its SLA target") % values
     wording = {
         "note": _("%(actor)s added a note to %(target)s"),
         "internal_note": _("%(actor)s added an internal note on %(target)s"),

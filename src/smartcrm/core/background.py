@@ -15,7 +15,9 @@ jobs inline, as before, so their results are there when the call returns. A test
 runner starts one and ``drain``\\ s it (``tests/core/test_background.py``).
 
 A process killed mid-job leaves its run ``running``; the stale-run sweeper (``recovery.py``)
-finds it by its heartbeat, and the runner sweeps when it starts and every lease period.
+finds it by its heartbeat, and the runner sweeps when it starts and every lease period. The
+runner also runs the periodic jobs apps register with :func:`register_periodic` (the SLA breach
+check), which Celery beat schedules when there is a broker.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from django.conf import settings
 from django.db import connections
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger("smartcrm.background")
 
@@ -39,19 +42,22 @@ class BackgroundRunner:
         self._pool: ThreadPoolExecutor | None = None
         self._pending: set[Future[None]] = set()
         self._lock = threading.Lock()
-        self._sweeper: threading.Timer | None = None
+        self._timers: dict[str, threading.Timer] = {}
 
     @property
     def started(self) -> bool:
         return self._pool is not None
 
-    def start(self, *, sweep_every: float | None = None) -> None:
-        """Take jobs from now on; with ``sweep_every`` (seconds) also sweep stale runs now and then."""
+    def start(self, *, sweep_every: float | None = None, periodic: bool = False) -> None:
+        """Take jobs from now on; with ``sweep_every`` (seconds) also sweep stale runs now and then,
+        with ``periodic`` also run the registered periodic jobs."""
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="smartcrm-job")
         if sweep_every:
-            self._schedule_sweep(0.0, sweep_every)
+            self._schedule("stale-run sweep", _sweep_stale_runs, 0.0, sweep_every)
+        for name, (path, every) in sorted(_periodic.items()) if periodic else ():
+            self._schedule(name, _imported(path), every, every)
 
     def submit(self, name: str, work: Callable[[], object]) -> None:
         """Run ``work`` on a pool thread; a failure is logged by the job's name and type only."""
@@ -90,30 +96,55 @@ class BackgroundRunner:
     def stop(self, *, wait_for_jobs: bool = True) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
-            timer, self._sweeper = self._sweeper, None
-        if timer is not None:
+            timers, self._timers = self._timers, {}
+        for timer in timers.values():
             timer.cancel()
         if pool is not None:
             pool.shutdown(wait=wait_for_jobs)
 
-    def _schedule_sweep(self, delay: float, every: float) -> None:
-        def sweep() -> None:
-            from smartcrm.core import recovery
+    def _schedule(self, name: str, work: Callable[[], object], delay: float, every: float) -> None:
+        """Run ``work`` after ``delay`` seconds, then every ``every`` seconds while started."""
 
+        def run() -> None:
             try:
-                recovery.sweep()
-            except Exception as exc:  # a database that is down now may be up at the next sweep
-                logger.error("stale-run sweep failed with %s", type(exc).__name__)
+                work()
+            except Exception as exc:  # a database that is down now may be up at the next run
+                logger.error("periodic job %s failed with %s", name, type(exc).__name__)
             finally:
                 connections.close_all()
                 if self.started:
-                    self._schedule_sweep(every, every)
+                    self._schedule(name, work, every, every)
 
-        timer = threading.Timer(delay, sweep)
+        timer = threading.Timer(delay, run)
         timer.daemon = True
         with self._lock:
-            self._sweeper = timer
+            self._timers[name] = timer
         timer.start()
+
+
+def _sweep_stale_runs() -> None:
+    from smartcrm.core import recovery
+
+    recovery.sweep()
+
+
+def _imported(path: str) -> Callable[[], object]:
+    def run() -> object:
+        work: Callable[[], object] = import_string(path)
+        return work()
+
+    return run
+
+
+# The periodic jobs Celery beat runs with a broker, which the embedded runner runs itself
+# without one: name → (dotted path of a function without arguments, seconds between runs).
+# Each app registers its own in ``AppConfig.ready``.
+_periodic: dict[str, tuple[str, float]] = {}
+
+
+def register_periodic(name: str, path: str, *, every: float) -> None:
+    """Run the function at ``path`` every ``every`` seconds in the embedded mode."""
+    _periodic[name] = (path, every)
 
 
 #: The runner of this process; started by the web server in the embedded mode only.
@@ -125,5 +156,5 @@ def start_embedded() -> bool:
     if settings.REDIS_URL or not settings.SMARTCRM_BACKGROUND_THREADS:
         return False
     runner.workers = settings.SMARTCRM_BACKGROUND_THREADS
-    runner.start(sweep_every=float(settings.SMARTCRM_JOB_LEASE_SECONDS))
+    runner.start(sweep_every=float(settings.SMARTCRM_JOB_LEASE_SECONDS), periodic=True)
     return True

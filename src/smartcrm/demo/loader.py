@@ -273,6 +273,8 @@ class ShopLoader:
         tickets["priority_rank"] = tickets["priority"].map(lambda p: PRIORITY_RANK[Priority(p)])
         tickets["assignee_id"] = None
         tickets["updated_at"] = tickets["last_message_at"]
+        solved = tickets["status"].isin(["solved", "closed"])
+        tickets["solved_at"] = tickets["last_message_at"].where(solved)  # the closing reply
         self._count("tickets", write_frame(Ticket, tickets))
 
         messages = chunk.ticket_messages.copy()

@@ -24,6 +24,7 @@ from smartcrm.demo.defaults import train_default_models
 from smartcrm.demo.help_center import demo_conversations, load_help_center
 from smartcrm.demo.incidents import plant_demo_incidents
 from smartcrm.demo.loader import LoadStats, ShopLoader
+from smartcrm.demo.team_dashboards import demo_sla_and_targets
 from smartcrm.demo.workflows import demo_workflows
 from smartcrm.insights import training as forecast_training
 from smartcrm.insights.models import Grain
@@ -137,6 +138,7 @@ def prepare_demo(
         ensure_user(username=role.value, password=password, role=role, email=f"{role.value}@demo.example.com")
         logins.append(DemoLogin(username=role.value, password=password, role=role))
     _demo_api_token()
+    demo_sla_and_targets(out)  # after the users: the support login gets some breached tickets
     return DemoState(logins=logins, generated=stats, trained=trained, texts_analysed=analysed)
 
 

@@ -80,3 +80,16 @@ class Deal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SalesTarget(models.Model):
+    """The amount the team aims to win in one calendar month (the sales dashboard's target)."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month"))
+    amount = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.amount}"

@@ -17,7 +17,7 @@ from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
 from smartcrm.pipeline import events
-from smartcrm.pipeline.models import Deal, Stage
+from smartcrm.pipeline.models import Deal, SalesTarget, Stage
 
 DEFAULT_STAGES = [
     # name, probability %, won, lost
@@ -143,3 +143,28 @@ def update_deal(*, actor: Actor, deal: Deal, values: dict[str, Any]) -> dict[str
 def delete_deal(*, actor: Actor, deal: Deal) -> None:
     audit.record(actor, AuditAction.DELETE, deal, changes={"title": deal.title, "stage": deal.stage_id})
     deal.delete()
+
+
+MAX_TARGET = Decimal("1e12")
+
+
+@transaction.atomic
+def set_sales_target(*, actor: Actor, month: date, amount: Decimal | None) -> SalesTarget | None:
+    """The target for ``month`` (any day in it); ``None`` removes it."""
+    month = month.replace(day=1)
+    current = SalesTarget.objects.filter(month=month).first()
+    if amount is None:
+        if current is not None:
+            audit.record(actor, AuditAction.DELETE, current)
+            current.delete()
+        return None
+    if not Decimal(0) <= amount < MAX_TARGET:
+        raise ServiceValidationError({"amount": "A target is zero or more."})
+    if current is None:
+        current = SalesTarget.objects.create(month=month, amount=amount)
+        audit.record(actor, AuditAction.CREATE, current)
+    elif current.amount != amount:
+        changes = audit.diff(current, {"amount": amount}, frozenset())
+        current.save(update_fields=["amount"])
+        audit.record(actor, AuditAction.UPDATE, current, changes=changes)
+    return current

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class SupportConfig(AppConfig):
     name = "smartcrm.support"
     label = "support"
     verbose_name = "Support"
+
+    def ready(self) -> None:
+        from smartcrm.core import background
+
+        # Celery beat runs it with a broker (settings.CELERY_BEAT_SCHEDULE).
+        background.register_periodic(
+            "sla-breaches",
+            "smartcrm.support.sla.check_breaches",
+            every=float(settings.SMARTCRM_SLA_CHECK_SECONDS),
+        )

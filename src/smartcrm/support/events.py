@@ -5,13 +5,14 @@
 - a ticket changed (status, priority, assignee): the workflows it triggers, its followers told;
 - a message added (the first one of a ticket too): text analysis of the message and of its
   thread, when the customer wrote it and it is not an internal note; an agent's reply on a
-  ticket a chat was handed over to goes back into that conversation.
+  ticket a chat was handed over to goes back into that conversation;
+- an SLA target missed (support/sla.py): the assignee and the team lead notified.
 """
 
 from __future__ import annotations
 
 from smartcrm.core.events import announce
-from smartcrm.support.models import Ticket, TicketMessage
+from smartcrm.support.models import SLABreach, Ticket, TicketMessage
 
 
 def ticket_opened(ticket: Ticket) -> None:
@@ -37,3 +38,7 @@ def ticket_message_added(message: TicketMessage) -> None:
         "smartcrm.assistant.events.agent_reply_sent",
         "smartcrm.collaboration.events.ticket_message_added",  # mentions in internal notes, followers
     )
+
+
+def sla_breached(breach: SLABreach) -> None:
+    announce(breach, "smartcrm.collaboration.events.sla_breached")

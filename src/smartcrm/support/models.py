@@ -57,6 +57,11 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     last_message_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # When the ticket was last solved or closed (cleared when the customer re-opens it).
+    solved_at = models.DateTimeField(null=True, blank=True)
+    # The SLA policy's targets from ``created_at`` (support/sla.py); empty: no policy applies.
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -92,3 +97,48 @@ class TicketMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_kind}: {self.body[:40]}"
+
+
+class SLAPolicy(models.Model):
+    """Targets for tickets of one priority and/or channel, in wall-clock hours from the ticket's
+    creation (nights and weekends count). An empty priority or channel matches any; the most
+    specific policy wins (priority and channel, then priority, then channel, then the default)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=TicketChannel.choices, blank=True)
+    first_response_hours = models.DecimalField(
+        _("first response within (hours)"), max_digits=6, decimal_places=2
+    )
+    resolution_hours = models.DecimalField(_("resolution within (hours)"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "channel"], name="sla_policy_one_per_scope"),
+        ]
+        ordering = ["priority", "channel", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BreachKind(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("First response")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class SLABreach(models.Model):
+    """A ticket that missed one of its targets: at most one row per ticket and kind, so the
+    periodic check can run again (or twice at once) without alerting twice."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_breaches")
+    kind = models.CharField(max_length=20, choices=BreachKind.choices)
+    due_at = models.DateTimeField()
+    detected_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="sla_breach_once_per_kind")]
+        indexes = [models.Index(fields=["-due_at"], name="sla_breach_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} breach of ticket {self.ticket_id}"

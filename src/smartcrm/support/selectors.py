@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import CAPABILITIES, Capability
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pagination import Page, paginate
-from smartcrm.support.models import Ticket, TicketMessage, TicketStatus
+from smartcrm.support.models import SLABreach, SLAPolicy, Ticket, TicketMessage, TicketStatus
 
 OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.PENDING)
+ANY_STATUS = "all"
+
+
+def created_between(start: date | None, end: date | None) -> Q:
+    """Tickets created from ``start`` to ``end``, both days included (in the shop's time zone)."""
+    scope = Q()
+    if start is not None:
+        scope &= Q(created_at__date__gte=start)
+    if end is not None:
+        scope &= Q(created_at__date__lte=end)
+    return scope
+
+
+def breached() -> Exists:
+    """The ticket missed one of its SLA targets."""
+    return Exists(SLABreach.objects.filter(ticket=OuterRef("pk")))
 
 
 def inbox(
@@ -20,25 +38,40 @@ def inbox(
     assignee_id: int | None = None,
     customer_id: int | None = None,
     search: str = "",
+    sla_breached: bool = False,
+    created_from: date | None = None,
+    created_to: date | None = None,
 ) -> QuerySet[Ticket]:
-    """Tickets most urgent first, then the longest-waiting; open and pending by default."""
-    queryset = Ticket.objects.select_related("customer", "assignee").only(
-        "id",
-        "subject",
-        "status",
-        "priority",
-        "priority_rank",
-        "channel",
-        "language",
-        "created_at",
-        "last_message_at",
-        "customer_id",
-        "customer__name",
-        "assignee_id",
-        "assignee__username",
-        "order_id",
+    """Tickets most urgent first, then the longest-waiting; open and pending by default
+    (``status="all"``: every status); each says whether it missed an SLA target."""
+    queryset = (
+        Ticket.objects.select_related("customer", "assignee")
+        .only(
+            "id",
+            "subject",
+            "status",
+            "priority",
+            "priority_rank",
+            "channel",
+            "language",
+            "created_at",
+            "last_message_at",
+            "customer_id",
+            "customer__name",
+            "assignee_id",
+            "assignee__username",
+            "order_id",
+            "first_response_due_at",
+            "resolution_due_at",
+        )
+        .annotate(sla_breached=breached())
     )
-    queryset = queryset.filter(status=status) if status else queryset.filter(status__in=OPEN_STATUSES)
+    if status != ANY_STATUS:
+        queryset = queryset.filter(status=status) if status else queryset.filter(status__in=OPEN_STATUSES)
+    if sla_breached:
+        queryset = queryset.filter(sla_breached=True)
+    if created_from is not None or created_to is not None:
+        queryset = queryset.filter(created_between(created_from, created_to))
     if priority:
         queryset = queryset.filter(priority=priority)
     if assignee_id is not None:
@@ -60,7 +93,10 @@ def inbox_page(*, page: int = 1, size: int = 50, **filters: object) -> Page[Tick
 def get_ticket_thread(ticket_id: int) -> Ticket:
     ticket = (
         Ticket.objects.select_related("customer", "order", "assignee")
-        .prefetch_related(Prefetch("messages", queryset=TicketMessage.objects.select_related("author")))
+        .prefetch_related(
+            Prefetch("messages", queryset=TicketMessage.objects.select_related("author")),
+            Prefetch("sla_breaches", queryset=SLABreach.objects.order_by("due_at")),
+        )
         .filter(pk=ticket_id)
         .first()
     )
@@ -74,3 +110,14 @@ def ticket_agents() -> list[User]:
     roles = [role.value for role, caps in CAPABILITIES.items() if Capability.REPLY_TICKETS in caps]
     users = User.objects.filter(Q(role__in=roles) | Q(is_superuser=True), is_active=True).order_by("username")
     return list(users.only("id", "username"))
+
+
+def sla_policies() -> list[SLAPolicy]:
+    return list(SLAPolicy.objects.all())
+
+
+def get_policy(policy_id: int) -> SLAPolicy:
+    policy = SLAPolicy.objects.filter(pk=policy_id).first()
+    if policy is None:
+        raise NotFoundError(f"SLA policy {policy_id}")
+    return policy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from smartcrm.support.models import (
     TicketMessage,
     TicketStatus,
 )
+from smartcrm.support.sla import SOLVED_STATUSES, set_due_times
 
 MAX_BODY = 50_000
 
@@ -35,6 +37,16 @@ def _clean_body(body: str) -> str:
     if len(body) > MAX_BODY:
         raise ServiceValidationError({"body": f"At most {MAX_BODY:,} characters."})
     return body
+
+
+def _set_status(ticket: Ticket, status: str, now: datetime) -> list[str]:
+    """Change the status, keeping ``solved_at`` (the resolution time) in step; the fields changed."""
+    ticket.status = status
+    solved_at = (ticket.solved_at or now) if status in SOLVED_STATUSES else None
+    if solved_at == ticket.solved_at:
+        return ["status"]
+    ticket.solved_at = solved_at
+    return ["status", "solved_at"]
 
 
 @transaction.atomic
@@ -66,7 +78,7 @@ def open_ticket(
         raise ServiceValidationError(errors)
     body = _clean_body(body)
     now = timezone.now()
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         customer=customer,
         order=order,
         subject=subject,
@@ -76,6 +88,8 @@ def open_ticket(
         created_at=now,
         last_message_at=now,
     )
+    set_due_times(ticket)
+    ticket.save(force_insert=True)
     message = TicketMessage.objects.create(
         ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, created_at=now
     )
@@ -109,8 +123,7 @@ def reply_to_ticket(
         fields.append("first_response_at")
     new_status = status or (ticket.status if internal else TicketStatus.PENDING)
     if new_status != ticket.status:
-        ticket.status = new_status
-        fields.append("status")
+        fields += _set_status(ticket, new_status, now)
     ticket.save(update_fields=fields)
     audit.record(
         actor,
@@ -139,8 +152,8 @@ def add_customer_message(*, actor: Actor, ticket: Ticket, body: str) -> TicketMe
         ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, created_at=now
     )
     ticket.last_message_at = now
-    ticket.status = TicketStatus.OPEN
-    ticket.save(update_fields=["last_message_at", "status", "updated_at"])
+    fields = _set_status(ticket, TicketStatus.OPEN, now)
+    ticket.save(update_fields=["last_message_at", "updated_at", *fields])
     audit.record(actor, AuditAction.ADD_CUSTOMER_MESSAGE, ticket)
     events.ticket_message_added(message)  # text analysis of the message and its thread
     return message
@@ -193,8 +206,14 @@ def update_ticket(
         values["assignee"] = assignee
     if errors:
         raise ServiceValidationError(errors)
+    old_status = ticket.status
     changes = audit.diff(ticket, values, frozenset())
     if changes:
+        if "status" in changes:
+            ticket.status = old_status
+            _set_status(ticket, values["status"], timezone.now())
+        if "priority" in changes:
+            set_due_times(ticket)  # the new priority's targets, still from the ticket's creation
         ticket.save()  # save() keeps priority_rank in step with priority
         audit.record(actor, AuditAction.UPDATE, ticket, changes=changes)
         events.ticket_changed(ticket)  # the workflows a changed ticket triggers

@@ -3,7 +3,7 @@ no script, so the chart works under the strict CSP and prints as it looks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
@@ -97,3 +97,76 @@ def revenue_chart(months: Sequence[MonthlyRevenue]) -> BarChart:
         ticks=ticks,
         empty=all(m.revenue == 0 for m in months),
     )
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """One bar of a dashboard chart: what it counts, and the list of the records behind it."""
+
+    label: str
+    value: Decimal
+    caption: str  # the bar's figures in words (its tooltip)
+    href: str
+
+
+@dataclass(frozen=True)
+class LinkedBar:
+    x: float
+    y: float
+    width: float
+    height: float
+    cx: float
+    label: str
+    caption: str
+    href: str
+
+
+@dataclass(frozen=True)
+class AxisTick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class LinkedBarChart:
+    width: int
+    height: int
+    left: int
+    baseline: float
+    bars: list[LinkedBar]
+    ticks: list[AxisTick]
+    empty: bool
+
+
+def linked_bar_chart(
+    points: Sequence[ChartPoint], *, axis: Callable[[Decimal], str], width: int = 640, height: int = 220
+) -> LinkedBarChart:
+    """Bars that link to their records (an SVG ``<a>`` each, no script); ``axis`` words a tick."""
+    plot_width = width - LEFT
+    plot_height = height - TOP - BOTTOM
+    baseline = float(TOP + plot_height)
+    highest = max((p.value for p in points), default=Decimal(0))
+    step = _nice_step(highest / 4)
+    divisions = max(1, int((highest / step).to_integral_value(rounding=ROUND_CEILING)))
+    top_value = step * divisions
+    slot = plot_width / max(len(points), 1)
+    bars = []
+    for i, point in enumerate(points):
+        bar_height = round(float(max(point.value, Decimal(0)) / top_value) * plot_height, 2)
+        bars.append(
+            LinkedBar(
+                x=round(LEFT + i * slot + slot * 0.15, 2),
+                y=round(baseline - bar_height, 2),
+                width=round(slot * 0.7, 2),
+                height=bar_height,
+                cx=round(LEFT + i * slot + slot / 2, 2),
+                label=point.label,
+                caption=point.caption,
+                href=point.href,
+            )
+        )
+    ticks = [
+        AxisTick(y=round(baseline - plot_height * i / divisions, 2), label=axis(step * i))
+        for i in range(divisions + 1)
+    ]
+    return LinkedBarChart(width, height, LEFT, baseline, bars, ticks, all(p.value == 0 for p in points))

@@ -15,6 +15,7 @@ from smartcrm.collaboration.selectors import unread_count
 # label, URL name, capability the role needs to see the entry
 NAVIGATION: list[tuple[StrOrPromise, str, Capability]] = [
     (_("Dashboard"), "web:dashboard", Capability.VIEW_ORDERS),
+    (_("Team dashboards"), "web:dashboards", Capability.VIEW_ORDERS),
     (_("Customers"), "web:customer_list", Capability.VIEW_CUSTOMERS),
     (_("Segments"), "web:segments", Capability.VIEW_CUSTOMERS),
     (_("Products"), "web:product_list", Capability.VIEW_ORDERS),
@@ -37,11 +38,17 @@ NAVIGATION: list[tuple[StrOrPromise, str, Capability]] = [
     (_("Audit log"), "web:audit_log", Capability.VIEW_AUDIT),
     (_("Privacy"), "web:privacy", Capability.HANDLE_PRIVACY_REQUESTS),
     (_("Teams"), "web:team_list", Capability.MANAGE_TEAMS),
+    (_("SLA policies"), "web:sla_policies", Capability.MANAGE_TEAMS),
+    (_("Sales targets"), "web:sales_targets", Capability.MANAGE_TEAMS),
     (_("Workload"), "web:workload", Capability.VIEW_WORKLOAD),
 ]
 # Which navigation entry is highlighted for each page.
 SECTIONS = {
     "dashboard": "web:dashboard",
+    "role_dashboard": "web:dashboards",
+    "sla_policies": "web:sla_policies",
+    "sla_policy_edit": "web:sla_policies",
+    "sales_targets": "web:sales_targets",
     "customer_list": "web:customer_list",
     "customer_detail": "web:customer_list",
     "product_list": "web:product_list",

@@ -19,6 +19,7 @@ from smartcrm.intelligence.selectors import segment_choices
 from smartcrm.orders.models import OrderStatus, SalesChannel
 from smartcrm.readmodels.customer_list import CustomerFilters
 from smartcrm.support.models import Priority, TicketStatus
+from smartcrm.support.selectors import ANY_STATUS
 
 ANY = ""
 
@@ -168,9 +169,18 @@ class OrderFilterForm(forms.Form):
 
 class InboxFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label=_("Subject"))
-    status = forms.ChoiceField(required=False, choices=[(ANY, _("Open and waiting")), *TicketStatus.choices])
+    status = forms.ChoiceField(
+        required=False,
+        choices=[(ANY, _("Open and waiting")), *TicketStatus.choices, (ANY_STATUS, _("Any status"))],
+    )
     priority = forms.ChoiceField(required=False, choices=[(ANY, _("Any priority")), *Priority.choices])
     mine = forms.BooleanField(required=False, label=_("Assigned to me"))
+    sla = forms.ChoiceField(
+        required=False, label=_("SLA"), choices=[(ANY, _("Any SLA state")), ("breached", _("SLA breached"))]
+    )
+    # The dashboard's links: the tickets created in a period (both days included).
+    created_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    created_to = forms.DateField(required=False, widget=forms.HiddenInput)
     page = PageField()
 
     def selector_args(self, user_id: int) -> dict[str, Any]:
@@ -180,6 +190,9 @@ class InboxFilterForm(forms.Form):
             "status": data.get("status", ""),
             "priority": data.get("priority", ""),
             "assignee_id": user_id if data.get("mine") else None,
+            "sla_breached": data.get("sla") == "breached",
+            "created_from": data.get("created_from"),
+            "created_to": data.get("created_to"),
             "page": data.get("page", 1),
         }
 

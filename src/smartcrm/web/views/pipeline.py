@@ -14,11 +14,20 @@ from smartcrm.pipeline.selectors import get_deal, get_stage, pipeline_board
 from smartcrm.pipeline.services import move_deal
 from smartcrm.web.access import capability_required, current_user, is_htmx
 from smartcrm.web.forms import MoveDealForm
+from smartcrm.web.sla_forms import PipelineFilterForm
 
 
 @capability_required(Capability.VIEW_PIPELINE)
 def pipeline(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/pipeline/board.html", {"columns": pipeline_board()})
+    """The board; the sales dashboard's links narrow it to a stage, a closing month or the deals at risk."""
+    form = PipelineFilterForm(request.GET)
+    args = form.selector_args()
+    filtered = any(v for v in args.values())
+    return render(
+        request,
+        "web/pipeline/board.html",
+        {"columns": pipeline_board(**args), "filtered": filtered, "filters": args},
+    )
 
 
 @require_POST

@@ -102,7 +102,9 @@ def test_segment_and_value_rules_route_deals_and_keep_an_explicit_owner() -> Non
 
 def test_leads_go_round_robin_by_language_segment_and_value_and_count_in_the_workload() -> None:
     zh, key, rest = _team("zh-sales", 2, TeamKind.SALES), _team("key", 1, TeamKind.SALES), _team("desk", 3)
-    services.create_rule(actor="t", name="zh", record_kind=RecordKind.LEAD, team=zh, language="zh", position=0)
+    services.create_rule(
+        actor="t", name="zh", record_kind=RecordKind.LEAD, team=zh, language="zh", position=0
+    )
     services.create_rule(actor="t", name="big", record_kind=RecordKind.LEAD, team=key,
                          min_customer_value=Decimal("1000"), position=1)  # fmt: skip
     services.create_rule(actor="t", name="rest", record_kind=RecordKind.LEAD, team=rest, position=2)

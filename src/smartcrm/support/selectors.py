@@ -22,7 +22,7 @@ def inbox(
     search: str = "",
 ) -> QuerySet[Ticket]:
     """Tickets most urgent first, then the longest-waiting; open and pending by default."""
-    queryset = Ticket.objects.select_related("customer", "assignee").only(
+    queryset = Ticket.objects.select_related("customer", "assignee", "team").only(
         "id",
         "subject",
         "status",
@@ -36,6 +36,8 @@ def inbox(
         "customer__name",
         "assignee_id",
         "assignee__username",
+        "team_id",
+        "team__name",
         "order_id",
     )
     queryset = queryset.filter(status=status) if status else queryset.filter(status__in=OPEN_STATUSES)

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('teams', '0001_initial'),
+        ("teams", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assignmentrule',
-            name='record_kind',
-            field=models.CharField(choices=[('ticket', 'Ticket'), ('deal', 'Deal'), ('lead', 'Lead'), ('conversation', 'Conversation')], max_length=20, verbose_name='records'),
+            model_name="assignmentrule",
+            name="record_kind",
+            field=models.CharField(
+                choices=[
+                    ("ticket", "Ticket"),
+                    ("deal", "Deal"),
+                    ("lead", "Lead"),
+                    ("conversation", "Conversation"),
+                ],
+                max_length=20,
+                verbose_name="records",
+            ),
         ),
     ]

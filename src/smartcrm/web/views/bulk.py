@@ -35,9 +35,8 @@ def customer_bulk(request: HttpRequest) -> HttpResponse:
     filters = {k: v for k, v in request.POST.items() if k not in BULK_FIELDS and v}
     back = reverse("web:customer_list") + (f"?{urlencode(filters)}" if filters else "")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for message in (m for errors in form.errors.values() for m in errors):
+            messages.error(request, str(message))
         return redirect(back)
     data = form.cleaned_data
     matching = CustomerFilterForm(request.POST).filters(contact_search=may_view_pii(user))

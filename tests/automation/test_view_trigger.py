@@ -82,7 +82,11 @@ def test_a_change_to_the_customer_is_seen_without_waiting_for_the_pass(commit: C
     assert commit(view_entries.check_all) == 0  # the pass finds the entry already recorded
     commit(customers.update_customer, actor="test", customer=customer, values={"city": "Shanghai"})
     assert WorkflowRun.objects.filter(customer=customer).count() == 1  # still in: no new entry
-    made = commit(customers.create_customer, actor="test", values={"first_name": "Fang", "last_name": "Wang", "country": "CN"})
+    made = commit(
+        customers.create_customer,
+        actor="test",
+        values={"first_name": "Fang", "last_name": "Wang", "country": "CN"},
+    )
     assert WorkflowRun.objects.filter(customer=made, event="view.entered").count() == 1
 
 

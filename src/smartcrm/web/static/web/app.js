@@ -70,7 +70,9 @@
     var all = form.querySelector("[data-select-all-matching]").checked;
     form.querySelector("[data-selected-count]").textContent = all
       ? gettext("Every customer matching these filters")
-      : interpolate(ngettext("%(n)s customer ticked", "%(n)s customers ticked", ticked), { n: ticked });
+      : ticked === 0
+        ? gettext("No customer ticked")
+        : interpolate(ngettext("%(n)s customer ticked", "%(n)s customers ticked", ticked), { n: ticked });
     var action = form.querySelector("[data-bulk-action]");
     form.querySelector("[data-bulk-value]").hidden = action.value === "export";
   }

@@ -90,10 +90,22 @@ def test_a_change_to_the_customer_is_seen_without_waiting_for_the_pass(commit: C
     assert WorkflowRun.objects.filter(customer=made, event="view.entered").count() == 1
 
 
+def test_a_first_look_from_a_customer_change_is_the_whole_views_baseline(commit: Callable[..., Any]) -> None:
+    view = _view(country="CN")
+    inside = [factories.CustomerFactory(country="CN") for _ in range(3)]
+    mover = factories.CustomerFactory(country="US")
+    _entering(commit, view)
+    commit(customers.update_customer, actor="test", customer=mover, values={"country": "CN"})
+    assert not WorkflowRun.objects.exists()  # nobody "entered" before the view was watched
+    members = set(ViewMember.objects.values_list("customer_id", flat=True))
+    assert members == {c.pk for c in inside} | {mover.pk}
+    assert commit(view_entries.check_all) == 0
+
+
 def test_the_trigger_must_name_a_saved_customer_view(commit: Callable[..., Any]) -> None:
     orders_view = SavedView.objects.create(owner=factories.UserFactory(), list_kind="orders", name="o")
     for view_id in (orders_view.pk, orders_view.pk + 1000, "1", True):
-        with pytest.raises(ServiceValidationError, match="trigger.view_id"):
+        with pytest.raises(ServiceValidationError, match=r"trigger\.view_id"):
             services.create_workflow(
                 actor="t",
                 name="x",

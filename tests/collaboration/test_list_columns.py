@@ -4,6 +4,7 @@ default set when none), offers a picker, and refuses a name outside its allow-li
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from smartcrm.collaboration.models import SavedView
 from smartcrm.support.services import open_ticket
 from smartcrm.teams import services as teams
 from smartcrm.teams.models import RecordKind
-from tests.factories import CustomerFactory, OrderFactory, UserFactory
+from tests.factories import CustomerFactory, DealFactory, OrderFactory, StageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,40 @@ def test_saving_a_view_from_a_list_keeps_its_columns_in_order(client_for: Any) -
     assert posted["Location"] == "/orders/?status=paid&columns=total&columns=number"
     OrderFactory()
     assert _heads(client.get(posted["Location"]).content.decode()) == ["total", "number"]
+
+
+def test_a_saved_deals_view_filters_the_board_and_chooses_the_card_fields(client_for: Any) -> None:
+    seller = UserFactory(username="seller", role=Role.SALES)
+    mine = DealFactory(title="Tea for hotels", owner=seller, value=Decimal("900"))
+    DealFactory(title="Someone else's", stage=mine.stage)
+    view = saved_views.save_view(
+        owner=seller, list_kind="deals", name="Mine", filters={"owner_id": str(seller.pk)},
+        columns=["value", "title"],
+    )  # fmt: skip
+    client = Client()
+    client.force_login(seller)
+    url = saved_views.list_url(view)
+    assert url == f"/pipeline/?owner_id={seller.pk}&columns=value&columns=title"
+    board = client.get(url).content.decode()
+    assert "Tea for hotels" in board and "Someone else" not in board
+    card = board.split(f'id="deal-{mine.pk}"')[1].split("</article>")[0]
+    assert re.findall(r'data-field="([a-z_]+)"', card) == ["value", "title"]
+    assert client.get("/pipeline/?columns=probability").status_code == 400
+    other = StageFactory(name="Proposal")
+    moved = client.post(
+        f"/pipeline/deals/{mine.pk}/move/",
+        {"stage": other.pk},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{url}",
+    )
+    card = moved.content.decode().split(f'id="deal-{mine.pk}"')[1].split("</article>")[0]
+    assert re.findall(r'data-field="([a-z_]+)"', card) == ["value", "title"]  # kept after a move
+    default = client.get("/pipeline/").content.decode()
+    card = default.split(f'id="deal-{mine.pk}"')[1].split("</article>")[0]
+    assert re.findall(r'data-field="([a-z_]+)"', card) == [
+        "title",
+        "customer",
+        "value",
+        "owner",
+        "expected_close",
+    ]

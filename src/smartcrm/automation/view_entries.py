@@ -38,9 +38,9 @@ def watched_view_ids() -> list[int]:
 def _reconcile(view: SavedView, now: datetime, customer_id: int | None) -> int:
     """Compare the view's members (or one customer's membership) with the rows kept; record
     entries and departures; start the workflows of those who entered. Returns how many runs."""
-    watch, created = ViewWatch.objects.select_for_update().get_or_create(view=view, defaults={"since": now})
-    if created and customer_id is not None:
-        return _reconcile(view, now, None)  # the baseline is the whole view, not one customer
+    _watch, baseline = ViewWatch.objects.select_for_update().get_or_create(view=view, defaults={"since": now})
+    if baseline:
+        customer_id = None  # the baseline is the whole view, not one customer
     members = apply_filter(Customer.objects.filter(erased_at__isnull=True), view_filter(view))
     kept = ViewMember.objects.filter(view=view)
     if customer_id is not None:
@@ -52,7 +52,7 @@ def _reconcile(view: SavedView, now: datetime, customer_id: int | None) -> int:
     ViewMember.objects.bulk_create(
         [ViewMember(view=view, customer_id=pk, entered_at=now) for pk in entered], batch_size=5000
     )
-    if created:
+    if baseline:
         return 0
     started = 0
     for pk in entered:

@@ -21,11 +21,16 @@ class BoardColumn:
     weighted_value: Decimal
 
 
-def pipeline_board(*, owner_id: int | None = None, per_stage: int = 100) -> list[BoardColumn]:
-    deals = Deal.objects.select_related("customer", "owner").order_by("-value", "id")
+def pipeline_board(
+    *, owner_id: int | None = None, stage_id: int | None = None, per_stage: int = 100
+) -> list[BoardColumn]:
+    """The stages (only ``stage_id`` when given) with their deals (only ``owner_id``'s)."""
+    deals = Deal.objects.select_related("customer", "owner", "team").order_by("-value", "id")
     if owner_id is not None:
         deals = deals.filter(owner_id=owner_id)
     stages = Stage.objects.prefetch_related(Prefetch("deals", queryset=deals)).order_by("position")
+    if stage_id is not None:
+        stages = stages.filter(pk=stage_id)
     columns = []
     for stage in stages:
         stage_deals = list(stage.deals.all())

@@ -243,5 +243,12 @@ class TicketUpdateForm(forms.Form):
         cast(forms.ChoiceField, self.fields["assignee"]).choices = [(ANY, _("Unassigned")), *agents]
 
 
+class DealFilterForm(forms.Form):
+    """The pipeline board's filters (a saved deals view's fields)."""
+
+    owner_id = forms.IntegerField(required=False, min_value=1)
+    stage_id = forms.IntegerField(required=False, min_value=1)
+
+
 class MoveDealForm(forms.Form):
     stage = forms.IntegerField(min_value=1)

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 from smartcrm.collaboration import columns
 from smartcrm.core.errors import ServiceValidationError
 
 
-def column_context(request: HttpRequest, list_kind: str) -> dict[str, Any]:
+def column_context(request: HttpRequest, list_kind: str, source: QueryDict | None = None) -> dict[str, Any]:
     """``columns`` to print, the ``column_picker`` rows, and ``column_error`` for an unknown name
-    (the list is then shown with its default columns)."""
-    source = request.POST if request.method == "POST" else request.GET
+    (the list is then shown with its default columns). ``source``: where the choice is, when
+    not in the request's own fields."""
+    if source is None:
+        source = request.POST if request.method == "POST" else request.GET
     try:
         chosen, error = columns.check(list_kind, source.getlist("columns")), ""
     except ServiceValidationError as exc:

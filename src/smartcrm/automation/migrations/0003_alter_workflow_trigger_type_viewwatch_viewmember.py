@@ -5,37 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('automation', '0002_run_worker_outbox_claim'),
-        ('collaboration', '0002_saved_views'),
-        ('customers', '0009_search_text_pinyin'),
+        ("automation", "0002_run_worker_outbox_claim"),
+        ("collaboration", "0002_saved_views"),
+        ("customers", "0009_search_text_pinyin"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='workflow',
-            name='trigger_type',
-            field=models.CharField(choices=[('record', 'A record is created or changed'), ('score', 'A score crosses a line'), ('alert', 'An anomaly alert'), ('sentiment', "A ticket's sentiment"), ('view', 'A customer enters a saved view'), ('time', 'Time'), ('webhook', 'An inbound webhook'), ('manual', 'Manual, for chosen customers')], max_length=10),
+            model_name="workflow",
+            name="trigger_type",
+            field=models.CharField(
+                choices=[
+                    ("record", "A record is created or changed"),
+                    ("score", "A score crosses a line"),
+                    ("alert", "An anomaly alert"),
+                    ("sentiment", "A ticket's sentiment"),
+                    ("view", "A customer enters a saved view"),
+                    ("time", "Time"),
+                    ("webhook", "An inbound webhook"),
+                    ("manual", "Manual, for chosen customers"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='ViewWatch',
+            name="ViewWatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateTimeField()),
-                ('view', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='collaboration.savedview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateTimeField()),
+                (
+                    "view",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="collaboration.savedview",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ViewMember',
+            name="ViewMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entered_at', models.DateTimeField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
-                ('view', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='collaboration.savedview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("entered_at", models.DateTimeField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="customers.customer"
+                    ),
+                ),
+                (
+                    "view",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="collaboration.savedview",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('view', 'customer'), name='view_member_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("view", "customer"), name="view_member_once")
+                ],
             },
         ),
     ]

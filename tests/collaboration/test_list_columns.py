@@ -28,7 +28,13 @@ def _heads(html: str) -> list[str]:
 def test_each_list_shows_its_default_columns_without_a_choice(client_for: Any) -> None:
     client = client_for(Role.ADMIN)
     CustomerFactory()
-    for url, kind in (("/customers/", "customers"), ("/orders/", "orders"), ("/inbox/", "tickets")):
+    lists = (
+        ("/customers/", "customers"),
+        ("/orders/", "orders"),
+        ("/inbox/", "tickets"),
+        ("/inbox/urgency/", "tickets"),
+    )
+    for url, kind in lists:
         page = client.get(url)
         assert page.status_code == 200
         assert _heads(page.content.decode()) == columns.default_keys(kind)

@@ -367,6 +367,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Workflows: due timed triggers, waits that are over, retries' backoff, unsent outbox rows.
     "automation-sweep": {"task": "smartcrm.automation.sweep", "schedule": 60.0},
+    # Workflows on "a customer enters a saved view": who entered each watched view since the last pass.
+    "automation-view-entries": {"task": "smartcrm.automation.view_entries", "schedule": 300.0},
     # The audit chain's head, anchored outside the database (a cut tail is then found).
     "audit-anchor": {"task": "smartcrm.core.anchor_audit_head", "schedule": 3600.0},
     # Email digests of unread notifications, for the users who chose each schedule.

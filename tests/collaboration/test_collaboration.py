@@ -10,6 +10,7 @@ from smartcrm.accounts.roles import Role
 from smartcrm.activities.models import Activity
 from smartcrm.collaboration import digest, services
 from smartcrm.collaboration.models import Handover, Notification, NotificationKind
+from smartcrm.customers.services import add_note, update_customer
 from smartcrm.pipeline.services import update_deal
 from smartcrm.support.services import add_customer_message, open_ticket, update_ticket
 from smartcrm.teams import services as teams
@@ -109,3 +110,30 @@ def test_digests_mail_unread_notifications_once_on_each_users_schedule(smtp: Any
     )
     assert digest.send_digests("daily").sent == 0 and digest.send_digests("hourly").sent == 0  # once
     assert len(smtp.mails) == 2
+
+
+def test_nobody_is_notified_of_their_own_action() -> None:
+    """A self-mention, and a change to a record the author follows, tell only the others."""
+    ada, bob = UserFactory(username="ada", role=Role.SUPPORT), UserFactory(username="bob", role=Role.SUPPORT)
+    customer = CustomerFactory()
+    ticket = open_ticket(actor="widget", customer=customer, subject="Late parcel", body="Where?")
+    deal = DealFactory()
+    manager = UserFactory(username="mgr", role=Role.MANAGER)
+    for user in (ada, bob):
+        services.follow(user=user, target=ticket)
+        services.follow(user=user, target=customer)
+    services.follow(user=manager, target=deal)
+    add_note(actor=ada, customer=customer, body="Note to self, @ada: call back")
+    update_ticket(actor=ada, ticket=ticket, priority="high")
+    update_customer(actor=ada, customer=customer, values={"city": "Hangzhou"})
+    update_deal(actor=manager, deal=deal, values={"title": "Mine"})
+    received = sorted(Notification.objects.values_list("recipient__username", "kind", "target_kind"))
+    assert received == [
+        ("bob", NotificationKind.FOLLOWED_CHANGE, "customer"),  # the note
+        ("bob", NotificationKind.FOLLOWED_CHANGE, "customer"),  # the city
+        ("bob", NotificationKind.FOLLOWED_CHANGE, "ticket"),
+    ]
+    update_ticket(actor=bob, ticket=ticket, priority="low")
+    assert Notification.objects.filter(recipient=ada, target_kind="ticket").count() == 1
+    update_ticket(actor="workflow", ticket=ticket, priority="high")  # no person: both are told
+    assert Notification.objects.filter(target_kind="ticket").count() == 4

@@ -1,4 +1,4 @@
-"""Assignment rules route new tickets, deals and handed-over conversations: round robin spreads
+"""Assignment rules route new tickets, deals, leads and handed-over conversations: round robin spreads
 1,000 tickets evenly, and language, segment and customer value send records to the right team."""
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from django.utils import timezone
 from smartcrm.accounts.roles import Role
 from smartcrm.assistant.models import Conversation
 from smartcrm.assistant.services import hand_off
+from smartcrm.core.errors import ServiceValidationError
 from smartcrm.intelligence.models import CustomerScore
-from smartcrm.pipeline.services import create_deal
+from smartcrm.pipeline.models import Lead, LeadStatus
+from smartcrm.pipeline.services import create_deal, create_lead
 from smartcrm.support.models import Ticket, TicketStatus
 from smartcrm.support.services import open_ticket, update_ticket
 from smartcrm.teams import services
@@ -96,6 +98,48 @@ def test_segment_and_value_rules_route_deals_and_keep_an_explicit_owner() -> Non
     assert (deals["rich"].team, deals["rich"].owner.username) == (vip, "vip-0")
     assert (deals["champion"].team, deals["champion"].owner.username) == (champions, "champ-0")
     assert (deals["plain"].team, deals["plain"].owner) == (rest, owner)  # the owner given is kept
+
+
+def test_leads_go_round_robin_by_language_segment_and_value_and_count_in_the_workload() -> None:
+    zh, key, rest = _team("zh-sales", 2, TeamKind.SALES), _team("key", 1, TeamKind.SALES), _team("desk", 3)
+    services.create_rule(
+        actor="t", name="zh", record_kind=RecordKind.LEAD, team=zh, language="zh", position=0
+    )
+    services.create_rule(actor="t", name="big", record_kind=RecordKind.LEAD, team=key,
+                         min_customer_value=Decimal("1000"), position=1)  # fmt: skip
+    services.create_rule(actor="t", name="rest", record_kind=RecordKind.LEAD, team=rest, position=2)
+    services.create_rule(actor="t", name="deals", record_kind=RecordKind.DEAL, team=key)  # not leads
+    chinese, rich = CustomerFactory(language="zh-Hans"), CustomerFactory(total_spent=Decimal("5000"))
+    made = [create_lead(actor="form", company_name=f"Shop {i}", customer=chinese) for i in range(4)]
+    made += [create_lead(actor="form", company_name="Big", customer=rich, email="Buyer@Big.example")]
+    made += [create_lead(actor="form", company_name=f"Walk-in {i}") for i in range(6)]
+    owners = {lead.company_name: (lead.team.name, lead.owner.username) for lead in Lead.objects.all()}
+    assert Counter(user for name, (_team_name, user) in owners.items() if name.startswith("Shop")) == {
+        "zh-sales-0": 2,
+        "zh-sales-1": 2,
+    }
+    assert owners["Big"] == ("key", "key-0")
+    assert Counter(user for name, (_team_name, user) in owners.items() if name.startswith("Walk")) == {
+        f"desk-{i}": 2 for i in range(3)
+    }
+    assert Lead.objects.get(company_name="Big").email == "buyer@big.example"
+    Lead.objects.filter(pk=made[0].pk).update(status=LeadStatus.CONVERTED)  # no longer open
+    load = workload()
+    converted_owner = made[0].owner.username
+    people = {row.name: row.leads for row in load.people if row.name.startswith("zh")}
+    assert people == {converted_owner: 1, ({"zh-sales-0", "zh-sales-1"} - {converted_owner}).pop(): 2}
+    assert sum(row.leads for row in load.people) == 10
+    assert {t.name: t.leads for t in load.teams} == {"desk": 6, "key": 1, "zh-sales": 3}
+    assert all(row.total == row.leads for row in load.people if row.name.startswith("desk"))
+
+
+def test_a_lead_needs_a_company_and_a_valid_email() -> None:
+    with pytest.raises(ServiceValidationError) as raised:
+        create_lead(actor="form", company_name=" ", email="not-an-address")
+    assert set(raised.value.errors) == {"company_name", "email"}
+    lead = create_lead(actor="form", company_name="No rule yet")
+    lead.refresh_from_db()
+    assert (lead.team, lead.owner) == (None, None)
 
 
 def test_least_busy_picks_the_member_with_fewest_open_items() -> None:

@@ -78,6 +78,7 @@ class LoadOut(Schema):
     name: str
     tickets: int
     deals: int
+    leads: int
     conversations: int
     customers: int
     total: int

@@ -13,7 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.utils import timezone
 
-from smartcrm.automation import context, services
+from smartcrm.automation import context, services, view_entries
 from smartcrm.core.events import Work
 from smartcrm.support.models import Ticket
 
@@ -40,12 +40,14 @@ def _record(entity: str, action: str, obj: Any) -> None:
 def customer_created(obj: Any) -> Work | None:
     _record("customer", "created", obj)
     services.schedule_dates(obj)
+    view_entries.check_customer(obj.pk)  # in a saved view someone watches from the start
     return None
 
 
 def customer_updated(obj: Any) -> Work | None:
     _record("customer", "changed", obj)
     services.schedule_dates(obj)  # a birthday or renewal date set or moved
+    view_entries.check_customer(obj.pk)  # entered (or left) a watched saved view
     return None
 
 

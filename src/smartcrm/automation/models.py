@@ -12,6 +12,7 @@ class TriggerType(models.TextChoices):
     SCORE = "score", _("A score crosses a line")
     ALERT = "alert", _("An anomaly alert")
     SENTIMENT = "sentiment", _("A ticket's sentiment")
+    VIEW = "view", _("A customer enters a saved view")
     TIME = "time", _("Time")
     WEBHOOK = "webhook", _("An inbound webhook")
     MANUAL = "manual", _("Manual, for chosen customers")
@@ -164,6 +165,33 @@ class ScoreSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"scores of customer {self.customer_id}"
+
+
+class ViewWatch(models.Model):
+    """A saved customer view whose members are tracked for the "enters a saved view" trigger,
+    since ``since``: its first pass records who is in it (a baseline, like a customer's first
+    scores) and fires nothing."""
+
+    view = models.OneToOneField("collaboration.SavedView", on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"watching view {self.view_id}"
+
+
+class ViewMember(models.Model):
+    """A customer in a watched view since ``entered_at``: the row goes when they leave, so a
+    customer who leaves and comes back enters again (a new row, a new event id)."""
+
+    view = models.ForeignKey("collaboration.SavedView", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["view", "customer"], name="view_member_once")]
+
+    def __str__(self) -> str:
+        return f"customer {self.customer_id} in view {self.view_id}"
 
 
 class OutboxKind(models.TextChoices):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import Task
 
-from smartcrm.automation import services
+from smartcrm.automation import services, view_entries
 from smartcrm.core.tasks import smartcrm_task
 
 
@@ -26,3 +26,10 @@ def sweep(self: Task) -> dict[str, int]:
     found = services.sweep()
     found["resent"] = services.deliver_pending()
     return found
+
+
+@smartcrm_task(name="smartcrm.automation.view_entries")
+def check_view_entries(self: Task) -> int:
+    """Start the "enters a saved view" workflows for the customers who entered a watched view
+    since the last pass (beat, every five minutes); returns how many runs were started."""
+    return view_entries.check_all()

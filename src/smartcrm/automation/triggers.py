@@ -7,6 +7,7 @@
     {"type": "score", "score": "segment", "to": "At risk"}           # any change without "to"
     {"type": "alert"}                                                # conditions on alert.*
     {"type": "sentiment", "to": "negative"}                          # a ticket's analysed sentiment
+    {"type": "view", "view_id": 12}                                  # a customer enters a saved view
     {"type": "time", "schedule": "cron", "cron": "0 9 * * 1"}        # "time_zone" optional
     {"type": "time", "schedule": "after_last_order", "days": 30, "at": "09:00"}
     {"type": "time", "schedule": "before_birthday", "days": 3, "at": "09:00"}   # every year
@@ -26,6 +27,7 @@ from django.conf import settings
 from smartcrm.automation.context import ENTITIES, SCORE_FIELDS
 from smartcrm.automation.models import TriggerType
 from smartcrm.automation.schedule import BadCron, parse_cron
+from smartcrm.collaboration.models import ListKind, SavedView
 
 Trigger = dict[str, Any]
 NUMERIC_SCORES = ("churn_risk", "clv_12m", "propensity_30d", "probability_alive")
@@ -43,6 +45,7 @@ EXAMPLES: tuple[Trigger, ...] = (
     {"type": "score", "score": "churn_risk", "above": 0.7},
     {"type": "alert"},
     {"type": "sentiment", "to": "negative"},
+    {"type": "view", "view_id": 1},
     {"type": "time", "schedule": "after_last_order", "days": 30, "at": "09:00"},
     {"type": "time", "schedule": "before_birthday", "days": 3, "at": "09:00"},
     {"type": "time", "schedule": "before_renewal", "days": 7, "at": "09:00"},
@@ -50,6 +53,10 @@ EXAMPLES: tuple[Trigger, ...] = (
     {"type": "webhook"},
     {"type": "manual"},
 )
+
+
+def customer_view_exists(view_id: int) -> bool:
+    return SavedView.objects.filter(pk=view_id, list_kind=ListKind.CUSTOMERS).exists()
 
 
 def zone(trigger: Trigger) -> ZoneInfo:
@@ -83,6 +90,10 @@ def problems(trigger: Any) -> list[str]:
     elif kind == TriggerType.SENTIMENT:
         if trigger.get("to") not in SENTIMENTS:
             found.append(f"trigger.to: one of {', '.join(SENTIMENTS)}")
+    elif kind == TriggerType.VIEW:
+        view_id = trigger.get("view_id")
+        if not isinstance(view_id, int) or isinstance(view_id, bool) or not customer_view_exists(view_id):
+            found.append("trigger.view_id: the id of a saved customer view")
     elif kind == TriggerType.TIME:
         try:
             zone(trigger)
@@ -122,6 +133,8 @@ def key(trigger: Trigger) -> str:
         return f"time:{trigger['schedule']}"
     if kind == TriggerType.SENTIMENT:
         return f"sentiment:{trigger['to']}"
+    if kind == TriggerType.VIEW:
+        return f"view:{trigger['view_id']}"
     return str(kind)
 
 
@@ -153,6 +166,8 @@ def sentence(trigger: Trigger) -> str:
         return "When an anomaly alert is raised"
     if kind == TriggerType.SENTIMENT:
         return f"When a ticket reads {trigger.get('to')}"
+    if kind == TriggerType.VIEW:
+        return f"When a customer enters the saved view #{trigger.get('view_id')}"
     if kind == TriggerType.TIME:
         tz = trigger.get("time_zone") or settings.TIME_ZONE
         if trigger.get("schedule") == "cron":

@@ -1,6 +1,7 @@
-"""A bulk action on a selection of customers (explicit ids, or everyone a saved customer view
-matches): tag them, give them an owner or a team, or add them to a campaign — run in the
-background in batches, with its progress on the row for the page and the API to poll."""
+"""A bulk action on a selection of customers (explicit ids, everyone a saved customer view
+matches, or everyone the customer list's filters match): tag them, give them an owner or a team,
+add them to a campaign, or export them to CSV — run in the background in batches, with its
+progress on the row for the page and the API to poll."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class BulkAction(models.TextChoices):
     ASSIGN_OWNER = "assign_owner", _("Assign an owner")
     ASSIGN_TEAM = "assign_team", _("Assign a team")
     ADD_TO_CAMPAIGN = "add_to_campaign", _("Add to a campaign")
+    EXPORT = "export", _("Export to CSV")
 
 
 class BulkStatus(models.TextChoices):
@@ -34,6 +36,10 @@ class BulkRun(models.Model):
         "collaboration.SavedView", null=True, blank=True, on_delete=models.SET_NULL, related_name="bulk_runs"
     )
     customer_ids = models.JSONField(default=list, blank=True)
+    # The customer list's filters (readmodels CustomerFilters.as_json): "all matching".
+    filters = models.JSONField(default=dict, blank=True)
+    # An export's CSV in the default storage, for its actor to download.
+    export_file = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=BulkStatus.choices, default=BulkStatus.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

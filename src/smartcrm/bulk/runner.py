@@ -1,12 +1,17 @@
 """Running a bulk action: the selection's ids in batches of ``BATCH``, each batch in its own
 transaction with the progress committed alongside, so a page polling the run sees it move and a
 run stopped half-way has done whole batches only. One customer's failure (a campaign that
-refuses them) is counted, never stops the run."""
+refuses them) is counted, never stops the run. An export writes its batches into a temporary
+file, stored (the default storage, ``bulk-exports/``) once complete, for its actor to download."""
 
 from __future__ import annotations
 
 import logging
+import secrets
+import tempfile
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +23,7 @@ from smartcrm.core import audit
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Customer, Tag
+from smartcrm.exports import services as exports
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -49,6 +55,39 @@ def _apply(run: BulkRun, ids: list[int]) -> int:
     return 0
 
 
+def _export(bulk: BulkRun, ids: list[int]) -> int:
+    """Write the selection as CSV batch by batch (progress after each), then store the file."""
+    if bulk.actor is None:
+        raise ServiceValidationError({"actor": "An export needs the person it is for."})
+    customers = exports.export_list("customers").queryset()
+    with tempfile.TemporaryFile("w+b") as out:
+        header = exports.selection_csv_lines(bulk.actor, "customers", customers.none(), header=True)
+        out.write("".join(header).encode())
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            rows = exports.selection_csv_lines(
+                bulk.actor, "customers", customers.filter(pk__in=batch), header=False
+            )
+            out.write("".join(rows).encode())
+            BulkRun.objects.filter(pk=bulk.pk).update(done=start + len(batch))
+        out.seek(0)
+        name = default_storage.save(f"bulk-exports/{bulk.pk}-{secrets.token_hex(16)}.csv", File(out))
+    BulkRun.objects.filter(pk=bulk.pk).update(export_file=name)
+    return len(ids)
+
+
+def _apply_in_batches(bulk: BulkRun, ids: list[int]) -> tuple[int, int]:
+    """Done and failed counts, committed with each batch."""
+    done = failed = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        with transaction.atomic():
+            missed = _apply(bulk, batch)
+            done, failed = done + len(batch) - missed, failed + missed
+            BulkRun.objects.filter(pk=bulk.pk).update(done=done, failed=failed)
+    return done, failed
+
+
 def run(run_id: int) -> int:
     """Run the bulk action ``run_id`` (once: a run not queued is left alone)."""
     if not BulkRun.objects.filter(pk=run_id, status=BulkStatus.QUEUED).update(status=BulkStatus.RUNNING):
@@ -56,14 +95,12 @@ def run(run_id: int) -> int:
     bulk = BulkRun.objects.select_related("view", "actor").get(pk=run_id)
     ids = list(customers_of(bulk).order_by("pk").values_list("pk", flat=True))
     BulkRun.objects.filter(pk=run_id).update(total=len(ids))
-    done = failed = 0
+    failed = 0
     try:
-        for start in range(0, len(ids), BATCH):
-            batch = ids[start : start + BATCH]
-            with transaction.atomic():
-                missed = _apply(bulk, batch)
-                done, failed = done + len(batch) - missed, failed + missed
-                BulkRun.objects.filter(pk=run_id).update(done=done, failed=failed)
+        if bulk.action == BulkAction.EXPORT:
+            done = _export(bulk, ids)
+        else:
+            done, failed = _apply_in_batches(bulk, ids)
     except Exception as exc:  # a broken run is recorded failed, with what it did
         log.exception("bulk run %s failed", run_id)
         BulkRun.objects.filter(pk=run_id).update(

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Capability
+from smartcrm.collaboration import columns as list_columns
 from smartcrm.collaboration.models import ListKind, SavedView
 from smartcrm.core import audit
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.teams.models import Team
 
-# The filters and the columns each list offers (web/forms.py and the list templates).
+# The filters each list offers (web/forms.py); its columns are in ``columns.py``.
 FILTERS: dict[str, tuple[str, ...]] = {
     ListKind.CUSTOMERS: (
         "q", "source", "kind", "country", "tag", "min_spent", "activity", "segment", "churn_min",
@@ -30,21 +31,6 @@ FILTERS: dict[str, tuple[str, ...]] = {
     ListKind.TICKETS: ("q", "status", "priority", "mine", "sla", "created_from", "created_to"),
     ListKind.DEALS: ("stage_id", "owner_id"),
 }  # fmt: skip
-COLUMNS: dict[str, tuple[str, ...]] = {
-    ListKind.CUSTOMERS: (
-        "name",
-        "kind",
-        "country",
-        "orders_count",
-        "total_spent",
-        "last_order_at",
-        "segment",
-        "churn_risk",
-    ),
-    ListKind.ORDERS: ("number", "customer", "status", "channel", "total", "placed_at"),
-    ListKind.TICKETS: ("subject", "customer", "status", "priority", "assignee", "team", "last_message_at"),
-    ListKind.DEALS: ("title", "customer", "stage", "value", "owner", "team", "expected_close"),
-}
 MAX_VALUE = 200
 LIST_CAPABILITY: dict[str, Capability] = {
     ListKind.CUSTOMERS: Capability.VIEW_CUSTOMERS,
@@ -68,12 +54,19 @@ def _clean(list_kind: str, filters: Any, columns: Any) -> tuple[dict[str, str], 
                 }  # fmt: skip
             elif value not in ("", None) and len(str(value)) <= MAX_VALUE:
                 clean[name] = str(value)
-    shown = COLUMNS.get(list_kind, ())
-    if not isinstance(columns, list) or any(c not in shown for c in columns):
-        errors["columns"] = _("Columns are a list of: %(choices)s.") % {"choices": ", ".join(shown)}
+    chosen: list[str] = []
+    if not isinstance(columns, list):
+        errors["columns"] = _("Columns are a list of: %(choices)s.") % {
+            "choices": ", ".join(list_columns.keys(list_kind))
+        }
+    else:
+        try:
+            chosen = list_columns.check(list_kind, columns)
+        except ServiceValidationError as exc:
+            errors |= exc.errors
     if errors:
         raise ServiceValidationError(errors)
-    return clean, list(dict.fromkeys(columns))
+    return clean, chosen
 
 
 @transaction.atomic
@@ -164,6 +157,6 @@ LIST_URLS: dict[str, str] = {
 
 
 def list_url(view: SavedView) -> str:
-    """The list in the web UI with the view's filters."""
-    query = urlencode(view.filters)
+    """The list in the web UI with the view's filters and columns."""
+    query = urlencode([*view.filters.items(), *(("columns", c) for c in view.columns)])
     return reverse(LIST_URLS[view.list_kind]) + (f"?{query}" if query else "")

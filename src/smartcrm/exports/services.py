@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from smartcrm.accounts.models import User
@@ -122,8 +123,9 @@ def export_list(kind: str) -> ExportList:
     return LISTS[kind]
 
 
-def _rows(export: ExportList, unmasked: bool) -> Iterator[list[Any]]:
-    for obj in export.queryset().iterator(chunk_size=CHUNK_ROWS):
+def _rows(export: ExportList, unmasked: bool, selection: QuerySet[Any] | None = None) -> Iterator[list[Any]]:
+    queryset = export.queryset() if selection is None else selection
+    for obj in queryset.iterator(chunk_size=CHUNK_ROWS):
         row = []
         for field in export.fields:
             value = field.value(obj)
@@ -133,7 +135,13 @@ def _rows(export: ExportList, unmasked: bool) -> Iterator[list[Any]]:
         yield row
 
 
-def _start(user: User, kind: str, fmt: str) -> tuple[ExportList, bool]:
+def _start(
+    user: User,
+    kind: str,
+    fmt: str,
+    selection: QuerySet[Any] | None = None,
+    filters: dict[str, Any] | None = None,
+) -> tuple[ExportList, bool]:
     """Check the request and record it; the caller has checked ``export.capability``.
 
     A list with contact fields is a bulk read of contact details: limited per user to
@@ -151,10 +159,35 @@ def _start(user: User, kind: str, fmt: str) -> tuple[ExportList, bool]:
     unmasked = user.can(Capability.VIEW_PII)
     changes: dict[str, Any] = {"format": fmt, "unmasked_pii": unmasked}
     if contact_fields:
-        rows = export.queryset().count()
-        changes |= {"bulk_read": True, "rows": rows, "filters": {}, "contact_fields": contact_fields}
+        rows = (export.queryset() if selection is None else selection).count()
+        changes |= {
+            "bulk_read": True,
+            "rows": rows,
+            "filters": filters or {},
+            "contact_fields": contact_fields,
+        }
     audit.record(user, AuditAction.EXPORT, object_type=f"exports.{kind}", changes=changes)
     return export, unmasked
+
+
+def check_selection_export(user: User, kind: str, selection: QuerySet[Any], filters: dict[str, Any]) -> None:
+    """A bulk export of ``selection`` (some rows of the list ``kind``) is about to be written:
+    refused without the list's capability (``PermissionDenied``), limited and audited as the
+    list's own export is, before any row is read."""
+    if not user.can(export_list(kind).capability):
+        raise PermissionDenied(kind)
+    _start(user, kind, "csv", selection, filters)
+
+
+def selection_csv_lines(user: User, kind: str, selection: QuerySet[Any], *, header: bool) -> Iterator[str]:
+    """Rows of ``selection`` as formula-safe CSV lines (the header first when ``header``), masked
+    unless ``user`` may view contact details; checked and audited by check_selection_export."""
+    export = export_list(kind)
+    writer = csv.writer(_Echo())
+    if header:
+        yield writer.writerow([field.header for field in export.fields])
+    for row in _rows(export, user.can(Capability.VIEW_PII), selection):
+        yield writer.writerow([csv_cell(value) for value in row])
 
 
 class _Echo:

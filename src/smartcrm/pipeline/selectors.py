@@ -59,7 +59,7 @@ def pipeline_board(
 ) -> list[BoardColumn]:
     """The board's columns; ``stage_id`` keeps one column, ``closing`` (a month) and ``risky``
     keep the deals closing in it and the deals :func:`at_risk`."""
-    deals = Deal.objects.select_related("customer", "owner").order_by("-value", "id")
+    deals = Deal.objects.select_related("customer", "owner", "team").order_by("-value", "id")
     if owner_id is not None:
         deals = deals.filter(owner_id=owner_id)
     if closing is not None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
@@ -16,8 +17,9 @@ from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.customers.models import Customer
+from smartcrm.customers.services import clean_contact
 from smartcrm.pipeline import events
-from smartcrm.pipeline.models import Deal, SalesTarget, Stage
+from smartcrm.pipeline.models import Deal, Lead, SalesTarget, Stage
 
 DEFAULT_STAGES = [
     # name, probability %, won, lost
@@ -82,6 +84,46 @@ def create_deal(
         )
     events.deal_created(deal)
     return deal
+
+
+@transaction.atomic
+def create_lead(
+    *,
+    actor: Actor,
+    company_name: str,
+    contact_name: str = "",
+    email: str = "",
+    source: str = "",
+    customer: Customer | None = None,
+    owner: Any = None,
+) -> Lead:
+    """A new lead; the assignment rules for leads give it a team and an owner (unless named)."""
+    errors: dict[str, str] = {}
+    company_name, contact_name, email = company_name.strip(), contact_name.strip(), email.strip()
+    if not company_name:
+        errors["company_name"] = _("A lead needs a company name.")
+    elif len(company_name) > 200:
+        errors["company_name"] = _("At most 200 characters.")
+    if len(contact_name) > 200:
+        errors["contact_name"] = _("At most 200 characters.")
+    contact = clean_contact(email, "", errors)
+    if len(source.strip()) > 50:
+        errors["source"] = _("At most 50 characters.")
+    if errors:
+        raise ServiceValidationError(errors)
+    lead = Lead.objects.create(
+        company_name=company_name,
+        contact_name=contact_name,
+        email=contact.email,
+        email_hash=contact.email_hash,
+        source=source.strip(),
+        customer=customer,
+        owner=owner,
+        created_at=timezone.now(),
+    )
+    audit.record(actor, AuditAction.CREATE, lead, changes={"company_name": company_name})
+    events.lead_created(lead)
+    return lead
 
 
 @transaction.atomic

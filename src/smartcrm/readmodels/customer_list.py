@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils import timezone
@@ -72,6 +73,27 @@ class CustomerFilters:
     # An exact email or phone number finds its customer only for a caller who may see contact
     # details (view_pii): for anyone else a hit would confirm whose address it is.
     contact_search: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """The filters as JSON values (a bulk run keeps the selection it was started on)."""
+        out: dict[str, Any] = {}
+        for name, value in asdict(self).items():
+            if isinstance(value, Decimal):
+                value = str(value)
+            elif isinstance(value, datetime):
+                value = value.isoformat()
+            out[name] = value
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CustomerFilters:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if values.get("min_spent") is not None:
+            values["min_spent"] = Decimal(str(values["min_spent"]))
+        if values.get("created_after") is not None:
+            values["created_after"] = datetime.fromisoformat(str(values["created_after"]))
+        return cls(**values)
 
 
 CONTACT_LIKE = re.compile(r"@|\d{3}")

@@ -45,7 +45,7 @@ def inbox(
     """Tickets most urgent first, then the longest-waiting; open and pending by default
     (``status="all"``: every status); each says whether it missed an SLA target."""
     queryset = (
-        Ticket.objects.select_related("customer", "assignee")
+        Ticket.objects.select_related("customer", "assignee", "team")
         .only(
             "id",
             "subject",
@@ -60,6 +60,8 @@ def inbox(
             "customer__name",
             "assignee_id",
             "assignee__username",
+            "team_id",
+            "team__name",
             "order_id",
             "first_response_due_at",
             "resolution_due_at",

@@ -1,4 +1,4 @@
-"""Routing a new ticket, deal or conversation: the first enabled rule of its kind that matches
+"""Routing a new ticket, deal, lead or conversation: the first enabled rule of its kind that matches
 (language, the customer's segment and value) names the team, and the team's strategy picks the
 member — round robin after the rule's last assignee, or the member with the fewest open items.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from smartcrm.assistant.models import Conversation
 from smartcrm.core.events import Work
-from smartcrm.pipeline.models import Deal
+from smartcrm.pipeline.models import Deal, Lead
 from smartcrm.support.models import Ticket
 from smartcrm.teams.assignment import assign
 from smartcrm.teams.models import RecordKind
@@ -22,6 +22,13 @@ def ticket_opened(ticket: Ticket) -> Work | None:
 def deal_created(deal: Deal) -> Work | None:
     language = deal.customer.language if deal.customer_id and deal.customer else ""
     assign(deal, record_kind=RecordKind.DEAL, user_field="owner", language=language)
+    return None
+
+
+def lead_created(lead: Lead) -> Work | None:
+    """A lead has no language of its own: its customer's, when it has one."""
+    language = lead.customer.language if lead.customer_id and lead.customer else ""
+    assign(lead, record_kind=RecordKind.LEAD, user_field="owner", language=language)
     return None
 
 

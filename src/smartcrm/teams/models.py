@@ -1,5 +1,5 @@
 """Teams of staff (sales, support, marketing…) with members and a lead, and the rules that
-assign new tickets, deals and conversations to a team and to one of its members.
+assign new tickets, deals, leads and conversations to a team and to one of its members.
 
 Tickets, deals, leads, conversations and customers name their team by a string foreign key
 ("teams.Team"), with no Python import: the domain apps sit below this app in the layers.
@@ -61,6 +61,7 @@ class Membership(models.Model):
 class RecordKind(models.TextChoices):
     TICKET = "ticket", _("Ticket")
     DEAL = "deal", _("Deal")
+    LEAD = "lead", _("Lead")
     CONVERSATION = "conversation", _("Conversation")
 
 

@@ -12,11 +12,12 @@ from smartcrm.accounts.models import User
 from smartcrm.assistant.models import Conversation, ConversationState
 from smartcrm.core.errors import NotFoundError
 from smartcrm.customers.models import Customer
-from smartcrm.pipeline.models import Deal
+from smartcrm.pipeline.models import Deal, Lead, LeadStatus
 from smartcrm.support.models import Ticket, TicketStatus
 from smartcrm.teams.models import AssignmentRule, Membership, Team
 
 OPEN_TICKETS = (TicketStatus.OPEN, TicketStatus.PENDING)
+OPEN_LEADS = (LeadStatus.NEW, LeadStatus.QUALIFIED)
 
 
 def all_teams() -> QuerySet[Team]:
@@ -57,6 +58,10 @@ def _open_deals() -> QuerySet[Deal]:
     return Deal.objects.filter(closed_at__isnull=True)
 
 
+def _open_leads() -> QuerySet[Lead]:
+    return Lead.objects.filter(status__in=OPEN_LEADS)
+
+
 def _open_conversations() -> QuerySet[Conversation]:
     return Conversation.objects.filter(state=ConversationState.HANDED_OFF)
 
@@ -67,11 +72,13 @@ def _counts(queryset: QuerySet[Any], column: str) -> dict[int, int]:
 
 
 def open_items_by_user(user_ids: list[int] | None = None) -> Counter[int]:
-    """Open tickets + open deals + conversations with a person, per assignee (4 queries)."""
+    """Open tickets + open deals + open leads + conversations with a person, per assignee
+    (5 queries)."""
     total: Counter[int] = Counter()
     for queryset, column in (
         (_open_tickets(), "assignee_id"),
         (_open_deals(), "owner_id"),
+        (_open_leads(), "owner_id"),
         (_open_conversations(), "assignee_id"),
     ):
         if user_ids is not None:
@@ -88,13 +95,14 @@ class Load:
     id: int
     tickets: int = 0
     deals: int = 0
+    leads: int = 0
     conversations: int = 0
     customers: int = 0
     teams: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.tickets + self.deals + self.conversations
+        return self.tickets + self.deals + self.leads + self.conversations
 
 
 @dataclass
@@ -108,12 +116,13 @@ def workload() -> Workload:
     """Open items per person (everyone in a team or holding something open) and per team."""
     tickets_u, tickets_t = _counts(_open_tickets(), "assignee_id"), _counts(_open_tickets(), "team_id")
     deals_u, deals_t = _counts(_open_deals(), "owner_id"), _counts(_open_deals(), "team_id")
+    leads_u, leads_t = _counts(_open_leads(), "owner_id"), _counts(_open_leads(), "team_id")
     conv_u, conv_t = _counts(_open_conversations(), "assignee_id"), _counts(_open_conversations(), "team_id")
     owned_u = _counts(Customer.objects.all(), "owner_id")
     owned_t = _counts(Customer.objects.all(), "owner_team_id")
     teams = list(all_teams())
     in_team = {m.user_id for t in teams for m in t.memberships.all()}
-    wanted = in_team | set(tickets_u) | set(deals_u) | set(conv_u) | set(owned_u)
+    wanted = in_team | set(tickets_u) | set(deals_u) | set(leads_u) | set(conv_u) | set(owned_u)
     users = User.objects.filter(pk__in=wanted).order_by("username")
     people = [
         Load(
@@ -121,6 +130,7 @@ def workload() -> Workload:
             id=user.pk,
             tickets=tickets_u.get(user.pk, 0),
             deals=deals_u.get(user.pk, 0),
+            leads=leads_u.get(user.pk, 0),
             conversations=conv_u.get(user.pk, 0),
             customers=owned_u.get(user.pk, 0),
             teams=[t.name for t in teams if any(m.user_id == user.pk for m in t.memberships.all())],
@@ -133,6 +143,7 @@ def workload() -> Workload:
             id=t.pk,
             tickets=tickets_t.get(t.pk, 0),
             deals=deals_t.get(t.pk, 0),
+            leads=leads_t.get(t.pk, 0),
             conversations=conv_t.get(t.pk, 0),
             customers=owned_t.get(t.pk, 0),
         )

@@ -3,7 +3,7 @@ following, hand-overs, saved views and bulk actions (included by web/urls.py).""
 
 from django.urls import path
 
-from smartcrm.web.views import collaboration, saved_views, teams
+from smartcrm.web.views import bulk, collaboration, saved_views, teams
 
 urlpatterns = [
     path("teams/", teams.team_list, name="team_list"),
@@ -32,4 +32,6 @@ urlpatterns = [
     path("views/<int:view_id>/delete/", saved_views.view_delete, name="view_delete"),
     path("views/<int:view_id>/bulk/", saved_views.view_bulk, name="view_bulk"),
     path("bulk/<int:run_id>/", saved_views.bulk_run, name="bulk_run"),
+    path("bulk/<int:run_id>/download/", bulk.bulk_download, name="bulk_download"),
+    path("customers/bulk/", bulk.customer_bulk, name="customer_bulk"),
 ]

@@ -10,8 +10,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from smartcrm.bulk.models import BulkAction
+from smartcrm.bulk.services import MAX_IDS
+from smartcrm.collaboration import columns as list_columns
 from smartcrm.collaboration.models import DigestFrequency, HandoverKind
-from smartcrm.collaboration.saved_views import COLUMNS
 
 
 class DigestForm(forms.Form):
@@ -37,9 +38,14 @@ class SavedViewForm(forms.Form):
     filters = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, teams: list[tuple[int, str]], list_kind: str, **kwargs: Any) -> None:
+        """The column choices come in the order the list shows them now (the initial columns
+        first), so the checked boxes post back in that order."""
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", _("Only me")), *teams]  # type: ignore[attr-defined]
-        self.fields["columns"].choices = [(c, c.replace("_", " ")) for c in COLUMNS.get(list_kind, ())]  # type: ignore[attr-defined]
+        current = list(self.initial.get("columns") or [])
+        self.fields["columns"].choices = [  # type: ignore[attr-defined]
+            (column.key, column.label) for column, _shown in list_columns.picker(list_kind, current)
+        ]
         if "filters" in self.initial and isinstance(self.initial["filters"], dict):
             self.initial["filters"] = urlencode(self.initial["filters"])
 
@@ -58,3 +64,35 @@ class BulkForm(forms.Form):
     value = forms.CharField(
         label=_("Value"), max_length=100, help_text=_("The tag, or the id of the owner, team or campaign")
     )
+
+
+class ListBulkForm(forms.Form):
+    """A bulk action on the rows ticked on the customer list, or on everyone its filters match
+    (``all_matching``; the filters come along as the list's own fields)."""
+
+    action = forms.ChoiceField(label=_("Action"))
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=100,
+        required=False,
+        help_text=_("The tag, or the id of the owner, team or campaign"),
+    )
+    all_matching = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = actions  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        if len(raw) > MAX_IDS:
+            raise forms.ValidationError(
+                _("At most %(n)s customers; select all matching instead.") % {"n": MAX_IDS}
+            )
+        if not all(str(i).isdigit() for i in raw):
+            raise forms.ValidationError(_("Choose customers from the list."))
+        data["ids"] = sorted({int(i) for i in raw})
+        if not data["ids"] and not data.get("all_matching"):
+            raise forms.ValidationError(_("Tick some customers, or select all matching ones."))
+        return data

@@ -53,8 +53,16 @@ class PipelineFilterForm(forms.Form):
     stage = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     closing = MonthField(required=False, widget=forms.HiddenInput)
     at_risk = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # a saved deals view's fields
+    owner_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    stage_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def selector_args(self) -> dict[str, Any]:
         data = cleaned(self)
         closing: date | None = data.get("closing")
-        return {"stage_id": data.get("stage"), "closing": closing, "risky": bool(data.get("at_risk"))}
+        return {
+            "owner_id": data.get("owner_id"),
+            "stage_id": data.get("stage") or data.get("stage_id"),
+            "closing": closing,
+            "risky": bool(data.get("at_risk")),
+        }

@@ -13,6 +13,8 @@ from smartcrm.accounts.masking import may_view_pii
 from smartcrm.accounts.roles import Capability
 from smartcrm.activities.services import complete_task, create_task
 from smartcrm.attachments.flows import note_with_file
+from smartcrm.bulk.services import actions_for
+from smartcrm.collaboration.models import ListKind
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.customers.models import Channel, Customer
 from smartcrm.customers.selectors import get_customer, get_customer_task
@@ -47,7 +49,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         request,
         "web/customers/list.html",
         "web/customers/_results.html",
-        {"form": form, "page": page, "filtered": any(v for k, v in form.cleaned_data.items() if k != "sort")},
+        {
+            "form": form,
+            "page": page,
+            "filtered": any(v for k, v in form.cleaned_data.items() if k != "sort"),
+            "bulk_actions": actions_for(current_user(request)),
+        },
+        list_kind=ListKind.CUSTOMERS,
     )
     if private:
         response.headers["HX-Push-Url"] = "false"

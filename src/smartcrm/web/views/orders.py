@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from smartcrm.accounts.roles import Capability
+from smartcrm.collaboration.models import ListKind
 from smartcrm.core.errors import NotFoundError
 from smartcrm.orders.selectors import get_order, order_page
 from smartcrm.web.access import capability_required
@@ -18,7 +19,11 @@ def order_list(request: HttpRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET)
     page = order_page(**form.selector_args())
     return render_list(
-        request, "web/orders/list.html", "web/orders/_results.html", {"form": form, "page": page}
+        request,
+        "web/orders/list.html",
+        "web/orders/_results.html",
+        {"form": form, "page": page},
+        list_kind=ListKind.ORDERS,
     )
 
 

@@ -2,32 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
+from smartcrm.collaboration.models import ListKind
 from smartcrm.core.errors import NotFoundError
 from smartcrm.pipeline.selectors import get_deal, get_stage, pipeline_board
 from smartcrm.pipeline.services import move_deal
 from smartcrm.web.access import capability_required, current_user, is_htmx
 from smartcrm.web.forms import MoveDealForm
+from smartcrm.web.list_columns import column_context
 from smartcrm.web.sla_forms import PipelineFilterForm
+
+
+def _board_context(request: HttpRequest, query: QueryDict) -> dict[str, Any]:
+    """The board filtered as ``query`` says (a saved deals view: ``owner_id``, ``stage_id``; the
+    sales dashboard's links: a stage, a closing month or the deals at risk) with the card fields
+    it chose (``columns``, as on the other lists)."""
+    args = PipelineFilterForm(query).selector_args()
+    fields = column_context(request, ListKind.DEALS, query)
+    return {
+        "columns": pipeline_board(**args),
+        "filtered": bool(args["stage_id"] or args["closing"] or args["risky"]),
+        "filters": args,
+        "card_fields": fields["columns"],
+        "column_keys": fields["column_keys"],
+        "column_picker": fields["column_picker"],
+        "column_error": fields["column_error"],
+    }
 
 
 @capability_required(Capability.VIEW_PIPELINE)
 def pipeline(request: HttpRequest) -> HttpResponse:
     """The board; the sales dashboard's links narrow it to a stage, a closing month or the deals at risk."""
-    form = PipelineFilterForm(request.GET)
-    args = form.selector_args()
-    filtered = any(v for v in args.values())
-    return render(
-        request,
-        "web/pipeline/board.html",
-        {"columns": pipeline_board(**args), "filtered": filtered, "filters": args},
-    )
+    context = _board_context(request, request.GET)
+    return render(request, "web/pipeline/board.html", context, status=400 if context["column_error"] else 200)
 
 
 @require_POST
@@ -42,7 +58,8 @@ def pipeline_move(request: HttpRequest, deal_id: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404("No such deal or stage") from exc
     move_deal(actor=current_user(request), deal=deal, stage=stage)
-    if is_htmx(request):
-        return render(request, "web/pipeline/_board.html", {"columns": pipeline_board()})
+    if is_htmx(request):  # the board as the page showed it (htmx names the page's address)
+        shown = QueryDict(urlsplit(request.headers.get("HX-Current-URL", "")).query)
+        return render(request, "web/pipeline/_board.html", _board_context(request, shown))
     messages.success(request, _("Moved to %(stage)s.") % {"stage": stage.name})
     return redirect("web:pipeline")

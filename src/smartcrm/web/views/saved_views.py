@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from smartcrm.accounts.roles import Capability
 from smartcrm.bulk.models import BulkRun
 from smartcrm.bulk.services import start_bulk
+from smartcrm.collaboration import columns as list_columns
 from smartcrm.collaboration import saved_views
 from smartcrm.collaboration.models import ListKind
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
@@ -20,7 +21,14 @@ from smartcrm.teams.selectors import get_team, team_member_ids
 from smartcrm.web.access import capability_required, current_user, is_htmx, signed_in_required
 from smartcrm.web.collaboration_forms import BulkForm, SavedViewForm
 
-IGNORED = ("page", "list")
+IGNORED = ("page", "list", "columns")
+
+
+def _known_columns(list_kind: str, request: HttpRequest) -> list[str]:
+    """The list's columns in the query string (unknown ones dropped: the form checks what is
+    posted)."""
+    allowed = list_columns.keys(list_kind)
+    return [key for key in request.GET.getlist("columns") if key in allowed]
 
 
 def _teams_of(request: HttpRequest) -> list[tuple[int, str]]:
@@ -72,7 +80,12 @@ def view_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("View %(name)s saved.") % {"name": view.name})
             return redirect(saved_views.list_url(view))
     elif request.method != "POST":
-        form = SavedViewForm(teams=_teams_of(request), list_kind=list_kind, initial={"filters": filters})
+        shown = [c.key for c in list_columns.shown(list_kind, _known_columns(list_kind, request))]
+        form = SavedViewForm(
+            teams=_teams_of(request),
+            list_kind=list_kind,
+            initial={"filters": filters, "columns": shown},
+        )
     context = {"form": form, "list_kind": list_kind, "filters": filters or form.filters_or_empty()}
     return render(request, "web/collaboration/view_new.html", context, status=400 if form.errors else 200)
 
@@ -114,7 +127,7 @@ def view_bulk(request: HttpRequest, view_id: int) -> HttpResponse:
     return redirect("web:bulk_run", run_id=run.pk)
 
 
-@capability_required(Capability.EDIT_CUSTOMERS)
+@capability_required(Capability.VIEW_CUSTOMERS)
 def bulk_run(request: HttpRequest, run_id: int) -> HttpResponse:
     """A bulk run's progress (the page polls itself with htmx until the run is over)."""
     run = BulkRun.objects.filter(pk=run_id, actor=current_user(request)).select_related("view").first()

@@ -13,6 +13,7 @@ from smartcrm.accounts.roles import Capability
 from smartcrm.assistant.agent_assist import assist_for_ticket, insert_suggestion
 from smartcrm.attachments.flows import reply_with_file
 from smartcrm.attachments.selectors import of_ticket
+from smartcrm.collaboration.models import ListKind
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.support.models import Ticket
 from smartcrm.support.selectors import get_ticket_thread, inbox_page, ticket_agents
@@ -27,7 +28,11 @@ def ticket_inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
     page = inbox_page(**form.selector_args(current_user(request).pk))
     return render_list(
-        request, "web/inbox/list.html", "web/inbox/_results.html", {"form": form, "page": page}
+        request,
+        "web/inbox/list.html",
+        "web/inbox/_results.html",
+        {"form": form, "page": page},
+        list_kind=ListKind.TICKETS,
     )
 
 

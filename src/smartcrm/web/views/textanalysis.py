@@ -8,6 +8,7 @@ from django.shortcuts import render
 from smartcrm.accounts.roles import Capability
 from smartcrm.attachments.models import OwnerKind
 from smartcrm.attachments.selectors import latest
+from smartcrm.collaboration.models import ListKind
 from smartcrm.core.pagination import paginate
 from smartcrm.textanalysis.selectors import cached_feedback_overview, inbox_by_urgency
 from smartcrm.web.access import capability_required, current_user
@@ -25,7 +26,11 @@ def inbox_urgency(request: HttpRequest) -> HttpResponse:
         inbox_by_urgency(**{k: v for k, v in args.items() if k != "page"}), number=args["page"], size=50
     )
     return render_list(
-        request, "web/textanalysis/inbox.html", "web/inbox/_results.html", {"form": form, "page": page}
+        request,
+        "web/textanalysis/inbox.html",
+        "web/inbox/_results.html",
+        {"form": form, "page": page},
+        list_kind=ListKind.TICKETS,
     )
 
 

@@ -57,6 +57,38 @@
     toast(gettext("The server could not be reached. Check your connection."));
   });
 
+  // Bulk actions on the customer list: the header box ticks the page's rows; the count says how
+  // many are ticked, or that every matching customer (all pages) is chosen; an export needs no
+  // value.
+  function ngettext(one, many, n) {
+    return window.ngettext ? window.ngettext(one, many, n) : (n === 1 ? one : many);
+  }
+  function showSelection() {
+    var form = document.querySelector("[data-bulk-form]");
+    if (!form) return;
+    var ticked = document.querySelectorAll("[data-select-row]:checked").length;
+    var all = form.querySelector("[data-select-all-matching]").checked;
+    form.querySelector("[data-selected-count]").textContent = all
+      ? gettext("Every customer matching these filters")
+      : ticked === 0
+        ? gettext("No customer ticked")
+        : interpolate(ngettext("%(n)s customer ticked", "%(n)s customers ticked", ticked), { n: ticked });
+    var action = form.querySelector("[data-bulk-action]");
+    form.querySelector("[data-bulk-value]").hidden = action.value === "export";
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches) return;
+    if (box.matches("[data-select-page]")) {
+      document.querySelectorAll("[data-select-row]").forEach(function (row) { row.checked = box.checked; });
+    }
+    if (box.matches("[data-select-page], [data-select-row], [data-select-all-matching], [data-bulk-action]")) {
+      showSelection();
+    }
+  });
+  document.addEventListener("DOMContentLoaded", showSelection);
+  document.addEventListener("htmx:afterSwap", showSelection);
+
   // The header's language menu submits its form as soon as a language is picked.
   document.addEventListener("change", function (event) {
     var select = event.target;

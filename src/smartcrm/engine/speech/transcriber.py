@@ -93,6 +93,8 @@ class Transcriber:
         beam_size: int = 5,
         initial_prompt: str | None = None,
         vad: bool = False,
+        temperature_fallback: bool = True,
+        timestamps: bool = True,
         compute_type: str = "int8",
         cpu_threads: int = 2,
         cache_dir: Path | None = None,
@@ -102,6 +104,8 @@ class Transcriber:
         self.beam_size = beam_size
         self.initial_prompt = initial_prompt
         self.vad = vad
+        self.temperature_fallback = temperature_fallback
+        self.timestamps = timestamps
         self.compute_type = compute_type
         self.cpu_threads = cpu_threads
         self.cache_dir = cache_dir
@@ -129,6 +133,10 @@ class Transcriber:
             initial_prompt=self.initial_prompt,
             vad_filter=self.vad,
             condition_on_previous_text=False,
+            # Whisper's fallback decodes a doubtful window again at rising temperatures: slower,
+            # and on short noisy messages it trades a misheard word for an invented one.
+            temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if self.temperature_fallback else [0.0],
+            without_timestamps=not self.timestamps,
         )
         segments = tuple(Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in pieces)
         return Transcript(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from smartcrm.engine.speech import audio as audio_io
 from smartcrm.engine.speech.errors import LanguageUnsupported
 from smartcrm.engine.speech.models import ModelFiles, resolve
+from smartcrm.engine.speech.order_numbers import join_segments
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -140,7 +141,7 @@ class Transcriber:
         )
         segments = tuple(Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in pieces)
         return Transcript(
-            text=" ".join(s.text for s in segments if s.text),
+            text=join_segments((s.start, s.end, s.text) for s in segments),
             language=info.language,
             duration_seconds=round(sound.seconds, 3),
             segments=segments,

@@ -26,6 +26,9 @@ from smartcrm.engine.speech.order_numbers import join_segments
         ("order for double 2-5-8 is cracked", ["42258"]),
         ("The box for order 7934 to 3 arrived", ["793423"]),
         ("the status of Order 91013.09.", ["9101309"]),
+        # Whisper mixes numerals and words, across commas too.
+        ("order 9 101, three, double nine.", ["9101399"]),
+        ("order 5, double two, nine, six, one.", ["522961"]),
         # Two numbers with words between stay two numbers.
         ("order one two three four and order five six seven eight", ["1234", "5678"]),
     ],

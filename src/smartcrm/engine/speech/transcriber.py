@@ -113,6 +113,16 @@ class Transcriber:
         self._files: ModelFiles | None = None
         self._files_lock = threading.Lock()
 
+    def decoding(self) -> dict[str, object]:
+        """The decoder settings, as measured and reported by ``smartcrm eval speech``."""
+        return {
+            "beam_size": self.beam_size,
+            "initial_prompt": self.initial_prompt,
+            "vad": self.vad,
+            "temperature_fallback": self.temperature_fallback,
+            "timestamps": self.timestamps,
+        }
+
     def files(self) -> ModelFiles:
         """The model's checked directory (hashes verified once per ``Transcriber``)."""
         with self._files_lock:

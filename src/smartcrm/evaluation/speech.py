@@ -46,7 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--errors", type=int, default=0, help="also list up to this many wrong transcripts")
     # Decoder settings: unset, the engine's defaults (Transcriber) are measured.
     parser.add_argument("--beam-size", type=int, default=None, help="beam width of the decoder")
-    parser.add_argument("--prompt", default=None, help="an initial prompt of words to expect ('' for none)")
+    parser.add_argument(
+        "--prompt",
+        default=None,
+        help="an initial prompt of words to expect (default: the engine's English prompt; '' for none)",
+    )
     parser.add_argument(
         "--vad", action=argparse.BooleanOptionalAction, default=None, help="drop silence first (Silero VAD)"
     )
@@ -75,8 +79,6 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         "timestamps": options.get("timestamps"),
     }
     settings = {key: value for key, value in chosen.items() if value is not None}
-    if settings.get("initial_prompt") == "":
-        settings["initial_prompt"] = None
     if options.get("audio") or options.get("truth"):
         if not (options.get("audio") and options.get("truth")):
             raise ValueError("--audio and --truth go together")

@@ -22,12 +22,14 @@ from playwright.sync_api import Browser, Page, expect
 from smartcrm.accounts.roles import Role
 from smartcrm.assistant.identity import sign_identity
 from smartcrm.assistant.models import Conversation, Speaker
+from smartcrm.attachments.models import Attachment
 from smartcrm.demo.help_center import HELP_CENTER
 from smartcrm.knowledge import indexing
 from smartcrm.knowledge.imports import import_articles
 from smartcrm.knowledge.reading import read_path
 from smartcrm.orders.models import OrderStatus
 from tests import factories
+from tests.attachments import files
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,8 +101,9 @@ def shop_site(live_server: Any, settings: Any) -> Iterator[Callable[..., str]]:
     settings.SMARTCRM_WIDGET_ORIGINS = [origin]
     assert origin != crm  # 127.0.0.1:<port> and localhost:<another port>
 
-    def page_url(name: str, language: str, identity_token: str = "") -> str:
+    def page_url(name: str, language: str, identity_token: str = "", max_file_mb: int = 0) -> str:
         token = f' data-identity-token="{html.escape(identity_token)}"' if identity_token else ""
+        token += f' data-max-file-mb="{max_file_mb}"' if max_file_mb else ""
         pages[f"/{name}.html"] = (
             f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>Shop</title>'
             f'<script src="{crm}/static/widget/chat.js" data-smartcrm-url="{crm}" '
@@ -235,3 +238,61 @@ def test_the_demo_page_shows_the_widget_at_work(
     # The same conversation, still open, in a Chinese UI.
     expect(page.get_by_role("button", name="在线客服")).to_have_attribute("aria-expanded", "true")
     expect(page.get_by_role("log")).to_contain_text("how many days do i have to send stuff back?")
+
+
+def test_a_customer_sends_a_photo_from_the_widget_and_a_hostile_file_is_refused_with_the_reason(
+    browser: Browser, shop_site: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "attachments"), "base_url": None},
+        },
+    }
+    # Its own page: the refused file's 422 is logged by the browser, and only that may be.
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(shop_site("files", "en", max_file_mb=1))
+        page.get_by_role("button", name="Chat with us").click()
+        attach = page.get_by_role("button", name="Send a photo, a voice message or a text file")
+        log = page.get_by_role("log")
+        status = page.locator(".smartcrm-chat__status")
+
+        # The button opens the file chooser; the photo starts a conversation and is stored on it.
+        with page.expect_file_chooser() as chooser:
+            attach.click()
+        chooser.value.set_files(
+            {"name": "damage.jpg", "mimeType": "image/jpeg", "buffer": files.jpeg_with_gps()}
+        )
+        expect(log.locator(".smartcrm-chat__msg--file")).to_have_text("YouSent: damage.jpg")
+        attachment = Attachment.objects.get()
+        assert (attachment.owner_kind, attachment.source, attachment.kind) == (
+            "conversation",
+            "chat",
+            "image",
+        )
+        assert attachment.owner_id == Conversation.objects.get().pk
+
+        # An SVG with a script, named as a photo: refused by its bytes, the server's reason shown.
+        page.set_input_files(
+            "#smartcrm-chat-file",
+            {"name": "photo.png", "mimeType": "image/png", "buffer": b"<svg><script>alert(1)</script></svg>"},
+        )
+        expect(status).to_contain_text("SVG")
+        # Over the page's limit (data-max-file-mb="1"): refused in the page, never sent.
+        page.set_input_files(
+            "#smartcrm-chat-file",
+            {"name": "big.jpg", "mimeType": "image/jpeg", "buffer": b"\xff" * (1024 * 1024 + 1)},
+        )
+        expect(status).to_have_text("The file is larger than 1 MB.")
+        assert Attachment.objects.count() == 1
+        expect(log.locator(".smartcrm-chat__msg--file")).to_have_count(1)
+    finally:
+        context.close()
+    assert len(errors) == 1 and "422" in errors[0], errors

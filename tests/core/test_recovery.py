@@ -52,6 +52,7 @@ def test_every_app_with_long_runs_registers_a_recoverer() -> None:
         "training",
         "refresh",
         "webhooks",
+        "attachments",
     }
 
 

@@ -73,6 +73,11 @@ class Attachment(models.Model):
     source = models.CharField(max_length=20, default="upload", help_text="upload, api, email, chat")
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # The reading job's signs of life (core/heartbeat.py): a worker killed mid-reading leaves the
+    # row "processing"; the stale-run sweeper (attachments/recovery.py) reads it again or fails it.
+    worker = models.CharField(max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Readings started")
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -5,8 +5,9 @@ limits, images re-encoded without metadata), stores the file and its thumbnail, 
 and starts the reading job after the commit. ``process_attachment`` is that job: idempotent (a
 finished attachment is left as it is), and whatever a reader does — refuse the file, raise, hit
 a bug — the attachment ends ``done``, ``unreadable`` or ``failed`` with a reason, never a crashed
-worker. What was read is stored with personal data masked (``engine.nlp.pii``); order and
-tracking numbers found in it are kept in ``details`` and link the ticket to the customer's order.
+worker (a worker killed mid-reading is found by its silent heartbeat: ``recovery.py``). What
+was read is stored with personal data masked (``engine.nlp.pii``); order and tracking numbers
+found in it are kept in ``details`` and link the ticket to the customer's order.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from smartcrm.attachments import content, jobs, readers, storage
 from smartcrm.attachments.models import FINISHED, Attachment, AttachmentStatus, OwnerKind
 from smartcrm.attachments.owners import Owner
-from smartcrm.core import audit
+from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
@@ -150,7 +151,9 @@ def process_attachment(attachment_id: int) -> dict[str, Any]:
         if attachment.status in FINISHED:
             return {"attachment": attachment_id, "status": attachment.status, "skipped": True}
         attachment.status, attachment.progress = AttachmentStatus.PROCESSING, 10
-        attachment.save(update_fields=["status", "progress"])
+        attachment.attempts += 1
+        attachment.worker, attachment.heartbeat_at = heartbeat.worker_id(), timezone.now()
+        attachment.save(update_fields=["status", "progress", "attempts", "worker", "heartbeat_at"])
     reader = readers.reader_for(attachment.kind)
     if reader is None:
         return _finish(
@@ -159,7 +162,10 @@ def process_attachment(attachment_id: int) -> dict[str, Any]:
             _("Kept and shown; no reader for this kind of file is installed."),
         )
     try:
-        with storage.local_copy(attachment.file_key, f".{attachment.file_key.rsplit('.', 1)[-1]}") as path:
+        with (
+            heartbeat.beating(Attachment, attachment.pk),
+            storage.local_copy(attachment.file_key, f".{attachment.file_key.rsplit('.', 1)[-1]}") as path,
+        ):
             result = reader(path)
     except readers.Unreadable as exc:
         return _finish(attachment, AttachmentStatus.UNREADABLE, str(exc))

@@ -44,19 +44,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--truth", type=Path, default=None, help="truth.csv for --audio: file,language,text[,condition]"
     )
     parser.add_argument("--errors", type=int, default=0, help="also list up to this many wrong transcripts")
-    parser.add_argument("--beam-size", type=int, default=5, help="beam width of the decoder (default 5)")
-    parser.add_argument("--prompt", default=None, help="an initial prompt of words to expect (default none)")
-    parser.add_argument("--vad", action="store_true", help="drop silence first (Silero VAD)")
+    # Decoder settings: unset, the engine's defaults (Transcriber) are measured.
+    parser.add_argument("--beam-size", type=int, default=None, help="beam width of the decoder")
+    parser.add_argument(
+        "--prompt",
+        default=None,
+        help="an initial prompt of words to expect (default: the engine's English prompt; '' for none)",
+    )
+    parser.add_argument(
+        "--vad", action=argparse.BooleanOptionalAction, default=None, help="drop silence first (Silero VAD)"
+    )
+    parser.add_argument(
+        "--temperature-fallback",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="decode a doubtful window again at higher temperatures",
+    )
+    parser.add_argument(
+        "--timestamps",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="predict segment timestamps (off: text tokens only)",
+    )
 
 
 def run(options: dict[str, Any]) -> dict[str, Any]:
     models = [m.strip() for m in str(options.get("models") or DEFAULT_MODEL).split(",") if m.strip()]
     max_errors = int(options.get("errors") or 0)
-    settings = {
-        "beam_size": int(options.get("beam_size") or 5),
-        "initial_prompt": options.get("prompt") or None,
-        "vad": bool(options.get("vad")),
+    chosen = {
+        "beam_size": options.get("beam_size"),
+        "initial_prompt": options.get("prompt"),
+        "vad": options.get("vad"),
+        "temperature_fallback": options.get("temperature_fallback"),
+        "timestamps": options.get("timestamps"),
     }
+    settings = {key: value for key, value in chosen.items() if value is not None}
     if options.get("audio") or options.get("truth"):
         if not (options.get("audio") and options.get("truth")):
             raise ValueError("--audio and --truth go together")
@@ -91,7 +113,7 @@ def evaluate(
         "order_number_recall": english.get("all", {}).get("order_number_recall"),
         "real_time_factor": default["real_time_factor"],
         "models": per_model,
-        "settings": settings,
+        "settings": Transcriber(models[0], **settings).decoding(),
     }
     result["targets"] = {
         key: {"target": target, "met": _met(key, result[key], target)} for key, target in TARGETS.items()

@@ -24,6 +24,7 @@ from smartcrm.web.views import (
     orders,
     pipeline,
     privacy,
+    reviews,
     role_dashboards,
     sla_settings,
     support,
@@ -158,6 +159,7 @@ urlpatterns = [
     path("models/refresh/<int:refresh_id>/retry/", intelligence.refresh_retry, name="refresh_retry"),
     path("products/", catalog.product_list, name="product_list"),
     path("products/<int:product_id>/", catalog.product_detail, name="product_detail"),
+    path("reviews/<int:review_id>/", reviews.review_detail, name="review_detail"),
     path(
         "customers/<int:customer_id>/next-action/",
         customers.customer_next_action,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smartcrm.engine.speech import digits_in_words, find_spoken_order_numbers
+from smartcrm.engine.speech.order_numbers import join_segments
 
 
 @pytest.mark.parametrize(
@@ -25,6 +26,9 @@ from smartcrm.engine.speech import digits_in_words, find_spoken_order_numbers
         ("order for double 2-5-8 is cracked", ["42258"]),
         ("The box for order 7934 to 3 arrived", ["793423"]),
         ("the status of Order 91013.09.", ["9101309"]),
+        # Whisper mixes numerals and words, across commas too.
+        ("order 9 101, three, double nine.", ["9101399"]),
+        ("order 5, double two, nine, six, one.", ["522961"]),
         # Two numbers with words between stay two numbers.
         ("order one two three four and order five six seven eight", ["1234", "5678"]),
     ],
@@ -60,3 +64,23 @@ def test_min_digits_is_a_parameter() -> None:
 def test_digits_in_words_keeps_the_rest_of_the_sentence() -> None:
     assert digits_in_words("Hi, order one one eight four oh, it is late") == "Hi, order 11840, it is late"
     assert digits_in_words("Oh, order 118 4 is late") == "Oh, order 1184 is late"
+
+
+def test_a_number_cut_by_a_short_pause_stays_one_run() -> None:
+    cut = [(0.0, 2.1, "My order number is 7 0 4."), (2.5, 4.0, "8 7 6, and it is late.")]
+    assert join_segments(cut) == "My order number is 7 0 4 8 7 6, and it is late."
+    assert find_spoken_order_numbers(join_segments(cut)) == ["704876"]
+    words = [(0.0, 2.0, "order seven oh four."), (2.4, 3.0, "double eight six.")]
+    assert find_spoken_order_numbers(join_segments(words)) == ["704886"]
+
+
+@pytest.mark.parametrize(
+    "segments",
+    [
+        [(0.0, 2.0, "I ordered 2."), (4.0, 5.0, "3 came.")],  # a long pause: two sentences
+        [(0.0, 2.0, "My order is 1234."), (2.2, 3.0, "Thanks.")],  # words follow
+        [(0.0, 2.0, "That is all."), (2.1, 3.0, "5 stars.")],  # no digit before the stop
+    ],
+)
+def test_a_full_stop_before_a_long_pause_or_words_stays(segments: list[tuple[float, float, str]]) -> None:
+    assert join_segments(segments) == " ".join(text for _, _, text in segments)

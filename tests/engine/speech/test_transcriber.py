@@ -9,6 +9,7 @@ import pytest
 
 from smartcrm.engine.speech import Transcriber, find_spoken_order_numbers
 from smartcrm.engine.speech import transcriber as transcriber_module
+from smartcrm.engine.speech.transcriber import ENGLISH_PROMPT
 from smartcrm.evaluation.speech_scoring import normalise_english
 from tests.engine.speech.conftest import Say
 
@@ -60,3 +61,24 @@ def test_one_model_per_process_shared_across_threads(transcriber: Transcriber, s
     assert results[0] == results[1]
     loaded = [key for key in transcriber_module._loaded if key[0] == str(transcriber.files().path)]
     assert len(loaded) == 1
+
+
+def test_the_english_prompt_is_the_default_for_english_only() -> None:
+    assert Transcriber("base").decoding()["initial_prompt"] == ENGLISH_PROMPT
+    assert Transcriber("base")._prompt("zh") is None  # an English prompt pulls Mandarin to English
+    assert Transcriber("base", initial_prompt="")._prompt("en") is None
+    assert Transcriber("base", initial_prompt="订单号")._prompt("zh") == "订单号"
+
+
+def test_text_tokens_only_without_the_temperature_fallback(say: Say) -> None:
+    voice, spoken, number = SENTENCES[1]
+    quick = Transcriber("tiny.en", temperature_fallback=False, timestamps=False)
+    transcript = quick.transcribe(say(spoken, voice))
+    assert number in find_spoken_order_numbers(transcript.text)
+    assert quick.decoding() == {
+        "beam_size": 5,
+        "initial_prompt": ENGLISH_PROMPT,
+        "vad": False,
+        "temperature_fallback": False,
+        "timestamps": False,
+    }

@@ -9,6 +9,7 @@ words; "double"/"triple" repeat the digit that follows.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 DIGIT_WORDS = {
     "zero": "0",
@@ -28,6 +29,11 @@ ZERO_LETTERS = {"oh", "o"}
 HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
 REPEATS = {"double": 2, "triple": 3}
 MIN_ORDER_DIGITS = 4
+# A pause this short (seconds) inside a number read out is a breath, not the end of a sentence.
+MAX_DIGIT_PAUSE = 1.0
+_SPOKEN_DIGIT = r"\d|zero|oh|one|two|three|four|five|six|seven|eight|nine"
+_ENDS_WITH_DIGIT_STOP = re.compile(rf"(?:{_SPOKEN_DIGIT})\.$", re.IGNORECASE)
+_STARTS_WITH_DIGIT = re.compile(rf"(?:{_SPOKEN_DIGIT}|double|triple)\b|\d", re.IGNORECASE)
 # Words, digit groups and the joiners between digits ("1-1-8", "118,452", "91013.09"); anything
 # else (a full stop with a space too: "I ordered two. Three came") ends a run.
 TOKEN = re.compile(r"[a-z]+|\d+")
@@ -95,3 +101,25 @@ def digits_in_words(text: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def join_segments(segments: Iterable[tuple[float, float, str]]) -> str:
+    """The texts of Whisper's segments ``(start, end, text)`` joined with spaces; where a number
+    read out was cut by a short pause ("my order is 7 0 4." then "8 7 6, and…"), the full stop
+    Whisper put at the cut is dropped, so the digits stay one run."""
+    text = ""
+    last_end = None
+    for start, end, piece in segments:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if (
+            last_end is not None
+            and start - last_end <= MAX_DIGIT_PAUSE
+            and _ENDS_WITH_DIGIT_STOP.search(text)
+            and _STARTS_WITH_DIGIT.match(piece)
+        ):
+            text = text[:-1]
+        text = f"{text} {piece}" if text else piece
+        last_end = end
+    return text

@@ -5,7 +5,8 @@
  *           data-language="zh-Hans" defer></script>
  *
  * Optional: data-identity-token="<signed token>" for a customer logged in on the shop's site
- * (docs/assistant.md). Plain ES2020, no dependencies. Every text the customer, the assistant or an
+ * (docs/assistant.md); data-max-file-mb="20" when the CRM's SMARTCRM_ATTACHMENT_MAX_MB differs
+ * (a larger file is refused here before it is sent; the server checks every file by its bytes). Plain ES2020, no dependencies. Every text the customer, the assistant or an
  * agent wrote is put in the page with textContent, never parsed as HTML; the look comes from
  * chat.css (loaded beside this file), so a page whose CSP has no 'unsafe-inline' works as is.
  */
@@ -24,6 +25,7 @@
   const storageKey = `smartcrm-chat:${base}`;
   const POLL_OPEN_MS = 3000;
   const POLL_CLOSED_MS = 15000;
+  const MAX_FILE_MB = Number(script.dataset.maxFileMb) || 20;
 
   const STRINGS = {
     en: {
@@ -44,6 +46,10 @@
       limited: "Too many messages. Please wait {s} seconds.",
       handedOff: "A colleague has this conversation and will answer here.",
       unread: "New reply",
+      attach: "Send a photo, a voice message or a text file",
+      fileSent: "Sent: {name}",
+      fileTooLarge: "The file is larger than {mb} MB.",
+      fileEmpty: "The file is empty.",
     },
     zh: {
       launcher: "在线客服",
@@ -63,6 +69,10 @@
       limited: "消息太频繁，请 {s} 秒后再试。",
       handedOff: "同事已接手此对话，会在这里回复您。",
       unread: "新回复",
+      attach: "发送照片、语音或文本文件",
+      fileSent: "已发送：{name}",
+      fileTooLarge: "文件超过 {mb} MB。",
+      fileEmpty: "文件是空的。",
     },
   };
   const uiLanguage = pageLanguage.toLowerCase().startsWith("zh") ? "zh" : "en";
@@ -157,7 +167,19 @@
   input.placeholder = t("placeholder");
   const send = el("button", "smartcrm-chat__send", t("send"));
   send.type = "submit";
-  form.append(label, input, send);
+  // A photo of the damage, a voice message: checked by its bytes on the server (images re-encoded
+  // without their location, SVG, HTML and programs refused with the reason shown here).
+  const fileInput = el("input", "smartcrm-chat__file-input");
+  fileInput.type = "file";
+  fileInput.id = "smartcrm-chat-file";
+  fileInput.accept = "image/*,audio/*,text/plain";
+  fileInput.hidden = true;
+  fileInput.tabIndex = -1;
+  const attach = el("button", "smartcrm-chat__attach", "\u{1F4CE}");
+  attach.type = "button";
+  attach.setAttribute("aria-label", t("attach"));
+  attach.title = t("attach");
+  form.append(label, input, fileInput, attach, send);
 
   panel.append(head, log, status, form);
   root.append(panel, launcher);
@@ -208,12 +230,13 @@
 
   async function call(method, path, body) {
     const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const multipart = body instanceof FormData; // the browser sets its Content-Type and boundary
+    if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
     if (token) headers["X-Chat-Token"] = token;
     const response = await fetch(`${api}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || multipart ? body : JSON.stringify(body),
       credentials: "omit",
       mode: "cors",
       cache: "no-store",
@@ -330,6 +353,43 @@
     }
   }
 
+  async function sendFile(file) {
+    if (busy) return;
+    if (file.size > MAX_FILE_MB * 1024 * 1024) {
+      status.textContent = t("fileTooLarge", { mb: MAX_FILE_MB });
+      return;
+    }
+    if (file.size === 0) {
+      status.textContent = t("fileEmpty");
+      return;
+    }
+    busy = true;
+    send.disabled = attach.disabled = true;
+    status.textContent = t("sending");
+    try {
+      if (!token || state === "closed") await start();
+      const body = new FormData();
+      body.append("file", file, file.name);
+      const sent = await call("POST", "/conversation/files", body);
+      const item = el("li", "smartcrm-chat__msg smartcrm-chat__msg--customer smartcrm-chat__msg--file");
+      item.append(
+        el("span", "smartcrm-chat__who", t("customer")),
+        el("p", "smartcrm-chat__text", t("fileSent", { name: sent.name })),
+      );
+      log.append(item);
+      log.scrollTop = log.scrollHeight;
+      status.textContent = "";
+    } catch (error) {
+      status.textContent = explain(error);
+    } finally {
+      busy = false;
+      send.disabled = attach.disabled = false;
+      fileInput.value = "";
+      attach.focus();
+      schedule();
+    }
+  }
+
   // -- behaviour ---------------------------------------------------------------------------
 
   function setOpen(open) {
@@ -362,6 +422,10 @@
     event.preventDefault();
     const text = input.value.trim();
     if (text) submit(text);
+  });
+  attach.addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", () => {
+    if (fileInput.files && fileInput.files[0]) sendFile(fileInput.files[0]);
   });
   input.addEventListener("keydown", (event) => {
     // Enter sends, Shift+Enter is a new line (and an input method's Enter is left alone).

@@ -43,6 +43,7 @@ from bench.refresh import database_url, ensure_shop
 
 MAX_USERS = 500
 MAX_SECONDS = 1800
+READY_SECONDS = 300  # gunicorn workers importing Django on a loaded machine
 HOST = "127.0.0.1"
 MIX = {  # action: weight
     "list with filters": 20,
@@ -134,7 +135,7 @@ def start_server(port: int, web_workers: int, threads: int, logs: Path) -> subpr
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     with (logs / "server.log").open("wb") as out:
         server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit(f"bench.load: the server stopped; see {logs / 'server.log'}")
@@ -145,7 +146,7 @@ def start_server(port: int, web_workers: int, threads: int, logs: Path) -> subpr
             pass
         time.sleep(0.5)
     server.terminate()
-    sys.exit("bench.load: the server did not become ready in 120 s")
+    sys.exit(f"bench.load: the server did not become ready in {READY_SECONDS} s")
 
 
 def sign_in(base: str, username: str, password: str) -> requests.Session:

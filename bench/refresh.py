@@ -137,7 +137,11 @@ def run_refresh(workers: int, chunk_size: int, redis_url: str, logs: Path) -> di
         for p in procs:
             p.terminate()
         for p in procs:
-            p.wait(timeout=60)
+            try:
+                p.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # a warm shutdown still finishing a follow-up task
+                p.kill()
+                p.wait(timeout=60)
     run = RefreshRun.objects.defer("fitted").get(pk=run.pk)
     if run.status != RefreshStatus.DONE:
         sys.exit(f"bench.refresh: the run ended {run.status}: {run.message}")

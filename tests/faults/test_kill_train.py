@@ -1,6 +1,6 @@
 """``smartcrm train`` killed with SIGKILL after it has fitted and staged some new versions: the
 registry is not mixed (every kind stays on the previous training's version, and every score
-names exactly those versions), and the sweeper marks the training run interrupted."""
+names exactly those versions), and the sweeper marks its refresh run interrupted."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from smartcrm.core import recovery
 from smartcrm.demo.loader import ShopLoader
-from smartcrm.intelligence.models import CustomerScore, TrainingRun, TrainingStatus
+from smartcrm.intelligence.models import CustomerScore, RefreshRun, RefreshStatus
 from smartcrm.intelligence.training import train
 from smartcrm.modelregistry.models import ModelVersion
 from smartcrm.synth.spec import ShopSpec
@@ -49,6 +49,6 @@ def test_train_killed_midway_leaves_the_registry_and_the_scores_on_the_previous_
     assert {
         tuple(sorted(v.items())) for v in CustomerScore.objects.values_list("model_versions", flat=True)
     } == {tuple(sorted(FIRST.items()))}
-    assert recovery.sweep()["training"] == 1
-    killed = TrainingRun.objects.exclude(status=TrainingStatus.DONE).get()
-    assert killed.status == TrainingStatus.INTERRUPTED and "previous training" in killed.message
+    assert recovery.sweep()["refresh"] == 1  # `smartcrm train` is a fan-out refresh run
+    killed = RefreshRun.objects.get()
+    assert killed.status == RefreshStatus.INTERRUPTED and "previous scores stay" in killed.message

@@ -15,7 +15,9 @@ This module holds what a person does to a run (start, cancel, retry), light enou
 process; refresh_work.py holds what the workers do (steps 2–4).
 
 Where the jobs run: Celery workers on the bulk queue with Redis; the embedded runner's threads
-in the web server without; inline in commands and tests (core/jobs.py). A worker killed
+in the web server without; inline in commands and tests (core/jobs.py). ``smartcrm train`` and
+the demo run the same steps in their own process, one chunk after another (refresh_local.py),
+unless told to hand the run to the workers. A worker killed
 mid-chunk leaves the chunk ``running``; the sweeper (refresh_recovery.py) sends it again.
 """
 
@@ -42,9 +44,10 @@ class RefreshStateError(ValueError):
 
 
 def start_refresh(
-    *, actor: Actor, as_of: date | None = None, chunk_size: int = CHUNK_CUSTOMERS
+    *, actor: Actor, as_of: date | None = None, chunk_size: int = CHUNK_CUSTOMERS, send: bool = True
 ) -> RefreshRun:
-    """Queue a fan-out refresh as of ``as_of`` (default yesterday)."""
+    """Queue a fan-out refresh as of ``as_of`` (default yesterday); with ``send=False`` nothing
+    is sent and the caller runs it itself (refresh_local.py)."""
     with transaction.atomic():
         run = RefreshRun.objects.create(
             as_of=as_of or timezone.localdate() - timedelta(days=1),
@@ -52,7 +55,8 @@ def start_refresh(
             chunk_size=max(1, chunk_size),
         )
         audit.record(actor, AuditAction.START, run, changes={"as_of": run.as_of.isoformat()})
-        jobs.refresh_train.on_commit(run.pk)
+        if send:
+            jobs.refresh_train.on_commit(run.pk)
     return run
 
 

@@ -27,10 +27,17 @@ from smartcrm.modelregistry import registry
 
 def run_training(run_id: int) -> None:
     """Fit on the sample, plan the chunks and send them (the ``refresh_train`` task)."""
+    for chunk_id in fit_and_plan(run_id):
+        jobs.refresh_chunk.send(chunk_id)
+
+
+def fit_and_plan(run_id: int) -> list[int]:
+    """Fit a queued run's models on the sample and plan its chunks; the chunks' ids (none when
+    the run was started already or cancelled)."""
     if not RefreshRun.objects.filter(pk=run_id, status=RefreshStatus.QUEUED).update(
         status=RefreshStatus.TRAINING
     ):
-        return  # started already (a message delivered twice), or cancelled
+        return []  # started already (a message delivered twice), or cancelled
     run = RefreshRun.objects.get(pk=run_id)
     result = RefreshResult(as_of=run.as_of)
     started = time.perf_counter()
@@ -51,8 +58,7 @@ def run_training(run_id: int) -> None:
         except BaseException as exc:
             _fail_run(run_id, RefreshStatus.TRAINING, exc)
             raise
-    for chunk_id in chunks:
-        jobs.refresh_chunk.send(chunk_id)
+    return chunks
 
 
 def _plan_chunks(run: RefreshRun) -> list[int]:

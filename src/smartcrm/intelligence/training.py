@@ -129,17 +129,20 @@ def _sample_customers(tx: pd.DataFrame, limit: int) -> pd.DataFrame:
     return tx[tx["customer_id"].isin(chosen)]
 
 
-def _train_clv(tx: pd.DataFrame, as_of: date) -> tuple[LifetimeValueModel, dict[str, Any]]:
+def _train_clv(
+    tx: pd.DataFrame, as_of: date, limit: int = CLV_FIT_CUSTOMERS
+) -> tuple[LifetimeValueModel, dict[str, Any]]:
     """The CLV default (BG/NBD corrected by a learnt factor) with Gamma-Gamma, on a sample.
 
     The parameters describe the population, so a sample of CLV_FIT_CUSTOMERS estimates them
-    well. The correction learns from a time split inside the history (the last third, at most
+    well (``limit``: at most this many customers; bench/refresh_quality.py fits on everyone).
+    The correction learns from a time split inside the history (the last third, at most
     a year, is its target); with too little history or too few customers for it the model is
     plain BG/NBD. Pareto/NBD stays in ``smartcrm eval clv`` but not here: its likelihood needs
     2F1 terms that cost up to milliseconds per heavy buyer in scipy (minutes per 100,000
     customers to score), and on CDNOW it was not chosen (docs/models/clv.md).
     """
-    sample = _sample_customers(tx, CLV_FIT_CUSTOMERS)
+    sample = _sample_customers(tx, limit)
     summary = summarise_transactions(sample, pd.Timestamp(as_of), freq="W")
     try:
         split = training_split(sample, pd.Timestamp(as_of), WEEKS_12M * 7, freq="W")

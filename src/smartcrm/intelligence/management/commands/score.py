@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from smartcrm.intelligence.refresh_command import add_refresh_arguments, run_refresh
+from smartcrm.intelligence.refresh_command import add_refresh_arguments, run_scoring
 
 
 class Command(BaseCommand):
@@ -17,6 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            run_refresh(self.stdout, train=False, as_of=options["as_of"])
+            run_scoring(self.stdout, as_of=options["as_of"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc

@@ -121,3 +121,24 @@ def engine_text(text: str | None) -> str:
     from smartcrm.intelligence.wording import translate
 
     return translate(text or "")
+
+
+@register.filter
+def explanation(holder: Any, name: str = "") -> str:
+    """An explanation kept as data, in the reader's language: ``{{ score|explanation:"churn" }}``
+    (churn, propensity, next_category, cluster) or ``{{ alert|explanation }}``."""
+    from smartcrm.intelligence.wording import explained, score_explanation
+
+    if holder is None:
+        return ""
+    if not name:
+        return explained(getattr(holder, "explanation_data", None), getattr(holder, "explanation", ""))
+    return score_explanation(holder, name)
+
+
+@register.filter
+def metric_name(metric: str) -> str:
+    """A daily metric's name (``revenue`` → Revenue) in the reader's language."""
+    from smartcrm.intelligence.wording import metric_name as name
+
+    return name(str(metric or ""))

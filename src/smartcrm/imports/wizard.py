@@ -32,6 +32,7 @@ from smartcrm.imports.request import ImportRequest
 from smartcrm.imports.result import ImportResult
 from smartcrm.imports.services import run_request
 from smartcrm.imports.sources import detect_format, records
+from smartcrm.imports.wording import row_message
 
 PREVIEW_ROWS = 20
 HEADER_SEARCH = 20
@@ -76,7 +77,7 @@ def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str =
             inspect_file(plain, kind)
     except ImportFileError as exc:
         uploads.discard(path)
-        raise ServiceValidationError({"file": str(exc)}) from exc
+        raise ServiceValidationError({"file": row_message(str(exc))}) from exc
     except BaseException:
         uploads.discard(path)
         raise

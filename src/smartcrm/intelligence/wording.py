@@ -13,13 +13,13 @@ values. Text that no template wrote is shown as it is.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext, pgettext
 
+from smartcrm.core.template_text import TemplateReader
 from smartcrm.engine.reasons import Reason
 from smartcrm.orders.models import SalesChannel
 
@@ -44,23 +44,13 @@ def _templates() -> tuple[str, ...]:
     )
 
 
-@cache
-def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    patterns = []
-    for template in _templates():
-        parts = re.split(r"\{(\w+)\}", template)
-        regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
-        patterns.append((re.compile(regex + r"\Z", re.DOTALL), template))
-    return tuple(patterns)
+_reader = TemplateReader(_templates)
 
 
 def translate(text: str) -> str:
     """``text`` written by an engine, in the active language; other text unchanged."""
-    for pattern, template in _patterns():
-        match = pattern.match(text)
-        if match:
-            return gettext(template).format(**match.groupdict())
-    return text
+    found = _reader.find(text)
+    return text if found is None else found
 
 
 @cache

@@ -142,3 +142,11 @@ def metric_name(metric: str) -> str:
     from smartcrm.intelligence.wording import metric_name as name
 
     return name(str(metric or ""))
+
+
+@register.filter
+def import_message(text: str | None) -> str:
+    """An error an import wrote (kept in English), in the reader's language."""
+    from smartcrm.imports.wording import row_message
+
+    return row_message(text or "")

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.translation import pgettext
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
@@ -94,7 +94,7 @@ def import_preview(request: HttpRequest, run_id: int) -> HttpResponse:
     names = [c.name for c in IMPORTERS[run.kind].columns if c.name in set(run.mapping.values())]
     by_row: dict[int, list[str]] = {}
     for error in preview.result.errors:
-        where = error.column or pgettext("import error of a whole row", "row")
+        where = error.column or gettext("whole row")
         by_row.setdefault(error.row, []).append(f"{where}: {row_message(error.message)}")
     rows = [(row.number, [row.get(n) for n in names], by_row.get(row.number, [])) for row in preview.rows]
     context = {"run": run, "names": names, "rows": rows, "result": preview.result}

@@ -33,10 +33,9 @@ from smartcrm.feedback.models import Review
 from smartcrm.imports.models import ImportRun
 from smartcrm.insights.models import Alert, StoredForecast
 from smartcrm.intelligence.training import TEMPLATES
-from smartcrm.modelregistry.models import ModelKind
 from smartcrm.recommendations.models import CustomerRecommendation
 from tests import factories
-from tests.web.scores import make_score, make_version
+from tests.web.scores import make_score
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,22 +71,25 @@ VISIBLE_TEXT = """() => {
 def shop(db: Any) -> dict[str, Any]:
     """A small shop as the demo leaves it: orders, a ticket, a deal, a review and an import with
     rejected rows, and what the intelligence computed (scores with reasons, a cluster, segment
-    cards, recommendations with reasons, a forecast, a metric and an order alert, model cards) —
+    cards, recommendations with reasons, a forecast, a metric and an order alert) —
     its explanations written by the engines themselves, so any English left in them shows."""
     now = timezone.now()
     customer = factories.CustomerFactory(
         first_name="伟", last_name="王", name="王伟", city="上海", country="CN", search_text="王伟 上海",
         orders_count=1, total_spent=Decimal("1130439.50"), last_order_at=now - timedelta(days=2),
     )  # fmt: skip
-    product = factories.ProductFactory(name="黄铜齿轮", sku="GEAR-1")
-    partner = factories.ProductFactory(name="齿轮润滑油", sku="OIL-2")
+    gears = factories.CategoryFactory(name="齿轮", slug="gears")
+    product = factories.ProductFactory(name="黄铜齿轮", sku="GEAR-1", category=gears)
+    partner = factories.ProductFactory(name="齿轮润滑油", sku="OIL-2", category=gears)
     order = factories.OrderFactory(
         customer=customer, number="10001", placed_at=now - timedelta(days=2), total=Decimal("1130439.50")
     )
     factories.OrderLineFactory(order=order, product=product, quantity=2, line_total=Decimal("1130439.50"))
     ticket = factories.TicketFactory(customer=customer, subject="齿轮到货时弯了", order=order)
     factories.TicketMessageFactory(ticket=ticket, body="我的齿轮弯了，请帮忙。")
-    factories.DealFactory(customer=customer, title="齿轮批量采购")
+    factories.DealFactory(
+        customer=customer, title="齿轮批量采购", stage=factories.StageFactory(name="洽谈中")
+    )
     Review.objects.create(
         customer=customer, product=product, order=order, rating=2, title="质量一般", body="齿轮有点弯。",
         language="zh", created_at=now - timedelta(days=1),
@@ -127,10 +129,8 @@ def _intelligence(customer: Any, order: Any, product: Any, partner: Any) -> None
         },
     )  # fmt: skip
     for n, segment in enumerate(("at_risk", "new_customers", "hibernating")):
-        other = factories.CustomerFactory(name=f"客户{n}", search_text=f"客户{n}")
+        other = factories.CustomerFactory(name=f"客户{n}", search_text=f"客户{n}", city="北京")
         make_score(other, as_of=today, segment=segment, cluster=1, cluster_label="", churn_reasons="")
-    version = make_version(ModelKind.CHURN, active=True)
-    make_version(ModelKind.FORECAST, active=True, engine="Forecaster/1")
     for rank, (item, reason) in enumerate(
         (
             (partner, BOUGHT_WITH_REASON.format(product=product.name)),
@@ -140,7 +140,7 @@ def _intelligence(customer: Any, order: Any, product: Any, partner: Any) -> None
     ):
         CustomerRecommendation.objects.create(
             customer=customer, product=item, rank=rank, score=0.9 / rank, reason=reason,
-            source="collaborative", model_version=version, created_at=timezone.now(),
+            source="collaborative", created_at=timezone.now(),
         )  # fmt: skip
     for day in range(1, 15):
         mean = 20_000.0 + 500 * day

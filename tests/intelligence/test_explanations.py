@@ -20,6 +20,7 @@ from smartcrm.engine.propensity.explain import Factor, explanation
 from smartcrm.engine.propensity.labels import RFM_TEMPLATES
 from smartcrm.engine.reasons import Reason
 from smartcrm.engine.segments.describe import cluster_labels
+from smartcrm.engine.uplift.next_action import Signals, Thresholds, next_action
 from smartcrm.insights.models import Alert
 from smartcrm.intelligence.wording import explained, metric_name, score_explanation
 from tests.api.client import ApiClient
@@ -175,3 +176,21 @@ def test_the_360_and_the_alerts_page_show_chinese_reasons(make_user: Any) -> Non
     with translation.override("zh-hans"):
         score = customer.score
         assert score_explanation(score, "churn").startswith("流失风险偏高")
+
+
+def test_a_next_best_action_reads_in_chinese_with_the_recommendations_reason() -> None:
+    lines = Thresholds(churn_top=0.8, clv_high=500.0)
+    signals = Signals(
+        scored=True, churn_risk=0.2, clv_12m=100.0, propensity_30d=0.62, recommended_product="黄铜齿轮",
+        recommendation_reason="bought with 齿轮润滑油", days_since_last_order=40,
+    )  # fmt: skip
+    nba = next_action(signals, lines)
+    assert (
+        nba.reason
+        == "Likely to buy within 30 days (propensity 0.62): suggest 黄铜齿轮 (bought with 齿轮润滑油)."
+    )
+    assert (
+        _zh(nba.explanation) == "30 天内很可能购买（倾向 0.62）：推荐 黄铜齿轮（常与 齿轮润滑油 一起购买）。"
+    )
+    vip = next_action(Signals(scored=True, churn_risk=0.1, clv_12m=900.0, days_since_last_order=90), lines)
+    assert _zh(vip.explanation) == "12 个月 CLV $900 位于前 20%，且流失风险 0.10 较低：向其表示感谢。"

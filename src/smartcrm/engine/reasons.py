@@ -32,6 +32,8 @@ class Reason:
         self, template: Callable[[Reason], str] = lambda r: r.message, separator: str = ENGLISH_SEPARATOR
     ) -> str:
         """The sentence with ``template(reason)`` as the wording of each reason in it."""
+        if not self.params:
+            return template(self)  # a whole text, braces and all (a product name may hold some)
         values: dict[str, str] = {}
         for name, value in self.params.items():
             if isinstance(value, Reason):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
@@ -18,7 +18,7 @@ COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "changes"
 BATCH = 2_000
 
 
-def _line(values: list[object]) -> str:
+def _line(values: Sequence[object]) -> str:
     out = io.StringIO()
     csv.writer(out).writerow([csv_cell(v) for v in values])
     return out.getvalue()

@@ -63,6 +63,7 @@ def _registry() -> dict[str, str]:
     from smartcrm.engine.propensity.labels import RFM_TEMPLATES
     from smartcrm.engine.propensity.text_features import TEXT_TEMPLATES
     from smartcrm.engine.segments import describe
+    from smartcrm.engine.uplift import next_action
 
     features = {**RFM_TEMPLATES, **TEXT_TEMPLATES, **CATEGORY_TEMPLATES}
     return {
@@ -94,6 +95,20 @@ def _registry() -> dict[str, str]:
         "cluster.channel": describe.MOSTLY_ON,
         "cluster.categories": describe.TWO_CATEGORIES,
         "cluster.numbered": describe.NUMBERED,
+        "next_action.not_scored": next_action.NOT_SCORED,
+        "next_action.no_signal": next_action.NO_SIGNAL,
+        "next_action.top_both": next_action.TOP_BOTH,
+        "next_action.win_back": next_action.WIN_BACK,
+        "next_action.not_persuaded": next_action.NOT_PERSUADED,
+        "next_action.persuaded": next_action.PERSUADED,
+        "next_action.clv": next_action.CLV_VALUE,
+        "next_action.unknown_clv": next_action.UNKNOWN_CLV,
+        "next_action.top_churn_only": next_action.TOP_CHURN_ONLY,
+        "next_action.review_one": next_action.REVIEW["one"],
+        "next_action.review_many": next_action.REVIEW["many"],
+        "next_action.vip": next_action.VIP,
+        "next_action.cross_sell": next_action.CROSS_SELL,
+        "next_action.cross_sell_because": next_action.CROSS_SELL_BECAUSE,
     }
 
 
@@ -103,6 +118,8 @@ def _channels() -> dict[str, str]:
 
 def _wording(reason: Reason) -> str:
     """The template of ``reason`` in the active language."""
+    if reason.code == "engine.text":  # a sentence an engine wrote, kept as text
+        return translate(reason.message)
     if reason.code.startswith("channel."):
         return _channels().get(reason.code.removeprefix("channel."), reason.message)
     return gettext(_registry().get(reason.code, reason.message))

@@ -33,6 +33,7 @@ from smartcrm.feedback.models import Review
 from smartcrm.imports.models import ImportRun
 from smartcrm.insights.models import Alert, StoredForecast
 from smartcrm.intelligence.training import TEMPLATES
+from smartcrm.modelregistry.models import ModelKind
 from smartcrm.recommendations.models import CustomerRecommendation
 from tests import factories
 from tests.web.scores import make_score
@@ -219,8 +220,10 @@ def _data_words(shop: dict[str, Any], user: User) -> set[str]:
         customer.country,
         customer.language,
     ]
-    # API token scopes are identifiers typed in API calls (customers:read), not prose.
+    # API token scopes are identifiers typed in API calls (customers:read), not prose; so are
+    # the model kinds beside their versions (monospace, "churn v1").
     texts += [scope.replace(":", " ") for scope in SCOPES]
+    texts += [kind.replace("_", " ") for kind in ModelKind.values]
     return {w.lower() for text in texts for w in WORD.findall(str(text))}
 
 

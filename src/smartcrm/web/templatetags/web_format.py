@@ -114,14 +114,6 @@ def churn_band_name(value: Any) -> str:
 
 
 @register.filter
-def model_kind_name(kind: str) -> str:
-    """A model kind (``churn``) by its name in the reader's language; unknown kinds as given."""
-    from smartcrm.modelregistry.models import ModelKind
-
-    return str(ModelKind(kind).label) if kind in ModelKind.values else str(kind)
-
-
-@register.filter
 def segment_title(key: Any) -> str:
     """The display name of an RFM segment key (``at_risk`` → ``At risk``)."""
     from smartcrm.intelligence.selectors import segment_info

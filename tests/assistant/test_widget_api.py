@@ -6,6 +6,7 @@ Every response is checked against the chat API's own OpenAPI document."""
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -319,3 +320,31 @@ def test_the_client_address_behind_trusted_proxies(db: Any, settings: Any) -> No
         "POST", "/conversations", {}, **{"X-Forwarded-For": "7.7.7.7, 198.51.100.9"}
     )
     assert [first.status_code, second.status_code, spoofed.status_code] == [201, 201, 429]
+
+
+def test_the_widgets_texts_come_from_the_javascript_catalog_in_the_pages_language(settings: Any) -> None:
+    settings.SMARTCRM_WIDGET_ORIGINS = {SHOP}
+    client = Client(HTTP_ORIGIN=SHOP, HTTP_ACCEPT_LANGUAGE="en")  # the page's language, not the browser's
+    chinese = client.get(f"{CHAT}/strings?language=zh-hans")
+    _check("GET", "/strings", chinese)
+    assert chinese["Access-Control-Allow-Origin"] == SHOP
+    catalog = chinese.json()["catalog"]
+    assert catalog["Chat with us"] == "在线客服"
+    assert catalog["Too many messages. Please wait {s} seconds."] == "消息太频繁，请 {s} 秒后再试。"
+    english = client.get(f"{CHAT}/strings?language=en")
+    assert english.json() == {"language": "en", "catalog": {}}
+    refused = client.get(f"{CHAT}/strings?language=fr")
+    _check("GET", "/strings", refused)
+    assert refused.status_code == 422
+
+
+def test_every_text_of_the_widget_is_in_the_catalog() -> None:
+    from pathlib import Path
+
+    import smartcrm
+    from smartcrm.assistant.widget_strings import widget_catalog
+
+    source = (Path(smartcrm.__file__).parent / "web/static/widget/chat.js").read_text(encoding="utf-8")
+    marked = re.findall(r'gettext_noop\("([^"]+)"\)', source)
+    assert len(marked) == 17
+    assert [text for text in marked if text not in widget_catalog("zh-hans")] == []

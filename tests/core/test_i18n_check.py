@@ -124,3 +124,17 @@ def test_translations_are_merged_from_other_files_into_untranslated_and_fuzzy_me
     assert catalog["Team lead"].msgstr == "团队负责人" and "fuzzy" not in catalog["Team lead"].flags
     assert catalog["%(count)s member"].msgstr_plural == {0: "%(count)s 位成员"}
     assert i18n_check.catalog_problems(path) == []
+
+
+def test_a_message_in_a_context_takes_the_translation_of_that_context(tmp_path: Path) -> None:
+    path = _catalog(
+        tmp_path,
+        'msgctxt "export column"\nmsgid "row"\nmsgstr ""\n\nmsgid "row"\nmsgstr ""\n',
+    )
+    helper = tmp_path / "helper.po"
+    helper.write_text(
+        'msgid "row"\nmsgstr "整行"\n\nmsgctxt "export column"\nmsgid "row"\nmsgstr "行"\n', encoding="utf-8"
+    )
+    assert i18n_check.merge_translations(path, [helper]) == 2
+    catalog = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(path))}
+    assert catalog == {("export column", "row"): "行", (None, "row"): "整行"}

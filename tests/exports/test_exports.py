@@ -89,3 +89,20 @@ def test_the_api_exports_too(make_user: Any, shop: Any) -> None:
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[1][rows[0].index("email")] == "a•••@example.com"
     assert client.client.get("/api/v1/exports/deals").status_code == 422
+
+
+def test_headers_are_in_the_users_language_and_the_audit_keeps_the_keys(make_user: Any, shop: Any) -> None:
+    user = make_user(Role.ADMIN)
+    user.language = "zh-hans"
+    user.save(update_fields=["language"])
+    client = Client()
+    client.force_login(user)
+    header = _csv(client.get("/exports/customers.csv"))[0]
+    assert header[:4] == ["ID", "名称", "公司名称", "电子邮件"] and "订单数" in header
+    xlsx = b"".join(client.get("/exports/orders.xlsx").streaming_content)
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert next(workbook.worksheets[0].iter_rows(values_only=True))[:3] == ("订单号", "外部 ID", "客户 ID")
+    event = AuditEvent.objects.filter(action="export", object_type="exports.customers").last()
+    assert event is not None and event.changes["contact_fields"] == ["email", "phone", "street_address"]
+    english = _csv(_client(make_user, Role.SALES).get("/exports/customers.csv"))[0]
+    assert english[:4] == ["id", "name", "company_name", "email"]

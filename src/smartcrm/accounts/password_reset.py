@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -50,7 +51,8 @@ def send_reset_email(user_id: int) -> bool:
         "token": default_token_generator.make_token(user),
         "base_url": settings.SMARTCRM_PUBLIC_URL.rstrip("/"),
     }
-    subject = "".join(render_to_string("accounts/password_reset_subject.txt", context).splitlines())
-    body = render_to_string("accounts/password_reset_email.txt", context)
+    with translation.override(user.language or settings.LANGUAGE_CODE):  # the reader's, not the sender's
+        subject = "".join(render_to_string("accounts/password_reset_subject.txt", context).splitlines())
+        body = render_to_string("accounts/password_reset_email.txt", context)
     send_mail(subject, body, None, [user.email])
     return True

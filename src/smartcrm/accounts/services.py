@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.accounts import scopes as scope_rules
 from smartcrm.accounts.models import ApiToken, SecuritySettings, User, hash_token
@@ -31,16 +32,16 @@ def create_api_token(
     """Create a token and return it with its raw value, which is never stored."""
     errors: dict[str, str] = {}
     if not name.strip():
-        errors["name"] = "Give the token a name, e.g. what it is for."
+        errors["name"] = _("Give the token a name, e.g. what it is for.")
     try:
         chosen = scope_rules.normalise(scopes)
     except ValueError as exc:
         errors["scopes"] = str(exc)
         chosen = []
     if not chosen and "scopes" not in errors:
-        errors["scopes"] = "Choose at least one scope."
+        errors["scopes"] = _("Choose at least one scope.")
     if expires_at is not None and expires_at <= timezone.now():
-        errors["expires_at"] = "The expiry must be in the future."
+        errors["expires_at"] = _("The expiry must be in the future.")
     if errors:
         raise ServiceValidationError(errors)
     raw = ApiToken.new_raw_token()
@@ -110,7 +111,7 @@ def set_security_settings(*, require_admin_2fa: bool, actor: User) -> SecuritySe
 def set_language(*, user: User, language: str) -> None:
     """The user's interface language ('' follows the browser); not audited: a preference."""
     if language not in {"", *(code for code, _ in settings.LANGUAGES)}:
-        raise ServiceValidationError({"language": "unknown language"})
+        raise ServiceValidationError({"language": _("unknown language")})
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -29,14 +30,14 @@ class TokenExpired(AuthenticationError):
     code = ErrorCode.TOKEN_EXPIRED
 
     def __init__(self) -> None:
-        super().__init__(message="This API token has expired; create a new one on /account/.")
+        super().__init__(message=_("This API token has expired; create a new one on /account/."))
 
 
 class ScopeMissing(AuthorizationError):
     code = ErrorCode.INSUFFICIENT_SCOPE
 
     def __init__(self, needed: str) -> None:
-        super().__init__(message=f"This API token's scopes do not include {needed}.")
+        super().__init__(message=_("This API token's scopes do not include %(scope)s.") % {"scope": needed})
 
 
 class TwoFactorRequired(AuthorizationError):
@@ -44,8 +45,10 @@ class TwoFactorRequired(AuthorizationError):
 
     def __init__(self) -> None:
         super().__init__(
-            message="The shop requires two-factor authentication for admins: set it up on "
-            "/account/two-factor/ to use this token."
+            message=_(
+                "The shop requires two-factor authentication for admins: set it up on "
+                "/account/two-factor/ to use this token."
+            )
         )
 
 
@@ -75,7 +78,7 @@ class BearerAuth(HttpBearer):
             scopes.ALL in api_token.scopes if needed is None else scopes.allows(api_token.scopes, needed)
         )
         if not allowed:
-            raise ScopeMissing(needed or "every area")
+            raise ScopeMissing(needed or _("every area"))
         if twofactor.missing_for_admin(api_token.user):
             raise TwoFactorRequired()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
@@ -99,7 +102,9 @@ def require(request: HttpRequest, capability: Capability) -> User:
     """The authenticated user if their role has ``capability``; otherwise a 403."""
     user: Any = request.auth  # type: ignore[attr-defined]
     if not isinstance(user, User) or not user.can(capability):
-        raise AuthorizationError(message=f"Your role does not allow this ({capability.value}).")
+        raise AuthorizationError(
+            message=_("Your role does not allow this (%(capability)s).") % {"capability": capability.value}
+        )
     return user
 
 

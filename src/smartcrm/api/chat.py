@@ -31,6 +31,7 @@ from smartcrm.api.ratelimit import client_ip
 from smartcrm.api.schemas import CONTROL_FREE, MAX_ID
 from smartcrm.assistant import identity, selectors, services
 from smartcrm.assistant.models import Conversation, ConversationMessage
+from smartcrm.assistant.widget_strings import widget_catalog
 from smartcrm.attachments import owners
 from smartcrm.attachments import services as attachment_services
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
@@ -179,6 +180,25 @@ def start(request: HttpRequest, payload: StartIn) -> Any:
         if payload.identity_token:
             _identify(conversation, payload.identity_token, "identity_token")
     return Status(201, _out(conversation))
+
+
+class WidgetStringsOut(Schema):
+    language: str
+    catalog: dict[str, str | list[str]] = Field(description="English text → its translation")
+
+
+@chat_api.get(
+    "/strings",
+    response={200: WidgetStringsOut, 422: ValidationErrorOut, 429: ErrorOut},
+    summary="The widget's texts in a language",
+    tags=["chat"],
+)
+@public("the translated texts of the widget's buttons and notices; the same for everyone, no shop data")
+def strings(request: HttpRequest, language: Literal["en", "zh-hans"] = "en") -> Any:
+    """The interface's JavaScript catalog (djangojs) in ``language``, for the widget on the
+    shop's page, whose language is the page's rather than the visitor's browser's."""
+    _limit_client(request)
+    return {"language": language, "catalog": widget_catalog(language)}
 
 
 def _count_message(conversation: Conversation) -> None:

@@ -18,10 +18,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from smartcrm.api.schema_messages import translated
 from smartcrm.core.errors import ErrorCode, NotFoundError, ServiceValidationError
 from smartcrm.core.ratelimit import RateLimited
 
@@ -102,30 +105,53 @@ def renamed_fields(names: Mapping[str, str]) -> Iterator[None]:
         ) from exc
 
 
+# The texts ninja answers with itself, marked for translation: the answer is in the request's
+# language (Accept-Language, or the signed-in user's choice); the code stays as it is.
+NINJA_MESSAGES = {
+    text: text
+    for text in (
+        gettext_noop("Unauthorized"),
+        gettext_noop("Forbidden"),
+        gettext_noop("CSRF check Failed"),
+        gettext_noop("Cannot parse request body"),
+        gettext_noop("Too many requests."),
+    )
+}
+
+
+def translated_detail(message: str) -> str:
+    """One of ninja's own messages in the active language; any other message as it is (ours are
+    translated where they are raised)."""
+    return _(message) if message in NINJA_MESSAGES else message
+
+
 def install_handlers(api: NinjaAPI) -> None:
     def on_service_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         body = {"detail": validation_detail(exc), "code": exc.code}
         return api.create_response(request, body, status=422)
 
     def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
-        return api.create_response(request, {"detail": "Not found.", "code": NotFoundError.code}, status=404)
+        return api.create_response(
+            request, {"detail": _("Not found."), "code": NotFoundError.code}, status=404
+        )
 
     # ninja's own answers, as its default handlers give them, plus the code.
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         # A more precise code where the raiser gave one (an expired token, a missing scope).
         code = getattr(exc, "code", None) or STATUS_CODES.get(exc.status_code, ErrorCode.ERROR)
-        return api.create_response(request, {"detail": str(exc), "code": code}, status=exc.status_code)
+        body = {"detail": translated_detail(str(exc)), "code": code}
+        return api.create_response(request, body, status=exc.status_code)
 
     def on_schema_validation(request: HttpRequest, exc: Any) -> HttpResponse:
-        detail = [{**error, "code": ErrorCode.INVALID} for error in exc.errors]
+        detail = [{**error, "msg": translated(error), "code": ErrorCode.INVALID} for error in exc.errors]
         return api.create_response(request, {"detail": detail, "code": ErrorCode.INVALID}, status=422)
 
     def on_http404(request: HttpRequest, exc: Any) -> HttpResponse:
-        detail = f"Not Found: {exc}" if settings.DEBUG else "Not Found"
+        detail = f"{status_phrase(404)}: {exc}" if settings.DEBUG else status_phrase(404)
         return api.create_response(request, {"detail": detail, "code": ErrorCode.NOT_FOUND}, status=404)
 
     def on_rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
-        detail = f"Too many requests; try again in {exc.retry_after} s."
+        detail = _("Too many requests; try again in %(seconds)s s.") % {"seconds": exc.retry_after}
         body = {"detail": detail, "code": ErrorCode.RATE_LIMITED}
         response = api.create_response(request, body, status=429)
         response["Retry-After"] = str(exc.retry_after)
@@ -165,12 +191,32 @@ class JsonErrorsMiddleware:
         ):
             status = response.status_code
             code = PLAIN_CODES.get(status, ErrorCode.ERROR)
-            body = {"detail": HTTPStatus(status).phrase if status in HTTP_STATUSES else "Error", "code": code}
+            body = {"detail": status_phrase(status), "code": code}
             replaced = JsonResponse(body, status=status)
             if "Allow" in response:
                 replaced["Allow"] = response["Allow"]
             return replaced
         return response
+
+
+# The phrases of the statuses Django or ninja answer in plain text under /api/.
+STATUS_PHRASES = {
+    400: gettext_noop("Bad Request"),
+    401: gettext_noop("Unauthorized"),
+    403: gettext_noop("Forbidden"),
+    404: gettext_noop("Not Found"),
+    405: gettext_noop("Method Not Allowed"),
+    413: gettext_noop("Request Entity Too Large"),
+    414: gettext_noop("Request-URI Too Long"),
+    429: gettext_noop("Too Many Requests"),
+    500: gettext_noop("Internal Server Error"),
+}
+
+
+def status_phrase(status: int) -> str:
+    if status in STATUS_PHRASES:
+        return _(STATUS_PHRASES[status])
+    return HTTPStatus(status).phrase if status in HTTP_STATUSES else _("Error")
 
 
 PLAIN_CODES: dict[int, ErrorCode] = {

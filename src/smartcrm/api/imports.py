@@ -18,6 +18,7 @@ from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS
 from smartcrm.api.schemas import Id, Text40
 from smartcrm.exports.cells import csv_cell
 from smartcrm.imports import selectors, wizard
+from smartcrm.imports.wording import row_message
 
 router = Router(tags=["imports"])
 
@@ -92,7 +93,8 @@ def resume(request: HttpRequest, run_id: Id) -> Any:
     openapi_extra={
         "responses": {
             200: {
-                "description": "CSV with the columns row, column, message",
+                "description": "CSV with the columns row, column, message (the message in the "
+                "request's language)",
                 "content": {"text/csv": {"schema": {"type": "string"}}},
             }
         }
@@ -103,9 +105,9 @@ def errors(request: HttpRequest, run_id: Id) -> HttpResponse:
     run = selectors.get_run(run_id)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["row", "column", "message"])
-    for row in selectors.error_rows(run):
-        writer.writerow([csv_cell(cell) for cell in row])
+    writer.writerow(["row", "column", "message"])  # keys, as clients read them; messages translated
+    for row, column, message in selectors.error_rows(run):
+        writer.writerow([csv_cell(row), csv_cell(column), csv_cell(row_message(message))])
     response = HttpResponse(out.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
     return response

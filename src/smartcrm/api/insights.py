@@ -14,6 +14,7 @@ from smartcrm.api.errors import ONE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from smartcrm.api.schemas import PageMeta, PageQuery, Text200, page_response
 from smartcrm.insights import selectors, services
 from smartcrm.insights.models import Alert, AlertKind, AlertState, Grain, Severity
+from smartcrm.intelligence.wording import explained
 
 forecasts_router = Router(tags=["insights"])
 alerts_router = Router(tags=["insights"])
@@ -63,11 +64,23 @@ class AlertOut(Schema):
     order_id: int | None
     severity: Severity
     score: float
-    explanation: str
+    explanation: str = Field(description="Why it is unusual, in the request's language")
+    explanation_code: str = Field(
+        description="The explanation's template id (stable, e.g. alert.metric, alert.order); empty for "
+        "alerts found before codes were kept"
+    )
     state: AlertState
     acknowledged_at: datetime | None
     resolved_at: datetime | None
     created_at: datetime
+
+    @staticmethod
+    def resolve_explanation(obj: Alert) -> str:
+        return explained(obj.explanation_data, obj.explanation)
+
+    @staticmethod
+    def resolve_explanation_code(obj: Alert) -> str:
+        return str((obj.explanation_data or {}).get("code", ""))
 
 
 class AlertPage(PageMeta):

@@ -19,6 +19,7 @@ from smartcrm.api.errors import ONE_ERRORS, READ_ERRORS
 from smartcrm.api.schemas import Id
 from smartcrm.core.errors import NotFoundError
 from smartcrm.intelligence import selectors
+from smartcrm.intelligence.wording import SCORE_TEXTS, score_explanation
 from smartcrm.modelregistry import selectors as registry_selectors
 
 # /customers/{id}/scores sits beside the customer endpoints; the rest under their own paths.
@@ -55,6 +56,12 @@ class ScoresOut(Schema):
     persuadability: float | None = Field(
         description="Predicted rise in the chance to buy if a campaign emails them (probability points; "
         "the uplift model trained on the shop's finished campaigns; null without one)"
+    )
+    explanations: dict[str, Any] = Field(
+        description="The reasons and the cluster label as data: per name (churn, propensity, next_category, "
+        'cluster) {"code", "message", "params"}, with a stable code and the English template; the *_reasons '
+        "fields and cluster_label hold the same in the request's language (empty for rows scored before "
+        "codes were kept)"
     )
     model_versions: dict[str, Any] = Field(description="Model kind → registry version used")
 
@@ -121,6 +128,7 @@ def get_scores(request: HttpRequest, customer_id: Id) -> dict[str, Any]:
     info = selectors.segment_info(score.segment)
     return {
         **{name: getattr(score, name) for name in ScoresOut.model_fields if hasattr(score, name)},
+        **{text: score_explanation(score, name) for name, text in SCORE_TEXTS.items()},
         "segment_title": info.title if info else "",
         "segment_description": info.description if info else "",
     }

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from smartcrm.catalog.models import Category, Product
 from smartcrm.core import audit
@@ -22,36 +23,36 @@ MAX_PRICE = Decimal("9999999999.99")  # the columns hold 12 digits, 2 after the 
 def _clean_product(values: dict[str, Any], *, instance: Product | None = None) -> dict[str, Any]:
     unknown = set(values) - set(PRODUCT_FIELDS)
     if unknown:
-        raise ServiceValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+        raise ServiceValidationError(dict.fromkeys(sorted(unknown), _("Unknown field.")))
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     if "sku" in cleaned:
         sku = cleaned["sku"]
         if not sku:
-            errors["sku"] = "A product needs a SKU."
+            errors["sku"] = _("A product needs a SKU.")
         elif len(sku) > 64:
-            errors["sku"] = "At most 64 characters."
+            errors["sku"] = _("At most 64 characters.")
         else:
             clash = Product.objects.filter(sku=sku)
             if instance is not None:
                 clash = clash.exclude(pk=instance.pk)
             if clash.exists():
-                errors["sku"] = "A product with this SKU exists."
+                errors["sku"] = _("A product with this SKU exists.")
     if "name" in cleaned:
         if not cleaned["name"]:
-            errors["name"] = "A product needs a name."
+            errors["name"] = _("A product needs a name.")
         elif len(cleaned["name"]) > 200:
-            errors["name"] = "At most 200 characters."
+            errors["name"] = _("At most 200 characters.")
     for name in ("price", "cost"):
         value = cleaned.get(name)
         if value is not None and not (Decimal(0) <= value <= MAX_PRICE):
-            errors[name] = f"Must be between 0 and {MAX_PRICE}."
+            errors[name] = _("Must be between 0 and %(maximum)s.") % {"maximum": MAX_PRICE}
     if "price" in cleaned and cleaned["price"] is None:
-        errors["price"] = "A product needs a price."
+        errors["price"] = _("A product needs a price.")
     if "currency" in cleaned:
         currency = (cleaned["currency"] or "").upper()
         if len(currency) != 3 or not currency.isalpha():
-            errors["currency"] = "Use a three-letter ISO currency code."
+            errors["currency"] = _("Use a three-letter ISO currency code.")
         cleaned["currency"] = currency
     if errors:
         raise ServiceValidationError(errors)
@@ -63,7 +64,7 @@ def create_product(*, actor: Actor, values: dict[str, Any]) -> Product:
     """Create a product; ``sku``, ``name`` and ``price`` are required."""
     missing = [k for k in ("sku", "name", "price") if values.get(k) in (None, "")]
     if missing:
-        raise ServiceValidationError(dict.fromkeys(missing, "This field is required."))
+        raise ServiceValidationError(dict.fromkeys(missing, _("This field is required.")))
     cleaned = _clean_product(values)
     product = Product.objects.create(created_at=timezone.now(), **cleaned)
     audit.record(
@@ -98,14 +99,14 @@ def create_category(*, actor: Actor, name: str, slug: str = "", parent: Category
     errors: dict[str, str] = {}
     name = name.strip()
     if not name:
-        errors["name"] = "A category needs a name."
+        errors["name"] = _("A category needs a name.")
     elif len(name) > 100:
-        errors["name"] = "At most 100 characters."
+        errors["name"] = _("At most 100 characters.")
     slug = slugify(slug or name)[:120]
     if not errors and not slug:
-        errors["slug"] = "Give a slug of letters, digits or hyphens."
+        errors["slug"] = _("Give a slug of letters, digits or hyphens.")
     elif slug and Category.objects.filter(slug=slug).exists():
-        errors["slug"] = "A category with this slug exists."
+        errors["slug"] = _("A category with this slug exists.")
     if errors:
         raise ServiceValidationError(errors)
     category = Category.objects.create(name=name, slug=slug, parent=parent)

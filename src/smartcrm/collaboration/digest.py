@@ -15,7 +15,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -75,7 +75,8 @@ def send_digest(user: User, sender: OnceSender) -> bool:
             unsent = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True)
             return unsent.update(emailed_at=timezone.now()) == len(ids)
 
-    message = _message(user, rows)
+    with translation.override(user.language or settings.LANGUAGE_CODE):  # the reader's language
+        message = _message(user, rows)
     raw = message.message().as_bytes(linesep="\r\n")
     sender.send(parseaddr(message.from_email)[1], user.email, raw, commit)
     return True

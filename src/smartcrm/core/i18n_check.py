@@ -102,14 +102,15 @@ def merge_translations(path: Path, sources: list[Path]) -> int:
     """Copy translations from other .po files (entries without a header are fine) into the
     catalog at ``path`` for its messages that are untranslated or fuzzy; the count merged."""
     catalog = polib.pofile(str(path), wrapwidth=0)
-    found: dict[str, polib.POEntry] = {}
+    # By context and message: "row" as an export column and "row" elsewhere are two messages.
+    found: dict[tuple[str | None, str], polib.POEntry] = {}
     for source in sources:
         for entry in polib.pofile(str(source)):
             if entry.msgstr or any(entry.msgstr_plural.values()):
-                found[entry.msgid] = entry
+                found[(entry.msgctxt, entry.msgid)] = entry
     merged = 0
     for entry in catalog:
-        source_entry = found.get(entry.msgid)
+        source_entry = found.get((entry.msgctxt, entry.msgid))
         if source_entry is None or (entry.translated() and "fuzzy" not in entry.flags):
             continue
         if entry.msgid_plural:

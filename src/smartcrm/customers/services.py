@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.activities.models import ActivityKind
@@ -73,14 +74,14 @@ def clean_contact(email: str, phone: str, errors: dict[str, str]) -> CleanContac
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = "Enter a valid email address."
+            errors["email"] = _("Enter a valid email address.")
         else:
             contact.email, contact.email_hash = email, hash_for_lookup(email)
     if phone:
         try:
             contact.phone = normalise_phone(phone)
         except ValueError:
-            errors["phone"] = (
+            errors["phone"] = _(
                 "Enter a valid phone number (international format, or local to the shop's region)."
             )
         else:
@@ -91,15 +92,15 @@ def clean_contact(email: str, phone: str, errors: dict[str, str]) -> CleanContac
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ServiceValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+        raise ServiceValidationError(dict.fromkeys(sorted(unknown), _("Unknown field.")))
     errors: dict[str, str] = {}
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     if "kind" in cleaned and cleaned["kind"] not in CustomerKind.values:
-        errors["kind"] = f"Must be one of: {', '.join(CustomerKind.values)}."
+        errors["kind"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(CustomerKind.values)}
     if "source" in cleaned and cleaned["source"] not in Source.values:
-        errors["source"] = f"Must be one of: {', '.join(Source.values)}."
+        errors["source"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(Source.values)}
     if cleaned.get("country") and (len(cleaned["country"]) != 2 or not cleaned["country"].isalpha()):
-        errors["country"] = "Use a two-letter ISO country code."
+        errors["country"] = _("Use a two-letter ISO country code.")
     if "country" in cleaned:
         cleaned["country"] = (cleaned["country"] or "").upper()
     for name, limit in (
@@ -111,7 +112,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         ("postal_code", 20),
     ):
         if len(cleaned.get(name) or "") > limit:
-            errors[name] = f"At most {limit} characters."
+            errors[name] = _("At most %(limit)s characters.") % {"limit": limit}
     for name in ("birthday", "renews_on"):
         if name in cleaned:
             cleaned[name] = _clean_date(name, cleaned[name], errors)
@@ -133,10 +134,10 @@ def _clean_date(name: str, value: Any, errors: dict[str, str]) -> date | None:
         try:
             value = date.fromisoformat(str(value))
         except ValueError:
-            errors[name] = "A date as YYYY-MM-DD."
+            errors[name] = _("A date as YYYY-MM-DD.")
             return None
     if name == "birthday" and not date(1900, 1, 1) <= value <= timezone.localdate():
-        errors[name] = "A birthday between 1900 and today."
+        errors[name] = _("A birthday between 1900 and today.")
     return value
 
 
@@ -159,7 +160,7 @@ def create_customer(
     customer = Customer(created_at=created_at or timezone.now(), **cleaned)
     customer.name = customer.compose_name()
     if not customer.name:
-        raise ServiceValidationError({"__all__": "A customer needs a name or a company name."})
+        raise ServiceValidationError({"__all__": _("A customer needs a name or a company name.")})
     customer.search_text = customer.compose_search_text([external_id[1]] if external_id else [])
     customer.save()
     if external_id:
@@ -188,7 +189,7 @@ def update_customer(*, actor: Actor, customer: Customer, values: dict[str, Any])
         return {}
     _refresh_derived(customer)
     if not customer.name:
-        raise ServiceValidationError({"__all__": "A customer needs a name or a company name."})
+        raise ServiceValidationError({"__all__": _("A customer needs a name or a company name.")})
     customer.save(update_fields=[*changes, "name", "search_text", "updated_at"])
     audit.record(actor, AuditAction.UPDATE, customer, changes=changes)
     events.customer_updated(customer)
@@ -205,9 +206,9 @@ def update_customer(*, actor: Actor, customer: Customer, values: dict[str, Any])
 def add_note(*, actor: Actor, customer: Customer, body: str) -> Note:
     body = body.strip()
     if not body:
-        raise ServiceValidationError({"body": "A note cannot be empty."})
+        raise ServiceValidationError({"body": _("A note cannot be empty.")})
     if len(body) > 10_000:
-        raise ServiceValidationError({"body": "At most 10,000 characters."})
+        raise ServiceValidationError({"body": _("At most 10,000 characters.")})
     note = Note.objects.create(customer=customer, author=audit.user_of(actor), body=body)
     audit.record(actor, AuditAction.ADD_NOTE, customer, changes={"note": note.pk})
     events.note_added(note)  # mentions and followers
@@ -227,13 +228,13 @@ def set_consent(
     """Set the current consent on one channel and add the decision to the customer's history."""
     errors = {}
     if channel not in Channel.values:
-        errors["channel"] = f"Must be one of: {', '.join(Channel.values)}."
+        errors["channel"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(Channel.values)}
     if status not in ConsentStatus.values:
-        errors["status"] = f"Must be one of: {', '.join(ConsentStatus.values)}."
+        errors["status"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(ConsentStatus.values)}
     if errors:
         raise ServiceValidationError(errors)
     now, source = timezone.now(), source[:100]
-    consent, _ = Consent.objects.update_or_create(
+    consent, _created = Consent.objects.update_or_create(
         customer=customer,
         channel=channel,
         defaults={"status": status, "source": source, "updated_at": now},

@@ -25,6 +25,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
@@ -90,9 +91,11 @@ def _validated_choices(choices: dict[str, str] | None) -> dict[str, str]:
     errors = {}
     for group, side in (choices or {}).items():
         if group not in rules.GROUPS:
-            errors[f"choices.{group}"] = f"Unknown field group; use one of: {', '.join(rules.GROUPS)}."
+            errors[f"choices.{group}"] = _("Unknown field group; use one of: %(choices)s.") % {
+                "choices": ", ".join(rules.GROUPS)
+            }
         elif side not in SIDES:
-            errors[f"choices.{group}"] = "Choose 'survivor' or 'merged'."
+            errors[f"choices.{group}"] = _("Choose 'survivor' or 'merged'.")
     if errors:
         raise ServiceValidationError(errors)
     return dict(choices or {})
@@ -110,7 +113,7 @@ def merge_customers(
 ) -> Merge:
     """Merge ``merged_id`` into ``survivor_id``; ``choices`` overrides the rules per group."""
     if survivor_id == merged_id:
-        raise ServiceValidationError({"merged_id": "A customer cannot be merged into itself."})
+        raise ServiceValidationError({"merged_id": _("A customer cannot be merged into itself.")})
     overrides = _validated_choices(choices)
     locked = Customer.objects.select_for_update().in_bulk([survivor_id, merged_id])
     for key, cid in (("survivor_id", survivor_id), ("merged_id", merged_id)):
@@ -272,13 +275,15 @@ def undo_merge(*, actor: Actor, merge_id: int) -> Merge:
     if merge is None:
         raise NotFoundError(f"merge {merge_id}")
     if merge.state != MergeState.DONE:
-        raise ServiceValidationError({"__all__": "This merge has already been undone."})
+        raise ServiceValidationError({"__all__": _("This merge has already been undone.")})
     survivor = Customer.objects.select_for_update().filter(pk=merge.survivor_id).first()
     if survivor is None:
-        message = "The surviving customer no longer exists; undo the later merge of that customer first."
+        message = _("The surviving customer no longer exists; undo the later merge of that customer first.")
         raise ServiceValidationError({"__all__": message})
     if Customer.objects.filter(pk=merge.merged_id).exists():
-        raise ServiceValidationError({"__all__": f"A customer with id {merge.merged_id} exists again."})
+        raise ServiceValidationError(
+            {"__all__": _("A customer with id %(id)s exists again.") % {"id": merge.merged_id}}
+        )
     snapshot = json.loads(merge.snapshot)
 
     merged = Customer(pk=merge.merged_id)

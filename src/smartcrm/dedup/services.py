@@ -18,6 +18,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
@@ -79,7 +80,7 @@ def find_matches_for(customer_id: int, *, record: bool = False) -> list[Match]:
     mine = scored[(scored["left_id"] == customer_id) | (scored["right_id"] == customer_id)]
     mine = mine[mine["probability"] >= model.review_threshold_].sort_values("probability", ascending=False)
     matches = []
-    for _, row in mine.iterrows():
+    for _index, row in mine.iterrows():
         other = int(row["right_id"] if row["left_id"] == customer_id else row["left_id"])
         probability = float(row["probability"])
         matches.append(Match(other, probability, decision_for(model, probability), evidence_of(model, row)))
@@ -154,7 +155,7 @@ def resume_run(*, actor: Actor, run_id: int) -> DedupRun:
     """Run an interrupted or failed run again from the start (a rerun only refreshes its pairs)."""
     run = selectors.get_run(run_id)
     if run.state not in (RunState.INTERRUPTED, RunState.FAILED):
-        raise ServiceValidationError({"run": "Only an interrupted or failed run can be resumed."})
+        raise ServiceValidationError({"run": _("Only an interrupted or failed run can be resumed.")})
     run.state, run.stage, run.percent, run.error, run.finished_at = RunState.RUNNING, "queued", 0, "", None
     run.save(update_fields=["state", "stage", "percent", "error", "finished_at"])
     audit.record(actor, AuditAction.START_DEDUP_RUN, run, changes={"resumed": True})
@@ -221,7 +222,7 @@ def _store_pairs(pairs: pd.DataFrame, model: Deduplicator) -> int:
             )
         }
         create, update = [], []
-        for (left, right), (_, row) in zip(keys, batch.iterrows(), strict=True):
+        for (left, right), (_index, row) in zip(keys, batch.iterrows(), strict=True):
             probability, evidence = float(row["probability"]), evidence_of(model, row)
             pair = existing.get((left, right))
             if pair is None:
@@ -272,13 +273,16 @@ def merge_pair(
         raise NotFoundError(f"duplicate pair {pair_id}")
     if pair.state != PairState.PENDING:
         raise ServiceValidationError(
-            {"__all__": f"This pair is {pair.get_state_display().lower()}, not pending."}
+            {
+                "__all__": _("This pair is %(state)s, not pending.")
+                % {"state": pair.get_state_display().lower()}
+            }
         )
     customers = Customer.objects.in_bulk([pair.left_id, pair.right_id])
     if len(customers) != 2:
-        raise ServiceValidationError({"__all__": "One of the two customers no longer exists."})
+        raise ServiceValidationError({"__all__": _("One of the two customers no longer exists.")})
     if survivor_id is not None and survivor_id not in customers:
-        raise ServiceValidationError({"survivor_id": "Choose one of the pair's two customers."})
+        raise ServiceValidationError({"survivor_id": _("Choose one of the pair's two customers.")})
     if survivor_id is None:
         survivor, merged = rules.pick_survivor(customers[pair.left_id], customers[pair.right_id])
     else:
@@ -302,7 +306,10 @@ def reject_pair(*, actor: Actor, pair_id: int) -> DuplicatePair:
         raise NotFoundError(f"duplicate pair {pair_id}")
     if pair.state != PairState.PENDING:
         raise ServiceValidationError(
-            {"__all__": f"This pair is {pair.get_state_display().lower()}, not pending."}
+            {
+                "__all__": _("This pair is %(state)s, not pending.")
+                % {"state": pair.get_state_display().lower()}
+            }
         )
     pair.state, pair.decided_at, pair.decided_by = PairState.REJECTED, timezone.now(), audit.user_of(actor)
     pair.save(update_fields=["state", "decided_at", "decided_by"])

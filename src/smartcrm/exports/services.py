@@ -30,6 +30,7 @@ from smartcrm.core.pii import mask_address, mask_email, mask_phone
 from smartcrm.core.text import strip_control
 from smartcrm.customers.models import Customer
 from smartcrm.exports.cells import csv_cell, neutralise
+from smartcrm.exports.headers import header_row
 from smartcrm.orders.models import Order
 from smartcrm.support.models import Ticket
 
@@ -39,7 +40,7 @@ FORMATS = ("csv", "xlsx")
 
 @dataclass(frozen=True)
 class Field:
-    header: str
+    header: str  # the column's key; the file's header cell is its translation (exports.headers)
     value: Callable[[Any], Any]
     mask: Callable[[str], str] | None = None
 
@@ -199,12 +200,12 @@ def csv_lines(user: User, kind: str) -> Iterator[str]:
     """The list as CSV lines (header first), for a streaming response. The request is checked and
     audited now, before the response starts, so a refusal is an answer rather than a cut stream."""
     export, unmasked = _start(user, kind, "csv")
-    return _csv_lines(export, unmasked)
+    return _csv_lines(export, unmasked, header_row(field.header for field in export.fields))
 
 
-def _csv_lines(export: ExportList, unmasked: bool) -> Iterator[str]:
+def _csv_lines(export: ExportList, unmasked: bool, header: list[str]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow([field.header for field in export.fields])
+    yield writer.writerow(header)
     for row in _rows(export, unmasked):
         yield writer.writerow([csv_cell(value) for value in row])
 
@@ -216,7 +217,7 @@ def xlsx_file(user: User, kind: str) -> Path:
     export, unmasked = _start(user, kind, "xlsx")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(kind)
-    sheet.append([field.header for field in export.fields])
+    sheet.append(header_row(field.header for field in export.fields))
     for row in _rows(export, unmasked):
         sheet.append([_xlsx_value(value) for value in row])
     path = Path(tempfile.mkdtemp(prefix="smartcrm-export-")) / f"{kind}.xlsx"

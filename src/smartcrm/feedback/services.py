@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
@@ -36,15 +37,15 @@ def record_review(
     errors: dict[str, str] = {}
     title, body = title.strip(), body.strip()
     if not 1 <= rating <= 5:
-        errors["rating"] = "A rating is 1 to 5 stars."
+        errors["rating"] = _("A rating is 1 to 5 stars.")
     if len(title) > 200:
-        errors["title"] = "At most 200 characters."
+        errors["title"] = _("At most 200 characters.")
     if len(body) > 20_000:
-        errors["body"] = "At most 20,000 characters."
+        errors["body"] = _("At most 20,000 characters.")
     if not language or len(language) > 10:
-        errors["language"] = "Give a language code of at most 10 characters."
+        errors["language"] = _("Give a language code of at most 10 characters.")
     if order is not None and order.customer_id != customer.pk:
-        errors["order_id"] = "That order belongs to another customer."
+        errors["order_id"] = _("That order belongs to another customer.")
     if created_at is not None:
         try:
             check_recorded(created_at)
@@ -71,7 +72,9 @@ def record_review(
 def set_review_status(*, actor: Actor, review: Review, status: str) -> Review:
     """Publish or hide a review (moderation keeps the customer's words; it does not edit them)."""
     if status not in ReviewStatus.values:
-        raise ServiceValidationError({"status": f"Must be one of: {', '.join(ReviewStatus.values)}."})
+        raise ServiceValidationError(
+            {"status": _("Must be one of: %(choices)s.") % {"choices": ", ".join(ReviewStatus.values)}}
+        )
     if review.status != status:
         old, review.status = review.status, status
         review.save(update_fields=["status"])

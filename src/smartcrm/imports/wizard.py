@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
@@ -31,6 +32,7 @@ from smartcrm.imports.request import ImportRequest
 from smartcrm.imports.result import ImportResult
 from smartcrm.imports.services import run_request
 from smartcrm.imports.sources import detect_format, records
+from smartcrm.imports.wording import row_message
 
 PREVIEW_ROWS = 20
 HEADER_SEARCH = 20
@@ -58,12 +60,14 @@ def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str =
     refused upload leaves nothing behind, neither the file nor a run."""
     errors: dict[str, str] = {}
     if kind not in IMPORTERS:
-        errors["kind"] = f"Choose one of: {', '.join(IMPORTERS)}."
+        errors["kind"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(IMPORTERS)}
     system = system.strip() or "import"
     if len(system) > 40:
-        errors["system"] = "At most 40 characters."
+        errors["system"] = _("At most 40 characters.")
     if upload.size is not None and upload.size > max_upload_bytes():
-        errors["file"] = f"The file is larger than {max_upload_bytes() // 2**20:,} MB."
+        errors["file"] = _("The file is larger than %(megabytes)s MB.") % {
+            "megabytes": f"{max_upload_bytes() // 2**20:,}"
+        }
     if errors:
         raise ServiceValidationError(errors)
     purge_expired_uploads()
@@ -73,7 +77,7 @@ def store_upload(*, actor: Actor, kind: str, upload: UploadedFile, system: str =
             inspect_file(plain, kind)
     except ImportFileError as exc:
         uploads.discard(path)
-        raise ServiceValidationError({"file": str(exc)}) from exc
+        raise ServiceValidationError({"file": row_message(str(exc))}) from exc
     except BaseException:
         uploads.discard(path)
         raise
@@ -125,7 +129,7 @@ def _first_filled(path: Path, fmt: Any) -> tuple[int, list[str]]:
             return number, record
         if number >= HEADER_SEARCH:
             break
-    raise ImportFileError("The file is empty.")
+    raise ImportFileError(_("The file is empty."))
 
 
 def save_mapping(
@@ -139,19 +143,21 @@ def save_mapping(
     problems = []
     unknown = sorted(set(chosen.values()) - known)
     if unknown:
-        problems.append(f"Unknown column(s): {', '.join(unknown)}.")
+        problems.append(_("Unknown column(s): %(choices)s.") % {"choices": ", ".join(unknown)})
     targets = list(chosen.values())
     twice = sorted({name for name in targets if targets.count(name) > 1})
     if twice:
-        problems.append(f"Each column may be chosen once; chosen twice: {', '.join(twice)}.")
+        problems.append(
+            _("Each column may be chosen once; chosen twice: %(choices)s.") % {"choices": ", ".join(twice)}
+        )
     missing = [c.name for c in columns if c.required and c.name not in targets]
     if missing:
-        problems.append(f"Map the required column(s): {', '.join(missing)}.")
+        problems.append(_("Map the required column(s): %(choices)s.") % {"choices": ", ".join(missing)})
     if problems:
         errors["__all__"] = " ".join(problems)
     template_name = template_name.strip()
     if len(template_name) > 100:
-        errors["template_name"] = "At most 100 characters."
+        errors["template_name"] = _("At most 100 characters.")
     if errors:
         raise ServiceValidationError(errors)
     run.mapping = chosen
@@ -191,7 +197,7 @@ def preview_run(run: ImportRun, *, actor: Actor, rows: int = PREVIEW_ROWS) -> Pr
 def start_run(run: ImportRun, *, actor: Actor) -> ImportRun:
     """Queue a draft run for a worker (once this transaction commits)."""
     if run.status != ImportStatus.DRAFT:
-        raise ServiceValidationError({"__all__": "This import has already been started."})
+        raise ServiceValidationError({"__all__": _("This import has already been started.")})
     run.status = ImportStatus.QUEUED
     run.save(update_fields=["status"])
     audit.record(actor, AuditAction.START, run, changes={"kind": run.kind})
@@ -204,7 +210,7 @@ def cancel_run(run: ImportRun, *, actor: Actor) -> ImportRun:
     batches); a queued or interrupted one stops at once."""
     if run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.INTERRUPTED):
         raise ServiceValidationError(
-            {"__all__": "Only a queued, running or interrupted import can be cancelled."}
+            {"__all__": _("Only a queued, running or interrupted import can be cancelled.")}
         )
     updated = ImportRun.objects.filter(
         pk=run.pk, status__in=(ImportStatus.QUEUED, ImportStatus.INTERRUPTED)
@@ -221,7 +227,7 @@ def resume_run(run: ImportRun, *, actor: Actor) -> ImportRun:
     batch (an orders run starts over and skips the orders it wrote)."""
     if not run.resumable:
         raise ServiceValidationError(
-            {"__all__": "Only a cancelled, failed or interrupted import can be resumed."}
+            {"__all__": _("Only a cancelled, failed or interrupted import can be resumed.")}
         )
     run.status, run.cancel_requested = ImportStatus.QUEUED, False
     run.save(update_fields=["status", "cancel_requested"])

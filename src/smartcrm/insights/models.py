@@ -75,6 +75,12 @@ class Alert(models.Model):
     severity = models.CharField(max_length=10, choices=Severity.choices)
     score = models.FloatField()
     explanation = models.TextField()
+    explanation_data = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The explanation as data, for other languages (code, English message, values); "
+        "empty for alerts found before it was kept",
+    )
     details = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=15, choices=AlertState.choices, default=AlertState.OPEN)
     acknowledged_by = models.ForeignKey(

@@ -125,6 +125,7 @@ def _row(alert: EngineAlert, known_orders: set[int]) -> Alert:
         severity=alert.severity,
         score=alert.score,
         explanation=alert.explanation,
+        explanation_data=alert.reason.as_json() if alert.reason else {},
         details=alert.details,
     )
 

@@ -26,8 +26,9 @@ from smartcrm.engine.propensity.category import (
     top_per_customer,
 )
 from smartcrm.engine.propensity.model import PropensityModel
+from smartcrm.engine.wording import gettext_noop
 
-OUTCOME = "Chance to buy in this category within 30 days"
+OUTCOME = gettext_noop("Chance to buy in this category within 30 days")
 MAX_CATEGORIES = 20  # categories with the most purchases; the long tail is not worth a row each
 TOP_PER_CUSTOMER = 3
 TRAIN_CUSTOMERS = 10_000  # × categories × as-of dates = the training rows
@@ -150,7 +151,8 @@ def score(
         keys = pd.MultiIndex.from_arrays([features.index, features["category"].astype(str)])
         rows = keys.get_indexer(pd.MultiIndex.from_arrays([owner[starts][explain], names[starts][explain]]))
         reasons = np.full(len(starts), "", dtype=object)
-        reasons[explain] = model.reasons(features[columns].iloc[rows]) if explain.any() else []
+        if explain.any():
+            reasons[explain] = model.explanations(features[columns].iloc[rows])
         parts.append(
             pd.DataFrame(
                 {

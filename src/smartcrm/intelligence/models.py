@@ -44,6 +44,13 @@ class CustomerScore(models.Model):
         help_text="Predicted uplift: how much more likely to buy if contacted than if left alone "
         "(the uplift model trained on the shop's finished campaigns; empty without one)",
     )
+    explanations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The reasons and the cluster label as data, for other languages: {"churn": '
+        '{"code", "message", "params"}, "propensity": …, "next_category": …, "cluster": …} '
+        "(empty for rows scored before it was kept: their English text is shown)",
+    )
     model_versions = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -220,6 +227,7 @@ class StagedScore(models.Model):
     next_category_propensity = models.FloatField(null=True, blank=True)
     next_category_reasons = models.TextField(blank=True)
     category_propensities = models.JSONField(default=list, blank=True)
+    explanations = models.JSONField(default=dict, blank=True)
     model_versions = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -27,6 +27,7 @@ from smartcrm.intelligence.models import (
     TrainingRun,
     TrainingStatus,
 )
+from smartcrm.intelligence.wording import explained
 
 if TYPE_CHECKING:
     from smartcrm.engine.segments.rfm_rules import RFMSegment
@@ -211,10 +212,11 @@ class ClusterRow:
 
 
 def cluster_summary() -> list[ClusterRow]:
-    """Sizes and averages of each behavioural cluster (one GROUP BY), largest first."""
+    """Sizes and averages of each behavioural cluster (one GROUP BY), largest first; labels in
+    the active language."""
     rows = list(
         CustomerScore.objects.filter(cluster__isnull=False)
-        .values("cluster", "cluster_label")
+        .values("cluster", "cluster_label", "explanations__cluster")
         .annotate(
             customers=Count("pk"),
             average_clv=Avg("clv_12m"),
@@ -228,7 +230,7 @@ def cluster_summary() -> list[ClusterRow]:
     return [
         ClusterRow(
             cluster=r["cluster"],
-            label=r["cluster_label"],
+            label=explained(r["explanations__cluster"], r["cluster_label"]),
             customers=r["customers"],
             share=r["customers"] / total if total else 0.0,
             average_clv=_money(r["average_clv"]),

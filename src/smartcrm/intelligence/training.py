@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import make_pipeline
@@ -48,6 +49,7 @@ from smartcrm.engine.propensity.labels import (
 )
 from smartcrm.engine.propensity.model import PropensityModel
 from smartcrm.engine.propensity.text_features import TEXT_TEMPLATES, text_sentiment_features
+from smartcrm.engine.reasons import Reason
 from smartcrm.engine.segments.clustering import BehaviourClusters
 from smartcrm.engine.segments.rfm import RFMSegmenter
 from smartcrm.engine.segments.transitions import segment_transitions
@@ -228,7 +230,7 @@ def _score_propensity(
 ) -> pd.DataFrame:
     features = _features_with_texts(texts)(tx, pd.Timestamp(as_of))
     return pd.DataFrame(
-        {"probability": model.predict_probability(features), "reasons": model.reasons(features)},
+        {"probability": model.predict_probability(features), "reasons": model.explanations(features)},
         index=features.index,
     )
 
@@ -366,13 +368,13 @@ class _PropensityTarget:
 
 PROPENSITY_TARGETS = (
     _PropensityTarget(
-        ModelKind.CHURN, CHURN_HORIZON_DAYS, "churned", "Churn risk", build_churn_training_frame
+        ModelKind.CHURN, CHURN_HORIZON_DAYS, "churned", gettext_noop("Churn risk"), build_churn_training_frame
     ),
     _PropensityTarget(
         ModelKind.PROPENSITY,
         PURCHASE_HORIZON_DAYS,
         "purchased",
-        "Chance to buy within 30 days",
+        gettext_noop("Chance to buy within 30 days"),
         build_purchase_training_frame,
     ),
 )
@@ -528,7 +530,19 @@ def score_rows(
     """``table``'s rows as CustomerScore field values (``customer_id`` and SCORE_FIELDS)."""
 
     def text(value: Any) -> str:
+        if isinstance(value, Reason):
+            return value.english()
         return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+    def explanations(row: Any) -> dict[str, Any]:
+        """The reasons kept as data (``smartcrm.intelligence.wording`` renders them per reader)."""
+        found = {
+            "churn": row.churn_reasons,
+            "propensity": row.propensity_reasons,
+            "next_category": row.next_category_reasons,
+            "cluster": getattr(row, "cluster_reason", None),
+        }
+        return {name: reason.as_json() for name, reason in found.items() if isinstance(reason, Reason)}
 
     def number(value: Any) -> float | None:
         return None if value is None or pd.isna(value) else float(value)
@@ -555,6 +569,7 @@ def score_rows(
             "category_propensities": row.category_propensities
             if isinstance(row.category_propensities, list)
             else [],
+            "explanations": explanations(row),
             "model_versions": versions,
         }
 
@@ -574,5 +589,6 @@ SCORE_FIELDS = [
     "propensity_30d",
     "propensity_reasons",
     *category_scores.SCORE_COLUMNS,
+    "explanations",
     "model_versions",
 ]

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.catalog.models import Product
 from smartcrm.core import audit
@@ -48,17 +49,17 @@ class LineInput:
 def _validate_lines(lines: list[LineInput]) -> dict[int, Product]:
     errors: dict[str, str] = {}
     if not lines:
-        errors["lines"] = "An order needs at least one line."
+        errors["lines"] = _("An order needs at least one line.")
     products = Product.objects.in_bulk([line.product_id for line in lines])
     for i, line in enumerate(lines):
         if line.product_id not in products:
-            errors[f"lines[{i}].product_id"] = f"No product with id {line.product_id}."
+            errors[f"lines[{i}].product_id"] = _("No product with id %(id)s.") % {"id": line.product_id}
         if line.quantity < 1:
-            errors[f"lines[{i}].quantity"] = "Quantity must be at least 1."
+            errors[f"lines[{i}].quantity"] = _("Quantity must be at least 1.")
         if line.unit_price is not None and line.unit_price < 0:
-            errors[f"lines[{i}].unit_price"] = "Price cannot be negative."
+            errors[f"lines[{i}].unit_price"] = _("Price cannot be negative.")
         if line.discount < 0:
-            errors[f"lines[{i}].discount"] = "Discount cannot be negative."
+            errors[f"lines[{i}].discount"] = _("Discount cannot be negative.")
         product = products.get(line.product_id)
         price = line.unit_price if line.unit_price is not None else product.price if product else None
         if price is not None and line.quantity >= 1 and line.discount > line_gross(price, line.quantity):
@@ -90,20 +91,20 @@ def create_order(
     delivery says why."""
     errors: dict[str, str] = {}
     if status not in OrderStatus.values:
-        errors["status"] = f"Must be one of: {', '.join(OrderStatus.values)}."
+        errors["status"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(OrderStatus.values)}
     if channel not in SalesChannel.values:
-        errors["channel"] = f"Must be one of: {', '.join(SalesChannel.values)}."
+        errors["channel"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(SalesChannel.values)}
     if shipping_total < 0:
-        errors["shipping_total"] = "Cannot be negative."
+        errors["shipping_total"] = _("Cannot be negative.")
     if placed_at is not None:
         try:
             check_recorded(placed_at)
         except ValueError as exc:
             errors["placed_at"] = str(exc)
     if number and Order.objects.filter(number=number).exists():
-        errors["number"] = "An order with this number exists."
+        errors["number"] = _("An order with this number exists.")
     if external_id and Order.objects.filter(external_id=external_id).exists():
-        errors["external_id"] = "An order with this external id exists."
+        errors["external_id"] = _("An order with this external id exists.")
     if errors:
         raise ServiceValidationError(errors)
     products = _validate_lines(lines)
@@ -161,15 +162,17 @@ def record_refund(
     order = Order.objects.select_for_update().get(pk=order.pk)
     errors: dict[str, str] = {}
     if kind not in RefundKind.values:
-        errors["kind"] = f"Must be one of: {', '.join(RefundKind.values)}."
+        errors["kind"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(RefundKind.values)}
     if amount <= 0:
-        errors["amount"] = "Must be positive."
+        errors["amount"] = _("Must be positive.")
     elif order.refunded_total + amount > order.total:
-        errors["amount"] = f"At most {order.total - order.refunded_total} is left to refund."
+        errors["amount"] = _("At most %(amount)s is left to refund.") % {
+            "amount": order.total - order.refunded_total
+        }
     if line is not None and line.order_id != order.pk:
-        errors["line"] = "That line belongs to another order."
+        errors["line"] = _("That line belongs to another order.")
     if line is not None and quantity > line.quantity - line.returned_quantity:
-        errors["quantity"] = "More than was bought and not yet returned."
+        errors["quantity"] = _("More than was bought and not yet returned.")
     if errors:
         raise ServiceValidationError(errors)
     refund = Refund.objects.create(

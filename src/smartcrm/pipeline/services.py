@@ -56,11 +56,11 @@ def create_deal(
     errors: dict[str, str] = {}
     title = title.strip()
     if not title:
-        errors["title"] = "A deal needs a title."
+        errors["title"] = _("A deal needs a title.")
     elif len(title) > 200:
-        errors["title"] = "At most 200 characters."
+        errors["title"] = _("At most 200 characters.")
     if value < 0:
-        errors["value"] = "Cannot be negative."
+        errors["value"] = _("Cannot be negative.")
     if errors:
         raise ServiceValidationError(errors)
     deal = Deal.objects.create(
@@ -156,21 +156,21 @@ def update_deal(*, actor: Actor, deal: Deal, values: dict[str, Any]) -> dict[str
     """Change a deal's details (not its stage: ``move_deal`` does that); returns what changed."""
     unknown = set(values) - set(DEAL_FIELDS)
     if unknown:
-        raise ServiceValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+        raise ServiceValidationError(dict.fromkeys(sorted(unknown), _("Unknown field.")))
     errors: dict[str, str] = {}
     cleaned = dict(values)
     if "title" in cleaned:
         cleaned["title"] = (cleaned["title"] or "").strip()
         if not cleaned["title"]:
-            errors["title"] = "A deal needs a title."
+            errors["title"] = _("A deal needs a title.")
         elif len(cleaned["title"]) > 200:
-            errors["title"] = "At most 200 characters."
+            errors["title"] = _("At most 200 characters.")
     if "value" in cleaned and (cleaned["value"] is None or cleaned["value"] < 0):
-        errors["value"] = "Cannot be negative."
+        errors["value"] = _("Cannot be negative.")
     if "currency" in cleaned:
         cleaned["currency"] = (cleaned["currency"] or "").upper()
         if len(cleaned["currency"]) != 3 or not cleaned["currency"].isalpha():
-            errors["currency"] = "Use a three-letter ISO currency code."
+            errors["currency"] = _("Use a three-letter ISO currency code.")
     if errors:
         raise ServiceValidationError(errors)
     changes = audit.diff(deal, cleaned, frozenset())

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
@@ -33,9 +34,11 @@ MAX_BODY = 50_000
 def _clean_body(body: str) -> str:
     body = body.strip()
     if not body:
-        raise ServiceValidationError({"body": "A message cannot be empty."})
+        raise ServiceValidationError({"body": _("A message cannot be empty.")})
     if len(body) > MAX_BODY:
-        raise ServiceValidationError({"body": f"At most {MAX_BODY:,} characters."})
+        raise ServiceValidationError(
+            {"body": _("At most %(limit)s characters.") % {"limit": f"{MAX_BODY:,}"}}
+        )
     return body
 
 
@@ -65,15 +68,15 @@ def open_ticket(
     errors: dict[str, str] = {}
     subject = subject.strip()
     if not subject:
-        errors["subject"] = "A ticket needs a subject."
+        errors["subject"] = _("A ticket needs a subject.")
     elif len(subject) > 200:
-        errors["subject"] = "At most 200 characters."
+        errors["subject"] = _("At most 200 characters.")
     if channel not in TicketChannel.values:
-        errors["channel"] = f"Must be one of: {', '.join(TicketChannel.values)}."
+        errors["channel"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(TicketChannel.values)}
     if priority not in Priority.values:
-        errors["priority"] = f"Must be one of: {', '.join(Priority.values)}."
+        errors["priority"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(Priority.values)}
     if order is not None and order.customer_id != customer.pk:
-        errors["order_id"] = "That order belongs to another customer."
+        errors["order_id"] = _("That order belongs to another customer.")
     if errors:
         raise ServiceValidationError(errors)
     body = _clean_body(body)
@@ -106,7 +109,9 @@ def reply_to_ticket(
     """An agent's reply (or internal note); by default a reply waits on the customer."""
     body = _clean_body(body)
     if status is not None and status not in TicketStatus.values:
-        raise ServiceValidationError({"status": f"Must be one of: {', '.join(TicketStatus.values)}."})
+        raise ServiceValidationError(
+            {"status": _("Must be one of: %(choices)s.") % {"choices": ", ".join(TicketStatus.values)}}
+        )
     now = timezone.now()
     message = TicketMessage.objects.create(
         ticket=ticket,
@@ -196,11 +201,11 @@ def update_ticket(
     values: dict[str, Any] = {}
     if status is not None:
         if status not in TicketStatus.values:
-            errors["status"] = f"Must be one of: {', '.join(TicketStatus.values)}."
+            errors["status"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(TicketStatus.values)}
         values["status"] = status
     if priority is not None:
         if priority not in Priority.values:
-            errors["priority"] = f"Must be one of: {', '.join(Priority.values)}."
+            errors["priority"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(Priority.values)}
         values["priority"] = priority
     if assignee is not ...:
         values["assignee"] = assignee

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import pgettext
+
 from smartcrm.insights.models import StoredForecast
 
 WIDTH = 960
@@ -69,6 +72,8 @@ def forecast_chart(rows: Sequence[StoredForecast]) -> ForecastChart:
         return " ".join(upper + lower)
 
     every = max(1, n // 8)
+    # A day as a chart label in the active language ("07 Dec", "12月7日"): a Django date format.
+    day_format = pgettext("date format of a chart's day label", "d M")
     return ForecastChart(
         width=WIDTH,
         height=HEIGHT,
@@ -76,7 +81,7 @@ def forecast_chart(rows: Sequence[StoredForecast]) -> ForecastChart:
         line=" ".join(f"{x(i)},{y(r.mean)}" for i, r in enumerate(rows)),
         band_80=band("lo_80", "hi_80"),
         band_95=band("lo_95", "hi_95"),
-        labels=[Label(x(i), r.day.strftime("%d %b")) for i, r in enumerate(rows) if i % every == 0],
+        labels=[Label(x(i), date_format(r.day, day_format)) for i, r in enumerate(rows) if i % every == 0],
         ticks=[Tick(y(step * i), step * i) for i in range(5)],
         empty=False,
     )

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from smartcrm.engine.reasons import Reason
+
 SEVERITIES = ("low", "medium", "high")
 
 
@@ -15,6 +17,8 @@ class Alert:
 
     ``kind`` is ``metric`` (``metric`` names the series, ``first_day``..``last_day`` the days)
     or ``order`` (``order_id`` names the order, ``first_day`` = ``last_day`` its day).
+    ``explanation`` is the English text of ``reason`` (the same sentence as data, for other
+    languages).
     """
 
     kind: str
@@ -26,6 +30,7 @@ class Alert:
     explanation: str
     order_id: int | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    reason: Reason | None = None
 
     @property
     def key(self) -> str:
@@ -36,6 +41,7 @@ class Alert:
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["key"] = self.key
+        out["reason"] = self.reason.as_json() if self.reason else None
         return out
 
 

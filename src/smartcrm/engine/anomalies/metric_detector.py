@@ -29,6 +29,9 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 
+from smartcrm.engine.reasons import Reason, phrase
+from smartcrm.engine.wording import gettext_noop
+
 from .alerts import Alert, severity_for
 
 
@@ -45,16 +48,54 @@ class MetricRule:
 
 RULES = {
     # sales alerts are for drops: a surge is a promotion, the season or fraud (caught per order)
-    "revenue": MetricRule("Revenue", "down", "money", "up"),
-    "orders": MetricRule("Orders", "down", "count", "up"),
-    "average_basket": MetricRule("Average basket", "both", "money", "down"),
+    "revenue": MetricRule(gettext_noop("Revenue"), "down", "money", "up"),
+    "orders": MetricRule(gettext_noop("Orders"), "down", "count", "up"),
+    "average_basket": MetricRule(gettext_noop("Average basket"), "both", "money", "down"),
     # refunds and tickets are scored per recent order: a sale's returns and complaints arrive
     # in the weeks after it, in proportion to the orders it brought
-    "refund_rate": MetricRule("Refund rate", "up", "share", "", "recent_orders"),
+    "refund_rate": MetricRule(gettext_noop("Refund rate"), "up", "share", "", "recent_orders"),
     # … and a sale's late deliveries raise complaints per order for two weeks after it
-    "ticket_volume": MetricRule("Ticket volume", "up", "count", "up", "", 14, "recent_orders"),
-    "negative_share": MetricRule("Negative-sentiment share", "up", "share", "", "feedback_count"),
+    "ticket_volume": MetricRule(gettext_noop("Ticket volume"), "up", "count", "up", "", 14, "recent_orders"),
+    "negative_share": MetricRule(
+        gettext_noop("Negative-sentiment share"), "up", "share", "", "feedback_count"
+    ),
 }
+
+
+EXPLANATION = gettext_noop(
+    "{metric} was {change} {span}: {value} a day against about {expected} expected "
+    "from the previous weeks (same weekday pattern)."
+)
+ABOVE_BY = gettext_noop("{percent} above the expected level")
+BELOW_BY = gettext_noop("{percent} below the expected level")
+ABOVE = gettext_noop("above the expected level")
+BELOW = gettext_noop("below the expected level")
+ON_DAY = gettext_noop("on {day}")
+FROM_TO = gettext_noop("from {first} to {last} ({days} days)")
+
+
+def explain(
+    metric: str, direction: str, change: float, days: tuple[date, date, int], value: str, expected: str
+) -> Reason:
+    """The alert's sentence as data (codes ``alert.metric``, ``metric.<name>``, ``alert.change.*``,
+    ``alert.span.*``); ``days``: the first and last day and how many days the window holds."""
+    first, last, count = days
+    up = direction == "up"
+    if np.isfinite(change):
+        template = ABOVE_BY if up else BELOW_BY
+        moved = phrase(f"alert.change.{direction}_by", template, percent=f"{abs(change):.0%}")
+    else:
+        moved = phrase(f"alert.change.{direction}", ABOVE if up else BELOW)
+    if first == last:
+        span = phrase("alert.span.day", ON_DAY, day=first.isoformat())
+    else:
+        span = phrase(
+            "alert.span.days", FROM_TO, first=first.isoformat(), last=last.isoformat(), days=str(count)
+        )
+    name = phrase(f"metric.{metric}", RULES[metric].label)
+    return phrase(
+        "alert.metric", EXPLANATION, metric=name, change=moved, span=span, value=value, expected=expected
+    )
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -190,13 +231,13 @@ class MetricAnomalyDetector:
         expected = float(window["expected"].mean())
         change = (value - expected) / expected if expected > 0 else float("nan")
         first, last = window.index[0].date(), window.index[-1].date()
-        span = f"on {first}" if first == last else f"from {first} to {last} ({len(window)} days)"
-        word = "above" if direction == "up" else "below"
-        pct = f"{abs(change):.0%} {word} " if np.isfinite(change) else f"{word} "
-        explanation = (
-            f"{rule.label} was {pct}the expected level {span}: "
-            f"{_fmt(value, rule.unit)} a day against about {_fmt(expected, rule.unit)} expected "
-            f"from the previous weeks (same weekday pattern)."
+        reason = explain(
+            metric,
+            direction,
+            change,
+            (first, last, len(window)),
+            _fmt(value, rule.unit),
+            _fmt(expected, rule.unit),
         )
         return Alert(
             kind="metric",
@@ -205,8 +246,9 @@ class MetricAnomalyDetector:
             last_day=last,
             severity=severity_for(score, 6.0, 9.0),
             score=round(score, 2),
-            explanation=explanation,
+            explanation=reason.english(),
             details={"direction": direction, "value": round(value, 4), "expected": round(expected, 4)},
+            reason=reason,
         )
 
 

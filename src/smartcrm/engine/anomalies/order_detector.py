@@ -18,20 +18,29 @@ import pandas as pd
 from sklearn.ensemble import IsolationForest
 from sklearn.exceptions import NotFittedError
 
+from smartcrm.engine.reasons import Reason, phrase
+from smartcrm.engine.wording import gettext_noop
+
 from .alerts import Alert, severity_for
 
 NUMERIC = {
-    "log_total": "order total",
-    "log_units": "units",
-    "log_max_quantity": "units of one product",
-    "log_max_unit_price": "highest unit price",
-    "n_lines": "lines",
+    "log_total": gettext_noop("order total"),
+    "log_units": gettext_noop("units"),
+    "log_max_quantity": gettext_noop("units of one product"),
+    "log_max_unit_price": gettext_noop("highest unit price"),
+    "n_lines": gettext_noop("lines"),
 }
 FLAGS = {
-    "first_order": "the customer's first order",
-    "country_mismatch": "shipped to a country other than the customer's",
-    "night": "placed between midnight and 5 am",
+    "first_order": gettext_noop("the customer's first order"),
+    "country_mismatch": gettext_noop("shipped to a country other than the customer's"),
+    "night": gettext_noop("placed between midnight and 5 am"),
 }
+EXPLANATION = gettext_noop("Order {order} looks unlike the shop's usual orders: {reasons}.")
+UNUSUALLY = {
+    "high": gettext_noop("unusually high {feature} for a {channel} order ({actual}; usual about {usual})"),
+    "low": gettext_noop("unusually low {feature} for a {channel} order ({actual}; usual about {usual})"),
+}
+UNUSUAL_MIX = gettext_noop("an unusual mix of amount, quantity, address and channel")
 
 
 def order_features(
@@ -158,17 +167,20 @@ class OrderAnomalyDetector:
                     last_day=day,
                     severity=severity_for(margin, 3.0, 8.0),
                     score=round(float(score), 4),
-                    explanation=self._explain(order_id, row, relative.loc[order_id]),
+                    explanation=(reason := self._explain(order_id, row, relative.loc[order_id])).english(),
                     order_id=int(order_id),
                     details={"threshold": round(self.threshold_, 4)},
+                    reason=reason,
                 )
             )
         return sorted(out, key=lambda a: (a.first_day, a.order_id or 0))
 
-    def _explain(self, order_id: object, row: pd.Series, z: pd.Series) -> str:
+    def _explain(self, order_id: object, row: pd.Series, z: pd.Series) -> Reason:
+        """Codes ``alert.order``, ``alert.order.high``/``low`` (with ``order_feature.<column>``),
+        ``alert.flag.<flag>`` and ``alert.order.mix``."""
         channel = str(row["_channel"])
         usual_row = self.medians_.loc[channel] if channel in self.medians_.index else self.overall_median_
-        parts = []
+        parts: list[Reason] = []
         for col in z.abs().sort_values(ascending=False).index[:3]:
             if abs(z[col]) < 2.5:
                 break
@@ -176,9 +188,17 @@ class OrderAnomalyDetector:
             usual = np.expm1(usual_row[col]) if col.startswith("log_") else usual_row[col]
             actual = np.expm1(row[col]) if col.startswith("log_") else row[col]
             parts.append(
-                f"unusually {word} {NUMERIC[col]} for a {channel} order "
-                f"({actual:,.2f}; usual about {usual:,.2f})"
+                phrase(
+                    f"alert.order.{word}",
+                    UNUSUALLY[word],
+                    feature=phrase(f"order_feature.{col}", NUMERIC[col]),
+                    channel=phrase(f"channel.{channel}", channel),
+                    actual=f"{actual:,.2f}",
+                    usual=f"{usual:,.2f}",
+                )
             )
-        parts.extend(text for flag, text in FLAGS.items() if row.get(flag, 0.0) > 0)
-        reasons = "; ".join(parts) if parts else "an unusual mix of amount, quantity, address and channel"
-        return f"Order {order_id} looks unlike the shop's usual orders: {reasons}."
+        parts.extend(
+            phrase(f"alert.flag.{flag}", text) for flag, text in FLAGS.items() if row.get(flag, 0.0) > 0
+        )
+        reasons = tuple(parts) or (phrase("alert.order.mix", UNUSUAL_MIX),)
+        return phrase("alert.order", EXPLANATION, order=str(order_id), reasons=reasons)

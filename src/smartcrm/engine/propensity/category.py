@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartcrm.engine.wording import gettext_noop
+
 from .labels import RECENT_DAYS, RFM_TEMPLATES, checked_as_of_dates, rfm_features
 
 REQUIRED = ("customer_id", "date", "category", "amount")
@@ -28,12 +30,12 @@ LABEL = "purchased"
 
 CATEGORY_TEMPLATES = {
     **RFM_TEMPLATES,
-    "category": "the category itself ({value})",
-    "category_orders": "orders in this category so far: {value}",
-    "category_share": "share of their orders in this category: {value}",
-    "category_recency_days": "last bought in this category {value} days ago",
-    "category_spend": "{value} spent in this category",
-    "category_trend_share": "this category's share of the shop's recent orders: {value}",
+    "category": gettext_noop("the category itself ({value})"),
+    "category_orders": gettext_noop("orders in this category so far: {value}"),
+    "category_share": gettext_noop("share of their orders in this category: {value}"),
+    "category_recency_days": gettext_noop("last bought in this category {value} days ago"),
+    "category_spend": gettext_noop("{value} spent in this category"),
+    "category_trend_share": gettext_noop("this category's share of the shop's recent orders: {value}"),
 }
 
 

@@ -15,6 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartcrm.engine.reasons import Reason, Value, phrase
+from smartcrm.engine.wording import gettext_noop
+
 # Factors whose contribution would print as ±0.00 say nothing; they are left out.
 MIN_CONTRIBUTION = 0.005
 
@@ -27,13 +30,28 @@ class Factor:
     value: Any
     contribution: float
 
-    def describe(self, templates: Mapping[str, str] | None = None) -> str:
+    def describe(self, templates: Mapping[str, str] | None = None) -> Reason:
+        """The factor as a phrase: the column's template (code ``feature.<column>``) if given."""
         if is_missing(self.value):
-            return f"{self.column} is missing"
-        text = format_value(self.value)
+            return phrase("factor.missing", MISSING, column=self.column)
+        value = format_value(self.value)
         if templates and self.column in templates:
-            return templates[self.column].format(value=text)
-        return f"{self.column} is {text}"
+            return phrase(f"feature.{self.column}", templates[self.column], value=value)
+        return phrase("factor.value", PLAIN, column=self.column, value=value)
+
+
+MISSING = gettext_noop("{column} is missing")
+PLAIN = gettext_noop("{column} is {value}")
+YES = phrase("value.yes", gettext_noop("yes"))
+NO = phrase("value.no", gettext_noop("no"))
+WITH_CONTRIBUTION = gettext_noop("{factor} ({contribution})")
+# code → template of the whole sentence (outcome first, then the factors pushing up, then down)
+SENTENCES = {
+    "score.higher_and_lower": gettext_noop("{outcome} is higher because: {up}. Lower because: {down}."),
+    "score.higher": gettext_noop("{outcome} is higher because: {up}."),
+    "score.lower": gettext_noop("{outcome} is lower because: {down}."),
+    "score.average": gettext_noop("{outcome} is close to average: no single factor stands out."),
+}
 
 
 def is_missing(value: Any) -> bool:
@@ -44,10 +62,10 @@ def is_missing(value: Any) -> bool:
     return value is pd.NA or value is pd.NaT
 
 
-def format_value(value: Any) -> str:
+def format_value(value: Any) -> str | Reason:
     """Readable scalars: ``True`` → yes, ``210.0`` → 210, ``1889.504`` → 1,889.5."""
     if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
+        return YES if value else NO
     if isinstance(value, numbers.Real):
         number = float(value)
         if not math.isfinite(number):
@@ -63,18 +81,40 @@ def format_contribution(value: float) -> str:
     return f"{sign}{abs(value):.2f}"
 
 
-def sentence(factors: list[Factor], outcome: str, templates: Mapping[str, str] | None = None) -> str:
-    """E.g. ``Churn risk is higher because: no purchase for 210 days (+0.31). Lower because: …``."""
-    up = [f for f in factors if f.contribution > 0]
-    down = [f for f in factors if f.contribution < 0]
+def explanation(
+    factors: list[Factor], outcome: str | Reason, templates: Mapping[str, str] | None = None
+) -> Reason:
+    """E.g. ``Churn risk is higher because: no purchase for 210 days (+0.31). Lower because: …``
+    as data; ``outcome`` as text is its own English message id (code ``outcome``)."""
+    subject = outcome if isinstance(outcome, Reason) else phrase("outcome", outcome)
 
-    def listing(group: list[Factor]) -> str:
-        return "; ".join(f"{f.describe(templates)} ({format_contribution(f.contribution)})" for f in group)
+    def listing(group: list[Factor]) -> tuple[Reason, ...]:
+        return tuple(
+            phrase(
+                "factor.contribution",
+                WITH_CONTRIBUTION,
+                factor=f.describe(templates),
+                contribution=format_contribution(f.contribution),
+            )
+            for f in group
+        )
 
-    if up and down:
-        return f"{outcome} is higher because: {listing(up)}. Lower because: {listing(down)}."
+    up = listing([f for f in factors if f.contribution > 0])
+    down = listing([f for f in factors if f.contribution < 0])
+    code = {
+        (True, True): "score.higher_and_lower",
+        (True, False): "score.higher",
+        (False, True): "score.lower",
+    }
+    key = code.get((bool(up), bool(down)), "score.average")
+    params: dict[str, Value] = {"outcome": subject}
     if up:
-        return f"{outcome} is higher because: {listing(up)}."
+        params["up"] = up
     if down:
-        return f"{outcome} is lower because: {listing(down)}."
-    return f"{outcome} is close to average: no single factor stands out."
+        params["down"] = down
+    return Reason(key, SENTENCES[key], params)
+
+
+def sentence(factors: list[Factor], outcome: str, templates: Mapping[str, str] | None = None) -> str:
+    """:func:`explanation` in English."""
+    return explanation(factors, outcome, templates).english()

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartcrm.engine.wording import gettext_noop
+
 FeatureFunction = Callable[[pd.DataFrame, pd.Timestamp], pd.DataFrame]
 
 REQUIRED = ("customer_id", "date", "amount")
@@ -27,15 +29,15 @@ RECENT_DAYS = 90
 
 # Phrasing of each feature in explanations; pass as ``PropensityModel(templates=RFM_TEMPLATES)``.
 RFM_TEMPLATES = {
-    "recency_days": "no purchase for {value} days",
-    "frequency": "orders so far: {value}",
-    "monetary_sum": "{value} spent in total",
-    "monetary_mean": "{value} spent per order on average",
-    "tenure_days": "first purchase {value} days ago",
-    "mean_gap_days": "{value} days between orders on average",
-    "gap_trend_days": "last gap minus the usual gap: {value} days",
-    "orders_last_90d": "orders in the last 90 days: {value}",
-    "top_category_share": "share of orders in the favourite category: {value}",
+    "recency_days": gettext_noop("no purchase for {value} days"),
+    "frequency": gettext_noop("orders so far: {value}"),
+    "monetary_sum": gettext_noop("{value} spent in total"),
+    "monetary_mean": gettext_noop("{value} spent per order on average"),
+    "tenure_days": gettext_noop("first purchase {value} days ago"),
+    "mean_gap_days": gettext_noop("{value} days between orders on average"),
+    "gap_trend_days": gettext_noop("last gap minus the usual gap: {value} days"),
+    "orders_last_90d": gettext_noop("orders in the last 90 days: {value}"),
+    "top_category_share": gettext_noop("share of orders in the favourite category: {value}"),
 }
 
 

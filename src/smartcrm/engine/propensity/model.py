@@ -39,6 +39,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
+from smartcrm.engine.reasons import Reason
+
 from .calibration import METHODS, Calibrator
 from .candidates import (
     BY_NAME,
@@ -50,7 +52,7 @@ from .candidates import (
     resolve,
     weight_on_trees,
 )
-from .explain import MIN_CONTRIBUTION, Factor, sentence
+from .explain import MIN_CONTRIBUTION, Factor, explanation
 from .linear import LinearPart
 from .schema import FeatureSchema
 
@@ -295,9 +297,13 @@ class PropensityModel(BaseEstimator):
             for i, row in enumerate(strongest)
         ]
 
+    def explanations(self, X: pd.DataFrame, top: int = 3) -> list[Reason]:
+        """One explanation per customer as data (:class:`smartcrm.engine.reasons.Reason`)."""
+        return [explanation(factors, self.outcome, self.templates) for factors in self.explain(X, top)]
+
     def reasons(self, X: pd.DataFrame, top: int = 3) -> list[str]:
         """One plain sentence per customer, e.g. "Churn risk is higher because: …"."""
-        return [sentence(factors, self.outcome, self.templates) for factors in self.explain(X, top)]
+        return [reason.english() for reason in self.explanations(X, top)]
 
     # ------------------------------------------------------------------ persistence
     def to_bytes(self) -> bytes:

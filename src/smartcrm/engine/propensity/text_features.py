@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from smartcrm.engine.wording import gettext_noop
+
 REQUIRED = ("customer_id", "at", "score", "negative", "is_ticket")
 WINDOW_DAYS = 90
 COLUMNS = (
@@ -24,12 +26,12 @@ COLUMNS = (
 )
 
 TEXT_TEMPLATES = {
-    "texts_90d": "messages and reviews in the last 90 days: {value}",
-    "negative_texts_90d": "negative messages or reviews in the last 90 days: {value}",
-    "negative_tickets_90d": "negative support tickets in the last 90 days: {value}",
-    "mean_sentiment_90d": "average sentiment of the last 90 days: {value}",
-    "last_sentiment": "sentiment of their latest message: {value}",
-    "days_since_negative": "last negative message {value} days ago",
+    "texts_90d": gettext_noop("messages and reviews in the last 90 days: {value}"),
+    "negative_texts_90d": gettext_noop("negative messages or reviews in the last 90 days: {value}"),
+    "negative_tickets_90d": gettext_noop("negative support tickets in the last 90 days: {value}"),
+    "mean_sentiment_90d": gettext_noop("average sentiment of the last 90 days: {value}"),
+    "last_sentiment": gettext_noop("sentiment of their latest message: {value}"),
+    "days_since_negative": gettext_noop("last negative message {value} days ago"),
 }
 
 

@@ -139,7 +139,7 @@ class BehaviourClusters(BaseEstimator):
         else:
             channel_means, overall_channel = pd.DataFrame(index=range(self.k_)), pd.Series(dtype="float64")
         names = {n: n for n in share_means.columns if n != "other"}
-        self.labels_ = cluster_labels(
+        self.label_reasons_ = cluster_labels(
             z_means,
             share_means.drop(columns=["other"], errors="ignore"),
             overall_share.drop("other", errors="ignore"),
@@ -147,6 +147,7 @@ class BehaviourClusters(BaseEstimator):
             overall_channel,
             names,
         )
+        self.labels_ = [reason.english() for reason in self.label_reasons_]
         means = (
             sample[self.behaviour_features_]
             .astype("float64")
@@ -170,12 +171,18 @@ class BehaviourClusters(BaseEstimator):
     # -- predicting ------------------------------------------------------------------------
 
     def assign(self, features: pd.DataFrame) -> pd.DataFrame:
-        """``cluster`` (0 = the largest at fit time) and ``cluster_label`` per customer."""
+        """``cluster`` (0 = the largest at fit time), ``cluster_label`` and the label as data
+        (``cluster_reason``, a :class:`~smartcrm.engine.reasons.Reason`) per customer."""
         require_fitted(self, "centroids_")
         require_columns(features, self.behaviour_features_)
         cluster = self._nearest(self._space(features))
         labels = np.array(self.labels_, dtype=object)
-        return pd.DataFrame({"cluster": cluster, "cluster_label": labels[cluster]}, index=features.index)
+        reasons = np.empty(len(self.label_reasons_), dtype=object)
+        reasons[:] = self.label_reasons_
+        return pd.DataFrame(
+            {"cluster": cluster, "cluster_label": labels[cluster], "cluster_reason": reasons[cluster]},
+            index=features.index,
+        )
 
     def describe(self) -> pd.DataFrame:
         """One row per cluster: label, size at fit time and mean behaviour (``profiles_``)."""

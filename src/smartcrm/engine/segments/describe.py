@@ -18,6 +18,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from smartcrm.engine.reasons import Reason, phrase
+from smartcrm.engine.wording import gettext_noop
+
 MIN_Z = 0.5
 MAX_WORDS = 3
 CATEGORY_MIN_SHARE = 0.3
@@ -27,13 +30,22 @@ MIN_LIFT = 1.3
 
 # feature → (word when above the mean, word when below; None: not worth saying)
 WORDS: dict[str, tuple[str | None, str | None]] = {
-    "orders_count": ("frequent", "occasional"),
-    "avg_basket_items": ("big-basket", "small-basket"),
-    "avg_order_value": ("high-spending", "low-spending"),
-    "days_since_last_order": ("lapsed", "recent"),
-    "discount_share": ("discount-seeking", None),
-    "refund_rate": ("often-returning", None),
+    "orders_count": (gettext_noop("frequent"), gettext_noop("occasional")),
+    "avg_basket_items": (gettext_noop("big-basket"), gettext_noop("small-basket")),
+    "avg_order_value": (gettext_noop("high-spending"), gettext_noop("low-spending")),
+    "days_since_last_order": (gettext_noop("lapsed"), gettext_noop("recent")),
+    "discount_share": (gettext_noop("discount-seeking"), None),
+    "refund_rate": (gettext_noop("often-returning"), None),
 }
+# The label's sentence parts (codes ``cluster.*``): words, then who, then where they buy.
+WORDS_AND_NOUN = gettext_noop("{words} {noun}")
+NEXT_WORD = gettext_noop("{first}, {rest}")
+CATEGORY_SHOPPERS = gettext_noop("{category} shoppers")
+ACROSS_CATEGORIES = gettext_noop("shoppers across categories")
+AVERAGE = gettext_noop("average shoppers")
+MOSTLY_ON = gettext_noop("{label}, mostly on {channel}")
+TWO_CATEGORIES = gettext_noop("{first} and {second}")
+NUMBERED = gettext_noop("{label} (group {number})")
 
 
 def behaviour_words(z: pd.Series, *, min_z: float = MIN_Z, max_words: int = MAX_WORDS) -> list[str]:
@@ -57,23 +69,38 @@ def standout(shares: pd.Series, overall: pd.Series, min_share: float) -> str | N
     return None if ok.empty else str(ok.sort_values(ascending=False, kind="stable").index[0])
 
 
-def category_phrase(shares: pd.Series, overall: pd.Series, names: Mapping[str, str]) -> str | None:
+def category_phrase(shares: pd.Series, overall: pd.Series, names: Mapping[str, str]) -> Reason | None:
     """ "baby", "baby and toys" or None: the cluster's standout categories by spend share."""
     first = standout(shares, overall, CATEGORY_MIN_SHARE)
     if first is None:
         return None
     second = standout(shares.drop(first), overall.drop(first), SECOND_CATEGORY_MIN_SHARE)
-    named = [names.get(c, c) for c in (first, second) if c is not None]
-    return " and ".join(named)
+    if second is None:
+        return phrase("cluster.category", "{name}", name=names.get(first, first))
+    return phrase(
+        "cluster.categories", TWO_CATEGORIES, first=names.get(first, first), second=names.get(second, second)
+    )
 
 
-def phrase(words: list[str], category: str | None, channel: str | None) -> str:
-    noun = f"{category} shoppers" if category else "shoppers across categories"
-    text = f"{', '.join(words)} {noun}" if words else noun
+def _word_list(words: list[str]) -> Reason:
+    head = phrase("cluster.word", words[0])
+    if len(words) == 1:
+        return head
+    return phrase("cluster.words", NEXT_WORD, first=head, rest=_word_list(words[1:]))
+
+
+def label(words: list[str], category: Reason | None, channel: str | None) -> Reason:
+    """E.g. "frequent, small-basket baby shoppers, mostly on mobile" as data."""
+    noun = (
+        phrase("cluster.category_shoppers", CATEGORY_SHOPPERS, category=category)
+        if category
+        else phrase("cluster.across_categories", ACROSS_CATEGORIES)
+    )
+    text = phrase("cluster.described", WORDS_AND_NOUN, words=_word_list(words), noun=noun) if words else noun
     if not words and not category:
-        text = "average shoppers"
+        text = phrase("cluster.average", AVERAGE)
     if channel:
-        text += f", mostly on {channel}"
+        text = phrase("cluster.channel", MOSTLY_ON, label=text, channel=phrase(f"channel.{channel}", channel))
     return text
 
 
@@ -84,7 +111,7 @@ def cluster_labels(
     channel_shares: pd.DataFrame,
     overall_channel: pd.Series,
     category_names: Mapping[str, str],
-) -> list[str]:
+) -> list[Reason]:
     """One unique label per row (cluster). Clusters whose labels collide get more words,
     then, if still equal, a number."""
     cats = [
@@ -99,20 +126,23 @@ def cluster_labels(
         else None
         for i in z.index
     ]
-    labels = [phrase(behaviour_words(z.loc[i]), cats[n], channels[n]) for n, i in enumerate(z.index)]
+    labels = [label(behaviour_words(z.loc[i]), cats[n], channels[n]) for n, i in enumerate(z.index)]
     for min_z, max_words in ((0.25, 4), (0.0, 6)):
-        dupes = {lab for lab in labels if labels.count(lab) > 1}
+        texts = [lab.english() for lab in labels]
+        dupes = {text for text in texts if texts.count(text) > 1}
         if not dupes:
             break
         labels = [
-            phrase(behaviour_words(z.loc[i], min_z=min_z, max_words=max_words), cats[n], channels[n])
-            if labels[n] in dupes
+            label(behaviour_words(z.loc[i], min_z=min_z, max_words=max_words), cats[n], channels[n])
+            if texts[n] in dupes
             else labels[n]
             for n, i in enumerate(z.index)
         ]
+    texts = [lab.english() for lab in labels]
     seen: dict[str, int] = {}
     unique = []
-    for lab in labels:
-        seen[lab] = seen.get(lab, 0) + 1
-        unique.append(lab if labels.count(lab) == 1 else f"{lab} (group {seen[lab]})")
+    for lab, text in zip(labels, texts, strict=True):
+        seen[text] = seen.get(text, 0) + 1
+        numbered = phrase("cluster.numbered", NUMBERED, label=lab, number=str(seen[text]))
+        unique.append(lab if texts.count(text) == 1 else numbered)
     return unique

@@ -26,6 +26,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from smartcrm.engine.reasons import Reason, phrase
 from smartcrm.engine.wording import gettext_noop
 
 CHURN_LOW = 0.30
@@ -52,6 +53,37 @@ LABELS = {
 }
 NOT_SCORED = gettext_noop("Not scored yet: the next scoring run will suggest an action.")
 NO_SIGNAL = gettext_noop("No signal strong enough to act on: leave them be for now.")
+# The reasons' templates (codes ``next_action.*``); ``{facts}`` is TOP_BOTH.
+# The shares are values: a "%" followed by a space reads as a Python format in the catalogs.
+TOP_BOTH = gettext_noop(
+    "Churn risk {churn} is in the top {churn_share} and 12-month CLV {clv} is in the top {clv_share}"
+)
+WIN_BACK = gettext_noop("{facts}: worth a win-back offer.")
+NOT_PERSUADED = gettext_noop(
+    "{facts}, but the uplift model predicts an offer would not change what they do ({uplift}): "
+    "save it for someone it would persuade."
+)
+PERSUADED = gettext_noop(
+    "{facts}, and the uplift model predicts an offer raises their chance to buy by {uplift}: "
+    "worth a win-back offer."
+)
+CLV_VALUE = gettext_noop("12-month CLV {clv}")
+UNKNOWN_CLV = gettext_noop("an unknown 12-month CLV")
+TOP_CHURN_ONLY = gettext_noop(
+    "Churn risk {churn} is in the top 10%, but {value} is below the top 20%: an offer would likely "
+    "cost more than it returns."
+)
+REVIEW = {
+    "one": gettext_noop("Ordered {days} day ago and has not written a review since: ask for one."),
+    "many": gettext_noop("Ordered {days} days ago and has not written a review since: ask for one."),
+}
+VIP = gettext_noop(
+    "12-month CLV {clv} is in the top {clv_share} and churn risk {churn} is low: say thank you."
+)
+CROSS_SELL = gettext_noop("Likely to buy within 30 days (propensity {propensity}): suggest {product}.")
+CROSS_SELL_BECAUSE = gettext_noop(
+    "Likely to buy within 30 days (propensity {propensity}): suggest {product} ({because})."
+)
 
 
 @dataclass(frozen=True)
@@ -81,12 +113,16 @@ class Signals:
 @dataclass(frozen=True)
 class NextAction:
     action: Action
-    reason: str
+    explanation: Reason  # why, as data (``reason`` is its English)
     product: str | None = None  # the product to offer, for a cross-sell
 
     @property
     def label(self) -> str:
         return self.action.label
+
+    @property
+    def reason(self) -> str:
+        return self.explanation.english()
 
 
 def _money(value: float, currency: str) -> str:
@@ -100,56 +136,63 @@ def _points(uplift: float) -> str:
 
 def next_action(signals: Signals, thresholds: Thresholds, *, currency: str = "$") -> NextAction:
     if not signals.scored:
-        return NextAction(Action.NOTHING, NOT_SCORED)
+        return NextAction(Action.NOTHING, phrase("next_action.not_scored", NOT_SCORED))
     churn, clv = signals.churn_risk, signals.clv_12m
     churn_top = churn is not None and thresholds.churn_top is not None and churn >= thresholds.churn_top
     clv_high = clv is not None and thresholds.clv_high is not None and clv >= thresholds.clv_high
     if churn_top and clv_high:
-        facts = (
-            f"Churn risk {churn:.2f} is in the top 10% and 12-month CLV {_money(clv or 0, currency)} is in "
-            f"the top 20%"
-        )
+        facts = phrase(
+            "next_action.top_both", TOP_BOTH, churn=f"{churn:.2f}", churn_share="10%",
+            clv=_money(clv or 0, currency), clv_share="20%",
+        )  # fmt: skip
         uplift = signals.persuadability
         if uplift is None:
-            return NextAction(Action.WIN_BACK, f"{facts}: worth a win-back offer.")
+            return NextAction(Action.WIN_BACK, phrase("next_action.win_back", WIN_BACK, facts=facts))
         if uplift <= 0:
             return NextAction(
                 Action.NOTHING,
-                f"{facts}, but the uplift model predicts an offer would not change what they do "
-                f"({_points(uplift)}): save it for someone it would persuade.",
+                phrase("next_action.not_persuaded", NOT_PERSUADED, facts=facts, uplift=_points(uplift)),
             )
         return NextAction(
-            Action.WIN_BACK,
-            f"{facts}, and the uplift model predicts an offer raises their chance to buy by "
-            f"{_points(uplift)}: worth a win-back offer.",
+            Action.WIN_BACK, phrase("next_action.persuaded", PERSUADED, facts=facts, uplift=_points(uplift))
         )
     if churn_top:
-        value = f"12-month CLV {_money(clv, currency)}" if clv is not None else "an unknown 12-month CLV"
+        value = (
+            phrase("next_action.clv", CLV_VALUE, clv=_money(clv, currency))
+            if clv is not None
+            else phrase("next_action.unknown_clv", UNKNOWN_CLV)
+        )
         return NextAction(
             Action.NOTHING,
-            f"Churn risk {churn:.2f} is in the top 10%, but {value} is below the top 20%: an offer would "
-            f"likely cost more than it returns.",
+            phrase("next_action.top_churn_only", TOP_CHURN_ONLY, churn=f"{churn:.2f}", value=value),
         )
     days = signals.days_since_last_order
     if days is not None and days <= thresholds.review_days and not signals.reviewed_since_last_order:
+        number = "one" if days == 1 else "many"
         return NextAction(
-            Action.REVIEW_REQUEST,
-            f"Ordered {days} day{'s' if days != 1 else ''} ago and has not written a review since: "
-            f"ask for one.",
+            Action.REVIEW_REQUEST, phrase(f"next_action.review_{number}", REVIEW[number], days=str(days))
         )
     if clv_high and churn is not None and churn < CHURN_LOW:
         return NextAction(
             Action.VIP_THANKS,
-            f"12-month CLV {_money(clv or 0, currency)} is in the top 20% and churn risk {churn:.2f} is low: "
-            f"say thank you.",
+            phrase(
+                "next_action.vip", VIP, clv=_money(clv or 0, currency), clv_share="20%", churn=f"{churn:.2f}"
+            ),
         )
     propensity = signals.propensity_30d
     if propensity is not None and propensity >= thresholds.propensity_min and signals.recommended_product:
-        because = f" ({signals.recommendation_reason})" if signals.recommendation_reason else ""
-        return NextAction(
-            Action.CROSS_SELL,
-            f"Likely to buy within 30 days (propensity {propensity:.2f}): suggest "
-            f"{signals.recommended_product}{because}.",
-            product=signals.recommended_product,
-        )
-    return NextAction(Action.NOTHING, NO_SIGNAL)
+        product = signals.recommended_product
+        if signals.recommendation_reason:
+            # The recommendation's own reason, as the recommender wrote it (the Django layer
+            # translates such text by its template: code ``engine.text``).
+            because = phrase("engine.text", signals.recommendation_reason)
+            reason = phrase(
+                "next_action.cross_sell_because", CROSS_SELL_BECAUSE,
+                propensity=f"{propensity:.2f}", product=product, because=because,
+            )  # fmt: skip
+        else:
+            reason = phrase(
+                "next_action.cross_sell", CROSS_SELL, propensity=f"{propensity:.2f}", product=product
+            )
+        return NextAction(Action.CROSS_SELL, reason, product=product)
+    return NextAction(Action.NOTHING, phrase("next_action.no_signal", NO_SIGNAL))

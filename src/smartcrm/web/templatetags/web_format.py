@@ -8,7 +8,7 @@ from typing import Any
 from babel.numbers import format_compact_currency, format_currency
 from django import template
 from django.conf import settings
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language, gettext, pgettext_lazy, to_locale
 
 from smartcrm.accounts.masking import free_text_for
 
@@ -98,6 +98,21 @@ def churn_band(value: Any) -> str:
     return band(None if number is None else float(number))
 
 
+# The bands' names as a reader sees them (``churn_band`` gives the CSS class).
+CHURN_BANDS = {
+    "low": pgettext_lazy("churn risk", "low"),
+    "medium": pgettext_lazy("churn risk", "medium"),
+    "high": pgettext_lazy("churn risk", "high"),
+}
+
+
+@register.filter
+def churn_band_name(value: Any) -> str:
+    """The churn band (low, medium, high) in the reader's language."""
+    band = churn_band(value)
+    return str(CHURN_BANDS.get(band, band))
+
+
 @register.filter
 def segment_title(key: Any) -> str:
     """The display name of an RFM segment key (``at_risk`` → ``At risk``)."""
@@ -121,3 +136,47 @@ def engine_text(text: str | None) -> str:
     from smartcrm.intelligence.wording import translate
 
     return translate(text or "")
+
+
+@register.filter
+def explanation(holder: Any, name: str = "") -> str:
+    """An explanation kept as data, in the reader's language: ``{{ score|explanation:"churn" }}``
+    (churn, propensity, next_category, cluster), ``{{ alert|explanation }}`` or
+    ``{{ nba|explanation:"next_action" }}``."""
+    from smartcrm.intelligence.wording import explained, score_explanation
+
+    if holder is None:
+        return ""
+    if not name:
+        return explained(getattr(holder, "explanation_data", None), getattr(holder, "explanation", ""))
+    if name == "next_action":  # computed for the page, never stored: its data is at hand
+        return explained(holder.explanation.as_json(), holder.reason)
+    return score_explanation(holder, name)
+
+
+@register.filter
+def metric_name(metric: str) -> str:
+    """A daily metric's name (``revenue`` → Revenue) in the reader's language."""
+    from smartcrm.intelligence.wording import metric_name as name
+
+    return name(str(metric or ""))
+
+
+@register.filter
+def import_message(text: str | None) -> str:
+    """An error an import wrote (kept in English), in the reader's language."""
+    from smartcrm.imports.wording import row_message
+
+    return row_message(text or "")
+
+
+@register.filter
+def series_name(key: str) -> str:
+    """A forecast series key in words: ``revenue/total/all`` → Revenue, whole shop;
+    ``revenue/category/Books`` → Revenue · Books (the category's name is data)."""
+    from smartcrm.intelligence.wording import metric_name as name
+
+    metric, level, value = [*str(key or "").split("/", 2), "", ""][:3]
+    if level == "total":
+        return gettext("%(metric)s, whole shop") % {"metric": name(metric)}
+    return f"{name(metric)} · {value}" if value else name(metric)

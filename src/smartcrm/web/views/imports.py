@@ -6,15 +6,18 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.exports.cells import csv_cell
+from smartcrm.exports.headers import header_row
 from smartcrm.imports import selectors, wizard
 from smartcrm.imports.errors import ImportFileError
 from smartcrm.imports.kinds import IMPORTERS
 from smartcrm.imports.models import ImportRun, ImportStatus
+from smartcrm.imports.wording import row_message
 from smartcrm.web.access import capability_required, current_user
 
 
@@ -55,7 +58,9 @@ def import_map(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         inspection = wizard.inspect_run(run)
     except ImportFileError as exc:
-        return render(request, "web/imports/map.html", {"run": run, "file_error": str(exc)}, status=400)
+        return render(
+            request, "web/imports/map.html", {"run": run, "file_error": row_message(str(exc))}, status=400
+        )
     templates = selectors.mapping_templates(run.kind)
     if request.method == "POST":
         mapping = {cell: request.POST.get(f"map-{i}", "") for i, cell in enumerate(inspection.header)}
@@ -83,11 +88,14 @@ def import_preview(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         preview = wizard.preview_run(run, actor=current_user(request))
     except ImportFileError as exc:
-        return render(request, "web/imports/map.html", {"run": run, "file_error": str(exc)}, status=400)
+        return render(
+            request, "web/imports/map.html", {"run": run, "file_error": row_message(str(exc))}, status=400
+        )
     names = [c.name for c in IMPORTERS[run.kind].columns if c.name in set(run.mapping.values())]
     by_row: dict[int, list[str]] = {}
     for error in preview.result.errors:
-        by_row.setdefault(error.row, []).append(f"{error.column or 'row'}: {error.message}")
+        where = error.column or gettext("whole row")
+        by_row.setdefault(error.row, []).append(f"{where}: {row_message(error.message)}")
     rows = [(row.number, [row.get(n) for n in names], by_row.get(row.number, [])) for row in preview.rows]
     context = {"run": run, "names": names, "rows": rows, "result": preview.result}
     return render(request, "web/imports/preview.html", context)
@@ -145,8 +153,11 @@ def import_errors(request: HttpRequest, run_id: int) -> HttpResponseBase:
 
     run = _run(run_id)
     writer = csv.writer(_Echo())
-    lines = (writer.writerow([csv_cell(cell) for cell in row]) for row in selectors.error_rows(run))
-    header = writer.writerow(["row", "column", "message"])
+    lines = (
+        writer.writerow([csv_cell(row), csv_cell(column), csv_cell(row_message(message))])
+        for row, column, message in selectors.error_rows(run)
+    )
+    header = writer.writerow(header_row(("row", "column", "message")))
     response = StreamingHttpResponse(
         (line for part in ([header], lines) for line in part), content_type="text/csv"
     )

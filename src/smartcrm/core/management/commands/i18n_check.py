@@ -51,12 +51,11 @@ class Command(BaseCommand):
         if options["update"]:
             for domain in i18n_check.DOMAINS:
                 makemessages(domain)
-            if options["merge"]:
-                for domain in i18n_check.DOMAINS:  # a fragment may hold both Python and JS messages
-                    path = i18n_check.catalog_path(domain)
-                    merged = i18n_check.merge_translations(path, [Path(p) for p in options["merge"]])
-                    makemessages(domain)  # back in makemessages' own layout
-                    self.stdout.write(f"{merged} translation(s) merged into {path.name}")
+            for domain in i18n_check.DOMAINS if options["merge"] else ():
+                path = i18n_check.catalog_path(domain)
+                merged = i18n_check.merge_translations(path, [Path(p) for p in options["merge"]])
+                makemessages(domain)  # back in makemessages' own layout
+                self.stdout.write(f"{merged} translation(s) merged into {path.name}")
         problems = [
             problem
             for domain in i18n_check.DOMAINS

@@ -27,57 +27,50 @@
   const POLL_CLOSED_MS = 15000;
   const MAX_FILE_MB = Number(script.dataset.maxFileMb) || 20;
 
-  const STRINGS = {
-    en: {
-      launcher: "Chat with us",
-      title: "Customer service",
-      close: "Close chat",
-      label: "Your message",
-      placeholder: "Ask about shipping, returns or your order…",
-      send: "Send",
-      customer: "You",
-      assistant: "Assistant",
-      agent: "Agent",
-      sources: "Sources",
-      greeting: "Hi! Ask me about shipping, returns, payment or your order.",
-      sending: "Sending…",
-      failed: "Something went wrong. Please try again.",
-      offline: "Cannot reach the shop. Please try again later.",
-      limited: "Too many messages. Please wait {s} seconds.",
-      handedOff: "A colleague has this conversation and will answer here.",
-      unread: "New reply",
-      attach: "Send a photo, a voice message or a text file",
-      fileSent: "Sent: {name}",
-      fileTooLarge: "The file is larger than {mb} MB.",
-      fileEmpty: "The file is empty.",
-    },
-    zh: {
-      launcher: "在线客服",
-      title: "客服中心",
-      close: "关闭对话",
-      label: "您的消息",
-      placeholder: "可以问配送、退货或订单的问题…",
-      send: "发送",
-      customer: "您",
-      assistant: "智能助手",
-      agent: "人工客服",
-      sources: "参考文章",
-      greeting: "您好！可以问我配送、退货、付款或订单的问题。",
-      sending: "发送中…",
-      failed: "出错了，请稍后再试。",
-      offline: "暂时无法连接，请稍后再试。",
-      limited: "消息太频繁，请 {s} 秒后再试。",
-      handedOff: "同事已接手此对话，会在这里回复您。",
-      unread: "新回复",
-      attach: "发送照片、语音或文本文件",
-      fileSent: "已发送：{name}",
-      fileTooLarge: "文件超过 {mb} MB。",
-      fileEmpty: "文件是空的。",
-    },
+  // The widget's texts in English, marked for the CRM's JavaScript catalog (djangojs.po); the
+  // page's language is fetched from the chat API before the widget is shown (English if that
+  // fails). A local gettext: the shop's page may have its own.
+  const gettext_noop = (text) => text;
+  const ENGLISH = {
+    launcher: gettext_noop("Chat with us"),
+    title: gettext_noop("Customer service"),
+    close: gettext_noop("Close chat"),
+    label: gettext_noop("Your message"),
+    placeholder: gettext_noop("Ask about shipping, returns or your order…"),
+    send: gettext_noop("Send"),
+    customer: gettext_noop("You"),
+    assistant: gettext_noop("Assistant"),
+    agent: gettext_noop("Agent"),
+    sources: gettext_noop("Sources"),
+    greeting: gettext_noop("Hi! Ask me about shipping, returns, payment or your order."),
+    sending: gettext_noop("Sending…"),
+    failed: gettext_noop("Something went wrong. Please try again."),
+    offline: gettext_noop("Cannot reach the shop. Please try again later."),
+    limited: gettext_noop("Too many messages. Please wait {s} seconds."),
+    handedOff: gettext_noop("A colleague has this conversation and will answer here."),
+    unread: gettext_noop("New reply"),
+    attach: gettext_noop("Send a photo, a voice message or a text file"),
+    fileSent: gettext_noop("Sent: {name}"),
+    fileTooLarge: gettext_noop("The file is larger than {mb} MB."),
+    fileEmpty: gettext_noop("The file is empty."),
   };
-  const uiLanguage = pageLanguage.toLowerCase().startsWith("zh") ? "zh" : "en";
-  const t = (key, values = {}) =>
-    STRINGS[uiLanguage][key].replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+  const uiLanguage = pageLanguage.toLowerCase().startsWith("zh") ? "zh-hans" : "en";
+  let catalog = {};
+  const t = (key, values = {}) => {
+    const english = ENGLISH[key];
+    const text = typeof catalog[english] === "string" ? catalog[english] : english;
+    return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+  };
+
+  async function loadStrings() {
+    if (uiLanguage === "en") return;
+    try {
+      const response = await fetch(`${api}/strings?language=${encodeURIComponent(uiLanguage)}`);
+      if (response.ok) catalog = (await response.json()).catalog || {};
+    } catch {
+      /* the shop cannot be reached: English */
+    }
+  }
 
   // -- state -------------------------------------------------------------------------------
 
@@ -117,7 +110,7 @@
 
   const root = el("div", "smartcrm-chat");
   root.hidden = true; // shown once the stylesheet is in
-  root.lang = uiLanguage === "zh" ? "zh-Hans" : "en";
+  root.lang = uiLanguage === "zh-hans" ? "zh-Hans" : "en";
 
   const launcher = el("button", "smartcrm-chat__launcher", t("launcher"));
   launcher.type = "button";
@@ -445,7 +438,23 @@
   stylesheet.addEventListener("error", reveal);
   document.head.append(stylesheet);
 
+  // The texts set while building, set again in the page's language once its strings are in.
+  const labelled = [
+    [launcher.firstChild, "textContent", "launcher"],
+    [badge, "textContent", "unread"],
+    [title, "textContent", "title"],
+    [greeting.firstChild, "textContent", "assistant"],
+    [greeting.lastChild, "textContent", "greeting"],
+    [label, "textContent", "label"],
+    [input, "placeholder", "placeholder"],
+    [send, "textContent", "send"],
+  ];
+
   const mount = async () => {
+    await loadStrings();
+    for (const [node, property, key] of labelled) node[property] = t(key);
+    close.setAttribute("aria-label", t("close"));
+    log.setAttribute("aria-label", t("title"));
     document.body.append(root);
     if (token) await reopen();
     if (token && read(`${storageKey}:open`)) setOpen(true);

@@ -36,7 +36,7 @@ from smartcrm.intelligence.training import TEMPLATES
 from smartcrm.modelregistry.models import ModelKind
 from smartcrm.recommendations.models import CustomerRecommendation
 from tests import factories
-from tests.web.scores import make_score
+from tests.web.scores import make_score, make_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,16 +48,18 @@ ALLOWED = {
     "smartcrm", "api", "csv", "xlsx", "rfm", "clv", "sku", "url", "id", "pii", "json", "llm", "faq",
     "html", "markdown", "mase", "qini", "shopify", "woocommerce", "telegram", "english", "zip",
     "b2b", "sms", "whatsapp", "ms", "pp", "utc", "excel", "sla",
+    "roc", "auc", "rmse", "bg", "nbd", "vader", "minilm", "autoets", "autoarima",  # method names
     "us", "usd", "cny",  # currency symbols and codes as CLDR writes them in Chinese (US$)
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
-# The text a reader sees: visible text nodes outside code samples.
+# The text a reader sees: visible text nodes outside code samples and identifiers (monospace:
+# engine names, feature and metric keys, data set names).
 VISIBLE_TEXT = """() => {
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode, el = node.parentElement;
-    if (!el || el.closest("code, pre, kbd, script, style, template, option")) continue;
+    if (!el || el.closest("code, pre, kbd, .mono, script, style, template, option")) continue;
     if (!el.checkVisibility()) continue;
     out.push(node.textContent);
   }
@@ -129,6 +131,8 @@ def _intelligence(customer: Any, order: Any, product: Any, partner: Any) -> None
             "cluster": cluster.as_json(),
         },
     )  # fmt: skip
+    # A model card with its metrics, calibration and the shipped robustness rows of its method.
+    make_version(ModelKind.CHURN, active=True)
     for n, segment in enumerate(("at_risk", "new_customers", "hibernating")):
         other = factories.CustomerFactory(name=f"客户{n}", search_text=f"客户{n}", city="北京")
         make_score(other, as_of=today, segment=segment, cluster=1, cluster_label="", churn_reasons="")

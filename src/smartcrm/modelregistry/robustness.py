@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from smartcrm.modelregistry.models import ModelKind
+from smartcrm.modelregistry.rule_wording import rule_text
 
 SNAPSHOT = Path(__file__).with_name("robustness.json")
 
@@ -80,7 +81,7 @@ def _line(row: dict[str, Any]) -> RobustnessLine:
         default=float(row["default"]),
         best_baseline=name,
         best_baseline_value=value,
-        rule=str(row["rule"]),
+        rule=rule_text(str(row["rule"])),
         met=bool(row["met"]),
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
@@ -135,6 +136,14 @@ def quick_default_intent(
     settings.DATA_DIR = tmp_path
     monkeypatch.setattr(intent_default, "train_default_intent_model", lambda: analyzer.intent_model)
     return intent.default_intent_model_path(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def no_language_left_active() -> Iterator[None]:
+    """A request by a Chinese-speaking user activates zh-hans in the test's thread; the next test
+    on the same worker starts in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -150,6 +150,7 @@ LANGUAGE_CODE = "en"
 # (`smartcrm i18n_check` in `make lint`), the .mo files are compiled at set-up (`make install`).
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+FORMAT_MODULE_PATH = ["smartcrm.formats"]
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("SMARTCRM_TIME_ZONE", "UTC")
 USE_I18N = True

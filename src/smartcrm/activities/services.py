@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.activities.models import Activity, Task, TaskStatus
 from smartcrm.core import audit
@@ -48,9 +49,9 @@ def create_task(
 ) -> Task:
     title = title.strip()
     if not title:
-        raise ServiceValidationError({"title": "A task needs a title."})
+        raise ServiceValidationError({"title": _("A task needs a title.")})
     if len(title) > 200:
-        raise ServiceValidationError({"title": "At most 200 characters."})
+        raise ServiceValidationError({"title": _("At most %(n)s characters.") % {"n": 200}})
     task = Task.objects.create(
         title=title,
         customer=customer,

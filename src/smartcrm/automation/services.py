@@ -32,6 +32,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.automation import actions, jobs, rules, triggers
 from smartcrm.automation.context import all_fields, customer_values, jsonable
@@ -124,7 +125,7 @@ def validate(trigger: Any, conditions: Any, steps: Any) -> None:
 def _clean_name(name: Any) -> str:
     name = str(name or "").strip()
     if not name or len(name) > 120:
-        raise ServiceValidationError({"name": "Give a name of 1 to 120 characters."})
+        raise ServiceValidationError({"name": _("Give a name of 1 to 120 characters.")})
     return name
 
 
@@ -416,11 +417,11 @@ def start_manual(*, actor: Actor, workflow: Workflow, customer_ids: list[int]) -
     """Run a manual workflow for chosen customers (once per customer and request)."""
     version = workflow.current_version
     if version is None or version.trigger.get("type") != TriggerType.MANUAL:
-        raise ServiceValidationError({"workflow": "Only a manual workflow is started by hand."})
+        raise ServiceValidationError({"workflow": _("Only a manual workflow is started by hand.")})
     if not workflow.enabled:
-        raise ServiceValidationError({"workflow": "Enable the workflow first."})
+        raise ServiceValidationError({"workflow": _("Enable the workflow first.")})
     if not 0 < len(customer_ids) <= 1000:
-        raise ServiceValidationError({"customer_ids": "Choose 1 to 1,000 customers."})
+        raise ServiceValidationError({"customer_ids": _("Choose 1 to 1,000 customers.")})
     batch = secrets.token_hex(8)
     runs = []
     for customer_id in Customer.objects.filter(pk__in=customer_ids).values_list("pk", flat=True):
@@ -658,7 +659,7 @@ def retry_run(*, actor: Actor, run: WorkflowRun) -> WorkflowRun:
     """Start a failed run again from its failed step (the steps before it are not repeated)."""
     run = WorkflowRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.FAILED:
-        raise ServiceValidationError({"run": "Only a failed run can be retried."})
+        raise ServiceValidationError({"run": _("Only a failed run can be retried.")})
     run.status, run.attempts, run.error, run.finished_at, run.resume_at = RunStatus.PENDING, 0, "", None, None
     run.save(update_fields=["status", "attempts", "error", "finished_at", "resume_at", "updated_at"])
     audit.record(

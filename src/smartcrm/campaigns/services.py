@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.activities.models import ActivityKind
 from smartcrm.activities.services import log_activity
@@ -53,12 +54,12 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
     if "name" in clean:
         clean["name"] = str(clean["name"]).strip()[:200]
         if not clean["name"]:
-            errors["name"] = "A campaign needs a name."
+            errors["name"] = _("A campaign needs a name.")
     if clean.get("segment") and clean["segment"] not in segment_catalogue():
-        errors["segment"] = "Not a segment."
+        errors["segment"] = _("Not a segment.")
     if "saved_filter" in clean:
         if not isinstance(clean["saved_filter"], dict):
-            errors["saved_filter"] = "A saved filter is an object of the customer list's filters."
+            errors["saved_filter"] = _("A saved filter is an object of the customer list's filters.")
         else:
             clean["saved_filter"] = {k: v for k, v in clean["saved_filter"].items() if v not in ("", None)}
             errors.update(filter_errors(clean["saved_filter"]))
@@ -66,19 +67,22 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
     for field in ("subject_en", "body_en", "subject_zh", "body_zh"):
         unknown = unknown_fields(str(clean.get(field, "")), MERGE_FIELDS)
         if unknown:
-            errors[field] = f"Unknown merge field {unknown[0]!r}; use one of: {', '.join(MERGE_FIELDS)}."
+            errors[field] = _("Unknown merge field %(field)s; use one of: %(choices)s.") % {
+                "field": repr(unknown[0]),
+                "choices": ", ".join(MERGE_FIELDS),
+            }
     try:
         share = float(clean.get("control_share", 0.1))
         if not 0 <= share <= MAX_SHARE:
-            errors["control_share"] = f"The control share is between 0 and {MAX_SHARE}."
+            errors["control_share"] = _("The control share is between 0 and %(max)s.") % {"max": MAX_SHARE}
         rate = int(clean.get("sends_per_minute", 600))
         if not 1 <= rate <= 1_000_000:
-            errors["sends_per_minute"] = "Between 1 and 1,000,000 sends a minute."
+            errors["sends_per_minute"] = _("Between 1 and 1,000,000 sends a minute.")
         days = int(clean.get("attribution_days", 14))
         if not 1 <= days <= 365:
-            errors["attribution_days"] = "Between 1 and 365 days."
+            errors["attribution_days"] = _("Between 1 and 365 days.")
     except (TypeError, ValueError):
-        errors["control_share"] = "Numbers, please."
+        errors["control_share"] = _("Numbers, please.")
     if errors:
         raise ServiceValidationError(errors)
     return clean
@@ -97,7 +101,7 @@ def _persuadable_errors(clean: dict[str, Any]) -> dict[str, str]:
     except (TypeError, ValueError):
         value = -1.0
     if not 0 < value <= 1:
-        return {"persuadable_share": "A share above 0 and at most 1 (0.3: the most persuadable 30%)."}
+        return {"persuadable_share": _("A share above 0 and at most 1 (0.3: the most persuadable 30%).")}
     clean["persuadable_share"] = value
     return {}
 
@@ -116,7 +120,7 @@ def create_campaign(*, actor: Actor, values: dict[str, Any]) -> Campaign:
 def update_campaign(*, actor: Actor, campaign: Campaign, values: dict[str, Any]) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status not in OPEN:
-        raise ServiceValidationError({"status": "Only a draft or scheduled campaign can be changed."})
+        raise ServiceValidationError({"status": _("Only a draft or scheduled campaign can be changed.")})
     clean = _validate(values)
     for name, value in clean.items():
         setattr(campaign, name, value)
@@ -128,9 +132,9 @@ def update_campaign(*, actor: Actor, campaign: Campaign, values: dict[str, Any])
 def _ready_errors(campaign: Campaign) -> dict[str, str]:
     errors = {}
     if not campaign.subject_en.strip() or not campaign.body_en.strip():
-        errors["body_en"] = "The English subject and body are needed (the fallback for every customer)."
+        errors["body_en"] = _("The English subject and body are needed (the fallback for every customer).")
     if bool(campaign.subject_zh.strip()) != bool(campaign.body_zh.strip()):
-        errors["body_zh"] = "The Chinese version needs both a subject and a body, or neither."
+        errors["body_zh"] = _("The Chinese version needs both a subject and a body, or neither.")
     return errors
 
 
@@ -139,10 +143,12 @@ def schedule_campaign(*, actor: Actor, campaign: Campaign, send_at: datetime | N
     """Send at ``send_at`` (aware; None: now). The audience is taken when sending starts."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status not in OPEN:
-        raise ServiceValidationError({"status": f"The campaign is {campaign.get_status_display().lower()}."})
+        raise ServiceValidationError(
+            {"status": _("The campaign is %(status)s.") % {"status": campaign.get_status_display().lower()}}
+        )
     errors = _ready_errors(campaign) | _persuadable_ready(campaign)
     if send_at is not None and timezone.is_naive(send_at):
-        errors["send_at"] = "A send time needs its time zone."
+        errors["send_at"] = _("A send time needs its time zone.")
     if errors:
         raise ServiceValidationError(errors)
     campaign.send_at = send_at or timezone.now()
@@ -157,9 +163,11 @@ def schedule_campaign(*, actor: Actor, campaign: Campaign, send_at: datetime | N
 def _persuadable_ready(campaign: Campaign) -> dict[str, str]:
     if campaign.persuadable_share and not targeting.has_scores():
         return {
-            "persuadable_share": "No persuadability scores yet: the uplift model trains once finished "
-            "campaigns hold enough buyers in both groups (see the campaigns page). Clear this option to "
-            "send to the whole audience."
+            "persuadable_share": _(
+                "No persuadability scores yet: the uplift model trains once finished "
+                "campaigns hold enough buyers in both groups (see the campaigns page). Clear this option to "
+                "send to the whole audience."
+            )
         }
     return {}
 
@@ -219,7 +227,12 @@ def cancel_campaign(*, actor: Actor, campaign: Campaign) -> Campaign:
     """Stop: nothing more is sent (a message already handed to the server is not recalled)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status in (CampaignStatus.SENT, CampaignStatus.CANCELLED):
-        raise ServiceValidationError({"status": f"The campaign is already {campaign.status}."})
+        raise ServiceValidationError(
+            {
+                "status": _("The campaign is already %(status)s.")
+                % {"status": campaign.get_status_display().lower()}
+            }
+        )
     campaign.status = CampaignStatus.CANCELLED
     campaign.finished_at = timezone.now()
     campaign.save(update_fields=["status", "finished_at"])
@@ -239,13 +252,18 @@ def add_to_campaign(*, actor: Actor, campaign_id: int, customer_id: int) -> Camp
     if not Customer.objects.filter(pk=customer_id).exists():
         raise NotFoundError(f"No customer {customer_id}.")
     if campaign.status in (CampaignStatus.SENT, CampaignStatus.CANCELLED):
-        raise ServiceValidationError({"campaign": f"The campaign is {campaign.status}; nobody can join it."})
+        raise ServiceValidationError(
+            {
+                "campaign": _("The campaign is %(status)s; nobody can join it.")
+                % {"status": campaign.get_status_display().lower()}
+            }
+        )
     existing = CampaignSend.objects.filter(campaign=campaign, customer_id=customer_id).first()
     if existing is not None and existing.status != SendStatus.REMOVED:
         return existing
     held = bool(in_control([customer_id], campaign.key, campaign.control_share)[0])
     status = SendStatus.HELD_OUT if held else SendStatus.PENDING
-    send, _ = CampaignSend.objects.update_or_create(
+    send, _created = CampaignSend.objects.update_or_create(
         campaign=campaign,
         customer_id=customer_id,
         defaults={
@@ -285,7 +303,7 @@ def suppress(
     key = email_hash or (hash_for_lookup(normalise_email(email)) if email.strip() else "")
     if not key:
         return False
-    _, created = Suppression.objects.get_or_create(
+    _suppression, created = Suppression.objects.get_or_create(
         email_hash=key, defaults={"reason": reason, "source": source[:100], "campaign_id": campaign_id}
     )
     return created

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
@@ -51,21 +52,21 @@ def validate(data: ArticleInput) -> dict[str, str]:
     """Field errors of an article (empty when it can be saved)."""
     errors: dict[str, str] = {}
     if not KEY_PATTERN.fullmatch(data.key) or len(data.key) > 100:
-        errors["key"] = "Use lower-case letters, digits and hyphens (at most 100), e.g. returns-policy."
+        errors["key"] = _("Use lower-case letters, digits and hyphens (at most 100), e.g. returns-policy.")
     if data.language not in Language.values:
-        errors["language"] = f"Choose one of {', '.join(Language.values)}."
+        errors["language"] = _("Choose one of %(choices)s.") % {"choices": ", ".join(Language.values)}
     if not data.title.strip():
-        errors["title"] = "An article needs a title."
+        errors["title"] = _("An article needs a title.")
     elif len(data.title.strip()) > MAX_TITLE:
-        errors["title"] = f"At most {MAX_TITLE} characters."
+        errors["title"] = _("At most %(n)s characters.") % {"n": MAX_TITLE}
     if not data.body.strip():
-        errors["body"] = "An article needs a body."
+        errors["body"] = _("An article needs a body.")
     elif len(data.body) > MAX_BODY:
-        errors["body"] = f"At most {MAX_BODY:,} characters."
+        errors["body"] = _("At most %(n)s characters.") % {"n": f"{MAX_BODY:,}"}
     if len(data.tags) > MAX_TAGS:
-        errors["tags"] = f"At most {MAX_TAGS} tags."
+        errors["tags"] = _("At most %(n)s tags.") % {"n": MAX_TAGS}
     if data.status not in ArticleStatus.values:
-        errors["status"] = f"Choose one of {', '.join(ArticleStatus.values)}."
+        errors["status"] = _("Choose one of %(choices)s.") % {"choices": ", ".join(ArticleStatus.values)}
     return errors
 
 
@@ -150,16 +151,18 @@ def draft_from_ticket_reply(*, actor: Actor, message_id: int) -> Article:
     ticket: Ticket = message.ticket
     if message.author_kind != AuthorKind.AGENT or message.is_internal:
         raise ServiceValidationError(
-            {"message_id": "Only an agent's reply to the customer can become an article."}
+            {"message_id": _("Only an agent's reply to the customer can become an article.")}
         )
     if ticket.status not in (TicketStatus.SOLVED, TicketStatus.CLOSED):
-        raise ServiceValidationError({"message_id": "Save a reply as an article once its ticket is solved."})
+        raise ServiceValidationError(
+            {"message_id": _("Save a reply as an article once its ticket is solved.")}
+        )
     language = Language.CHINESE if ticket.language.lower().startswith("zh") else Language.ENGLISH
     data = ArticleInput(
         key=_free_key(ticket.subject, language), language=language,
         title=ticket.subject or "Untitled answer", body=message.body,
     )  # fmt: skip
-    article, _ = save_article(
+    article, _changed = save_article(
         actor=actor, data=data, source=ArticleSource.TICKET, note=f"from ticket {ticket.pk}"
     )
     Article.objects.filter(pk=article.pk).update(source_ticket=ticket)
@@ -175,7 +178,7 @@ def draft_from_questions(*, actor: Actor, questions: list[str], language: str) -
     them (contact details and card numbers redacted) for the writer to answer."""
     asked = [" ".join(redact(q).split()) for q in questions if q.strip()][:MAX_DRAFT_QUESTIONS]
     if not asked:
-        raise ServiceValidationError({"questions": "Pick at least one question."})
+        raise ServiceValidationError({"questions": _("Pick at least one question.")})
     language = Language.CHINESE if language.lower().startswith("zh") else Language.ENGLISH
     title = asked[0][:200]
     intro = (
@@ -185,7 +188,7 @@ def draft_from_questions(*, actor: Actor, questions: list[str], language: str) -
     )
     body = intro + "\n\n" + "\n".join(f"- {q}" for q in asked)
     data = ArticleInput(key=_free_key(title, language), language=language, title=title, body=body)
-    article, _ = save_article(
+    article, _changed = save_article(
         actor=actor, data=data, source=ArticleSource.CHATS, note="from unanswered chats"
     )
     return article
@@ -209,17 +212,20 @@ class IntentInput:
 def _intent_errors(data: IntentInput) -> dict[str, str]:
     errors = {}
     if not INTENT_NAME.match(data.name) or len(data.name) > 30:
-        errors["name"] = "Use 1–30 lower-case letters, digits and dashes, e.g. gift-wrapping."
+        errors["name"] = _("Use 1–30 lower-case letters, digits and dashes, e.g. gift-wrapping.")
     if data.language not in Language.values:
-        errors["language"] = f"Must be one of: {', '.join(Language.values)}."
+        errors["language"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(Language.values)}
     if not data.phrases:
-        errors["phrases"] = "Give at least one training phrase (several work better)."
+        errors["phrases"] = _("Give at least one training phrase (several work better).")
     elif len(data.phrases) > MAX_PHRASES or any(len(p) > MAX_PHRASE for p in data.phrases):
-        errors["phrases"] = f"At most {MAX_PHRASES} phrases of {MAX_PHRASE} characters each."
+        errors["phrases"] = _("At most %(n)s phrases of %(length)s characters each.") % {
+            "n": MAX_PHRASES,
+            "length": MAX_PHRASE,
+        }
     if not data.response.strip():
-        errors["response"] = "Write the answer the assistant gives."
+        errors["response"] = _("Write the answer the assistant gives.")
     elif len(data.response) > MAX_RESPONSE:
-        errors["response"] = f"At most {MAX_RESPONSE:,} characters."
+        errors["response"] = _("At most %(n)s characters.") % {"n": f"{MAX_RESPONSE:,}"}
     return errors
 
 
@@ -243,7 +249,7 @@ def save_intent(*, actor: Actor, data: IntentInput, intent_id: int | None = None
         intent = found
     clash = Intent.objects.filter(name=data.name, language=data.language).exclude(pk=intent.pk)
     if clash.exists():
-        raise ServiceValidationError({"name": "This language already has an intent of that name."})
+        raise ServiceValidationError({"name": _("This language already has an intent of that name.")})
     created = intent.pk is None
     intent.name, intent.language, intent.phrases = data.name, data.language, data.phrases
     intent.response, intent.active = data.response, data.active

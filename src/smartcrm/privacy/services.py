@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.activities.models import Activity, Task
 from smartcrm.assistant.models import Conversation, ConversationMessage, ReplySuggestion
@@ -59,7 +60,7 @@ def erase_personal_data(*, actor: Actor, customer: Customer) -> dict[str, int]:
     """
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.erased_at is not None:
-        raise ServiceValidationError({"customer": "This customer was erased already."})
+        raise ServiceValidationError({"customer": _("This customer was erased already.")})
     done: dict[str, int] = {}
 
     def count(name: str, n: int | tuple[int, dict[str, int]]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from smartcrm.core.actors import Actor
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.knowledge.models import Article
@@ -18,7 +20,7 @@ def draft_article_for_questions(*, actor: Actor, message_ids: list[int]) -> Arti
         .order_by("id")
     )
     if not questions:
-        raise ServiceValidationError({"questions": "None of these messages is a customer's question."})
+        raise ServiceValidationError({"questions": _("None of these messages is a customer's question.")})
     return draft_from_questions(
         actor=actor, questions=[q.body for q in questions], language=questions[0].conversation.language
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.events import announce
@@ -42,7 +43,9 @@ def start_conversation(
     *, channel: str = Channel.WIDGET, language: str = "en", external_ref: str = ""
 ) -> Conversation:
     if channel not in Channel.values:
-        raise ServiceValidationError({"channel": f"Must be one of: {', '.join(Channel.values)}."})
+        raise ServiceValidationError(
+            {"channel": _("Must be one of: %(choices)s.") % {"choices": ", ".join(Channel.values)}}
+        )
     language = "zh-Hans" if language.lower().startswith("zh") else "en"
     return Conversation.objects.create(channel=channel, language=language, external_ref=external_ref[:120])
 
@@ -133,12 +136,12 @@ def customer_says(*, conversation: Conversation, text: str) -> ConversationMessa
     """Store the customer's message and the assistant's answer to it; returns the answer."""
     text = text.strip()
     if not text:
-        raise ServiceValidationError({"text": "Write a message."})
+        raise ServiceValidationError({"text": _("Write a message.")})
     if len(text) > MAX_MESSAGE:
-        raise ServiceValidationError({"text": f"At most {MAX_MESSAGE:,} characters."})
+        raise ServiceValidationError({"text": _("At most %(n)s characters.") % {"n": f"{MAX_MESSAGE:,}"}})
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.state == ConversationState.CLOSED:
-        raise ServiceValidationError({"conversation": "This conversation is closed; start a new one."})
+        raise ServiceValidationError({"conversation": _("This conversation is closed; start a new one.")})
     detected = LANGUAGES.get(detect_language(text))
     if detected and detected != conversation.language:
         conversation.language = detected

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
@@ -27,7 +28,7 @@ BOT_TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,64}")
 
 def current() -> AssistantSettings:
     """The settings row, made with the defaults the first time it is read."""
-    row, _ = AssistantSettings.objects.get_or_create(pk=1)
+    row, _created = AssistantSettings.objects.get_or_create(pk=1)
     return row
 
 
@@ -50,7 +51,9 @@ def update_settings(*, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     if "email_auto_reply" in values:
         if values["email_auto_reply"] not in EmailAutoReply.values:
-            errors["email_auto_reply"] = f"Must be one of: {', '.join(EmailAutoReply.values)}."
+            errors["email_auto_reply"] = _("Must be one of: %(choices)s.") % {
+                "choices": ", ".join(EmailAutoReply.values)
+            }
         cleaned["email_auto_reply"] = values["email_auto_reply"]
     for flag in ("always_hand_off", "telegram_enabled"):
         if flag in values:
@@ -61,11 +64,11 @@ def update_settings(*, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
         cleaned["telegram_enabled"] = False
     elif token:
         if not BOT_TOKEN.fullmatch(token):
-            errors["telegram_bot_token"] = "Not a bot token from @BotFather (123456:ABC…)."  # noqa: S105
+            errors["telegram_bot_token"] = _("Not a bot token from @BotFather (123456:ABC…).")
         elif token != row.telegram_bot_token:
             cleaned["telegram_bot_token"], cleaned["telegram_webhook_secret"] = token, new_webhook_secret()
     if cleaned.get("telegram_enabled") and not (cleaned.get("telegram_bot_token", row.telegram_bot_token)):
-        errors["telegram_enabled"] = "Give the bot's token to switch the Telegram channel on."
+        errors["telegram_enabled"] = _("Give the bot's token to switch the Telegram channel on.")
     if errors:
         raise ServiceValidationError(errors)
     changes = audit.diff(row, cleaned, SENSITIVE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
@@ -33,18 +34,18 @@ def connect_shop(
     errors: dict[str, str] = {}
     domain = shop_domain.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
     if platform not in Platform.values:
-        errors["platform"] = f"Must be one of: {', '.join(Platform.values)}."
+        errors["platform"] = _("Must be one of: %(choices)s.") % {"choices": ", ".join(Platform.values)}
     if not DOMAIN.fullmatch(domain):
-        errors["shop_domain"] = "Give the shop's host name, e.g. my-shop.myshopify.com."
+        errors["shop_domain"] = _("Give the shop's host name, e.g. my-shop.myshopify.com.")
     if len(secret.strip()) < 8:
-        errors["secret"] = "The secret must have at least 8 characters."  # noqa: S105 - a message
+        errors["secret"] = _("The secret must have at least 8 characters.")
     region, currency = default_region.strip().upper(), default_currency.strip().upper()
     if len(region) != 2 or not region.isalpha():
-        errors["default_region"] = "Use a two-letter ISO country code."
+        errors["default_region"] = _("Use a two-letter ISO country code.")
     if len(currency) != 3 or not currency.isalpha():
-        errors["default_currency"] = "Use a three-letter ISO currency code."
+        errors["default_currency"] = _("Use a three-letter ISO currency code.")
     if len(name) > 100:
-        errors["name"] = "At most 100 characters."
+        errors["name"] = _("At most %(n)s characters.") % {"n": 100}
     if errors:
         raise ServiceValidationError(errors)
     connection, created = ShopConnection.objects.update_or_create(

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
@@ -75,11 +76,11 @@ def _clean_endpoint(values: dict[str, Any]) -> dict[str, Any]:
     if "name" in cleaned:
         cleaned["name"] = str(cleaned["name"]).strip()
         if not cleaned["name"] or len(cleaned["name"]) > 100:
-            errors["name"] = "Give a name of 1 to 100 characters."
+            errors["name"] = _("Give a name of 1 to 100 characters.")
     if "url" in cleaned:
         cleaned["url"] = str(cleaned["url"]).strip()
         if len(cleaned["url"]) > 500:
-            errors["url"] = "At most 500 characters."
+            errors["url"] = _("At most %(n)s characters.") % {"n": 500}
         else:
             try:
                 check_url(cleaned["url"])
@@ -136,7 +137,7 @@ def update_endpoint(*, actor: Actor, endpoint: WebhookEndpoint, values: dict[str
     allowed = {"name", "url", "event_types", "include_pii", "is_active"}
     unknown = set(values) - allowed
     if unknown:
-        raise ServiceValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+        raise ServiceValidationError(dict.fromkeys(sorted(unknown), _("Unknown field.")))
     cleaned = _clean_endpoint(values)
     changes = audit.diff(endpoint, cleaned, frozenset())
     if changes:
@@ -201,7 +202,7 @@ def publish(
     Returns None (and stores nothing) when no endpoint wants the event.
     """
     if not event_type or len(event_type) > 80:
-        raise ServiceValidationError({"event_type": "Give an event type of at most 80 characters."})
+        raise ServiceValidationError({"event_type": _("Give an event type of at most 80 characters.")})
     endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.wants(event_type)]
     if not endpoints:
         return None

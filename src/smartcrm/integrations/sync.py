@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from smartcrm.catalog.models import Product
 from smartcrm.catalog.services import create_product
@@ -68,7 +69,7 @@ def apply(connection: ShopConnection, parsed: Parsed) -> Outcome:
             return _apply_customer_delivery(connection, parsed.customer)
         if parsed.resource == REFUND and parsed.refund is not None:
             return _apply_refund(connection, parsed.refund, None)
-    raise ServiceValidationError({"__all__": "Nothing to apply."})
+    raise ServiceValidationError({"__all__": _("Nothing to apply.")})
 
 
 def _lock(connection: ShopConnection, resource: str, external_id: str) -> SyncedRecord:

@@ -36,7 +36,7 @@ class WorkflowOut(Schema):
     conditions: dict[str, Any]
     steps: list[dict[str, Any]]
     trigger_sentence: str
-    conditions_sentence: str = Field(description="The conditions as an English sentence")
+    conditions_sentence: str = Field(description="The conditions as a sentence in the request's language")
     updated_at: datetime
 
     @staticmethod

@@ -14,7 +14,9 @@ from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
+from django.utils.functional import Promise as StrPromise
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
@@ -312,26 +314,28 @@ def remove_from_campaign(step: Step, doing: Doing) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Action:
-    label: str
+    label: StrPromise  # in the reader's language when shown
     perform: Callable[[Step, Doing], dict[str, Any]]
     problems: Callable[[Step], list[str]]
 
 
 ACTIONS: dict[str, Action] = {
-    "send_email": Action("Send an email", send_email, send_email_problems),
-    "create_task": Action("Create a task", create_task, create_task_problems),
-    "assign_owner": Action("Assign an owner", assign_owner, assign_owner_problems),
-    "add_tag": Action("Add a tag", add_tag, tag_problems),
-    "remove_tag": Action("Remove a tag", remove_tag, tag_problems),
-    "set_field": Action("Set a field", set_field, set_field_problems),
-    "open_ticket": Action("Open a ticket", open_ticket, open_ticket_problems),
-    "call_webhook": Action("Call a webhook", call_webhook, call_webhook_problems),
-    "notify_staff": Action("Notify staff", notify_staff, notify_staff_problems),
+    "send_email": Action(gettext_lazy("Send an email"), send_email, send_email_problems),
+    "create_task": Action(gettext_lazy("Create a task"), create_task, create_task_problems),
+    "assign_owner": Action(gettext_lazy("Assign an owner"), assign_owner, assign_owner_problems),
+    "add_tag": Action(gettext_lazy("Add a tag"), add_tag, tag_problems),
+    "remove_tag": Action(gettext_lazy("Remove a tag"), remove_tag, tag_problems),
+    "set_field": Action(gettext_lazy("Set a field"), set_field, set_field_problems),
+    "open_ticket": Action(gettext_lazy("Open a ticket"), open_ticket, open_ticket_problems),
+    "call_webhook": Action(gettext_lazy("Call a webhook"), call_webhook, call_webhook_problems),
+    "notify_staff": Action(gettext_lazy("Notify staff"), notify_staff, notify_staff_problems),
     "next_best_action_task": Action(
-        "Create a task for the next best action", next_action_task, next_action_task_problems
+        gettext_lazy("Create a task for the next best action"), next_action_task, next_action_task_problems
     ),
-    "add_to_campaign": Action("Add to a campaign", add_to_campaign, campaign_problems),
-    "remove_from_campaign": Action("Remove from a campaign", remove_from_campaign, campaign_problems),
+    "add_to_campaign": Action(gettext_lazy("Add to a campaign"), add_to_campaign, campaign_problems),
+    "remove_from_campaign": Action(
+        gettext_lazy("Remove from a campaign"), remove_from_campaign, campaign_problems
+    ),
 }
 
 
@@ -345,4 +349,4 @@ def describe(step: Step) -> str:
         detail = step.get("subject", {}).get("en", "")
     elif step.get("action") == "set_field":
         detail = f"{step.get('field')} = {step.get('value')}"
-    return f"{action.label} “{detail}”" if detail else action.label
+    return f"{action.label} “{detail}”" if detail else str(action.label)

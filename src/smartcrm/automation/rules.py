@@ -18,20 +18,47 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 Rule = dict[str, Any]
 
-OPS: dict[str, str] = {
-    "=": "is",
-    "!=": "is not",
-    ">": "is above",
-    ">=": "is at least",
-    "<": "is below",
-    "<=": "is at most",
-    "in": "is one of",
-    "not in": "is none of",
-    "contains": "contains",
-    "is set": "is set",
-    "is not set": "is not set",
+# The operators and the best-known fields in the reader's language (sentences only; rules keep
+# their English keys).
+OP_WORDS = {
+    "=": gettext_lazy("is"),
+    "!=": gettext_lazy("is not"),
+    ">": gettext_lazy("is above"),
+    ">=": gettext_lazy("is at least"),
+    "<": gettext_lazy("is below"),
+    "<=": gettext_lazy("is at most"),
+    "in": gettext_lazy("is one of"),
+    "not in": gettext_lazy("is none of"),
+    "contains": gettext_lazy("contains"),
+    "is set": gettext_lazy("is set"),
+    "is not set": gettext_lazy("is not set"),
+}
+OPS = tuple(OP_WORDS)
+FIELD_WORDS = {
+    "score.segment": gettext_lazy("segment"),
+    "score.rfm_code": gettext_lazy("RFM code"),
+    "score.churn_risk": gettext_lazy("churn risk"),
+    "score.clv_12m": gettext_lazy("12-month CLV"),
+    "score.propensity_30d": gettext_lazy("chance to buy within 30 days"),
+    "score.probability_alive": gettext_lazy("P(alive)"),
+    "score.next_category": gettext_lazy("next category"),
+    "score.cluster_label": gettext_lazy("cluster"),
+    "customer.tags": gettext_lazy("customer tags"),
+    "customer.country": gettext_lazy("customer country"),
+    "customer.language": gettext_lazy("customer language"),
+    "record.status": gettext_lazy("status"),
+    "record.priority": gettext_lazy("priority"),
+    "record.channel": gettext_lazy("channel"),
+    "record.total": gettext_lazy("order total"),
+    "record.rating": gettext_lazy("rating"),
+    "record.sentiment": gettext_lazy("sentiment"),
+    "record.intent": gettext_lazy("intent"),
+    "record.urgency_level": gettext_lazy("urgency"),
 }
 UNARY = {"is set", "is not set"}
 OPEN_PREFIXES = ("webhook.",)  # an inbound webhook's payload: its fields are the caller's
@@ -108,8 +135,11 @@ def holds(rule: Rule | None, values: Mapping[str, Any]) -> bool:
 
 
 def label(field: str) -> str:
-    """``score.churn_risk`` → "churn risk"; ``customer.country`` → "customer country"."""
-    head, _, tail = field.partition(".")
+    """``score.churn_risk`` → "churn risk"; ``customer.country`` → "customer country" (in the
+    reader's language where the field is a known one)."""
+    if field in FIELD_WORDS:
+        return str(FIELD_WORDS[field])
+    head, _dot, tail = field.partition(".")
     words = (tail if head in {"score", "record"} and tail else field).replace(".", " ").replace("_", " ")
     return words.strip()
 
@@ -120,23 +150,23 @@ def _value(value: Any) -> str:
     if isinstance(value, str):
         return f"“{value}”"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return str(value)
 
 
 def sentence(rule: Rule | None, *, top: bool = True) -> str:
-    """The rule in English: "churn risk is above 0.7 and (segment is “At risk” or …)"."""
+    """The rule in the reader's language: "churn risk is above 0.7 and (segment is “At risk” or …)"."""
     if not rule:
-        return "always" if top else ""
+        return _("always") if top else ""
     if "all" in rule or "any" in rule:
         key = "all" if "all" in rule else "any"
         parts = [sentence(r, top=False) for r in rule[key]]
-        text = (" and " if key == "all" else " or ").join(parts)
+        text = (_(" and ") if key == "all" else _(" or ")).join(parts)
         return text if top or len(parts) == 1 else f"({text})"
     if "not" in rule:
-        return f"not {sentence(rule['not'], top=False)}"
+        return _("not %(rule)s") % {"rule": sentence(rule["not"], top=False)}
     op = rule.get("op", "")
-    words = OPS.get(op, op)
+    words = str(OP_WORDS.get(op, op))
     if op in UNARY:
         return f"{label(rule['field'])} {words}"
     return f"{label(rule['field'])} {words} {_value(rule.get('value'))}"

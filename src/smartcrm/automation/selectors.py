@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartcrm.automation import actions, rules
 from smartcrm.automation.context import customer_values
@@ -51,6 +53,13 @@ class StepLine:
     runs: bool | None = None
 
 
+UNIT_WORDS = {
+    "days": gettext_lazy("days"),
+    "hours": gettext_lazy("hours"),
+    "minutes": gettext_lazy("minutes"),
+}
+
+
 def step_lines(
     steps: list[dict[str, Any]], values: dict[str, Any] | None = None, depth: int = 0
 ) -> list[StepLine]:
@@ -59,14 +68,15 @@ def step_lines(
     for step in steps:
         if "if" in step:
             holds = rules.holds(step["if"], values) if values is not None else None
-            lines.append(StepLine(depth, f"If {rules.sentence(step['if'])}", holds))
+            lines.append(StepLine(depth, _("If %(rule)s") % {"rule": rules.sentence(step["if"])}, holds))
             lines += step_lines(step.get("then", []), values if holds is not False else None, depth + 1)
             if step.get("else"):
-                lines.append(StepLine(depth, "Otherwise", None if holds is None else not holds))
+                lines.append(StepLine(depth, _("Otherwise"), None if holds is None else not holds))
                 lines += step_lines(step["else"], values if holds is not True else None, depth + 1)
         elif "wait" in step:
-            parts = [f"{step['wait'][u]} {u}" for u in ("days", "hours", "minutes") if step["wait"].get(u)]
-            lines.append(StepLine(depth, "Wait " + ", ".join(parts), values is not None or None))
+            parts = [f"{step['wait'][u]} {UNIT_WORDS[u]}" for u in UNIT_WORDS if step["wait"].get(u)]
+            waiting = _("Wait %(duration)s") % {"duration": ", ".join(parts)}
+            lines.append(StepLine(depth, waiting, values is not None or None))
         else:
             lines.append(StepLine(depth, actions.describe(step), values is not None or None))
     return lines

@@ -23,9 +23,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartcrm.automation.context import ENTITIES, SCORE_FIELDS
 from smartcrm.automation.models import TriggerType
+from smartcrm.automation.rules import label
 from smartcrm.automation.schedule import BadCron, parse_cron
 from smartcrm.collaboration.models import ListKind, SavedView
 
@@ -151,33 +154,56 @@ def crossed(trigger: Trigger, old: Any, new: Any) -> bool:
     return bool(old != new and new not in (None, ""))
 
 
+# The words of a record trigger, in the reader's language.
+ENTITY_WORDS = {
+    "customer": gettext_lazy("a customer"),
+    "order": gettext_lazy("an order"),
+    "ticket": gettext_lazy("a ticket"),
+    "review": gettext_lazy("a review"),
+    "deal": gettext_lazy("a deal"),
+}
+RECORD_SENTENCES = {
+    "created": gettext_lazy("When %(entity)s is created"),
+    "changed": gettext_lazy("When %(entity)s is changed"),
+}
+
+
 def sentence(trigger: Trigger) -> str:
+    """The trigger in the reader's language: "When an order is created"."""
     kind = trigger.get("type")
     if kind == TriggerType.RECORD:
-        return f"When a {trigger.get('entity')} is {trigger.get('action')}"
+        entity = str(trigger.get("entity"))
+        template = RECORD_SENTENCES.get(str(trigger.get("action")), RECORD_SENTENCES["changed"])
+        return str(template) % {"entity": ENTITY_WORDS.get(entity, entity)}
     if kind == TriggerType.SCORE:
-        name = str(trigger.get("score", "")).replace("_", " ")
+        name = label(f"score.{trigger.get('score', '')}")
         if "above" in trigger:
-            return f"When {name} rises above {trigger['above']}"
+            return _("When %(score)s rises above %(value)s") % {"score": name, "value": trigger["above"]}
         if "below" in trigger:
-            return f"When {name} falls below {trigger['below']}"
-        return f"When {name} changes" + (f" to “{trigger['to']}”" if "to" in trigger else "")
+            return _("When %(score)s falls below %(value)s") % {"score": name, "value": trigger["below"]}
+        if "to" in trigger:
+            return _("When %(score)s changes to “%(value)s”") % {"score": name, "value": trigger["to"]}
+        return _("When %(score)s changes") % {"score": name}
     if kind == TriggerType.ALERT:
-        return "When an anomaly alert is raised"
+        return _("When an anomaly alert is raised")
     if kind == TriggerType.SENTIMENT:
-        return f"When a ticket reads {trigger.get('to')}"
+        return _("When a ticket reads %(sentiment)s") % {"sentiment": trigger.get("to")}
     if kind == TriggerType.VIEW:
-        return f"When a customer enters the saved view #{trigger.get('view_id')}"
+        return _("When a customer enters the saved view #%(view)s") % {"view": trigger.get("view_id")}
     if kind == TriggerType.TIME:
-        tz = trigger.get("time_zone") or settings.TIME_ZONE
-        if trigger.get("schedule") == "cron":
-            return f"On the schedule “{trigger.get('cron')}” ({tz})"
-        at = trigger.get("at", "09:00")
-        if trigger.get("schedule") == "before_birthday":
-            return f"{trigger.get('days')} days before a customer's birthday, every year, at {at} ({tz})"
-        if trigger.get("schedule") == "before_renewal":
-            return f"{trigger.get('days')} days before a customer's renewal, at {at} ({tz})"
-        return f"{trigger.get('days')} days after a customer's last order, at {at} ({tz})"
+        return _time_sentence(trigger)
     if kind == TriggerType.WEBHOOK:
-        return "When its webhook URL is called"
-    return "When started by hand for chosen customers"
+        return _("When its webhook URL is called")
+    return _("When started by hand for chosen customers")
+
+
+def _time_sentence(trigger: Trigger) -> str:
+    tz = trigger.get("time_zone") or settings.TIME_ZONE
+    if trigger.get("schedule") == "cron":
+        return _("On the schedule “%(cron)s” (%(tz)s)") % {"cron": trigger.get("cron"), "tz": tz}
+    values = {"days": trigger.get("days"), "at": trigger.get("at", "09:00"), "tz": tz}
+    if trigger.get("schedule") == "before_birthday":
+        return _("%(days)s days before a customer's birthday, every year, at %(at)s (%(tz)s)") % values
+    if trigger.get("schedule") == "before_renewal":
+        return _("%(days)s days before a customer's renewal, at %(at)s (%(tz)s)") % values
+    return _("%(days)s days after a customer's last order, at %(at)s (%(tz)s)") % values

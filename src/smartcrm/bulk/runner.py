@@ -10,10 +10,11 @@ import logging
 import secrets
 import tempfile
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from smartcrm.accounts.models import User
 from smartcrm.bulk.models import BulkAction, BulkRun, BulkStatus
@@ -98,7 +99,9 @@ def run(run_id: int) -> int:
     failed = 0
     try:
         if bulk.action == BulkAction.EXPORT:
-            done = _export(bulk, ids)
+            # the file's header row in the language of the person who asked for it
+            with translation.override((bulk.actor.language if bulk.actor else "") or settings.LANGUAGE_CODE):
+                done = _export(bulk, ids)
         else:
             done, failed = _apply_in_batches(bulk, ids)
     except Exception as exc:  # a broken run is recorded failed, with what it did

@@ -21,7 +21,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from celery import Task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils import translation
 
 from smartcrm.celery import app
 
@@ -42,7 +44,11 @@ def smartcrm_task(
             started = time.monotonic()
             outcome = "failed"
             try:
-                result = func(self, *args, **kwargs)
+                # In the shop's default language, as on a worker (which has no request): what a
+                # task stores (import errors, run logs) is translated when it is shown, so a task
+                # run inline from a Chinese reader's request stores the same as on a worker.
+                with translation.override(settings.LANGUAGE_CODE):
+                    result = func(self, *args, **kwargs)
             except RETRY_ON as exc:
                 outcome = f"hit {type(exc).__name__}"
                 raise

@@ -95,10 +95,10 @@ def support_view(d: SupportDashboard) -> SupportView:
     ]
     sentiment = [
         ChartPoint(
-            date_format(w.start, "M j"),
+            date_format(w.start, "MONTH_DAY_FORMAT"),
             Decimal(str(round(w.negative_share, 4))),
             _("Week of %(week)s: %(negative)d of %(texts)d tickets negative")
-            % {"week": date_format(w.start, "M j"), "negative": w.negative, "texts": w.texts},
+            % {"week": date_format(w.start, "MONTH_DAY_FORMAT"), "negative": w.negative, "texts": w.texts},
             link(
                 "web:inbox_urgency",
                 status=ANY_STATUS,
@@ -147,14 +147,14 @@ def marketing_view(d: MarketingDashboard) -> MarketingView:
     ]
     drift = [
         ChartPoint(
-            date_format(p.as_of, "M j"),
+            date_format(p.as_of, "MONTH_DAY_FORMAT"),
             Decimal(p.customers),
             ngettext(
                 "Scoring of %(day)s: %(count)d customer started drifting away",
                 "Scoring of %(day)s: %(count)d customers started drifting away",
                 p.customers,
             )
-            % {"day": date_format(p.as_of, "M j"), "count": p.customers},
+            % {"day": date_format(p.as_of, "MONTH_DAY_FORMAT"), "count": p.customers},
             link("web:customer_list", segment="at_risk"),
         )
         for p in d.drift

@@ -36,7 +36,10 @@ class Reason:
             return template(self)  # a whole text, braces and all (a product name may hold some)
         values: dict[str, str] = {}
         for name, value in self.params.items():
-            if isinstance(value, Reason):
+            # type() before isinstance(): a refresh renders millions of these (bench/README.md)
+            if type(value) is str:
+                values[name] = value
+            elif isinstance(value, Reason):
                 values[name] = value.render(template, separator)
             elif isinstance(value, tuple):
                 values[name] = separator.join(part.render(template, separator) for part in value)
@@ -49,19 +52,17 @@ class Reason:
 
     def as_json(self) -> dict[str, Any]:
         """``{"code", "message", "params"}`` with nested reasons as the same kind of objects."""
-
-        def value(v: Value) -> Any:
-            if isinstance(v, Reason):
-                return v.as_json()
-            if isinstance(v, tuple):
-                return [part.as_json() for part in v]
-            return v
-
-        return {
-            "code": self.code,
-            "message": self.message,
-            "params": {k: value(v) for k, v in self.params.items()},
-        }
+        params: dict[str, Any] = {}
+        for name, value in self.params.items():
+            if type(value) is str:  # the common case first, without the isinstance checks
+                params[name] = value
+            elif isinstance(value, Reason):
+                params[name] = value.as_json()
+            elif isinstance(value, tuple):
+                params[name] = [part.as_json() for part in value]
+            else:
+                params[name] = value
+        return {"code": self.code, "message": self.message, "params": params}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Reason:

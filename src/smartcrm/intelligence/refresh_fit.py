@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -37,8 +39,10 @@ from smartcrm.intelligence.training import (
     RefreshResult,
     _Recorder,
     _train_clv,
-    fit_category_propensity,
-    fit_propensity,
+    category_propensity_fit,
+    propensity_fit,
+    record_category_propensity,
+    record_propensity,
 )
 from smartcrm.modelregistry import registry
 from smartcrm.modelregistry.models import ModelKind
@@ -48,6 +52,14 @@ SAMPLE_CUSTOMERS = 50_000  # customers the models learn from, whatever the size 
 BUCKETS = 10_007
 SHARE_CATEGORIES = 12  # categories with a share-of-spend feature (engine.features' default)
 FORMAT_VERSION = 1
+
+
+def fit_threads() -> int:
+    """Threads that fit the classifiers: the cores this process may use (``SMARTCRM_FIT_THREADS``
+    overrides), at most the three classifiers."""
+    configured = os.environ.get("SMARTCRM_FIT_THREADS", "")
+    cores = int(configured) if configured.isdigit() else len(os.sched_getaffinity(0))
+    return max(1, min(3, cores))
 
 
 @dataclass
@@ -99,17 +111,26 @@ def fit_on_sample(as_of: date, actor: Actor, result: RefreshResult) -> tuple[Fit
         raise NotEnoughHistoryError("there are no orders to learn from")
     data_hash = registry.data_hash(extract.orders[["customer_id", "placed_at", "total"]])
     record = _Recorder(as_of=as_of, data_hash=data_hash, actor=actor, result=result)
-    rfm, clusters, shares = _fit_segments(extract, as_of, result)
-    clv, metrics = _train_clv(extract.transactions, as_of)
-    record(
-        ModelKind.CLV,
-        json.dumps(clv.to_dict()).encode(),
-        f"LifetimeValueModel/{LifetimeValueModel.VERSION}",
-        metrics,
-        {"columns": ["frequency", "recency", "T", "monetary_value"]},
-    )
-    churn, buy = (fit_propensity(target, extract, as_of, record) for target in PROPENSITY_TARGETS)
-    by_category = fit_category_propensity(extract, as_of, record, result)
+    # The three classifiers are most of the fit and independent of each other: they are fitted
+    # side by side in threads (LightGBM and the linear solver release the GIL), while this thread
+    # fits the segments and CLV. Registration stays here, in one order, on this thread's connection.
+    with ThreadPoolExecutor(max_workers=fit_threads(), thread_name_prefix="refresh-fit") as pool:
+        propensities = [pool.submit(propensity_fit, target, extract, as_of) for target in PROPENSITY_TARGETS]
+        categories_fit = pool.submit(category_propensity_fit, extract, as_of)
+        rfm, clusters, shares = _fit_segments(extract, as_of, result)
+        clv, metrics = _train_clv(extract.transactions, as_of)
+        record(
+            ModelKind.CLV,
+            json.dumps(clv.to_dict()).encode(),
+            f"LifetimeValueModel/{LifetimeValueModel.VERSION}",
+            metrics,
+            {"columns": ["frequency", "recency", "T", "monetary_value"]},
+        )
+        churn, buy = (
+            record_propensity(target.kind, fitted.result(), record)
+            for target, fitted in zip(PROPENSITY_TARGETS, propensities, strict=True)
+        )
+        by_category = record_category_propensity(categories_fit.result(), record, result)
     category, categories = by_category if by_category else (None, [])
     fitted = FittedModels(
         share_categories=shares,

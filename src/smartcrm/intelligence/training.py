@@ -391,10 +391,18 @@ def _propensity(
     return _score_propensity(model, extract.transactions, extract.texts, as_of)
 
 
-def fit_propensity(
-    target: _PropensityTarget, extract: ShopExtract, as_of: date, record: _Recorder
-) -> PropensityModel:
-    """Fit one propensity model on (a sample of) the extract's customers and register it staged."""
+@dataclass(frozen=True)
+class FittedPropensity:
+    """A fitted propensity model with what its registry entry records."""
+
+    model: PropensityModel
+    metrics: dict[str, Any]
+    schema: dict[str, Any]
+
+
+def propensity_fit(target: _PropensityTarget, extract: ShopExtract, as_of: date) -> FittedPropensity:
+    """Fit one propensity model on (a sample of) the extract's customers; touches no database,
+    so the refresh fits its models side by side in threads (refresh_fit.py)."""
     history = _sample_customers(extract.transactions, TRAIN_CUSTOMERS)  # cost stops growing with the shop
     frame = target.build(
         history,
@@ -405,8 +413,20 @@ def fit_propensity(
     )
     model, metrics = _train_propensity(frame, target.label, target.outcome)
     columns = [c for c in frame.columns if c not in ("customer_id", "as_of", target.label)]
-    record(target.kind, model.to_bytes(), "PropensityModel", metrics, {"columns": columns})
-    return model
+    return FittedPropensity(model, metrics, {"columns": columns})
+
+
+def record_propensity(kind: ModelKind, fitted: FittedPropensity, record: _Recorder) -> PropensityModel:
+    """Register a fitted propensity model staged; the model."""
+    record(kind, fitted.model.to_bytes(), "PropensityModel", fitted.metrics, fitted.schema)
+    return fitted.model
+
+
+def fit_propensity(
+    target: _PropensityTarget, extract: ShopExtract, as_of: date, record: _Recorder
+) -> PropensityModel:
+    """Fit one propensity model on (a sample of) the extract's customers and register it staged."""
+    return record_propensity(target.kind, propensity_fit(target, extract, as_of), record)
 
 
 def _category_propensity(
@@ -432,10 +452,9 @@ def _category_propensity(
     return category_scores.score(model, extract.category_transactions, as_of, categories)
 
 
-def fit_category_propensity(
-    extract: ShopExtract, as_of: date, record: _Recorder, result: RefreshResult
-) -> tuple[PropensityModel, list[str]] | None:
-    """Fit and stage the category model and its categories; ``None`` with too little history."""
+def category_propensity_fit(extract: ShopExtract, as_of: date) -> FittedPropensity | str:
+    """The fitted category model (its categories in ``schema``), or why there is none; touches
+    no database (see :func:`propensity_fit`)."""
     horizon = PURCHASE_HORIZON_DAYS
     try:
         model, metrics, categories = category_scores.train(
@@ -445,16 +464,32 @@ def fit_category_propensity(
             data_end=pd.Timestamp(as_of),
         )
     except (category_scores.NotEnoughCategoryHistoryError, ValueError) as exc:
-        result.metrics[ModelKind.CATEGORY_PROPENSITY.value] = {"skipped": str(exc)}
+        return str(exc)
+    return FittedPropensity(model, metrics, {"columns": model.feature_names_, "categories": categories})
+
+
+def record_category_propensity(
+    fitted: FittedPropensity | str, record: _Recorder, result: RefreshResult
+) -> tuple[PropensityModel, list[str]] | None:
+    """Stage the category model; its categories, or ``None`` (and why, in the metrics)."""
+    if isinstance(fitted, str):
+        result.metrics[ModelKind.CATEGORY_PROPENSITY.value] = {"skipped": fitted}
         return None
     record(
         ModelKind.CATEGORY_PROPENSITY,
-        model.to_bytes(),
+        fitted.model.to_bytes(),
         "PropensityModel",
-        metrics,
-        {"columns": model.feature_names_, "categories": categories},
+        fitted.metrics,
+        fitted.schema,
     )
-    return model, categories
+    return fitted.model, list(fitted.schema["categories"])
+
+
+def fit_category_propensity(
+    extract: ShopExtract, as_of: date, record: _Recorder, result: RefreshResult
+) -> tuple[PropensityModel, list[str]] | None:
+    """Fit and stage the category model and its categories; ``None`` with too little history."""
+    return record_category_propensity(category_propensity_fit(extract, as_of), record, result)
 
 
 def _active_artifact(kind: ModelKind, result: RefreshResult) -> bytes:

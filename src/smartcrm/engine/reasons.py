@@ -47,22 +47,46 @@ class Reason:
                 values[name] = value
         return template(self).format(**values)
 
-    def english(self) -> str:
-        return self.render()
+    def english(self, memo: dict[int, str] | None = None) -> str:
+        """The sentence in English. ``memo`` (id → text) lets a batch whose reasons share parts
+        (:func:`smartcrm.engine.propensity.explain.explanation` shares them) render each part once;
+        the objects must outlive it."""
+        if memo is None:
+            return self.render()
+        known = memo.get(id(self))
+        if known is None:
+            values: dict[str, str] = {}
+            for name, value in self.params.items():
+                if type(value) is str:
+                    values[name] = value
+                elif isinstance(value, Reason):
+                    values[name] = value.english(memo)
+                elif isinstance(value, tuple):
+                    values[name] = ENGLISH_SEPARATOR.join(part.english(memo) for part in value)
+                else:
+                    values[name] = value
+            known = memo[id(self)] = self.message.format(**values) if self.params else self.message
+        return known
 
-    def as_json(self) -> dict[str, Any]:
-        """``{"code", "message", "params"}`` with nested reasons as the same kind of objects."""
+    def as_json(self, memo: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """``{"code", "message", "params"}`` with nested reasons as the same kind of objects.
+        ``memo`` as in :meth:`english`; the dicts it returns are then shared: do not change them."""
+        if memo is not None and (known := memo.get(id(self))) is not None:
+            return known
         params: dict[str, Any] = {}
         for name, value in self.params.items():
             if type(value) is str:  # the common case first, without the isinstance checks
                 params[name] = value
             elif isinstance(value, Reason):
-                params[name] = value.as_json()
+                params[name] = value.as_json(memo)
             elif isinstance(value, tuple):
-                params[name] = [part.as_json() for part in value]
+                params[name] = [part.as_json(memo) for part in value]
             else:
                 params[name] = value
-        return {"code": self.code, "message": self.message, "params": params}
+        data = {"code": self.code, "message": self.message, "params": params}
+        if memo is not None:
+            memo[id(self)] = data
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Reason:

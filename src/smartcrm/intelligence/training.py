@@ -564,9 +564,14 @@ def score_rows(
 ) -> Iterator[dict[str, Any]]:
     """``table``'s rows as CustomerScore field values (``customer_id`` and SCORE_FIELDS)."""
 
+    # The explanations of one batch share their phrases (engine.propensity.explain): each is
+    # rendered once. The table holds the reasons, so their ids stay valid while these live.
+    english: dict[int, str] = {}
+    json: dict[int, dict[str, Any]] = {}
+
     def text(value: Any) -> str:
         if isinstance(value, Reason):
-            return value.english()
+            return value.english(english)
         return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
     def explanations(row: Any) -> dict[str, Any]:
@@ -577,7 +582,7 @@ def score_rows(
             "next_category": row.next_category_reasons,
             "cluster": getattr(row, "cluster_reason", None),
         }
-        return {name: reason.as_json() for name, reason in found.items() if isinstance(reason, Reason)}
+        return {name: reason.as_json(json) for name, reason in found.items() if isinstance(reason, Reason)}
 
     def number(value: Any) -> float | None:
         return None if value is None or pd.isna(value) else float(value)

@@ -93,22 +93,35 @@ def format_contribution(value: float) -> str:
 
 
 def explanation(
-    factors: list[Factor], outcome: str | Reason, templates: Mapping[str, str] | None = None
+    factors: list[Factor],
+    outcome: str | Reason,
+    templates: Mapping[str, str] | None = None,
+    shared: dict[tuple[Any, ...], Reason] | None = None,
 ) -> Reason:
     """E.g. ``Churn risk is higher because: no purchase for 210 days (+0.31). Lower because: …``
-    as data; ``outcome`` as text is its own English message id (code ``outcome``)."""
+    as data; ``outcome`` as text is its own English message id (code ``outcome``).
+
+    ``shared`` (one dict for a batch with the same ``templates``) reuses the phrase of a factor
+    already seen with the same value and push: a refresh explains a million customers whose
+    factors repeat, and :meth:`Reason.english`/:meth:`Reason.as_json` with a memo then render
+    each phrase once."""
     subject = outcome if isinstance(outcome, Reason) else phrase("outcome", outcome)
 
+    def described(f: Factor) -> Reason:
+        contribution = format_contribution(f.contribution)
+        if shared is None:
+            return _with_contribution(f, contribution, templates)
+        try:
+            key = (f.column, type(f.value), f.value, contribution)
+            known = shared.get(key)
+        except TypeError:  # an unhashable value
+            return _with_contribution(f, contribution, templates)
+        if known is None:
+            known = shared[key] = _with_contribution(f, contribution, templates)
+        return known
+
     def listing(group: list[Factor]) -> tuple[Reason, ...]:
-        return tuple(
-            phrase(
-                "factor.contribution",
-                WITH_CONTRIBUTION,
-                factor=f.describe(templates),
-                contribution=format_contribution(f.contribution),
-            )
-            for f in group
-        )
+        return tuple(described(f) for f in group)
 
     up = listing([f for f in factors if f.contribution > 0])
     down = listing([f for f in factors if f.contribution < 0])
@@ -124,6 +137,12 @@ def explanation(
     if down:
         params["down"] = down
     return Reason(key, SENTENCES[key], params)
+
+
+def _with_contribution(f: Factor, contribution: str, templates: Mapping[str, str] | None) -> Reason:
+    return phrase(
+        "factor.contribution", WITH_CONTRIBUTION, factor=f.describe(templates), contribution=contribution
+    )
 
 
 def sentence(factors: list[Factor], outcome: str, templates: Mapping[str, str] | None = None) -> str:

@@ -299,7 +299,10 @@ class PropensityModel(BaseEstimator):
 
     def explanations(self, X: pd.DataFrame, top: int = 3) -> list[Reason]:
         """One explanation per customer as data (:class:`smartcrm.engine.reasons.Reason`)."""
-        return [explanation(factors, self.outcome, self.templates) for factors in self.explain(X, top)]
+        shared: dict[tuple[Any, ...], Reason] = {}  # factors repeat across customers: one phrase each
+        return [
+            explanation(factors, self.outcome, self.templates, shared) for factors in self.explain(X, top)
+        ]
 
     def reasons(self, X: pd.DataFrame, top: int = 3) -> list[str]:
         """One plain sentence per customer, e.g. "Churn risk is higher because: …"."""

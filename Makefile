@@ -175,7 +175,7 @@ bench-crm: install services
 
 # The fan-out refresh at 100k customers with 2 bulk workers (the shop is generated once, then reused).
 bench-refresh: install services
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.refresh --customers 100000 --workers 2 --json
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.refresh --customers 100000 --workers 2 --json --max-rss-mb 2048
 
 bench-imports: install services
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.imports

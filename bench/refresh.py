@@ -193,6 +193,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--compare-full", action="store_true", help="also train on everyone and compare AUCs")
     parser.add_argument("--logs", type=Path, default=REPO / "bench" / "results" / "refresh-logs")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
+    parser.add_argument(
+        "--max-rss-mb", type=float, default=0.0, help="fail when a worker's peak RSS exceeds this (CI: 2048)"
+    )
     args = parser.parse_args(argv)
 
     name = args.database or f"smartcrm_refresh_{args.customers}"
@@ -219,6 +222,11 @@ def main(argv: list[str] | None = None) -> None:
 
         figures["sample_vs_full"] = compare_sample_with_full(AS_OF)
     print(json.dumps(figures, indent=None if args.json else 2))
+    if args.max_rss_mb and figures["peak_rss_mb_per_worker"] > args.max_rss_mb:
+        sys.exit(
+            f"bench.refresh: a worker peaked at {figures['peak_rss_mb_per_worker']} MB, "
+            f"over the {args.max_rss_mb:.0f} MB limit"
+        )
 
 
 if __name__ == "__main__":

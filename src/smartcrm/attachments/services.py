@@ -150,6 +150,10 @@ def process_attachment(attachment_id: int) -> dict[str, Any]:
             return {"attachment": attachment_id, "status": "gone"}
         if attachment.status in FINISHED:
             return {"attachment": attachment_id, "status": attachment.status, "skipped": True}
+        if attachment.status == AttachmentStatus.PROCESSING and not heartbeat.is_stale(
+            attachment.heartbeat_at, attachment.worker
+        ):  # a second delivery of the job (the pending sweep sent it again): another worker reads it
+            return {"attachment": attachment_id, "status": attachment.status, "skipped": True}
         attachment.status, attachment.progress = AttachmentStatus.PROCESSING, 10
         attachment.attempts += 1
         attachment.worker, attachment.heartbeat_at = heartbeat.worker_id(), timezone.now()

@@ -142,14 +142,15 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def closest_order_number(heard: Iterable[str], orders: Iterable[str], max_distance: int = 1) -> str | None:
-    """The one order among ``orders`` (a customer's own, as stored: "SO-770704" or "770704") that a
-    number ``heard`` names: its digits exactly, else within ``max_distance`` edits (a digit the
-    recogniser dropped, added or misheard) when exactly one order is that close. None when none
-    is, or when two are (never a guess between a customer's orders)."""
-    numbers = [n for n in heard if n]
+    """The one order among ``orders`` (a customer's own, as stored: "SO-00770704" or "770704") that
+    a number ``heard`` names: its digits exactly (leading zeros aside), else within
+    ``max_distance`` edits (a digit the recogniser dropped, added or misheard) when exactly one
+    order is that close. None when none is, or when two are (never a guess between orders)."""
+    # Leading zeros are the shop's padding ("SO-00770704"), not what a customer reads out.
+    numbers = [n.lstrip("0") for n in heard if n.strip("0")]
     by_digits: dict[str, str] = {}
     for order in orders:
-        digits = "".join(c for c in order if c.isdigit())
+        digits = "".join(c for c in order if c.isdigit()).lstrip("0")
         if digits:
             by_digits.setdefault(digits, order)
     for number in numbers:

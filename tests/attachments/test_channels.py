@@ -68,3 +68,37 @@ def test_a_chat_visitor_sends_a_photo_with_the_conversation_token(client: Any) -
         ).status_code
         == 404
     )
+
+
+def test_a_reopened_chat_lists_the_files_its_visitor_sent_and_no_one_elses(client: Any) -> None:
+    def start() -> str:
+        started = client.post(
+            "/api/v1/chat/conversations", {"language": "en"}, content_type="application/json"
+        )
+        assert started.json()["files"] == []
+        return str(started.json()["token"])
+
+    def send(token: str, name: str, data: bytes) -> dict[str, Any]:
+        upload = io.BytesIO(data)
+        upload.name = name
+        sent = client.post(
+            "/api/v1/chat/conversation/files", {"file": upload}, headers={"X-Chat-Token": token}
+        )
+        assert sent.status_code == 201, sent.content
+        return dict(sent.json())
+
+    mine, theirs = start(), start()
+    photo = send(mine, "damage.jpg", files.jpeg_with_gps())
+    note = send(mine, "note.txt", b"The mug arrived broken.")
+    other = send(theirs, "their-receipt.png", files.png())
+
+    reopened = client.get("/api/v1/chat/conversation", headers={"X-Chat-Token": mine}).json()
+    assert [(f["id"], f["name"], f["kind"]) for f in reopened["files"]] == [
+        (photo["id"], "damage.jpg", "image"),
+        (note["id"], "note.txt", "text"),
+    ]
+    assert set(reopened["files"][0]) == {"id", "name", "kind", "status", "created_at"}  # no text, no link
+    theirs_reopened = client.get("/api/v1/chat/conversation", headers={"X-Chat-Token": theirs}).json()
+    assert [f["id"] for f in theirs_reopened["files"]] == [other["id"]]
+    # An unknown token reads nothing.
+    assert client.get("/api/v1/chat/conversation", headers={"X-Chat-Token": "nope"}).status_code == 404

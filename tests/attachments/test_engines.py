@@ -75,3 +75,47 @@ def test_a_voice_message_is_transcribed_and_links_the_order_spoken(
 def test_spoken_digits_become_the_shops_order_numbers() -> None:
     assert spoken_order_numbers("it is one one eight four, thanks") == ["SO-00001184"]
     assert spoken_order_numbers("no number here") == []
+
+
+def test_a_voice_message_one_digit_off_links_the_customers_only_close_order(
+    add: Callable[..., Attachment], tmp_path: Path
+) -> None:
+    """The customer reads 7 7 0 7 1 4 for their order SO-00770704 (one digit misheard, by them or
+    the recogniser): linked, as the one order of theirs that close; never another's order."""
+    customer = factories.CustomerFactory()
+    order = factories.OrderFactory(customer=customer, number="SO-00770704")
+    factories.OrderFactory(customer=customer, number="SO-00771950")
+    factories.OrderFactory(customer=factories.CustomerFactory(), number="SO-00770714")  # someone else's
+    ticket = factories.TicketFactory(customer=customer)
+    message = factories.TicketMessageFactory(ticket=ticket, body="Voice message.")
+    voice = tmp_path / "voice.wav"
+    synthesise("My order number is seven seven oh seven one four, it is broken.", "flite:slt", 160, voice)
+    attachment = add(
+        actor="test", owner=owners.of_message(message), name="voice.wav", data=voice.read_bytes()
+    )
+    assert attachment.status == AttachmentStatus.DONE, attachment.reason
+    assert "SO-00770714" in attachment.details["order_numbers"], attachment.text
+    assert attachment.details["linked_order"] == "SO-00770704"
+    assert attachment.details["linked_order_match"] == "one digit off"
+    ticket.refresh_from_db()
+    assert ticket.order_id == order.pk
+
+
+def test_a_voice_message_between_two_close_orders_links_neither(
+    add: Callable[..., Attachment], tmp_path: Path
+) -> None:
+    customer = factories.CustomerFactory()
+    factories.OrderFactory(customer=customer, number="SO-00770704")
+    factories.OrderFactory(customer=customer, number="SO-00770724")
+    ticket = factories.TicketFactory(customer=customer)
+    message = factories.TicketMessageFactory(ticket=ticket, body="Voice message.")
+    voice = tmp_path / "voice.wav"
+    synthesise("My order number is seven seven oh seven one four, it is broken.", "flite:slt", 160, voice)
+    attachment = add(
+        actor="test", owner=owners.of_message(message), name="voice.wav", data=voice.read_bytes()
+    )
+    assert attachment.status == AttachmentStatus.DONE, attachment.reason
+    assert "SO-00770714" in attachment.details["order_numbers"], attachment.text
+    assert "linked_order" not in attachment.details
+    ticket.refresh_from_db()
+    assert ticket.order_id is None

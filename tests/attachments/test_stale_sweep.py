@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from smartcrm.attachments import owners, recovery, services
+from smartcrm.attachments import jobs, owners, recovery, services
 from smartcrm.attachments.models import Attachment, AttachmentStatus
 from smartcrm.core import heartbeat
 from smartcrm.core import recovery as core_recovery
@@ -94,3 +94,59 @@ def test_a_reading_records_its_worker_heartbeat_and_attempt() -> None:
     attachment.refresh_from_db()
     assert attachment.attempts == 1 and attachment.worker == heartbeat.worker_id()
     assert attachment.heartbeat_at is not None and attachment.heartbeat_at >= before
+
+
+def test_a_pending_attachment_whose_job_was_lost_is_sent_again_once_per_wait() -> None:
+    message = _message()
+    wait = recovery.pending_wait()
+    lost = services.add_attachment(
+        actor="test", owner=owners.of_message(message), name="lost.txt", data=b"Order SO-00000042 lost"
+    )  # its job waits for a commit that never comes: as if the enqueue had been lost
+    fresh = services.add_attachment(
+        actor="test", owner=owners.of_message(message), name="fresh.txt", data=b"just uploaded"
+    )
+    resent_lately = services.add_attachment(
+        actor="test", owner=owners.of_message(message), name="queued.txt", data=b"queued"
+    )
+    Attachment.objects.filter(pk__in=[lost.pk, resent_lately.pk]).update(
+        created_at=timezone.now() - wait - timedelta(minutes=5)
+    )
+    # Sent again a minute ago by an earlier sweep: its job may still be in the queue.
+    Attachment.objects.filter(pk=resent_lately.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
+    sent: list[int] = []
+    original = jobs.process_attachment._sender, jobs.process_attachment._task_path
+    jobs.process_attachment.connect(sent.append)  # the queue, recorded: nothing reads here
+    try:
+        now = timezone.now()
+        assert recovery.recover_stale(now) == 1
+        assert sent == [lost.pk]
+        # Idempotent: a second sweep (or a second sweeper with the same clock) sends nothing.
+        assert recovery.recover_stale(now) == 0
+        assert recovery.recover_stale(now + wait - timedelta(minutes=2)) == 0
+        assert sent == [lost.pk]
+        # Still pending a whole wait later (the queue lost it again): sent once more, and by then
+        # the other two have waited a whole wait as well.
+        assert recovery.recover_stale(now + wait + timedelta(seconds=1)) == 3
+        assert sorted(sent) == sorted([lost.pk, lost.pk, resent_lately.pk, fresh.pk])
+    finally:
+        jobs.process_attachment._sender, jobs.process_attachment._task_path = original
+    for attachment in (lost, fresh, resent_lately):
+        attachment.refresh_from_db()
+        assert attachment.status == AttachmentStatus.PENDING
+    # The job really reads it (Celery is eager here), and a duplicate delivery changes nothing.
+    assert recovery.recover_stale(timezone.now() + 3 * wait) == 3
+    lost.refresh_from_db()
+    assert lost.status == AttachmentStatus.DONE and lost.attempts == 1
+    assert "SO-00000042" in lost.details["order_numbers"]
+    assert services.process_attachment(lost.pk)["skipped"] is True
+
+
+def test_a_second_delivery_leaves_a_live_reading_alone() -> None:
+    live = _processing(_message(), "a.txt", attempts=1, silent_for=timedelta(seconds=1), worker="elsewhere:7")
+    assert services.process_attachment(live.pk) == {
+        "attachment": live.pk,
+        "status": AttachmentStatus.PROCESSING,
+        "skipped": True,
+    }
+    live.refresh_from_db()
+    assert (live.status, live.attempts, live.worker) == (AttachmentStatus.PROCESSING, 1, "elsewhere:7")

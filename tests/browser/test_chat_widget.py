@@ -293,6 +293,16 @@ def test_a_customer_sends_a_photo_from_the_widget_and_a_hostile_file_is_refused_
         expect(status).to_have_text("The file is larger than 1 MB.")
         assert Attachment.objects.count() == 1
         expect(log.locator(".smartcrm-chat__msg--file")).to_have_count(1)
+
+        # A message after the photo, then a reload: the photo is still shown, where it was sent.
+        page.get_by_label("Your message").fill("The handle came off, see the photo.")
+        page.get_by_role("button", name="Send", exact=True).click()
+        expect(log.locator(".smartcrm-chat__msg--assistant")).to_have_count(2)
+        page.reload()
+        items = page.get_by_role("log").locator(".smartcrm-chat__msg")
+        expect(items.nth(1)).to_have_text("YouSent: damage.jpg")
+        expect(items.nth(2)).to_have_text("YouThe handle came off, see the photo.")
+        expect(page.get_by_role("log").locator(".smartcrm-chat__msg--file")).to_have_count(1)
     finally:
         context.close()
     assert len(errors) == 1 and "422" in errors[0], errors

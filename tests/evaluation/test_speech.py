@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
-from smartcrm.evaluation import EVALUATIONS, load
+from smartcrm.evaluation import EVALUATIONS, load, speech_corpus
+from smartcrm.evaluation.speech import DEV_SEED
 from smartcrm.evaluation.speech_corpus import synthesise
+from smartcrm.evaluation.speech_scoring import customer_orders
+from smartcrm.evaluation.speech_sentences import ENGLISH, ENGLISH_DEV
 
 
 def run(*args: str) -> dict[str, Any]:
@@ -34,6 +37,15 @@ def test_small_real_run() -> None:
     assert tiny["en"]["all"]["n_order_numbers"] == 6
     assert 0 < figures["real_time_factor"] < 5
     assert set(tiny["en"]["by_voice"]) == {"flite:slt", "flite:rms", "espeak-ng:en-us"}
+    assert set(tiny["en"]["by_voice"]["flite:slt"]) == {
+        "clean",
+        "phone",
+        "clean_order_numbers",
+        "phone_order_numbers",
+    }
+    # Linked to the customer's own orders: reported beside the exact recall, never in it.
+    assert figures["order_number_recall"] <= figures["linked_order_recall"] <= 1
+    assert figures["linked_order_wrong"] == 0
     assert set(figures["targets"]) == {"wer", "wer_phone", "order_number_recall", "real_time_factor"}
 
 
@@ -67,3 +79,22 @@ def test_a_truth_file_without_its_columns_is_refused(tmp_path: Path) -> None:
     truth.write_text("file,language,text,condition\na.wav,en,hello,studio\n")
     with pytest.raises(ValueError, match="condition must be clean or phone"):
         run("--audio", str(tmp_path), "--truth", str(truth))
+
+
+def test_the_development_set_has_other_sentences_and_numbers(tmp_path: Path) -> None:
+    (tmp_path / "standard").mkdir()
+    (tmp_path / "dev").mkdir()
+    standard = speech_corpus.english(tmp_path / "standard", seed=0, n=1)
+    dev = speech_corpus.english(tmp_path / "dev", seed=DEV_SEED, n=1, sentences=ENGLISH_DEV)
+    assert not set(ENGLISH_DEV) & set(ENGLISH)
+    assert dev[0].text.startswith("Hi, I am ringing about order")
+    assert dev[0].order_number != standard[0].order_number
+    assert [u.condition for u in dev] == ["clean", "phone"]
+
+
+def test_the_decoy_orders_are_the_customers_own_and_the_same_each_run() -> None:
+    orders = customer_orders("770704")
+    assert "770704" in orders and len(set(orders)) == 6
+    assert orders == customer_orders("770704")
+    near = [o for o in orders if o != "770704" and abs(int(o) - 770704) <= 2_000]
+    assert len(near) >= 3

@@ -33,7 +33,9 @@ from smartcrm.assistant import identity, selectors, services
 from smartcrm.assistant.models import Conversation, ConversationMessage
 from smartcrm.assistant.widget_strings import widget_catalog
 from smartcrm.attachments import owners
+from smartcrm.attachments import selectors as attachment_selectors
 from smartcrm.attachments import services as attachment_services
+from smartcrm.attachments.models import OwnerKind
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.core.ratelimit import hit
 
@@ -76,6 +78,8 @@ LanguageTag = Annotated[str, Field("", max_length=35, pattern=r"^([A-Za-z]{1,8}(
 Message = Annotated[str, Field(max_length=services.MAX_MESSAGE), CONTROL_FREE]
 SignedToken = Annotated[str, Field(min_length=1, max_length=2000), CONTROL_FREE]
 
+# The files listed when the widget reopens a conversation (the latest, like its messages).
+MAX_FILES = 50
 ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
 BODY_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: ErrorOut}
 
@@ -106,12 +110,23 @@ class MessageOut(Schema):
         return [c for c in obj.citations if isinstance(c, dict) and "article_id" in c and "title" in c]
 
 
+class FileOut(Schema):
+    id: int
+    name: str
+    kind: str = Field(description="image, audio, text or other, judged by the bytes")
+    status: str
+    created_at: datetime
+
+
 class ConversationOut(Schema):
     token: str
     language: str
     state: Literal["bot", "handed_off", "closed"]
     identified: bool
     messages: list[MessageOut]
+    files: list[FileOut] = Field(
+        description="The files the visitor sent in this conversation (name and kind only), oldest first"
+    )
 
 
 class MessagesOut(Schema):
@@ -162,6 +177,8 @@ def _out(conversation: Conversation) -> dict[str, Any]:
         "state": conversation.state,
         "identified": conversation.identity_verified,
         "messages": selectors.messages_after(conversation),
+        # Only this conversation's own files: the token named it, and no other owner is read.
+        "files": attachment_selectors.of_record(OwnerKind.CONVERSATION, conversation.pk, limit=MAX_FILES),
     }
 
 
@@ -214,7 +231,8 @@ def _count_message(conversation: Conversation) -> None:
 @chat_api.get("/conversation", response={200: ConversationOut, **ERRORS}, summary="Reopen", tags=["chat"])
 @public(VISITOR)
 def reopen(request: HttpRequest, token: TokenHeader) -> Any:
-    """The conversation the token names, with its recent messages (the widget after a reload)."""
+    """The conversation the token names, with its recent messages and the files sent in it (the
+    widget after a reload)."""
     return _out(_conversation(request, token))
 
 
@@ -263,13 +281,6 @@ def identify(request: HttpRequest, token: TokenHeader, payload: IdentityIn) -> A
     _count_message(conversation)
     _identify(conversation, payload.token, "token")
     return {"identified": True}
-
-
-class FileOut(Schema):
-    id: int
-    name: str
-    kind: str = Field(description="image, audio, text or other, judged by the bytes")
-    status: str
 
 
 @chat_api.post(

@@ -17,8 +17,12 @@ _LIST_FIELDS = (
 )  # fmt: skip
 
 
-def of_record(owner_kind: str, owner_id: int) -> list[Attachment]:
-    return list(Attachment.objects.filter(owner_kind=owner_kind, owner_id=owner_id).only(*_LIST_FIELDS))
+def of_record(owner_kind: str, owner_id: int, limit: int | None = None) -> list[Attachment]:
+    """A record's files, oldest first (the latest ``limit`` when given)."""
+    queryset = Attachment.objects.filter(owner_kind=owner_kind, owner_id=owner_id).only(*_LIST_FIELDS)
+    if limit is None:
+        return list(queryset)
+    return list(queryset.order_by("-created_at", "-id")[:limit])[::-1]
 
 
 def of_ticket(ticket_id: int) -> dict[int, list[Attachment]]:

@@ -24,13 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcrm.attachments import content, jobs, readers, storage
-from smartcrm.attachments.models import FINISHED, Attachment, AttachmentStatus, OwnerKind
+from smartcrm.attachments.models import FINISHED, Attachment, AttachmentKind, AttachmentStatus, OwnerKind
 from smartcrm.attachments.owners import Owner
 from smartcrm.core import audit, heartbeat
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.engine.nlp.pii import find_entities, redact
+from smartcrm.engine.speech.order_numbers import closest_order_number, find_spoken_order_numbers
 from smartcrm.orders.models import Order
 from smartcrm.support.models import Ticket
 from smartcrm.support.services import link_order
@@ -39,6 +40,8 @@ from smartcrm.textanalysis.models import SourceKind
 
 logger = logging.getLogger(__name__)
 MAX_PER_RECORD = 20
+# A voice message's number is compared with the customer's latest orders, at most this many.
+MAX_OWN_ORDERS = 500
 ACTOR = "attachments"
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
@@ -150,6 +153,10 @@ def process_attachment(attachment_id: int) -> dict[str, Any]:
             return {"attachment": attachment_id, "status": "gone"}
         if attachment.status in FINISHED:
             return {"attachment": attachment_id, "status": attachment.status, "skipped": True}
+        if attachment.status == AttachmentStatus.PROCESSING and not heartbeat.is_stale(
+            attachment.heartbeat_at, attachment.worker
+        ):  # a second delivery of the job (the pending sweep sent it again): another worker reads it
+            return {"attachment": attachment_id, "status": attachment.status, "skipped": True}
         attachment.status, attachment.progress = AttachmentStatus.PROCESSING, 10
         attachment.attempts += 1
         attachment.worker, attachment.heartbeat_at = heartbeat.worker_id(), timezone.now()
@@ -209,7 +216,8 @@ def _store_reading(attachment: Attachment, result: readers.ReadResult) -> dict[s
         "tracking_numbers": tracking[:20],
         "masked": masked,
     }
-    linked = _link_order(attachment, orders)
+    spoken = find_spoken_order_numbers(text) if attachment.kind == AttachmentKind.AUDIO else []
+    linked = _link_order(attachment, orders, spoken)
     if linked is not None:
         attachment.details["linked_order"] = linked
     attachment.status, attachment.progress, attachment.reason = AttachmentStatus.DONE, 100, ""
@@ -221,13 +229,30 @@ def _store_reading(attachment: Attachment, result: readers.ReadResult) -> dict[s
     return {"attachment": attachment.pk, "status": attachment.status, "linked_order": linked}
 
 
-def _link_order(attachment: Attachment, numbers: list[str]) -> str | None:
-    """The customer's order named in a ticket's attachment becomes the ticket's order (if it has none)."""
+def _link_order(attachment: Attachment, numbers: list[str], spoken: list[str]) -> str | None:
+    """The customer's order named in a ticket's attachment becomes the ticket's order (if it has none).
+
+    A number read out in a voice message (``spoken``, its digits) that names none of the
+    customer's orders exactly names the one order of theirs it is a single digit away from (the
+    recogniser dropped, added or misheard one), never one of two that close; the match is noted
+    in ``details["linked_order_match"]``. Only the customer's own orders are compared."""
     if not numbers or attachment.ticket_id is None or attachment.customer_id is None:
         return None
     ticket = Ticket.objects.filter(pk=attachment.ticket_id, order__isnull=True).first()
+    if ticket is None:
+        return None
     order = Order.objects.filter(customer_id=attachment.customer_id, number__in=numbers).first()
-    if ticket is None or order is None:
+    if order is None and spoken:
+        own = dict(
+            Order.objects.filter(customer_id=attachment.customer_id)
+            .order_by("-pk")
+            .values_list("number", "pk")[:MAX_OWN_ORDERS]
+        )
+        close = closest_order_number(spoken, own)
+        order = Order.objects.filter(pk=own[close]).first() if close else None
+        if order is not None:
+            attachment.details["linked_order_match"] = "one digit off"
+    if order is None:
         return None
     return order.number if link_order(actor=ACTOR, ticket=ticket, order=order) else None
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,12 +107,15 @@ def phone_band(clean: Path, out: Path, rng: np.random.Generator) -> None:
     wavfile.write(out, PHONE_RATE, (samples * 32767).astype(np.int16))
 
 
-def english(folder: Path, seed: int = 0, n: int | None = None) -> list[Utterance]:
-    """Each English sentence clean and phone-band, voices and speeds drawn with ``seed``."""
+def english(
+    folder: Path, seed: int = 0, n: int | None = None, sentences: Sequence[str] = ENGLISH
+) -> list[Utterance]:
+    """Each English sentence clean and phone-band, voices and speeds drawn with ``seed``
+    (``sentences``: the evaluation's, or ``speech_sentences.ENGLISH_DEV`` to try settings on)."""
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets
     noise = np.random.default_rng(seed)
     utterances: list[Utterance] = []
-    for i, sentence in enumerate(ENGLISH[:n]):
+    for i, sentence in enumerate(sentences[:n]):
         number = order_number(rng) if "{order}" in sentence else None
         text = sentence.format(order=number)
         spoken = sentence.format(order=spoken_digits(number, rng)) if number else sentence

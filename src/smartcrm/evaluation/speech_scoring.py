@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 import re
 import time
 from collections import defaultdict
@@ -11,7 +12,13 @@ from typing import Any
 
 import jiwer
 
-from smartcrm.engine.speech import SpeechError, Transcriber, digits_in_words, find_spoken_order_numbers
+from smartcrm.engine.speech import (
+    SpeechError,
+    Transcriber,
+    closest_order_number,
+    digits_in_words,
+    find_spoken_order_numbers,
+)
 from smartcrm.evaluation.speech_corpus import Utterance
 
 NOT_WORD = re.compile(r"[^a-z0-9' ]+")
@@ -20,6 +27,23 @@ CHINESE_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789
 CHINESE_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九]{4,}")
 NOT_CHINESE_TEXT = re.compile(r"[\s\W_]+")
 CONDITIONS = ("clean", "phone")
+# The linked-order figure: the customer's own orders the spoken number is matched against are the
+# right one and these decoys. A shop numbers its orders in sequence, so a customer's other orders
+# are near theirs (orders placed over time, up to this many numbers apart), plus two from anywhere.
+NEAR_DECOYS, FAR_DECOYS, NEAR_SPAN = 3, 2, 2_000
+
+
+def customer_orders(number: str) -> list[str]:
+    """``number`` and the decoy orders of the same customer (seeded by the number: the same each run)."""
+    rng = random.Random(f"orders-of-{number}")  # noqa: S311 - test data, not secrets
+    orders = {number}
+    while len(orders) < 1 + NEAR_DECOYS:
+        near = int(number) + rng.choice((-1, 1)) * rng.randint(1, NEAR_SPAN)
+        if near > 0:
+            orders.add(str(near))
+    while len(orders) < 1 + NEAR_DECOYS + FAR_DECOYS:
+        orders.add(str(rng.randint(10_000, 9_999_999)))
+    return sorted(orders)
 
 
 def normalise_english(text: str) -> str:
@@ -107,15 +131,20 @@ def score(transcriber: Transcriber, utterances: list[Utterance], max_errors: int
     return result
 
 
-def _by_voice(groups: dict[tuple[str, str], list[tuple[Utterance, str]]]) -> dict[str, dict[str, float]]:
-    """English WER per voice and condition (where a synthetic voice, not the model, is the problem)."""
-    out: dict[str, dict[str, float]] = {}
+def _by_voice(
+    groups: dict[tuple[str, str], list[tuple[Utterance, str]]],
+) -> dict[str, dict[str, float | None]]:
+    """English WER and order numbers found per voice and condition (where a synthetic voice, not
+    the model, is the problem): ``{"clean": wer, "phone": wer, "clean_order_numbers": recall, …}``."""
+    out: dict[str, dict[str, float | None]] = {}
     for condition in CONDITIONS:
         by_voice: dict[str, list[tuple[Utterance, str]]] = defaultdict(list)
         for utterance, heard in groups.get(("en", condition), []):
             by_voice[utterance.voice or "?"].append((utterance, heard))
         for voice, pairs in sorted(by_voice.items()):
-            out.setdefault(voice, {})[condition] = _figures("en", pairs)["wer"]
+            figures = _figures("en", pairs)
+            out.setdefault(voice, {})[condition] = figures["wer"]
+            out[voice][f"{condition}_order_numbers"] = figures["order_number_recall"]
     return out
 
 
@@ -128,6 +157,14 @@ def _figures(language: str, pairs: list[tuple[Utterance, str]]) -> dict[str, Any
     heard = [_normalise(language, h) for _, h in pairs]
     with_numbers = [(u, h) for u, h in pairs if u.order_number]
     found = sum(1 for u, h in with_numbers if u.order_number in _order_numbers(language, h))
+    linked = [
+        closest_order_number(_order_numbers(language, h), customer_orders(str(u.order_number)))
+        for u, h in with_numbers
+    ]
+    right = sum(1 for (u, _), order in zip(with_numbers, linked, strict=True) if order == u.order_number)
+    wrong = sum(
+        1 for (u, _), order in zip(with_numbers, linked, strict=True) if order not in (None, u.order_number)
+    )
     metric = "cer" if language == "zh" else "wer"
     rate = jiwer.cer(truths, heard) if language == "zh" else jiwer.wer(truths, heard)
     return {
@@ -135,6 +172,10 @@ def _figures(language: str, pairs: list[tuple[Utterance, str]]) -> dict[str, Any
         metric: round(float(rate), 4),
         "order_number_recall": round(found / len(with_numbers), 4) if with_numbers else None,
         "n_order_numbers": len(with_numbers),
+        # Not the recall above: the number matched to the customer's own orders (the right one and
+        # decoys, ``customer_orders``) allowing one wrong digit; "wrong" links to a decoy.
+        "linked_order_recall": round(right / len(with_numbers), 4) if with_numbers else None,
+        "linked_order_wrong": round(wrong / len(with_numbers), 4) if with_numbers else None,
     }
 
 

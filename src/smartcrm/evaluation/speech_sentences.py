@@ -72,6 +72,41 @@ ENGLISH = (
     "I would like to update my email address on my account.",
 )
 
+# A separate development set (``smartcrm eval speech --dev``): other sentences, other order
+# numbers (seed 1 by default), for trying decoder settings without tuning on the set above.
+ENGLISH_DEV = (
+    "Hi, I am ringing about order {order}, nothing has come yet.",
+    "The order number is {order}, the lid of the pan is missing.",
+    "Can you look up order {order} for me?",
+    "Yes, it is order {order}, the one with the garden chairs.",
+    "I placed order {order} last Tuesday and paid by card.",
+    "My daughter ordered a phone case, order {order}, and it is the wrong model.",
+    "Order {order} arrived wet, the box was soaked.",
+    "Please change the phone number on order {order}.",
+    "I think order {order} was sent to my old address.",
+    "The receipt for order {order} shows the wrong price.",
+    "Could you resend the confirmation email for order {order}?",
+    "Order {order}, I would like to know when it will be dispatched.",
+    "The headphones from order {order} only work on one side.",
+    "I need to return two items from order {order}.",
+    "Hello again, I called yesterday about order {order}.",
+    "Has the refund for order {order} been approved?",
+    "The label on order {order} has someone else's name.",
+    "My order is {order}, the cable is too short.",
+    "I would like to pay the rest of order {order} by bank transfer.",
+    "The plant in order {order} was dead when it came.",
+    "Please hold order {order} at the post office.",
+    "We are still waiting for order {order}, it is for a birthday.",
+    "The lamp in order {order} does not switch on.",
+    "I have a question about the warranty on order {order}.",
+    "Order {order} is missing the instruction booklet.",
+    "The color of the rug in order {order} is not what the picture showed.",
+    "Can you split order {order} into two deliveries?",
+    "I was told order {order} would be collected today but nobody came.",
+    "Is it too late to change the size in order {order}?",
+    "The courier says order {order} was refused, but I never saw him.",
+)
+
 # (characters, pinyin with tone numbers); {order} is read digit by digit in Mandarin.
 MANDARIN = (
     ("我的订单号是{order}，还没有收到。", "wo3 de ding4 dan1 hao4 shi4 {order}, hai2 mei2 you3 shou1 dao4."),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from smartcrm.engine.speech import digits_in_words, find_spoken_order_numbers
-from smartcrm.engine.speech.order_numbers import join_segments
+from smartcrm.engine.speech import closest_order_number, digits_in_words, find_spoken_order_numbers
+from smartcrm.engine.speech.order_numbers import edit_distance, join_segments
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,30 @@ def test_a_number_cut_by_a_short_pause_stays_one_run() -> None:
 )
 def test_a_full_stop_before_a_long_pause_or_words_stays(segments: list[tuple[float, float, str]]) -> None:
     assert join_segments(segments) == " ".join(text for _, _, text in segments)
+
+
+def test_edit_distance_counts_digits_dropped_added_or_misheard() -> None:
+    assert edit_distance("770704", "770704") == 0
+    assert edit_distance("7707041", "770704") == 1  # "was" heard as "one" after the number
+    assert edit_distance("77074", "770704") == 1  # a digit dropped
+    assert edit_distance("9058288", "9068288") == 1  # misheard
+    assert edit_distance("6256401", "6256341") == 2
+    assert edit_distance("", "123") == 3
+
+
+def test_a_number_heard_one_digit_off_names_the_customers_only_close_order() -> None:
+    mine = ["SO-770704", "SO-770942", "SO-1559796"]
+    assert closest_order_number(["770704"], mine) == "SO-770704"  # exact first
+    assert closest_order_number(["7707041"], mine) == "SO-770704"  # one digit added
+    assert closest_order_number(["770714"], mine) == "SO-770704"  # one misheard
+    assert closest_order_number(["770914"], mine) is None  # two off from every order
+    assert closest_order_number([], mine) is None
+    # Exact beats close: 770942 is heard exactly, though 770704 is not far.
+    assert closest_order_number(["770942", "7707041"], mine) == "SO-770942"
+
+
+def test_two_orders_equally_close_are_never_guessed_between() -> None:
+    assert closest_order_number(["770705"], ["770704", "770706"]) is None
+    # Short numbers are too close to each other for a fuzzy match: exact only.
+    assert closest_order_number(["1235"], ["1234"]) is None
+    assert closest_order_number(["1234"], ["1234"]) == "1234"

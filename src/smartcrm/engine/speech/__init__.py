@@ -14,7 +14,11 @@ from smartcrm.engine.speech.errors import (
     ModelMissing,
     SpeechError,
 )
-from smartcrm.engine.speech.order_numbers import digits_in_words, find_spoken_order_numbers
+from smartcrm.engine.speech.order_numbers import (
+    closest_order_number,
+    digits_in_words,
+    find_spoken_order_numbers,
+)
 from smartcrm.engine.speech.transcriber import DEFAULT_MAX_SECONDS, Segment, Transcriber, Transcript
 
 __all__ = [
@@ -28,6 +32,7 @@ __all__ = [
     "SpeechError",
     "Transcriber",
     "Transcript",
+    "closest_order_number",
     "digits_in_words",
     "find_spoken_order_numbers",
 ]

@@ -123,3 +123,43 @@ def join_segments(segments: Iterable[tuple[float, float, str]]) -> str:
         text = f"{text} {piece}" if text else piece
         last_end = end
     return text
+
+
+# A spoken number is matched to a customer's order with one edit at most only when the order
+# number has this many digits: shorter ones are too close to each other to tell apart.
+MIN_FUZZY_DIGITS = 5
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: digits dropped, added or misheard to turn ``a`` into ``b``."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def closest_order_number(heard: Iterable[str], orders: Iterable[str], max_distance: int = 1) -> str | None:
+    """The one order among ``orders`` (a customer's own, as stored: "SO-00770704" or "770704") that
+    a number ``heard`` names: its digits exactly (leading zeros aside), else within
+    ``max_distance`` edits (a digit the recogniser dropped, added or misheard) when exactly one
+    order is that close. None when none is, or when two are (never a guess between orders)."""
+    # Leading zeros are the shop's padding ("SO-00770704"), not what a customer reads out.
+    numbers = [n.lstrip("0") for n in heard if n.strip("0")]
+    by_digits: dict[str, str] = {}
+    for order in orders:
+        digits = "".join(c for c in order if c.isdigit()).lstrip("0")
+        if digits:
+            by_digits.setdefault(digits, order)
+    for number in numbers:
+        if number in by_digits:
+            return by_digits[number]
+    close = {
+        order
+        for number in numbers
+        for digits, order in by_digits.items()
+        if len(digits) >= MIN_FUZZY_DIGITS and edit_distance(number, digits) <= max_distance
+    }
+    return close.pop() if len(close) == 1 else None

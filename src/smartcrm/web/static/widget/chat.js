@@ -81,6 +81,7 @@
   let pollTimer = 0;
   let pausedUntil = 0;
   const shown = new Set();
+  const shownFiles = new Set();
 
   function read(key) {
     try {
@@ -204,6 +205,30 @@
     for (const message of messages) showMessage(message);
   }
 
+  // A file the visitor sent: its name only (the file itself stays with the shop).
+  function showFile(file) {
+    if (shownFiles.has(file.id)) return;
+    shownFiles.add(file.id);
+    const item = el("li", "smartcrm-chat__msg smartcrm-chat__msg--customer smartcrm-chat__msg--file");
+    item.dataset.fileId = String(file.id);
+    item.append(
+      el("span", "smartcrm-chat__who", t("customer")),
+      el("p", "smartcrm-chat__text", t("fileSent", { name: file.name })),
+    );
+    log.append(item);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  // After a reload: the messages and the files sent, in the order they came.
+  function showHistory(messages, files) {
+    const entries = [
+      ...messages.map((message) => [Date.parse(message.created_at), () => showMessage(message)]),
+      ...files.map((file) => [Date.parse(file.created_at), () => showFile(file)]),
+    ];
+    entries.sort((a, b) => a[0] - b[0]);
+    for (const [, show] of entries) show();
+  }
+
   function setState(next) {
     state = next;
     root.dataset.state = next;
@@ -273,7 +298,7 @@
     try {
       const conversation = await call("GET", "/conversation");
       setState(conversation.state);
-      showAll(conversation.messages);
+      showHistory(conversation.messages, conversation.files || []);
       if (identityToken && !conversation.identified) {
         await call("POST", "/conversation/identity", { token: identityToken }).catch(() => undefined);
       }
@@ -363,14 +388,7 @@
       if (!token || state === "closed") await start();
       const body = new FormData();
       body.append("file", file, file.name);
-      const sent = await call("POST", "/conversation/files", body);
-      const item = el("li", "smartcrm-chat__msg smartcrm-chat__msg--customer smartcrm-chat__msg--file");
-      item.append(
-        el("span", "smartcrm-chat__who", t("customer")),
-        el("p", "smartcrm-chat__text", t("fileSent", { name: sent.name })),
-      );
-      log.append(item);
-      log.scrollTop = log.scrollHeight;
+      showFile(await call("POST", "/conversation/files", body));
       status.textContent = "";
     } catch (error) {
       status.textContent = explain(error);

@@ -105,8 +105,8 @@ def test_the_api_creates_a_routed_lead_and_keeps_a_named_owner(api_as: Any) -> N
     customer = CustomerFactory(language="zh-Hans")
     made = sales.post(
         "/leads",
-        {"company_name": "绿叶茶业", "contact_name": "王芳", "email": "Wang@LvYe.example", "source": "web form",
-         "customer_id": customer.pk},
+        {"company_name": "绿叶茶业", "contact_name": "王芳", "email": "Wang@LvYe.example",
+         "source": "web form", "customer_id": customer.pk},
     )  # fmt: skip
     assert made.status_code == 201, made.content
     body = made.json()

@@ -72,7 +72,9 @@ def create_lead(request: HttpRequest, payload: LeadIn) -> Status:
         contact_name=payload.contact_name,
         email=payload.email,
         source=payload.source,
-        customer=referenced(get_customer, payload.customer_id, "customer_id") if payload.customer_id else None,
+        customer=referenced(get_customer, payload.customer_id, "customer_id")
+        if payload.customer_id
+        else None,
         owner=referenced(staff_user, payload.owner_id, "owner_id") if payload.owner_id else None,
     )
     routed = Lead.objects.select_related("owner", "team").get(pk=lead.pk)

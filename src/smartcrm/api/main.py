@@ -12,8 +12,8 @@ from smartcrm.api import customers, deals, intelligence, orders, products, revie
 from smartcrm.api import dedup as dedup_api
 from smartcrm.api import exports as exports_api
 from smartcrm.api import imports as imports_api
-from smartcrm.api import leads as leads_api
 from smartcrm.api import insights as insights_api
+from smartcrm.api import leads as leads_api
 from smartcrm.api import recommendations as recommendations_api
 from smartcrm.api import saved_views as saved_views_api
 from smartcrm.api import teams as teams_api

@@ -34,4 +34,5 @@ urlpatterns = [
     path("bulk/<int:run_id>/", saved_views.bulk_run, name="bulk_run"),
     path("bulk/<int:run_id>/download/", bulk.bulk_download, name="bulk_download"),
     path("customers/bulk/", bulk.customer_bulk, name="customer_bulk"),
+    path("customers/matching-count/", bulk.customer_matching_count, name="customer_matching_count"),
 ]

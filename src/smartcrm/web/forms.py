@@ -268,7 +268,10 @@ class LeadForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     email = forms.CharField(label=_("Email"), max_length=254, required=False)
     source = forms.CharField(
-        label=_("Source"), max_length=50, required=False, help_text=_("Where the lead came from, e.g. trade fair")
+        label=_("Source"),
+        max_length=50,
+        required=False,
+        help_text=_("Where the lead came from, e.g. trade fair"),
     )
     owner = forms.TypedChoiceField(
         label=_("Owner"),

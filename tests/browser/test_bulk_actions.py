@@ -1,6 +1,7 @@
-"""In headless Chromium: a manager ticks rows on the customer list (the count follows), chooses
-every customer matching the filters (more than one page), tags them, and watches the run's
-progress move from queued to done without reloading the page."""
+"""In headless Chromium: a manager ticks rows on the customer list (the count follows), ticks the
+whole page, is offered "Select all 60 customers matching these filters" (the Gmail-style banner),
+takes it, tags them, and watches the run's progress move from queued to done without reloading
+the page."""
 
 from __future__ import annotations
 
@@ -44,17 +45,32 @@ def test_ticking_rows_and_tagging_every_matching_customer_shows_progress(
     rows.nth(0).check()
     rows.nth(3).check()
     expect(count).to_have_text("2 customers ticked")
+    banner = page.locator("[data-select-banner]")
+    expect(banner).to_be_hidden()
     page.locator("[data-select-page]").check()
     expect(count).to_have_text("50 customers ticked")
-    page.locator("[data-select-all-matching]").check()
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("All 50 customers on this page are selected.")
+    offer = banner.locator("[data-select-all-matching]")
+    expect(offer).to_have_text("Select all 60 customers matching these filters")  # counted on demand
+    offer.click()
     expect(count).to_have_text("Every customer matching these filters")
+    expect(banner).to_contain_text("All 60 customers matching these filters are selected.")
+    expect(offer).to_be_hidden()
+    banner.locator("[data-clear-selection]").click()  # changed their mind, then chose it again
+    expect(count).to_have_text("No customer ticked")
+    expect(banner).to_be_hidden()
+    page.locator("[data-select-page]").check()
+    offer.click()
     page.select_option("[data-bulk-action]", "tag")
     page.fill("#bulk-form input[name=value]", "Spring")
     page.locator("[data-bulk-submit]").click()
     page.wait_for_url(f"{live_server.url}/bulk/*/")
     progress = page.locator("#bulk-progress")
     expect(progress).to_contain_text("Queued")
-    expect(progress).to_contain_text("0 of 60 done")
+    expect(progress).to_contain_text("counted when the run starts")  # the worker resolves the filters
+    run = BulkRun.objects.get()
+    assert (run.customer_ids, run.filters["country"], run.total) == ([], "CN", 0)
     assert len(held_runs) == 1
     runner.run(held_runs[0])  # the worker picks it up; the page polls and shows it done
     expect(progress).to_contain_text("60 of 60 done", timeout=15_000)

@@ -18,7 +18,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "orders": ("orders",),
     "tickets": ("tickets",),
     "reviews": ("reviews",),
-    "deals": ("deals", "stages"),
+    "deals": ("deals", "stages", "leads"),
     "imports": ("imports",),
     "exports": ("exports",),
     "insights": ("alerts", "forecasts"),

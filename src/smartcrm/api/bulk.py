@@ -1,15 +1,20 @@
-"""Bulk actions on a selection of customers (ids, or a saved customer view), with progress."""
+"""Bulk actions on a selection of customers — explicit ids, a saved customer view, or everyone the
+customer list's filters match ("select all matching") — with progress. A view or filters travel
+as such: the worker resolves them, in chunks, when the run starts."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from smartcrm.accounts.roles import Capability
 from smartcrm.api.auth import needs, require_user
+from smartcrm.api.customers import CustomerFilterIn
 from smartcrm.api.errors import CREATE_ERRORS, ONE_ERRORS
 from smartcrm.api.schemas import Id, Text100
 from smartcrm.bulk.models import BulkAction, BulkRun
@@ -25,6 +30,14 @@ class BulkIn(Schema):
     value: Text100 = Field(description="The tag, or the id of the owner, team or campaign")
     view_id: Id | None = Field(None, description="Everyone a saved customer view matches")
     customer_ids: list[Id] | None = Field(None, max_length=MAX_IDS, description="Or these customers")
+    filters: CustomerFilterIn | None = Field(
+        None,
+        description=(
+            "Or everyone the customer list's filters match (the fields of `GET /customers`; `{}`: "
+            "every customer), resolved when the run starts. Send exactly one of view_id, "
+            "customer_ids and filters."
+        ),
+    )
 
 
 class BulkOut(Schema):
@@ -32,6 +45,7 @@ class BulkOut(Schema):
     action: str
     value: str
     view_id: int | None
+    selection: Literal["ids", "view", "filters"] = Field(description="What the run acts on")
     status: str
     total: int
     done: int
@@ -41,12 +55,22 @@ class BulkOut(Schema):
     created_at: datetime
     finished_at: datetime | None
 
+    @staticmethod
+    def resolve_selection(obj: BulkRun) -> str:
+        return "view" if obj.view_id is not None else "filters" if obj.filters else "ids"
+
+    @staticmethod
+    def resolve_error(obj: BulkRun) -> str:
+        """Stored untranslated by the worker; in the caller's language here."""
+        return gettext(obj.error) if obj.error else ""
+
 
 @router.post("", response={201: BulkOut, **CREATE_ERRORS}, summary="Start a bulk action")
 @needs(Capability.EDIT_CUSTOMERS)
 def create_bulk(request: HttpRequest, payload: BulkIn) -> Status:
-    """Runs in the background (the ``bulk`` queue); poll ``GET /bulk-actions/{id}`` for progress.
-    Adding to a campaign also needs ``manage_campaigns``."""
+    """Runs in the background (the ``bulk`` queue); poll ``GET /bulk-actions/{id}`` for progress
+    (``total`` is counted when a view or filters selection starts running). Adding to a campaign
+    also needs ``manage_campaigns``; what the caller may do and see is checked again then."""
     user = require_user(request)
     view = None
     if payload.view_id is not None:
@@ -55,7 +79,12 @@ def create_bulk(request: HttpRequest, payload: BulkIn) -> Status:
         except NotFoundError as exc:
             raise ServiceValidationError({"view_id": str(exc)}) from exc
     run = start_bulk(
-        actor=user, action=payload.action, value=payload.value, view=view, customer_ids=payload.customer_ids
+        actor=user,
+        action=payload.action,
+        value=payload.value,
+        view=view,
+        customer_ids=payload.customer_ids,
+        filters=payload.filters.filters(user) if payload.filters is not None else None,
     )
     return Status(201, BulkRun.objects.get(pk=run.pk))
 

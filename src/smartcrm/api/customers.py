@@ -48,7 +48,10 @@ router = Router(tags=["customers"])
 Days = Annotated[int, Field(ge=0, le=36_500)]
 
 
-class CustomerQuery(PageQuery):
+class CustomerFilterIn(Schema):
+    """The customer list's filters (as ``GET /customers`` takes them); also a bulk action's
+    selection, "everyone these filters match"."""
+
     search: Search = Field(
         "",
         description="Name, company, city or external id; or an exact email or phone (with view_pii)",
@@ -81,6 +84,15 @@ class CustomerQuery(PageQuery):
             "`top_clv`, `churn_risk` and `category_propensity` list scored customers only, highest first"
         ),
     )
+
+    def filters(self, user: User) -> CustomerFilters:
+        """As the list applies them: an exact email or phone search only for a role with view_pii."""
+        values = self.model_dump(exclude={"page", "page_size"}, exclude_none=True)
+        return CustomerFilters(**values, contact_search=may_view_pii(user))
+
+
+class CustomerQuery(PageQuery, CustomerFilterIn):
+    pass
 
 
 class CustomerSummaryOut(Schema):
@@ -237,11 +249,7 @@ def _profile(user: User, customer: Customer) -> dict[str, Any]:
 def list_customers(request: HttpRequest, query: Query[CustomerQuery]) -> dict[str, Any]:
     """Filter, search and sort customers; the list carries no contact details."""
     user = require_user(request)
-    filters = CustomerFilters(
-        **query.model_dump(exclude={"page", "page_size"}, exclude_none=True),
-        contact_search=may_view_pii(user),
-    )
-    page = customer_page(filters, page=query.page, size=query.page_size)
+    page = customer_page(query.filters(user), page=query.page, size=query.page_size)
     return page_response(page)
 
 

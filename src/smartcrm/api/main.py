@@ -13,6 +13,7 @@ from smartcrm.api import dedup as dedup_api
 from smartcrm.api import exports as exports_api
 from smartcrm.api import imports as imports_api
 from smartcrm.api import insights as insights_api
+from smartcrm.api import leads as leads_api
 from smartcrm.api import recommendations as recommendations_api
 from smartcrm.api import saved_views as saved_views_api
 from smartcrm.api import teams as teams_api
@@ -57,6 +58,7 @@ api.add_router("/tickets", tickets.router)
 api.add_router("/reviews", reviews.router)
 api.add_router("/deals", deals.router)
 api.add_router("/stages", deals.stages_router)
+api.add_router("/leads", leads_api.router)
 api.add_router("", intelligence.router)
 api.add_router("/webhooks", webhooks.router)
 api.add_router("/forecasts", insights_api.forecasts_router)

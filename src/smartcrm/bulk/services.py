@@ -99,12 +99,12 @@ def start_bulk(
         customer_ids=sorted(set(customer_ids or [])),
         filters=filters.as_json() if filters is not None else {},
     )
-    selection = customers_of(run)
-    run.total = selection.count()
-    run.save(update_fields=["total"])
+    if customer_ids is not None:  # a view or filters are resolved and counted on the worker
+        run.total = len(run.customer_ids)
+        run.save(update_fields=["total"])
     if action == BulkAction.EXPORT:
-        try:
-            exports.check_selection_export(actor, "customers", selection, run.filters)
+        try:  # limited and audited now, so a refusal is an answer (it counts the rows)
+            exports.check_selection_export(actor, "customers", customers_of(run), run.filters)
         except RateLimited as exc:
             raise ServiceValidationError(
                 {

@@ -117,3 +117,22 @@ def picker(list_kind: str, chosen: list[str]) -> list[tuple[Column, bool]]:
     rest = [key for key in keys(list_kind) if key not in current]
     by_key = {column.key: column for column in COLUMNS.get(list_kind, ())}
     return [(by_key[key], key in current) for key in [*current, *rest]]
+
+
+UP, DOWN = "up", "down"
+
+
+def moved(list_kind: str, chosen: Iterable[str], key: str, direction: str) -> list[str]:
+    """The shown columns (``chosen``, or the default) with ``key`` moved one place up or down;
+    ServiceValidationError for a column not shown or a direction other than up and down. At the
+    top (or bottom) already, the order is unchanged."""
+    order = [column.key for column in shown(list_kind, chosen)]
+    if direction not in (UP, DOWN):
+        raise ServiceValidationError({"direction": _("Move a column up or down.")})
+    if key not in order:
+        raise ServiceValidationError({"column": _("Only a column the list shows can be moved.")})
+    at = order.index(key)
+    to = at - 1 if direction == UP else at + 1
+    if 0 <= to < len(order):
+        order[at], order[to] = order[to], order[at]
+    return order

@@ -111,6 +111,20 @@ def save_view(
 
 
 @transaction.atomic
+def move_column(*, actor: User, view: SavedView, column: str, direction: str) -> list[str]:
+    """Move one of the view's columns a place up or down (its owner only: the caller passes
+    ``get_own_view``'s view); the order is stored, so everyone the view is shared with sees the
+    list in it. A view that chose no columns starts from the list's default ones."""
+    order = list_columns.moved(view.list_kind, view.columns, column, direction)
+    if order != view.columns:
+        before = list(view.columns)
+        view.columns = order
+        view.save(update_fields=["columns", "updated_at"])
+        audit.record(actor, AuditAction.UPDATE, view, changes={"columns": {"from": before, "to": order}})
+    return order
+
+
+@transaction.atomic
 def delete_view(*, actor: User, view: SavedView) -> None:
     audit.record(actor, AuditAction.DELETE, view, changes={"name": view.name})
     view.delete()

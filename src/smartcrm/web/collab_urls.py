@@ -30,8 +30,10 @@ urlpatterns = [
     path("views/", saved_views.view_list, name="view_list"),
     path("views/new/", saved_views.view_new, name="view_new"),
     path("views/<int:view_id>/delete/", saved_views.view_delete, name="view_delete"),
+    path("views/<int:view_id>/columns/", saved_views.view_move_column, name="view_move_column"),
     path("views/<int:view_id>/bulk/", saved_views.view_bulk, name="view_bulk"),
     path("bulk/<int:run_id>/", saved_views.bulk_run, name="bulk_run"),
     path("bulk/<int:run_id>/download/", bulk.bulk_download, name="bulk_download"),
     path("customers/bulk/", bulk.customer_bulk, name="customer_bulk"),
+    path("customers/matching-count/", bulk.customer_matching_count, name="customer_matching_count"),
 ]

@@ -59,6 +59,13 @@ class SavedViewForm(forms.Form):
         return {k: str(query.get(k)) for k in query}
 
 
+class MoveColumnForm(forms.Form):
+    """One of a saved view's columns, a place up or down (the buttons beside each column)."""
+
+    column = forms.CharField(max_length=40)
+    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
+
+
 class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=BulkAction.choices)
     value = forms.CharField(

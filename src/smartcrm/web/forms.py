@@ -258,3 +258,29 @@ class TicketUpdateForm(forms.Form):
 
 class MoveDealForm(forms.Form):
     stage = forms.IntegerField(min_value=1)
+
+
+class LeadForm(forms.Form):
+    """A lead typed in by hand; ``create_lead`` checks the rest (a valid email, the lengths) and
+    the assignment rules give it a team and an owner when none is chosen."""
+
+    company_name = forms.CharField(label=_("Company"), max_length=200)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=50,
+        required=False,
+        help_text=_("Where the lead came from, e.g. trade fair"),
+    )
+    owner = forms.TypedChoiceField(
+        label=_("Owner"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Empty: the assignment rules for leads choose the team and the owner."),
+    )
+
+    def __init__(self, *args: Any, staff: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [(ANY, _("By the assignment rules")), *staff]

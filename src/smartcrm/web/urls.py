@@ -211,6 +211,7 @@ urlpatterns = [
     path("knowledge/intents/<int:intent_id>/", intents.intent_edit, name="intent_edit"),
     path("pipeline/", pipeline.pipeline, name="pipeline"),
     path("pipeline/deals/<int:deal_id>/move/", pipeline.pipeline_move, name="pipeline_move"),
+    path("pipeline/leads/new/", pipeline.lead_new, name="lead_new"),
     path("exports/<str:kind>.<str:fmt>", exports.export, name="export"),
     path("imports/", imports.import_home, name="import_home"),
     path("imports/<int:run_id>/map/", imports.import_map, name="import_map"),

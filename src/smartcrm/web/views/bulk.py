@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from smartcrm.accounts.masking import may_view_pii
 from smartcrm.accounts.roles import Capability
 from smartcrm.bulk.models import BulkAction, BulkRun, BulkStatus
+from smartcrm.bulk.selection import matching_customers
 from smartcrm.bulk.services import actions_for, start_bulk
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.web.access import capability_required, current_user
@@ -53,6 +54,17 @@ def customer_bulk(request: HttpRequest) -> HttpResponse:
             messages.error(request, message)
         return redirect(back)
     return redirect("web:bulk_run", run_id=run.pk)
+
+
+@capability_required(Capability.VIEW_CUSTOMERS)
+def customer_matching_count(request: HttpRequest) -> HttpResponse:
+    """How many customers the list's filters match on every page, for the "select all N matching"
+    banner (asked for only when a whole page is ticked: a count is not free on a large shop).
+    POST like the list's private search, so a searched email stays out of addresses and logs."""
+    user = current_user(request)
+    form = CustomerFilterForm(request.POST if request.method == "POST" else request.GET)
+    count = matching_customers(form.filters(contact_search=may_view_pii(user))).count()
+    return render(request, "web/customers/_select_all.html", {"count": count})
 
 
 @capability_required(Capability.VIEW_CUSTOMERS)

@@ -1,4 +1,5 @@
-"""The B2B pipeline as a kanban board; moving a deal re-renders the board."""
+"""The B2B pipeline as a kanban board (moving a deal re-renders the board), and a new lead typed in
+by hand."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Capability
 from smartcrm.collaboration.models import ListKind
-from smartcrm.core.errors import NotFoundError
+from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.pipeline.selectors import get_deal, get_stage, pipeline_board
-from smartcrm.pipeline.services import move_deal
+from smartcrm.pipeline.services import create_lead, move_deal
+from smartcrm.teams.selectors import staff_choices
 from smartcrm.web.access import capability_required, current_user, is_htmx
-from smartcrm.web.forms import MoveDealForm
+from smartcrm.web.forms import LeadForm, MoveDealForm, add_service_errors
 from smartcrm.web.list_columns import column_context
 from smartcrm.web.sla_forms import PipelineFilterForm
 
@@ -63,3 +66,41 @@ def pipeline_move(request: HttpRequest, deal_id: int) -> HttpResponse:
         return render(request, "web/pipeline/_board.html", _board_context(request, shown))
     messages.success(request, _("Moved to %(stage)s.") % {"stage": stage.name})
     return redirect("web:pipeline")
+
+
+@capability_required(Capability.EDIT_PIPELINE)
+def lead_new(request: HttpRequest) -> HttpResponse:
+    """GET: the form; POST: create the lead (routed by the assignment rules for leads unless an
+    owner is chosen) and go back to the pipeline, or show the form with its field errors."""
+    form = LeadForm(request.POST or None, staff=staff_choices())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        owner = User.objects.filter(pk=data["owner"], is_active=True).first() if data["owner"] else None
+        try:
+            lead = create_lead(
+                actor=current_user(request),
+                company_name=data["company_name"],
+                contact_name=data["contact_name"],
+                email=data["email"],
+                source=data["source"],
+                owner=owner,
+            )
+        except ServiceValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            lead.refresh_from_db(fields=["owner", "team"])
+            if lead.owner is not None:
+                messages.success(
+                    request,
+                    _("Lead %(company)s created for %(owner)s.")
+                    % {"company": lead.company_name, "owner": lead.owner.get_username()},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Lead %(company)s created; no assignment rule matched it, so it has no owner yet.")
+                    % {"company": lead.company_name},
+                )
+            return redirect("web:pipeline")
+    status = 400 if form.errors else 200
+    return render(request, "web/pipeline/lead_new.html", {"form": form}, status=status)

@@ -14,12 +14,12 @@ from smartcrm.bulk.models import BulkRun
 from smartcrm.bulk.services import start_bulk
 from smartcrm.collaboration import columns as list_columns
 from smartcrm.collaboration import saved_views
-from smartcrm.collaboration.models import ListKind
+from smartcrm.collaboration.models import ListKind, SavedView
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.teams.models import Team
 from smartcrm.teams.selectors import get_team, team_member_ids
 from smartcrm.web.access import capability_required, current_user, is_htmx, signed_in_required
-from smartcrm.web.collaboration_forms import BulkForm, SavedViewForm
+from smartcrm.web.collaboration_forms import BulkForm, MoveColumnForm, SavedViewForm
 
 IGNORED = ("page", "list", "columns")
 
@@ -39,7 +39,7 @@ def _teams_of(request: HttpRequest) -> list[tuple[int, str]]:
 @signed_in_required
 def view_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    rows = [(v, saved_views.list_url(v)) for v in saved_views.visible_views(user)]
+    rows = [(v, saved_views.list_url(v), view_columns(v)) for v in saved_views.visible_views(user)]
     context = {
         "rows": rows,
         "bulk_form": BulkForm(),
@@ -88,6 +88,43 @@ def view_new(request: HttpRequest) -> HttpResponse:
         )
     context = {"form": form, "list_kind": list_kind, "filters": filters or form.filters_or_empty()}
     return render(request, "web/collaboration/view_new.html", context, status=400 if form.errors else 200)
+
+
+def view_columns(view: SavedView) -> list[list_columns.Column]:
+    """The columns a view shows, in its order (the list's defaults when it chose none)."""
+    return list_columns.shown(view.list_kind, view.columns)
+
+
+@require_POST
+@signed_in_required
+def view_move_column(request: HttpRequest, view_id: int) -> HttpResponse:
+    """Move a column of one's own view a place up or down. Works as a plain form post (back to
+    the saved views); with htmx, only the view's column cell is sent back."""
+    user = current_user(request)
+    try:
+        view = saved_views.get_own_view(user, view_id)
+    except NotFoundError as exc:
+        raise Http404(_("No such view of yours")) from exc
+    form = MoveColumnForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = _("Choose a column and up or down.")
+    else:
+        try:
+            saved_views.move_column(
+                actor=user,
+                view=view,
+                column=form.cleaned_data["column"],
+                direction=form.cleaned_data["direction"],
+            )
+        except ServiceValidationError as exc:
+            error = " ".join(exc.errors.values())
+    if is_htmx(request):
+        context = {"view": view, "columns": view_columns(view), "error": error, "user": user}
+        return render(request, "web/collaboration/_view_columns.html", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect("web:view_list")
 
 
 @require_POST

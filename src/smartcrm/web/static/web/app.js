@@ -58,16 +58,32 @@
   });
 
   // Bulk actions on the customer list: the header box ticks the page's rows; the count says how
-  // many are ticked, or that every matching customer (all pages) is chosen; an export needs no
-  // value.
+  // many are ticked. A whole page ticked shows the banner "All 50 customers on this page are
+  // selected" with, when there are more pages, "Select all 12,345 matching" (counted by the
+  // server only then); choosing it sends the filters, not ids. An export needs no value.
   function ngettext(one, many, n) {
     return window.ngettext ? window.ngettext(one, many, n) : (n === 1 ? one : many);
   }
   function showSelection() {
     var form = document.querySelector("[data-bulk-form]");
     if (!form) return;
+    var rows = document.querySelectorAll("[data-select-row]");
     var ticked = document.querySelectorAll("[data-select-row]:checked").length;
-    var all = form.querySelector("[data-select-all-matching]").checked;
+    var allMatching = form.querySelector("[data-all-matching]");
+    var all = allMatching && allMatching.value === "on";
+    var banner = document.querySelector("[data-select-banner]");
+    if (banner) {
+      var wholePage = rows.length > 0 && ticked === rows.length;
+      banner.hidden = !wholePage && !all;
+      var matching = banner.querySelector("[data-matching]");
+      if (wholePage && matching && window.htmx) htmx.trigger(matching, "count-matching");
+      var pageText = banner.querySelector("[data-page-selected]");
+      if (pageText) pageText.hidden = all;
+      var offer = banner.querySelector("[data-select-all-matching]");
+      if (offer) offer.hidden = all;
+      var chosen = banner.querySelector("[data-all-selected]");
+      if (chosen) chosen.hidden = !all;
+    }
     form.querySelector("[data-selected-count]").textContent = all
       ? gettext("Every customer matching these filters")
       : ticked === 0
@@ -76,15 +92,29 @@
     var action = form.querySelector("[data-bulk-action]");
     form.querySelector("[data-bulk-value]").hidden = action.value === "export";
   }
+  function setAllMatching(on) {
+    var input = document.querySelector("[data-bulk-form] [data-all-matching]");
+    if (input) input.value = on ? "on" : "";
+  }
   document.addEventListener("change", function (event) {
     var box = event.target;
     if (!box.matches) return;
     if (box.matches("[data-select-page]")) {
       document.querySelectorAll("[data-select-row]").forEach(function (row) { row.checked = box.checked; });
     }
-    if (box.matches("[data-select-page], [data-select-row], [data-select-all-matching], [data-bulk-action]")) {
-      showSelection();
+    if (box.matches("[data-select-page], [data-select-row]") && !box.checked) setAllMatching(false);
+    if (box.matches("[data-select-page], [data-select-row], [data-bulk-action]")) showSelection();
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-select-all-matching], [data-clear-selection]");
+    if (!button) return;
+    if (button.matches("[data-select-all-matching]")) {
+      setAllMatching(true);
+    } else {
+      setAllMatching(false);
+      document.querySelectorAll("[data-select-row], [data-select-page]").forEach(function (row) { row.checked = false; });
     }
+    showSelection();
   });
   document.addEventListener("DOMContentLoaded", showSelection);
   document.addEventListener("htmx:afterSwap", showSelection);

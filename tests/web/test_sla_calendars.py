@@ -75,7 +75,7 @@ def test_invalid_business_hours_come_back_with_the_error(client_for: Any, field:
 
 
 def test_a_week_without_opening_hours_is_refused(client_for: Any) -> None:
-    closed = form(**{day: "" for day in ("monday", "tuesday", "wednesday", "thursday", "friday")})
+    closed = form(**dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday"), ""))
     response = client_for(Role.MANAGER).post(NEW, closed)
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()

@@ -32,7 +32,15 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 from statsforecast import StatsForecast
-from statsforecast.models import MSTL, AutoARIMA, AutoCES, AutoETS, AutoTheta, SeasonalNaive
+from statsforecast.models import (
+    MSTL,
+    AutoARIMA,
+    AutoCES,
+    AutoETS,
+    AutoTheta,
+    DynamicOptimizedTheta,
+    SeasonalNaive,
+)
 
 from .calibration import RULES, apply_calibration, fit_calibration
 from .metrics import seasonal_naive_scale
@@ -44,6 +52,9 @@ INTERVAL_COLUMNS = ("lo_80", "hi_80", "lo_95", "hi_95")
 
 
 YEAR_OF_DAYS = 365
+# LOESS evaluated at every 3rd / 20th point and interpolated between: 4x faster on two-year daily
+# series, the same held-out MASE on the demo shop (1.964 against 1.957; every 10th/60th: 2.48).
+STL_JUMPS = {"seasonal_jump": 3, "trend_jump": 20, "low_pass_jump": 3}
 
 
 def make_model(family: str, season_length: int, *, yearly: bool = False) -> Any:
@@ -51,11 +62,16 @@ def make_model(family: str, season_length: int, *, yearly: bool = False) -> Any:
 
     ``"mstl"`` decomposes the weekly season (``season_length``) and, with ``yearly``, a year of
     days too (LOESS, MSTL), and forecasts the rest with a non-seasonal AutoETS: the cheap way
-    to see last year's November in a daily series.
+    to see last year's November in a daily series. ``"dotheta"`` is the dynamic optimised Theta
+    model alone (AutoTheta's usual pick, a third of its cost).
     """
     if family == "mstl":
         seasons = [season_length, YEAR_OF_DAYS] if yearly and season_length > 1 else season_length
-        return MSTL(season_length=seasons, trend_forecaster=AutoETS(model="ZZN"), alias="mstl")
+        return MSTL(
+            season_length=seasons, trend_forecaster=AutoETS(model="ZZN"), stl_kwargs=STL_JUMPS, alias="mstl"
+        )
+    if family == "dotheta":
+        return DynamicOptimizedTheta(season_length=season_length, alias="dotheta")
     if family == "ets":
         return AutoETS(season_length=season_length, alias="ets")
     if family == "arima":

@@ -18,7 +18,7 @@ HORIZONS = {"day": 28, "week": 12, "month": 6}
 # and AutoCES took 95% of the time there (over 10 CPU-minutes for the demo shop) and were not
 # the better models; the yearly season (November, December) is what a weekly model misses.
 # ``docs/models/forecast.md`` has the measurements.
-FAMILIES = {"day": ("mstl", "ets", "theta"), "week": MODEL_FAMILIES, "month": MODEL_FAMILIES}
+FAMILIES = {"day": ("mstl", "ets", "dotheta"), "week": MODEL_FAMILIES, "month": MODEL_FAMILIES}
 DAILY_TRANSFORMS = ("raw",)
 META = ["unique_id", "metric", "level", "key"]
 

@@ -47,9 +47,7 @@ def build_demo(settings: Any, tmp_path: Path) -> DemoState:
 def check_daily_forecast() -> None:
     """The demo's daily revenue forecast: 28 days after the shop's last, each with nested 80% and
     95% intervals around the mean (what the Insights page draws)."""
-    days = list(
-        StoredForecast.objects.filter(grain="day", series_key="revenue/total/all").order_by("day")
-    )
+    days = list(StoredForecast.objects.filter(grain="day", series_key="revenue/total/all").order_by("day"))
     assert len(days) == 28
     assert timezone.localdate() <= days[0].day <= timezone.localdate() + timedelta(days=1)
     for row in days:

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from smartcrm.engine.business_hours import CalendarError, format_day_hours, parse_day_hours
 from smartcrm.support.models import BusinessCalendar, Priority, TicketChannel
@@ -42,7 +43,7 @@ class SLAPolicyForm(forms.Form):
     )
 
 
-def _day_field(label: str) -> forms.CharField:
+def _day_field(label: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         required=False,
         max_length=200,

@@ -44,13 +44,26 @@ def build_demo(settings: Any, tmp_path: Path) -> DemoState:
         sink.stop()
 
 
+def check_daily_forecast() -> None:
+    """The demo's daily revenue forecast: 28 days after the shop's last, each with nested 80% and
+    95% intervals around the mean (what the Insights page draws)."""
+    days = list(StoredForecast.objects.filter(grain="day", series_key="revenue/total/all").order_by("day"))
+    assert len(days) == 28
+    assert timezone.localdate() <= days[0].day <= timezone.localdate() + timedelta(days=1)
+    for row in days:
+        assert 0 <= row.lo_95 <= row.lo_80 <= row.mean <= row.hi_80 <= row.hi_95
+    assert any(row.hi_95 > row.lo_95 for row in days)
+    assert StoredForecast.objects.filter(grain="day").values("series_key").distinct().count() > 1
+
+
 def check_demo(state: DemoState, tmp_path: Path, quick_default_intent: Path, mailoutbox: list[Any]) -> None:
     """Everything the demo promises, then a second start that reuses it all."""
     assert quick_default_intent.exists()  # the default intent model is trained at demo time
     # 400 generated, and the 8 new accounts of the planted fraud burst.
     assert state.generated is not None and Customer.objects.count() == 408
     # Forecasts with intervals and the anomaly alerts are there, the fraud burst among the alerts.
-    assert set(StoredForecast.objects.values_list("grain", flat=True)) == {"week", "month"}
+    assert set(StoredForecast.objects.values_list("grain", flat=True)) == {"day", "week", "month"}
+    check_daily_forecast()
     burst = Order.objects.filter(customer__last_name__startswith="Account ").values_list("pk", flat=True)
     assert len(burst) == 8 and Alert.objects.filter(order_id__in=list(burst)).exists()
     assert Refund.objects.filter(reason="Defective", kind="return").exists()

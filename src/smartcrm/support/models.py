@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from smartcrm.customers.models import Customer
+from smartcrm.engine.business_hours import WorkCalendar
 from smartcrm.orders.models import Order
 
 
@@ -99,10 +102,38 @@ class TicketMessage(models.Model):
         return f"{self.author_kind}: {self.body[:40]}"
 
 
+class BusinessCalendar(models.Model):
+    """Opening hours for SLA targets: the intervals of each weekday (local wall-clock minutes),
+    a time zone and the holiday dates (closed all day). Shop-wide and named; each SLA policy
+    chooses one or none (around the clock). The arithmetic is :mod:`smartcrm.engine.business_hours`.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    # Seven lists (Monday first) of [start, end] minutes after midnight, sorted, not overlapping.
+    weekly_hours = models.JSONField(_("opening hours"), default=list)
+    # ISO dates ("2026-12-25"), sorted.
+    holidays = models.JSONField(_("holidays"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def work_calendar(self) -> WorkCalendar:
+        return WorkCalendar(
+            self.time_zone,
+            tuple(tuple((int(s), int(e)) for s, e in day) for day in self.weekly_hours),
+            frozenset(date.fromisoformat(d) for d in self.holidays),
+        )
+
+
 class SLAPolicy(models.Model):
-    """Targets for tickets of one priority and/or channel, in wall-clock hours from the ticket's
-    creation (nights and weekends count). An empty priority or channel matches any; the most
-    specific policy wins (priority and channel, then priority, then channel, then the default)."""
+    """Targets for tickets of one priority and/or channel, in hours from the ticket's creation:
+    opening hours of the policy's business calendar, or wall-clock hours (nights and weekends
+    count) without one. An empty priority or channel matches any; the most specific policy wins
+    (priority and channel, then priority, then channel, then the default)."""
 
     name = models.CharField(_("name"), max_length=100)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
@@ -111,6 +142,14 @@ class SLAPolicy(models.Model):
         _("first response within (hours)"), max_digits=6, decimal_places=2
     )
     resolution_hours = models.DecimalField(_("resolution within (hours)"), max_digits=6, decimal_places=2)
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("business hours"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="policies",
+    )
 
     class Meta:
         constraints = [

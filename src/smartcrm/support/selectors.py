@@ -10,7 +10,14 @@ from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import CAPABILITIES, Capability
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pagination import Page, paginate
-from smartcrm.support.models import SLABreach, SLAPolicy, Ticket, TicketMessage, TicketStatus
+from smartcrm.support.models import (
+    BusinessCalendar,
+    SLABreach,
+    SLAPolicy,
+    Ticket,
+    TicketMessage,
+    TicketStatus,
+)
 
 OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.PENDING)
 ANY_STATUS = "all"
@@ -115,7 +122,22 @@ def ticket_agents() -> list[User]:
 
 
 def sla_policies() -> list[SLAPolicy]:
-    return list(SLAPolicy.objects.all())
+    return list(SLAPolicy.objects.select_related("calendar"))
+
+
+def business_calendars() -> list[BusinessCalendar]:
+    """The calendars with the names of the policies that use them (``policy_names``)."""
+    calendars = list(BusinessCalendar.objects.prefetch_related("policies"))
+    for calendar in calendars:
+        calendar.policy_names = [p.name for p in calendar.policies.all()]  # type: ignore[attr-defined]
+    return calendars
+
+
+def get_business_calendar(calendar_id: int) -> BusinessCalendar:
+    calendar = BusinessCalendar.objects.filter(pk=calendar_id).first()
+    if calendar is None:
+        raise NotFoundError(f"business calendar {calendar_id}")
+    return calendar
 
 
 def get_policy(policy_id: int) -> SLAPolicy:

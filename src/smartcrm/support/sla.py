@@ -1,7 +1,16 @@
-"""SLA policies: each ticket's due times, the policies' writes, and the periodic breach check.
+"""SLA policies: each ticket's due times, the policies' and business calendars' writes, and the
+periodic breach check.
 
-Targets are wall-clock hours from the ticket's creation: nights, weekends and holidays count
-(business hours would need a calendar per team; docs/user-guide/sla.md says so to the admin).
+Targets are hours from the ticket's creation. A policy with a business calendar counts opening
+hours only (its weekdays' intervals in its time zone, holidays closed, real elapsed time across
+DST changes: :mod:`smartcrm.engine.business_hours`); a policy without one counts wall-clock
+hours, nights, weekends and holidays included (24/7). Calendars are shop-wide and named, and each
+policy picks its own: an urgent policy can run around the clock while the others follow office
+hours (SLA policies have no team, so a calendar per team would have nothing to hang on).
+
+When a policy or a calendar in use changes, the open tickets' due times are recomputed from
+their creation (:func:`recompute_open_due_times`, idempotent); solved tickets keep the targets
+they were measured against, and breaches already recorded stay recorded.
 
 The check (``smartcrm.support.check_sla_breaches``: Celery beat every few minutes, the embedded
 runner's timer without a broker) records one :class:`SLABreach` per ticket and kind. The
@@ -15,21 +24,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import available_timezones
 
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
+from smartcrm.engine.business_hours import CalendarError, WorkCalendar, add_hours
 from smartcrm.support import events
 from smartcrm.support.models import (
     BreachKind,
+    BusinessCalendar,
     Priority,
     SLABreach,
     SLAPolicy,
@@ -45,6 +58,8 @@ SOLVED_STATUSES = (TicketStatus.SOLVED, TicketStatus.CLOSED)
 MAX_HOURS = Decimal(24 * 365)
 # Breaches met late (no one to alert) are written this many rows per INSERT.
 SILENT_BATCH = 1000
+# Tickets under a calendar policy get their due times in Python, this many per UPDATE.
+DUE_TIME_BATCH = 500
 
 
 def _specificity(policy: SLAPolicy) -> int:
@@ -60,26 +75,64 @@ def policy_for(priority: str, channel: str, policies: Iterable[SLAPolicy]) -> SL
     return None
 
 
+def work_calendar(policy: SLAPolicy) -> WorkCalendar | None:
+    """The policy's business hours, or None: around the clock."""
+    return None if policy.calendar is None else policy.calendar.work_calendar()
+
+
+def due_times(
+    created_at: datetime, policy: SLAPolicy, calendar: WorkCalendar | None
+) -> tuple[datetime, datetime]:
+    """The first-response and resolution due times of a ticket created at ``created_at``."""
+    return (
+        add_hours(created_at, float(policy.first_response_hours), calendar),
+        add_hours(created_at, float(policy.resolution_hours), calendar),
+    )
+
+
 def set_due_times(ticket: Ticket) -> None:
     """Put the matching policy's due times on ``ticket`` (not saved; none without a policy)."""
-    policy = policy_for(ticket.priority, ticket.channel, SLAPolicy.objects.all())
+    policy = policy_for(ticket.priority, ticket.channel, SLAPolicy.objects.select_related("calendar"))
     if policy is None:
         ticket.first_response_due_at = ticket.resolution_due_at = None
         return
-    ticket.first_response_due_at = ticket.created_at + timedelta(hours=float(policy.first_response_hours))
-    ticket.resolution_due_at = ticket.created_at + timedelta(hours=float(policy.resolution_hours))
+    ticket.first_response_due_at, ticket.resolution_due_at = due_times(
+        ticket.created_at, policy, work_calendar(policy)
+    )
+
+
+def _fill_by_calendar(scope: QuerySet[Ticket], policy: SLAPolicy, calendar: WorkCalendar) -> int:
+    """Opening hours are not SQL: compute each ticket's due times and write them in batches."""
+    filled = 0
+    batch: list[Ticket] = []
+    for ticket in scope.only("pk", "created_at").order_by("pk").iterator(chunk_size=DUE_TIME_BATCH):
+        ticket.first_response_due_at, ticket.resolution_due_at = due_times(
+            ticket.created_at, policy, calendar
+        )
+        batch.append(ticket)
+        if len(batch) >= DUE_TIME_BATCH:
+            filled += Ticket.objects.bulk_update(batch, ["first_response_due_at", "resolution_due_at"])
+            batch = []
+    if batch:
+        filled += Ticket.objects.bulk_update(batch, ["first_response_due_at", "resolution_due_at"])
+    return filled
 
 
 def fill_missing_due_times() -> int:
     """Due times for the tickets without (bulk-loaded, imported, or written before a policy
-    existed): one UPDATE per policy, most specific first, each only on the tickets still empty."""
+    existed), policy by policy, most specific first, each only on the tickets still empty: one
+    UPDATE for a 24/7 policy, the opening-hours arithmetic ticket by ticket for a calendar."""
     filled = 0
-    for policy in sorted(SLAPolicy.objects.all(), key=_specificity):
+    for policy in sorted(SLAPolicy.objects.select_related("calendar"), key=_specificity):
         scope = Q(first_response_due_at__isnull=True)
         if policy.priority:
             scope &= Q(priority=policy.priority)
         if policy.channel:
             scope &= Q(channel=policy.channel)
+        calendar = work_calendar(policy)
+        if calendar is not None:
+            filled += _fill_by_calendar(Ticket.objects.filter(scope), policy, calendar)
+            continue
         filled += Ticket.objects.filter(scope).update(
             first_response_due_at=F("created_at") + timedelta(hours=float(policy.first_response_hours)),
             resolution_due_at=F("created_at") + timedelta(hours=float(policy.resolution_hours)),
@@ -87,34 +140,56 @@ def fill_missing_due_times() -> int:
     return filled
 
 
-def _recompute_open_due_times() -> None:
-    """After a policy changed: the open tickets take the policies as they are now (solved ones
-    keep the targets they were measured against)."""
+def recompute_open_due_times() -> int:
+    """After a policy or a calendar changed: the open tickets take the policies as they are now
+    (solved ones keep the targets they were measured against). Idempotent: a second run writes
+    the same due times. Returns how many tickets got due times."""
     Ticket.objects.filter(status__in=OPEN_STATUSES).update(first_response_due_at=None, resolution_due_at=None)
-    fill_missing_due_times()
+    return fill_missing_due_times()
+
+
+def _reachable(policy_hours: Iterable[Decimal], calendar: WorkCalendar | None) -> bool:
+    """Every target is reached within the engine's horizon (a calendar open a minute a week is not)."""
+    if calendar is None:
+        return True
+    try:
+        for hours in policy_hours:
+            add_hours(timezone.now(), float(hours), calendar)
+    except CalendarError:
+        return False
+    return True
 
 
 def _clean_policy(values: dict[str, Any], policy: SLAPolicy | None) -> dict[str, Any]:
     errors: dict[str, str] = {}
     name = str(values.get("name", "")).strip()
     if not name:
-        errors["name"] = "A policy needs a name."
+        errors["name"] = _("A policy needs a name.")
     priority, channel = values.get("priority", ""), values.get("channel", "")
     if priority not in ("", *Priority.values):
-        errors["priority"] = f"Must be empty or one of: {', '.join(Priority.values)}."
+        errors["priority"] = _("Must be empty or one of: %(choices)s.") % {
+            "choices": ", ".join(Priority.values)
+        }
     if channel not in ("", *TicketChannel.values):
-        errors["channel"] = f"Must be empty or one of: {', '.join(TicketChannel.values)}."
+        errors["channel"] = _("Must be empty or one of: %(choices)s.") % {
+            "choices": ", ".join(TicketChannel.values)
+        }
     first, resolution = values.get("first_response_hours"), values.get("resolution_hours")
     for field, hours in (("first_response_hours", first), ("resolution_hours", resolution)):
         if not isinstance(hours, Decimal) or not Decimal(0) < hours <= MAX_HOURS:
-            errors[field] = f"Hours between 0 and {MAX_HOURS}."
+            errors[field] = _("Hours between 0 and %(max)s.") % {"max": MAX_HOURS}
     if not errors and resolution < first:  # type: ignore[operator]
-        errors["resolution_hours"] = "Resolution cannot be due before the first response."
+        errors["resolution_hours"] = _("Resolution cannot be due before the first response.")
+    calendar = values.get("calendar")
+    if calendar is not None and not isinstance(calendar, BusinessCalendar):
+        errors["calendar"] = _("Choose one of the business calendars.")
+    elif not errors and not _reachable((resolution,), None if calendar is None else calendar.work_calendar()):  # type: ignore[arg-type]
+        errors["resolution_hours"] = _("These business hours never add up to this many hours.")
     same_scope = SLAPolicy.objects.filter(priority=priority, channel=channel)
     if policy is not None:
         same_scope = same_scope.exclude(pk=policy.pk)
     if same_scope.exists():
-        errors["priority"] = "Another policy has this priority and channel."
+        errors["priority"] = _("Another policy has this priority and channel.")
     if errors:
         raise ServiceValidationError(errors)
     return {
@@ -123,12 +198,16 @@ def _clean_policy(values: dict[str, Any], policy: SLAPolicy | None) -> dict[str,
         "channel": channel,
         "first_response_hours": first,
         "resolution_hours": resolution,
+        "calendar": calendar,
     }
 
 
 @transaction.atomic
 def save_policy(*, actor: Actor, values: dict[str, Any], policy: SLAPolicy | None = None) -> SLAPolicy:
-    """Create a policy (``policy`` None) or change one; the open tickets' due times follow."""
+    """Create a policy (``policy`` None) or change one; the open tickets' due times follow.
+
+    ``values["calendar"]``: a :class:`BusinessCalendar` (opening hours) or None (around the clock).
+    """
     cleaned = _clean_policy(values, policy)
     if policy is None:
         policy = SLAPolicy.objects.create(**cleaned)
@@ -139,7 +218,7 @@ def save_policy(*, actor: Actor, values: dict[str, Any], policy: SLAPolicy | Non
             return policy
         policy.save()
         audit.record(actor, AuditAction.UPDATE, policy, changes=changes)
-    _recompute_open_due_times()
+    recompute_open_due_times()
     return policy
 
 
@@ -147,7 +226,107 @@ def save_policy(*, actor: Actor, values: dict[str, Any], policy: SLAPolicy | Non
 def delete_policy(*, actor: Actor, policy: SLAPolicy) -> None:
     audit.record(actor, AuditAction.DELETE, policy)
     policy.delete()
-    _recompute_open_due_times()
+    recompute_open_due_times()
+
+
+# ---------------------------------------------------------------------- business calendars
+
+
+def calendar_error_message(error: CalendarError) -> str:
+    """The engine's error code in the reader's language."""
+    if error.code == "format":
+        return _("Write opening hours as 09:00-17:00, several separated by commas (%(text)s).") % {
+            "text": error.detail
+        }
+    if error.code == "interval":
+        return _("An interval must close after it opens, by 24:00 at the latest (%(text)s).") % {
+            "text": error.detail
+        }
+    if error.code == "overlap":
+        return _("Intervals of one day must not overlap (%(text)s).") % {"text": error.detail}
+    return _("These opening hours cannot be used.")
+
+
+def _clean_calendar(values: dict[str, Any], calendar: BusinessCalendar | None) -> dict[str, Any]:
+    """``values``: ``name``, ``time_zone``, ``weekly_hours`` (seven sequences of (start, end)
+    minutes, Monday first) and ``holidays`` (dates)."""
+    errors: dict[str, str] = {}
+    name = str(values.get("name", "")).strip()[:100]
+    if not name:
+        errors["name"] = _("A calendar needs a name.")
+    else:
+        same_name = BusinessCalendar.objects.filter(name=name)
+        if calendar is not None:
+            same_name = same_name.exclude(pk=calendar.pk)
+        if same_name.exists():
+            errors["name"] = _("Another calendar has this name.")
+    time_zone = str(values.get("time_zone", ""))
+    if time_zone not in available_timezones():
+        errors["time_zone"] = _("Choose a time zone from the list (such as Europe/Berlin).")
+    week = values.get("weekly_hours") or []
+    holidays = values.get("holidays") or []
+    if not all(isinstance(day, date) for day in holidays):
+        errors["holidays"] = _("Holidays are dates.")
+    cleaned_week: tuple[tuple[tuple[int, int], ...], ...] = ()
+    try:
+        cleaned_week = tuple(tuple((int(s), int(e)) for s, e in sorted(day)) for day in week)
+    except (TypeError, ValueError):
+        errors["weekly_hours"] = _("These opening hours cannot be used.")
+    if not errors:
+        try:
+            WorkCalendar(time_zone, cleaned_week, frozenset(holidays))
+        except CalendarError as exc:
+            if exc.code == "closed":
+                errors["weekly_hours"] = _("Open on at least one weekday.")
+            else:
+                errors["weekly_hours"] = calendar_error_message(exc)
+    if errors:
+        raise ServiceValidationError(errors)
+    return {
+        "name": name,
+        "time_zone": time_zone,
+        "weekly_hours": [[list(interval) for interval in day] for day in cleaned_week],
+        "holidays": sorted({day.isoformat() for day in holidays}),
+    }
+
+
+@transaction.atomic
+def save_calendar(
+    *, actor: Actor, values: dict[str, Any], calendar: BusinessCalendar | None = None
+) -> BusinessCalendar:
+    """Create a business calendar (``calendar`` None) or change one. When policies use it, the
+    open tickets' due times are recomputed; a change that would leave one of their targets
+    unreachable is refused."""
+    cleaned = _clean_calendar(values, calendar)
+    if calendar is None:
+        calendar = BusinessCalendar.objects.create(**cleaned)
+        audit.record(actor, AuditAction.CREATE, calendar)
+        return calendar
+    changes = audit.diff(calendar, cleaned, frozenset())
+    if not changes:
+        return calendar
+    targets = [p.resolution_hours for p in calendar.policies.all()]
+    if not _reachable(targets, calendar.work_calendar()):
+        raise ServiceValidationError(
+            {"weekly_hours": _("These business hours never add up to a policy's target.")}
+        )
+    calendar.save()
+    audit.record(actor, AuditAction.UPDATE, calendar, changes=changes)
+    if targets:
+        recompute_open_due_times()
+    return calendar
+
+
+@transaction.atomic
+def delete_calendar(*, actor: Actor, calendar: BusinessCalendar) -> None:
+    """Remove a calendar no policy uses (a policy in use would silently turn 24/7)."""
+    in_use = sorted(calendar.policies.values_list("name", flat=True))
+    if in_use:
+        raise ServiceValidationError(
+            {"__all__": _("Policies use these business hours: %(names)s.") % {"names": ", ".join(in_use)}}
+        )
+    audit.record(actor, AuditAction.DELETE, calendar)
+    calendar.delete()
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,15 @@ urlpatterns = [
     path("settings/sla/", sla_settings.sla_policy_list, name="sla_policies"),
     path("settings/sla/<int:policy_id>/", sla_settings.sla_policy_edit, name="sla_policy_edit"),
     path("settings/sla/<int:policy_id>/delete/", sla_settings.sla_policy_delete, name="sla_policy_delete"),
+    path("settings/sla/calendars/new/", sla_settings.sla_calendar_new, name="sla_calendar_new"),
+    path(
+        "settings/sla/calendars/<int:calendar_id>/", sla_settings.sla_calendar_edit, name="sla_calendar_edit"
+    ),
+    path(
+        "settings/sla/calendars/<int:calendar_id>/delete/",
+        sla_settings.sla_calendar_delete,
+        name="sla_calendar_delete",
+    ),
     path("settings/sales-targets/", sla_settings.sales_targets, name="sales_targets"),
     path("customers/", customers.customer_list, name="customer_list"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer_detail"),

@@ -32,7 +32,15 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 from statsforecast import StatsForecast
-from statsforecast.models import AutoARIMA, AutoCES, AutoETS, AutoTheta, SeasonalNaive
+from statsforecast.models import (
+    MSTL,
+    AutoARIMA,
+    AutoCES,
+    AutoETS,
+    AutoTheta,
+    DynamicOptimizedTheta,
+    SeasonalNaive,
+)
 
 from .calibration import RULES, apply_calibration, fit_calibration
 from .metrics import seasonal_naive_scale
@@ -43,8 +51,27 @@ TRANSFORMS = ("raw", "log")
 INTERVAL_COLUMNS = ("lo_80", "hi_80", "lo_95", "hi_95")
 
 
-def make_model(family: str, season_length: int) -> Any:
-    """One statsforecast model by short name (aliases keep the output columns predictable)."""
+YEAR_OF_DAYS = 365
+# LOESS evaluated at every 3rd / 20th point and interpolated between: 4x faster on two-year daily
+# series, the same held-out MASE on the demo shop (1.964 against 1.957; every 10th/60th: 2.48).
+STL_JUMPS = {"seasonal_jump": 3, "trend_jump": 20, "low_pass_jump": 3}
+
+
+def make_model(family: str, season_length: int, *, yearly: bool = False) -> Any:
+    """One statsforecast model by short name (aliases keep the output columns predictable).
+
+    ``"mstl"`` decomposes the weekly season (``season_length``) and, with ``yearly``, a year of
+    days too (LOESS, MSTL), and forecasts the rest with a non-seasonal AutoETS: the cheap way
+    to see last year's November in a daily series. ``"dotheta"`` is the dynamic optimised Theta
+    model alone (AutoTheta's usual pick, a third of its cost).
+    """
+    if family == "mstl":
+        seasons = [season_length, YEAR_OF_DAYS] if yearly and season_length > 1 else season_length
+        return MSTL(
+            season_length=seasons, trend_forecaster=AutoETS(model="ZZN"), stl_kwargs=STL_JUMPS, alias="mstl"
+        )
+    if family == "dotheta":
+        return DynamicOptimizedTheta(season_length=season_length, alias="dotheta")
     if family == "ets":
         return AutoETS(season_length=season_length, alias="ets")
     if family == "arima":
@@ -72,7 +99,11 @@ class EnsembleForecaster:
     ``freq`` is a pandas frequency for date stamps ("D", "W-MON", "MS", "QS") or 1 for integer
     steps. Series shorter than two seasons plus a horizon are fitted without seasonality.
     ``intervals`` is the calibration rule of :mod:`.calibration` (``"pooled"``, ``"scale"``,
-    ``"growth"``, ``"none"``).
+    ``"growth"``, ``"none"``). ``cv_refit=False`` fits each candidate once at the first rolling
+    origin and moves it forward over the later ones (statsforecast's ``refit=False``): the
+    weights and the calibration still come from every origin at a fraction of the cost, which
+    is what makes the daily grain affordable. ``yearly`` lets an ``"mstl"`` candidate model a
+    year of days where every series holds a year and a half.
     """
 
     def __init__(
@@ -87,6 +118,8 @@ class EnsembleForecaster:
         weighting: str = "inverse_cv_mase",
         nonnegative: bool = False,
         intervals: str = "pooled",
+        cv_refit: bool = True,
+        yearly: bool = False,
     ) -> None:
         self.horizon = horizon
         self.season_length = season_length
@@ -97,6 +130,8 @@ class EnsembleForecaster:
         self.weighting = weighting
         self.nonnegative = nonnegative
         self.intervals = intervals
+        self.cv_refit = cv_refit
+        self.yearly = yearly
 
     # ------------------------------------------------------------------ fitting
     def fit(self, data: pd.DataFrame) -> EnsembleForecaster:
@@ -194,7 +229,9 @@ class EnsembleForecaster:
                 return np.exp(v) - ids.map(offsets).to_numpy(dtype=float)
             return v
 
-        models = [make_model(f, plan.season_length) for f in self.families]
+        # A year and a half of days: the yearly season is then last year's same weeks, smoothed.
+        yearly = self.yearly and int(part.groupby("unique_id").size().min()) >= YEAR_OF_DAYS * 3 // 2
+        models = [make_model(f, plan.season_length, yearly=yearly) for f in self.families]
         sf = StatsForecast(
             models=models, freq=self.freq, n_jobs=1, fallback_model=SeasonalNaive(plan.season_length)
         )
@@ -209,6 +246,7 @@ class EnsembleForecaster:
                     n_windows=plan.n_windows,
                     step_size=self.horizon,
                     level=list(LEVELS),
+                    refit=self.cv_refit,
                 )
 
         def long(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

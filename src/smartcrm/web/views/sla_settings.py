@@ -12,12 +12,12 @@ from smartcrm.accounts.roles import Capability
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.pipeline.selectors import recent_targets
 from smartcrm.pipeline.services import set_sales_target
-from smartcrm.support.models import SLAPolicy
-from smartcrm.support.selectors import get_policy, sla_policies
-from smartcrm.support.sla import delete_policy, save_policy
+from smartcrm.support.models import BusinessCalendar, SLAPolicy
+from smartcrm.support.selectors import business_calendars, get_business_calendar, get_policy, sla_policies
+from smartcrm.support.sla import delete_calendar, delete_policy, save_calendar, save_policy
 from smartcrm.web.access import capability_required, current_user
 from smartcrm.web.forms import add_service_errors
-from smartcrm.web.sla_forms import SalesTargetForm, SLAPolicyForm
+from smartcrm.web.sla_forms import BusinessCalendarForm, SalesTargetForm, SLAPolicyForm
 
 
 def _policy_or_404(policy_id: int) -> SLAPolicy:
@@ -45,7 +45,12 @@ def sla_policy_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and _save(request, form, None):
         return redirect("web:sla_policies")
     status = 400 if request.method == "POST" else 200
-    return render(request, "web/sla/policies.html", {"policies": sla_policies(), "form": form}, status=status)
+    return render(
+        request,
+        "web/sla/policies.html",
+        {"policies": sla_policies(), "calendars": business_calendars(), "form": form},
+        status=status,
+    )
 
 
 @capability_required(Capability.MANAGE_TEAMS)
@@ -63,6 +68,7 @@ def sla_policy_edit(request: HttpRequest, policy_id: int) -> HttpResponse:
                 "channel": policy.channel,
                 "first_response_hours": policy.first_response_hours,
                 "resolution_hours": policy.resolution_hours,
+                "calendar": policy.calendar_id,
             }
         )
     status = 400 if form.is_bound else 200
@@ -74,6 +80,58 @@ def sla_policy_edit(request: HttpRequest, policy_id: int) -> HttpResponse:
 def sla_policy_delete(request: HttpRequest, policy_id: int) -> HttpResponse:
     delete_policy(actor=current_user(request), policy=_policy_or_404(policy_id))
     messages.success(request, _("SLA policy removed."))
+    return redirect("web:sla_policies")
+
+
+def _calendar_or_404(calendar_id: int) -> BusinessCalendar:
+    try:
+        return get_business_calendar(calendar_id)
+    except NotFoundError as exc:
+        raise Http404("No such calendar") from exc
+
+
+def _calendar_page(
+    request: HttpRequest, form: BusinessCalendarForm, calendar: BusinessCalendar | None
+) -> HttpResponse:
+    if form.is_bound and form.is_valid():
+        try:
+            save_calendar(actor=current_user(request), values=form.service_values(), calendar=calendar)
+        except ServiceValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Business hours saved; the open tickets' due times follow them."))
+            return redirect("web:sla_policies")
+    status = 400 if form.is_bound else 200
+    return render(request, "web/sla/calendar_edit.html", {"calendar": calendar, "form": form}, status=status)
+
+
+@capability_required(Capability.MANAGE_TEAMS)
+def sla_calendar_new(request: HttpRequest) -> HttpResponse:
+    return _calendar_page(
+        request, BusinessCalendarForm(request.POST if request.method == "POST" else None), None
+    )
+
+
+@capability_required(Capability.MANAGE_TEAMS)
+def sla_calendar_edit(request: HttpRequest, calendar_id: int) -> HttpResponse:
+    calendar = _calendar_or_404(calendar_id)
+    if request.method == "POST":
+        form = BusinessCalendarForm(request.POST)
+    else:
+        form = BusinessCalendarForm(initial=BusinessCalendarForm.initial_for(calendar))
+    return _calendar_page(request, form, calendar)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_TEAMS)
+def sla_calendar_delete(request: HttpRequest, calendar_id: int) -> HttpResponse:
+    try:
+        delete_calendar(actor=current_user(request), calendar=_calendar_or_404(calendar_id))
+    except ServiceValidationError as exc:
+        for message in exc.errors.values():
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Business hours removed."))
     return redirect("web:sla_policies")
 
 

@@ -27,7 +27,7 @@ from smartcrm.engine.anomalies.order_detector import FLAGS, NUMERIC, UNUSUALLY
 from smartcrm.engine.propensity.category import CATEGORY_TEMPLATES
 from smartcrm.engine.propensity.explain import Factor, explanation
 from smartcrm.engine.reasons import Reason
-from smartcrm.engine.recs.shop import BOUGHT_WITH_REASON, REPURCHASE_REASON
+from smartcrm.engine.recs.reasons import BOUGHT_WITH, REPURCHASE
 from smartcrm.engine.segments.describe import cluster_labels
 from smartcrm.feedback.models import Review
 from smartcrm.imports.models import ImportRun
@@ -136,16 +136,16 @@ def _intelligence(customer: Any, order: Any, product: Any, partner: Any) -> None
     for n, segment in enumerate(("at_risk", "new_customers", "hibernating")):
         other = factories.CustomerFactory(name=f"客户{n}", search_text=f"客户{n}", city="北京")
         make_score(other, as_of=today, segment=segment, cluster=1, cluster_label="", churn_reasons="")
-    for rank, (item, reason) in enumerate(
+    for rank, (item, code, params) in enumerate(
         (
-            (partner, BOUGHT_WITH_REASON.format(product=product.name)),
-            (product, REPURCHASE_REASON.format(days=14)),
+            (partner, BOUGHT_WITH, {"product": product.name}),
+            (product, REPURCHASE, {"days": 14}),
         ),
         start=1,
     ):
         CustomerRecommendation.objects.create(
-            customer=customer, product=item, rank=rank, score=0.9 / rank, reason=reason,
-            source="collaborative", created_at=timezone.now(),
+            customer=customer, product=item, rank=rank, score=0.9 / rank, reason_code=code,
+            reason_params=params, source="collaborative", created_at=timezone.now(),
         )  # fmt: skip
     for day in range(1, 15):
         mean = 20_000.0 + 500 * day

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from smartcrm.accounts.roles import Role
 from smartcrm.customers.models import Customer
 from smartcrm.demo.setup import demo_password
-from smartcrm.recommendations.selectors import POPULAR_REASON
+from smartcrm.engine.recs.reasons import POPULAR, TEMPLATES
 from tests.demo.checks import build_demo, check_demo
 
 pytestmark = pytest.mark.browser
@@ -62,4 +62,4 @@ def test_the_demo_screens_show_forecasts_alerts_scores_and_recommendations(
     items = page.locator("#recommendations li.list-row")
     expect(items.first).to_be_visible()
     shown = [items.nth(i).locator(".muted.small").last.inner_text().strip() for i in range(items.count())]
-    assert any(reason and reason != POPULAR_REASON for reason in shown), shown
+    assert any(reason and reason != TEMPLATES[POPULAR] for reason in shown), shown

@@ -19,6 +19,7 @@ from smartcrm.engine.anomalies.order_detector import OrderAnomalyDetector, order
 from smartcrm.engine.propensity.explain import Factor, explanation
 from smartcrm.engine.propensity.labels import RFM_TEMPLATES
 from smartcrm.engine.reasons import Reason
+from smartcrm.engine.recs.reasons import BOUGHT_WITH, recommendation_reason
 from smartcrm.engine.segments.describe import cluster_labels
 from smartcrm.engine.uplift.next_action import Signals, Thresholds, next_action
 from smartcrm.insights.models import Alert
@@ -182,7 +183,8 @@ def test_a_next_best_action_reads_in_chinese_with_the_recommendations_reason() -
     lines = Thresholds(churn_top=0.8, clv_high=500.0)
     signals = Signals(
         scored=True, churn_risk=0.2, clv_12m=100.0, propensity_30d=0.62, recommended_product="黄铜齿轮",
-        recommendation_reason="bought with 齿轮润滑油", days_since_last_order=40,
+        recommendation_reason=recommendation_reason(BOUGHT_WITH, {"product": "齿轮润滑油"}),
+        days_since_last_order=40,
     )  # fmt: skip
     nba = next_action(signals, lines)
     assert (

@@ -75,7 +75,8 @@ def test_cross_sell_names_the_recommended_product_escaped_on_the_360(shop: list[
         product=product,
         rank=1,
         score=0.9,
-        reason="bought with Teapot",
+        reason_code="bought_with",
+        reason_params={"product": "Teapot"},
         source="collaborative",
         created_at=timezone.now(),
     )
@@ -91,3 +92,10 @@ def test_cross_sell_names_the_recommended_product_escaped_on_the_360(shop: list[
     assert XSS not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "bought with Teapot" in page
     assert client.get("/customers/99999999/next-action/").status_code == 404
+    reader = make_user(Role.SALES)
+    reader.language = "zh-hans"
+    reader.save(update_fields=["language"])
+    client.force_login(reader)
+    chinese = client.get(f"/customers/{customer.pk}/next-action/").content.decode()
+    assert "交叉销售" in chinese and "（常与 Teapot 一起购买）" in chinese
+    assert "Cross-sell" not in chinese and "bought with" not in chinese

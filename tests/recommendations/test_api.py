@@ -25,7 +25,9 @@ def test_a_customers_recommendations_with_reasons(
     body = api_as(Role.SALES).get(f"/customers/{stored.customer_id}/recommendations").json()
     assert body["customer_id"] == stored.customer_id
     assert body["items"][0]["product"]["id"] == stored.product_id
-    assert body["items"][0]["reason"] == stored.reason
+    first = body["items"][0]
+    assert (first["reason_code"], first["reason_params"]) == (stored.reason_code, stored.reason_params)
+    assert first["reason"] == stored.reason.english()
     assert [i["rank"] for i in body["items"]] == list(range(1, len(body["items"]) + 1))
     assert body["items"][0]["model_version"] == trained.versions["recommendations"]
 

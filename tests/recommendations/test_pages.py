@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from smartcrm.accounts.roles import Role
 from smartcrm.catalog.models import Product
@@ -37,7 +38,7 @@ def test_customer_360_loads_the_panel_with_reasons(
     page = client.get(f"/customers/{rec.customer_id}/").content.decode()
     assert f"/customers/{rec.customer_id}/recommendations/" in page
     panel = client.get(f"/customers/{rec.customer_id}/recommendations/").content.decode()
-    assert "Recommended products" in panel and rec.reason.split(" ")[0] in panel
+    assert "Recommended products" in panel and escape(rec.reason.english()) in panel
     assert f"/products/{rec.product_id}/" in panel
     assert client.get("/customers/99999999/recommendations/").status_code == 404
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smartcrm.customers.models import Customer
+from smartcrm.engine.recs.reasons import POPULAR, TEMPLATES
 from smartcrm.modelregistry import registry
 from smartcrm.modelregistry.models import ModelKind
 from smartcrm.orders.models import OrderLine
@@ -25,7 +26,8 @@ def test_training_stores_top_n_with_reasons_pairs_and_rules(trained: TrainingRes
     assert registry.active_version(ModelKind.RECOMMENDATIONS) is not None
     assert registry.active_version(ModelKind.BASKET_RULES) is not None
     rec = CustomerRecommendation.objects.select_related("product").first()
-    assert rec is not None and rec.reason and rec.model_version is not None
+    assert rec is not None and rec.reason.english() and rec.model_version is not None
+    assert set(CustomerRecommendation.objects.values_list("reason_code", flat=True)) <= set(TEMPLATES)
     assert ProductPair.objects.filter(kind=PairKind.SIMILAR).exists()
     assert ProductPair.objects.filter(kind=PairKind.TOGETHER).exists()
     assert BasketRule.objects.exists()
@@ -72,4 +74,6 @@ def test_a_customer_without_orders_gets_popular_products(trained: TrainingResult
     newcomer = Customer.objects.filter(orders__isnull=True).first()
     assert newcomer is not None
     recs = selectors.customer_recommendations(newcomer.pk)
-    assert recs and all(r.reason == selectors.POPULAR_REASON for r in recs)
+    assert recs and all(
+        r.reason_code == POPULAR and r.reason.english() == "popular with customers" for r in recs
+    )

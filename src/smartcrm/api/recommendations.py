@@ -14,6 +14,7 @@ from smartcrm.api.auth import needs
 from smartcrm.api.errors import ONE_ERRORS, READ_ERRORS
 from smartcrm.api.schemas import Id, PageMeta, PageQuery, Text100, page_response
 from smartcrm.core.pagination import paginate
+from smartcrm.intelligence.wording import worded
 from smartcrm.recommendations import selectors
 from smartcrm.recommendations.models import ProductPair
 
@@ -34,7 +35,15 @@ class CustomerRecommendationOut(Schema):
     product: RecommendedProductRef
     score: float
     reason: str = Field(
-        description='Why, e.g. "bought with X", "customers like you", "you buy this every ~30 days"'
+        description="Why, in the request's language (Accept-Language), e.g. "
+        '"bought with X", "customers like you", "you buy this every ~30 days"'
+    )
+    reason_code: Literal["repurchase", "bought_with", "like_you", "popular_in", "popular"] = Field(
+        description="Why, as a code to match on: repurchase (days), bought_with (product), like_you, "
+        "popular_in (category), popular"
+    )
+    reason_params: dict[str, str | int] = Field(
+        description='The code\'s values: {"days": 30}, {"product": "Brass Gear"}, {"category": "Books"}, {}'
     )
     source: Literal["repurchase", "collaborative", "popular"]
     model_version: int | None = Field(
@@ -124,7 +133,9 @@ def get_customer_recommendations(request: HttpRequest, customer_id: Id) -> dict[
                 "rank": r.rank,
                 "product": _product(r.product),
                 "score": r.score,
-                "reason": r.reason,
+                "reason": worded(r.reason),
+                "reason_code": r.reason_code,
+                "reason_params": r.reason_params,
                 "source": r.source,
                 "model_version": r.model_version,
             }

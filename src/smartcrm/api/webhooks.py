@@ -28,6 +28,7 @@ from smartcrm.api.schemas import (
 )
 from smartcrm.integrations import inbound, outbound, selectors
 from smartcrm.integrations.models import InboundStatus, OutboundStatus
+from smartcrm.integrations.wording import delivery_message
 
 router = Router(tags=["webhooks"])
 Text80 = Annotated[str, Field(max_length=80), CONTROL_FREE]
@@ -112,11 +113,21 @@ class InboundOut(Schema):
     resource: str
     external_id: str
     remote_updated_at: datetime | None
-    errors: dict[str, str] = Field(description="Field path → message (never the value)")
-    notes: list[str]
+    errors: dict[str, str] = Field(
+        description="Field path → message (never the value), in the request's language"
+    )
+    notes: list[str] = Field(description="What was noted while applying, in the request's language")
     received_at: datetime
     processed_at: datetime | None
     attempts: int
+
+    @staticmethod
+    def resolve_errors(obj: Any) -> dict[str, str]:
+        return {path: delivery_message(message) for path, message in (obj.errors or {}).items()}
+
+    @staticmethod
+    def resolve_notes(obj: Any) -> list[str]:
+        return [delivery_message(note) for note in obj.notes or []]
 
 
 class InboundPage(PageMeta):

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.utils import timezone
 from django.utils.functional import Promise as StrPromise
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from smartcrm.accounts.models import User
 from smartcrm.accounts.roles import Role
@@ -30,6 +30,7 @@ from smartcrm.customers.models import Consent, ConsentStatus, Customer, Tag
 from smartcrm.engine.uplift.next_action import Action as NextActionKind
 from smartcrm.integrations.targets import UnsafeTarget, check_url
 from smartcrm.intelligence.next_action import next_best_action_for
+from smartcrm.intelligence.wording import worded
 from smartcrm.pipeline import services as pipeline
 from smartcrm.pipeline.models import Deal
 from smartcrm.support import services as support
@@ -158,9 +159,14 @@ def next_action_task(step: Step, doing: Doing) -> dict[str, Any]:
     if best.action is NextActionKind.NOTHING:
         return {"skipped": best.reason[:200]}
     due_days = step.get("due_in_days")
+    # The task's title is stored text: worded in the language the run has (the shop's default).
+    title = gettext("%(action)s: %(reason)s") % {
+        "action": gettext(best.label),
+        "reason": worded(best.explanation),
+    }
     task = activities.create_task(
         actor=doing.actor,
-        title=f"{best.label}: {best.reason}"[:200],
+        title=title[:200],
         customer=doing.customer,
         assignee=_user(step["assignee"]) if step.get("assignee") else None,
         due_at=timezone.now() + timedelta(days=float(due_days)) if due_days else None,

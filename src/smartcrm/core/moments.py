@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 MAX_OFFSET = timedelta(hours=15, minutes=59)
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -25,11 +26,11 @@ def check_offset(value: datetime) -> datetime:
     if offset is None:
         return value
     if abs(offset) > MAX_OFFSET:
-        raise ValueError("The time-zone offset must be between -15:59 and +15:59.")
+        raise ValueError(gettext_noop("The time-zone offset must be between -15:59 and +15:59."))
     try:
         value.astimezone(UTC)
     except OverflowError as exc:
-        raise ValueError("Date out of range.") from exc
+        raise ValueError(gettext_noop("Date out of range.")) from exc
     return value
 
 
@@ -43,7 +44,7 @@ def check_recorded(value: datetime) -> datetime:
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value < EARLIEST:
-        raise ValueError("The date must be in 1900 or later.")
+        raise ValueError(gettext_noop("The date must be in 1900 or later."))
     if value > latest_plausible():
-        raise ValueError("The date is more than a year in the future.")
+        raise ValueError(gettext_noop("The date is more than a year in the future."))
     return value

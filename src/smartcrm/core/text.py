@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext_noop
+
 # NUL is a control character too, and PostgreSQL cannot store it.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAKS = re.compile(r"[\r\n]")
-CONTROL_MESSAGE = "Text cannot contain control characters (only tab and line breaks are allowed)."
+# The messages are English (imports keep them so); where a reader is known they are translated
+# (the API's field errors: smartcrm.api.schema_messages).
+CONTROL_MESSAGE = gettext_noop(
+    "Text cannot contain control characters (only tab and line breaks are allowed)."
+)
 
 
 def check_text(value: str) -> str:
@@ -24,7 +30,7 @@ def check_text(value: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError("Text must be valid Unicode.") from exc
+        raise ValueError(gettext_noop("Text must be valid Unicode.")) from exc
     return value
 
 

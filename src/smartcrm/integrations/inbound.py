@@ -8,6 +8,9 @@ The order of checks is the contract (see docs/integrations.md):
 4. body not JSON, or a field missing or malformed → 422 with the fields, the delivery stored as
    failed (its body encrypted, for replay);
 5. otherwise the delivery is stored and 200 answered; a task applies it after the commit.
+
+A stored delivery's errors and notes are kept in English and shown in the reader's language
+(:mod:`smartcrm.integrations.wording`); the answer to the shop is in the request's language.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
@@ -29,6 +33,7 @@ from smartcrm.core.errors import ErrorCode, ServiceValidationError
 from smartcrm.integrations import jobs, payloads, sync
 from smartcrm.integrations.models import InboundDelivery, InboundStatus, Platform, ShopConnection
 from smartcrm.integrations.signing import verify_shop_signature
+from smartcrm.integrations.wording import delivery_message
 
 logger = logging.getLogger("smartcrm.integrations")
 
@@ -80,21 +85,24 @@ def receive(*, platform: str, shop: str, headers: Mapping[str, str], body: bytes
     """Handle one webhook request; see the module docstring for the order of checks."""
     connection = find_connection(platform, shop)
     if connection is None:
-        return Answer(404, {"detail": "Unknown shop.", "code": ErrorCode.NOT_FOUND})
+        return Answer(404, {"detail": gettext("Unknown shop."), "code": ErrorCode.NOT_FOUND})
     names = HEADER_NAMES[Platform(platform)]
     if platform == Platform.WOOCOMMERCE and not headers.get(names.topic) and WOO_PING.fullmatch(body.strip()):
         # WooCommerce's unsigned ping when a webhook is saved; it needs a 200 and changes nothing.
         return Answer(200, {"status": "pong"})
     if not verify_shop_signature(connection.secret, body, headers.get(names.signature)):
-        return Answer(401, {"detail": "Bad signature.", "code": ErrorCode.NOT_AUTHENTICATED})
+        return Answer(401, {"detail": gettext("Bad signature."), "code": ErrorCode.NOT_AUTHENTICATED})
     if names.shop_domain and headers.get(names.shop_domain, connection.shop_domain).strip().lower() != (
         connection.shop_domain
     ):
         # Shopify signs with the app's secret, shared by every shop that installed the app.
-        return Answer(401, {"detail": "Delivery for another shop.", "code": ErrorCode.NOT_AUTHENTICATED})
+        detail = gettext("Delivery for another shop.")
+        return Answer(401, {"detail": detail, "code": ErrorCode.NOT_AUTHENTICATED})
     topic = headers.get(names.topic, "").strip()[:80]
     delivery_id = headers.get(names.delivery_id, "").strip()[:200]
-    missing = {f"headers.{n}": "This header is required." for n, v in ((names.topic, topic),) if not v}
+    missing = {
+        f"headers.{n}": gettext_noop("This header is required.") for n, v in ((names.topic, topic),) if not v
+    }
     if not delivery_id:
         delivery_id = "sha256:" + hashlib.sha256(body).hexdigest()
     return _store(connection, topic or "(missing)", delivery_id, body, missing)
@@ -125,7 +133,7 @@ def _store(
             try:
                 data = json.loads(body)
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ServiceValidationError({"body": "The body is not valid JSON."}) from exc
+                raise ServiceValidationError({"body": gettext_noop("The body is not valid JSON.")}) from exc
             if resource is not None:
                 parsed = payloads.parse(connection.platform, topic, data)
                 delivery.resource, delivery.external_id = parsed.resource, parsed.external_id
@@ -142,7 +150,7 @@ def _store(
         logger.info("inbound delivery %s %s: %s", delivery.pk, topic, delivery.status)
         if delivery.status == InboundStatus.FAILED:
             detail = [
-                {"loc": [k], "msg": v, "type": "value_error", "code": ErrorCode.INVALID}
+                {"loc": [k], "msg": delivery_message(v), "type": "value_error", "code": ErrorCode.INVALID}
                 for k, v in delivery.errors.items()
             ]
             refused = {"detail": detail, "code": ErrorCode.INVALID, "delivery": delivery.pk}

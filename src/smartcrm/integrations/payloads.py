@@ -4,6 +4,10 @@ field (its path in the payload, never its value).
 Both platforms send the whole resource on every event, so an ``update`` can create what an
 earlier, lost ``create`` would have, and the version (Shopify ``updated_at``, WooCommerce
 ``date_modified_gmt``) says which of two deliveries is newer.
+
+Deliveries are read where no reader's language is known (a shop's request, a worker), so the
+errors are kept in English, their templates marked with ``gettext_noop``; the pages and the API
+show them in the reader's language (:mod:`smartcrm.integrations.wording`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.integrations.models import Platform
@@ -120,10 +125,10 @@ class Reader:
         value = data.get(key) if isinstance(data, dict) else None
         if value is None:
             if required:
-                self.fail(path, "This field is required.")
+                self.fail(path, gettext_noop("This field is required."))
             return {}
         if not isinstance(value, dict):
-            self.fail(path, "Must be an object.")
+            self.fail(path, gettext_noop("Must be an object."))
             return {}
         return value
 
@@ -132,10 +137,10 @@ class Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.fail(path, "Must be a list.")
+            self.fail(path, gettext_noop("Must be a list."))
             return []
         if len(value) > MAX_LINES:
-            self.fail(path, f"At most {MAX_LINES} items.")
+            self.fail(path, gettext_noop("At most {limit} items.").format(limit=MAX_LINES))
             return []
         return value
 
@@ -143,14 +148,14 @@ class Reader:
         value = data.get(key)
         if value is None or value == "" or value == 0:
             if required:
-                self.fail(path, "This field is required.")
+                self.fail(path, gettext_noop("This field is required."))
             return ""
         if isinstance(value, bool) or not isinstance(value, int | str):
-            self.fail(path, "Must be an id (a number or a string).")
+            self.fail(path, gettext_noop("Must be an id (a number or a string)."))
             return ""
         text = str(value).strip()
         if len(text) > 60:
-            self.fail(path, "At most 60 characters.")
+            self.fail(path, gettext_noop("At most {limit} characters.").format(limit=60))
             return ""
         return text
 
@@ -161,10 +166,10 @@ class Reader:
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            self.fail(path, "Must be text.")
+            self.fail(path, gettext_noop("Must be text."))
             return ""
         if "\x00" in value:
-            self.fail(path, "Text cannot contain NUL characters.")
+            self.fail(path, gettext_noop("Text cannot contain NUL characters."))
             return ""
         return value.strip()[:limit]
 
@@ -172,25 +177,25 @@ class Reader:
         value = data.get(key)
         if value is None or value == "":
             if required:
-                self.fail(path, "This field is required.")
+                self.fail(path, gettext_noop("This field is required."))
             return Decimal(0)
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.fail(path, "Must be an amount.")
+            self.fail(path, gettext_noop("Must be an amount."))
             return Decimal(0)
         try:
             amount = Decimal(str(value).strip())
         except InvalidOperation:
-            self.fail(path, "Must be an amount.")
+            self.fail(path, gettext_noop("Must be an amount."))
             return Decimal(0)
         if not amount.is_finite() or abs(amount) > MAX_MONEY:
-            self.fail(path, f"Must be at most {MAX_MONEY} in size.")
+            self.fail(path, gettext_noop("Must be at most {limit} in size.").format(limit=MAX_MONEY))
             return Decimal(0)
         return amount.quantize(Decimal("0.01"))
 
     def count(self, data: dict[str, Any], key: str, path: str) -> int:
         value = data.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
-            self.fail(path, "Must be a whole number from 1 to 100000.")
+            self.fail(path, gettext_noop("Must be a whole number from 1 to 100000."))
             return 1
         return value
 
@@ -199,11 +204,11 @@ class Reader:
         value = data.get(key)
         if value is None or value == "":
             if required:
-                self.fail(path, "This field is required.")
+                self.fail(path, gettext_noop("This field is required."))
             return None
         parsed = parse_datetime(value) if isinstance(value, str) else None
         if parsed is None:
-            self.fail(path, "Must be an ISO 8601 date and time.")
+            self.fail(path, gettext_noop("Must be an ISO 8601 date and time."))
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -216,7 +221,7 @@ def parse(platform: str, topic: str, payload: Any) -> Parsed:
     """Read a verified delivery's JSON; raise ServiceValidationError with the bad fields."""
     resource = TOPICS[platform][topic]
     if not isinstance(payload, dict):
-        raise ServiceValidationError({"__all__": "The body must be a JSON object."})
+        raise ServiceValidationError({"__all__": gettext_noop("The body must be a JSON object.")})
     reader = Reader()
     shopify = platform == Platform.SHOPIFY
     if resource == ORDER:
@@ -301,11 +306,11 @@ def _shopify_order(reader: Reader, data: dict[str, Any]) -> OrderIn:
     lines = []
     raw_lines = reader.items(data, "line_items", "line_items")
     if not raw_lines and "line_items" not in reader.errors:
-        reader.fail("line_items", "An order needs at least one line.")
+        reader.fail("line_items", gettext_noop("An order needs at least one line."))
     for i, raw in enumerate(raw_lines):
         path = f"line_items[{i}]"
         if not isinstance(raw, dict):
-            reader.fail(path, "Must be an object.")
+            reader.fail(path, gettext_noop("Must be an object."))
             continue
         lines.append(
             LineIn(
@@ -453,11 +458,11 @@ def _woo_order(reader: Reader, data: dict[str, Any]) -> OrderIn:
     lines = []
     raw_lines = reader.items(data, "line_items", "line_items")
     if not raw_lines and "line_items" not in reader.errors:
-        reader.fail("line_items", "An order needs at least one line.")
+        reader.fail("line_items", gettext_noop("An order needs at least one line."))
     for i, raw in enumerate(raw_lines):
         path = f"line_items[{i}]"
         if not isinstance(raw, dict):
-            reader.fail(path, "Must be an object.")
+            reader.fail(path, gettext_noop("Must be an object."))
             continue
         quantity = reader.count(raw, "quantity", f"{path}.quantity")
         subtotal = reader.money(raw, "subtotal", f"{path}.subtotal", required=True)
@@ -488,7 +493,12 @@ def _woo_order(reader: Reader, data: dict[str, Any]) -> OrderIn:
             )
     status_text = reader.text(data, "status", "status", limit=40)
     if status_text not in WOO_STATUS:
-        reader.fail("status", f"Unknown order status; expected one of: {', '.join(WOO_STATUS)}.")
+        reader.fail(
+            "status",
+            gettext_noop("Unknown order status; expected one of: {choices}.").format(
+                choices=", ".join(WOO_STATUS)
+            ),
+        )
     created = reader.when(data, "date_created_gmt", "date_created_gmt") or reader.when(
         data, "date_created", "date_created", required=True
     )

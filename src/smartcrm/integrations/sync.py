@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from smartcrm.catalog.models import Product
 from smartcrm.catalog.services import create_product
@@ -41,6 +41,11 @@ from smartcrm.orders.services import LineInput, create_order, record_refund, ref
 
 LINE = "line"
 PREFIX: dict[str, str] = {Platform.SHOPIFY.value: "SH", Platform.WOOCOMMERCE.value: "WC"}
+
+# A delivery's notes are kept in English and shown in the reader's language
+# (smartcrm.integrations.wording).
+CAPPED = gettext_noop("refund {refund}: capped at what is left to refund ({left})")
+NOTHING_LEFT = gettext_noop("refund {refund}: nothing left to refund; not recorded")
 
 
 @dataclass
@@ -69,7 +74,7 @@ def apply(connection: ShopConnection, parsed: Parsed) -> Outcome:
             return _apply_customer_delivery(connection, parsed.customer)
         if parsed.resource == REFUND and parsed.refund is not None:
             return _apply_refund(connection, parsed.refund, None)
-    raise ServiceValidationError({"__all__": _("Nothing to apply.")})
+    raise ServiceValidationError({"__all__": gettext_noop("Nothing to apply.")})
 
 
 def _lock(connection: ShopConnection, resource: str, external_id: str) -> SyncedRecord:
@@ -103,12 +108,12 @@ def _customer_values(connection: ShopConnection, data: CustomerIn, notes: list[s
         try:
             values["phone"] = normalise_phone(data.phone, connection.default_region)
         except ValueError:
-            notes.append("customer.phone: not a valid phone number; not stored")
+            notes.append(gettext_noop("customer.phone: not a valid phone number; not stored"))
     if data.country:
         if len(data.country) == 2 and data.country.isalpha():
             values["country"] = data.country
         else:
-            notes.append("customer.country: not a two-letter code; not stored")
+            notes.append(gettext_noop("customer.country: not a two-letter code; not stored"))
     # Only what the shop sent: an empty field never erases what smartcrm knows from elsewhere.
     return {k: v for k, v in values.items() if v}
 
@@ -276,10 +281,10 @@ def _apply_refund(connection: ShopConnection, data: RefundIn, order: Order | Non
     left = order.total - order.refunded_total
     if amount > left:
         # Shop totals include taxes that smartcrm's order totals leave out.
-        notes.append(f"refund {data.external_id}: capped at what is left to refund ({left})")
+        notes.append(CAPPED.format(refund=data.external_id, left=left))
         amount = left
     if amount <= 0:
-        notes.append(f"refund {data.external_id}: nothing left to refund; not recorded")
+        notes.append(NOTHING_LEFT.format(refund=data.external_id))
         record.local_id = 0
         record.save(update_fields=["local_id", "updated_at"])
         return Outcome(InboundStatus.PROCESSED, None, notes)

@@ -79,7 +79,7 @@ def next_best_action(customer: Customer, score: CustomerScore | None) -> NextAct
         clv_12m=float(score.clv_12m) if score.clv_12m is not None else None,
         propensity_30d=score.propensity_30d,
         recommended_product=product,
-        recommendation_reason=reason or "",
+        recommendation_reason=reason,
         days_since_last_order=days,
         reviewed_since_last_order=bool(reviewed),
         persuadability=score.persuadability,

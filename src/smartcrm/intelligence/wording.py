@@ -2,12 +2,11 @@
 Django-free engines (which write English, their templates marked with
 :func:`smartcrm.engine.wording.gettext_noop`) and the pages.
 
-An explanation stored as data (:class:`smartcrm.engine.reasons.Reason` as JSON: a code, its
-English template and the values) is rendered with the translated template of its code
-(:func:`explained`). A sentence stored as text only (rows written before the data was kept,
-recommendation reasons) is read back by the template that wrote it (``"bought with {product}"``
-matches ``"bought with Brass Gear"``), and the translated template is filled with the same
-values. Text that no template wrote is shown as it is.
+An explanation is data (:class:`smartcrm.engine.reasons.Reason`: a code, its English template
+and the values; stored as JSON where it is kept): it is rendered with the translated template of
+its code (:func:`explained`, :func:`worded`). A recommendation's reason is stored as a code and
+its values too (:mod:`smartcrm.engine.recs.reasons`). Text stored without data (rows written
+before the data was kept) is shown as it is.
 """
 
 from __future__ import annotations
@@ -19,38 +18,10 @@ from typing import Any
 
 from django.utils.translation import gettext, pgettext
 
-from smartcrm.core.template_text import TemplateReader
 from smartcrm.engine.reasons import Reason
 from smartcrm.orders.models import SalesChannel
 
 logger = logging.getLogger(__name__)
-
-
-def _templates() -> tuple[str, ...]:
-    # Imported here: the recommender pulls in its numerical libraries, which pages that show
-    # no engine sentence should not pay for.
-    from smartcrm.engine.recs import shop
-    from smartcrm.engine.uplift import next_action
-
-    return (
-        *next_action.LABELS.values(),
-        next_action.NOT_SCORED,
-        next_action.NO_SIGNAL,
-        shop.REPURCHASE_REASON,
-        shop.BOUGHT_WITH_REASON,
-        shop.LIKE_YOU_REASON,
-        shop.POPULAR_IN_REASON,
-        shop.POPULAR_REASON,
-    )
-
-
-_reader = TemplateReader(_templates)
-
-
-def translate(text: str) -> str:
-    """``text`` written by an engine, in the active language; other text unchanged."""
-    found = _reader.find(text)
-    return text if found is None else found
 
 
 @cache
@@ -62,6 +33,7 @@ def _registry() -> dict[str, str]:
     from smartcrm.engine.propensity.category import CATEGORY_TEMPLATES
     from smartcrm.engine.propensity.labels import RFM_TEMPLATES
     from smartcrm.engine.propensity.text_features import TEXT_TEMPLATES
+    from smartcrm.engine.recs import reasons as recommendation
     from smartcrm.engine.segments import describe
     from smartcrm.engine.uplift import next_action
 
@@ -109,6 +81,7 @@ def _registry() -> dict[str, str]:
         "next_action.vip": next_action.VIP,
         "next_action.cross_sell": next_action.CROSS_SELL,
         "next_action.cross_sell_because": next_action.CROSS_SELL_BECAUSE,
+        **{recommendation.CODE_PREFIX + code: text for code, text in recommendation.TEMPLATES.items()},
     }
 
 
@@ -118,8 +91,6 @@ def _channels() -> dict[str, str]:
 
 def _wording(reason: Reason) -> str:
     """The template of ``reason`` in the active language."""
-    if reason.code == "engine.text":  # a sentence an engine wrote, kept as text
-        return translate(reason.message)
     if reason.code.startswith("channel."):
         return _channels().get(reason.code.removeprefix("channel."), reason.message)
     return gettext(_registry().get(reason.code, reason.message))
@@ -127,16 +98,25 @@ def _wording(reason: Reason) -> str:
 
 def explained(data: Mapping[str, Any] | None, english: str = "") -> str:
     """An explanation in the active language: from its stored data (``Reason.as_json``) when
-    there is some, else the stored English ``english`` (through :func:`translate`)."""
+    there is some, else the stored English ``english`` as it is."""
     if not data:
-        return translate(english)
+        return english
     try:
         reason = Reason.from_json(data)
+    except (KeyError, IndexError, TypeError, ValueError):  # data of a shape no engine writes
+        logger.warning("explanation %r could not be read", data.get("code"), exc_info=True)
+        return english
+    return worded(reason, english)
+
+
+def worded(reason: Reason, english: str | None = None) -> str:
+    """``reason`` in the active language; its English (or ``english``) when the translation's
+    placeholders do not match its values."""
+    try:
         return reason.render(_wording, pgettext("between the items of a list", "; "))
     except (KeyError, IndexError, TypeError, ValueError):
-        # A translation whose placeholders do not match, or data of a shape no engine writes.
-        logger.warning("explanation %r could not be rendered", data.get("code"), exc_info=True)
-        return translate(english)
+        logger.warning("explanation %r could not be rendered", reason.code, exc_info=True)
+        return reason.english() if english is None else english
 
 
 # Which stored English text each of a score's explanations falls back to.

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcrm.catalog.models import Product
 from smartcrm.customers.models import Customer
+from smartcrm.engine.reasons import Reason
+from smartcrm.engine.recs.reasons import recommendation_reason
 from smartcrm.modelregistry.models import ModelVersion
 
 
@@ -17,13 +19,21 @@ class Source(models.TextChoices):
 
 
 class CustomerRecommendation(models.Model):
-    """One of a customer's top-N products, best first, with the reason shown beside it."""
+    """One of a customer's top-N products, best first, with the reason shown beside it: a code and
+    its values (:mod:`smartcrm.engine.recs.reasons`), worded in the reader's language when shown."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="recommendations")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     rank = models.PositiveSmallIntegerField()
     score = models.FloatField()
-    reason = models.CharField(max_length=240)
+    reason_code = models.CharField(
+        max_length=20, help_text="repurchase, bought_with, like_you, popular_in or popular"
+    )
+    reason_params = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The code\'s values: {"days": 30}, {"product": "…"}, {"category": "…"}',
+    )
     source = models.CharField(max_length=20, choices=Source.choices)
     model_version = models.ForeignKey(ModelVersion, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
@@ -34,6 +44,10 @@ class CustomerRecommendation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.rank} for customer {self.customer_id}: product {self.product_id}"
+
+    @property
+    def reason(self) -> Reason:
+        return recommendation_reason(self.reason_code, self.reason_params)
 
 
 class PairKind(models.TextChoices):

@@ -10,7 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from smartcrm.catalog.models import Product
 from smartcrm.core.errors import NotFoundError
 from smartcrm.customers.models import Customer
-from smartcrm.engine.wording import gettext_noop
+from smartcrm.engine.reasons import Reason
+from smartcrm.engine.recs import reasons
 from smartcrm.orders.rules import REVENUE_STATUSES
 from smartcrm.recommendations.models import (
     BasketRule,
@@ -20,18 +21,20 @@ from smartcrm.recommendations.models import (
     RuleLevel,
 )
 
-# The reason of the popularity fallback, worded as the engine's (smartcrm.engine.recs.shop).
-POPULAR_REASON = gettext_noop("popular with customers")
-
 
 @dataclass(frozen=True)
 class Recommendation:
     product: Product
     rank: int
     score: float
-    reason: str
+    reason_code: str  # smartcrm.engine.recs.reasons: worded where it is shown
+    reason_params: dict[str, Any]
     source: str
     model_version: int | None
+
+    @property
+    def reason(self) -> Reason:
+        return reasons.recommendation_reason(self.reason_code, self.reason_params)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,8 @@ def customer_recommendations(customer_id: int, limit: int = 10) -> list[Recommen
                 product=r.product,
                 rank=r.rank,
                 score=r.score,
-                reason=r.reason,
+                reason_code=r.reason_code,
+                reason_params=dict(r.reason_params or {}),
                 source=r.source,
                 model_version=r.model_version.version if r.model_version else None,
             )
@@ -64,7 +68,13 @@ def customer_recommendations(customer_id: int, limit: int = 10) -> list[Recommen
         ]
     return [
         Recommendation(
-            product=p, rank=rank, score=0.0, reason=POPULAR_REASON, source="popular", model_version=None
+            product=p,
+            rank=rank,
+            score=0.0,
+            reason_code=reasons.POPULAR,
+            reason_params={},
+            source="popular",
+            model_version=None,
         )
         for rank, p in enumerate(popular_products(limit, exclude_customer=customer_id), start=1)
     ]

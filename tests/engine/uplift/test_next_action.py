@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from smartcrm.engine.recs.reasons import BOUGHT_WITH, recommendation_reason
 from smartcrm.engine.uplift.next_action import Action, Signals, Thresholds, next_action
 
 LINES = Thresholds(churn_top=0.7, clv_high=500.0)
@@ -78,7 +79,7 @@ def test_cross_sell_needs_propensity_and_a_recommendation(
         clv_12m=100.0,
         propensity_30d=propensity,
         recommended_product=product,
-        recommendation_reason="bought with Teapot",
+        recommendation_reason=recommendation_reason(BOUGHT_WITH, {"product": "Teapot"}),
     )
     nba = next_action(signals, LINES)
     assert nba.action is expected

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from smartcrm.attachments import owners
 from smartcrm.attachments.mail import files_in_mail
@@ -119,11 +120,11 @@ def receive_mail(raw: bytes) -> Received:
     """Open a ticket for the mail in ``raw`` or add it to the ticket it answers."""
     inbound = EmailAdapter().parse_inbound(raw)
     if inbound is None:
-        raise ServiceValidationError({"mail": "Not a mail with a sender's address."})
+        raise ServiceValidationError({"mail": gettext("Not a mail with a sender's address.")})
     if not inbound.text.strip():
-        raise ServiceValidationError({"mail": "The mail has neither text nor a subject."})
+        raise ServiceValidationError({"mail": gettext("The mail has neither text nor a subject.")})
     if inbound.sender["email"].lower() == support_address().lower():
-        raise ServiceValidationError({"mail": "A mail from the support address itself (a loop?)."})
+        raise ServiceValidationError({"mail": gettext("A mail from the support address itself (a loop?).")})
     customer = _sender(inbound)
     reason = AUTOMATIC if inbound.extra.get("automatic") else ""
     ticket = _ticket_named(inbound, customer)

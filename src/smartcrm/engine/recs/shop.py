@@ -23,22 +23,18 @@ import numpy as np
 import pandas as pd
 
 from smartcrm.engine.basket import RepurchaseRecommender, bought_together
-from smartcrm.engine.wording import gettext_noop
 
+from . import reasons
 from .data import InteractionMatrix
 from .model import CollaborativeRecommender
 from .rules import apply_business_rules
 from .similar import similar_items
 
 LINE_COLUMNS = ("customer_id", "order_id", "product_id", "placed_at")
-RESULT_COLUMNS = ["customer_id", "product_id", "rank", "score", "reason", "source"]
-# Each recommendation's reason, in English; the pages show it in the reader's language
-# (smartcrm.engine.wording).
-REPURCHASE_REASON = gettext_noop("you buy this every ~{days} days")
-BOUGHT_WITH_REASON = gettext_noop("bought with {product}")
-LIKE_YOU_REASON = gettext_noop("customers like you")
-POPULAR_IN_REASON = gettext_noop("popular in {category}")
-POPULAR_REASON = gettext_noop("popular with customers")
+# Each recommendation's reason is a code and its values (:mod:`.reasons`), worded where it is
+# shown, in the reader's language.
+RESULT_COLUMNS = ["customer_id", "product_id", "rank", "score", "reason_code", "reason_params", "source"]
+NO_PARAMS: dict[str, Any] = {}
 MIN_CUSTOMERS_TO_TUNE = 200
 
 
@@ -166,7 +162,8 @@ def _due_repurchases(
                 "customer_id": scored["customer_id"].to_numpy(),
                 "product_id": scored["product_id"].to_numpy(),
                 "score": scored["score"].to_numpy(dtype=float),
-                "reason": [REPURCHASE_REASON.format(days=max(1, round(c))) for c in scored["cycle"]],
+                "reason_code": reasons.REPURCHASE,
+                "reason_params": [{"days": max(1, round(c))} for c in scored["cycle"]],
                 "source": "repurchase",
             }
         ),
@@ -185,18 +182,17 @@ def _collaborative(
     model = CollaborativeRecommender(tune=enough, max_items=max_items, random_state=random_state).fit(pairs)
     top = model.recommend(model.data_.users, k=candidates)
     anchors = _anchors(model, top)
-    reasons = [
-        BOUGHT_WITH_REASON.format(product=names.get(anchor, anchor))
-        if anchor is not None
-        else LIKE_YOU_REASON
-        for anchor in anchors
+    codes = [reasons.LIKE_YOU if anchor is None else reasons.BOUGHT_WITH for anchor in anchors]
+    params = [
+        NO_PARAMS if anchor is None else {"product": str(names.get(anchor, anchor))} for anchor in anchors
     ]
     frame = pd.DataFrame(
         {
             "customer_id": top["user_id"].to_numpy(),
             "product_id": top["item_id"].to_numpy(),
             "score": top["score"].to_numpy(dtype=float),
-            "reason": reasons,
+            "reason_code": codes,
+            "reason_params": params,
             "source": "collaborative",
         }
     )
@@ -246,7 +242,8 @@ def _category_fallback(
     in_category = popular.dropna(subset=["category"])
     by_category = favourite.rename("category").reset_index().merge(in_category, on="category", how="inner")
     by_category = by_category.assign(
-        reason=by_category["category"].astype(str).map(lambda c: POPULAR_IN_REASON.format(category=c))
+        reason_code=reasons.POPULAR_IN,
+        reason_params=[{"category": str(c)} for c in by_category["category"]],
     )
     customers = bought["customer_id"].unique()
     overall = popular.head(candidates)
@@ -255,9 +252,10 @@ def _category_fallback(
             "customer_id": np.repeat(customers, len(overall)),
             "product_id": np.tile(overall["product_id"].to_numpy(), len(customers)),
             "rank": np.tile(overall["rank"].to_numpy(), len(customers)),
-            "reason": POPULAR_REASON,
+            "reason_code": reasons.POPULAR,
+            "reason_params": [NO_PARAMS] * (len(customers) * len(overall)),
         }
     )
     both = pd.concat([by_category.sort_values(["customer_id", "rank"]), everyone], ignore_index=True)
     both = both.assign(score=0.0, source="popular")
-    return both[["customer_id", "product_id", "score", "reason", "source"]]
+    return both[["customer_id", "product_id", "score", "reason_code", "reason_params", "source"]]

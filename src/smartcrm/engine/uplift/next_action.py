@@ -103,7 +103,7 @@ class Signals:
     clv_12m: float | None = None
     propensity_30d: float | None = None
     recommended_product: str | None = None
-    recommendation_reason: str = ""
+    recommendation_reason: Reason | None = None  # the recommendation's own (engine.recs.reasons)
     days_since_last_order: int | None = None
     reviewed_since_last_order: bool = False
     # Predicted uplift of contacting them (probability points; None without an uplift model).
@@ -182,13 +182,10 @@ def next_action(signals: Signals, thresholds: Thresholds, *, currency: str = "$"
     propensity = signals.propensity_30d
     if propensity is not None and propensity >= thresholds.propensity_min and signals.recommended_product:
         product = signals.recommended_product
-        if signals.recommendation_reason:
-            # The recommendation's own reason, as the recommender wrote it (the Django layer
-            # translates such text by its template: code ``engine.text``).
-            because = phrase("engine.text", signals.recommendation_reason)
+        if signals.recommendation_reason is not None:
             reason = phrase(
                 "next_action.cross_sell_because", CROSS_SELL_BECAUSE,
-                propensity=f"{propensity:.2f}", product=product, because=because,
+                propensity=f"{propensity:.2f}", product=product, because=signals.recommendation_reason,
             )  # fmt: skip
         else:
             reason = phrase(

@@ -130,12 +130,12 @@ def masked_for(text: str | None, viewer: Any) -> str:
 
 
 @register.filter
-def engine_text(text: str | None) -> str:
-    """A sentence an engine wrote in English (a recommendation's reason…), in the reader's
-    language (``smartcrm.intelligence.wording``)."""
-    from smartcrm.intelligence.wording import translate
+def reason_text(reason: Any) -> str:
+    """A reason kept as data (:class:`smartcrm.engine.reasons.Reason`: a recommendation's, an
+    action's) in the reader's language (``smartcrm.intelligence.wording``)."""
+    from smartcrm.intelligence.wording import worded
 
-    return translate(text or "")
+    return worded(reason) if reason is not None else ""
 
 
 @register.filter
@@ -143,14 +143,14 @@ def explanation(holder: Any, name: str = "") -> str:
     """An explanation kept as data, in the reader's language: ``{{ score|explanation:"churn" }}``
     (churn, propensity, next_category, cluster), ``{{ alert|explanation }}`` or
     ``{{ nba|explanation:"next_action" }}``."""
-    from smartcrm.intelligence.wording import explained, score_explanation
+    from smartcrm.intelligence.wording import explained, score_explanation, worded
 
     if holder is None:
         return ""
     if not name:
         return explained(getattr(holder, "explanation_data", None), getattr(holder, "explanation", ""))
     if name == "next_action":  # computed for the page, never stored: its data is at hand
-        return explained(holder.explanation.as_json(), holder.reason)
+        return worded(holder.explanation)
     return score_explanation(holder, name)
 
 
@@ -168,6 +168,14 @@ def import_message(text: str | None) -> str:
     from smartcrm.imports.wording import row_message
 
     return row_message(text or "")
+
+
+@register.filter
+def delivery_message(text: str | None) -> str:
+    """An error or note an inbound shop delivery stored (kept in English), in the reader's language."""
+    from smartcrm.integrations.wording import delivery_message as worded
+
+    return worded(text or "")
 
 
 @register.filter

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils.translation import gettext
 
 from smartcrm.assistant.channels.mail_in import receive_mail
 from smartcrm.core.errors import ServiceValidationError
@@ -29,13 +30,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         raw = sys.stdin.buffer.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
-            raise CommandError("the mail is larger than 25 MB", returncode=EX_DATAERR)
+            raise CommandError(gettext("The mail is larger than 25 MB."), returncode=EX_DATAERR)
         try:
             received = receive_mail(raw)
         except ServiceValidationError as exc:
             raise CommandError("; ".join(exc.errors.values()), returncode=EX_DATAERR) from exc
         except DatabaseError as exc:
-            reason = f"database unavailable ({type(exc).__name__})"
+            reason = gettext("The database is unavailable (%(error)s).") % {"error": type(exc).__name__}
             raise CommandError(reason, returncode=EX_TEMPFAIL) from exc
         verb = "opened" if received.opened else "updated"
         self.stdout.write(f"ticket #{received.ticket.pk} {verb}")

@@ -266,7 +266,9 @@ class CollaborativeRecommender(BaseEstimator):
         copy = CollaborativeRecommender(**self.get_params())
         copy.best_params_, copy.validation_, copy.params_ = self.best_params_, self.validation_, self.params_
         copy.item_weights_, copy.item_counts_ = self.item_weights_, self.item_counts_
-        copy.factors_ = [(np.zeros((0, items.shape[1]), dtype=np.float32), items) for _u, items in self.factors_]
+        copy.factors_ = [
+            (np.zeros((0, items.shape[1]), dtype=np.float32), items) for _u, items in self.factors_
+        ]
         copy.data_ = InteractionMatrix(
             matrix=sp.csr_matrix((0, len(self.data_.items)), dtype=np.float32),
             users=np.asarray([]),

@@ -94,6 +94,7 @@ def _run(kind: str, *, as_of: date | None, chunk_size: int, on_workers: bool) ->
             chunk_size=None if kind == RunKind.TEXTS else chunk_size,
             progress=progress,
             kind=kind,
+            options={"train_models": True} if kind == RunKind.TEXTS else None,
         )
 
 

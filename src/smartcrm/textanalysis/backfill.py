@@ -13,13 +13,16 @@ one, with ``{"all": true}``), in chunks of text ids that the bulk-queue workers 
   texts its chunks analysed.
 
 The sentiment model is the active one, loaded once per worker process (``services.get_analyzer``;
-a worker trains the shipped default the first time if there is none).
+a worker, or ``smartcrm train --kinds texts``, trains the shipped default the first time if there
+is none; a process running tasks inline fails the chunk instead, saying to run
+``smartcrm analyse_texts``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Sum
 
 from smartcrm.intelligence.models import RefreshChunk, RefreshRun
@@ -68,7 +71,10 @@ class TextBackfillWork:
         ids = sorted(todo.values_list("pk", flat=True))
         if not ids:
             return []
-        analyzer = services.get_analyzer(train_if_missing=True)
+        # A worker (or a command: ``train_models``) may train the shipped default the first
+        # time; a process running tasks inline must not, inside a request (services.py).
+        may_train = run.options.get("train_models", not settings.CELERY_TASK_ALWAYS_EAGER)
+        analyzer = services.get_analyzer(train_if_missing=bool(may_train))
         rows: list[TextAnalysis] = []
         for start in range(0, len(ids), services.BATCH_SIZE):
             texts = services.load_texts(chunk.source, ids[start : start + services.BATCH_SIZE])

@@ -56,6 +56,8 @@ def fit_and_plan(run_id: int) -> list[int]:
         except BaseException as exc:
             _fail_run(run_id, RefreshStatus.TRAINING, exc)
             raise
+    if not chunks:  # nothing to do (a text backfill with every text analysed): no chunk will switch it
+        finish_if_complete(run_id)
     return chunks
 
 

@@ -1,4 +1,5 @@
-"""``python -m bench.refresh --customers N --workers W [--json]``: the fan-out refresh at scale.
+"""``python -m bench.refresh --customers N --workers W [--stages scores,recommendations,texts] [--json]``:
+the fan-out refresh at scale.
 
 1. Generates (or reuses, when it already holds N customers) a shop in its own PostgreSQL
    database (``--database``, default ``smartcrm_refresh_<N>`` on the server of
@@ -11,6 +12,11 @@
    ``VmHWM``), ``peak_rss_mb_total`` (their sum) and ``seconds_per_stage``: ``train``
    (sample fit), ``chunks`` (wall time from the first chunk to the last), ``chunk_seconds_sum``
    (the chunks' own seconds added up) and ``switch``.
+4. ``--stages`` measures other kinds of fan-out run too, one after another, each on fresh
+   workers so each stage's peak RSS is its own: ``recommendations`` (fit on the sample, rank
+   every customer in chunks, switch) and ``texts`` (the text backfill, every text re-analysed).
+   ``stages`` holds each one's figures (the same keys, ``rows`` being customers scored, customers
+   with recommendations or texts analysed); the scores' figures stay at the top level.
 
 ``--compare-full`` also measures what training on the bounded sample costs in quality
 (bench/refresh_quality.py): held-out AUC of churn and 30-day propensity trained on the sample
@@ -113,17 +119,27 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def run_refresh(workers: int, chunk_size: int, redis_url: str, logs: Path) -> dict[str, Any]:
+def run_refresh(
+    workers: int, chunk_size: int, redis_url: str, logs: Path, kind: str = "scores"
+) -> dict[str, Any]:
+    """One fan-out run of ``kind`` on W fresh workers (so each worker's peak RSS is this stage's)."""
     from django.db.models import Max, Min, Sum
 
     from smartcrm.intelligence import refresh
-    from smartcrm.intelligence.models import RefreshRun, RefreshStatus
+    from smartcrm.intelligence.models import RefreshRun, RefreshStatus, RunKind
 
     redis.Redis.from_url(redis_url).flushdb()
     procs = start_workers(workers, redis_url, logs)
+    texts = kind == RunKind.TEXTS
     try:
         started = time.perf_counter()
-        run = refresh.start_refresh(actor="bench", as_of=AS_OF, chunk_size=chunk_size)
+        run = refresh.start_refresh(
+            actor="bench",
+            as_of=AS_OF,
+            chunk_size=None if texts else chunk_size,
+            kind=kind,
+            options={"all": True} if texts else None,  # every text, so each bench run does the work
+        )
         final = (RefreshStatus.DONE, RefreshStatus.FAILED, RefreshStatus.CANCELLED, RefreshStatus.INTERRUPTED)
         while RefreshRun.objects.filter(pk=run.pk).values_list("status", flat=True).get() not in final:
             if any(p.poll() is not None for p in procs):
@@ -144,13 +160,13 @@ def run_refresh(workers: int, chunk_size: int, redis_url: str, logs: Path) -> di
                 p.wait(timeout=60)
     run = RefreshRun.objects.defer("fitted").get(pk=run.pk)
     if run.status != RefreshStatus.DONE:
-        sys.exit(f"bench.refresh: the run ended {run.status}: {run.message}")
+        sys.exit(f"bench.refresh: the {kind} run ended {run.status}: {run.message}")
     chunks = run.chunks.aggregate(
         first=Min("finished_at"), last=Max("finished_at"), total=Sum("seconds"), rows=Sum("rows")
     )
     train_seconds = float(run.seconds.get("train", 0.0))
     switch_seconds = float(run.seconds.get("switch", 0.0))
-    return {
+    figures: dict[str, Any] = {
         "seconds": round(seconds, 1),
         "peak_rss_mb_per_worker": round(max(peaks)),
         "peak_rss_mb_total": round(sum(peaks)),
@@ -162,14 +178,27 @@ def run_refresh(workers: int, chunk_size: int, redis_url: str, logs: Path) -> di
             "switch": switch_seconds,
         },
         "chunks": run.chunks.count(),
-        "chunk_size": chunk_size,
-        "customers_scored": run.customers_scored,
+        "chunk_size": run.chunk_size,
+        "rows": run.customers_scored,  # customers scored / with recommendations; texts analysed
         "sample_customers": run.sample_customers,
-        "held_out_auc": {
-            kind: run.metrics.get(kind, {}).get("roc_auc")
-            for kind in ("churn", "propensity_30d", "category_propensity")
-        },
     }
+    if kind == RunKind.SCORES:
+        figures["customers_scored"] = run.customers_scored
+        figures["held_out_auc"] = {
+            k: run.metrics.get(k, {}).get("roc_auc")
+            for k in ("churn", "propensity_30d", "category_propensity")
+        }
+    return figures
+
+
+STAGES = ("scores", "recommendations", "texts")
+
+
+def stages(value: str) -> list[str]:
+    chosen = [s.strip() for s in value.split(",") if s.strip()]
+    if not chosen or any(s not in STAGES for s in chosen):
+        raise argparse.ArgumentTypeError(f"expected some of {', '.join(STAGES)}; got {value!r}")
+    return chosen
 
 
 def order_lines() -> int:
@@ -196,6 +225,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--max-rss-mb", type=float, default=0.0, help="fail when a worker's peak RSS exceeds this (CI: 2048)"
     )
+    parser.add_argument(
+        "--stages",
+        type=stages,
+        default=["scores"],
+        help="fan-out runs to measure, one after another, each on fresh workers: scores, "
+        "recommendations, texts (every text re-analysed); default scores",
+    )
     args = parser.parse_args(argv)
 
     name = args.database or f"smartcrm_refresh_{args.customers}"
@@ -207,12 +243,16 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     args.logs.mkdir(parents=True, exist_ok=True)
     generation = ensure_shop(args.customers, args.seed, args.json)
-    log(f"bench.refresh: refreshing with {args.workers} worker(s) …", args.json)
+    per_stage: dict[str, Any] = {}
+    for stage in args.stages:
+        log(f"bench.refresh: {stage} with {args.workers} worker(s) …", args.json)
+        per_stage[stage] = run_refresh(args.workers, args.chunk_size, args.redis_url, args.logs, stage)
     figures: dict[str, Any] = {
         "customers": args.customers,
         "order_lines": order_lines(),
         "workers": args.workers,
-        **run_refresh(args.workers, args.chunk_size, args.redis_url, args.logs),
+        **per_stage.get("scores", {}),  # the scores' figures at the top, as before --stages
+        "stages": per_stage,
         "generation": generation,
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "cpus": os.cpu_count(),
@@ -222,11 +262,9 @@ def main(argv: list[str] | None = None) -> None:
 
         figures["sample_vs_full"] = compare_sample_with_full(AS_OF)
     print(json.dumps(figures, indent=None if args.json else 2))
-    if args.max_rss_mb and figures["peak_rss_mb_per_worker"] > args.max_rss_mb:
-        sys.exit(
-            f"bench.refresh: a worker peaked at {figures['peak_rss_mb_per_worker']} MB, "
-            f"over the {args.max_rss_mb:.0f} MB limit"
-        )
+    peak = max((stage["peak_rss_mb_per_worker"] for stage in per_stage.values()), default=0)
+    if args.max_rss_mb and peak > args.max_rss_mb:
+        sys.exit(f"bench.refresh: a worker peaked at {peak} MB, over the {args.max_rss_mb:.0f} MB limit")
 
 
 if __name__ == "__main__":

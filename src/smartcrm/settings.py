@@ -353,9 +353,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smartcrm.intelligence.refresh_run",
         "schedule": crontab(hour=NIGHTLY_HOUR, minute=30),
     },
-    "nightly-recommendations": {
-        "task": "smartcrm.recommendations.refresh",
+    "nightly-recommendations": {  # fan-out too: fitted once, customers ranked in chunks
+        "task": "smartcrm.intelligence.refresh_run",
+        "kwargs": {"kind": "recommendations"},
         "schedule": crontab(hour=(NIGHTLY_HOUR + 1) % 24, minute=15),  # after the scores
+    },
+    "nightly-text-backfill": {  # texts that missed their analysis (imports, model not ready)
+        "task": "smartcrm.intelligence.refresh_run",
+        "kwargs": {"kind": "texts"},
+        "schedule": crontab(hour=NIGHTLY_HOUR, minute=0),  # before the scores read sentiment
     },
     # The assistant's messages whose delivery (SMTP, Telegram) failed, tried again.
     "assistant-deliver-pending": {"task": "smartcrm.assistant.deliver_pending", "schedule": 300.0},

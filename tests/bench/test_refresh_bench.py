@@ -1,5 +1,6 @@
 """``bench.refresh`` end to end on a 2,000-customer shop: generation, one bulk Celery worker on
-Redis, the fan-out refresh and its figures. Timings are the bench's business, not asserted here."""
+Redis, the fan-out refresh of the scores then of the recommendations (``--stages``), and their
+figures. Timings are the bench's business, not asserted here."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def test_the_refresh_bench_generates_refreshes_in_chunks_and_reports_memory(tmp_
     url = database_url(connection.settings_dict)
     command = [sys.executable, "-m", "bench.refresh", "--customers", str(CUSTOMERS), "--workers", "1"]
     command += ["--chunk-size", "500", "--database", database, "--redis-url", REDIS_URL]
-    command += ["--logs", str(tmp_path), "--json"]
+    command += ["--logs", str(tmp_path), "--json", "--stages", "scores,recommendations"]
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": os.pathsep.join(sys.path)}
     env.pop("SMARTCRM_TEST_DB_NAME", None)
     try:
@@ -53,3 +54,8 @@ def test_the_refresh_bench_generates_refreshes_in_chunks_and_reports_memory(tmp_
     assert figures["seconds"] > 0
     assert set(figures["seconds_per_stage"]) == {"train", "chunks", "chunk_seconds_sum", "switch"}
     assert figures["generation"]["generated"] is True
+    recommendations = figures["stages"]["recommendations"]  # fresh worker: its own peak RSS
+    assert set(figures["stages"]) == {"scores", "recommendations"}
+    assert recommendations["chunks"] >= 4 and 0 < recommendations["rows"] <= CUSTOMERS
+    assert recommendations["peak_rss_mb_per_worker"] > 0 and recommendations["seconds"] > 0
+    assert set(recommendations["seconds_per_stage"]) == {"train", "chunks", "chunk_seconds_sum", "switch"}

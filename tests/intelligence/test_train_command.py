@@ -17,11 +17,13 @@ from smartcrm.intelligence.models import (
     CustomerScore,
     RefreshRun,
     RefreshStatus,
+    RunKind,
     StagedScore,
     TrainingRun,
 )
 from smartcrm.intelligence.training import train
 from smartcrm.modelregistry.models import ModelVersion
+from smartcrm.recommendations.models import CustomerRecommendation
 from smartcrm.synth.spec import ShopSpec
 
 END, AS_OF = date(2025, 6, 30), date(2025, 6, 29)
@@ -49,7 +51,7 @@ def test_train_runs_a_fan_out_refresh_in_chunks_in_its_own_process(shop: None) -
     out = StringIO()
     call_command("train", "--as-of", AS_OF.isoformat(), "--chunk-size", "150", stdout=out)
 
-    run = RefreshRun.objects.get()
+    run = RefreshRun.objects.get(kind=RunKind.SCORES)
     assert run.status == RefreshStatus.DONE and run.actor_label == "cli:train"
     assert run.chunks.count() >= 4
     assert set(run.chunks.values_list("status", flat=True)) == {ChunkStatus.DONE}
@@ -57,17 +59,34 @@ def test_train_runs_a_fan_out_refresh_in_chunks_in_its_own_process(shop: None) -
     assert not StagedScore.objects.exists()
     assert not TrainingRun.objects.exists()  # not the single-process path
     active = dict(ModelVersion.objects.filter(is_active=True).values_list("kind", "version"))
-    assert active == {"clv": 1, "churn": 1, "propensity_30d": 1, "category_propensity": 1}
+    scores = {"clv": 1, "churn": 1, "propensity_30d": 1, "category_propensity": 1}
+    assert active == {**scores, "recommendations": 1, "basket_rules": 1}  # the default kinds: both
+    recommended = RefreshRun.objects.get(kind=RunKind.RECOMMENDATIONS)
+    assert recommended.status == RefreshStatus.DONE and recommended.chunks.count() >= 4
+    assert (
+        CustomerRecommendation.objects.values("customer_id").distinct().count()
+        == recommended.customers_scored
+    )
     text = out.getvalue()
     assert f"Refresh run {run.pk}: models fitted on {run.sample_customers:,} customers." in text
     assert f"Scored {run.customers_scored:,} customers as of {AS_OF}." in text
     assert "seconds per stage: train" in text and "chunks" in text
+    assert f"Recommendations run {recommended.pk}: fitted on" in text
+
+
+def test_train_kinds_picks_the_runs(shop: None) -> None:
+    call_command("train", "--as-of", AS_OF.isoformat(), "--kinds", "recommendations", stdout=StringIO())
+    assert list(RefreshRun.objects.values_list("kind", flat=True)) == [RunKind.RECOMMENDATIONS]
+    with pytest.raises(CommandError, match="expected some of"):
+        call_command("train", "--kinds", "scores,gossip", stdout=StringIO())
 
 
 def test_on_a_shop_smaller_than_the_sample_train_scores_as_the_single_process_training(shop: None) -> None:
     train(as_of=AS_OF, actor="test")
     single = scores()
-    call_command("train", "--as-of", AS_OF.isoformat(), "--chunk-size", "200", stdout=StringIO())
+    call_command(
+        "train", "--as-of", AS_OF.isoformat(), "--chunk-size", "200", "--kinds", "scores", stdout=StringIO()
+    )
     fanned = scores()
 
     assert [[row[c] for c in EXACT] for row in fanned] == [[row[c] for c in EXACT] for row in single]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from smartcrm.accounts.roles import Role
 from smartcrm.core.models import AuditAction, AuditEvent
-from smartcrm.intelligence.models import ChunkStatus, RefreshChunk, RefreshRun, RefreshStatus
+from smartcrm.intelligence.models import ChunkStatus, RefreshChunk, RefreshRun, RefreshStatus, RunKind
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +67,27 @@ def test_admin_retries_the_failed_chunk_then_cancels(
     actions = set(AuditEvent.objects.filter(object_id=str(run.pk)).values_list("action", flat=True))
     assert actions == {AuditAction.RESUME, AuditAction.CANCEL}
     assert client.post(reverse("web:refresh_cancel", args=[999_999])).status_code == 302
+
+
+def test_the_page_names_each_kind_and_an_admin_starts_a_recommendations_run(
+    client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    RefreshRun.objects.create(
+        as_of=date(2025, 6, 29),
+        chunk_size=5_000,
+        kind=RunKind.TEXTS,
+        status=RefreshStatus.DONE,
+        customers_scored=12,
+    )
+    client = client_for(Role.ADMIN)
+    page = client.get(reverse("web:model_cards")).content.decode()
+    assert "Text analysis backfill" in page and "12 texts analysed" in page
+    assert "Refresh recommendations now" in page
+
+    with django_capture_on_commit_callbacks() as sent:
+        client.post(reverse("web:refresh_start"), {"kind": RunKind.RECOMMENDATIONS})
+    assert RefreshRun.objects.filter(kind=RunKind.RECOMMENDATIONS, status=RefreshStatus.QUEUED).count() == 1
+    assert len(sent) == 1
+    response = client.post(reverse("web:refresh_start"), {"kind": "gossip"}, follow=True)
+    assert "There is no such kind of refresh." in response.content.decode()
+    assert RefreshRun.objects.count() == 2

@@ -30,10 +30,10 @@ from smartcrm.insights import training as forecast_training
 from smartcrm.insights.models import Grain
 from smartcrm.insights.services import detect_alerts
 from smartcrm.intelligence import refresh_local
+from smartcrm.intelligence.models import RunKind
 from smartcrm.intelligence.training import NotEnoughHistoryError, RefreshResult
 from smartcrm.modelregistry import registry
 from smartcrm.modelregistry.models import ModelKind
-from smartcrm.recommendations import training as recommendations_training
 from smartcrm.recommendations.training import NoOrdersError
 from smartcrm.synth.spec import ShopSpec
 from smartcrm.textanalysis.models import TextAnalysis
@@ -112,8 +112,8 @@ def prepare_demo(
     if registry.active_version(ModelKind.RECOMMENDATIONS) is None:
         if out is not None:
             out.write("Training recommendations and basket rules on the demo shop …\n")
-        try:
-            recommendations_training.train(actor="demo")
+        try:  # the fan-out run too: fitted once, customers ranked chunk after chunk
+            refresh_local.run_here(actor="demo", kind=RunKind.RECOMMENDATIONS)
         except NoOrdersError as exc:
             if out is not None:
                 out.write(f"Recommendations not trained: {exc}\n")

@@ -140,17 +140,27 @@ class RefreshStatus(models.TextChoices):
     INTERRUPTED = "interrupted", _("Interrupted (its worker stopped)")
 
 
+class RunKind(models.TextChoices):
+    SCORES = "scores", _("Customer scores")
+    RECOMMENDATIONS = "recommendations", _("Recommendations")
+    TEXTS = "texts", _("Text analysis backfill")
+
+
 class RefreshRun(models.Model):
     """One fan-out refresh (refresh.py): models fitted on a bounded sample, then every customer
     scored in chunks of customer ids that workers take in parallel, each chunk's rows staged
     under this run (its generation) and switched into CustomerScore in one transaction once
-    every chunk is done."""
+    every chunk is done. ``kind`` says what it refreshes: the scores, the recommendations
+    (staged in StagedRecommendation, switched the same way) or the analysis of texts not yet
+    analysed (chunks of text ids, written as they finish: nothing to switch)."""
 
+    kind = models.CharField(max_length=20, choices=RunKind.choices, default=RunKind.SCORES)
+    options = models.JSONField(default=dict, blank=True, help_text="What this kind of run was asked to do")
     as_of = models.DateField()
     status = models.CharField(max_length=12, choices=RefreshStatus.choices, default=RefreshStatus.QUEUED)
     message = models.CharField(max_length=300, blank=True)
     actor_label = models.CharField(max_length=150, blank=True)
-    chunk_size = models.PositiveIntegerField(help_text="Customer ids per chunk")
+    chunk_size = models.PositiveIntegerField(help_text="Customer (or text) ids per chunk")
     sample_customers = models.PositiveIntegerField(default=0, help_text="Customers the models learnt from")
     fitted = models.BinaryField(null=True, blank=True, help_text="The fitted models every chunk scores with")
     staged_versions = models.JSONField(default=list, blank=True, help_text="Model version ids to activate")
@@ -169,7 +179,7 @@ class RefreshRun(models.Model):
         ordering = ["-started_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"refresh as of {self.as_of} ({self.status})"
+        return f"{self.kind} refresh as of {self.as_of} ({self.status})"
 
 
 class ChunkStatus(models.TextChoices):
@@ -181,15 +191,17 @@ class ChunkStatus(models.TextChoices):
 
 
 class RefreshChunk(models.Model):
-    """The customers with ids ``first_id`` … ``last_id`` of one refresh run: one bulk-queue task."""
+    """The customers with ids ``first_id`` … ``last_id`` of one refresh run (or, in a text
+    backfill, the texts of kind ``source`` with those ids): one bulk-queue task."""
 
     run = models.ForeignKey(RefreshRun, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField()
+    source = models.CharField(max_length=20, blank=True, help_text="A text backfill's text kind")
     first_id = models.BigIntegerField()
     last_id = models.BigIntegerField()
     status = models.CharField(max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    rows = models.PositiveIntegerField(default=0, help_text="Customers scored")
+    rows = models.PositiveIntegerField(default=0, help_text="Customers scored (texts analysed)")
     seconds = models.FloatField(null=True, blank=True)
     message = models.CharField(max_length=300, blank=True)
     worker = models.CharField(max_length=120, blank=True)

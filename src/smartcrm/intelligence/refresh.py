@@ -24,6 +24,7 @@ mid-chunk leaves the chunk ``running``; the sweeper (refresh_recovery.py) sends 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,9 +34,11 @@ from smartcrm.core import audit
 from smartcrm.core.actors import Actor
 from smartcrm.core.models import AuditAction
 from smartcrm.intelligence import jobs
-from smartcrm.intelligence.models import ChunkStatus, RefreshChunk, RefreshRun, RefreshStatus, StagedScore
+from smartcrm.intelligence.models import ChunkStatus, RefreshChunk, RefreshRun, RefreshStatus, RunKind
+from smartcrm.intelligence.refresh_kinds import work_for
 
 CHUNK_CUSTOMERS = 25_000  # customer ids per chunk: about 250,000 order lines, a few hundred MB
+CHUNK_TEXTS = 5_000  # text ids per chunk of a text backfill: minutes of analysis on one core
 LIVE = (RefreshStatus.SCORING, RefreshStatus.FAILED)  # runs whose chunks may still be scored
 
 
@@ -44,17 +47,29 @@ class RefreshStateError(ValueError):
 
 
 def start_refresh(
-    *, actor: Actor, as_of: date | None = None, chunk_size: int = CHUNK_CUSTOMERS, send: bool = True
+    *,
+    actor: Actor,
+    as_of: date | None = None,
+    chunk_size: int | None = None,
+    send: bool = True,
+    kind: str = RunKind.SCORES,
+    options: dict[str, Any] | None = None,
 ) -> RefreshRun:
-    """Queue a fan-out refresh as of ``as_of`` (default yesterday); with ``send=False`` nothing
-    is sent and the caller runs it itself (refresh_local.py)."""
+    """Queue a fan-out run of ``kind`` as of ``as_of`` (default yesterday); with ``send=False``
+    nothing is sent and the caller runs it itself (refresh_local.py). ``chunk_size`` defaults to
+    CHUNK_TEXTS for a text backfill, CHUNK_CUSTOMERS otherwise."""
+    if kind not in RunKind.values:
+        raise ValueError(f"unknown refresh kind {kind!r}; expected one of {RunKind.values}")
+    size = chunk_size or (CHUNK_TEXTS if kind == RunKind.TEXTS else CHUNK_CUSTOMERS)
     with transaction.atomic():
         run = RefreshRun.objects.create(
+            kind=kind,
+            options=options or {},
             as_of=as_of or timezone.localdate() - timedelta(days=1),
             actor_label=str(actor)[:150],
-            chunk_size=max(1, chunk_size),
+            chunk_size=max(1, size),
         )
-        audit.record(actor, AuditAction.START, run, changes={"as_of": run.as_of.isoformat()})
+        audit.record(actor, AuditAction.START, run, changes={"as_of": run.as_of.isoformat(), "kind": kind})
         if send:
             jobs.refresh_train.on_commit(run.pk)
     return run
@@ -72,7 +87,7 @@ def cancel(*, run_id: int, actor: Actor) -> RefreshRun:
         RefreshChunk.objects.filter(run_id=run_id).exclude(status=ChunkStatus.DONE).update(
             status=ChunkStatus.CANCELLED
         )
-        StagedScore.objects.filter(run_id=run_id).delete()  # the generation goes
+        work_for(run.kind).drop(run_id)  # the generation goes
         audit.record(actor, AuditAction.CANCEL, run)
     return run
 

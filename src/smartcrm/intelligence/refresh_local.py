@@ -16,11 +16,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from smartcrm.core.actors import Actor
 from smartcrm.intelligence import refresh, refresh_work
-from smartcrm.intelligence.models import ChunkStatus, RefreshRun, RefreshStatus
-from smartcrm.intelligence.refresh import CHUNK_CUSTOMERS
+from smartcrm.intelligence.models import ChunkStatus, RefreshRun, RefreshStatus, RunKind
 from smartcrm.intelligence.training import RefreshResult
 
 ENDED = (RefreshStatus.DONE, RefreshStatus.FAILED, RefreshStatus.CANCELLED, RefreshStatus.INTERRUPTED)
@@ -35,12 +35,16 @@ def run_here(
     *,
     actor: Actor,
     as_of: date | None = None,
-    chunk_size: int = CHUNK_CUSTOMERS,
+    chunk_size: int | None = None,
     progress: Progress = lambda _done, _total: None,
+    kind: str = RunKind.SCORES,
+    options: dict[str, Any] | None = None,
 ) -> RefreshRun:
-    """Run a whole refresh in this process; the finished run. Errors propagate (the run and the
-    failing chunk are marked failed first, as on a worker)."""
-    run = refresh.start_refresh(actor=actor, as_of=as_of, chunk_size=chunk_size, send=False)
+    """Run a whole refresh of ``kind`` in this process; the finished run. Errors propagate (the
+    run and the failing chunk are marked failed first, as on a worker)."""
+    run = refresh.start_refresh(
+        actor=actor, as_of=as_of, chunk_size=chunk_size, send=False, kind=kind, options=options
+    )
     progress(0, 0)
     chunks = refresh_work.fit_and_plan(run.pk)
     for done, chunk_id in enumerate(chunks, start=1):
@@ -53,13 +57,15 @@ def run_on_workers(
     *,
     actor: Actor,
     as_of: date | None = None,
-    chunk_size: int = CHUNK_CUSTOMERS,
+    chunk_size: int | None = None,
     progress: Progress = lambda _done, _total: None,
     poll_seconds: float = 1.0,
+    kind: str = RunKind.SCORES,
+    options: dict[str, Any] | None = None,
 ) -> RefreshRun:
-    """Send a refresh to the bulk-queue workers and wait until it ends; the run once switched in.
-    Raises RefreshNotFinishedError when it failed, was cancelled or interrupted."""
-    run = refresh.start_refresh(actor=actor, as_of=as_of, chunk_size=chunk_size)
+    """Send a refresh of ``kind`` to the bulk-queue workers and wait until it ends; the run once
+    switched in. Raises RefreshNotFinishedError when it failed, was cancelled or interrupted."""
+    run = refresh.start_refresh(actor=actor, as_of=as_of, chunk_size=chunk_size, kind=kind, options=options)
     while True:
         run = RefreshRun.objects.defer("fitted").get(pk=run.pk)
         progress(run.chunks.filter(status=ChunkStatus.DONE).count(), run.chunks.count())
@@ -67,7 +73,7 @@ def run_on_workers(
             break
         time.sleep(poll_seconds)
     if run.status != RefreshStatus.DONE:
-        raise RefreshNotFinishedError(f"refresh {run.pk} ended {run.status}: {run.message}")
+        raise RefreshNotFinishedError(f"{run.kind} refresh {run.pk} ended {run.status}: {run.message}")
     return run
 
 

@@ -1,5 +1,6 @@
 """What the workers do in a fan-out refresh (refresh.py describes the run): fit on the sample
-and plan the chunks, score one chunk, switch the finished run in."""
+and plan the chunks, score one chunk, switch the finished run in. The same for every kind of
+run; what a kind does at each step is its RunWork (refresh_kinds.py)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,18 @@ from contextlib import suppress
 from functools import lru_cache
 
 from django.db import DatabaseError, transaction
-from django.db.models import F, Max, Min
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcrm.core import heartbeat
 from smartcrm.core.connection import reconnect_if_broken
 from smartcrm.core.tasks import RETRY_ON
-from smartcrm.intelligence import events, jobs, staging
+from smartcrm.intelligence import jobs
 from smartcrm.intelligence.models import ChunkStatus, RefreshChunk, RefreshRun, RefreshStatus
 from smartcrm.intelligence.refresh import LIVE
-from smartcrm.intelligence.refresh_chunks import score_chunk
-from smartcrm.intelligence.refresh_fit import FittedModels, fit_on_sample
-from smartcrm.intelligence.selectors import high_value_threshold
-from smartcrm.intelligence.training import RefreshResult, _record_movement, failed_message, score_rows
-from smartcrm.modelregistry import registry
+from smartcrm.intelligence.refresh_kinds import work_for
+from smartcrm.intelligence.training import failed_message
 
 
 def run_training(run_id: int) -> None:
@@ -38,50 +36,43 @@ def fit_and_plan(run_id: int) -> list[int]:
         status=RefreshStatus.TRAINING
     ):
         return []  # started already (a message delivered twice), or cancelled
-    run = RefreshRun.objects.get(pk=run_id)
-    result = RefreshResult(as_of=run.as_of)
+    run = RefreshRun.objects.defer("fitted").get(pk=run_id)
+    work = work_for(run.kind)
     started = time.perf_counter()
     with heartbeat.beating(RefreshRun, run_id):
         try:
-            fitted, sample, staged = fit_on_sample(run.as_of, run.actor_label, result)
+            fitted = work.fit(run)
             with transaction.atomic():
                 chunks = _plan_chunks(run)
                 RefreshRun.objects.filter(pk=run_id, status=RefreshStatus.TRAINING).update(
                     status=RefreshStatus.SCORING,
-                    fitted=fitted.to_bytes(),
-                    sample_customers=sample,
-                    staged_versions=staged,
-                    versions=result.versions,
-                    metrics=result.metrics,
+                    fitted=fitted.data,
+                    sample_customers=fitted.sample,
+                    staged_versions=fitted.staged_versions,
+                    versions=fitted.versions,
+                    metrics=fitted.metrics,
                     seconds={"train": round(time.perf_counter() - started, 2)},
                 )
         except BaseException as exc:
             _fail_run(run_id, RefreshStatus.TRAINING, exc)
             raise
+    if not chunks:  # nothing to do (a text backfill with every text analysed): no chunk will switch it
+        finish_if_complete(run_id)
     return chunks
 
 
 def _plan_chunks(run: RefreshRun) -> list[int]:
-    from smartcrm.customers.models import Customer
-
-    bounds = Customer.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
-    if bounds["lo"] is None:
-        return []
-    starts = range(bounds["lo"], bounds["hi"] + 1, run.chunk_size)
-    made = RefreshChunk.objects.bulk_create(
-        RefreshChunk(run=run, number=n, first_id=lo, last_id=lo + run.chunk_size - 1)
-        for n, lo in enumerate(starts, start=1)
-    )
-    return [chunk.pk for chunk in made]
+    planned = work_for(run.kind).plan(run)
+    for number, chunk in enumerate(planned, start=1):
+        chunk.number = number
+    return [chunk.pk for chunk in RefreshChunk.objects.bulk_create(planned)]
 
 
 @lru_cache(maxsize=2)
-def _fitted(run_id: int) -> FittedModels:
+def _fitted(run_id: int) -> object:
     """The run's models, unpickled once per worker process."""
-    data = RefreshRun.objects.filter(pk=run_id).values_list("fitted", flat=True).get()
-    if data is None:
-        raise ValueError("the refresh run has no fitted models")
-    return FittedModels.from_bytes(bytes(data))
+    kind, data = RefreshRun.objects.filter(pk=run_id).values_list("kind", "fitted").get()
+    return work_for(kind).load(None if data is None else bytes(data))
 
 
 def run_chunk(chunk_id: int) -> None:
@@ -121,11 +112,10 @@ def run_chunk(chunk_id: int) -> None:
 
 def _score_and_stage(chunk: RefreshChunk, started: float) -> None:
     run = chunk.run
-    fitted = _fitted(run.pk)
-    table = score_chunk(fitted, run.as_of, chunk.first_id, chunk.last_id)
-    rows = score_rows(table, run.as_of, timezone.now(), fitted.versions)
+    work = work_for(run.kind)
+    rows = work.compute(run, chunk, _fitted(run.pk))
     with transaction.atomic():
-        written = staging.stage_rows(run.pk, chunk.first_id, chunk.last_id, rows)
+        written = work.write(run, chunk, rows)
         live = RefreshRun.objects.select_for_update().filter(pk=run.pk, status__in=LIVE).exists()
         done = live and RefreshChunk.objects.filter(pk=chunk.pk, status=ChunkStatus.RUNNING).update(
             status=ChunkStatus.DONE,
@@ -150,8 +140,10 @@ def finish_if_complete(run_id: int) -> bool:
 
 
 def switch(run_id: int) -> None:
-    """Activate the run's versions and its scores together (the run must be ``switching``)."""
+    """Make the run's generation visible (the run must be ``switching``): for scores, activate
+    its versions and its scores together (refresh_kinds.RunWork.switch)."""
     run = RefreshRun.objects.defer("fitted").get(pk=run_id)
+    work = work_for(run.kind)
     started = time.perf_counter()
     with heartbeat.beating(RefreshRun, run_id):
         try:
@@ -162,23 +154,19 @@ def switch(run_id: int) -> None:
                     .exists()
                 ):
                     return
-                registry.activate_together(list(run.staged_versions), actor=run.actor_label)
-                _record_movement(run.as_of, staging.staged_segments(run_id))
-                scored = staging.switch_in(run_id)
-                events.scores_refreshed(run.as_of)
+                scored, metrics = work.switch(run)
                 seconds = {**run.seconds, "switch": round(time.perf_counter() - started, 2)}
                 RefreshRun.objects.filter(pk=run_id).update(
                     status=RefreshStatus.DONE,
                     customers_scored=scored,
                     seconds=seconds,
+                    metrics={**run.metrics, **metrics},
                     finished_at=timezone.now(),
                 )
         except BaseException as exc:
             _fail_run(run_id, RefreshStatus.SWITCHING, exc)
             raise
-    high_value_threshold(refresh=True)  # the list's "high value" filter follows the new scores
-    result = RefreshResult(as_of=run.as_of, customers_scored=scored, versions=dict(run.versions))
-    events.models_refreshed(result)
+    work.after_switch(run, scored)
 
 
 def _fail_run(run_id: int, status: str, exc: BaseException) -> None:

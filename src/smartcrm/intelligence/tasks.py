@@ -9,6 +9,7 @@ from celery import Task
 
 from smartcrm.core.tasks import smartcrm_task
 from smartcrm.intelligence import refresh, refresh_work, training
+from smartcrm.intelligence.models import RunKind
 from smartcrm.intelligence.training import STAGES
 
 
@@ -40,21 +41,31 @@ def refresh_scores(self: Task, as_of: str | None = None, train: bool = True) -> 
 
 
 @smartcrm_task(name="smartcrm.intelligence.refresh_run")
-def refresh_run(self: Task, as_of: str | None = None) -> int:
-    """Start a fan-out refresh (the nightly schedule); the RefreshRun's id."""
-    run = refresh.start_refresh(actor="task:refresh_run", as_of=date.fromisoformat(as_of) if as_of else None)
+def refresh_run(
+    self: Task, as_of: str | None = None, kind: str = RunKind.SCORES, options: dict[str, Any] | None = None
+) -> int:
+    """Start a fan-out refresh of ``kind`` — scores, recommendations or the text backfill (the
+    nightly schedule); the RefreshRun's id. Its chunks report progress on the run (chunks done)."""
+    run = refresh.start_refresh(
+        actor="task:refresh_run",
+        as_of=date.fromisoformat(as_of) if as_of else None,
+        kind=kind,
+        options=options,
+    )
     return run.pk
 
 
 @smartcrm_task(name="smartcrm.intelligence.refresh_train")
 def refresh_train(self: Task, run_id: int) -> None:
-    """Fit a refresh run's models on the sample and send its chunks."""
+    """Fit a refresh run's models on the sample and send its chunks (idempotent: a run already
+    started is left alone)."""
     refresh_work.run_training(run_id)
 
 
 @smartcrm_task(name="smartcrm.intelligence.refresh_chunk")
 def refresh_chunk(self: Task, chunk_id: int) -> None:
-    """Score one chunk of a refresh run; the last one done switches the run in."""
+    """Score one chunk of a refresh run (any kind); the last one done switches the run in.
+    Idempotent: a chunk done, running elsewhere or cancelled is left alone."""
     refresh_work.run_chunk(chunk_id)
 
 

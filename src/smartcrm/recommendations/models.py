@@ -105,3 +105,28 @@ class BasketRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.antecedent_label} → {self.consequent_label} (lift {self.lift:.2f})"
+
+
+class StagedRecommendation(models.Model):
+    """A customer's new top-N in a fan-out recommendations run's generation, not yet visible:
+    written per chunk, moved into CustomerRecommendation all at once by the run's switch
+    (recommendations/fanout.py)."""
+
+    run = models.ForeignKey(
+        "intelligence.RefreshRun", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    customer_id = models.BigIntegerField()
+    product_id = models.BigIntegerField()
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    reason_code = models.CharField(max_length=20)
+    reason_params = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "customer_id", "rank"], name="one_staged_rank_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"staged #{self.rank} for customer {self.customer_id} (refresh {self.run_id})"

@@ -106,13 +106,7 @@ def train(
     )
     rules_version = _register(
         ModelKind.BASKET_RULES,
-        {
-            "product_rules": len(by_product),
-            "category_rules": len(by_category),
-            "min_support": min_support,
-            "min_confidence": min_confidence,
-            "baskets": int(baskets["basket_id"].nunique()),
-        },
+        rules_summary(by_product, by_category, baskets, min_support, min_confidence),
         as_of=as_of,
         data_hash=data_hash,
         actor=actor,
@@ -122,13 +116,19 @@ def train(
 
     stage("store rules")
     names = catalogue.set_index("product_id")["name"]
-    result.rules = _store_rules(by_product, by_category, names, rules_version)
+    result.rules = store_rules(by_product, by_category, names, rules_version)
     done("store rules")
     return result
 
 
 def _register(
-    kind: ModelKind, summary: dict[str, Any], *, as_of: date, data_hash: str, actor: Actor
+    kind: ModelKind,
+    summary: dict[str, Any],
+    *,
+    as_of: date,
+    data_hash: str,
+    actor: Actor,
+    activate: bool = True,
 ) -> ModelVersion:
     metrics = {k: v for k, v in summary.items() if isinstance(v, int | float)}
     return registry.register(
@@ -142,7 +142,24 @@ def _register(
             feature_schema={"input": ["customer_id", "order_id", "product_id", "placed_at"]},
         ),
         actor=actor,
+        activate=activate,
     )
+
+
+def rules_summary(
+    by_product: pd.DataFrame,
+    by_category: pd.DataFrame,
+    baskets: pd.DataFrame,
+    min_support: float,
+    min_confidence: float,
+) -> dict[str, Any]:
+    return {
+        "product_rules": len(by_product),
+        "category_rules": len(by_category),
+        "min_support": min_support,
+        "min_confidence": min_confidence,
+        "baskets": int(baskets["basket_id"].nunique()),
+    }
 
 
 def _batched(rows: Iterable[Any]) -> Iterator[list[Any]]:
@@ -160,7 +177,6 @@ def _batched(rows: Iterable[Any]) -> Iterator[list[Any]]:
 def _store_recommendations(shop: Any, version: ModelVersion) -> tuple[int, int, int]:
     now = timezone.now()
     CustomerRecommendation.objects.all().delete()
-    ProductPair.objects.all().delete()
     recs = shop.customers
     stored = 0
     for batch in _batched(recs.itertuples(index=False)):
@@ -179,10 +195,17 @@ def _store_recommendations(shop: Any, version: ModelVersion) -> tuple[int, int, 
             for row in batch
         )
         stored += len(batch)
+    pairs = store_pairs(shop.similar, shop.together, version)
+    return int(recs["customer_id"].nunique()), stored, pairs
+
+
+def store_pairs(similar: pd.DataFrame, together: pd.DataFrame, version: ModelVersion) -> int:
+    """Replace every product pair (call inside the caller's transaction); how many."""
+    ProductPair.objects.all().delete()
     pairs = 0
-    for kind, frame, score, together in (
-        (PairKind.SIMILAR, shop.similar, "score", "common"),
-        (PairKind.TOGETHER, shop.together, "lift", "baskets"),
+    for kind, frame, score, count in (
+        (PairKind.SIMILAR, similar, "score", "common"),
+        (PairKind.TOGETHER, together, "lift", "baskets"),
     ):
         frame = frame.assign(rank=frame.groupby("item_id").cumcount() + 1)  # re-rank after filtering
         for batch in _batched(frame.itertuples(index=False)):
@@ -193,18 +216,18 @@ def _store_recommendations(shop: Any, version: ModelVersion) -> tuple[int, int, 
                     kind=kind,
                     rank=int(row.rank),
                     score=float(getattr(row, score)),
-                    baskets=int(getattr(row, together)),
+                    baskets=int(getattr(row, count)),
                     confidence=float(row.confidence) if kind == PairKind.TOGETHER else None,
                     model_version=version,
                 )
                 for row in batch
             )
             pairs += len(batch)
-    return int(recs["customer_id"].nunique()), stored, pairs
+    return pairs
 
 
 @transaction.atomic
-def _store_rules(
+def store_rules(
     by_product: pd.DataFrame, by_category: pd.DataFrame, names: pd.Series, version: ModelVersion
 ) -> int:
     BasketRule.objects.all().delete()

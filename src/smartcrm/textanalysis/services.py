@@ -210,6 +210,11 @@ def analyse_texts(kind: str, ids: Iterable[int], *, train_if_missing: bool = Tru
 
 
 def _store(kind: str, texts: list[_Text], analyzer: TextAnalyzer) -> None:
+    write_analyses(kind, analysed_rows(kind, texts, analyzer))
+
+
+def analysed_rows(kind: str, texts: list[_Text], analyzer: TextAnalyzer) -> list[TextAnalysis]:
+    """The analyses of ``texts`` (of ``kind``), not saved yet."""
     support = kind in _SUPPORT
     frame = analyzer.analyse(
         [t.text for t in texts],
@@ -243,6 +248,11 @@ def _store(kind: str, texts: list[_Text], analyzer: TextAnalyzer) -> None:
                 analysed_at=now,
             )
         )
+    return rows
+
+
+def write_analyses(kind: str, rows: list[TextAnalysis]) -> None:
+    """Upsert analyses (one per source text) and announce the tickets' on commit."""
     with transaction.atomic():
         TextAnalysis.objects.bulk_create(
             rows,
@@ -286,6 +296,16 @@ def analyse_pending(
 
 def pending_ids(kind: str, *, only_missing: bool = True) -> list[int]:
     """Ids of texts of ``kind`` to (re-)analyse: those without an analysis, or all."""
+    return sorted(pending(kind, only_missing=only_missing).values_list("pk", flat=True))
+
+
+def load_texts(kind: str, ids: Sequence[int]) -> list[_Text]:
+    """The texts of ``kind`` with these ids that have something to analyse."""
+    return [t for t in LOADERS[kind](ids) if t.text.strip()]
+
+
+def pending(kind: str, *, only_missing: bool = True) -> Any:
+    """The texts of ``kind`` to (re-)analyse, as a queryset: those without an analysis, or all."""
     querysets: dict[str, Any] = {
         SourceKind.TICKET: Ticket.objects.all(),
         SourceKind.TICKET_MESSAGE: TicketMessage.objects.filter(
@@ -294,8 +314,8 @@ def pending_ids(kind: str, *, only_missing: bool = True) -> list[int]:
         SourceKind.REVIEW: Review.objects.all(),
         SourceKind.SURVEY: SurveyResponse.objects.exclude(comment=""),
     }
-    ids = querysets[kind].values_list("pk", flat=True)
+    texts = querysets[kind]
     if only_missing:
         done = TextAnalysis.objects.filter(source_kind=kind).values_list("source_id", flat=True)
-        ids = ids.exclude(pk__in=done)
-    return sorted(ids)
+        texts = texts.exclude(pk__in=done)
+    return texts

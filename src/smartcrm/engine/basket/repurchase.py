@@ -98,6 +98,21 @@ class RepurchaseRecommender(BaseEstimator):
         lines = self.lines_ if user_ids is None else self.lines_[self.lines_["user_id"].isin(list(user_ids))]
         return _scores(lines, self.decay_, self.popularity_, k, self.fill_with_popular)
 
+    def recommend_from(self, lines: pd.DataFrame, k: int = 10) -> pd.DataFrame:
+        """:meth:`recommend` for the users of ``lines`` (their own baskets, with ``order``), who
+        need not be the users it was fitted on: the decay and item popularity learnt in ``fit``
+        rank them. The same user with the same baskets gets the same rows either way."""
+        if not hasattr(self, "decay_"):
+            raise NotFittedError("RepurchaseRecommender is not fitted yet: call fit first")
+        return _scores(lines, self.decay_, self.popularity_, k, self.fill_with_popular)
+
+    def without_history(self) -> RepurchaseRecommender:
+        """This model without the baskets it was fitted on (for :meth:`recommend_from` only)."""
+        copy = RepurchaseRecommender(**self.get_params())
+        copy.validation_, copy.decay_, copy.popularity_ = self.validation_, self.decay_, self.popularity_
+        copy.lines_ = self.lines_.iloc[:0]
+        return copy
+
 
 def _popularity(lines: pd.DataFrame) -> pd.Series:
     """Baskets containing each item, most popular first."""

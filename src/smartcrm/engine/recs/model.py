@@ -24,7 +24,7 @@ from sklearn.exceptions import NotFittedError
 
 from .data import InteractionMatrix
 from .ease import fit_ease
-from .ials import fit_ials
+from .ials import fit_ials, fold_in
 from .metrics import ranking_metrics, top_k
 from .split import holdout_per_user
 
@@ -171,7 +171,12 @@ class CollaborativeRecommender(BaseEstimator):
 
     def _scores(self, matrix: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
         """Blended scores for user rows of ``matrix`` (rows of the fitted data); seen items = -inf."""
-        history = matrix[rows]
+        return self._score_histories(matrix[rows])
+
+    def _score_histories(self, history: sp.csr_matrix) -> np.ndarray:
+        """Blended scores of users given by their history rows (over the fitted items); seen
+        items = -inf. A row's scores depend on that row alone: ALS user factors are folded in
+        from it (``ials.fold_in``), exactly as training left them."""
         seen = history.toarray() > 0
         ease = np.asarray(history @ self.item_weights_, dtype=np.float64)
         beta = self.params_["popularity_power"]
@@ -181,7 +186,14 @@ class CollaborativeRecommender(BaseEstimator):
         if weight <= 0 or not self.factors_:
             ease[seen] = -np.inf
             return ease
-        als = np.mean([_zscore(users[rows] @ items.T, seen) for users, items in self.factors_], axis=0)
+        regularization = self.params_["ials_regularization"]
+        als = np.mean(
+            [
+                _zscore(_row_products(fold_in(items, history, regularization=regularization), items), seen)
+                for _users, items in self.factors_
+            ],
+            axis=0,
+        )
         blended = (1.0 - weight) * _zscore(ease, seen) + weight * als
         blended[seen] = -np.inf
         return blended
@@ -201,17 +213,41 @@ class CollaborativeRecommender(BaseEstimator):
         self._check()
         rows = self.data_.rows_for(np.asarray(user_ids))
         rows = rows[rows >= 0]
+        return self._top(self.data_.matrix[rows], self.data_.users[rows], k, batch)
+
+    def recommend_histories(
+        self, interactions: pd.DataFrame, k: int = 10, batch: int = 2048
+    ) -> tuple[pd.DataFrame, InteractionMatrix]:
+        """Top-k unseen items for users given by their interactions (``user_id``, ``item_id``),
+        who need not be among the users it was fitted on: what a worker scoring one chunk of
+        customers calls with the chunk's history. Items the model does not know are ignored and a
+        user left with none is absent, as in :meth:`recommend`; the same user with the same
+        history gets the same rows. Also returns the users' history matrix (for anchors)."""
+        self._check()
+        pairs = interactions[["user_id", "item_id"]].dropna().drop_duplicates()
+        pairs = pairs[pairs["item_id"].isin(self.data_.items)]
+        if pairs.empty:
+            empty = InteractionMatrix(
+                matrix=sp.csr_matrix((0, len(self.data_.items)), dtype=np.float32),
+                users=np.asarray([]),
+                items=self.data_.items,
+            )
+            return pd.DataFrame(columns=["user_id", "item_id", "rank", "score"]), empty
+        histories = InteractionMatrix.from_frame(pairs, items=self.data_.items)
+        return self._top(histories.matrix, histories.users, k, batch), histories
+
+    def _top(self, matrix: sp.csr_matrix, users: np.ndarray, k: int, batch: int) -> pd.DataFrame:
         parts = []
-        for start in range(0, len(rows), batch):
-            block = rows[start : start + batch]
-            scores = self._scores(self.data_.matrix, block)
+        for start in range(0, matrix.shape[0], batch):
+            scores = self._score_histories(matrix[start : start + batch])
             best = top_k(scores, k)
             best_scores = np.take_along_axis(scores, best, axis=1)
-            ranks = np.tile(np.arange(1, best.shape[1] + 1), len(block))
+            block_users = users[start : start + batch]
+            ranks = np.tile(np.arange(1, best.shape[1] + 1), len(block_users))
             parts.append(
                 pd.DataFrame(
                     {
-                        "user_id": np.repeat(self.data_.users[block], best.shape[1]),
+                        "user_id": np.repeat(block_users, best.shape[1]),
                         "item_id": self.data_.items[best.ravel()],
                         "rank": ranks,
                         "score": best_scores.ravel(),
@@ -222,6 +258,24 @@ class CollaborativeRecommender(BaseEstimator):
             return pd.DataFrame(columns=["user_id", "item_id", "rank", "score"])
         out = pd.concat(parts, ignore_index=True)
         return out[np.isfinite(out["score"])].reset_index(drop=True)
+
+    def for_scoring(self) -> CollaborativeRecommender:
+        """A copy holding only what scoring needs (item weights, item factors, the item index):
+        its size depends on the items, not on how many users it was fitted on."""
+        self._check()
+        copy = CollaborativeRecommender(**self.get_params())
+        copy.best_params_, copy.validation_, copy.params_ = self.best_params_, self.validation_, self.params_
+        copy.item_weights_, copy.item_counts_ = self.item_weights_, self.item_counts_
+        copy.factors_ = [
+            (np.zeros((0, items.shape[1]), dtype=np.float32), items) for _u, items in self.factors_
+        ]
+        copy.data_ = InteractionMatrix(
+            matrix=sp.csr_matrix((0, len(self.data_.items)), dtype=np.float32),
+            users=np.asarray([]),
+            items=self.data_.items,
+        )
+        copy.summary_ = self.summary()
+        return copy
 
     def explain(self, user_id: Any, item_ids: Sequence[Any]) -> list[Any | None]:
         """For each item, the user's past item that contributed most to its EASE score (or None)."""
@@ -244,6 +298,8 @@ class CollaborativeRecommender(BaseEstimator):
     def summary(self) -> dict[str, Any]:
         """What the model card shows: settings chosen, the inner-validation log, sizes."""
         self._check()
+        if hasattr(self, "summary_"):  # a copy for scoring: the figures of the fitted model
+            return dict(self.summary_)
         return {
             "model_type": MODEL_TYPE,
             "params": self.params_,
@@ -252,6 +308,17 @@ class CollaborativeRecommender(BaseEstimator):
             "items": len(self.data_.items),
             "interactions": int(self.data_.matrix.nnz),
         }
+
+
+def _row_products(users: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """``users @ items.T`` summed in the same order for every row, however many rows there are
+    (a BLAS product may round a row differently depending on the block it falls in: a customer's
+    scores must not depend on the chunk they are scored in)."""
+    items64 = np.ascontiguousarray(items, dtype=np.float64)
+    out = np.empty((users.shape[0], items.shape[0]), dtype=np.float64)
+    for row, user in enumerate(users.astype(np.float64)):
+        out[row] = items64 @ user  # one matrix-vector product per user
+    return out
 
 
 def _zscore(scores: np.ndarray, seen: np.ndarray) -> np.ndarray:

@@ -47,6 +47,31 @@ class ShopRecommendations:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class FittedShop:
+    """Everything learnt from the shop's lines that ranks any one customer's candidates: the
+    collaborative model (item weights and item factors only), the repurchase model's decay and
+    item popularity, which items are rebought, popular items, categories and availability.
+    Its size depends on the catalogue, not on the customers, so every worker scoring a chunk
+    of customers holds the same one (:func:`recommend_customers`)."""
+
+    as_of: pd.Timestamp
+    k: int
+    candidates: int
+    recent_days: int
+    per_category_limit: int | None
+    names: pd.Series
+    categories: pd.Series
+    unavailable: set[Any]
+    popular: pd.DataFrame
+    repurchasable: set[Any]
+    repurchase: RepurchaseRecommender | None
+    collaborative: CollaborativeRecommender | None
+    collaborative_summary: dict[str, Any]
+    similar: pd.DataFrame
+    together: pd.DataFrame
+
+
 def recommend_for_shop(
     lines: pd.DataFrame,
     products: pd.DataFrame,
@@ -61,51 +86,116 @@ def recommend_for_shop(
     random_state: int = 0,
 ) -> ShopRecommendations:
     """``lines``: customer_id, order_id, product_id, placed_at; ``products``: product_id, name,
-    category, available (False = out of stock, inactive or excluded)."""
-    missing = [c for c in LINE_COLUMNS if c not in lines.columns]
-    if missing:
-        raise ValueError(f"order lines need columns {list(LINE_COLUMNS)}; missing {missing}")
-    lines = lines.dropna(subset=list(LINE_COLUMNS))
-    lines = lines[lines["placed_at"] <= as_of]
-    names = products.set_index("product_id")["name"] if "name" in products else pd.Series(dtype=object)
-    categories = products.set_index("product_id")["category"]
-    unavailable = set(products.loc[~products["available"].astype(bool), "product_id"])
-    popular = _popular(lines, unavailable, categories, k)
-    if lines.empty:
-        empty = pd.DataFrame(columns=RESULT_COLUMNS)
-        return ShopRecommendations(empty, popular, _empty_pairs(), _empty_pairs(), {"customers": 0})
-
-    repurchase, repurchasable = _due_repurchases(lines, as_of, k, repurchase_min_rate)
-    collaborative, model_summary = _collaborative(lines, names, candidates, max_items, random_state)
-    fallback = _category_fallback(lines, popular, categories, candidates)
-    ranked = pd.concat([repurchase, collaborative, fallback], ignore_index=True)
-    ranked["rank"] = ranked.groupby("customer_id").cumcount() + 1
-    recent = lines[lines["placed_at"] > as_of - pd.Timedelta(days=recent_days)]
-    chosen = apply_business_rules(
-        ranked.rename(columns={"customer_id": "user_id", "product_id": "item_id"}),
+    category, available (False = out of stock, inactive or excluded). :func:`fit_shop` on every
+    line, then :func:`recommend_customers` for every customer at once."""
+    fitted = fit_shop(
+        lines,
+        products,
+        as_of=as_of,
         k=k,
-        unavailable=unavailable,
-        recent=recent.rename(columns={"customer_id": "user_id", "product_id": "item_id"}),
-        repurchasable=repurchasable,
-        categories=categories,
+        candidates=candidates,
+        recent_days=recent_days,
         per_category_limit=per_category_limit,
-    ).rename(columns={"user_id": "customer_id", "item_id": "product_id"})
-
-    interactions = InteractionMatrix.from_frame(
-        lines.rename(columns={"customer_id": "user_id", "product_id": "item_id"})
+        repurchase_min_rate=repurchase_min_rate,
+        max_items=max_items,
+        random_state=random_state,
     )
-    similar = similar_items(interactions.matrix, interactions.items, k=k)
-    similar = similar[~similar["other_item_id"].isin(list(unavailable))]
-    together = bought_together(lines.rename(columns={"order_id": "basket_id", "product_id": "item_id"}), k=k)
-    together = together[~together["other_item_id"].isin(list(unavailable))]
+    if _usable(lines, as_of).empty:
+        empty = pd.DataFrame(columns=RESULT_COLUMNS)
+        return ShopRecommendations(empty, fitted.popular, fitted.similar, fitted.together, {"customers": 0})
+    chosen = recommend_customers(fitted, lines)
     summary = {
         "customers": int(chosen["customer_id"].nunique()),
         "recommendations": len(chosen),
         "by_source": {str(k_): int(v) for k_, v in chosen["source"].value_counts().items()},
-        "repurchasable_items": len(repurchasable),
-        "collaborative": model_summary,
+        "repurchasable_items": len(fitted.repurchasable),
+        "collaborative": fitted.collaborative_summary,
     }
-    return ShopRecommendations(chosen[RESULT_COLUMNS], popular, similar, together, summary)
+    return ShopRecommendations(chosen, fitted.popular, fitted.similar, fitted.together, summary)
+
+
+def _usable(lines: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    missing = [c for c in LINE_COLUMNS if c not in lines.columns]
+    if missing:
+        raise ValueError(f"order lines need columns {list(LINE_COLUMNS)}; missing {missing}")
+    lines = lines.dropna(subset=list(LINE_COLUMNS))
+    return lines[lines["placed_at"] <= as_of]
+
+
+def fit_shop(
+    lines: pd.DataFrame,
+    products: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    k: int = 10,
+    candidates: int = 30,
+    recent_days: int = 30,
+    per_category_limit: int | None = 3,
+    repurchase_min_rate: float = 0.2,
+    max_items: int = 5_000,
+    random_state: int = 0,
+) -> FittedShop:
+    """Learn from ``lines`` (every customer's, or a sample's) what ranks any customer's items."""
+    lines = _usable(lines, as_of)
+    names = products.set_index("product_id")["name"] if "name" in products else pd.Series(dtype=object)
+    categories = products.set_index("product_id")["category"]
+    unavailable = set(products.loc[~products["available"].astype(bool), "product_id"])
+    popular = _popular(lines, unavailable, categories, k)
+    fitted = FittedShop(
+        as_of=as_of,
+        k=k,
+        candidates=candidates,
+        recent_days=recent_days,
+        per_category_limit=per_category_limit,
+        names=names,
+        categories=categories,
+        unavailable=unavailable,
+        popular=popular,
+        repurchasable=set(),
+        repurchase=None,
+        collaborative=None,
+        collaborative_summary={},
+        similar=_empty_pairs(),
+        together=_empty_pairs(),
+    )
+    if lines.empty:
+        return fitted
+    fitted.repurchasable, fitted.repurchase = _fit_repurchases(lines, repurchase_min_rate)
+    fitted.collaborative, fitted.collaborative_summary = _fit_collaborative(lines, max_items, random_state)
+    interactions = InteractionMatrix.from_frame(
+        lines.rename(columns={"customer_id": "user_id", "product_id": "item_id"})
+    )
+    similar = similar_items(interactions.matrix, interactions.items, k=k)
+    fitted.similar = similar[~similar["other_item_id"].isin(list(unavailable))]
+    together = bought_together(lines.rename(columns={"order_id": "basket_id", "product_id": "item_id"}), k=k)
+    fitted.together = together[~together["other_item_id"].isin(list(unavailable))]
+    return fitted
+
+
+def recommend_customers(fitted: FittedShop, lines: pd.DataFrame) -> pd.DataFrame:
+    """The top-k of every customer in ``lines`` (all their lines: a chunk of customers, or the
+    whole shop): customer_id, product_id, rank, score, reason, source. A customer's rows depend
+    on their own lines and ``fitted`` only, never on who else is in ``lines``."""
+    lines = _usable(lines, fitted.as_of)
+    if lines.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    as_of, k = fitted.as_of, fitted.k
+    repurchase = _due_repurchases(lines, as_of, k, fitted.repurchasable, fitted.repurchase)
+    collaborative = _collaborative(lines, fitted.names, fitted.candidates, fitted.collaborative)
+    fallback = _category_fallback(lines, fitted.popular, fitted.categories, fitted.candidates)
+    ranked = pd.concat([repurchase, collaborative, fallback], ignore_index=True)
+    ranked["rank"] = ranked.groupby("customer_id").cumcount() + 1
+    recent = lines[lines["placed_at"] > as_of - pd.Timedelta(days=fitted.recent_days)]
+    chosen = apply_business_rules(
+        ranked.rename(columns={"customer_id": "user_id", "product_id": "item_id"}),
+        k=k,
+        unavailable=fitted.unavailable,
+        recent=recent.rename(columns={"customer_id": "user_id", "product_id": "item_id"}),
+        repurchasable=fitted.repurchasable,
+        categories=fitted.categories,
+        per_category_limit=fitted.per_category_limit,
+    ).rename(columns={"user_id": "customer_id", "item_id": "product_id"})
+    return chosen[RESULT_COLUMNS]
 
 
 def _empty_pairs() -> pd.DataFrame:
@@ -127,14 +217,37 @@ def _popular(lines: pd.DataFrame, unavailable: set[Any], categories: pd.Series, 
     )
 
 
-def _due_repurchases(
-    lines: pd.DataFrame, as_of: pd.Timestamp, k: int, min_rate: float
-) -> tuple[pd.DataFrame, set[Any]]:
+def _fit_repurchases(lines: pd.DataFrame, min_rate: float) -> tuple[set[Any], RepurchaseRecommender | None]:
+    """Items customers rebuy, and the repurchase model (decay, item popularity) fitted on every
+    basket of ``lines``."""
     orders = lines.drop_duplicates(["customer_id", "order_id", "product_id"])
     per_buyer = orders.groupby(["product_id", "customer_id"]).size()
     rebuy_rate = (per_buyer >= 2).groupby(level="product_id").mean()
     buyers = per_buyer.groupby(level="product_id").size()
     repurchasable = set(rebuy_rate[(rebuy_rate >= min_rate) & (buyers >= 3)].index)
+    if not repurchasable:
+        return repurchasable, None
+    model = RepurchaseRecommender(fill_with_popular=False).fit(_baskets(orders))
+    return repurchasable, model.without_history()
+
+
+def _baskets(orders: pd.DataFrame) -> pd.DataFrame:
+    baskets = orders.rename(
+        columns={"order_id": "basket_id", "product_id": "item_id", "customer_id": "user_id"}
+    )
+    return baskets.assign(order=baskets.groupby("user_id")["placed_at"].rank(method="dense"))
+
+
+def _due_repurchases(
+    lines: pd.DataFrame,
+    as_of: pd.Timestamp,
+    k: int,
+    repurchasable: set[Any],
+    model: RepurchaseRecommender | None,
+) -> pd.DataFrame:
+    if model is None:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    orders = lines.drop_duplicates(["customer_id", "order_id", "product_id"])
     dates = orders.assign(day=orders["placed_at"].dt.normalize()).drop_duplicates(
         ["customer_id", "product_id", "day"]
     )
@@ -145,48 +258,53 @@ def _due_repurchases(
     due = pd.concat([cycle, last], axis=1, join="inner").reset_index()
     due = due[(due["cycle"] > 0) & ((as_of.normalize() - due["last"]).dt.days >= 0.75 * due["cycle"])]
     if due.empty:
-        return pd.DataFrame(columns=RESULT_COLUMNS), repurchasable
-    baskets = orders.rename(
-        columns={"order_id": "basket_id", "product_id": "item_id", "customer_id": "user_id"}
-    )
-    baskets = baskets.assign(order=baskets.groupby("user_id")["placed_at"].rank(method="dense"))
-    model = RepurchaseRecommender(fill_with_popular=False).fit(baskets)
-    scored = model.recommend(k=max(k * 3, 30), user_ids=due["customer_id"].unique())
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    baskets = _baskets(orders[orders["customer_id"].isin(due["customer_id"].unique())])
+    scored = model.recommend_from(baskets, k=max(k * 3, 30))
     scored = scored.rename(columns={"user_id": "customer_id", "item_id": "product_id"})
     scored = scored.merge(due, on=["customer_id", "product_id"], how="inner")
     scored = scored.sort_values(["customer_id", "score"], ascending=[True, False], kind="stable")
     scored = scored.groupby("customer_id").head(max(1, k // 2))
-    return (
-        pd.DataFrame(
-            {
-                "customer_id": scored["customer_id"].to_numpy(),
-                "product_id": scored["product_id"].to_numpy(),
-                "score": scored["score"].to_numpy(dtype=float),
-                "reason_code": reasons.REPURCHASE,
-                "reason_params": [{"days": max(1, round(c))} for c in scored["cycle"]],
-                "source": "repurchase",
-            }
-        ),
-        repurchasable,
+    return pd.DataFrame(
+        {
+            "customer_id": scored["customer_id"].to_numpy(),
+            "product_id": scored["product_id"].to_numpy(),
+            "score": scored["score"].to_numpy(dtype=float),
+            "reason_code": reasons.REPURCHASE,
+            "reason_params": [{"days": max(1, round(c))} for c in scored["cycle"]],
+            "source": "repurchase",
+        }
     )
 
 
-def _collaborative(
-    lines: pd.DataFrame, names: pd.Series, candidates: int, max_items: int, random_state: int
-) -> tuple[pd.DataFrame, dict[str, Any]]:
+def _fit_collaborative(
+    lines: pd.DataFrame, max_items: int, random_state: int
+) -> tuple[CollaborativeRecommender | None, dict[str, Any]]:
     interactions = lines.rename(columns={"customer_id": "user_id", "product_id": "item_id"})
     pairs = interactions[["user_id", "item_id"]].drop_duplicates()
     if pairs["item_id"].nunique() < 3:
-        return pd.DataFrame(columns=RESULT_COLUMNS), {"skipped": "fewer than three products bought"}
+        return None, {"skipped": "fewer than three products bought"}
     enough = int((pairs.groupby("user_id").size() >= 3).sum()) >= MIN_CUSTOMERS_TO_TUNE
     model = CollaborativeRecommender(tune=enough, max_items=max_items, random_state=random_state).fit(pairs)
-    top = model.recommend(model.data_.users, k=candidates)
-    anchors = _anchors(model, top)
+    summary = {k: v for k, v in model.summary().items() if k != "validation"}
+    summary["tuned"] = enough
+    summary["validation"] = model.validation_[-3:] if enough else []
+    return model.for_scoring(), summary
+
+
+def _collaborative(
+    lines: pd.DataFrame, names: pd.Series, candidates: int, model: CollaborativeRecommender | None
+) -> pd.DataFrame:
+    if model is None:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    interactions = lines.rename(columns={"customer_id": "user_id", "product_id": "item_id"})
+    top, histories = model.recommend_histories(interactions, k=candidates)
+    anchors = _anchors(model, histories, top)
     codes = [reasons.LIKE_YOU if anchor is None else reasons.BOUGHT_WITH for anchor in anchors]
     params = [
         NO_PARAMS if anchor is None else {"product": str(names.get(anchor, anchor))} for anchor in anchors
     ]
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "customer_id": top["user_id"].to_numpy(),
             "product_id": top["item_id"].to_numpy(),
@@ -196,19 +314,14 @@ def _collaborative(
             "source": "collaborative",
         }
     )
-    summary = {k: v for k, v in model.summary().items() if k != "validation"}
-    summary["tuned"] = enough
-    summary["validation"] = model.validation_[-3:] if enough else []
-    return frame, summary
 
 
-def _anchors(model: CollaborativeRecommender, top: pd.DataFrame) -> list[Any | None]:
+def _anchors(model: CollaborativeRecommender, data: InteractionMatrix, top: pd.DataFrame) -> list[Any | None]:
     """For each (user, item) row, the user's past item with the largest EASE weight to it.
 
     One small matrix slice per user (history × that user's candidates), so the loop runs once
     per customer, not once per recommendation.
     """
-    data = model.data_
     rows = data.rows_for(top["user_id"].to_numpy())
     columns = pd.Index(data.items).get_indexer(pd.Index(top["item_id"]))
     anchors = np.full(len(top), -1)

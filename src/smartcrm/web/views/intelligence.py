@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from smartcrm.accounts.roles import Capability
 from smartcrm.core.errors import NotFoundError
 from smartcrm.intelligence import refresh, selectors
-from smartcrm.intelligence.models import RefreshRun
+from smartcrm.intelligence.models import RefreshRun, RunKind
 from smartcrm.modelregistry import registry
 from smartcrm.modelregistry import selectors as registry_selectors
 from smartcrm.modelregistry.models import ModelKind
@@ -159,7 +159,11 @@ def model_cards(request: HttpRequest) -> HttpResponse:
 @require_POST
 @capability_required(Capability.MANAGE_MODELS)
 def refresh_start(request: HttpRequest) -> HttpResponse:
-    refresh.start_refresh(actor=current_user(request))
+    kind = request.POST.get("kind") or RunKind.SCORES
+    if kind not in RunKind.values:
+        messages.error(request, _("There is no such kind of refresh."))
+        return redirect("web:model_cards")
+    refresh.start_refresh(actor=current_user(request), kind=kind)
     messages.success(request, _("Refresh queued: its chunks show below as workers take them."))
     return redirect("web:model_cards")
 

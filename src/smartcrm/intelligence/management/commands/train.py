@@ -1,6 +1,7 @@
-"""``smartcrm train [--as-of DATE] [--chunk-size N] [--on-workers]``: a fan-out refresh run —
-fit every model on the bounded sample, score every customer chunk by chunk, switch the new
-versions and scores in together (refresh_local.py)."""
+"""``smartcrm train [--as-of DATE] [--chunk-size N] [--on-workers] [--kinds scores,recommendations,texts]``:
+a fan-out refresh run per kind — fit every model on the bounded sample, score (rank) every
+customer chunk by chunk, switch the new versions and rows in together (refresh_local.py); the
+text backfill analyses the texts not analysed yet, chunk by chunk."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from smartcrm.intelligence.refresh_local import RefreshNotFinishedError
 
 class Command(BaseCommand):
     help = (
-        "Train segments, CLV, churn and propensity models on a bounded sample of the shop's history "
-        "and score everyone in chunks."
+        "Train segments, CLV, churn, propensity and recommendation models on a bounded sample of "
+        "the shop's history and score everyone in chunks (--kinds texts: analyse texts not analysed yet)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 as_of=options["as_of"],
                 chunk_size=options["chunk_size"],
                 on_workers=options["on_workers"],
+                kinds=options["kinds"],
             )
         except (ValueError, RefreshNotFinishedError) as exc:
             raise CommandError(str(exc)) from exc

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from contextlib import suppress
+from datetime import datetime
 from functools import lru_cache
 
 from django.db import DatabaseError, transaction
@@ -68,9 +69,15 @@ def _plan_chunks(run: RefreshRun) -> list[int]:
     return [chunk.pk for chunk in RefreshChunk.objects.bulk_create(planned)]
 
 
-@lru_cache(maxsize=2)
-def _fitted(run_id: int) -> object:
+def _fitted(run: RefreshRun) -> object:
     """The run's models, unpickled once per worker process."""
+    return _fitted_models(run.pk, run.started_at)
+
+
+@lru_cache(maxsize=2)
+def _fitted_models(run_id: int, started_at: datetime) -> object:
+    # Keyed by the start too: an id comes back when a database is restored or rebuilt (as every
+    # test's is), and another run's models, maybe of another kind, must not be reused.
     kind, data = RefreshRun.objects.filter(pk=run_id).values_list("kind", "fitted").get()
     return work_for(kind).load(None if data is None else bytes(data))
 
@@ -113,7 +120,7 @@ def run_chunk(chunk_id: int) -> None:
 def _score_and_stage(chunk: RefreshChunk, started: float) -> None:
     run = chunk.run
     work = work_for(run.kind)
-    rows = work.compute(run, chunk, _fitted(run.pk))
+    rows = work.compute(run, chunk, _fitted(run))
     with transaction.atomic():
         written = work.write(run, chunk, rows)
         live = RefreshRun.objects.select_for_update().filter(pk=run.pk, status__in=LIVE).exists()

@@ -30,7 +30,7 @@ from smartcrm.imports.models import ImportRun
 from smartcrm.insights.models import Alert
 from smartcrm.intelligence.models import RefreshRun
 from smartcrm.knowledge.models import Article, Intent
-from smartcrm.support.models import SLAPolicy, TicketMessage
+from smartcrm.support.models import BusinessCalendar, SLAPolicy, TicketMessage
 from smartcrm.teams import services as teams
 from smartcrm.teams.models import RecordKind
 from tests import factories
@@ -118,6 +118,8 @@ def build() -> MatrixShop:
     policy = SLAPolicy.objects.create(
         name="Default", first_response_hours=Decimal(24), resolution_hours=Decimal(72)
     )
+    office = [[[540, 1020]]] * 5 + [[], []]  # 9:00-17:00 on weekdays
+    calendar = BusinessCalendar.objects.create(name="Office", time_zone="Europe/Berlin", weekly_hours=office)
     ids = {
         "customer_id": customer.pk, "product_id": product.pk, "order_id": order.pk, "ticket_id": ticket.pk,
         "message_id": message.pk, "suggestion_id": suggestion.pk, "deal_id": deal.pk, "task_id": task.pk,
@@ -127,7 +129,7 @@ def build() -> MatrixShop:
         "token_id": token.pk, "refresh_id": refresh_run.pk, "team_id": team.pk, "user_id": owner.pk,
         "rule_id": rule.pk, "notification_id": notification.pk, "target_id": customer.pk, "view_id": view.pk,
         "bulk_id": bulk.pk, "attachment_id": attachment.pk, "owner_id": message.pk,
-        "policy_id": policy.pk,
+        "policy_id": policy.pk, "calendar_id": calendar.pk,
     }  # fmt: skip
     return MatrixShop(ids, customer)
 

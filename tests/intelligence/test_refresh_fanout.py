@@ -144,7 +144,7 @@ def test_a_failed_chunk_fails_the_run_and_a_retry_finishes_it(
 ) -> None:
     run = start(django_capture_on_commit_callbacks, chunk_size=200)
     fitted = RefreshRun.objects.filter(pk=run.pk).values_list("fitted", flat=True).get()
-    refresh_work._fitted.cache_clear()
+    refresh_work._fitted_models.cache_clear()
     RefreshRun.objects.filter(pk=run.pk).update(fitted=b"not the models")  # the chunk cannot load them
     with pytest.raises(ValueError, match="not a saved FittedModels"):
         refresh_work.run_chunk(held_chunks[0])

@@ -19,6 +19,7 @@ from smartcrm.engine.nlp import intent
 from smartcrm.engine.nlp.intent import IntentModel, ticket_training_frame
 from smartcrm.engine.nlp.pipeline import TextAnalyzer
 from smartcrm.engine.nlp.sentiment import SentimentModel
+from smartcrm.intelligence import jobs as refresh_jobs
 from smartcrm.synth.generator import ShopGenerator
 from smartcrm.synth.spec import ShopSpec
 from smartcrm.textanalysis import services as textanalysis_services
@@ -174,3 +175,12 @@ def background_runner() -> Iterator[Any]:
         runner.drain(timeout=60)
     finally:
         runner.stop()
+
+
+@pytest.fixture
+def held_chunks() -> Iterator[list[int]]:
+    """Fan-out chunks sent are collected here instead of running, so a test runs them one by one."""
+    sent: list[int] = []
+    refresh_jobs.refresh_chunk.connect(sent.append)
+    yield sent
+    refresh_jobs.refresh_chunk.connect_task("smartcrm.intelligence.tasks.refresh_chunk")

@@ -4,7 +4,6 @@ before the switch, and a run can be cancelled or its failed chunk retried."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 
 from smartcrm.customers.models import Customer
 from smartcrm.demo.loader import ShopLoader
-from smartcrm.intelligence import jobs, refresh, refresh_work
+from smartcrm.intelligence import refresh, refresh_work
 from smartcrm.intelligence.models import (
     ChunkStatus,
     CustomerScore,
@@ -50,15 +49,6 @@ def media_in_tmp(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture
 def shop() -> None:
     ShopLoader(ShopSpec(n_customers=600, seed=5, end=END, n_products=120), progress=False).run()
-
-
-@pytest.fixture
-def held_chunks() -> Iterator[list[int]]:
-    """Chunks sent are collected here instead of running, so the test runs them one by one."""
-    sent: list[int] = []
-    jobs.refresh_chunk.connect(sent.append)
-    yield sent
-    jobs.refresh_chunk.connect_task("smartcrm.intelligence.tasks.refresh_chunk")
 
 
 def scores() -> list[tuple[Any, ...]]:

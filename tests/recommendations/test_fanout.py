@@ -5,14 +5,13 @@ real exception, retried, gives the same rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 
 from smartcrm.demo.loader import ShopLoader
-from smartcrm.intelligence import jobs, refresh, refresh_local, refresh_work
+from smartcrm.intelligence import refresh, refresh_local, refresh_work
 from smartcrm.intelligence.models import ChunkStatus, RefreshChunk, RefreshRun, RefreshStatus, RunKind
 from smartcrm.modelregistry.models import ModelVersion
 from smartcrm.recommendations import fanout
@@ -37,14 +36,6 @@ def media_in_tmp(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture
 def shop() -> None:
     ShopLoader(ShopSpec(n_customers=2_000, seed=7, end=END, n_products=150), progress=False).run()
-
-
-@pytest.fixture
-def held_chunks() -> Iterator[list[int]]:
-    sent: list[int] = []
-    jobs.refresh_chunk.connect(sent.append)
-    yield sent
-    jobs.refresh_chunk.connect_task("smartcrm.intelligence.tasks.refresh_chunk")
 
 
 def top_n() -> list[tuple[Any, ...]]:

@@ -5,7 +5,6 @@ finishes the job without analysing anything twice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 
 from smartcrm.demo.loader import ShopLoader
 from smartcrm.engine.nlp.pipeline import TextAnalyzer
-from smartcrm.intelligence import jobs, refresh, refresh_local, refresh_work
+from smartcrm.intelligence import refresh, refresh_local, refresh_work
 from smartcrm.intelligence.models import ChunkStatus, RefreshRun, RefreshStatus, RunKind
 from smartcrm.synth.spec import ShopSpec
 from smartcrm.textanalysis import services
@@ -42,14 +41,6 @@ def media_in_tmp(settings: Any, tmp_path: Any) -> None:
 def shop(analyzer: TextAnalyzer) -> None:
     ShopLoader(ShopSpec(n_customers=300, seed=5, end=END, n_products=60), progress=False).run()
     TextAnalysis.objects.all().delete()
-
-
-@pytest.fixture
-def held_chunks() -> Iterator[list[int]]:
-    sent: list[int] = []
-    jobs.refresh_chunk.connect(sent.append)
-    yield sent
-    jobs.refresh_chunk.connect_task("smartcrm.intelligence.tasks.refresh_chunk")
 
 
 def analyses() -> list[tuple[Any, ...]]:

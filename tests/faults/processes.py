@@ -60,3 +60,22 @@ def wait_until(
         if time.monotonic() > deadline:
             pytest.fail(f"no {what} within {timeout}s:\n{log.read_text()[-4000:]}")
         time.sleep(0.02)
+
+
+def kill_mid_run(run_id: int, worker: subprocess.Popen[bytes], log: Path) -> None:
+    """SIGKILL a fan-out worker once one chunk of the run is done and another is running, and
+    check the run was caught before its end."""
+    from smartcrm.intelligence.models import ChunkStatus, RefreshChunk
+
+    chunks = RefreshChunk.objects.filter(run_id=run_id)
+
+    def midway() -> bool:
+        return (
+            chunks.filter(status=ChunkStatus.DONE).exists()
+            and chunks.filter(status=ChunkStatus.RUNNING).exists()
+        )
+
+    wait_until(midway, timeout=600, process=worker, log=log, what="a chunk done and one running")
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    assert chunks.exclude(status=ChunkStatus.DONE).exists(), "killed too late to prove anything"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from smartcrm.intelligence.models import ChunkStatus, CustomerScore, RefreshChun
 from smartcrm.modelregistry.models import ModelVersion
 from smartcrm.synth.spec import ShopSpec
 from tests.celery_worker import redis_broker, start_worker, stop
-from tests.faults.processes import ON_POSTGRES, wait_until
+from tests.faults.processes import ON_POSTGRES, kill_mid_run, wait_until
 
 pytestmark = [ON_POSTGRES, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 END, AS_OF = date(2025, 6, 30), date(2025, 6, 29)
@@ -56,17 +55,7 @@ def run_killed_and_restarted(tmp_path: Path, broker: str, processes: list[Any], 
     processes.append(worker)
     run = refresh.start_refresh(actor="test", as_of=AS_OF, chunk_size=60)
     chunks = RefreshChunk.objects.filter(run_id=run.pk)
-
-    def midway() -> bool:
-        return (
-            chunks.filter(status=ChunkStatus.DONE).exists()
-            and chunks.filter(status=ChunkStatus.RUNNING).exists()
-        )
-
-    wait_until(midway, timeout=600, process=worker, log=log, what="a chunk done and one running")
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=30)
-    assert chunks.exclude(status=ChunkStatus.DONE).exists(), "killed too late to prove anything"
+    kill_mid_run(run.pk, worker, log)
     assert checksum() == before  # nothing of the new generation is visible
     assert not ModelVersion.objects.filter(version=2, is_active=True).exists()
 

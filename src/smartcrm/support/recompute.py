@@ -4,9 +4,10 @@ calendar changed (requested by :func:`smartcrm.support.sla.request_recompute`).
 The job reads the policies when it starts and walks the open tickets in id order, a batch per
 transaction. Each batch locks the newest recompute row and goes on only while that is its own
 (a newer change supersedes it: the newer job reads the newer policies and redoes every ticket),
-then locks its tickets and writes the due times that moved. Locking the tickets means an agent
-changing a ticket's priority meanwhile either finishes first (the batch reads the new priority)
-or waits for the batch (and sets the due times of the new priority itself).
+then locks its tickets and writes the due times that moved (computed just before, outside the
+lock). Locking the tickets means an agent changing a ticket's priority meanwhile either finishes
+first (the batch sees the new priority under the lock and computes that ticket again) or waits
+for the batch (and sets the due times of the new priority itself).
 
 Idempotent: a second run of the same recompute (a redelivered message, the stale-run sweeper
 sending it again) computes the same due times and writes none. A failure marks the recompute
@@ -40,6 +41,8 @@ FIELDS = ["first_response_due_at", "resolution_due_at"]
 INTERRUPTED = gettext_noop("Interrupted: its job was lost or its worker stopped three times. Retry it.")
 
 Progress = Callable[[int, int], None]
+Due = tuple[datetime | None, datetime | None]
+Calendars = dict[int, WorkCalendar | None]  # each policy's business hours, by the policy's id
 
 
 class _Superseded(Exception):
@@ -52,32 +55,51 @@ def _still_newest(run: DueTimeRecompute) -> None:
         raise _Superseded
 
 
+def _due(
+    priority: str, channel: str, created_at: datetime, policies: list[SLAPolicy], calendars: Calendars
+) -> Due:
+    policy = policy_for(priority, channel, policies)
+    return (None, None) if policy is None else due_times(created_at, policy, calendars[policy.pk])
+
+
 def _recompute_batch(
-    run: DueTimeRecompute, after: int, policies: list[SLAPolicy], calendars: dict[int, WorkCalendar | None]
+    run: DueTimeRecompute, after: int, policies: list[SLAPolicy], calendars: Calendars
 ) -> tuple[int, int, int]:
-    """The open tickets after id ``after`` (a batch): how many, how many moved, the last id."""
+    """The open tickets after id ``after`` (a batch): how many, how many moved, the last id.
+
+    The due times are computed before the batch's transaction (opening hours take a while), and
+    the tickets are locked only to write them: one whose priority, channel or creation changed
+    in between is computed again under the lock."""
+    rows = list(
+        Ticket.objects.filter(pk__gt=after, status__in=OPEN_STATUSES)
+        .order_by("pk")
+        .values_list("pk", "priority", "channel", "created_at")[:BATCH]
+    )
+    if not rows:
+        return 0, 0, after
+    computed = {pk: ((p, c, t), _due(p, c, t, policies, calendars)) for pk, p, c, t in rows}
     with transaction.atomic():
         _still_newest(run)
-        tickets = list(
+        tickets = (
             Ticket.objects.select_for_update()
-            .filter(pk__gt=after, status__in=OPEN_STATUSES)
+            .filter(pk__in=computed, status__in=OPEN_STATUSES)
             .only("pk", "priority", "channel", "created_at", *FIELDS)
-            .order_by("pk")[:BATCH]
+            .order_by("pk")
         )
         moved = []
         for ticket in tickets:
-            policy = policy_for(ticket.priority, ticket.channel, policies)
-            due = (
-                (None, None) if policy is None else due_times(ticket.created_at, policy, calendars[policy.pk])
-            )
+            read, due = computed[ticket.pk]
+            now = (ticket.priority, ticket.channel, ticket.created_at)
+            if now != read:  # changed since the batch was read
+                due = _due(*now, policies, calendars)
             if (ticket.first_response_due_at, ticket.resolution_due_at) != due:
                 ticket.first_response_due_at, ticket.resolution_due_at = due
                 moved.append(ticket)
         Ticket.objects.bulk_update(moved, FIELDS)
         DueTimeRecompute.objects.filter(pk=run.pk).update(
-            done=run.done + len(tickets), changed=run.changed + len(moved)
+            done=run.done + len(rows), changed=run.changed + len(moved)
         )
-    return len(tickets), len(moved), tickets[-1].pk if tickets else after
+    return len(rows), len(moved), rows[-1][0]
 
 
 def _finish(run: DueTimeRecompute, state: RecomputeState, error: str = "") -> DueTimeRecompute:

@@ -53,6 +53,7 @@ def test_every_app_with_long_runs_registers_a_recoverer() -> None:
         "refresh",
         "webhooks",
         "attachments",
+        "sla-recompute",
     }
 
 

@@ -75,3 +75,17 @@ def test_bulk_exports_of_contact_details_are_limited_and_audited(api_as: Any, ti
     events = AuditEvent.objects.filter(action="export", object_type="exports.customers")
     assert events.count() == 2
     assert all(e.changes["bulk_read"] and e.changes["rows"] == 1 for e in events)
+
+
+@pytest.mark.parametrize(
+    ("role", "masked"), [(Role.MARKETING, True), (Role.ANALYST, True), (Role.SUPPORT, False)]
+)
+def test_inbox_list_and_customer_page_mask_ticket_subjects_by_role(
+    make_user: Any, ticket: Any, role: Role, masked: bool
+) -> None:
+    client = Client()
+    client.force_login(make_user(role))
+    for url in ("/inbox/", "/inbox/?status=all", f"/customers/{ticket.customer_id}/"):
+        page = client.get(url).content.decode()
+        assert "Call me on" in page, url  # the ticket is listed (and in the customer's timeline)
+        assert ("555 0100" in page) is not masked, url

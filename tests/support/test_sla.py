@@ -61,7 +61,9 @@ def test_a_new_ticket_takes_the_most_specific_policy(policies: list[SLAPolicy]) 
     assert normal.first_response_due_at == normal.created_at + timedelta(hours=1)
 
 
-def test_a_policy_change_moves_the_open_tickets_due_times(policies: list[SLAPolicy]) -> None:
+def test_a_policy_change_moves_the_open_tickets_due_times(
+    policies: list[SLAPolicy], django_capture_on_commit_callbacks: Any
+) -> None:
     admin = factories.UserFactory(role=Role.ADMIN)
     ticket = factories.TicketFactory(priority="normal")
     solved = factories.TicketFactory(priority="normal", status=TicketStatus.SOLVED)
@@ -73,7 +75,8 @@ def test_a_policy_change_moves_the_open_tickets_due_times(policies: list[SLAPoli
         "first_response_hours": Decimal(2),
         "resolution_hours": Decimal(10),
     }
-    save_policy(actor=admin, values=values, policy=policies[0])
+    with django_capture_on_commit_callbacks(execute=True):  # the recompute runs after the commit
+        save_policy(actor=admin, values=values, policy=policies[0])
     ticket.refresh_from_db()
     solved.refresh_from_db()
     assert ticket.first_response_due_at == ticket.created_at + timedelta(hours=2)

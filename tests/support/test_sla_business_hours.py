@@ -16,15 +16,24 @@ from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.core.models import AuditEvent
 from smartcrm.readmodels.support_dashboard import support_dashboard
-from smartcrm.support.models import BreachKind, BusinessCalendar, SLABreach, SLAPolicy, Ticket, TicketStatus
+from smartcrm.support.models import (
+    BreachKind,
+    BusinessCalendar,
+    DueTimeRecompute,
+    RecomputeState,
+    SLABreach,
+    SLAPolicy,
+    Ticket,
+    TicketStatus,
+)
 from smartcrm.support.services import open_ticket
 from smartcrm.support.sla import (
     check_breaches,
     delete_calendar,
-    recompute_open_due_times,
     save_calendar,
     save_policy,
 )
+from smartcrm.support.tasks import recompute_due_times
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +68,7 @@ def office(admin: Any) -> BusinessCalendar:
 
 
 @pytest.fixture
-def policy(admin: Any, office: BusinessCalendar) -> SLAPolicy:
+def policy(admin: Any, office: BusinessCalendar, django_capture_on_commit_callbacks: Any) -> SLAPolicy:
     values = {
         "name": "Default",
         "priority": "",
@@ -68,7 +77,8 @@ def policy(admin: Any, office: BusinessCalendar) -> SLAPolicy:
         "resolution_hours": Decimal(16),
         "calendar": office,
     }
-    return save_policy(actor=admin, values=values)
+    with django_capture_on_commit_callbacks(execute=True):  # its recompute: done, not pending
+        return save_policy(actor=admin, values=values)
 
 
 def _ticket(created: datetime, **fields: Any) -> Ticket:
@@ -129,24 +139,29 @@ def test_a_holiday_pushes_the_due_time() -> None:
 
 
 def test_changing_the_calendar_moves_the_open_tickets_only(
-    admin: Any, office: BusinessCalendar, policy: SLAPolicy
+    admin: Any, office: BusinessCalendar, policy: SLAPolicy, django_capture_on_commit_callbacks: Any
 ) -> None:
     open_one = _ticket(berlin(2026, 3, 27, 16))
     solved = _ticket(berlin(2026, 3, 27, 16), status=TicketStatus.SOLVED)
     check_breaches(now=berlin(2026, 3, 27, 16, 5))
     saturdays = [NINE_TO_FIVE] * 6 + [[]]
-    save_calendar(actor=admin, values=calendar_values(weekly_hours=saturdays), calendar=office)
+    with django_capture_on_commit_callbacks(execute=True):  # the recompute runs after the commit
+        save_calendar(actor=admin, values=calendar_values(weekly_hours=saturdays), calendar=office)
     open_one.refresh_from_db()
     solved.refresh_from_db()
     assert open_one.first_response_due_at == berlin(2026, 3, 28, 10)  # open on Saturday now
     assert solved.first_response_due_at == berlin(2026, 3, 30, 10)  # measured against the old hours
-    assert recompute_open_due_times() == 1  # idempotent: the same due times again
+    run = DueTimeRecompute.objects.latest("pk")
+    assert (run.state, run.total, run.changed) == (RecomputeState.DONE, 1, 1)
+    assert recompute_due_times.delay(run.pk).get()["state"] == RecomputeState.DONE  # done: nothing again
     again = Ticket.objects.get(pk=open_one.pk)
     assert again.first_response_due_at == open_one.first_response_due_at
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(office.pk)).exists()
 
 
-def test_a_policy_without_a_calendar_stays_around_the_clock(admin: Any, policy: SLAPolicy) -> None:
+def test_a_policy_without_a_calendar_stays_around_the_clock(
+    admin: Any, policy: SLAPolicy, django_capture_on_commit_callbacks: Any
+) -> None:
     values = {
         "name": "Default",
         "priority": "",
@@ -156,7 +171,8 @@ def test_a_policy_without_a_calendar_stays_around_the_clock(admin: Any, policy: 
         "calendar": None,
     }
     ticket = _ticket(berlin(2026, 3, 27, 16))
-    save_policy(actor=admin, values=values, policy=policy)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_policy(actor=admin, values=values, policy=policy)
     ticket.refresh_from_db()
     assert ticket.first_response_due_at == berlin(2026, 3, 27, 18)
 

@@ -8,7 +8,12 @@ class SupportConfig(AppConfig):
     verbose_name = "Support"
 
     def ready(self) -> None:
-        from smartcrm.core import background
+        from smartcrm.core import background, recovery
+        from smartcrm.support import jobs
+
+        # The services start jobs; the tasks that do them are connected here (tasks → services only).
+        jobs.recompute_due_times.connect_task("smartcrm.support.tasks.recompute_due_times")
+        recovery.register("sla-recompute", "smartcrm.support.recompute.recover_stale")
 
         # Celery beat runs it with a broker (settings.CELERY_BEAT_SCHEDULE).
         background.register_periodic(

@@ -181,3 +181,41 @@ class SLABreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} breach of ticket {self.ticket_id}"
+
+
+class RecomputeState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    SUPERSEDED = "superseded", _("Superseded by a newer change")
+
+
+class DueTimeRecompute(models.Model):
+    """One background recompute of the open tickets' due times after a policy or a calendar
+    changed (support/recompute.py). The newest row is the one that counts: a change while one is
+    queued or running requests another, and the older one stops at its next batch."""
+
+    state = models.CharField(max_length=12, choices=RecomputeState.choices, default=RecomputeState.QUEUED)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)  # open tickets when it started
+    done = models.PositiveIntegerField(default=0)  # of them looked at
+    changed = models.PositiveIntegerField(default=0)  # of them whose due times moved
+    attempts = models.PositiveSmallIntegerField(default=0)  # sent again by the stale-run sweeper
+    error = models.CharField(max_length=300, blank=True)
+    worker = models.CharField(max_length=120, blank=True, help_text="host:pid of the process running it")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Its worker's last sign of life (core/heartbeat.py)"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["state"], name="sla_recompute_state_idx")]
+
+    def __str__(self) -> str:
+        return f"due-time recompute {self.pk} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.state == RecomputeState.DONE else int(100 * self.done / max(self.total, 1))

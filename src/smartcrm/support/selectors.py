@@ -12,6 +12,8 @@ from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pagination import Page, paginate
 from smartcrm.support.models import (
     BusinessCalendar,
+    DueTimeRecompute,
+    RecomputeState,
     SLABreach,
     SLAPolicy,
     Ticket,
@@ -145,3 +147,23 @@ def get_policy(policy_id: int) -> SLAPolicy:
     if policy is None:
         raise NotFoundError(f"SLA policy {policy_id}")
     return policy
+
+
+PENDING_RECOMPUTE = (RecomputeState.QUEUED, RecomputeState.RUNNING)
+
+
+def recompute_pending() -> bool:
+    """A policy or a calendar changed and the open tickets' due times are not recomputed yet."""
+    return DueTimeRecompute.objects.filter(state__in=PENDING_RECOMPUTE).exists()
+
+
+def latest_recompute() -> DueTimeRecompute | None:
+    """The newest recompute of the due times: the one the SLA page shows."""
+    return DueTimeRecompute.objects.order_by("-pk").first()
+
+
+def get_recompute(run_id: int) -> DueTimeRecompute:
+    run = DueTimeRecompute.objects.filter(pk=run_id).first()
+    if run is None:
+        raise NotFoundError(f"due-time recompute {run_id}")
+    return run

@@ -9,8 +9,14 @@ policy picks its own: an urgent policy can run around the clock while the others
 hours (SLA policies have no team, so a calendar per team would have nothing to hang on).
 
 When a policy or a calendar in use changes, the open tickets' due times are recomputed from
-their creation (:func:`recompute_open_due_times`, idempotent); solved tickets keep the targets
-they were measured against, and breaches already recorded stay recorded.
+their creation in the background (:func:`request_recompute` records a :class:`DueTimeRecompute`
+and starts its job on commit; the job is support/recompute.py), so the save answers at once
+however many tickets are open. Solved tickets keep the targets they were measured against, and
+breaches already recorded stay recorded. While a recompute is queued or running the breach
+check records nothing (:func:`check_breaches` says ``deferred``): the open tickets' due times
+may still be the old policy's, and a ticket late by those but not by the new ones must not
+alert. The next check after the recompute catches up, so a real breach is reported at most a
+recompute plus one check interval late.
 
 The check (``smartcrm.support.check_sla_breaches``: Celery beat every few minutes, the embedded
 runner's timer without a broker) records one :class:`SLABreach` per ticket and kind. The
@@ -39,17 +45,20 @@ from smartcrm.core.actors import Actor
 from smartcrm.core.audit import AuditAction
 from smartcrm.core.errors import ServiceValidationError
 from smartcrm.engine.business_hours import CalendarError, WorkCalendar, add_hours
-from smartcrm.support import events
+from smartcrm.support import events, jobs
 from smartcrm.support.models import (
     BreachKind,
     BusinessCalendar,
+    DueTimeRecompute,
     Priority,
+    RecomputeState,
     SLABreach,
     SLAPolicy,
     Ticket,
     TicketChannel,
     TicketStatus,
 )
+from smartcrm.support.selectors import recompute_pending
 
 logger = logging.getLogger("smartcrm.support.sla")
 
@@ -140,12 +149,31 @@ def fill_missing_due_times() -> int:
     return filled
 
 
-def recompute_open_due_times() -> int:
-    """After a policy or a calendar changed: the open tickets take the policies as they are now
-    (solved ones keep the targets they were measured against). Idempotent: a second run writes
-    the same due times. Returns how many tickets got due times."""
-    Ticket.objects.filter(status__in=OPEN_STATUSES).update(first_response_due_at=None, resolution_due_at=None)
-    return fill_missing_due_times()
+def request_recompute() -> DueTimeRecompute:
+    """After a policy or a calendar changed (inside the change's transaction): record a recompute
+    of the open tickets' due times and start its job once the change commits.
+
+    The newest recompute row is locked first, and each batch of a running recompute writes under
+    the same lock after checking that it is still the newest. So once this change commits, an
+    older recompute (which read the policies before it) writes nothing more, and the new one
+    reads the policies as they are now. Older ones still queued are superseded at once."""
+    now = timezone.now()
+    DueTimeRecompute.objects.select_for_update().order_by("-pk").first()
+    DueTimeRecompute.objects.filter(state=RecomputeState.QUEUED).update(
+        state=RecomputeState.SUPERSEDED, finished_at=now
+    )
+    run = DueTimeRecompute.objects.create(requested_at=now)
+    jobs.recompute_due_times.on_commit(run.pk)
+    return run
+
+
+@transaction.atomic
+def retry_recompute() -> DueTimeRecompute:
+    """Recompute the open tickets' due times again (the last recompute failed or was interrupted);
+    refused while one is queued or running."""
+    if recompute_pending():
+        raise ServiceValidationError({"__all__": _("The due times are being recomputed already.")})
+    return request_recompute()
 
 
 def _reachable(policy_hours: Iterable[Decimal], calendar: WorkCalendar | None) -> bool:
@@ -204,7 +232,8 @@ def _clean_policy(values: dict[str, Any], policy: SLAPolicy | None) -> dict[str,
 
 @transaction.atomic
 def save_policy(*, actor: Actor, values: dict[str, Any], policy: SLAPolicy | None = None) -> SLAPolicy:
-    """Create a policy (``policy`` None) or change one; the open tickets' due times follow.
+    """Create a policy (``policy`` None) or change one; the open tickets' due times follow in
+    the background (:func:`request_recompute`).
 
     ``values["calendar"]``: a :class:`BusinessCalendar` (opening hours) or None (around the clock).
     """
@@ -218,7 +247,7 @@ def save_policy(*, actor: Actor, values: dict[str, Any], policy: SLAPolicy | Non
             return policy
         policy.save()
         audit.record(actor, AuditAction.UPDATE, policy, changes=changes)
-    recompute_open_due_times()
+    request_recompute()
     return policy
 
 
@@ -226,7 +255,7 @@ def save_policy(*, actor: Actor, values: dict[str, Any], policy: SLAPolicy | Non
 def delete_policy(*, actor: Actor, policy: SLAPolicy) -> None:
     audit.record(actor, AuditAction.DELETE, policy)
     policy.delete()
-    recompute_open_due_times()
+    request_recompute()
 
 
 # ---------------------------------------------------------------------- business calendars
@@ -295,7 +324,7 @@ def save_calendar(
     *, actor: Actor, values: dict[str, Any], calendar: BusinessCalendar | None = None
 ) -> BusinessCalendar:
     """Create a business calendar (``calendar`` None) or change one. When policies use it, the
-    open tickets' due times are recomputed; a change that would leave one of their targets
+    open tickets' due times are recomputed in the background; a change that would leave one of their targets
     unreachable is refused."""
     cleaned = _clean_calendar(values, calendar)
     if calendar is None:
@@ -313,7 +342,7 @@ def save_calendar(
     calendar.save()
     audit.record(actor, AuditAction.UPDATE, calendar, changes=changes)
     if targets:
-        recompute_open_due_times()
+        request_recompute()
     return calendar
 
 
@@ -334,6 +363,7 @@ class BreachCheck:
     due_times_filled: int
     alerted: int  # targets missed now: the assignee and the team lead were told
     recorded_late: int  # targets met late: recorded for the figures
+    deferred: bool = False  # a recompute of the due times is pending: nothing checked this time
 
 
 def _missed_now(kind: BreachKind, now: datetime) -> QuerySet[Ticket]:
@@ -371,9 +401,12 @@ def _alert(ticket: Ticket, kind: BreachKind, now: datetime) -> bool:
 
 def check_breaches(now: datetime | None = None) -> BreachCheck:
     """Fill missing due times, then record every breach not recorded yet. One ticket that fails
-    is logged and skipped; the next run tries it again."""
+    is logged and skipped; the next run tries it again. While the open tickets' due times are
+    being recomputed no breach is recorded (``deferred``): they may still be the old policy's."""
     now = now or timezone.now()
     filled = fill_missing_due_times()
+    if recompute_pending():
+        return BreachCheck(due_times_filled=filled, alerted=0, recorded_late=0, deferred=True)
     alerted = recorded = 0
     for kind in BreachKind:
         missed = _missed_now(kind, now).select_related("assignee", "team__lead").order_by("pk")

@@ -107,6 +107,8 @@ urlpatterns = [
     path("settings/sla/", sla_settings.sla_policy_list, name="sla_policies"),
     path("settings/sla/<int:policy_id>/", sla_settings.sla_policy_edit, name="sla_policy_edit"),
     path("settings/sla/<int:policy_id>/delete/", sla_settings.sla_policy_delete, name="sla_policy_delete"),
+    path("settings/sla/recompute/", sla_settings.sla_recompute, name="sla_recompute"),
+    path("settings/sla/recompute/retry/", sla_settings.sla_recompute_retry, name="sla_recompute_retry"),
     path("settings/sla/calendars/new/", sla_settings.sla_calendar_new, name="sla_calendar_new"),
     path(
         "settings/sla/calendars/<int:calendar_id>/", sla_settings.sla_calendar_edit, name="sla_calendar_edit"

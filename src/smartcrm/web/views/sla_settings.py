@@ -13,8 +13,14 @@ from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.pipeline.selectors import recent_targets
 from smartcrm.pipeline.services import set_sales_target
 from smartcrm.support.models import BusinessCalendar, SLAPolicy
-from smartcrm.support.selectors import business_calendars, get_business_calendar, get_policy, sla_policies
-from smartcrm.support.sla import delete_calendar, delete_policy, save_calendar, save_policy
+from smartcrm.support.selectors import (
+    business_calendars,
+    get_business_calendar,
+    get_policy,
+    latest_recompute,
+    sla_policies,
+)
+from smartcrm.support.sla import delete_calendar, delete_policy, retry_recompute, save_calendar, save_policy
 from smartcrm.web.access import capability_required, current_user
 from smartcrm.web.forms import add_service_errors
 from smartcrm.web.sla_forms import BusinessCalendarForm, SalesTargetForm, SLAPolicyForm
@@ -35,7 +41,7 @@ def _save(request: HttpRequest, form: SLAPolicyForm, policy: SLAPolicy | None) -
     except ServiceValidationError as exc:
         add_service_errors(form, exc)
         return False
-    messages.success(request, _("SLA policy saved; the open tickets' due times follow it."))
+    messages.success(request, _("SLA policy saved; the open tickets' due times are being recomputed."))
     return True
 
 
@@ -48,7 +54,12 @@ def sla_policy_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/sla/policies.html",
-        {"policies": sla_policies(), "calendars": business_calendars(), "form": form},
+        {
+            "policies": sla_policies(),
+            "calendars": business_calendars(),
+            "recompute": latest_recompute(),
+            "form": form,
+        },
         status=status,
     )
 
@@ -80,6 +91,25 @@ def sla_policy_edit(request: HttpRequest, policy_id: int) -> HttpResponse:
 def sla_policy_delete(request: HttpRequest, policy_id: int) -> HttpResponse:
     delete_policy(actor=current_user(request), policy=_policy_or_404(policy_id))
     messages.success(request, _("SLA policy removed."))
+    return redirect("web:sla_policies")
+
+
+@capability_required(Capability.MANAGE_TEAMS)
+def sla_recompute(request: HttpRequest) -> HttpResponse:
+    """The latest recompute of the due times (the SLA page polls it while it runs)."""
+    return render(request, "web/sla/_recompute.html", {"recompute": latest_recompute()})
+
+
+@require_POST
+@capability_required(Capability.MANAGE_TEAMS)
+def sla_recompute_retry(request: HttpRequest) -> HttpResponse:
+    try:
+        retry_recompute()
+    except ServiceValidationError as exc:
+        for message in exc.errors.values():
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The open tickets' due times are being recomputed."))
     return redirect("web:sla_policies")
 
 

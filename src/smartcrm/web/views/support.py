@@ -16,7 +16,7 @@ from smartcrm.attachments.selectors import of_ticket
 from smartcrm.collaboration.models import ListKind
 from smartcrm.core.errors import NotFoundError, ServiceValidationError
 from smartcrm.support.models import Ticket
-from smartcrm.support.selectors import get_ticket_thread, inbox_page, ticket_agents
+from smartcrm.support.selectors import get_ticket_thread, inbox_page, recompute_pending, ticket_agents
 from smartcrm.support.services import update_ticket
 from smartcrm.web.access import capability_required, current_user
 from smartcrm.web.forms import InboxFilterForm, ReplyForm, TicketUpdateForm, add_service_errors
@@ -66,6 +66,7 @@ def _render_thread(
         "reply_form": reply_form,
         "update_form": update_form or TicketUpdateForm(initial=initial, agents=agents),
         "assist": assist,
+        "sla_recomputing": recompute_pending(),
     }
     return render(request, "web/inbox/detail.html", context, status=status)
 

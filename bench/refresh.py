@@ -14,9 +14,11 @@ the fan-out refresh at scale.
    (the chunks' own seconds added up) and ``switch``.
 4. ``--stages`` measures other kinds of fan-out run too, one after another, each on fresh
    workers so each stage's peak RSS is its own: ``recommendations`` (fit on the sample, rank
-   every customer in chunks, switch) and ``texts`` (the text backfill, every text re-analysed).
-   ``stages`` holds each one's figures (the same keys, ``rows`` being customers scored, customers
-   with recommendations or texts analysed); the scores' figures stay at the top level.
+   every customer in chunks, switch), ``texts`` (the text backfill, every text re-analysed) and
+   ``dedup`` (the candidate search for duplicate customers: keys of every customer, then chunks
+   of blocking-key buckets, then the switch into the review queue). ``stages`` holds each one's
+   figures (the same keys, ``rows`` being customers scored, customers with recommendations,
+   texts analysed or duplicate pairs stored); the scores' figures stay at the top level.
 
 ``--compare-full`` also measures what training on the bounded sample costs in quality
 (bench/refresh_quality.py): held-out AUC of churn and 30-day propensity trained on the sample
@@ -191,7 +193,7 @@ def run_refresh(
     return figures
 
 
-STAGES = ("scores", "recommendations", "texts")
+STAGES = ("scores", "recommendations", "texts", "dedup")
 
 
 def stages(value: str) -> list[str]:
@@ -230,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
         type=stages,
         default=["scores"],
         help="fan-out runs to measure, one after another, each on fresh workers: scores, "
-        "recommendations, texts (every text re-analysed); default scores",
+        "recommendations, texts (every text re-analysed), dedup; default scores",
     )
     args = parser.parse_args(argv)
 

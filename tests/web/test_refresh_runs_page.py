@@ -91,3 +91,23 @@ def test_the_page_names_each_kind_and_an_admin_starts_a_recommendations_run(
     response = client.post(reverse("web:refresh_start"), {"kind": "gossip"}, follow=True)
     assert "There is no such kind of refresh." in response.content.decode()
     assert RefreshRun.objects.count() == 2
+
+
+def test_a_dedup_run_shows_its_pairs_and_an_admin_starts_one(
+    client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    RefreshRun.objects.create(
+        as_of=date(2025, 6, 29),
+        chunk_size=25_000,
+        kind=RunKind.DEDUP,
+        status=RefreshStatus.DONE,
+        customers_scored=7,
+    )
+    client = client_for(Role.ADMIN)
+    page = client.get(reverse("web:model_cards")).content.decode()
+    assert "De-duplication" in page and "7 duplicate pairs to review" in page
+    assert "Look for duplicate customers now" in page
+    with django_capture_on_commit_callbacks() as sent:
+        client.post(reverse("web:refresh_start"), {"kind": RunKind.DEDUP})
+    assert RefreshRun.objects.filter(kind=RunKind.DEDUP, status=RefreshStatus.QUEUED).count() == 1
+    assert len(sent) == 1

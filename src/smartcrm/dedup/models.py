@@ -1,4 +1,5 @@
-"""Duplicate candidates, merges and their undo snapshots, and de-duplication runs.
+"""Duplicate candidates, merges and their undo snapshots, de-duplication runs, and the working
+set of a fan-out de-duplication run (dedup/fanout.py).
 
 Pairs and merges name customers by id, not by foreign key: a merge deletes the merged
 customer, and its pair and merge records must outlive it (the undo recreates it under the same
@@ -117,3 +118,64 @@ class DedupRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} ({self.state})"
+
+
+class RunRow(models.Model):
+    """A row of a fan-out de-duplication run's working set: it goes with the run."""
+
+    run = models.ForeignKey(
+        "intelligence.RefreshRun", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        abstract = True
+
+
+class DedupKey(RunRow):
+    """A customer's blocking key in one rule of a fan-out de-duplication run (dedup/fanout.py),
+    as a bucket number, never the key itself: the chunks of the run are ranges of buckets."""
+
+    rule = models.PositiveSmallIntegerField(help_text="Index of the rule in engine.dedup.blocking.RULES")
+    bucket = models.BigIntegerField()
+    customer_id = models.BigIntegerField()
+
+    class Meta(RunRow.Meta):
+        indexes = [models.Index(fields=["run", "rule", "bucket"], name="dedup_key_bucket_idx")]
+
+    def __str__(self) -> str:
+        return f"customer {self.customer_id} in bucket {self.bucket} of rule {self.rule}"
+
+
+class DedupRecord(RunRow):
+    """Where a customer sits inside a block in a fan-out de-duplication run: the position of the
+    first customer (by id) sharing its postcode, and its email, in the whole table."""
+
+    customer_id = models.BigIntegerField()
+    postcode_order = models.BigIntegerField()
+    email_order = models.BigIntegerField()
+
+    class Meta(RunRow.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["run", "customer_id"], name="one_dedup_record_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"customer {self.customer_id} (dedup run {self.run_id})"
+
+
+class StagedDuplicatePair(RunRow):
+    """A pair one chunk of a fan-out de-duplication run found, not yet in the review queue: the
+    switch upserts the run's pairs into DuplicatePair at once. A pair two rules propose is
+    staged by two chunks and switched in once."""
+
+    chunk = models.PositiveIntegerField(help_text="The number of the chunk that found it")
+    left_id = models.BigIntegerField()
+    right_id = models.BigIntegerField()
+    probability = models.FloatField()
+    evidence = models.JSONField(default=dict)
+
+    class Meta(RunRow.Meta):
+        indexes = [models.Index(fields=["run", "chunk"], name="staged_pair_chunk_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.left_id}~{self.right_id} (dedup run {self.run_id})"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from smartcrm.core.errors import NotFoundError
 from smartcrm.core.pagination import Page, paginate
@@ -30,28 +31,35 @@ CANDIDATE_LIMIT = 200
 
 
 def customer_frame(
-    customers: Iterable[int] | None = None, progress: Callable[[int], None] | None = None
+    customers: Iterable[int] | QuerySet[Any] | None = None, progress: Callable[[int], None] | None = None
 ) -> pd.DataFrame:
-    """The matching columns of customers (all, or the given ids), PII decrypted in memory only.
+    """The matching columns of customers (all, the given ids, or the ids a query selects), PII
+    decrypted in memory only.
 
     Read in batches by id so memory holds one batch of model rows at a time; the frame itself
     keeps plain strings.
     """
+    columns: dict[str, list[object]] = {c: [] for c in FRAME_COLUMNS}
+    for rows in customer_rows(customers):
+        for name, values in zip(FRAME_COLUMNS, zip(*rows, strict=True), strict=True):
+            columns[name].extend(values)
+        if progress:
+            progress(len(rows))
+    return pd.DataFrame(columns)
+
+
+def customer_rows(customers: Iterable[int] | QuerySet[Any] | None = None) -> Iterator[list[tuple[Any, ...]]]:
+    """The matching columns of customers in batches of ``BATCH`` rows by id (``customer_frame``)."""
     queryset = Customer.objects.order_by("pk")
     if customers is not None:
-        queryset = queryset.filter(pk__in=list(customers))
-    columns: dict[str, list[object]] = {c: [] for c in FRAME_COLUMNS}
+        queryset = queryset.filter(pk__in=customers if isinstance(customers, QuerySet) else list(customers))
     last = 0
     while True:
         rows = list(queryset.filter(pk__gt=last).values_list(*FRAME_COLUMNS)[:BATCH])
         if not rows:
-            break
-        for name, values in zip(FRAME_COLUMNS, zip(*rows, strict=True), strict=True):
-            columns[name].extend(values)
+            return
+        yield rows
         last = int(rows[-1][0])
-        if progress:
-            progress(len(rows))
-    return pd.DataFrame(columns)
 
 
 def match_candidates(customer: Customer) -> list[int]:

@@ -9,8 +9,9 @@ values compared.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,21 +210,30 @@ def _find_duplicates(run: DedupRun, progress: Progress | None) -> DedupRun:
 
 
 def _store_pairs(pairs: pd.DataFrame, model: Deduplicator) -> int:
-    """Upsert pending pairs; a pair already merged, rejected or obsolete keeps its state."""
+    return store_pair_rows(pair_rows(pairs, model))
+
+
+def pair_rows(pairs: pd.DataFrame, model: Deduplicator) -> Iterator[tuple[int, int, float, dict[str, Any]]]:
+    """(left id, right id, probability, evidence) of each scored pair."""
+    for _index, row in pairs.iterrows():
+        yield int(row["left_id"]), int(row["right_id"]), float(row["probability"]), evidence_of(model, row)
+
+
+def store_pair_rows(rows: Iterable[tuple[int, int, float, dict[str, Any]]]) -> int:
+    """Upsert pending pairs, one row per pair; a pair already merged, rejected or obsolete keeps
+    its state. How many pairs were created or re-scored."""
     now = timezone.now()
     stored = 0
-    for lo in range(0, len(pairs), WRITE_BATCH):
-        batch = pairs.iloc[lo : lo + WRITE_BATCH]
-        keys = list(zip(batch["left_id"].astype(int), batch["right_id"].astype(int), strict=True))
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, WRITE_BATCH)):
         existing = {
             (p.left_id, p.right_id): p
             for p in DuplicatePair.objects.filter(
-                left_id__in={k[0] for k in keys}, right_id__in={k[1] for k in keys}
+                left_id__in={r[0] for r in batch}, right_id__in={r[1] for r in batch}
             )
         }
         create, update = [], []
-        for (left, right), (_index, row) in zip(keys, batch.iterrows(), strict=True):
-            probability, evidence = float(row["probability"]), evidence_of(model, row)
+        for left, right, probability, evidence in batch:
             pair = existing.get((left, right))
             if pair is None:
                 create.append(DuplicatePair(left_id=left, right_id=right, probability=probability,

@@ -144,6 +144,7 @@ class RunKind(models.TextChoices):
     SCORES = "scores", _("Customer scores")
     RECOMMENDATIONS = "recommendations", _("Recommendations")
     TEXTS = "texts", _("Text analysis backfill")
+    DEDUP = "dedup", _("De-duplication")
 
 
 class RefreshRun(models.Model):

@@ -1,8 +1,8 @@
 """What ``smartcrm train`` and ``smartcrm score`` share: arguments, a progress bar, a summary.
 
 ``train`` is one fan-out run per kind asked (``--kinds``: scores and recommendations by default,
-the text backfill on request; refresh_local.py): in this process, chunk after chunk, or with
-``--on-workers`` on the Celery workers. ``score`` reuses the active models in one process
+the text backfill and the de-duplication on request; refresh_local.py): in this process, chunk
+after chunk, or with ``--on-workers`` on the Celery workers. ``score`` reuses the active models in one process
 (training.py): it fits nothing, so there is no sample to bound.
 """
 
@@ -45,7 +45,8 @@ def add_fan_out_arguments(parser: CommandParser) -> None:
         type=_kinds,
         default=DEFAULT_KINDS,
         help="what to refresh, one run each, in this order: scores, recommendations, texts "
-        "(the analysis of texts not analysed yet); default scores,recommendations",
+        "(the analysis of texts not analysed yet), dedup (the search for duplicate customers); "
+        "default scores,recommendations",
     )
 
 
@@ -73,6 +74,12 @@ def run_training(
             out.write(
                 f"Recommendations run {run.pk}: fitted on {run.sample_customers:,} customers; "
                 f"{run.customers_scored:,} customers have recommendations."
+            )
+            _versions_and_seconds(out, refresh_local.as_result(run))
+        elif kind == RunKind.DEDUP:
+            out.write(
+                f"De-duplication run {run.pk}: {run.sample_customers:,} customers, "
+                f"{run.customers_scored:,} duplicate pairs to review."
             )
             _versions_and_seconds(out, refresh_local.as_result(run))
         else:

@@ -10,8 +10,8 @@ done, cancel, retry, sweep — and asks the run's :class:`RunWork` for the parts
 - ``switch``: make the generation visible, in the switch's transaction; ``after_switch`` after;
 - ``drop``: a cancelled run's staged rows go.
 
-The scores (refresh_scores.py), recommendations (recommendations/fanout.py) and the text
-backfill (textanalysis/backfill.py) implement it.
+The scores (refresh_scores.py), recommendations (recommendations/fanout.py), the text
+backfill (textanalysis/backfill.py) and the de-duplication (dedup/fanout.py) implement it.
 """
 
 from __future__ import annotations
@@ -58,6 +58,10 @@ def work_for(kind: str) -> RunWork:
         from smartcrm.recommendations.fanout import WORK as recommendations
 
         return recommendations
+    if kind == RunKind.DEDUP:
+        from smartcrm.dedup.fanout import WORK as dedup
+
+        return dedup
     if kind == RunKind.TEXTS:
         from smartcrm.textanalysis.backfill import WORK as texts
 

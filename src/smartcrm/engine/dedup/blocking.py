@@ -59,6 +59,47 @@ def blocking_keys(keys: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
+def is_sorted_rule(rule: BlockingRule) -> bool:
+    """A sorted-neighbourhood rule pairs neighbours in the whole key order, not equal keys."""
+    return rule.name.startswith("sorted_")
+
+
+def tiebreaks(keys: pd.DataFrame) -> tuple[IntArray, IntArray]:
+    """The order of records inside a block: by postcode then email (first appearance), so that
+    in a big block of namesakes the ones sharing a place or a mailbox sit next to each other."""
+    return (
+        pd.factorize(keys["postcode"])[0].astype(np.int64),
+        pd.factorize(keys["email_key"])[0].astype(np.int64),
+    )
+
+
+def rule_pairs(key: pd.Series, tiebreak: tuple[IntArray, IntArray], rule: BlockingRule) -> IntArray:
+    """One rule's candidate pairs as positions (earlier, later in the rule's order); ``key`` must
+    have a default index. Only the order of the tie-breakers matters, not their values."""
+    return _windowed_pairs(key.reset_index(drop=True), tiebreak, rule.window, not is_sorted_rule(rule))
+
+
+def key_buckets(key: pd.Series) -> IntArray:
+    """A bucket in [0, 2**31) per key, the same for equal keys whatever else is in the frame:
+    a block (all records of one key) falls in one bucket, so buckets split the work of a
+    same-key rule with no pair split across two parts."""
+    hashed = pd.util.hash_array(key.to_numpy(dtype=object))
+    return (hashed >> np.uint64(33)).astype(np.int64)
+
+
+def order_buckets(key: pd.Series) -> IntArray:
+    """A bucket per key that never decreases as the key grows (its first three code points):
+    ranges of buckets split a sorted-neighbourhood rule's order into consecutive parts."""
+    return np.fromiter((_prefix_code(k) for k in key), dtype=np.int64, count=len(key))
+
+
+def _prefix_code(key: str) -> int:
+    code = 0
+    for position in range(3):  # a code point takes 21 bits
+        code = (code << 21) + (ord(key[position]) if position < len(key) else 0)
+    return code
+
+
 def _windowed_pairs(
     key: pd.Series, tiebreak: tuple[IntArray, IntArray], window: int, same_key: bool
 ) -> IntArray:
@@ -86,19 +127,12 @@ def candidate_pairs(keys: pd.DataFrame, rules: tuple[BlockingRule, ...] = RULES)
     """Distinct candidate pairs as positions into ``keys`` (``left`` < ``right``), with the
     first rule that proposed each pair (``rule``, an index into ``rules``)."""
     per_rule = blocking_keys(keys)
-    # The tie-breakers order records inside a block: by postcode then email, so that in a big
-    # block of namesakes the ones sharing a place or a mailbox sit next to each other.
-    tiebreak = (
-        pd.factorize(keys["postcode"])[0].astype(np.int64),
-        pd.factorize(keys["email_key"])[0].astype(np.int64),
-    )
+    tiebreak = tiebreaks(keys)
     found: list[IntArray] = []
     rule_ids: list[IntArray] = []
     n = len(keys)
     for i, rule in enumerate(rules):
-        key = per_rule[rule.name].reset_index(drop=True)
-        same_key = not rule.name.startswith("sorted_")
-        pairs = _windowed_pairs(key, tiebreak, rule.window, same_key)
+        pairs = rule_pairs(per_rule[rule.name], tiebreak, rule)
         found.append(pairs)
         rule_ids.append(np.full(len(pairs), i, dtype=np.int8))
     pairs = np.concatenate(found)

@@ -63,10 +63,23 @@ def _name_level(a: Strings, b: Strings, sim: npt.NDArray[np.float32]) -> Int8s:
     return level
 
 
+def common_surnames(last: pd.Series) -> frozenset[str]:
+    """The surnames carried by more than ``COMMON_NAME_SHARE`` of the customers in ``last``."""
+    share = last.value_counts(normalize=True)
+    return frozenset(share.index[share > COMMON_NAME_SHARE])
+
+
 def compare_pairs(
-    keys: pd.DataFrame, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]
+    keys: pd.DataFrame,
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    common_last: frozenset[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per pair (positions into ``keys``), one int8 column per field of ``FIELDS``."""
+    """One row per pair (positions into ``keys``), one int8 column per field of ``FIELDS``.
+
+    Whether a surname is common is a property of the whole customer table: ``common_last``
+    gives it when ``keys`` holds only part of it (a chunk of a fan-out run); by default it is
+    counted in ``keys``."""
     col = {c: keys[c].to_numpy(dtype=object) for c in keys.columns}
     fa, fb, la, lb = col["first"][left], col["first"][right], col["last"][left], col["last"][right]
     direct_f, direct_l = _sim(fa, fb), _sim(la, lb)
@@ -76,8 +89,9 @@ def compare_pairs(
     lb = np.where(swapped, col["first"][right], lb)
     first = _name_level(fa, fb, np.where(swapped, cross_f, direct_f))
     last = _name_level(la, lb, np.where(swapped, cross_l, direct_l))
-    share = keys["last"].map(keys["last"].value_counts(normalize=True)).to_numpy()
-    last[(last == 3) & (share[left] <= COMMON_NAME_SHARE)] = 4  # a rare surname shared says more
+    common = common_surnames(keys["last"]) if common_last is None else common_last
+    rare = ~keys["last"].isin(common).to_numpy()
+    last[(last == 3) & rare[left]] = 4  # a rare surname shared says more
 
     ea, eb = col["email_key"][left], col["email_key"][right]
     email = np.zeros(len(left), dtype=np.int8)

@@ -83,15 +83,7 @@ class Deduplicator:
         start = time.perf_counter()
         ids = customers["id"].to_numpy(dtype=np.int64)
         left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-        chunks = []
-        for lo in range(0, len(pairs), CHUNK):
-            chunks.append(compare_pairs(keys, left[lo : lo + CHUNK], right[lo : lo + CHUNK]))
-            progress("compare", min(1.0, (lo + CHUNK) / max(len(pairs), 1)))
-        levels = (
-            pd.concat(chunks, ignore_index=True)
-            if chunks
-            else pd.DataFrame({f: pd.Series(dtype=np.int8) for f in FIELDS})
-        )
+        levels = compare_levels(keys, left, right, progress=progress)
         timings["compare"] = time.perf_counter() - start
         a, b = ids[left], ids[right]
         out = pd.DataFrame({"left_id": np.minimum(a, b), "right_id": np.maximum(a, b), "rule": pairs["rule"]})
@@ -217,6 +209,23 @@ class Deduplicator:
         timings["cluster"] = time.perf_counter() - start
         progress("cluster", 1.0)
         return DedupResult(kept.reset_index(drop=True), clusters, timings, candidates=len(scored))
+
+
+def compare_levels(
+    keys: pd.DataFrame,
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    common_last: frozenset[str] | None = None,
+    progress: Progress = _noop,
+) -> pd.DataFrame:
+    """The comparison levels of the pairs (positions into ``keys``), ``CHUNK`` pairs at a time."""
+    chunks = []
+    for lo in range(0, len(left), CHUNK):
+        chunks.append(compare_pairs(keys, left[lo : lo + CHUNK], right[lo : lo + CHUNK], common_last))
+        progress("compare", min(1.0, (lo + CHUNK) / max(len(left), 1)))
+    if not chunks:
+        return pd.DataFrame({f: pd.Series(dtype=np.int8) for f in FIELDS})
+    return pd.concat(chunks, ignore_index=True)
 
 
 def _true_pair_count(cluster: pd.Series) -> int:

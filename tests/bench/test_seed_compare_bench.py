@@ -63,7 +63,7 @@ def test_the_seed_comparison_runs_both_sides_on_one_shop_and_judges_them_on_the_
         assert side["seconds"] > 0 and side["cpu_seconds"] > 0 and side["peak_rss_mb"] > 50
         assert 0.55 < side["auc_churn"] <= 1 and 0.55 < side["auc_purchase_30d"] <= 1  # better than chance
     assert smartcrm["peak_rss_mb"] == smartcrm["peak_rss_mb_per_worker"]  # one worker
-    assert figures["speedup"] == pytest.approx(seed["seconds"] / smartcrm["seconds"], rel=0.01)
-    assert figures["memory_ratio"] == pytest.approx(smartcrm["peak_rss_mb"] / seed["peak_rss_mb"], rel=0.01)
+    assert figures["speedup"] == pytest.approx(seed["seconds"] / smartcrm["seconds"], abs=0.01)
+    assert figures["memory_ratio"] == pytest.approx(smartcrm["peak_rss_mb"] / seed["peak_rss_mb"], abs=0.01)
     assert set(seed["seconds_per_step"]) == {"read", "features", "segments", "churn", "purchase_30d", "write"}
     assert [r["order"] for r in figures["rounds"]] == [["seed", "smartcrm"]]

@@ -33,7 +33,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -121,10 +121,24 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_refresh(
-    workers: int, chunk_size: int, redis_url: str, logs: Path, kind: str = "scores"
+    workers: int,
+    chunk_size: int,
+    redis_url: str,
+    logs: Path,
+    kind: str = "scores",
+    as_of: date = AS_OF,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One fan-out run of ``kind`` on W fresh workers (so each worker's peak RSS is this stage's)."""
+    """One fan-out run of ``kind`` as of ``as_of`` on W fresh workers (so each worker's peak RSS
+    is this stage's); ``options`` go to the run (bench.seed_compare: a scores run that skips
+    models)."""
     from django.db.models import Max, Min, Sum
 
     from smartcrm.intelligence import refresh
@@ -137,10 +151,10 @@ def run_refresh(
         started = time.perf_counter()
         run = refresh.start_refresh(
             actor="bench",
-            as_of=AS_OF,
+            as_of=as_of,
             chunk_size=None if texts else chunk_size,
             kind=kind,
-            options={"all": True} if texts else None,  # every text, so each bench run does the work
+            options={"all": True} if texts else options,  # every text, so each bench run does the work
         )
         final = (RefreshStatus.DONE, RefreshStatus.FAILED, RefreshStatus.CANCELLED, RefreshStatus.INTERRUPTED)
         while RefreshRun.objects.filter(pk=run.pk).values_list("status", flat=True).get() not in final:
@@ -151,6 +165,7 @@ def run_refresh(
             time.sleep(0.5)
         seconds = time.perf_counter() - started
         peaks = [peak_rss_mb(p.pid) for p in procs]
+        cpu = [cpu_seconds(p.pid) for p in procs]
     finally:
         for p in procs:
             p.terminate()
@@ -173,6 +188,7 @@ def run_refresh(
         "peak_rss_mb_per_worker": round(max(peaks)),
         "peak_rss_mb_total": round(sum(peaks)),
         "peak_rss_mb_workers": [round(p) for p in peaks],
+        "cpu_seconds": round(sum(cpu), 1),  # the workers' own, start-up included (not PostgreSQL's)
         "seconds_per_stage": {
             "train": train_seconds,
             "chunks": round(seconds - train_seconds - switch_seconds, 1),

@@ -55,9 +55,9 @@ def scores() -> list[tuple[Any, ...]]:
     return list(CustomerScore.objects.order_by("customer_id").values_list(*COMPARED))
 
 
-def start(capture: Any, chunk_size: int) -> RefreshRun:
+def start(capture: Any, chunk_size: int, options: dict[str, Any] | None = None) -> RefreshRun:
     with capture(execute=True):
-        run = refresh.start_refresh(actor="test", as_of=AS_OF, chunk_size=chunk_size)
+        run = refresh.start_refresh(actor="test", as_of=AS_OF, chunk_size=chunk_size, options=options)
     return RefreshRun.objects.get(pk=run.pk)
 
 
@@ -81,6 +81,27 @@ def test_a_refresh_in_chunks_scores_every_buyer_as_one_chunk_does(
     whole = start(django_capture_on_commit_callbacks, chunk_size=10_000_000)
     assert whole.status == RefreshStatus.DONE and whole.chunks.count() == 1
     assert scores() == in_chunks  # the same models give the same scores whatever the chunks
+
+
+def test_a_run_that_skips_clv_and_category_propensity_scores_the_rest_as_a_full_run_does(
+    shop: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    kept = ["customer_id", "segment", "rfm_code", "cluster", "churn_risk", "churn_reasons", "propensity_30d"]
+    skip = {"skip": ["clv", "category_propensity"]}
+    with pytest.raises(ValueError, match="may skip only"):
+        refresh.start_refresh(actor="test", as_of=AS_OF, options={"skip": ["churn"]})
+    run = start(django_capture_on_commit_callbacks, chunk_size=200, options=skip)
+    assert run.status == RefreshStatus.DONE, run.message
+    assert set(run.versions) == {"churn", "propensity_30d"}  # CLV and category models not fitted
+    assert CustomerScore.objects.count() == run.customers_scored > 0
+    assert not CustomerScore.objects.filter(clv_12m__isnull=False).exists()
+    assert not CustomerScore.objects.exclude(next_category="").exists()
+    assert not CustomerScore.objects.filter(churn_risk__isnull=True).exists()
+    restricted = list(CustomerScore.objects.order_by("customer_id").values_list(*kept))
+
+    full = start(django_capture_on_commit_callbacks, chunk_size=200)
+    assert full.status == RefreshStatus.DONE and CustomerScore.objects.filter(clv_12m__isnull=False).exists()
+    assert list(CustomerScore.objects.order_by("customer_id").values_list(*kept)) == restricted
 
 
 def test_a_chunk_run_twice_writes_once_and_nothing_shows_before_the_last_chunk(

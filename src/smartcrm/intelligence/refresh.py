@@ -40,6 +40,9 @@ from smartcrm.intelligence.refresh_kinds import work_for
 CHUNK_CUSTOMERS = 25_000  # customer ids per chunk: about 250,000 order lines, a few hundred MB
 CHUNK_TEXTS = 5_000  # text ids per chunk of a text backfill: minutes of analysis on one core
 LIVE = (RefreshStatus.SCORING, RefreshStatus.FAILED)  # runs whose chunks may still be scored
+# Models a scores run may leave out (``options={"skip": [...]}``): their columns are switched in
+# empty. Segments, churn and 30-day propensity are always fitted.
+SKIPPABLE = ("clv", "category_propensity")
 
 
 class RefreshStateError(ValueError):
@@ -57,9 +60,13 @@ def start_refresh(
 ) -> RefreshRun:
     """Queue a fan-out run of ``kind`` as of ``as_of`` (default yesterday); with ``send=False``
     nothing is sent and the caller runs it itself (refresh_local.py). ``chunk_size`` defaults to
-    CHUNK_TEXTS for a text backfill, CHUNK_CUSTOMERS otherwise."""
+    CHUNK_TEXTS for a text backfill, CHUNK_CUSTOMERS otherwise. ``options={"skip": [...]}``: a
+    scores run without the models of SKIPPABLE named there."""
     if kind not in RunKind.values:
         raise ValueError(f"unknown refresh kind {kind!r}; expected one of {RunKind.values}")
+    skip = (options or {}).get("skip", [])
+    if skip and (kind != RunKind.SCORES or not set(skip) <= set(SKIPPABLE)):
+        raise ValueError(f"a scores run may skip only {SKIPPABLE}; got {skip!r} for {kind}")
     size = chunk_size or (CHUNK_TEXTS if kind == RunKind.TEXTS else CHUNK_CUSTOMERS)
     with transaction.atomic():
         run = RefreshRun.objects.create(

@@ -4,7 +4,8 @@ The chunk's history comes from the database in set-based queries restricted to i
 (``extract.CustomerIds``), so its memory depends on the chunk size, not on the shop. The
 features and scores are computed exactly as ``smartcrm train`` computes them, with the models
 and the shop-level inputs of the run (``refresh_fit.FittedModels``): a customer's scores do
-not depend on which chunk they fell in.
+not depend on which chunk they fell in. A model the run skipped (``refresh.SKIPPABLE``) leaves
+its columns empty.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from smartcrm.engine.features import customer_features
 from smartcrm.intelligence import category_scores
 from smartcrm.intelligence.extract import CustomerIds, extract_shop
 from smartcrm.intelligence.refresh_fit import FittedModels
-from smartcrm.intelligence.training import _score_clv, _score_propensity, score_table
+from smartcrm.intelligence.training import CLV_COLUMNS, _score_clv, _score_propensity, score_table
 from smartcrm.modelregistry.models import ModelKind
 
 
@@ -51,4 +52,6 @@ def score_chunk(fitted: FittedModels, as_of: date, first: int, last: int) -> pd.
         if fitted.category is not None
         else pd.DataFrame()
     )
-    return score_table(segments, _score_clv(fitted.clv_model(), tx, as_of), scored, by_category)
+    clv = fitted.clv_model()
+    values = _score_clv(clv, tx, as_of) if clv is not None else pd.DataFrame(columns=CLV_COLUMNS, dtype=float)
+    return score_table(segments, values, scored, by_category)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -69,7 +70,7 @@ class FittedModels:
     share_categories: list[object]
     rfm: RFMSegmenter
     clusters: BehaviourClusters
-    clv: dict[str, Any]  # LifetimeValueModel.to_dict()
+    clv: dict[str, Any] | None  # LifetimeValueModel.to_dict(); None when the run skips CLV
     churn: PropensityModel
     propensity: PropensityModel
     category: PropensityModel | None
@@ -84,8 +85,8 @@ class FittedModels:
     def from_bytes(cls, data: bytes) -> FittedModels:
         return pickled.load(data, cls, model_type="smartcrm.refresh.fitted", format_version=FORMAT_VERSION)
 
-    def clv_model(self) -> LifetimeValueModel:
-        return LifetimeValueModel.from_dict(self.clv)
+    def clv_model(self) -> LifetimeValueModel | None:
+        return None if self.clv is None else LifetimeValueModel.from_dict(self.clv)
 
 
 def sample_ids(as_of: date) -> CustomerIds:
@@ -103,9 +104,11 @@ def sample_ids(as_of: date) -> CustomerIds:
     return CustomerIds(keep_per_10007=keep)
 
 
-def fit_on_sample(as_of: date, actor: Actor, result: RefreshResult) -> tuple[FittedModels, int, list[int]]:
-    """Fit every model on the sample and stage its versions: the models, the sample's size and
-    the staged version ids."""
+def fit_on_sample(
+    as_of: date, actor: Actor, result: RefreshResult, skip: Collection[str] = ()
+) -> tuple[FittedModels, int, list[int]]:
+    """Fit every model on the sample (but those in ``skip``: ``refresh.SKIPPABLE``) and stage
+    its versions: the models, the sample's size and the staged version ids."""
     extract = extract_shop(as_of, sample_ids(as_of))
     if extract.orders.empty:
         raise NotEnoughHistoryError("there are no orders to learn from")
@@ -116,27 +119,26 @@ def fit_on_sample(as_of: date, actor: Actor, result: RefreshResult) -> tuple[Fit
     # fits the segments and CLV. Registration stays here, in one order, on this thread's connection.
     with ThreadPoolExecutor(max_workers=fit_threads(), thread_name_prefix="refresh-fit") as pool:
         propensities = [pool.submit(propensity_fit, target, extract, as_of) for target in PROPENSITY_TARGETS]
-        categories_fit = pool.submit(category_propensity_fit, extract, as_of)
-        rfm, clusters, shares = _fit_segments(extract, as_of, result)
-        clv, metrics = _train_clv(extract.transactions, as_of)
-        record(
-            ModelKind.CLV,
-            json.dumps(clv.to_dict()).encode(),
-            f"LifetimeValueModel/{LifetimeValueModel.VERSION}",
-            metrics,
-            {"columns": ["frequency", "recency", "T", "monetary_value"]},
+        categories_fit = (
+            None
+            if ModelKind.CATEGORY_PROPENSITY.value in skip
+            else pool.submit(category_propensity_fit, extract, as_of)
         )
+        rfm, clusters, shares = _fit_segments(extract, as_of, result)
+        clv = None if ModelKind.CLV.value in skip else _fit_clv(extract, as_of, record)
         churn, buy = (
             record_propensity(target.kind, fitted.result(), record)
             for target, fitted in zip(PROPENSITY_TARGETS, propensities, strict=True)
         )
-        by_category = record_category_propensity(categories_fit.result(), record, result)
+        by_category = (
+            record_category_propensity(categories_fit.result(), record, result) if categories_fit else None
+        )
     category, categories = by_category if by_category else (None, [])
     fitted = FittedModels(
         share_categories=shares,
         rfm=rfm,
         clusters=clusters,
-        clv=clv.to_dict(),
+        clv=clv,
         churn=churn,
         propensity=buy,
         category=category,
@@ -147,6 +149,18 @@ def fit_on_sample(as_of: date, actor: Actor, result: RefreshResult) -> tuple[Fit
         versions=dict(result.versions),
     )
     return fitted, int(extract.orders["customer_id"].nunique()), list(record.staged)
+
+
+def _fit_clv(extract: ShopExtract, as_of: date, record: _Recorder) -> dict[str, Any]:
+    clv, metrics = _train_clv(extract.transactions, as_of)
+    record(
+        ModelKind.CLV,
+        json.dumps(clv.to_dict()).encode(),
+        f"LifetimeValueModel/{LifetimeValueModel.VERSION}",
+        metrics,
+        {"columns": ["frequency", "recency", "T", "monetary_value"]},
+    )
+    return clv.to_dict()
 
 
 def _fit_segments(

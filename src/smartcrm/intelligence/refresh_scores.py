@@ -1,6 +1,8 @@
 """A fan-out run of kind ``scores`` (refresh.py describes the run): segments, CLV, churn and
 propensity fitted on the sample (refresh_fit.py), every customer scored per chunk
-(refresh_chunks.py), staged in StagedScore and switched into CustomerScore (staging.py)."""
+(refresh_chunks.py), staged in StagedScore and switched into CustomerScore (staging.py).
+``options={"skip": [...]}`` leaves out CLV and/or category propensity (``refresh.SKIPPABLE``):
+neither is fitted, and their columns are switched in empty."""
 
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ from smartcrm.modelregistry import registry
 class ScoresWork:
     def fit(self, run: RefreshRun) -> Fitted:
         result = RefreshResult(as_of=run.as_of)
-        fitted, sample, staged = fit_on_sample(run.as_of, run.actor_label, result)
+        skip = run.options.get("skip", [])
+        fitted, sample, staged = fit_on_sample(run.as_of, run.actor_label, result, skip)
         return Fitted(fitted.to_bytes(), sample, staged, dict(result.versions), dict(result.metrics))
 
     def plan(self, run: RefreshRun) -> list[RefreshChunk]:

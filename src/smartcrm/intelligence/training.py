@@ -163,6 +163,9 @@ def _train_clv(
     }
 
 
+CLV_COLUMNS = ["expected_purchases_90d", "probability_alive", "clv_12m"]
+
+
 def _score_clv(model: LifetimeValueModel, tx: pd.DataFrame, as_of: date) -> pd.DataFrame:
     summary = summarise_transactions(tx, pd.Timestamp(as_of), freq="W")
     weeks_per_month = 52 / 12

@@ -24,7 +24,7 @@ class QuickSelect(forms.Select):
         for group_name, options, _index in widget["optgroups"]:
             rows = format_html_join(
                 "",
-                '\n  <option value="{}"{}>{}</option>',
+                '\n  <option value="{}"{}>{}</option>\n',
                 ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
             )
             groups.append(

@@ -18,8 +18,8 @@ client (``requests``, one session per simulated user in its own thread) against 
    the first runs): 0.5–1.5 × ``--think`` (mean 1 s), about one request per user and second, far
    more than a person reading a customer's page asks for. ``realistic``: think times drawn from
    a negative exponential distribution with a mean of 7 s, cut at ten times the mean (70 s) —
-   the emulated users of the TPC-W web benchmark (clause 5.3.1.1 of its specification), the
-   usual model of people reading a page before the next click — and each user's first
+   the emulated browsers of the TPC-W web benchmark's specification, the usual model of
+   people reading a page before the next click — and each user's first
    request after one such think time, so the users do not all start in the same second.
 3. Prints the requests, errors (any status other than the expected one, and connection
    failures), requests per second, p50/p95/p99 per action and overall, the load average of the
@@ -313,6 +313,24 @@ def tree_cpu_seconds(root: int) -> float:
     return sum(times.get(pid, 0.0) for pid in tree)
 
 
+def database_cpu_seconds(database: str) -> float:
+    """CPU seconds so far of the PostgreSQL backends serving ``database`` on this machine (their
+    process titles name it; a backend that ended meanwhile is not counted)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if not title.startswith("postgres: ") or f" {database} " not in title:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def machine_cpu() -> float:
     """Busy CPU seconds of the whole machine since boot, every core (/proc/stat)."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -386,7 +404,12 @@ def main(argv: list[str] | None = None) -> None:
         signed_in, sign_in_errors = sign_everyone_in(base, shop.logins)
         started = time.monotonic()
         until = started + args.seconds
-        cpu_before = (time.process_time(), tree_cpu_seconds(server.pid), machine_cpu())
+        cpu_before = (
+            time.process_time(),
+            tree_cpu_seconds(server.pid),
+            machine_cpu(),
+            database_cpu_seconds(args.database),
+        )
         users = [
             threading.Thread(
                 target=simulate_user,
@@ -400,7 +423,12 @@ def main(argv: list[str] | None = None) -> None:
         for user in users:
             user.join(timeout=args.seconds + 120)
         elapsed = time.monotonic() - started
-        cpu_after = (time.process_time(), tree_cpu_seconds(server.pid), machine_cpu())
+        cpu_after = (
+            time.process_time(),
+            tree_cpu_seconds(server.pid),
+            machine_cpu(),
+            database_cpu_seconds(args.database),
+        )
         load_after = os.getloadavg()
     finally:
         server.terminate()
@@ -437,7 +465,7 @@ def main(argv: list[str] | None = None) -> None:
             "found": found,
             "missing": sum(max(0, tally.acknowledged.get(k, 0) - n) for k, n in found.items()),
         },
-        "cpu": cpu_shares(cpu_before, cpu_after, elapsed),
+        "cpu": cpu_shares(cpu_before, cpu_after, elapsed, len(every)),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
         "customers_in_shop": _customers(),
@@ -447,25 +475,29 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def cpu_shares(
-    before: tuple[float, float, float],
-    after: tuple[float, float, float],
+    before: tuple[float, float, float, float],
+    after: tuple[float, float, float, float],
     elapsed: float,
+    requests: int,
 ) -> dict[str, float]:
     """CPU seconds used during the run by this load tool (every user thread), by the server
-    (gunicorn and its workers) and by the whole machine (PostgreSQL and any neighbour), and
-    each as a share of the machine's cores over the run."""
+    (gunicorn and its workers), by the PostgreSQL backends of the shop's database (those alive at
+    the end) and by the whole machine (any neighbour too), and each as a share of the machine's
+    cores over the run; and the server's and the database's CPU milliseconds per request."""
     cores = len(os.sched_getaffinity(0))
-    client, server = after[0] - before[0], after[1] - before[1]
-    busy = after[2] - before[2]
+    used = {
+        "load_tool": after[0] - before[0],
+        "server": after[1] - before[1],
+        "database": after[3] - before[3],
+        "machine_busy": after[2] - before[2],
+    }
     capacity = elapsed * cores
     return {
         "cores": cores,
-        "load_tool_seconds": round(client, 1),
-        "server_seconds": round(server, 1),
-        "machine_busy_seconds": round(busy, 1),
-        "load_tool_share": round(client / capacity, 3),
-        "server_share": round(server / capacity, 3),
-        "machine_busy_share": round(busy / capacity, 3),
+        **{f"{name}_seconds": round(seconds, 1) for name, seconds in used.items()},
+        **{f"{name}_share": round(seconds / capacity, 3) for name, seconds in used.items()},
+        "server_ms_per_request": round(1000 * used["server"] / max(1, requests), 1),
+        "database_ms_per_request": round(1000 * used["database"] / max(1, requests), 1),
     }
 
 

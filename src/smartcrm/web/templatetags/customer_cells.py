@@ -19,7 +19,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
 from smartcrm.customers.models import Customer
@@ -33,7 +33,7 @@ def _score(customer: Customer) -> Any:
     """The joined scores, or None for a customer the last refresh did not score."""
     try:
         return customer.score
-    except Customer.score.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+    except Customer.score.RelatedObjectDoesNotExist:
         return None
 
 
@@ -50,7 +50,7 @@ def _name(c: Customer, s: Any) -> SafeString:
 def _last_order(c: Customer, s: Any) -> SafeString:
     if not c.last_order_at:
         return format_html('<td><span class="muted">{}</span></td>', gettext("Never"))
-    at = template_localtime(c.last_order_at)
+    at = localtime(c.last_order_at)
     return format_html(
         '<td><time datetime="{}" title="{}">{}</time></td>',
         date_filter(at, "c"),
@@ -93,7 +93,7 @@ CELLS: dict[str, Callable[[Customer, Any], SafeString]] = {
     "total_spent": lambda c, s: format_html('<td class="num">{}</td>', money(c.total_spent)),
     "last_order_at": _last_order,
     "created_at": lambda c, s: format_html(
-        "<td>{}</td>", date_filter(template_localtime(c.created_at), "DATE_FORMAT")
+        "<td>{}</td>", date_filter(localtime(c.created_at), "DATE_FORMAT")
     ),
     "segment": _segment,
     "clv_12m": _clv,

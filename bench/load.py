@@ -13,6 +13,14 @@ client (``requests``, one session per simulated user in its own thread) against 
    one action drawn from MIX: the customer list with filters and a sort, a name search, a
    customer 360, an API read (customer list page or one customer), a new note on a customer
    (the web form), an internal reply on a ticket (internal: no mail leaves).
+
+   ``--profile`` says how users think (PROFILES). ``stress`` (the default, and the figures of
+   the first runs): 0.5–1.5 × ``--think`` (mean 1 s), about one request per user and second, far
+   more than a person reading a customer's page asks for. ``realistic``: think times drawn from
+   a negative exponential distribution with a mean of 7 s, cut at ten times the mean (70 s) —
+   the emulated browsers of the TPC-W web benchmark's specification, the usual model of
+   people reading a page before the next click — and each user's first
+   request after one such think time, so the users do not all start in the same second.
 3. Prints the requests, errors (any status other than the expected one, and connection
    failures), requests per second, p50/p95/p99 per action and overall, the load average of the
    machine before and after, and the writes: every note and reply the server acknowledged,
@@ -60,6 +68,10 @@ FILTERS = [
     {"min_spent": "500", "sort": "recent_order"},
     {"country": "CN", "source": "mobile", "sort": "name"},
 ]
+# How users think between requests (the module docstring) and each profile's mean, in seconds.
+PROFILES = ("stress", "realistic")
+DEFAULT_THINK = {"stress": 1.0, "realistic": 7.0}
+THINK_CAP = 10  # realistic: a think time is at most this many times the mean (TPC-W: 70 s for 7 s)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -222,12 +234,20 @@ def actions(base: str, shop: Shop, session: requests.Session, rng: random.Random
     }
 
 
+def think_time(profile: str, mean: float, rng: random.Random) -> float:
+    """Seconds a user waits before the next request: uniform in 0.5–1.5 × mean (stress), or
+    negative exponential with that mean, cut at THINK_CAP × mean (realistic)."""
+    if profile == "realistic":
+        return min(rng.expovariate(1 / mean), THINK_CAP * mean)
+    return rng.uniform(0.5 * mean, 1.5 * mean)
+
+
 def simulate_user(
     base: str,
     shop: Shop,
     session: requests.Session,
     until: float,
-    think: float,
+    think: tuple[str, float],
     tally: Tally,
     seed: int,
     tag: str,
@@ -235,6 +255,9 @@ def simulate_user(
     rng = random.Random(seed)
     pick = actions(base, shop, session, rng, tag)
     names, weights = list(MIX), list(MIX.values())
+    profile, mean = think
+    if profile == "realistic":  # users arrive over time, not all in the first second
+        _sleep_until(think_time(profile, mean, rng), until)
     while time.monotonic() < until:
         action = rng.choices(names, weights)[0]
         started = time.perf_counter()
@@ -248,7 +271,12 @@ def simulate_user(
             if ok and write:
                 with tally.lock:
                     tally.acknowledged[write] += 1
-        time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        _sleep_until(think_time(profile, mean, rng), until)
+
+
+def _sleep_until(seconds: float, until: float) -> None:
+    """Think, but not past the end of the run (a 70 s think would stretch the elapsed time)."""
+    time.sleep(max(0.0, min(seconds, until - time.monotonic())))
 
 
 def sign_everyone_in(base: str, logins: list[tuple[str, str]]) -> tuple[list[requests.Session], list[str]]:
@@ -261,6 +289,52 @@ def sign_everyone_in(base: str, logins: list[tuple[str, str]]) -> tuple[list[req
         except (requests.RequestException, RuntimeError) as exc:
             errors.append(f"{username}: {exc}"[:300])
     return sessions, errors
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) so far of a process and its descendants (Linux /proc)."""
+    ticks, parents = os.sysconf("SC_CLK_TCK"), {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+def database_cpu_seconds(database: str) -> float:
+    """CPU seconds so far of the PostgreSQL backends serving ``database`` on this machine (their
+    process titles name it; a backend that ended meanwhile is not counted)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if not title.startswith("postgres: ") or f" {database} " not in title:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def machine_cpu() -> float:
+    """Busy CPU seconds of the whole machine since boot, every core (/proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")  # less idle, iowait
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -286,7 +360,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=0, help="generate a shop this size unless there")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a user's requests")
+    parser.add_argument(
+        "--profile", choices=PROFILES, default="stress", help="how users think between requests"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=None,
+        help="mean seconds between a user's requests (default: 1 for stress, 7 for realistic)",
+    )
     parser.add_argument("--web-workers", type=int, default=None, help="default: smartcrm serve's own")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
@@ -297,6 +379,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not 0 < args.users <= MAX_USERS or not 0 < args.seconds <= MAX_SECONDS:
         sys.exit(f"bench.load: at most {MAX_USERS} users for at most {MAX_SECONDS} s")
+    think = args.think if args.think is not None else DEFAULT_THINK[args.profile]
+    if think <= 0:
+        sys.exit("bench.load: --think must be positive")
 
     os.environ["DATABASE_URL"] = database_url(os.environ.get("DATABASE_URL", ""), args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcrm.settings")
@@ -319,10 +404,16 @@ def main(argv: list[str] | None = None) -> None:
         signed_in, sign_in_errors = sign_everyone_in(base, shop.logins)
         started = time.monotonic()
         until = started + args.seconds
+        cpu_before = (
+            time.process_time(),
+            tree_cpu_seconds(server.pid),
+            machine_cpu(),
+            database_cpu_seconds(args.database),
+        )
         users = [
             threading.Thread(
                 target=simulate_user,
-                args=(base, shop, session, until, args.think, tally, args.seed + i, tag),
+                args=(base, shop, session, until, (args.profile, think), tally, args.seed + i, tag),
                 daemon=True,
             )
             for i, session in enumerate(signed_in)
@@ -332,6 +423,12 @@ def main(argv: list[str] | None = None) -> None:
         for user in users:
             user.join(timeout=args.seconds + 120)
         elapsed = time.monotonic() - started
+        cpu_after = (
+            time.process_time(),
+            tree_cpu_seconds(server.pid),
+            machine_cpu(),
+            database_cpu_seconds(args.database),
+        )
         load_after = os.getloadavg()
     finally:
         server.terminate()
@@ -343,7 +440,8 @@ def main(argv: list[str] | None = None) -> None:
         "users_signed_in": len(signed_in),
         "sign_in_errors": sign_in_errors,
         "seconds": round(elapsed, 1),
-        "think_seconds": args.think,
+        "profile": args.profile,
+        "think_seconds": think,
         "web_workers": web_workers,
         "threads": args.threads,
         "requests": len(every),
@@ -367,12 +465,40 @@ def main(argv: list[str] | None = None) -> None:
             "found": found,
             "missing": sum(max(0, tally.acknowledged.get(k, 0) - n) for k, n in found.items()),
         },
+        "cpu": cpu_shares(cpu_before, cpu_after, elapsed, len(every)),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
         "customers_in_shop": _customers(),
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     print(json.dumps(figures, indent=None if args.json else 2))
+
+
+def cpu_shares(
+    before: tuple[float, float, float, float],
+    after: tuple[float, float, float, float],
+    elapsed: float,
+    requests: int,
+) -> dict[str, float]:
+    """CPU seconds used during the run by this load tool (every user thread), by the server
+    (gunicorn and its workers), by the PostgreSQL backends of the shop's database (those alive at
+    the end) and by the whole machine (any neighbour too), and each as a share of the machine's
+    cores over the run; and the server's and the database's CPU milliseconds per request."""
+    cores = len(os.sched_getaffinity(0))
+    used = {
+        "load_tool": after[0] - before[0],
+        "server": after[1] - before[1],
+        "database": after[3] - before[3],
+        "machine_busy": after[2] - before[2],
+    }
+    capacity = elapsed * cores
+    return {
+        "cores": cores,
+        **{f"{name}_seconds": round(seconds, 1) for name, seconds in used.items()},
+        **{f"{name}_share": round(seconds / capacity, 3) for name, seconds in used.items()},
+        "server_ms_per_request": round(1000 * used["server"] / max(1, requests), 1),
+        "database_ms_per_request": round(1000 * used["database"] / max(1, requests), 1),
+    }
 
 
 def _customers() -> int:

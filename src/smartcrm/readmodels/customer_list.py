@@ -122,11 +122,46 @@ def _words(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
     word that looks like a contact detail is not looked for in notes: a hit would confirm it
     to a role that may not see it."""
     for term in search_terms(text):
+        in_notes = not CONTACT_LIKE.search(term)
+        few = _few_matches(term, in_notes=in_notes)
+        if few is not None:
+            queryset = queryset.filter(pk__in=few)
+            continue
         match = Q(search_text__contains=term)
-        if not CONTACT_LIKE.search(term):
+        if in_notes:
             match |= Q(pk__in=Note.objects.filter(body__icontains=term).values("customer_id"))
         queryset = queryset.filter(match)
     return queryset
+
+
+# A term matching at most this many customers is looked up by its ids (see _few_matches).
+FEW_MATCHES = 2000
+
+
+def _few_matches(term: str, *, in_notes: bool) -> set[int] | None:
+    """The ids of the customers ``term`` finds, if there are at most FEW_MATCHES; else None.
+
+    With ``search_text LIKE … OR id IN (notes)`` PostgreSQL cannot use the trigram index and
+    walks the list's sort index until it has a page: quick for a common name (its matches are
+    everywhere), but for a rare one at a million customers it read ~170,000 rows (0.4–0.8 s,
+    bench/README.md "Web tier"). So a term of three characters or more (the trigram index's
+    minimum) first asks the index for at most FEW_MATCHES + 1 ids; when that is all of them, the
+    page is those ids, sorted. A common term falls back to the walk.
+    """
+    if len(term) < 3:
+        return None
+    found = set(
+        Customer.objects.filter(search_text__contains=term)
+        .order_by()
+        .values_list("pk", flat=True)[: FEW_MATCHES + 1]
+    )
+    if in_notes and len(found) <= FEW_MATCHES:
+        found |= set(
+            Note.objects.filter(body__icontains=term)
+            .order_by()
+            .values_list("customer_id", flat=True)[: FEW_MATCHES + 1]
+        )
+    return found if len(found) <= FEW_MATCHES else None
 
 
 def filter_customers(filters: CustomerFilters) -> QuerySet[Customer]:

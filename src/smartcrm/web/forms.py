@@ -20,6 +20,7 @@ from smartcrm.orders.models import OrderStatus, SalesChannel
 from smartcrm.readmodels.customer_list import CustomerFilters
 from smartcrm.support.models import Priority, TicketStatus
 from smartcrm.support.selectors import ANY_STATUS
+from smartcrm.web.widgets import QuickSelect
 
 ANY = ""
 
@@ -77,24 +78,33 @@ class PageField(forms.IntegerField):
 
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label=_("Search"))
-    source = forms.ChoiceField(required=False, choices=[(ANY, _("Any source")), *Source.choices])
+    source = forms.ChoiceField(
+        required=False, widget=QuickSelect, choices=[(ANY, _("Any source")), *Source.choices]
+    )
     kind = forms.ChoiceField(
-        required=False, choices=[(ANY, _("People and companies")), *CustomerKind.choices]
+        required=False, widget=QuickSelect, choices=[(ANY, _("People and companies")), *CustomerKind.choices]
     )
     country = forms.RegexField(
         required=False, regex=r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": _("Two letters.")}
     )
     min_spent = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
     activity = forms.ChoiceField(
-        required=False, choices=[(ANY, _("Any activity")), *((k, v[0]) for k, v in ACTIVITY.items())]
+        required=False,
+        widget=QuickSelect,
+        choices=[(ANY, _("Any activity")), *((k, v[0]) for k, v in ACTIVITY.items())],
     )
-    segment = forms.ChoiceField(required=False)
+    segment = forms.ChoiceField(required=False, widget=QuickSelect)
     churn_min = forms.TypedChoiceField(
-        required=False, label=_("Churn risk"), choices=CHURN_RISK_MIN, coerce=float, empty_value=None
+        required=False,
+        widget=QuickSelect,
+        label=_("Churn risk"),
+        choices=CHURN_RISK_MIN,
+        coerce=float,
+        empty_value=None,
     )
     high_value = forms.BooleanField(required=False, label=_("High value (top 20 % CLV)"))
-    next_category = forms.ChoiceField(required=False, label=_("Likely next category"))
-    sort = forms.ChoiceField(required=False, choices=CUSTOMER_SORTS)
+    next_category = forms.ChoiceField(required=False, widget=QuickSelect, label=_("Likely next category"))
+    sort = forms.ChoiceField(required=False, widget=QuickSelect, choices=CUSTOMER_SORTS)
     page = PageField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

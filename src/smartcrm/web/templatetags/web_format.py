@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_compact_currency, format_currency
 from django import template
 from django.conf import settings
@@ -24,9 +26,16 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-def _locale() -> str:
+def _locale() -> Locale:
     """The interface language as a CLDR locale (``en``, ``zh_Hans``) for babel."""
-    return to_locale(get_language() or settings.LANGUAGE_CODE)
+    return _parsed(to_locale(get_language() or settings.LANGUAGE_CODE))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(name: str) -> Locale:
+    """babel parses a locale given by name on every call (three quarters of an amount's
+    formatting time, which a list of 50 rows pays about a hundred times): parse each once."""
+    return Locale.parse(name)
 
 
 @register.filter

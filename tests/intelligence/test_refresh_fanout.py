@@ -1,6 +1,7 @@
 """The fan-out refresh on a small generated shop, against the real database (both vendors):
 chunks score independently of the layout, a chunk run twice writes once, nothing is visible
-before the switch, and a run can be cancelled or its failed chunk retried."""
+before the switch, a run can be cancelled or its failed chunk retried, and a chunk stores what
+the per-customer explanations would."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from smartcrm.customers.models import Customer
 from smartcrm.demo.loader import ShopLoader
-from smartcrm.intelligence import refresh, refresh_work
+from smartcrm.engine.propensity.model import PropensityModel
+from smartcrm.engine.reasons import Reason
+from smartcrm.intelligence import refresh, refresh_work, staging
 from smartcrm.intelligence.models import (
     ChunkStatus,
     CustomerScore,
@@ -20,6 +24,9 @@ from smartcrm.intelligence.models import (
     RefreshStatus,
     StagedScore,
 )
+from smartcrm.intelligence.refresh_chunks import score_chunk
+from smartcrm.intelligence.refresh_fit import FittedModels
+from smartcrm.intelligence.training import SCORE_FIELDS, score_rows
 from smartcrm.modelregistry.models import ModelVersion
 from smartcrm.synth.spec import ShopSpec
 
@@ -192,3 +199,37 @@ def test_the_training_sample_is_a_bounded_stable_slice_of_the_buyers(shop: None,
     assert all((c * 7919) % 10007 < ids.keep_per_10007 for c in chosen)
     assert set(sample.lines["order_id"]) <= set(sample.orders["id"])
     assert chosen == set(extract_shop(AS_OF, refresh_fit.sample_ids(AS_OF)).orders["customer_id"])
+
+
+STORED = [f for f in SCORE_FIELDS if f != "scored_at"]
+
+
+STORED = [f for f in SCORE_FIELDS if f != "scored_at"]
+
+
+def _staged_chunk(run: RefreshRun) -> dict[int, tuple[Any, ...]]:
+    """Score and stage the run's only chunk as a worker does; its rows as stored."""
+    data = RefreshRun.objects.values_list("fitted", flat=True).get(pk=run.pk)
+    fitted = FittedModels.from_bytes(bytes(data))
+    chunk = run.chunks.get()
+    table = score_chunk(fitted, AS_OF, chunk.first_id, chunk.last_id)
+    rows = score_rows(table, AS_OF, timezone.now(), fitted.versions)
+    assert staging.stage_rows(run.pk, chunk.first_id, chunk.last_id, rows) == len(table) > 0
+    stored = StagedScore.objects.filter(run=run).values_list("customer_id", *STORED)
+    return {row[0]: row[1:] for row in stored}
+
+
+def test_a_chunk_stores_what_rendering_each_customers_reasons_one_by_one_stores(
+    shop: None, held_chunks: list[int], django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    run = start(django_capture_on_commit_callbacks, chunk_size=10_000_000)
+    assert len(held_chunks) == 1
+    fast = _staged_chunk(run)
+    # The path before the phrases were rendered once: a Reason per customer, rendered row by row.
+    monkeypatch.setattr(PropensityModel, "rendered_explanations", PropensityModel.explanations)
+    one_by_one = _staged_chunk(run)
+    assert fast == one_by_one
+    churn, explanations = STORED.index("churn_reasons"), STORED.index("explanations")
+    stored = next(row for row in fast.values() if row[churn])
+    assert set(stored[explanations]) >= {"churn", "propensity", "cluster"}
+    assert Reason.from_json(stored[explanations]["churn"]).english() == stored[churn]

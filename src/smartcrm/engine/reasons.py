@@ -11,6 +11,7 @@ or a list of reasons (joined by the language's list separator).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
@@ -88,6 +89,10 @@ class Reason:
             memo[id(self)] = data
         return data
 
+    def rendered(self) -> Rendered:
+        """The English text and the encoded JSON, as a refresh stores them."""
+        return Rendered(self.english(), json.dumps(self.as_json()))
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Reason:
         def value(v: Any) -> Value:
@@ -99,6 +104,17 @@ class Reason:
 
         params = data.get("params") or {}
         return cls(str(data["code"]), str(data.get("message", "")), {k: value(v) for k, v in params.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A reason already rendered for storage: its English text and its JSON
+    (``json.dumps(reason.as_json())``). A refresh writes millions of explanations built from a
+    few thousand phrases; building each one's text and JSON from the phrases' rendered parts
+    (:func:`smartcrm.engine.propensity.explain.rendered_explanations`) is what keeps that fast."""
+
+    english: str
+    json: str
 
 
 def phrase(code: str, message: str, **params: Value) -> Reason:

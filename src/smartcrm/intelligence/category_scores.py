@@ -152,7 +152,7 @@ def score(
         rows = keys.get_indexer(pd.MultiIndex.from_arrays([owner[starts][explain], names[starts][explain]]))
         reasons = np.full(len(starts), "", dtype=object)
         if explain.any():
-            reasons[explain] = model.explanations(features[columns].iloc[rows])
+            reasons[explain] = model.rendered_explanations(features[columns].iloc[rows])
         parts.append(
             pd.DataFrame(
                 {

@@ -8,6 +8,7 @@ keeps the ORM path. Both write the same columns; tests run on both databases.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,6 +18,21 @@ from psycopg.types.json import Jsonb
 from smartcrm.intelligence.models import CustomerScore
 
 BATCH = 5_000
+
+
+class EncodedJson(str):
+    """A JSON column's value already encoded (``training.score_rows`` builds the explanations'
+    JSON from phrases encoded once): COPY sends it as it is, the ORM gets it decoded."""
+
+
+def copy_json(value: Any) -> Any:
+    """A JSON column's value for COPY."""
+    return value if isinstance(value, EncodedJson) else Jsonb(value)
+
+
+def orm_json(value: Any) -> Any:
+    """A JSON column's value for a model instance."""
+    return json.loads(value) if isinstance(value, EncodedJson) else value
 
 
 def upsert_scores(rows: Iterable[dict[str, Any]], fields: Sequence[str]) -> int:
@@ -29,8 +45,11 @@ def upsert_scores(rows: Iterable[dict[str, Any]], fields: Sequence[str]) -> int:
 def _orm_upsert(rows: Iterable[dict[str, Any]], fields: Sequence[str]) -> int:
     written = 0
     batch: list[CustomerScore] = []
+    json_fields = [
+        f.name for f in CustomerScore._meta.concrete_fields if f.get_internal_type() == "JSONField"
+    ]
     for row in rows:
-        batch.append(CustomerScore(**row))
+        batch.append(CustomerScore(**(row | {f: orm_json(row[f]) for f in json_fields if f in row})))
         if len(batch) == BATCH:
             written += _flush(batch, fields)
             batch = []
@@ -59,7 +78,7 @@ def _copy_upsert(rows: Iterable[dict[str, Any]], fields: Sequence[str]) -> int:
         raw.execute(f'CREATE TEMP TABLE score_load (LIKE "{table}") ON COMMIT DROP')
         with raw.copy(f"COPY score_load ({names}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([Jsonb(row[f]) if f in json_fields else row[f] for f in order])
+                copy.write_row([copy_json(row[f]) if f in json_fields else row[f] for f in order])
                 written += 1
         # Identifiers come from the model's own metadata, never from input.
         raw.execute(

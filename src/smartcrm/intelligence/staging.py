@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 from django.db import connection
-from psycopg.types.json import Jsonb
 
 from smartcrm.intelligence.models import CustomerScore, StagedScore
+from smartcrm.intelligence.score_writer import copy_json, orm_json
 from smartcrm.intelligence.training import SCORE_FIELDS
 
 BATCH = 5_000
@@ -43,7 +43,7 @@ def stage_rows(run_id: int, first_id: int, last_id: int, rows: Iterable[dict[str
     sql = f'COPY "{StagedScore._meta.db_table}" ({names}) FROM STDIN'
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
-            copy.write_row([run_id, *(Jsonb(row[c]) if c in json_columns else row[c] for c in columns)])
+            copy.write_row([run_id, *(copy_json(row[c]) if c in json_columns else row[c] for c in columns)])
             written += 1
     return written
 
@@ -51,8 +51,9 @@ def stage_rows(run_id: int, first_id: int, last_id: int, rows: Iterable[dict[str
 def _bulk_create(run_id: int, rows: Iterable[dict[str, Any]]) -> int:
     written = 0
     batch: list[StagedScore] = []
+    _, json_columns = _columns()
     for row in _with_run(run_id, rows):
-        batch.append(StagedScore(**row))
+        batch.append(StagedScore(**(row | {c: orm_json(row[c]) for c in json_columns})))
         if len(batch) == BATCH:
             written += len(StagedScore.objects.bulk_create(batch))
             batch = []

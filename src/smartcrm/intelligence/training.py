@@ -49,14 +49,14 @@ from smartcrm.engine.propensity.labels import (
 )
 from smartcrm.engine.propensity.model import PropensityModel
 from smartcrm.engine.propensity.text_features import TEXT_TEMPLATES, text_sentiment_features
-from smartcrm.engine.reasons import Reason
+from smartcrm.engine.reasons import Reason, Rendered
 from smartcrm.engine.segments.clustering import BehaviourClusters
 from smartcrm.engine.segments.rfm import RFMSegmenter
 from smartcrm.engine.segments.transitions import segment_transitions
 from smartcrm.intelligence import category_scores, events
 from smartcrm.intelligence.extract import ShopExtract, extract_shop
 from smartcrm.intelligence.models import CustomerScore, SegmentMovement, TrainingRun, TrainingStatus
-from smartcrm.intelligence.score_writer import upsert_scores
+from smartcrm.intelligence.score_writer import EncodedJson, upsert_scores
 from smartcrm.intelligence.selectors import high_value_threshold
 from smartcrm.modelregistry import registry
 from smartcrm.modelregistry.models import ModelKind
@@ -228,14 +228,26 @@ def _features_with_texts(texts: pd.DataFrame) -> Callable[[pd.DataFrame, pd.Time
     return features
 
 
+def propensity_features(tx: pd.DataFrame, texts: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """What the churn and 30-day propensity models score (the same columns for both)."""
+    return _features_with_texts(texts)(tx, pd.Timestamp(as_of))
+
+
+def score_propensity(model: PropensityModel, features: pd.DataFrame) -> pd.DataFrame:
+    """``probability`` and ``reasons`` (rendered: engine.reasons.Rendered) per customer."""
+    return pd.DataFrame(
+        {
+            "probability": model.predict_probability(features),
+            "reasons": model.rendered_explanations(features),
+        },
+        index=features.index,
+    )
+
+
 def _score_propensity(
     model: PropensityModel, tx: pd.DataFrame, texts: pd.DataFrame, as_of: date
 ) -> pd.DataFrame:
-    features = _features_with_texts(texts)(tx, pd.Timestamp(as_of))
-    return pd.DataFrame(
-        {"probability": model.predict_probability(features), "reasons": model.explanations(features)},
-        index=features.index,
-    )
+    return score_propensity(model, propensity_features(tx, texts, as_of))
 
 
 # -- train and score ---------------------------------------------------------------------------
@@ -565,31 +577,44 @@ def score_table(
 def score_rows(
     table: pd.DataFrame, as_of: date, now: datetime, versions: dict[str, int]
 ) -> Iterator[dict[str, Any]]:
-    """``table``'s rows as CustomerScore field values (``customer_id`` and SCORE_FIELDS)."""
+    """``table``'s rows as CustomerScore field values (``customer_id`` and SCORE_FIELDS);
+    ``explanations`` and ``model_versions`` come encoded (score_writer.EncodedJson)."""
 
-    # The explanations of one batch share their phrases (engine.propensity.explain): each is
-    # rendered once. The table holds the reasons, so their ids stay valid while these live.
-    english: dict[int, str] = {}
-    json: dict[int, dict[str, Any]] = {}
+    # The reasons are Rendered (each customer's text and JSON, built from phrases rendered once)
+    # or Reason objects shared by many customers (a cluster's label): those are rendered once
+    # here. The table holds them, so their ids stay valid while this memo lives.
+    rendered: dict[int, Rendered] = {}
+
+    def render(value: Reason) -> Rendered:
+        known = rendered.get(id(value))
+        if known is None:
+            known = rendered[id(value)] = value.rendered()
+        return known
 
     def text(value: Any) -> str:
+        if type(value) is Rendered:
+            return value.english
         if isinstance(value, Reason):
-            return value.english(english)
+            return render(value).english
         return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
-    def explanations(row: Any) -> dict[str, Any]:
-        """The reasons kept as data (``smartcrm.intelligence.wording`` renders them per reader)."""
-        found = {
-            "churn": row.churn_reasons,
-            "propensity": row.propensity_reasons,
-            "next_category": row.next_category_reasons,
-            "cluster": getattr(row, "cluster_reason", None),
-        }
-        return {name: reason.as_json(json) for name, reason in found.items() if isinstance(reason, Reason)}
+    def explanations(*found: tuple[str, Any]) -> EncodedJson:
+        """The reasons kept as data (``smartcrm.intelligence.wording`` renders them per reader),
+        as ``json.dumps`` would encode the dict of them."""
+        parts = []
+        for name, value in found:
+            if type(value) is Rendered:
+                parts.append(f'"{name}": {value.json}')
+            elif isinstance(value, Reason):
+                parts.append(f'"{name}": {render(value).json}')
+        return EncodedJson("{" + ", ".join(parts) + "}")
 
     def number(value: Any) -> float | None:
-        return None if value is None or pd.isna(value) else float(value)
+        # ``value != value``: NaN, without pd.isna's dispatch (six of these per customer).
+        return None if value is None or value != value else float(value)
 
+    model_versions = EncodedJson(json.dumps(versions))
+    has_cluster_reason = "cluster_reason" in table.columns
     for customer_id, row in zip(table.index, table.itertuples(index=False), strict=True):
         yield {
             "customer_id": int(customer_id),
@@ -612,8 +637,13 @@ def score_rows(
             "category_propensities": row.category_propensities
             if isinstance(row.category_propensities, list)
             else [],
-            "explanations": explanations(row),
-            "model_versions": versions,
+            "explanations": explanations(
+                ("churn", row.churn_reasons),
+                ("propensity", row.propensity_reasons),
+                ("next_category", row.next_category_reasons),
+                ("cluster", row.cluster_reason if has_cluster_reason else None),
+            ),
+            "model_versions": model_versions,
         }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import numpy as np
 import pandas as pd
@@ -168,3 +169,34 @@ def test_date_columns_are_refused_with_advice() -> None:
     X = pd.DataFrame({"signup": pd.date_range("2024-01-01", periods=10)})
     with pytest.raises(ValueError, match="derive numeric features"):
         PropensityModel().fit(X, [0, 1] * 5)
+
+
+def test_rendered_explanations_are_the_reasons_rendered_one_by_one(
+    fitted: PropensityModel, held_out: pd.DataFrame
+) -> None:
+    # Categories, numbers and the factors of 300 customers (many shared, some unique).
+    rendered = fitted.rendered_explanations(held_out, top=4)
+    reasons = fitted.explanations(held_out, top=4)
+    assert [r.english for r in rendered] == [r.english() for r in reasons]
+    assert [r.json for r in rendered] == [json.dumps(r.as_json()) for r in reasons]
+    assert len({r.english for r in rendered}) > 250  # per customer, not one shared sentence
+
+
+def test_rendered_explanations_of_missing_values_booleans_and_templates() -> None:
+    rng = np.random.default_rng(3)
+    n = 400
+    spend = rng.gamma(2.0, 50.0, n)
+    y = rng.random(n) < 1 / (1 + np.exp((spend - 100) / 40))
+    spend[rng.random(n) < 0.3] = np.nan
+    plan = pd.Series(rng.choice(["basic", "pro"], n), dtype="str").where(rng.random(n) > 0.3)
+    X = pd.DataFrame(
+        {"spend": spend, "plan": plan, "vip": rng.random(n) < 0.2, "days": rng.integers(0, 9, n)}
+    )
+    model = PropensityModel(
+        n_estimators=30, outcome="Churn risk", templates={"spend": "{value} spent in total"}
+    ).fit(X, y)
+    rendered = model.rendered_explanations(X, top=4)
+    assert rendered == [r.rendered() for r in model.explanations(X, top=4)]
+    assert any("spend is missing (" in r.english for r in rendered)
+    assert any("vip is yes (" in r.english for r in rendered)
+    assert any("spent in total (" in r.english for r in rendered)

@@ -6,16 +6,17 @@ customer: positive pushes the probability up, negative down.
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from smartcrm.engine.reasons import Reason, Value, phrase
+from smartcrm.engine.reasons import ENGLISH_SEPARATOR, Reason, Rendered, Value, phrase
 from smartcrm.engine.wording import gettext_noop
 
 # Factors whose contribution would print as ±0.00 say nothing; they are left out.
@@ -51,6 +52,13 @@ SENTENCES = {
     "score.higher": gettext_noop("{outcome} is higher because: {up}."),
     "score.lower": gettext_noop("{outcome} is lower because: {down}."),
     "score.average": gettext_noop("{outcome} is close to average: no single factor stands out."),
+}
+# (any factor pushing up, any pushing down) → the sentence's code
+_SENTENCE_CODES = {
+    (True, True): "score.higher_and_lower",
+    (True, False): "score.higher",
+    (False, True): "score.lower",
+    (False, False): "score.average",
 }
 
 
@@ -125,12 +133,7 @@ def explanation(
 
     up = listing([f for f in factors if f.contribution > 0])
     down = listing([f for f in factors if f.contribution < 0])
-    code = {
-        (True, True): "score.higher_and_lower",
-        (True, False): "score.higher",
-        (False, True): "score.lower",
-    }
-    key = code.get((bool(up), bool(down)), "score.average")
+    key = _SENTENCE_CODES[bool(up), bool(down)]
     params: dict[str, Value] = {"outcome": subject}
     if up:
         params["up"] = up
@@ -142,6 +145,109 @@ def explanation(
 def _with_contribution(f: Factor, contribution: str, templates: Mapping[str, str] | None) -> Reason:
     return phrase(
         "factor.contribution", WITH_CONTRIBUTION, factor=f.describe(templates), contribution=contribution
+    )
+
+
+def strongest(values: np.ndarray, top: int) -> np.ndarray:
+    """Per row of ``values`` (signed contributions), the columns of its ``top`` largest pushes,
+    strongest first (ties: the earlier column)."""
+    return np.argsort(-np.abs(values), axis=1, kind="stable")[:, :top]
+
+
+def rendered_explanations(
+    values: np.ndarray,
+    columns: Sequence[np.ndarray],
+    names: Sequence[str],
+    outcome: str | Reason,
+    templates: Mapping[str, str] | None = None,
+    top: int = 3,
+) -> list[Rendered]:
+    """Per row ``i``: ``explanation(factors, outcome, templates).rendered()``, the factors being
+    the ``top`` strongest of ``values[i]`` (columns ``names``, the customer's values
+    ``columns[j][i]``) above MIN_CONTRIBUTION — as ``PropensityModel.explanations`` builds them.
+
+    A refresh explains every customer, and the per-customer Reason trees cost more than the
+    model. Here each distinct factor phrase (column, value, rounded push) is built and rendered
+    once; a row's text and JSON are then its sentence's template filled with the rendered
+    phrases, which is what rendering its Reason would give, character for character."""
+    subject = outcome if isinstance(outcome, Reason) else phrase("outcome", outcome)
+    subject_english, subject_json = subject.english(), json.dumps(subject.as_json())
+    heads = {
+        code: f'{{"code": {json.dumps(code)}, "message": {json.dumps(message)}, '
+        f'"params": {{"outcome": {subject_json}'
+        for code, message in SENTENCES.items()
+    }
+    order = strongest(values, top)
+    pushes = np.take_along_axis(values, order, axis=1).tolist()
+    missing = [np.asarray(pd.isna(column)) for column in columns]
+    phrases: dict[tuple[Any, ...], tuple[str, str]] = {}
+    out = []
+    for i, (row, row_pushes) in enumerate(zip(order.tolist(), pushes, strict=True)):
+        up_text: list[str] = []
+        up_json: list[str] = []
+        down_text: list[str] = []
+        down_json: list[str] = []
+        for j, push in zip(row, row_pushes, strict=True):
+            if abs(push) < MIN_CONTRIBUTION:
+                continue
+            value = columns[j][i]
+            if isinstance(value, np.generic):
+                value = value.item()
+            contribution = format_contribution(push)
+            # A missing value reads the same whatever it is (NaN is not even equal to itself).
+            key: tuple[Any, ...] = (
+                (j, contribution) if missing[j][i] else (j, type(value), value, contribution)
+            )
+            try:
+                known = phrases.get(key)
+            except TypeError:  # an unhashable value: rendered each time
+                key, known = (), None
+            if known is None:
+                known = _rendered_factor(Factor(names[j], value, push), contribution, templates)
+                if key:
+                    phrases[key] = known
+            if push > 0:
+                up_text.append(known[0])
+                up_json.append(known[1])
+            else:
+                down_text.append(known[0])
+                down_json.append(known[1])
+        code = _SENTENCE_CODES[bool(up_text), bool(down_text)]
+        up, down = ENGLISH_SEPARATOR.join(up_text), ENGLISH_SEPARATOR.join(down_text)
+        text = SENTENCES[code].format(outcome=subject_english, up=up, down=down)
+        encoded = heads[code]
+        if up_json:
+            encoded += ', "up": [' + ", ".join(up_json) + "]"
+        if down_json:
+            encoded += ', "down": [' + ", ".join(down_json) + "]"
+        out.append(Rendered(text, encoded + "}}"))
+    return out
+
+
+def _rendered_factor(f: Factor, contribution: str, templates: Mapping[str, str] | None) -> tuple[str, str]:
+    """``_with_contribution(f, contribution, templates)``'s English text and JSON. A value that
+    reads as plain text (most of them: a number) is put straight into the templates, as
+    rendering the Reason would; the rest (missing, yes/no) go through the Reason."""
+    shown = None if is_missing(f.value) else format_value(f.value)
+    if type(shown) is not str:
+        reason = _with_contribution(f, contribution, templates)
+        return reason.english(), json.dumps(reason.as_json())
+    if templates and f.column in templates:
+        message = templates[f.column]
+        factor_text = message.format(value=shown)
+        factor_json = (
+            f'{{"code": {json.dumps("feature." + f.column)}, "message": {json.dumps(message)}, '
+            f'"params": {{"value": {json.dumps(shown)}}}}}'
+        )
+    else:
+        factor_text = PLAIN.format(column=f.column, value=shown)
+        factor_json = (
+            f'{{"code": "factor.value", "message": {json.dumps(PLAIN)}, '
+            f'"params": {{"column": {json.dumps(f.column)}, "value": {json.dumps(shown)}}}}}'
+        )
+    return WITH_CONTRIBUTION.format(factor=factor_text, contribution=contribution), (
+        f'{{"code": "factor.contribution", "message": {json.dumps(WITH_CONTRIBUTION)}, '
+        f'"params": {{"factor": {factor_json}, "contribution": {json.dumps(contribution)}}}}}'
     )
 
 

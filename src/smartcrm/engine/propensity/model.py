@@ -39,7 +39,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
-from smartcrm.engine.reasons import Reason
+from smartcrm.engine.reasons import Reason, Rendered
 
 from .calibration import METHODS, Calibrator
 from .candidates import (
@@ -52,7 +52,7 @@ from .candidates import (
     resolve,
     weight_on_trees,
 )
-from .explain import MIN_CONTRIBUTION, Factor, explanation
+from .explain import MIN_CONTRIBUTION, Factor, explanation, rendered_explanations, strongest
 from .linear import LinearPart
 from .schema import FeatureSchema
 
@@ -277,13 +277,16 @@ class PropensityModel(BaseEstimator):
         values = {"gbm": gbm, "linear": linear, "blend": self._blend(gbm, linear)}[part]
         return pd.DataFrame(values, columns=[*self.feature_names_, "bias"], index=X.index)
 
-    def explain(self, X: pd.DataFrame, top: int = 3) -> list[list[Factor]]:
-        """The ``top`` columns that moved each customer's score most, strongest first."""
+    def _pushes(self, X: pd.DataFrame) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each row's contributions (no bias) and the values of each column as plain arrays
+        (per-cell pandas indexing costs ~50 µs, i.e. minutes at a million rows)."""
         values = self.contributions(X).drop(columns="bias").to_numpy()
         by_name = {str(c): c for c in X.columns}
-        # Plain arrays: per-cell pandas indexing costs ~50 µs, i.e. minutes at a million rows.
-        columns = [X[by_name[name]].to_numpy(dtype=object) for name in self.feature_names_]
-        strongest = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :top]
+        return values, [X[by_name[name]].to_numpy(dtype=object) for name in self.feature_names_]
+
+    def explain(self, X: pd.DataFrame, top: int = 3) -> list[list[Factor]]:
+        """The ``top`` columns that moved each customer's score most, strongest first."""
+        values, columns = self._pushes(X)
         return [
             [
                 Factor(
@@ -294,7 +297,7 @@ class PropensityModel(BaseEstimator):
                 for j in row
                 if abs(values[i, j]) >= MIN_CONTRIBUTION
             ]
-            for i, row in enumerate(strongest)
+            for i, row in enumerate(strongest(values, top))
         ]
 
     def explanations(self, X: pd.DataFrame, top: int = 3) -> list[Reason]:
@@ -303,6 +306,12 @@ class PropensityModel(BaseEstimator):
         return [
             explanation(factors, self.outcome, self.templates, shared) for factors in self.explain(X, top)
         ]
+
+    def rendered_explanations(self, X: pd.DataFrame, top: int = 3) -> list[Rendered]:
+        """``[r.rendered() for r in self.explanations(X, top)]``, built from each distinct factor
+        phrase rendered once (:func:`.explain.rendered_explanations`): what a refresh stores."""
+        values, columns = self._pushes(X)
+        return rendered_explanations(values, columns, self.feature_names_, self.outcome, self.templates, top)
 
     def reasons(self, X: pd.DataFrame, top: int = 3) -> list[str]:
         """One plain sentence per customer, e.g. "Churn risk is higher because: …"."""

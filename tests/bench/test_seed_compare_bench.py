@@ -5,25 +5,17 @@ figures' shape and sanity are checked here."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
-import redis
 from django.db import connection
 
-from tests.celery_worker import database_url
+from tests.bench.own_database import run_bench
 
 pytestmark = [
     pytest.mark.celery,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the bench is for PostgreSQL"),
 ]
-REDIS_URL = os.environ.get("SMARTCRM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CUSTOMERS = 2_000
 SIDE = {"seconds", "cpu_seconds", "peak_rss_mb", "auc_churn", "auc_purchase_30d", "customers_scored"}
 
@@ -31,26 +23,9 @@ SIDE = {"seconds", "cpu_seconds", "peak_rss_mb", "auc_churn", "auc_purchase_30d"
 def test_the_seed_comparison_runs_both_sides_on_one_shop_and_judges_them_on_the_same_customers(
     tmp_path: Path,
 ) -> None:
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not answering at {REDIS_URL}")
-    database = f"smartcrm_test_bench_seed_{os.getpid()}"
-    url = database_url(connection.settings_dict)
-    command = [sys.executable, "-m", "bench.seed_compare", "--customers", str(CUSTOMERS), "--workers", "1"]
-    command += ["--chunk-size", "500", "--database", database, "--redis-url", REDIS_URL, "--trees", "20"]
-    command += ["--logs", str(tmp_path), "--json"]
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": os.pathsep.join(sys.path)}
-    env.pop("SMARTCRM_TEST_DB_NAME", None)
-    try:
-        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=900, env=env)
-    finally:
-        admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as admin_connection:
-            admin_connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        redis.Redis.from_url(REDIS_URL).flushdb()
-    assert done.returncode == 0, done.stderr[-3000:]
-    figures = json.loads(done.stdout)
+    arguments = ["--customers", str(CUSTOMERS), "--workers", "1", "--chunk-size", "500", "--trees", "20"]
+    arguments += ["--logs", str(tmp_path), "--json"]
+    figures = run_bench("bench.seed_compare", "smartcrm_test_bench_seed", arguments)
     assert figures["customers"] == CUSTOMERS and figures["order_lines"] > CUSTOMERS
     seed, smartcrm = figures["seed"], figures["smartcrm"]
     assert set(seed) >= SIDE and SIDE | {"peak_rss_mb_per_worker"} <= set(smartcrm)

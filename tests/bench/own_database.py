@@ -16,21 +16,21 @@ from django.db import connection
 
 from tests.celery_worker import database_url
 
-REDIS_URL = os.environ.get("SMARTCRM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
-
-def run_bench(module: str, database: str, arguments: list[str]) -> dict[str, Any]:
+def run_bench(module: str, database: str, redis_url: str, arguments: list[str]) -> dict[str, Any]:
     """``python -m module --database … --redis-url … arguments``; its JSON figures.
 
-    Skips when Redis is not answering; the database (named after this process) and the Redis
-    database are removed whatever happened, and a failed run fails with the end of its stderr."""
+    ``redis_url`` must be a Redis database no other test uses: the bench flushes it, and the
+    tests run two at a time. Skips when Redis is not answering; the database (named after this
+    process) and the Redis database are emptied whatever happened, and a failed run fails with the
+    end of its stderr."""
     try:
-        redis.Redis.from_url(REDIS_URL).ping()
+        redis.Redis.from_url(redis_url).ping()
     except redis.ConnectionError:
-        pytest.skip(f"Redis is not answering at {REDIS_URL}")
+        pytest.skip(f"Redis is not answering at {redis_url}")
     name = f"{database}_{os.getpid()}"
     url = database_url(connection.settings_dict)
-    command = [sys.executable, "-m", module, "--database", name, "--redis-url", REDIS_URL, *arguments]
+    command = [sys.executable, "-m", module, "--database", name, "--redis-url", redis_url, *arguments]
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": os.pathsep.join(sys.path)}
     env.pop("SMARTCRM_TEST_DB_NAME", None)
     try:
@@ -39,7 +39,7 @@ def run_bench(module: str, database: str, arguments: list[str]) -> dict[str, Any
         admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
         with psycopg.connect(admin, autocommit=True) as admin_connection:
             admin_connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        redis.Redis.from_url(redis_url).flushdb()
     assert done.returncode == 0, done.stderr[-3000:]
     figures: dict[str, Any] = json.loads(done.stdout)
     return figures

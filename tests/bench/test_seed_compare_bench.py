@@ -5,6 +5,7 @@ figures' shape and sanity are checked here."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ pytestmark = [
     pytest.mark.celery,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the bench is for PostgreSQL"),
 ]
+# A Redis database of its own: the bench flushes it (tests run two at a time).
+REDIS_URL = os.environ.get("SMARTCRM_TEST_SEED_REDIS_URL", "redis://127.0.0.1:6379/10")
 CUSTOMERS = 2_000
 SIDE = {"seconds", "cpu_seconds", "peak_rss_mb", "auc_churn", "auc_purchase_30d", "customers_scored"}
 
@@ -25,7 +28,7 @@ def test_the_seed_comparison_runs_both_sides_on_one_shop_and_judges_them_on_the_
 ) -> None:
     arguments = ["--customers", str(CUSTOMERS), "--workers", "1", "--chunk-size", "500", "--trees", "20"]
     arguments += ["--logs", str(tmp_path), "--json"]
-    figures = run_bench("bench.seed_compare", "smartcrm_test_bench_seed", arguments)
+    figures = run_bench("bench.seed_compare", "smartcrm_test_bench_seed", REDIS_URL, arguments)
     assert figures["customers"] == CUSTOMERS and figures["order_lines"] > CUSTOMERS
     seed, smartcrm = figures["seed"], figures["smartcrm"]
     assert set(seed) >= SIDE and SIDE | {"peak_rss_mb_per_worker"} <= set(smartcrm)

@@ -20,7 +20,7 @@ from tests.dedup.test_find import load
 from tests.faults.processes import ON_POSTGRES, kill_mid_run, wait_until
 
 pytestmark = [ON_POSTGRES, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
-REDIS_URL = os.environ.get("SMARTCRM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = os.environ.get("SMARTCRM_TEST_DEDUP_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
 def checksum() -> str:
